@@ -1,0 +1,1 @@
+"""Apply: execute a Plan against a control plane; ordering; locking."""

@@ -1,0 +1,38 @@
+"""The typer application: global options, and every command registered explicitly, one module each."""
+
+from __future__ import annotations
+
+import typer
+
+from manikit import __version__
+from manikit.cli import schema_cmd, validate_cmd
+
+app = typer.Typer(
+    name="manikit",
+    help="Validate, lint, plan and apply Kubernetes-style manifests against a local control plane.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"manikit {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """manikit: manifests in git, checked, planned and applied."""
+
+
+# The command registry: one module per command, registered here and nowhere else.
+validate_cmd.register(app)
+schema_cmd.register(app)

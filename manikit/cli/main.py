@@ -1,0 +1,71 @@
+"""The console entry point and the one error handler: user errors are one line, bugs say so."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+
+import click
+
+from manikit import __version__
+from manikit.errors import ManikitError, StateError, UserError
+
+REPORT_URL = "https://github.com/manikit/manikit/issues"
+
+
+def main(argv: list[str] | None = None) -> int:
+    from manikit.cli.app import app
+
+    try:
+        result = app(args=argv, prog_name="manikit", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        return _exit(done.exit_code)
+    except click.exceptions.Abort:
+        sys.stderr.write("Aborted.\n")
+        return _exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        return _exit(_usage_exit_code(exc, argv if argv is not None else sys.argv[1:]))
+    except StateError as exc:
+        sys.stderr.write(exc.kubectl_message() + "\n")
+        return _exit(exc.exit_code)
+    except UserError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return _exit(exc.exit_code)
+    except ManikitError as exc:
+        return _exit(_internal(exc))
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return _exit(130)
+    except BrokenPipeError:
+        return _exit(0)
+    except Exception as exc:  # the last line of defence: a bug, said as one
+        return _exit(_internal(exc))
+    return _exit(result if isinstance(result, int) else 0)
+
+
+def _usage_exit_code(exc: click.ClickException, argv: list[str]) -> int:
+    """Usage errors exit 2, except with ``--detailed-exitcode``, where 2 means "changes present"."""
+    if exc.exit_code == 2 and "--detailed-exitcode" in argv:
+        return 1
+    return exc.exit_code
+
+
+def _internal(exc: BaseException) -> int:
+    sys.stderr.write(
+        f"internal error: {type(exc).__name__}: {exc}\n"
+        f"This is a bug in manikit {__version__}, not in your manifests. Please report it at {REPORT_URL}\n"
+        "with the command you ran; set MANIKIT_DEBUG=1 to include the traceback.\n"
+    )
+    if os.environ.get("MANIKIT_DEBUG"):
+        traceback.print_exc()
+    return 3
+
+
+def _exit(code: int) -> int:
+    return code
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Lint: validation plus rules over the whole input set; findings as Problems."""

@@ -1,0 +1,141 @@
+"""The kind registry: which (apiVersion, kind) manikit models, which are removed, which are cluster-scoped.
+
+An explicit table that fails loudly on duplicates; nothing registers itself on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from manikit.models.meta import TypeMeta
+from manikit.models.namespace import Namespace
+from manikit.models.node import Node
+from manikit.models.pod import Pod
+from manikit.models.service import Endpoints, Service
+from manikit.models.workloads import Deployment, ReplicaSet
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    api_version: str
+    kind: str
+    model: type[TypeMeta]
+    plural: str
+    short_names: tuple[str, ...]
+    namespaced: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.api_version, self.kind)
+
+
+def build_registry(infos: Iterable[KindInfo]) -> dict[tuple[str, str], KindInfo]:
+    """Key the kinds by (apiVersion, kind); a second entry for a key is a programming error."""
+    registry: dict[tuple[str, str], KindInfo] = {}
+    for info in infos:
+        if info.key in registry:
+            raise ValueError(f"kind {info.kind} of {info.api_version} is registered twice")
+        registry[info.key] = info
+    return registry
+
+
+KINDS = build_registry(
+    [
+        KindInfo("v1", "Namespace", Namespace, "namespaces", ("ns",), namespaced=False),
+        KindInfo("v1", "Pod", Pod, "pods", ("po",), namespaced=True),
+        KindInfo("apps/v1", "ReplicaSet", ReplicaSet, "replicasets", ("rs",), namespaced=True),
+        KindInfo("apps/v1", "Deployment", Deployment, "deployments", ("deploy",), namespaced=True),
+        KindInfo("v1", "Service", Service, "services", ("svc",), namespaced=True),
+        KindInfo("v1", "Node", Node, "nodes", ("no",), namespaced=False),
+    ]
+)
+
+#: Kinds the control plane writes itself; manifests of them are passed over like other kinds.
+INTERNAL_KINDS = build_registry(
+    [KindInfo("v1", "Endpoints", Endpoints, "endpoints", ("ep",), namespaced=True)]
+)
+
+KINDS_BY_NAME = {info.kind: info for info in KINDS.values()}
+
+#: Removed API versions of the modelled kinds, with their replacement (removed in Kubernetes 1.16).
+REMOVED_APIS: dict[tuple[str, str], str] = {
+    ("extensions/v1beta1", "Deployment"): "apps/v1",
+    ("apps/v1beta1", "Deployment"): "apps/v1",
+    ("apps/v1beta2", "Deployment"): "apps/v1",
+    ("extensions/v1beta1", "ReplicaSet"): "apps/v1",
+    ("apps/v1beta2", "ReplicaSet"): "apps/v1",
+}
+
+#: Removed API versions of other kinds, for notices and the deprecated-api-version lint rule.
+REMOVED_OTHER_APIS: dict[tuple[str, str], tuple[str, str]] = {
+    ("extensions/v1beta1", "DaemonSet"): ("apps/v1", "1.16"),
+    ("apps/v1beta2", "DaemonSet"): ("apps/v1", "1.16"),
+    ("apps/v1beta1", "StatefulSet"): ("apps/v1", "1.16"),
+    ("apps/v1beta2", "StatefulSet"): ("apps/v1", "1.16"),
+    ("extensions/v1beta1", "NetworkPolicy"): ("networking.k8s.io/v1", "1.16"),
+    ("extensions/v1beta1", "PodSecurityPolicy"): ("(none: use Pod Security Admission)", "1.25"),
+    ("policy/v1beta1", "PodSecurityPolicy"): ("(none: use Pod Security Admission)", "1.25"),
+    ("extensions/v1beta1", "Ingress"): ("networking.k8s.io/v1", "1.22"),
+    ("networking.k8s.io/v1beta1", "Ingress"): ("networking.k8s.io/v1", "1.22"),
+    ("batch/v1beta1", "CronJob"): ("batch/v1", "1.25"),
+    ("policy/v1beta1", "PodDisruptionBudget"): ("policy/v1", "1.25"),
+    ("autoscaling/v2beta1", "HorizontalPodAutoscaler"): ("autoscaling/v2", "1.25"),
+    ("autoscaling/v2beta2", "HorizontalPodAutoscaler"): ("autoscaling/v2", "1.26"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRole"): ("rbac.authorization.k8s.io/v1", "1.22"),
+    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding"): ("rbac.authorization.k8s.io/v1", "1.22"),
+    ("rbac.authorization.k8s.io/v1beta1", "Role"): ("rbac.authorization.k8s.io/v1", "1.22"),
+    ("rbac.authorization.k8s.io/v1beta1", "RoleBinding"): ("rbac.authorization.k8s.io/v1", "1.22"),
+    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition"): ("apiextensions.k8s.io/v1", "1.22"),
+    ("apiregistration.k8s.io/v1beta1", "APIService"): ("apiregistration.k8s.io/v1", "1.22"),
+}
+
+#: Cluster-scoped kinds beyond the modelled ones, so duplicate detection ignores their namespace.
+CLUSTER_SCOPED_KINDS = frozenset(
+    {
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "StorageClass",
+        "CustomResourceDefinition",
+        "PriorityClass",
+        "APIService",
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "ComponentStatus",
+        "CSIDriver",
+        "CSINode",
+        "IngressClass",
+        "RuntimeClass",
+        "VolumeAttachment",
+        "PodSecurityPolicy",
+        "CertificateSigningRequest",
+        "ClusterIssuer",
+        "FlowSchema",
+        "PriorityLevelConfiguration",
+    }
+)
+
+
+def lookup(api_version: str, kind: str) -> KindInfo | None:
+    return KINDS.get((api_version, kind))
+
+
+def is_namespaced(kind: str) -> bool:
+    info = KINDS_BY_NAME.get(kind)
+    if info is not None:
+        return info.namespaced
+    return kind not in CLUSTER_SCOPED_KINDS
+
+
+def resolve_kind_name(name: str) -> KindInfo | None:
+    """kubectl's names for a kind: singular, plural, short name, case-insensitive."""
+    lowered = name.lower()
+    for info in [*KINDS.values(), *INTERNAL_KINDS.values()]:
+        if lowered in (info.kind.lower(), info.plural, *info.short_names):
+            return info
+    return None

@@ -1,0 +1,1 @@
+"""Plan: desired manifests against the recorded state, as frozen data."""

@@ -1,0 +1,1 @@
+"""Where manifests come from: files, directories, stdin; YAML with line and column for every node."""

@@ -1,0 +1,221 @@
+"""Fast YAML construction: ruamel.yaml's C event parser, built into plain dicts and lists here.
+
+This is the hot path of every command. It keeps no positions (see positions.py, used only for
+documents with findings), detects duplicate keys, merge keys, alias bombs and deep nesting, and turns
+parser errors into Problems instead of exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ruamel.yaml import events as ev
+from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from manikit.diagnostics import Level, Problem
+from manikit.source.scalars import resolve_plain, resolve_tagged
+
+MAX_DEPTH = 200
+MAX_NODES = 1_000_000  # per document, with aliases expanded: bounds "billion laughs"
+
+_NO_KEY = object()
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One YAML document of a file: its data and the (1-based) line it starts on."""
+
+    index: int
+    data: Any
+    line: int
+
+
+class _Abort(Exception):
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "key", "key_col", "key_line", "keys_seen", "size")
+
+    def __init__(self, container: Any, anchor: str | None) -> None:
+        self.container = container
+        self.anchor = anchor
+        self.key: Any = _NO_KEY
+        self.key_line = 0
+        self.key_col = 0
+        self.size = 1
+        self.keys_seen: dict[Any, int] | None = {} if isinstance(container, dict) else None
+
+
+def load_yaml(text: str, filename: str) -> tuple[list[RawDocument], list[Problem]]:
+    """All documents of ``text``. Documents before a syntax error are kept; the error is a Problem."""
+    builder = _Builder(filename)
+    try:
+        builder.run(text)
+    except _Abort as abort:
+        builder.problems.append(abort.problem)
+    except MarkedYAMLError as exc:
+        builder.problems.append(_syntax_problem(exc, filename))
+    except (YAMLError, ValueError, UnicodeError) as exc:
+        builder.problems.append(
+            Problem(filename, 1, 0, "MK004", "yaml-syntax", Level.ERROR, f"cannot parse YAML: {exc}")
+        )
+    return builder.documents, [_with_template_hint(p, text) for p in builder.problems]
+
+
+def _with_template_hint(problem: Problem, text: str) -> Problem:
+    """A syntax error on a line with ``{{`` is most likely an unrendered template: say so."""
+    if problem.code != "MK004" or problem.line <= 0:
+        return problem
+    lines = text.splitlines()
+    line = lines[problem.line - 1] if problem.line <= len(lines) else ""
+    if "{{" not in line and "{%" not in line:
+        return problem
+    return replace(
+        problem, hint="this looks like an unrendered template: name the file *.j2 to render it first"
+    )
+
+
+def _syntax_problem(exc: MarkedYAMLError, filename: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 0)
+    what = exc.problem or "invalid YAML"
+    if exc.context:
+        what = f"{what} {exc.context}"
+    if "\t" in str(exc.problem) or "tab" in str(exc.problem):
+        what += "; YAML does not allow tabs for indentation: use spaces"
+    return Problem(filename, line, col, "MK004", "yaml-syntax", Level.ERROR, what)
+
+
+class _Builder:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.documents: list[RawDocument] = []
+        self.problems: list[Problem] = []
+
+    def run(self, text: str) -> None:
+        parser = CParser(text)
+        stack: list[_Frame] = []
+        anchors: dict[str, tuple[Any, int]] = {}
+        doc_line = 1
+        root: list[Any] = []
+        root_size = [0]
+        get_event = parser.get_event
+        while True:
+            event = get_event()
+            if event is None or isinstance(event, ev.StreamEndEvent):
+                return
+            cls = type(event)
+            if cls is ev.ScalarEvent:
+                tag = event.tag
+                if event.implicit[0] and not tag:
+                    value = resolve_plain(event.value)
+                elif tag:
+                    value = resolve_tagged(event.value, str(tag))
+                else:
+                    value = event.value
+                if event.anchor:
+                    anchors[event.anchor] = (value, 1)
+                self._add(stack, root, root_size, value, 1, event)
+            elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
+                if len(stack) >= MAX_DEPTH:
+                    raise _Abort(self._limit(event, f"the document is nested deeper than {MAX_DEPTH} levels"))
+                stack.append(_Frame({} if cls is ev.MappingStartEvent else [], event.anchor))
+            elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
+                frame = stack.pop()
+                if frame.anchor:
+                    anchors[frame.anchor] = (frame.container, frame.size)
+                self._add(stack, root, root_size, frame.container, frame.size, event)
+            elif cls is ev.AliasEvent:
+                if event.anchor not in anchors:
+                    raise _Abort(self._error(event, "MK004", "yaml-syntax", f"unknown alias *{event.anchor}"))
+                value, size = anchors[event.anchor]
+                self._add(stack, root, root_size, value, size, event)
+            elif cls is ev.DocumentStartEvent:
+                doc_line = event.start_mark.line + 1
+                root.clear()
+                root_size[0] = 0
+                anchors = {}
+            elif cls is ev.DocumentEndEvent:
+                data = root[0] if root else None
+                self.documents.append(RawDocument(len(self.documents), data, doc_line))
+
+    def _add(
+        self, stack: list[_Frame], root: list[Any], root_size: list[int], value: Any, size: int, event: Any
+    ) -> None:
+        if not stack:
+            root.append(value)
+            root_size[0] = size
+            return
+        frame = stack[-1]
+        frame.size += size
+        if frame.size > MAX_NODES:
+            raise _Abort(
+                self._limit(
+                    event,
+                    f"the document expands to more than {MAX_NODES:,} nodes through aliases "
+                    "(a YAML alias bomb?)",
+                )
+            )
+        container = frame.container
+        if frame.keys_seen is None:
+            container.append(value)
+            return
+        if frame.key is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise _Abort(self._error(event, "MK004", "yaml-syntax", "a mapping key must be a scalar"))
+            frame.key = value
+            frame.key_line = event.start_mark.line + 1
+            frame.key_col = event.start_mark.column + 1
+            return
+        key = frame.key
+        frame.key = _NO_KEY
+        if key == "<<" and isinstance(value, (dict, list)):
+            self._merge(frame, value)
+            return
+        if key in frame.keys_seen:
+            first = frame.keys_seen[key]
+            self.problems.append(
+                Problem(
+                    self.filename,
+                    frame.key_line,
+                    frame.key_col,
+                    "MK005",
+                    "duplicate-key",
+                    Level.ERROR,
+                    f'duplicate key "{key}" (first at line {first}); Kubernetes rejects duplicate fields: '
+                    "keep one",
+                )
+            )
+        else:
+            frame.keys_seen[key] = frame.key_line
+        container[key] = value
+
+    def _merge(self, frame: _Frame, value: Any) -> None:
+        self.problems.append(
+            Problem(
+                self.filename,
+                frame.key_line,
+                frame.key_col,
+                "MK011",
+                "merge-key",
+                Level.ERROR,
+                "YAML merge keys (<<) are not supported by Kubernetes' YAML decoder (kubectl rejects "
+                "them): write the merged keys out",
+            )
+        )
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if isinstance(source, dict):
+                for k, v in source.items():
+                    frame.container.setdefault(k, v)
+
+    def _error(self, event: Any, code: str, name: str, message: str) -> Problem:
+        mark = event.start_mark
+        return Problem(self.filename, mark.line + 1, mark.column + 1, code, name, Level.ERROR, message)
+
+    def _limit(self, event: Any, message: str) -> Problem:
+        return self._error(event, "MK010", "yaml-limits", message)

@@ -1,0 +1,1 @@
+"""Documents -> typed objects and Problems (the checks Kubernetes' API server would make)."""

@@ -1,0 +1,117 @@
+"""Run a per-file check over many files, on every core for large inputs, and gather the results.
+
+Files are independent until cross-object checks, so each worker loads and validates whole files and
+sends back only Problems and small facts; the parent process sorts and merges.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from manikit.diagnostics import Problem
+from manikit.source.documents import Document, load_file
+from manikit.validate.validator import ValidObject, find_duplicates, object_identity, validate_documents
+
+R = TypeVar("R")
+
+PARALLEL_MIN_BYTES = 1_000_000  # below this, starting workers costs more than it saves
+
+
+@dataclass(slots=True)
+class DocKey:
+    """What duplicate detection needs of a document, small enough to send between processes."""
+
+    file: str
+    index: int
+    root: tuple[str | int, ...]
+    api_version: str
+    kind: str
+    namespace: str | None
+    name: str
+    line: int
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    name: str
+    problems: list[Problem] = field(default_factory=list)
+    documents: int = 0
+    passed_over: Counter[str] = field(default_factory=Counter)
+    keys: list[DocKey] = field(default_factory=list)
+    objects: list[ValidObject] = field(default_factory=list)
+    stdin_docs: list[Document] = field(default_factory=list)  # stdin cannot be read again
+
+
+def validate_file(name: str, keep_objects: bool = False) -> FileOutcome:
+    """Load and validate one file."""
+    loaded = load_file(name)
+    result = validate_documents(loaded.documents, keep_objects=keep_objects)
+    return FileOutcome(
+        name=loaded.name,
+        problems=[*loaded.problems, *result.problems],
+        documents=result.documents,
+        passed_over=result.passed_over,
+        keys=[_key(doc) for doc in loaded.documents if isinstance(doc.data, dict)],
+        objects=result.objects,
+        stdin_docs=loaded.documents if name == "-" else [],
+    )
+
+
+def _key(doc: Document) -> DocKey:
+    api_version = doc.api_version if isinstance(doc.api_version, str) else ""
+    kind = doc.kind if isinstance(doc.kind, str) else ""
+    return DocKey(doc.file, doc.index, doc.root, api_version, kind, doc.namespace, doc.name, doc.line)
+
+
+def map_files(names: Sequence[str], check: Callable[[str], R], jobs: int | None = None) -> list[R]:
+    """``check`` over every file, in input order; in worker processes when the input is large."""
+    workers = jobs if jobs is not None else _auto_jobs(names)
+    if workers <= 1 or len(names) < 2:
+        return [check(name) for name in names]
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    chunk = max(1, len(names) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(check, names, chunksize=chunk))
+
+
+def _auto_jobs(names: Sequence[str]) -> int:
+    total = 0
+    for name in names:
+        if name == "-":
+            return 1  # stdin can be read once, by this process
+        try:
+            total += os.path.getsize(name)
+        except OSError:
+            continue
+    if total < PARALLEL_MIN_BYTES:
+        return 1
+    return max(
+        1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    )
+
+
+def duplicate_problems(outcomes: Sequence[FileOutcome], default_namespace: str = "default") -> list[Problem]:
+    """Duplicates across all files; only the files that hold a duplicate are parsed again, for positions."""
+    groups: dict[tuple[str, str, str, str], set[str]] = {}
+    for key in (k for o in outcomes for k in o.keys):
+        if key.kind and key.api_version and key.name:
+            ident = object_identity(key.api_version, key.kind, key.namespace, key.name, default_namespace)
+            groups.setdefault(ident, set()).add(key.file)
+    counts = Counter(
+        object_identity(k.api_version, k.kind, k.namespace, k.name, default_namespace)
+        for o in outcomes
+        for k in o.keys
+        if k.kind and k.api_version and k.name
+    )
+    files = sorted({f for ident, n in counts.items() if n > 1 for f in groups[ident]})
+    if not files:
+        return []
+    kept = {o.name: o.stdin_docs for o in outcomes if o.stdin_docs}
+    docs = [d for name in files for d in (kept[name] if name in kept else load_file(name).documents)]
+    return find_duplicates(docs, default_namespace)
