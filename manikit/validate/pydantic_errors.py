@@ -9,7 +9,7 @@ import difflib
 import types
 import typing
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -40,7 +40,7 @@ def problems_from_validation_error(
     merged: dict[tuple[Path, str], list[dict[str, Any]]] = {}
     for details in exc.errors(include_url=False):
         error = dict(details)
-        path = _data_path(doc.data, tuple(error["loc"]))
+        path = _data_path(doc.data, tuple(cast("tuple[Any, ...]", error["loc"])))
         kind = (
             "missing"
             if error["type"] == "missing"
