@@ -7,9 +7,19 @@ import sys
 import traceback
 
 import click
+import typer
 
 from manikit import __version__
 from manikit.errors import ManikitError, StateError, UserError
+
+try:  # typer >= 0.20 carries its own copy of click; older ones use click itself
+    from typer._click import exceptions as _typer_click
+except ImportError:  # pragma: no cover - depends on the installed typer
+    _typer_click = click.exceptions  # type: ignore[misc]
+
+_EXIT = (click.exceptions.Exit, typer.Exit)
+_ABORT = (click.exceptions.Abort, typer.Abort)
+_USAGE = (click.ClickException, _typer_click.ClickException)
 
 REPORT_URL = "https://github.com/manikit/manikit/issues"
 
@@ -19,12 +29,12 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         result = app(args=argv, prog_name="manikit", standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except _EXIT as done:
         return _exit(done.exit_code)
-    except click.exceptions.Abort:
+    except _ABORT:
         sys.stderr.write("Aborted.\n")
         return _exit(1)
-    except click.ClickException as exc:
+    except _USAGE as exc:
         exc.show()
         return _exit(_usage_exit_code(exc, argv if argv is not None else sys.argv[1:]))
     except StateError as exc:
@@ -45,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     return _exit(result if isinstance(result, int) else 0)
 
 
-def _usage_exit_code(exc: click.ClickException, argv: list[str]) -> int:
+def _usage_exit_code(exc: click.ClickException | _typer_click.ClickException, argv: list[str]) -> int:
     """Usage errors exit 2, except with ``--detailed-exitcode``, where 2 means "changes present"."""
     if exc.exit_code == 2 and "--detailed-exitcode" in argv:
         return 1

@@ -84,6 +84,15 @@ class Quantity:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Quantity is immutable")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Quantity._make, (self.value, self.format, self.text))
+
+    def __copy__(self) -> Quantity:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Quantity:
+        return self
+
     def canonical(self) -> str:
         """The canonical string, as Kubernetes' Quantity.String() prints it."""
         return format_quantity(self.value, self.format)

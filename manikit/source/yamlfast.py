@@ -111,7 +111,9 @@ class _Builder:
             cls = type(event)
             if cls is ev.ScalarEvent:
                 tag = event.tag
-                if event.implicit[0] and not tag:
+                if stack and stack[-1].keys_seen is not None and stack[-1].key is _NO_KEY:
+                    value = event.value  # mapping keys stay text: Kubernetes' keys are strings
+                elif event.implicit[0] and not tag:
                     value = resolve_plain(event.value)
                 elif tag:
                     value = resolve_tagged(event.value, str(tag))

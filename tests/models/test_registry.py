@@ -1,0 +1,38 @@
+import pytest
+
+from manikit.models.pod import Pod
+from manikit.models.registry import KINDS, KindInfo, build_registry, is_namespaced, resolve_kind_name
+
+
+def test_the_five_kinds_and_node_are_registered() -> None:
+    assert {k for _, k in KINDS} == {"Pod", "ReplicaSet", "Deployment", "Service", "Namespace", "Node"}
+
+
+def test_duplicates_fail_loudly() -> None:
+    info = KindInfo("v1", "Pod", Pod, "pods", ("po",), namespaced=True)
+    with pytest.raises(ValueError, match="registered twice"):
+        build_registry([info, info])
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("po", "Pod"),
+        ("pods", "Pod"),
+        ("deploy", "Deployment"),
+        ("RS", "ReplicaSet"),
+        ("svc", "Service"),
+        ("ns", "Namespace"),
+        ("no", "Node"),
+        ("nodes", "Node"),
+        ("ep", "Endpoints"),
+    ],
+)
+def test_kubectl_names(name: str, kind: str) -> None:
+    info = resolve_kind_name(name)
+    assert info is not None and info.kind == kind
+
+
+def test_scope() -> None:
+    assert is_namespaced("Pod") and is_namespaced("ConfigMap")
+    assert not is_namespaced("Namespace") and not is_namespaced("PersistentVolume")
