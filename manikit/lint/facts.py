@@ -1,0 +1,152 @@
+"""Small facts about each document that cross-object rules need, gathered where the file is read.
+
+Workers send these back instead of documents: pod templates (labels, port names, requests x replicas)
+and Services (selector, named target ports). They are read from the raw data, so that kinds manikit
+does not model (StatefulSet, DaemonSet, Job, CronJob...) still count as what a Service selects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from manikit.lint.findings import DocRef, doc_ref
+from manikit.lint.walk import pod_of, pod_requests, replicas_of
+from manikit.models.meta import TypeMeta
+from manikit.models.registry import is_namespaced
+from manikit.source.documents import Document
+from manikit.source.positions import Path
+
+DEFAULT_NAMESPACE = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class PodFact:
+    """A pod or pod template of the input set."""
+
+    doc: DocRef
+    kind: str
+    namespace: str
+    labels: dict[str, str]
+    port_names: frozenset[str]
+    replicas: int = 1
+    requests: dict[str, Fraction] = field(default_factory=dict)  # per pod; only for modelled kinds
+    requests_path: Path = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFact:
+    doc: DocRef
+    namespace: str
+    selector: dict[str, str]
+    named_target_ports: tuple[tuple[int, str], ...]  # (index in spec.ports, port name)
+
+
+@dataclass(slots=True)
+class InputSet:
+    """What the cross-object rules see of the whole input."""
+
+    pods: list[PodFact] = field(default_factory=list)
+    services: list[ServiceFact] = field(default_factory=list)
+
+    def extend(self, other: InputSet) -> None:
+        self.pods.extend(other.pods)
+        self.services.extend(other.services)
+
+
+def namespace_of(doc: Document, default: str = DEFAULT_NAMESPACE) -> str:
+    kind = doc.kind if isinstance(doc.kind, str) else ""
+    return (doc.namespace or default) if is_namespaced(kind) else ""
+
+
+def gather(
+    doc: Document, model: TypeMeta | None, into: InputSet, default_ns: str, *, with_requests: bool
+) -> None:
+    """Add what ``doc`` contributes to the input set (pod requests only ``with_requests``)."""
+    data = doc.data
+    kind = doc.kind
+    if not isinstance(data, dict) or not isinstance(kind, str):
+        return
+    if kind == "Service":
+        service = _service(doc, data, default_ns)
+        if service is not None:
+            into.services.append(service)
+        return
+    template_path = _template_path(kind, data)
+    if template_path is None:
+        return
+    template = _get(data, template_path)
+    meta = template.get("metadata") if isinstance(template, dict) else None
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    spec = template.get("spec") if isinstance(template, dict) else None
+    requests: dict[str, Fraction] = {}
+    replicas = 1
+    pod = pod_of(model)
+    if pod is not None and model is not None:
+        replicas = replicas_of(model)
+        if with_requests:
+            requests = pod_requests(pod.spec)
+    into.pods.append(
+        PodFact(
+            doc_ref(doc),
+            kind,
+            namespace_of(doc, default_ns),
+            {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {},
+            frozenset(_port_names(spec)),
+            replicas,
+            requests,
+            (*template_path, "spec"),
+        )
+    )
+
+
+def _template_path(kind: str, data: dict[str, Any]) -> Path | None:
+    """Where the pod (template) of an object is: the object itself for a Pod."""
+    if kind == "Pod":
+        return ()
+    if kind == "CronJob":
+        return ("spec", "jobTemplate", "spec", "template")
+    spec = data.get("spec")
+    template = spec.get("template") if isinstance(spec, dict) else None
+    if isinstance(template, dict) and isinstance(template.get("spec"), dict):
+        return ("spec", "template")
+    return None
+
+
+def _get(data: Any, path: Path) -> Any:
+    node = data
+    for step in path:
+        node = node.get(step) if isinstance(node, dict) else None
+    return node
+
+
+def _port_names(spec: Any) -> set[str]:
+    names: set[str] = set()
+    if not isinstance(spec, dict):
+        return names
+    containers = spec.get("containers")
+    for c in containers if isinstance(containers, list) else []:
+        ports = c.get("ports") if isinstance(c, dict) else None
+        for p in ports if isinstance(ports, list) else []:
+            if isinstance(p, dict) and isinstance(p.get("name"), str):
+                names.add(p["name"])
+    return names
+
+
+def _service(doc: Document, data: dict[str, Any], default_ns: str) -> ServiceFact | None:
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return None
+    selector = spec.get("selector")
+    if not isinstance(selector, dict) or not selector or spec.get("type") == "ExternalName":
+        return None
+    ports = spec.get("ports")
+    named = tuple(
+        (i, p["targetPort"])
+        for i, p in enumerate(ports if isinstance(ports, list) else [])
+        if isinstance(p, dict) and isinstance(p.get("targetPort"), str) and not p["targetPort"].isdigit()
+    )
+    return ServiceFact(
+        doc_ref(doc), namespace_of(doc, default_ns), {str(k): str(v) for k, v in selector.items()}, named
+    )

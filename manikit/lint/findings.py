@@ -1,0 +1,108 @@
+"""What a rule yields (a Finding at a path of one document) and how it becomes a positioned Problem.
+
+Positions are looked up only here, for findings, so that clean documents are never indexed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from manikit.diagnostics import Level, Problem
+from manikit.models.meta import TypeMeta
+from manikit.source.documents import Document
+from manikit.source.positions import Path
+from manikit.validate.pydantic_errors import display_path
+
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a rule flags: where in the document (a data path), what, and how to fix it."""
+
+    path: Path
+    message: str
+    hint: str = ""
+    key: bool = False  # point at the mapping key of ``path`` rather than its value
+
+
+@dataclass(frozen=True, slots=True)
+class DocRef:
+    """A document named by where it sits, small enough to send between processes."""
+
+    file: str
+    index: int
+    root: Path
+    ref: str  # Kind/namespace/name, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class SetFinding:
+    """A finding of a cross-object rule: on which document, and where in it."""
+
+    doc: DocRef
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
+class NodeCapacity:
+    """A configured node as the capacity rules see it: its allocatable resources, exactly."""
+
+    name: str
+    allocatable: dict[str, Fraction]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What a rule is given besides the object: its options and the configured nodes."""
+
+    options: BaseModel
+    nodes: tuple[NodeCapacity, ...] = ()
+
+    def options_as(self, model: type[OptionsT]) -> OptionsT:
+        if not isinstance(self.options, model):
+            raise TypeError(f"rule options are {type(self.options).__name__}, not {model.__name__}")
+        return self.options
+
+
+@dataclass(frozen=True, slots=True)
+class LintObject:
+    """One document and, when it validated, its typed model (None for kinds manikit does not model)."""
+
+    doc: Document
+    model: TypeMeta | None
+
+    @property
+    def data(self) -> Any:
+        return self.doc.data
+
+
+def doc_ref(doc: Document) -> DocRef:
+    return DocRef(doc.file, doc.index, doc.root, doc.ref())
+
+
+def to_problem(doc: Document, code: str, name: str, level: Level, finding: Finding) -> Problem:
+    """Locate ``finding`` in ``doc`` (parsing positions now, if not yet) and make it a Problem."""
+    mark = doc.locate(finding.path, key=finding.key)
+    return Problem(
+        doc.file,
+        mark.line,
+        mark.col,
+        code,
+        name,
+        level,
+        finding.message,
+        display_path(doc.data, finding.path),
+        doc.ref(),
+        finding.hint,
+    )
+
+
+class NoOptions(BaseModel):
+    """For rules without options: any key given in the config is an error."""
+
+    model_config = {"extra": "forbid"}

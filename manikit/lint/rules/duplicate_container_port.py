@@ -1,0 +1,64 @@
+"""The same container port (number and protocol) or port name declared twice in one pod.
+
+## What it does
+Flags a `containerPort` with a protocol (TCP by default) already declared by a container of the same
+pod, and a port name already used in the pod.
+
+## Why it matters
+Containers of a pod share one network namespace: two processes cannot listen on the same port, and a
+named port (a Service's `targetPort: http`) must resolve to one number.
+
+## Example
+```yaml
+containers:
+  - name: web
+    ports: [{containerPort: 8080}]
+  - name: metrics
+    ports: [{containerPort: 8080}]
+```
+
+## Fix
+Use distinct ports and names, or remove the duplicate declaration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from manikit.diagnostics import Level
+from manikit.lint.findings import Finding, LintObject, RuleContext
+from manikit.lint.walk import container_label, iter_containers, pod_of
+
+CODE = "MK208"
+NAME = "duplicate-container-port"
+DEFAULT_LEVEL: Level | None = Level.WARNING
+
+
+def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
+    pod = pod_of(obj.model)
+    if pod is None:
+        return
+    numbers: dict[tuple[int, str, str], str] = {}
+    names: dict[str, str] = {}
+    for at in iter_containers(pod):
+        if at.init and at.container.restart_policy != "Always":
+            continue  # plain init containers run before the others, one at a time
+        for i, port in enumerate(at.container.ports or []):
+            key = (port.container_port, port.protocol or "TCP", port.host_ip or "")
+            if key in numbers:
+                yield Finding(
+                    (*at.path, "ports", i, "containerPort"),
+                    f"{container_label(at)}: port {port.container_port}/{key[1]} is already declared "
+                    f"by {numbers[key]}",
+                    "declare each port once per pod",
+                )
+            else:
+                numbers[key] = container_label(at)
+            if port.name and port.name in names:
+                yield Finding(
+                    (*at.path, "ports", i, "name"),
+                    f'{container_label(at)}: port name "{port.name}" is already used by {names[port.name]}',
+                    "give each port its own name",
+                )
+            elif port.name:
+                names[port.name] = container_label(at)

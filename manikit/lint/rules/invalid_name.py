@@ -1,0 +1,119 @@
+"""A name Kubernetes refuses: object names (DNS-1123 per kind), container names and port names.
+
+## What it does
+Checks `metadata.name` by the rule of its kind: Namespace a DNS-1123 label (lowercase letters,
+digits and `-`, at most 63 characters, starting and ending alphanumeric), Service a DNS-1035 label
+(the same, starting with a letter), Pod, Deployment, ReplicaSet and Node a DNS-1123 subdomain
+(labels joined by `.`, at most 253 characters). Container names must be DNS-1123 labels; container
+and Service port names IANA service names (at most 15 characters, a letter among them, no `--`).
+
+## Why it matters
+The API server rejects the object. Upper case and `_` are the usual culprits, copied from a
+variable or file name.
+
+## Example
+```yaml
+kind: Service
+metadata:
+  name: Web_Frontend
+```
+
+## Fix
+Use lowercase letters, digits and `-` (`web-frontend`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from manikit.diagnostics import Level
+from manikit.lint.findings import Finding, LintObject, RuleContext
+from manikit.lint.walk import container_label, iter_containers, pod_of
+from manikit.models.service import Service
+
+CODE = "MK202"
+NAME = "invalid-name"
+DEFAULT_LEVEL: Level | None = Level.ERROR
+
+_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_LABEL_1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_PORT_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+
+
+def dns1123_label(name: str) -> str | None:
+    if len(name) > 63:
+        return "must be at most 63 characters"
+    if not _LABEL.fullmatch(name):
+        return "must be lowercase letters, digits and '-', starting and ending with a letter or digit"
+    return None
+
+
+def dns1035_label(name: str) -> str | None:
+    if len(name) > 63:
+        return "must be at most 63 characters"
+    if not _LABEL_1035.fullmatch(name):
+        return "must be lowercase letters, digits and '-', starting with a letter, ending alphanumeric"
+    return None
+
+
+def dns1123_subdomain(name: str) -> str | None:
+    if len(name) > 253:
+        return "must be at most 253 characters"
+    if not _SUBDOMAIN.fullmatch(name):
+        return "must be lowercase letters, digits, '-' and '.', starting and ending alphanumeric"
+    return None
+
+
+def port_name(name: str) -> str | None:
+    if len(name) > 15:
+        return "must be at most 15 characters"
+    if not _PORT_NAME.fullmatch(name) or "--" in name:
+        return "must be lowercase letters, digits and single '-', starting and ending alphanumeric"
+    if not any(ch.isalpha() for ch in name):
+        return "must contain at least one letter"
+    return None
+
+
+_BY_KIND = {"Namespace": dns1123_label, "Service": dns1035_label}
+
+
+def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
+    model = obj.model
+    if model is None:
+        return
+    if model.metadata.name:
+        rule = _BY_KIND.get(model.kind, dns1123_subdomain)
+        why = rule(model.metadata.name)
+        if why:
+            yield Finding(
+                ("metadata", "name"),
+                f'{model.kind} name "{model.metadata.name}" {why}',
+                f'e.g. "{suggest(model.metadata.name)}"',
+            )
+    pod = pod_of(model)
+    for at in iter_containers(pod) if pod is not None else ():
+        why = dns1123_label(at.container.name)
+        if why:
+            yield Finding(
+                (*at.path, "name"),
+                f'container name "{at.container.name}" {why}',
+                f'e.g. "{suggest(at.container.name)}"',
+            )
+        for i, port in enumerate(at.container.ports or []):
+            why = port_name(port.name) if port.name else None
+            if why:
+                yield Finding(
+                    (*at.path, "ports", i, "name"), f'{container_label(at)}: port name "{port.name}" {why}'
+                )
+    if isinstance(model, Service):
+        for i, service_port in enumerate(model.spec.ports or []):
+            why = port_name(service_port.name) if service_port.name else None
+            if why:
+                yield Finding(("spec", "ports", i, "name"), f'Service port name "{service_port.name}" {why}')
+
+
+def suggest(name: str) -> str:
+    fixed = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.")
+    return fixed[:63] or "name"

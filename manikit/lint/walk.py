@@ -1,0 +1,129 @@
+"""Shared walking for rules: where an object's pod spec is, its containers with their data paths.
+
+Helpers, never a base class: a rule calls what it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+from manikit.models.meta import TypeMeta
+from manikit.models.pod import Container, Pod, PodSpec
+from manikit.models.quantity import Quantity, QuantityFormat, format_quantity
+from manikit.models.workloads import Deployment, ReplicaSet
+from manikit.source.positions import Path
+
+
+@dataclass(frozen=True, slots=True)
+class PodAt:
+    """A pod spec inside an object: the data path of the spec and of its labels."""
+
+    path: Path
+    spec: PodSpec
+    labels: dict[str, str]
+    is_template: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerAt:
+    path: Path
+    container: Container
+    init: bool
+
+    def resource_path(self, section: str, resource: str | None = None) -> Path:
+        """The path of ``resources.<section>[.<resource>]``, or of the nearest part that exists."""
+        res = self.container.resources
+        values = None if res is None else (res.requests if section == "requests" else res.limits)
+        if values is not None and resource is not None and resource in values:
+            return (*self.path, "resources", section, resource)
+        if values is not None:
+            return (*self.path, "resources", section)
+        if res is not None:
+            return (*self.path, "resources")
+        return self.path
+
+
+def pod_of(obj: TypeMeta | None) -> PodAt | None:
+    """The pod spec a Pod, Deployment or ReplicaSet runs; None for other kinds."""
+    if isinstance(obj, Pod):
+        return PodAt(("spec",), obj.spec, obj.labels, False)
+    if isinstance(obj, Deployment):
+        template = obj.spec.template
+        return PodAt(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
+    if isinstance(obj, ReplicaSet) and obj.spec.template is not None:
+        template = obj.spec.template
+        return PodAt(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
+    return None
+
+
+def iter_containers(pod: PodAt, *, init: bool = True) -> Iterator[ContainerAt]:
+    """App containers, and init containers (sidecars included) when ``init``; in file order."""
+    if init:
+        for i, c in enumerate(pod.spec.init_containers or []):
+            yield ContainerAt((*pod.path, "initContainers", i), c, True)
+    for i, c in enumerate(pod.spec.containers):
+        yield ContainerAt((*pod.path, "containers", i), c, False)
+
+
+def effective_requests(container: Container) -> dict[str, Quantity]:
+    """A container's requests after Pod defaulting: a limit without a request is requested as well."""
+    merged = container.limits()
+    merged.update(container.requests())
+    return merged
+
+
+def pod_requests(spec: PodSpec) -> dict[str, Fraction]:
+    """What the scheduler reserves for one pod (init containers by the max rule, sidecars, overhead),
+    with requests defaulted from limits as the API server does on pod creation."""
+    defaulted = spec
+    if any(set(c.limits()) - set(c.requests()) for c in spec.all_containers()):
+        defaulted = spec.model_copy(deep=True)
+        for c in defaulted.all_containers():
+            if c.resources is not None and c.resources.limits:
+                c.resources.requests = effective_requests(c)
+    return {name: q.value for name, q in defaulted.effective_requests().items()}
+
+
+def replicas_of(obj: TypeMeta) -> int:
+    """How many pods an object runs (the API's default of 1 when unset)."""
+    if isinstance(obj, (Deployment, ReplicaSet)):
+        return 1 if obj.spec.replicas is None else obj.spec.replicas
+    return 1
+
+
+def format_amount(resource: str, value: Fraction) -> str:
+    """A readable quantity: memory in binary units, cpu in cores or millicores."""
+    if resource == "memory" or resource.startswith(("ephemeral-storage", "hugepages-")):
+        return format_quantity(value, QuantityFormat.BINARY_SI)
+    return format_quantity(value, QuantityFormat.DECIMAL_SI)
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceValue:
+    """One request or limit of one container."""
+
+    at: ContainerAt
+    section: str  # "requests" or "limits"
+    resource: str
+    quantity: Quantity
+
+    @property
+    def path(self) -> Path:
+        return (*self.at.path, "resources", self.section, self.resource)
+
+
+def iter_resource_values(pod: PodAt) -> Iterator[ResourceValue]:
+    """Every request and limit of every container (init containers included), in file order."""
+    for at in iter_containers(pod):
+        res = at.container.resources
+        if res is None:
+            continue
+        for section, values in (("requests", res.requests), ("limits", res.limits)):
+            for resource, quantity in (values or {}).items():
+                yield ResourceValue(at, section, resource, quantity)
+
+
+def container_label(at: ContainerAt) -> str:
+    return f'{"init container" if at.init else "container"} "{at.container.name}"'
