@@ -45,4 +45,7 @@ def schedule(nodes: Sequence[Node], pods: Sequence[Pod]) -> list[Decision]:
     taking the earlier ones of the same call into account. Deterministic: same input, same output.
     Pods in phase Succeeded or Failed, or with a deletionTimestamp, are ignored.
     """
-    raise NotImplementedError("the scheduler is being written; see issue 4")
+    # Imported here: the engine builds Decisions, so it imports this module.
+    from manikit.runtime.scheduler.engine import schedule_pods
+
+    return schedule_pods(nodes, pods)

@@ -1,0 +1,156 @@
+"""The scheduler's snapshot: each pod and node reduced once to the numbers and sets the plugins read.
+
+``PodInfo`` is what upstream computes in PreFilter (requests, host ports, owner); ``NodeInfo`` is the
+scheduler cache's per-node aggregate (requested resources, used host ports, pod counts), updated as
+each decision of a ``schedule`` call is assumed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from manikit.models.node import Node, Taint
+from manikit.models.pod import Pod, Toleration
+from manikit.runtime.scheduler.resources import PODS, as_units, non_zero_requests, pod_requests
+
+HOSTNAME_LABEL = "kubernetes.io/hostname"
+ZONE_LABEL = "topology.kubernetes.io/zone"
+DEFAULT_BIND_ALL_HOST_IP = "0.0.0.0"
+
+#: (host IP, protocol, host port), sanitized as kube-scheduler's HostPortInfo does.
+HostPort = tuple[str, str, int]
+#: The controller a pod belongs to: (namespace, kind, name) of its controller ownerReference.
+Group = tuple[str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class PodInfo:
+    pod: Pod
+    namespace: str
+    name: str
+    priority: int
+    created: str
+    requests: dict[str, int]
+    non_zero: tuple[int, int]  # (milli-CPU, memory bytes) for scoring
+    host_ports: tuple[HostPort, ...]
+    tolerations: tuple[Toleration, ...]
+    group: Group | None
+    signature: str  # the pod spec (less nodeName) as JSON: pods with equal signatures schedule alike
+
+    @property
+    def key(self) -> str:
+        return f"{self.namespace}/{self.name}"
+
+
+_NOT_IN_SIGNATURE = {"node_name"}
+
+
+class PodInfoCache:
+    """Builds PodInfos, computing the spec-derived parts once per distinct spec (pod template)."""
+
+    def __init__(self) -> None:
+        self._by_signature: dict[str, PodInfo] = {}
+
+    def get(self, pod: Pod) -> PodInfo:
+        namespace = pod.namespace or "default"
+        signature = pod.spec.model_dump_json(exclude_none=True, exclude=_NOT_IN_SIGNATURE)
+        template = self._by_signature.get(signature)
+        if template is None:
+            template = self._by_signature[signature] = _from_spec(pod, signature)
+        return replace(
+            template,
+            pod=pod,
+            namespace=namespace,
+            name=pod.name,
+            created=pod.metadata.creation_timestamp or "",
+            group=controller_group(pod, namespace),
+        )
+
+
+def pod_info(pod: Pod) -> PodInfo:
+    return PodInfoCache().get(pod)
+
+
+def _from_spec(pod: Pod, signature: str) -> PodInfo:
+    return PodInfo(
+        pod=pod,
+        namespace="",
+        name="",
+        priority=pod.spec.priority or 0,
+        created="",
+        requests=pod_requests(pod.spec),
+        non_zero=non_zero_requests(pod.spec),
+        host_ports=host_ports(pod),
+        tolerations=tuple(pod.spec.tolerations or ()),
+        group=None,
+        signature=signature,
+    )
+
+
+def host_ports(pod: Pod) -> tuple[HostPort, ...]:
+    """Host ports of app containers and sidecars (restartable init containers), hostPort > 0 only."""
+    containers = [*pod.spec.containers]
+    containers += [c for c in pod.spec.init_containers or [] if c.restart_policy == "Always"]
+    return tuple(
+        (p.host_ip or DEFAULT_BIND_ALL_HOST_IP, p.protocol or "TCP", p.host_port)
+        for c in containers
+        for p in c.ports or []
+        if p.host_port
+    )
+
+
+def controller_group(pod: Pod, namespace: str) -> Group | None:
+    for ref in pod.metadata.owner_references or []:
+        if ref.controller:
+            return (namespace, ref.kind, ref.name)
+    return None
+
+
+@dataclass(slots=True)
+class NodeInfo:
+    node: Node
+    name: str
+    labels: dict[str, str]
+    taints: tuple[Taint, ...]
+    unschedulable: bool
+    allocatable: dict[str, int]
+    requested: dict[str, int] = field(default_factory=dict)
+    non_zero_cpu: int = 0
+    non_zero_memory: int = 0
+    pod_count: int = 0
+    used_ports: set[HostPort] = field(default_factory=set)
+    group_counts: Counter[Group] = field(default_factory=Counter)
+
+    def add(self, pod: PodInfo) -> None:
+        """Account for a pod bound (or assumed) on this node."""
+        for resource, value in pod.requests.items():
+            self.requested[resource] = self.requested.get(resource, 0) + value
+        self.non_zero_cpu += pod.non_zero[0]
+        self.non_zero_memory += pod.non_zero[1]
+        self.pod_count += 1
+        self.used_ports.update(pod.host_ports)
+        if pod.group is not None:
+            self.group_counts[pod.group] += 1
+
+    @property
+    def allowed_pods(self) -> int:
+        return self.allocatable.get(PODS, 0)
+
+
+def node_labels(node: Node) -> dict[str, str]:
+    """The node's labels; the kubelet always sets kubernetes.io/hostname, so a manifest need not."""
+    labels = dict(node.labels)
+    labels.setdefault(HOSTNAME_LABEL, node.name)
+    return labels
+
+
+def node_info(node: Node) -> NodeInfo:
+    return NodeInfo(
+        node=node,
+        name=node.name,
+        labels=node_labels(node),
+        taints=tuple(node.spec.taints or ()),
+        unschedulable=bool(node.spec.unschedulable),
+        allocatable=as_units(node.allocatable()),
+    )

@@ -1,0 +1,27 @@
+"""NodeName: a pod that names a node (spec.nodeName) fits only that node."""
+
+from __future__ import annotations
+
+from manikit.runtime.scheduler.framework import SUCCESS, CycleState, Status, unschedulable
+from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo
+
+NAME = "NodeName"
+REASON = "node(s) didn't match the requested node name"
+
+
+def fits(pod: PodInfo, node_name: str) -> bool:
+    wanted = pod.pod.spec.node_name
+    return not wanted or wanted == node_name
+
+
+class NodeName:
+    name = NAME
+
+    def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status:
+        if fits(pod, node.name):
+            return SUCCESS
+        return unschedulable(NAME, REASON, resolvable=False)
+
+
+def new() -> NodeName:
+    return NodeName()

@@ -1,0 +1,232 @@
+"""What one pod template (a distinct pod spec) needs on every node, as vectors.
+
+Static parts (filters that read only the node's labels, taints and cordon; preferred-affinity and
+PreferNoSchedule raw scores) are computed once per template by running the plugins' own rule
+functions once per *distinct* relevant node shape, not per node. Dynamic parts (resource fit, host
+ports, LeastAllocated and BalancedAllocation scores) are computed for all nodes once, then refreshed
+only on the nodes that received a pod since (scalar, with the plugins' functions) - or all at once
+in numpy when many did.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from manikit.runtime.scheduler.framework import MAX_NODE_SCORE
+from manikit.runtime.scheduler.nodeinfo import PodInfo
+from manikit.runtime.scheduler.plugins import balanced_allocation as ba
+from manikit.runtime.scheduler.plugins import node_affinity as na
+from manikit.runtime.scheduler.plugins import node_name as nn
+from manikit.runtime.scheduler.plugins import node_ports as ports
+from manikit.runtime.scheduler.plugins import node_resources_fit as fit
+from manikit.runtime.scheduler.plugins import node_unschedulable as nu
+from manikit.runtime.scheduler.plugins import pod_topology_spread as pts
+from manikit.runtime.scheduler.plugins import taint_toleration as tt
+from manikit.runtime.scheduler.profile import DEFAULT_SCORES
+from manikit.runtime.scheduler.vectors import Bools, ClusterArrays, Ints
+
+WEIGHTS = dict(DEFAULT_SCORES)
+#: Static filter codes, in filter order (0 = passes all four).
+STATIC_FILTERS = (nu.NAME, nn.NAME, tt.NAME, na.NAME)
+UNSCHEDULABLE, NODE_NAME, TAINT, AFFINITY = 1, 2, 3, 4
+#: Dynamic failure bits: NodePorts, then NodeResourcesFit's reasons (bit 2 onward).
+PORTS_BIT = 1
+INFEASIBLE = -(1 << 40)  # added to the total of a node that failed a filter
+SCALAR_REFRESH_LIMIT = 16
+
+
+class Template:
+    def __init__(self, cluster: ClusterArrays, info: PodInfo) -> None:
+        self.cluster = cluster
+        self.info = info
+        self.host_ports = info.host_ports
+        self.balanced = not ba.is_best_effort(info)
+        self.spreads = pts.applies(info)
+        self.fit_reasons = [fit.REASON_TOO_MANY_PODS] + [
+            fit.REASON_INSUFFICIENT.format(resource=r) for r in fit.checked_resources(info.requests)
+        ]
+        self.reason_bit = {reason: 2 << k for k, reason in enumerate(self.fit_reasons)}
+        self._static_filters()
+        n = cluster.size
+        self.bits = np.zeros(n, dtype=np.int64)
+        self.least = np.zeros(n, dtype=np.int64)
+        self.balance = np.zeros(n, dtype=np.int64)
+        self.feasible = np.zeros(n, dtype=bool)
+        self.refresh_all()
+        self.synced = len(cluster.changes)
+
+    # static ---------------------------------------------------------------------------------------
+    def _static_filters(self) -> None:
+        c, info, spec = self.cluster, self.info, self.info.pod.spec
+        code = np.zeros(c.size, dtype=np.int8)
+        if not nu.tolerates_unschedulable(info):
+            code[c.unschedulable] = UNSCHEDULABLE
+        if spec.node_name:
+            wrong = np.array([not nn.fits(info, name) for name in c.names], dtype=bool)
+            code[(code == 0) & wrong] = NODE_NAME
+        self.taint_reasons = [self._taint_reason(taints) for taints in c.taint_sets]
+        taint_fails = np.array([r is not None for r in self.taint_reasons], dtype=bool)
+        code[(code == 0) & taint_fails[c.taint_set_of]] = TAINT
+        self.affinity_match, self.affinity_raw = self._affinity()
+        code[(code == 0) & ~self.affinity_match] = AFFINITY
+        self.static_code = code
+        self.static_ok: Bools = code == 0
+        prefer = tt.prefer_no_schedule_tolerations(info.tolerations)
+        per_set = np.array([tt.intolerable_count(t, prefer) for t in c.taint_sets], dtype=np.int64)
+        self.taint_raw: Ints = per_set[c.taint_set_of]
+
+    def _taint_reason(self, taints: tuple[object, ...]) -> str | None:
+        taint = tt.first_untolerated(taints, self.info.tolerations)  # type: ignore[arg-type]
+        return None if taint is None else tt.untolerated_reason(taint)
+
+    def _affinity(self) -> tuple[Bools, Ints]:
+        """NodeAffinity's filter and raw preferred score, evaluated once per distinct projection of
+        the nodes onto the label keys (and, if a term uses matchFields, the name) the pod refers to."""
+        c, spec = self.cluster, self.info.pod.spec
+        terms = na.preferred_terms(spec)
+        keys, by_name = _referenced_keys(self.info)
+        columns = [c.label_column(k) for k in keys]
+        parts = [codes for codes, _ in columns]
+        if by_name:
+            parts.append(np.arange(c.size, dtype=np.int32))
+        if not parts:
+            matches = na.matches_required(spec, {}, "")
+            raw = na.preferred_score(terms, {}, "")
+            return np.full(c.size, matches, dtype=bool), np.full(c.size, raw, dtype=np.int64)
+        rows, inverse = np.unique(np.stack(parts, axis=1), axis=0, return_inverse=True)
+        match_rows = np.zeros(len(rows), dtype=bool)
+        raw_rows = np.zeros(len(rows), dtype=np.int64)
+        for r, row in enumerate(rows):
+            codes = row[: len(keys)]
+            labels = {
+                k: vals[code - 1] for k, (_, vals), code in zip(keys, columns, codes, strict=True) if code
+            }
+            name = c.names[row[-1]] if by_name else ""
+            match_rows[r] = na.matches_required(spec, labels, name)
+            raw_rows[r] = na.preferred_score(terms, labels, name)
+        inverse = inverse.reshape(-1)
+        return match_rows[inverse], raw_rows[inverse]
+
+    # dynamic --------------------------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        c, requests = self.cluster, self.info.requests
+        bits = np.where(c.pod_count + 1 > c.allowed_pods, self.reason_bit[fit.REASON_TOO_MANY_PODS], 0)
+        for resource in fit.checked_resources(requests):
+            free = c.allocatable(resource) - c.requested(resource)
+            bit = self.reason_bit[fit.REASON_INSUFFICIENT.format(resource=resource)]
+            bits |= np.where(requests[resource] > free, bit, 0)
+        for i in self._port_candidates():
+            if not ports.fits(c.nodes[i].used_ports, self.host_ports):
+                bits[i] |= PORTS_BIT
+        self.bits = bits.astype(np.int64)
+        self.least = self._least_allocated()
+        self.balance = self._balanced() if self.balanced else np.zeros(c.size, dtype=np.int64)
+        self.feasible = self.static_ok & (self.bits == 0)
+        self.res = WEIGHTS[fit.NAME] * self.least + WEIGHTS[ba.NAME] * self.balance
+        self._reweigh()
+
+    def _port_candidates(self) -> set[int]:
+        users = self.cluster.port_users
+        return {i for _, protocol, port in self.host_ports for i in users.get((protocol, port), ())}
+
+    def _least_allocated(self) -> Ints:
+        c = self.cluster
+        total = np.zeros(c.size, dtype=np.int64)
+        weights = np.zeros(c.size, dtype=np.int64)
+        pod_cpu, pod_memory = self.info.non_zero
+        for (resource, weight), used, wanted in zip(
+            fit.SCORED_RESOURCES, (c.non_zero_cpu, c.non_zero_memory), (pod_cpu, pod_memory), strict=True
+        ):
+            alloc = c.allocatable(resource)
+            requested = used + wanted
+            present = alloc != 0
+            fits = present & (requested <= alloc)
+            score = np.where(fits, (alloc - requested) * MAX_NODE_SCORE // np.where(present, alloc, 1), 0)
+            total += score * weight * present
+            weights += weight * present
+        return np.where(weights > 0, total // np.maximum(weights, 1), 0)
+
+    def _balanced(self) -> Ints:
+        c, requests = self.cluster, self.info.requests
+        fractions = []
+        presents = []
+        for resource in ba.RESOURCES:
+            alloc = c.allocatable(resource)
+            present = alloc != 0
+            requested = (c.requested(resource) + requests.get(resource, 0)).astype(np.float64)
+            fraction = requested / np.where(present, alloc, 1).astype(np.float64)
+            fractions.append(np.minimum(fraction, 1.0))
+            presents.append(present)
+        both = presents[0] & presents[1]
+        std = np.where(both, np.abs((fractions[0] - fractions[1]) / 2), 0.0)
+        return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
+
+    def refresh(self) -> None:
+        """Catch up with the pods assumed since this template last looked."""
+        changes = self.cluster.changes
+        if self.synced == len(changes):
+            return
+        dirty = set(changes[self.synced :])
+        self.synced = len(changes)
+        if len(dirty) > SCALAR_REFRESH_LIMIT:
+            self.refresh_all()
+            return
+        reweigh = False
+        for i in dirty:
+            reweigh |= self._refresh_node(i)
+        if reweigh:
+            self._reweigh()
+
+    def _refresh_node(self, i: int) -> bool:
+        node, info = self.cluster.nodes[i], self.info
+        bits = 0
+        if self.host_ports and not ports.fits(node.used_ports, self.host_ports):
+            bits |= PORTS_BIT
+        for reason in fit.insufficient(info.requests, node):
+            bits |= self.reason_bit[reason]
+        self.bits[i] = bits
+        self.least[i] = fit.least_allocated_score(info, node)
+        if self.balanced:
+            self.balance[i] = ba.balanced_allocation_score(info, node)
+        self.res[i] = WEIGHTS[fit.NAME] * self.least[i] + WEIGHTS[ba.NAME] * self.balance[i]
+        feasible = bool(self.static_ok[i]) and bits == 0
+        changed = feasible != bool(self.feasible[i])
+        self.feasible[i] = feasible
+        return changed
+
+    def _reweigh(self) -> None:
+        """Scores normalized over the feasible nodes, recomputed when that set changes."""
+        f = self.feasible
+        self.feasible_count = int(np.count_nonzero(f))
+        self.all_feasible = self.feasible_count == self.cluster.size
+        self.taint_norm = _normalize(self.taint_raw, f, reverse=True)
+        self.affinity_norm = _normalize(self.affinity_raw, f, reverse=False)
+        self.static_terms = WEIGHTS[tt.NAME] * self.taint_norm + WEIGHTS[na.NAME] * self.affinity_norm
+        self.static = np.where(f, self.static_terms, INFEASIBLE)
+        zones = np.bincount(self.cluster.zone_of[f], minlength=self.cluster.zone_count)
+        self.host_weight = pts.normalizing_weight(self.feasible_count)
+        self.zone_weight = pts.normalizing_weight(int(np.count_nonzero(zones)))
+
+
+def _normalize(raw: Ints, feasible: Bools, reverse: bool) -> Ints:
+    """DefaultNormalizeScore over the feasible nodes, as whole vectors."""
+    highest = int(raw[feasible].max()) if feasible.any() else 0
+    if highest == 0:
+        return np.full(raw.shape, MAX_NODE_SCORE if reverse else 0, dtype=np.int64)
+    scaled = MAX_NODE_SCORE * raw // highest
+    return MAX_NODE_SCORE - scaled if reverse else scaled
+
+
+def _referenced_keys(info: PodInfo) -> tuple[list[str], bool]:
+    """Label keys the pod's nodeSelector and node affinity read, and whether any term reads fields."""
+    spec = info.pod.spec
+    keys = set(spec.node_selector or {})
+    affinity = spec.affinity.node_affinity if spec.affinity else None
+    terms = []
+    if affinity is not None:
+        required = affinity.required_during_scheduling_ignored_during_execution
+        terms += required.node_selector_terms if required else []
+        terms += [p.preference for p in affinity.preferred_during_scheduling_ignored_during_execution or []]
+    keys.update(r.key for t in terms for r in t.match_expressions or [])
+    by_name = any(t.match_fields for t in terms)
+    return sorted(keys), by_name
