@@ -23,3 +23,29 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files from the current output",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """``golden(path, text)``: compare rendered output with a reviewed file; --update-golden rewrites it."""
+
+    def check(path: Path, text: str) -> None:
+        if request.config.getoption("--update-golden") or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            if not request.config.getoption("--update-golden"):
+                pytest.fail(f"golden file {path} did not exist; written now: review and commit it")
+        assert text == path.read_text(encoding="utf-8"), (
+            f"output differs from {path}; rerun with --update-golden"
+        )
+
+    return check

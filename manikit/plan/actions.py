@@ -1,0 +1,147 @@
+"""A Plan is frozen data: resource changes with a closed Action, the before and after of each object,
+and the store revision it was computed from. Fields that only explain (reasons, previews) never drive apply.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from manikit.plan.diff import FieldChange
+
+Body = dict[str, Any]
+PLAN_FORMAT_VERSION = 1
+
+
+class Action(enum.Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    DELETE = "delete"
+    NOOP = "noop"
+
+    @property
+    def symbol(self) -> str:
+        return {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "noop": " "}[self.value]
+
+
+#: The order objects are applied in; deletions run in the reverse order, after every upsert.
+APPLY_ORDER = ("Namespace", "Node", "Service", "Deployment", "ReplicaSet", "Pod")
+
+
+@dataclass(frozen=True, order=True)
+class ObjectKey:
+    kind: str
+    namespace: str
+    name: str
+    api_version: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.namespace}/{self.name}" if self.namespace else f"{self.kind}/{self.name}"
+
+    @classmethod
+    def of(cls, body: Body) -> ObjectKey:
+        meta = body.get("metadata") or {}
+        return cls(
+            body.get("kind", ""),
+            meta.get("namespace") or "",
+            meta.get("name") or "",
+            body.get("apiVersion", ""),
+        )
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    key: ObjectKey
+    action: Action
+    before: Body | None  # the recorded object as the plan compared it
+    after: Body | None  # the desired object, defaulted
+    changes: tuple[FieldChange, ...] = ()
+    resource_version: str | None = None  # of the recorded object, for stale-plan detection
+    unchanged_fields: int = 0
+    source: str = ""  # file:line of the manifest, when there is one
+    known_after_apply: tuple[str, ...] = ()  # paths the control plane will fill in
+
+    @property
+    def replacement_reasons(self) -> tuple[str, ...]:
+        return tuple(c.path for c in self.changes if c.forces_replacement)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "address": str(self.key),
+            "kind": self.key.kind,
+            "apiVersion": self.key.api_version,
+            "namespace": self.key.namespace or None,
+            "name": self.key.name,
+            "action": self.action.value,
+            "before": self.before,
+            "after": self.after,
+            "changed_paths": [c.path for c in self.changes],
+            "changes": [c.to_dict() for c in self.changes],
+            "replacement_paths": list(self.replacement_reasons),
+            "known_after_apply": list(self.known_after_apply),
+            "resource_version": self.resource_version,
+            "source": self.source or None,
+        }
+
+
+@dataclass(frozen=True)
+class PendingPod:
+    """A pod the scheduling preview says would stay Pending, with kube-scheduler's message."""
+
+    namespace: str
+    name: str
+    owner: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ResourceUsage:
+    resource: str
+    requested: str
+    allocatable: str
+    percent: int
+
+
+@dataclass(frozen=True)
+class SchedulingPreview:
+    """What the controllers and scheduler would do after the change (explanation only)."""
+
+    pending: tuple[PendingPod, ...] = ()
+    usage: tuple[ResourceUsage, ...] = ()
+    pods: int = 0
+    nodes: int = 0
+
+
+@dataclass(frozen=True)
+class Plan:
+    changes: tuple[ResourceChange, ...]
+    store_id: str
+    base_revision: int
+    applyset: str
+    unchanged: int = 0
+    prune: bool = False
+    preview: SchedulingPreview | None = None
+    format_version: int = PLAN_FORMAT_VERSION
+
+    def counts(self) -> dict[Action, int]:
+        out = dict.fromkeys(Action, 0)
+        for change in self.changes:
+            out[change.action] += 1
+        return out
+
+    @property
+    def empty(self) -> bool:
+        return not any(c.action is not Action.NOOP for c in self.changes)
+
+    def summary(self) -> str:
+        """Terraform's line: replacements count as one add and one destroy, and are named."""
+        n = self.counts()
+        add = n[Action.CREATE] + n[Action.REPLACE]
+        destroy = n[Action.DELETE] + n[Action.REPLACE]
+        line = f"Plan: {add} to add, {n[Action.UPDATE]} to change, {destroy} to destroy."
+        if n[Action.REPLACE]:
+            names = ", ".join(str(c.key) for c in self.changes if c.action is Action.REPLACE)
+            line += f" ({n[Action.REPLACE]} to replace: {names})"
+        return line

@@ -1,0 +1,101 @@
+"""Saved plans (``manikit plan --out plan.mkplan``): the plan with the store's identity and revision and
+each recorded object's resourceVersion, so that apply can refuse a plan whose base moved."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from manikit.errors import PlanError
+from manikit.plan.actions import PLAN_FORMAT_VERSION, Action, ObjectKey, Plan, ResourceChange
+from manikit.plan.diff import FieldChange
+
+MAGIC = "manikit-plan"
+
+
+def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
+    body = {
+        "format_version": plan.format_version,
+        "store_id": plan.store_id,
+        "base_revision": plan.base_revision,
+        "applyset": plan.applyset,
+        "prune": plan.prune,
+        "unchanged": plan.unchanged,
+        "changes": [_change_to_dict(c) for c in plan.changes],
+    }
+    text = json.dumps(body, sort_keys=True, default=str)
+    envelope = {"kind": MAGIC, "checksum": hashlib.sha256(text.encode()).hexdigest(), "plan": body}
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.write_text(json.dumps(envelope, indent=1, default=str), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot write the plan: {exc.strerror or exc}") from exc
+
+
+def load_plan(path: str | os.PathLike[str]) -> Plan:
+    try:
+        envelope = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanError(f"{path}: cannot read the plan: {exc.strerror or exc}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PlanError(f"{path}: not a manikit plan file (made by `manikit plan --out`)") from exc
+    if not isinstance(envelope, dict) or envelope.get("kind") != MAGIC or "plan" not in envelope:
+        raise PlanError(f"{path}: not a manikit plan file (made by `manikit plan --out`)")
+    body = envelope["plan"]
+    text = json.dumps(body, sort_keys=True, default=str)
+    if hashlib.sha256(text.encode()).hexdigest() != envelope.get("checksum"):
+        raise PlanError(
+            f"{path}: the plan file was changed after it was written; make a new one with manikit plan"
+        )
+    if body.get("format_version") != PLAN_FORMAT_VERSION:
+        raise PlanError(
+            f"{path}: plan format {body.get('format_version')} is not supported by this manikit "
+            f"(format {PLAN_FORMAT_VERSION}); make a new plan"
+        )
+    return Plan(
+        changes=tuple(_change_from_dict(c) for c in body["changes"]),
+        store_id=body["store_id"],
+        base_revision=int(body["base_revision"]),
+        applyset=body["applyset"],
+        unchanged=int(body.get("unchanged", 0)),
+        prune=bool(body.get("prune", False)),
+    )
+
+
+def _change_to_dict(change: ResourceChange) -> dict[str, Any]:
+    return {
+        "key": [change.key.kind, change.key.namespace, change.key.name, change.key.api_version],
+        "action": change.action.value,
+        "before": change.before,
+        "after": change.after,
+        "changes": [c.to_dict() for c in change.changes],
+        "resource_version": change.resource_version,
+        "unchanged_fields": change.unchanged_fields,
+        "source": change.source,
+        "known_after_apply": list(change.known_after_apply),
+    }
+
+
+def _change_from_dict(data: dict[str, Any]) -> ResourceChange:
+    kind, namespace, name, api_version = data["key"]
+    return ResourceChange(
+        key=ObjectKey(kind, namespace, name, api_version),
+        action=Action(data["action"]),
+        before=data["before"],
+        after=data["after"],
+        changes=tuple(
+            FieldChange(
+                c["path"], c["kind"], c.get("before"), c.get("after"), bool(c.get("forces_replacement"))
+            )
+            for c in data["changes"]
+        ),
+        resource_version=data["resource_version"],
+        unchanged_fields=int(data.get("unchanged_fields", 0)),
+        source=data.get("source", ""),
+        known_after_apply=tuple(data.get("known_after_apply", ())),
+    )

@@ -1,0 +1,1 @@
+"""Rendering a Plan: text (terraform-like), JSON (versioned), Markdown (PR comments)."""

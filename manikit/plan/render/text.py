@@ -1,0 +1,109 @@
+"""The plan as terraform shows one: objects in apply order, field lines with old -> new, a summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from manikit.plan.actions import Action, Plan, ResourceChange
+from manikit.plan.diff import FieldChange
+
+NO_CHANGES = "No changes. Your manifests match the recorded state."
+_VERB = {
+    Action.CREATE: "will be created",
+    Action.UPDATE: "will be updated in-place",
+    Action.REPLACE: "must be replaced",
+    Action.DELETE: "will be destroyed",
+}
+_STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.REPLACE: "magenta", Action.DELETE: "red"}
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    style: str = ""
+
+
+def render_text(plan: Plan) -> list[Line]:
+    lines: list[Line] = []
+    if plan.empty:
+        lines.append(Line(NO_CHANGES, "green"))
+    else:
+        lines.append(Line("manikit will perform the following actions:"))
+        for change in plan.changes:
+            lines.append(Line(""))
+            lines.extend(_resource(change))
+        lines.append(Line(""))
+        lines.append(Line(plan.summary(), "bold"))
+    if plan.preview is not None:
+        lines.extend(_preview(plan))
+    return lines
+
+
+def _resource(change: ResourceChange) -> Iterator[Line]:
+    style = _STYLE[change.action]
+    source = f"  ({change.source})" if change.source else ""
+    yield Line(f"  # {change.key} {_VERB[change.action]}{source}", "dim")
+    yield Line(f"{change.action.symbol:>3} {change.key}", style)
+    if change.action is Action.CREATE:
+        for path, value in _leaves(change.after or {}):
+            yield Line(f"      + {path}: {_show(value)}", "green")
+        for path in change.known_after_apply:
+            yield Line(f"      + {path}: (known after apply)", "green")
+        return
+    if change.action is Action.DELETE:
+        yield Line(f"        # ({change.unchanged_fields} fields destroyed)", "dim")
+        return
+    for field in change.changes:
+        yield _field(field)
+    if change.unchanged_fields:
+        yield Line(f"        # ({change.unchanged_fields} unchanged fields hidden)", "dim")
+
+
+def _field(change: FieldChange) -> Line:
+    note = " # forces replacement" if change.forces_replacement else ""
+    if change.kind == "add":
+        return Line(f"      + {change.path}: {_show(change.after)}{note}", "green")
+    if change.kind == "remove":
+        return Line(f"      - {change.path}: {_show(change.before)}{note}", "red")
+    if change.kind == "reorder":
+        return Line(
+            f"      ~ {change.path}: reordered {_show(change.before)} -> {_show(change.after)}{note}",
+            "yellow",
+        )
+    return Line(f"      ~ {change.path}: {_show(change.before)} -> {_show(change.after)}{note}", "yellow")
+
+
+def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict) and node:
+        for key, value in node.items():
+            yield from _leaves(value, f"{path}.{key}" if path else key)
+    elif isinstance(node, list) and node and all(isinstance(i, dict) for i in node):
+        for i, item in enumerate(node):
+            label = f"[name={item['name']}]" if isinstance(item.get("name"), str) else f"[{i}]"
+            yield from _leaves(item, f"{path}{label}")
+    else:
+        yield path, node
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, separators=(", ", ": "), default=str)
+
+
+def _preview(plan: Plan) -> Iterator[Line]:
+    preview = plan.preview
+    assert preview is not None
+    yield Line("")
+    yield Line(
+        f"Scheduling preview ({preview.pods} pods on {preview.nodes} nodes after this change):", "bold"
+    )
+    for usage in preview.usage:
+        share = f"{usage.requested} of {usage.allocatable} allocatable ({usage.percent}%)"
+        yield Line(f"  {usage.resource:<7} requested {share}")
+    if not preview.pending:
+        yield Line("  every pod would be scheduled", "green")
+    for pod in preview.pending:
+        owner = f" ({pod.owner})" if pod.owner else ""
+        yield Line(f"  ! Pod {pod.namespace}/{pod.name}{owner} would stay Pending: {pod.message}", "red")
