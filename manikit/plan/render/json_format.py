@@ -1,4 +1,4 @@
-"""The plan as JSON, format version 1; its schema, with the meaning of each field, is schemas/plan.schema.json."""
+"""The plan as JSON, format version 1; schemas/plan.schema.json gives the meaning of each field."""
 
 from __future__ import annotations
 
