@@ -19,11 +19,14 @@ from manikit.lint.findings import LintObject, NodeCapacity, RuleContext, SetFind
 from manikit.lint.registry import RULES
 from manikit.lint.suppress import (
     FileSuppressions,
+    IgnoreEntry,
     Subject,
     annotation_codes,
     apply_suppressions,
     comment_codes,
+    object_suppresses,
 )
+from manikit.lint.walk import pod_of
 from manikit.source.documents import Document, load_file
 from manikit.validate.pipeline import DocKey, FileOutcome, duplicate_problems, map_files
 from manikit.validate.validator import validate_document
@@ -37,9 +40,11 @@ class LintSetup:
     options: dict[str, BaseModel]
     nodes: tuple[NodeCapacity, ...] = ()
     namespace: str = "default"
+    ignores: tuple[IgnoreEntry, ...] = ()
 
     def context(self, code: str) -> RuleContext:
-        return RuleContext(self.options.get(code, RULES[code].default_options()), self.nodes)
+        options = self.options.get(code)
+        return RuleContext(options if options is not None else RULES[code].default_options(), self.nodes)
 
 
 @dataclass(slots=True)
@@ -95,7 +100,7 @@ def lint_files(
     namespace: str = "default",
 ) -> LintReport:
     """Lint ``files`` together; findings sorted by file, line and column."""
-    setup = LintSetup(config.enabled(), config.options, nodes, namespace)
+    setup = LintSetup(config.enabled(), config.options, nodes, namespace, config.ignores)
     outcomes = map_files(files, partial(lint_file, setup), jobs)
     problems = [p for o in outcomes for p in o.problems]
     problems.extend(duplicate_problems([o.validation for o in outcomes], namespace))
@@ -136,17 +141,21 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
         ignored, invalid = annotation_codes(doc)
         problems.extend(invalid)
         kind = doc.kind if isinstance(doc.kind, str) else ""
-        suppressions.add(doc.line, Subject(kind, doc.name, namespace_of(doc, setup.namespace), ignored))
-        gather(doc, model, inputs, setup.namespace, with_requests=bool(setup.nodes))
+        subject = Subject(kind, doc.name, namespace_of(doc, setup.namespace), ignored)
+        suppressions.add(doc.line, subject)
+        pod = pod_of(model)
+        gather(doc, model, pod, inputs, setup.namespace, with_requests=bool(setup.nodes))
         if model is None and found:
             continue  # an invalid object: validation said why; rules would only guess
         if model is None and kind:
             outcome.passed_over[kind] += 1
-        obj = LintObject(doc, model)
+        obj = LintObject(doc, model, pod)
         for code, rule, ctx in checks:
             assert rule.check is not None
-            level = setup.levels[code]
-            problems.extend(to_problem(doc, code, rule.name, level, f) for f in rule.check(obj, ctx))
+            findings = list(rule.check(obj, ctx))
+            if findings and not object_suppresses(code, doc.file, subject, setup.ignores):
+                level = setup.levels[code]
+                problems.extend(to_problem(doc, code, rule.name, level, f) for f in findings)
     if loaded.documents:
         text = loaded.documents[0].text
         suppressions.lines, invalid_comments = comment_codes(loaded.name, text)

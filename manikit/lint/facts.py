@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from manikit.lint.findings import DocRef, doc_ref
-from manikit.lint.walk import pod_of, pod_requests, replicas_of
+from manikit.lint.walk import PodAt, pod_requests, replicas_of
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import is_namespaced
 from manikit.source.documents import Document
@@ -49,10 +49,30 @@ class InputSet:
 
     pods: list[PodFact] = field(default_factory=list)
     services: list[ServiceFact] = field(default_factory=list)
+    _by_label: dict[tuple[str, str, str], list[int]] | None = field(default=None, repr=False)
 
     def extend(self, other: InputSet) -> None:
         self.pods.extend(other.pods)
         self.services.extend(other.services)
+        self._by_label = None
+
+    def selected_by(self, service: ServiceFact) -> list[PodFact]:
+        """The pods and templates in the Service's namespace whose labels include its selector."""
+        if self._by_label is None:
+            index: dict[tuple[str, str, str], list[int]] = {}
+            for i, pod in enumerate(self.pods):
+                for key, value in pod.labels.items():
+                    index.setdefault((pod.namespace, key, value), []).append(i)
+            self._by_label = index
+        candidates = [self._by_label.get((service.namespace, k, v), []) for k, v in service.selector.items()]
+        if not candidates:
+            return []
+        smallest = min(candidates, key=len)
+        return [
+            self.pods[i]
+            for i in smallest
+            if all(self.pods[i].labels.get(k) == v for k, v in service.selector.items())
+        ]
 
 
 def namespace_of(doc: Document, default: str = DEFAULT_NAMESPACE) -> str:
@@ -61,7 +81,13 @@ def namespace_of(doc: Document, default: str = DEFAULT_NAMESPACE) -> str:
 
 
 def gather(
-    doc: Document, model: TypeMeta | None, into: InputSet, default_ns: str, *, with_requests: bool
+    doc: Document,
+    model: TypeMeta | None,
+    pod: PodAt | None,
+    into: InputSet,
+    default_ns: str,
+    *,
+    with_requests: bool,
 ) -> None:
     """Add what ``doc`` contributes to the input set (pod requests only ``with_requests``)."""
     data = doc.data
@@ -82,7 +108,6 @@ def gather(
     spec = template.get("spec") if isinstance(template, dict) else None
     requests: dict[str, Fraction] = {}
     replicas = 1
-    pod = pod_of(model)
     if pod is not None and model is not None:
         replicas = replicas_of(model)
         if with_requests:

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from manikit.diagnostics import Level, Problem
+from manikit.lint.walk import PodAt
 from manikit.models.meta import TypeMeta
 from manikit.source.documents import Document
 from manikit.source.positions import Path
@@ -75,6 +76,7 @@ class LintObject:
 
     doc: Document
     model: TypeMeta | None
+    pod: PodAt | None = None  # the pod spec it runs (Pod, Deployment, ReplicaSet), walked once
 
     @property
     def data(self) -> Any:

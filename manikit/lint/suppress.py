@@ -44,10 +44,10 @@ class IgnoreEntry:
     namespace: str | None = None
     path_glob: str | None = None
 
-    def matches(self, problem: Problem, subject: Subject | None) -> bool:
-        if problem.code != self.code:
+    def matches(self, code: str, file: str, subject: Subject | None) -> bool:
+        if code != self.code:
             return False
-        if self.path_glob is not None and not _glob_matches(problem.file, self.path_glob):
+        if self.path_glob is not None and not _glob_matches(file, self.path_glob):
             return False
         wanted = (self.kind, self.name, self.namespace)
         if all(w is None for w in wanted):
@@ -151,6 +151,11 @@ def _invalid(file: str, line: int, col: int, unknown: list[str], ref: str) -> Pr
     )
 
 
+def object_suppresses(code: str, file: str, subject: Subject, entries: Sequence[IgnoreEntry]) -> bool:
+    """Whether the object's annotation or a config entry suppresses ``code``: known before locating."""
+    return code in subject.ignored or any(entry.matches(code, file, subject) for entry in entries)
+
+
 def apply_suppressions(
     problems: Iterable[Problem], files: dict[str, FileSuppressions], entries: Sequence[IgnoreEntry]
 ) -> list[Problem]:
@@ -166,7 +171,7 @@ def apply_suppressions(
             continue
         if found is not None and problem.code in found.lines.get(problem.line, frozenset()):
             continue
-        if any(entry.matches(problem, subject) for entry in entries):
+        if any(entry.matches(problem.code, problem.file, subject) for entry in entries):
             continue
         kept.append(problem)
     return kept

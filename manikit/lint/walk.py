@@ -5,7 +5,6 @@ Helpers, never a base class: a rule calls what it needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -14,16 +13,6 @@ from manikit.models.pod import Container, Pod, PodSpec
 from manikit.models.quantity import Quantity, QuantityFormat, format_quantity
 from manikit.models.workloads import Deployment, ReplicaSet
 from manikit.source.positions import Path
-
-
-@dataclass(frozen=True, slots=True)
-class PodAt:
-    """A pod spec inside an object: the data path of the spec and of its labels."""
-
-    path: Path
-    spec: PodSpec
-    labels: dict[str, str]
-    is_template: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,26 +34,69 @@ class ContainerAt:
         return self.path
 
 
+@dataclass(frozen=True, slots=True)
+class ResourceValue:
+    """One request or limit of one container."""
+
+    at: ContainerAt
+    section: str  # "requests" or "limits"
+    resource: str
+    quantity: Quantity
+
+    @property
+    def path(self) -> Path:
+        return (*self.at.path, "resources", self.section, self.resource)
+
+
+@dataclass(frozen=True, slots=True)
+class PodAt:
+    """A pod spec inside an object: its data path, labels, and its containers walked once for all rules."""
+
+    path: Path
+    spec: PodSpec
+    labels: dict[str, str]
+    is_template: bool
+    containers: tuple[ContainerAt, ...] = ()  # init containers first, in file order
+    values: tuple[ResourceValue, ...] = ()  # every request and limit
+
+    @classmethod
+    def make(cls, path: Path, spec: PodSpec, labels: dict[str, str], is_template: bool) -> PodAt:
+        containers = (
+            *(
+                ContainerAt((*path, "initContainers", i), c, True)
+                for i, c in enumerate(spec.init_containers or [])
+            ),
+            *(ContainerAt((*path, "containers", i), c, False) for i, c in enumerate(spec.containers)),
+        )
+        values = tuple(
+            ResourceValue(at, section, resource, quantity)
+            for at in containers
+            if at.container.resources is not None
+            for section, found in (
+                ("requests", at.container.resources.requests),
+                ("limits", at.container.resources.limits),
+            )
+            for resource, quantity in (found or {}).items()
+        )
+        return cls(path, spec, labels, is_template, containers, values)
+
+
 def pod_of(obj: TypeMeta | None) -> PodAt | None:
     """The pod spec a Pod, Deployment or ReplicaSet runs; None for other kinds."""
     if isinstance(obj, Pod):
-        return PodAt(("spec",), obj.spec, obj.labels, False)
+        return PodAt.make(("spec",), obj.spec, obj.labels, False)
     if isinstance(obj, Deployment):
         template = obj.spec.template
-        return PodAt(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
+        return PodAt.make(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
     if isinstance(obj, ReplicaSet) and obj.spec.template is not None:
         template = obj.spec.template
-        return PodAt(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
+        return PodAt.make(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
     return None
 
 
-def iter_containers(pod: PodAt, *, init: bool = True) -> Iterator[ContainerAt]:
+def iter_containers(pod: PodAt, *, init: bool = True) -> tuple[ContainerAt, ...]:
     """App containers, and init containers (sidecars included) when ``init``; in file order."""
-    if init:
-        for i, c in enumerate(pod.spec.init_containers or []):
-            yield ContainerAt((*pod.path, "initContainers", i), c, True)
-    for i, c in enumerate(pod.spec.containers):
-        yield ContainerAt((*pod.path, "containers", i), c, False)
+    return pod.containers if init else tuple(at for at in pod.containers if not at.init)
 
 
 def effective_requests(container: Container) -> dict[str, Quantity]:
@@ -100,29 +132,9 @@ def format_amount(resource: str, value: Fraction) -> str:
     return format_quantity(value, QuantityFormat.DECIMAL_SI)
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceValue:
-    """One request or limit of one container."""
-
-    at: ContainerAt
-    section: str  # "requests" or "limits"
-    resource: str
-    quantity: Quantity
-
-    @property
-    def path(self) -> Path:
-        return (*self.at.path, "resources", self.section, self.resource)
-
-
-def iter_resource_values(pod: PodAt) -> Iterator[ResourceValue]:
+def iter_resource_values(pod: PodAt) -> tuple[ResourceValue, ...]:
     """Every request and limit of every container (init containers included), in file order."""
-    for at in iter_containers(pod):
-        res = at.container.resources
-        if res is None:
-            continue
-        for section, values in (("requests", res.requests), ("limits", res.limits)):
-            for resource, quantity in (values or {}).items():
-                yield ResourceValue(at, section, resource, quantity)
+    return pod.values
 
 
 def container_label(at: ContainerAt) -> str:

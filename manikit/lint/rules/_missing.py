@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from manikit.lint.findings import Finding, LintObject
-from manikit.lint.walk import container_label, iter_containers, pod_of
+from manikit.lint.walk import container_label, iter_containers
 
 _EXAMPLES = {"cpu": "250m", "memory": "256Mi"}
 
@@ -16,7 +16,7 @@ def find_missing(obj: LintObject, section: str, resource: str) -> Iterator[Findi
     A request is not missing when the container sets a limit for the resource: Kubernetes defaults
     the request to the limit when the pod is created (for bare Pods and for pods made from templates).
     """
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     for at in iter_containers(pod):

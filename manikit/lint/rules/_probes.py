@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from manikit.lint.findings import Finding, LintObject
-from manikit.lint.walk import container_label, iter_containers, pod_of
+from manikit.lint.walk import container_label, iter_containers
 from manikit.models.pod import Pod
 
 
 def find_missing_probe(obj: LintObject, field: str, label: str, why: str) -> Iterator[Finding]:
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     if isinstance(obj.model, Pod) and pod.spec.restart_policy in ("Never", "OnFailure"):

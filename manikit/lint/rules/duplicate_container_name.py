@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import iter_containers, pod_of
+from manikit.lint.walk import iter_containers
 
 CODE = "MK206"
 NAME = "duplicate-container-name"
@@ -33,7 +33,7 @@ DEFAULT_LEVEL: Level | None = Level.ERROR
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     seen: set[str] = set()

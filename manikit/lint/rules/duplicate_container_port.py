@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_containers, pod_of
+from manikit.lint.walk import container_label, iter_containers
 
 CODE = "MK208"
 NAME = "duplicate-container-port"
@@ -35,7 +35,7 @@ DEFAULT_LEVEL: Level | None = Level.WARNING
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     numbers: dict[tuple[int, str, str], str] = {}

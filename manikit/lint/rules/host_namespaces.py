@@ -23,7 +23,6 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import pod_of
 
 CODE = "MK305"
 NAME = "host-namespaces"
@@ -31,7 +30,7 @@ DEFAULT_LEVEL: Level | None = Level.WARNING
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     spec = pod.spec

@@ -25,11 +25,11 @@ Use lowercase letters, digits and `-` (`web-frontend`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_containers, pod_of
+from manikit.lint.walk import container_label, iter_containers
 from manikit.models.service import Service
 
 CODE = "MK202"
@@ -90,16 +90,16 @@ def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 ("metadata", "name"),
                 f'{model.kind} name "{model.metadata.name}" {why}',
-                f'e.g. "{suggest(model.metadata.name)}"',
+                _hint(model.metadata.name, rule),
             )
-    pod = pod_of(model)
+    pod = obj.pod
     for at in iter_containers(pod) if pod is not None else ():
         why = dns1123_label(at.container.name)
         if why:
             yield Finding(
                 (*at.path, "name"),
                 f'container name "{at.container.name}" {why}',
-                f'e.g. "{suggest(at.container.name)}"',
+                _hint(at.container.name, dns1123_label),
             )
         for i, port in enumerate(at.container.ports or []):
             why = port_name(port.name) if port.name else None
@@ -115,5 +115,10 @@ def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def suggest(name: str) -> str:
-    fixed = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.")
-    return fixed[:63] or "name"
+    """Lowercase, with runs of other characters made one '-'."""
+    return re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-.")[:63]
+
+
+def _hint(name: str, rule: Callable[[str], str | None]) -> str:
+    fixed = suggest(name)
+    return f'e.g. "{fixed}"' if fixed and fixed != name and rule(fixed) is None else ""

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_containers, pod_of
+from manikit.lint.walk import container_label, iter_containers
 
 CODE = "MK301"
 NAME = "latest-tag"
@@ -39,7 +39,7 @@ def image_tag(image: str) -> str | None:
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     for at in iter_containers(pod):

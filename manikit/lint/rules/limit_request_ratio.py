@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_containers, pod_of
+from manikit.lint.walk import container_label, iter_containers
 
 CODE = "MK109"
 NAME = "limit-request-ratio"
@@ -46,7 +46,7 @@ class Options(BaseModel):
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
     options = ctx.options_as(Options)
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     for at in iter_containers(pod):

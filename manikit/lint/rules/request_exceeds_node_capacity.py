@@ -29,7 +29,7 @@ from fractions import Fraction
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, NodeCapacity, RuleContext
-from manikit.lint.walk import PodAt, format_amount, iter_containers, pod_of, pod_requests
+from manikit.lint.walk import PodAt, format_amount, iter_containers, pod_requests
 from manikit.source.positions import Path
 
 CODE = "MK111"
@@ -40,7 +40,7 @@ ALWAYS_CHECKED = ("cpu", "memory")
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None or not ctx.nodes:
         return
     requests = checked_requests(pod_requests(pod.spec), ctx.nodes)

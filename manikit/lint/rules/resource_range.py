@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_resource_values, pod_of
+from manikit.lint.walk import container_label, iter_resource_values
 from manikit.models.quantity import parse_quantity
 
 CODE = "MK110"
@@ -57,7 +57,7 @@ class Options(BaseModel):
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
     options = ctx.options_as(Options)
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     for rv in iter_resource_values(pod):

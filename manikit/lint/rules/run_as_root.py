@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_containers, pod_of
+from manikit.lint.walk import container_label, iter_containers
 
 CODE = "MK306"
 NAME = "run-as-root"
@@ -37,7 +37,7 @@ DEFAULT_LEVEL: Level | None = Level.WARNING
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     pod_sc = pod.spec.security_context

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from manikit.diagnostics import Level
-from manikit.lint.facts import InputSet, PodFact, ServiceFact
+from manikit.lint.facts import InputSet
 from manikit.lint.findings import Finding, RuleContext, SetFinding
 
 CODE = "MK204"
@@ -35,18 +35,9 @@ NAME = "service-selects-nothing"
 DEFAULT_LEVEL: Level | None = Level.WARNING
 
 
-def selected_pods(service: ServiceFact, inputs: InputSet) -> list[PodFact]:
-    return [
-        pod
-        for pod in inputs.pods
-        if pod.namespace == service.namespace
-        and all(pod.labels.get(k) == v for k, v in service.selector.items())
-    ]
-
-
 def check_set(inputs: InputSet, ctx: RuleContext) -> Iterator[SetFinding]:
     for service in inputs.services:
-        if selected_pods(service, inputs):
+        if inputs.selected_by(service):
             continue
         shown = ", ".join(f"{k}={v}" for k, v in sorted(service.selector.items()))
         where = f'namespace "{service.namespace}"'

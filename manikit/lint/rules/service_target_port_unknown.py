@@ -27,7 +27,6 @@ from collections.abc import Iterator
 from manikit.diagnostics import Level
 from manikit.lint.facts import InputSet
 from manikit.lint.findings import Finding, RuleContext, SetFinding
-from manikit.lint.rules.service_selects_nothing import selected_pods
 
 CODE = "MK205"
 NAME = "service-target-port-unknown"
@@ -38,7 +37,7 @@ def check_set(inputs: InputSet, ctx: RuleContext) -> Iterator[SetFinding]:
     for service in inputs.services:
         if not service.named_target_ports:
             continue
-        pods = selected_pods(service, inputs)
+        pods = inputs.selected_by(service)
         if not pods:
             continue
         declared = set().union(*(pod.port_names for pod in pods))

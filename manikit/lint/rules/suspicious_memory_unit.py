@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_resource_values, pod_of
+from manikit.lint.walk import container_label, iter_resource_values
 
 CODE = "MK107"
 NAME = "suspicious-memory-unit"
@@ -48,7 +48,7 @@ class Options(BaseModel):
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
     options = ctx.options_as(Options)
-    pod = pod_of(obj.model)
+    pod = obj.pod
     if pod is None:
         return
     for rv in iter_resource_values(pod):
