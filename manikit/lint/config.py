@@ -81,7 +81,7 @@ def load_config(path: Path | None) -> LintConfig:
     return _parse(data, where, path)
 
 
-Locator = Callable[[DataPath], str]  # "file:line:col" of a path in the config
+Locator = Callable[..., str]  # (path, value=False) -> "file:line:col" of a key (or value) in the config
 
 
 def _read_yaml(path: Path) -> tuple[Any, Locator]:
@@ -90,11 +90,11 @@ def _read_yaml(path: Path) -> tuple[Any, Locator]:
     if errors:
         raise ConfigError(f"{errors[0].location()}: {errors[0].message}")
     if not loaded.documents:
-        return {}, lambda _: str(path)
+        return {}, lambda *_: str(path)
     doc = loaded.documents[0]
 
-    def locate(data_path: DataPath) -> str:
-        mark = doc.locate(data_path, key=True)
+    def locate(data_path: DataPath, value: bool = False) -> str:
+        mark = doc.locate(data_path, key=not value)
         return f"{path}:{mark.line}:{mark.col}"
 
     return doc.data, locate
@@ -108,7 +108,7 @@ def _read_toml(path: Path) -> tuple[Any, Locator]:
         raise ConfigError(f"{path}: {exc}") from exc
     lines = text.splitlines()
 
-    def locate(data_path: DataPath) -> str:
+    def locate(data_path: DataPath, value: bool = False) -> str:
         """TOML positions: the first line of the [tool.manikit] part that names the last key."""
         keys = [str(step) for step in data_path if isinstance(step, str)]
         start = next((i for i, line in enumerate(lines) if line.strip().startswith("[tool.manikit")), 0)
@@ -152,20 +152,21 @@ def _rule_setting(
         raise ConfigError(f"{where(at)}: unknown rule {key!r}; see `manikit rules`")
     if rule.builtin:
         raise ConfigError(f"{where(at)}: {rule.code} {rule.name} is a validation check, always on")
-    settings = {"level": value} if isinstance(value, str) or value is None else _mapping(value, at, where)
+    shorthand = isinstance(value, (str, bool)) or value is None
+    settings = {"level": value} if shorthand else _mapping(value, at, where)
     rest = {k: v for k, v in settings.items() if k != "level"}
     if "level" in settings:
-        level_at = at if isinstance(value, str) or value is None else (*at, "level")
+        level_at = at if shorthand else (*at, "level")
         levels[rule.code] = parse_level(settings["level"], level_at, where)
     try:
         options[rule.code] = rule.options.model_validate(rest)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        loc = tuple(str(step) for step in error["loc"])
+        loc = tuple(str(step) for step in error["loc"] if isinstance(step, str))
         name = ".".join(loc) or "options"
-        raise ConfigError(
-            f"{where((*at, *loc[:1]))}: rule {rule.name} option {name!r}: {error['msg']}"
-        ) from exc
+        message = str(error["msg"]).removeprefix("Value error, ")
+        place = where((*at, *loc), error["type"] != "extra_forbidden")
+        raise ConfigError(f"{place}: rule {rule.name} option {name!r}: {message}") from exc
 
 
 def parse_level(value: Any, at: DataPath, where: Locator) -> Level | None:
@@ -176,7 +177,9 @@ def parse_level(value: Any, at: DataPath, where: Locator) -> Level | None:
     try:
         return Level.parse(str(value))
     except ValueError:
-        raise ConfigError(f"{where(at)}: level {value!r} is not one of off, info, warning, error") from None
+        raise ConfigError(
+            f"{where(at, True)}: level {value!r} is not one of off, info, warning, error"
+        ) from None
 
 
 def _fail_on(value: Any, where: Locator) -> Level:
@@ -201,7 +204,7 @@ def _ignores(value: Any, where: Locator) -> list[IgnoreEntry]:
         rule = find_check(str(item.get("rule", "")))
         if rule is None:
             raise ConfigError(
-                f"{where((*at, 'rule'))}: unknown rule {item.get('rule')!r}; see `manikit rules`"
+                f"{where((*at, 'rule'), True)}: unknown rule {item.get('rule')!r}; see `manikit rules`"
             )
         selectors = {k: item.get(k) for k in ("kind", "name", "namespace", "path-glob")}
         if all(v is None for v in selectors.values()):

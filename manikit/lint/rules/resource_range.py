@@ -25,8 +25,9 @@ Options: `min` and `max` (mappings of resource name to quantity).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
@@ -38,21 +39,22 @@ NAME = "resource-range"
 DEFAULT_LEVEL: Level | None = None
 
 QuantityValue = str | int | float
+
+
+def _quantity(value: QuantityValue) -> QuantityValue:
+    parse_quantity(value)  # a QuantityError is a ValueError, which pydantic reports with its key
+    return value
+
+
+QuantityOption = Annotated[QuantityValue, AfterValidator(_quantity)]
 DEFAULT_MIN: dict[str, QuantityValue] = {"cpu": "10m", "memory": "16Mi"}
 DEFAULT_MAX: dict[str, QuantityValue] = {"cpu": "32", "memory": "128Gi"}
 
 
 class Options(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    min: dict[str, QuantityValue] = Field(default_factory=lambda: dict(DEFAULT_MIN))
-    max: dict[str, QuantityValue] = Field(default_factory=lambda: dict(DEFAULT_MAX))
-
-    @field_validator("min", "max")
-    @classmethod
-    def _quantities(cls, value: dict[str, QuantityValue]) -> dict[str, QuantityValue]:
-        for quantity in value.values():
-            parse_quantity(quantity)  # a QuantityError is a ValueError: pydantic reports it
-        return value
+    min: dict[str, QuantityOption] = Field(default_factory=lambda: dict(DEFAULT_MIN))
+    max: dict[str, QuantityOption] = Field(default_factory=lambda: dict(DEFAULT_MAX))
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
