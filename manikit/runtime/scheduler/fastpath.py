@@ -38,7 +38,7 @@ class ZoneCounts:
     (PodTopologySpread's nodeAffinityPolicy Honor), kept current as pods are assumed."""
 
     def __init__(self, cluster: ClusterArrays, template: Template, group: Group) -> None:
-        counts = cluster.group_counts(group)
+        counts = cluster.group(group).counts
         admitted = template.affinity_match
         self.admitted = admitted
         self.counts: Ints = np.bincount(
@@ -52,7 +52,8 @@ class FastScheduler:
         self.templates: dict[str, Template] = {}
         self.zone_counts: dict[tuple[str, Group], ZoneCounts] = {}
         self.by_group: dict[Group, list[ZoneCounts]] = {}
-        self._verdicts: dict[tuple[int, tuple[str, tuple[str, ...]]], NodeVerdict] = {}
+        # Per pod template, the last failure: reused while the failure keys stay the same.
+        self._failures: dict[str, tuple[Ints, str, tuple[NodeVerdict, ...]]] = {}
 
     def run(self, queue: list[PodInfo]) -> list[Decision]:
         return [self.schedule(pod) for pod in queue]
@@ -64,11 +65,11 @@ class FastScheduler:
         template.refresh()
         if template.feasible_count == 0:
             return self._failure(pod, template)
-        total = template.res + template.static
+        total = template.base
         spread = None
         if template.spreads and pod.group is not None:
             spread = self._spread(pod, pod.group, template)
-            total = total + WEIGHTS[pts.NAME] * spread
+            total = total + spread
         best = int(np.argmax(total))
         verdict = self._chosen(best, template, spread)
         self._assume(best, pod)
@@ -89,20 +90,32 @@ class FastScheduler:
         return counts
 
     def _spread(self, pod: PodInfo, group: Group, template: Template) -> Ints:
-        """PodTopologySpread's normalized score on every node (infeasible ones are ignored)."""
+        """PodTopologySpread's weighted, normalized score on every node (infeasible ones ignored).
+
+        A node's raw score depends only on its zone row and its count of the controller's pods, so
+        the float arithmetic runs on a small (zones + 1) x counts table, with the same IEEE
+        operations as ``pts.raw_score``; the nodes then only gather from it.
+        """
         c = self.cluster
+        counts = c.group(group)
         zones = self._zone_counts(pod, group, template).counts
-        score = c.group_counts(group) * template.host_weight + float(pts.SYSTEM_DEFAULT_CONSTRAINTS[0][1] - 1)
-        zone_term = zones[c.zone_of] * template.zone_weight + float(pts.SYSTEM_DEFAULT_CONSTRAINTS[1][1] - 1)
-        score = np.where(c.has_zone, score + zone_term, score)
-        whole = np.trunc(score)
-        rounded = (whole + (score - whole >= 0.5)).astype(np.int64)  # Go's math.Round
-        among = rounded if template.all_feasible else rounded[template.feasible]
+        (_, host_skew), (_, zone_skew) = pts.SYSTEM_DEFAULT_CONSTRAINTS
+        used = counts.highest + 1
+        host = np.arange(used, dtype=np.float64) * template.host_weight + float(host_skew - 1)
+        zone = zones * template.zone_weight + float(zone_skew - 1)
+        table = np.zeros((c.zone_count + 1, counts.width), dtype=np.float64)
+        table[: c.zone_count, :used] = host[None, :] + zone[:, None]
+        table[c.zone_count, :used] = host
+        fraction, whole = np.modf(table)
+        rounded = (whole + (fraction >= 0.5)).astype(np.int64).ravel()  # Go's math.Round
+        raw = rounded[counts.index]
+        among = raw if template.all_feasible else raw[template.feasible]
         low, high = int(among.min()), int(among.max())
         if high == 0:
-            return np.full(c.size, MAX_NODE_SCORE, dtype=np.int64)
-        normalized: Ints = MAX_NODE_SCORE * (high + low - rounded) // high
-        return normalized
+            return np.full(c.size, WEIGHTS[pts.NAME] * MAX_NODE_SCORE, dtype=np.int64)
+        normalized = WEIGHTS[pts.NAME] * (MAX_NODE_SCORE * (high + low - rounded) // high)
+        weighted: Ints = normalized[counts.index]
+        return weighted
 
     def _chosen(self, i: int, template: Template, spread: Ints | None) -> NodeVerdict:
         scores = {
@@ -111,7 +124,7 @@ class FastScheduler:
             fit.NAME: WEIGHTS[fit.NAME] * int(template.least[i]),
         }
         if spread is not None:
-            scores[pts.NAME] = WEIGHTS[pts.NAME] * int(spread[i])
+            scores[pts.NAME] = int(spread[i])
         if template.balanced:
             scores[ba.NAME] = WEIGHTS[ba.NAME] * int(template.balance[i])
         return NodeVerdict(self.cluster.names[i], True, scores=scores, total=sum(scores.values()))
@@ -133,15 +146,27 @@ class FastScheduler:
         keys = np.where(
             code == TAINT, -1 - c.taint_set_of, np.where(code > 0, -1_000_000 - code, template.bits)
         )
+        last = self._failures.get(pod.signature)
+        if last is not None and np.array_equal(last[0], keys):
+            message, verdicts = last[1], last[2]  # nothing this pod depends on changed since
+        else:
+            message, verdicts = self._explain(keys, template)
+            self._failures[pod.signature] = (keys, message, verdicts)
+        return Decision(pod.namespace, pod.name, None, message, verdicts)
+
+    def _explain(self, keys: Ints, template: Template) -> tuple[str, tuple[NodeVerdict, ...]]:
         unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
         failures = [self._explain_key(int(k), template) for k in unique]
         histogram: Counter[str] = Counter()
         for (_, reasons), count in zip(failures, counts, strict=True):
             for reason in reasons:
                 histogram[reason] += int(count)
-        message = fit_error_message_from_counts(c.size, histogram)
-        verdicts = tuple(self._verdict(i, failures[k]) for i, k in enumerate(inverse.reshape(-1).tolist()))
-        return Decision(pod.namespace, pod.name, None, message, verdicts)
+        message = fit_error_message_from_counts(self.cluster.size, histogram)
+        names = self.cluster.names
+        verdicts = tuple(
+            NodeVerdict(names[i], False, *failures[k]) for i, k in enumerate(inverse.reshape(-1).tolist())
+        )
+        return message, verdicts
 
     def _explain_key(self, key: int, template: Template) -> tuple[str, tuple[str, ...]]:
         if key <= -1_000_000:
@@ -154,10 +179,3 @@ class FastScheduler:
         if key & PORTS_BIT:
             return ports.NAME, (ports.REASON,)
         return fit.NAME, tuple(r for r in template.fit_reasons if key & template.reason_bit[r])
-
-    def _verdict(self, i: int, failure: tuple[str, tuple[str, ...]]) -> NodeVerdict:
-        key = (i, failure)
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            verdict = self._verdicts[key] = NodeVerdict(self.cluster.names[i], False, *failure)
-        return verdict

@@ -32,7 +32,7 @@ UNSCHEDULABLE, NODE_NAME, TAINT, AFFINITY = 1, 2, 3, 4
 #: Dynamic failure bits: NodePorts, then NodeResourcesFit's reasons (bit 2 onward).
 PORTS_BIT = 1
 INFEASIBLE = -(1 << 40)  # added to the total of a node that failed a filter
-SCALAR_REFRESH_LIMIT = 16
+SCALAR_REFRESH_LIMIT = 8
 
 
 class Template:
@@ -47,11 +47,6 @@ class Template:
         ]
         self.reason_bit = {reason: 2 << k for k, reason in enumerate(self.fit_reasons)}
         self._static_filters()
-        n = cluster.size
-        self.bits = np.zeros(n, dtype=np.int64)
-        self.least = np.zeros(n, dtype=np.int64)
-        self.balance = np.zeros(n, dtype=np.int64)
-        self.feasible = np.zeros(n, dtype=bool)
         self.refresh_all()
         self.synced = len(cluster.changes)
 
@@ -109,73 +104,97 @@ class Template:
 
     # dynamic --------------------------------------------------------------------------------------
     def refresh_all(self) -> None:
+        n = self.cluster.size
+        self.bits = np.zeros(n, dtype=np.int64)
+        self.least = np.zeros(n, dtype=np.int64)
+        self.balance = np.zeros(n, dtype=np.int64)
+        self.res = np.zeros(n, dtype=np.int64)
+        self.static = np.zeros(n, dtype=np.int64)
+        self.base = np.zeros(n, dtype=np.int64)
+        self.feasible = np.zeros(n, dtype=bool)
+        self._recompute(slice(None), set(range(n)) if self.host_ports else set())
+        self._reweigh()
+
+    def refresh(self) -> None:
+        """Catch up with the pods assumed since this template last looked: node by node with the
+        plugins' own functions when few nodes changed, else as vectors over the changed nodes."""
+        changes = self.cluster.changes
+        if self.synced == len(changes):
+            return
+        dirty = set(changes[self.synced :])
+        self.synced = len(changes)
+        if len(dirty) <= SCALAR_REFRESH_LIMIT:
+            changed = False
+            for i in dirty:
+                changed |= self._refresh_node(i)
+        else:
+            ix = np.fromiter(sorted(dirty), dtype=np.int64, count=len(dirty))
+            changed = self._recompute(ix, dirty)
+        if changed:
+            self._reweigh()
+        # else base was kept current node by node
+
+    def _recompute(self, ix: Ints | slice, dirty: set[int]) -> bool:
+        """Fit bits and resource scores of the nodes ``ix`` as vectors; True if feasibility changed."""
         c, requests = self.cluster, self.info.requests
-        bits = np.where(c.pod_count + 1 > c.allowed_pods, self.reason_bit[fit.REASON_TOO_MANY_PODS], 0)
+        bits = np.where(
+            c.pod_count[ix] + 1 > c.allowed_pods[ix], self.reason_bit[fit.REASON_TOO_MANY_PODS], 0
+        )
         for resource in fit.checked_resources(requests):
-            free = c.allocatable(resource) - c.requested(resource)
+            free = c.allocatable(resource)[ix] - c.requested(resource)[ix]
             bit = self.reason_bit[fit.REASON_INSUFFICIENT.format(resource=resource)]
             bits |= np.where(requests[resource] > free, bit, 0)
-        for i in self._port_candidates():
+        self.bits[ix] = bits
+        for i in self._port_candidates() & dirty:
             if not ports.fits(c.nodes[i].used_ports, self.host_ports):
-                bits[i] |= PORTS_BIT
-        self.bits = bits.astype(np.int64)
-        self.least = self._least_allocated()
-        self.balance = self._balanced() if self.balanced else np.zeros(c.size, dtype=np.int64)
-        self.feasible = self.static_ok & (self.bits == 0)
-        self.res = WEIGHTS[fit.NAME] * self.least + WEIGHTS[ba.NAME] * self.balance
-        self._reweigh()
+                self.bits[i] |= PORTS_BIT
+        self.least[ix] = self._least_allocated(ix)
+        if self.balanced:
+            self.balance[ix] = self._balanced(ix)
+        self.res[ix] = WEIGHTS[fit.NAME] * self.least[ix] + WEIGHTS[ba.NAME] * self.balance[ix]
+        feasible = self.static_ok[ix] & (self.bits[ix] == 0)
+        changed = bool((feasible != self.feasible[ix]).any())
+        self.feasible[ix] = feasible
+        if not changed:
+            self.base[ix] = self.res[ix] + self.static[ix]
+        return changed
 
     def _port_candidates(self) -> set[int]:
         users = self.cluster.port_users
         return {i for _, protocol, port in self.host_ports for i in users.get((protocol, port), ())}
 
-    def _least_allocated(self) -> Ints:
+    def _least_allocated(self, ix: Ints | slice) -> Ints:
         c = self.cluster
-        total = np.zeros(c.size, dtype=np.int64)
-        weights = np.zeros(c.size, dtype=np.int64)
+        total: Ints = np.zeros(1, dtype=np.int64)
+        weights: Ints = np.zeros(1, dtype=np.int64)
         pod_cpu, pod_memory = self.info.non_zero
         for (resource, weight), used, wanted in zip(
             fit.SCORED_RESOURCES, (c.non_zero_cpu, c.non_zero_memory), (pod_cpu, pod_memory), strict=True
         ):
-            alloc = c.allocatable(resource)
-            requested = used + wanted
+            alloc = c.allocatable(resource)[ix]
+            requested = used[ix] + wanted
             present = alloc != 0
             fits = present & (requested <= alloc)
             score = np.where(fits, (alloc - requested) * MAX_NODE_SCORE // np.where(present, alloc, 1), 0)
-            total += score * weight * present
-            weights += weight * present
-        return np.where(weights > 0, total // np.maximum(weights, 1), 0)
+            total = total + score * weight * present
+            weights = weights + weight * present
+        least: Ints = np.where(weights > 0, total // np.maximum(weights, 1), 0)
+        return least
 
-    def _balanced(self) -> Ints:
+    def _balanced(self, ix: Ints | slice) -> Ints:
         c, requests = self.cluster, self.info.requests
         fractions = []
         presents = []
         for resource in ba.RESOURCES:
-            alloc = c.allocatable(resource)
+            alloc = c.allocatable(resource)[ix]
             present = alloc != 0
-            requested = (c.requested(resource) + requests.get(resource, 0)).astype(np.float64)
+            requested = (c.requested(resource)[ix] + requests.get(resource, 0)).astype(np.float64)
             fraction = requested / np.where(present, alloc, 1).astype(np.float64)
             fractions.append(np.minimum(fraction, 1.0))
             presents.append(present)
         both = presents[0] & presents[1]
         std = np.where(both, np.abs((fractions[0] - fractions[1]) / 2), 0.0)
         return ((1 - std) * MAX_NODE_SCORE).astype(np.int64)
-
-    def refresh(self) -> None:
-        """Catch up with the pods assumed since this template last looked."""
-        changes = self.cluster.changes
-        if self.synced == len(changes):
-            return
-        dirty = set(changes[self.synced :])
-        self.synced = len(changes)
-        if len(dirty) > SCALAR_REFRESH_LIMIT:
-            self.refresh_all()
-            return
-        reweigh = False
-        for i in dirty:
-            reweigh |= self._refresh_node(i)
-        if reweigh:
-            self._reweigh()
 
     def _refresh_node(self, i: int) -> bool:
         node, info = self.cluster.nodes[i], self.info
@@ -189,6 +208,7 @@ class Template:
         if self.balanced:
             self.balance[i] = ba.balanced_allocation_score(info, node)
         self.res[i] = WEIGHTS[fit.NAME] * self.least[i] + WEIGHTS[ba.NAME] * self.balance[i]
+        self.base[i] = self.res[i] + self.static[i]
         feasible = bool(self.static_ok[i]) and bits == 0
         changed = feasible != bool(self.feasible[i])
         self.feasible[i] = feasible
@@ -203,6 +223,7 @@ class Template:
         self.affinity_norm = _normalize(self.affinity_raw, f, reverse=False)
         self.static_terms = WEIGHTS[tt.NAME] * self.taint_norm + WEIGHTS[na.NAME] * self.affinity_norm
         self.static = np.where(f, self.static_terms, INFEASIBLE)
+        self.base = self.res + self.static  # the total before spreading
         zones = np.bincount(self.cluster.zone_of[f], minlength=self.cluster.zone_count)
         self.host_weight = pts.normalizing_weight(self.feasible_count)
         self.zone_weight = pts.normalizing_weight(int(np.count_nonzero(zones)))

@@ -37,12 +37,15 @@ class ClusterArrays:
         )
         self.zone_count = len(zone_values)
         self.has_zone = np.array([ZONE_LABEL in n.labels for n in nodes], dtype=bool)
+        # Row of the spread score table: the zone value's index, or one extra row for "no zone label".
+        self.zone_row = np.where(self.has_zone, self.zone_of, self.zone_count)
         self._label_columns: dict[str, tuple[npt.NDArray[np.int32], list[str]]] = {}
         self.port_users: defaultdict[tuple[str, int], set[int]] = defaultdict(set)
         for i, node in enumerate(nodes):
             for _, protocol, port in node.used_ports:
                 self.port_users[(protocol, port)].add(i)
-        self._group_counts: dict[Group, Ints] = {}
+        self._groups: dict[Group, GroupCounts] = {}
+        self._bound_groups = self._count_groups(nodes)
         self.changes: list[int] = []  # node indices, one per assumed pod: what templates must refresh
 
     @staticmethod
@@ -85,11 +88,25 @@ class ClusterArrays:
             self._label_columns[key] = (codes, list(values))
         return self._label_columns[key]
 
-    def group_counts(self, group: Group) -> Ints:
-        """Per node, how many pods of this controller it holds."""
-        if group not in self._group_counts:
-            self._group_counts[group] = self._ints(n.group_counts[group] for n in self.nodes)
-        return self._group_counts[group]
+    def _count_groups(self, nodes: list[NodeInfo]) -> dict[Group, Ints]:
+        """Per controller, its bound pods per node, in one pass over the nodes that hold any."""
+        counts: dict[Group, Ints] = {}
+        for i, node in enumerate(nodes):
+            for group, count in node.group_counts.items():
+                if group not in counts:
+                    counts[group] = np.zeros(self.size, dtype=np.int64)
+                counts[group][i] = count
+        return counts
+
+    def group(self, group: Group) -> GroupCounts:
+        """Per node, how many pods of this controller it holds (and the spread table index)."""
+        found = self._groups.get(group)
+        if found is None:
+            counts = self._bound_groups.pop(group, None)
+            if counts is None:
+                counts = np.zeros(self.size, dtype=np.int64)
+            found = self._groups[group] = GroupCounts(counts, self.zone_row)
+        return found
 
     def assume(self, i: int, pod: PodInfo) -> None:
         """Account for ``pod`` on node ``i`` in the NodeInfo and in every vector built so far."""
@@ -102,6 +119,36 @@ class ClusterArrays:
         self.pod_count[i] += 1
         for _, protocol, port in pod.host_ports:
             self.port_users[(protocol, port)].add(i)
-        if pod.group is not None and pod.group in self._group_counts:
-            self._group_counts[pod.group][i] += 1
+        if pod.group is not None:
+            if pod.group in self._groups:
+                self._groups[pod.group].add(i)
+            elif pod.group in self._bound_groups:
+                self._bound_groups[pod.group][i] += 1
         self.changes.append(i)
+
+
+class GroupCounts:
+    """One controller's pods per node, and per node the flat index ``zone_row * width + count`` into
+    a (zones + 1) x width table: the spread score depends on a node only through that pair."""
+
+    def __init__(self, counts: Ints, zone_row: Ints) -> None:
+        self.counts = counts
+        self.zone_row = zone_row
+        self.highest = int(counts.max()) if counts.size else 0
+        self._reindex(8)
+
+    def _reindex(self, width: int) -> None:
+        while width <= self.highest:
+            width *= 2
+        self.width = width
+        self.index: Ints = self.zone_row * width + self.counts
+
+    def add(self, i: int) -> None:
+        self.counts[i] += 1
+        count = int(self.counts[i])
+        if count > self.highest:
+            self.highest = count
+        if count >= self.width:
+            self._reindex(self.width * 2)
+        else:
+            self.index[i] += 1
