@@ -63,9 +63,9 @@ def test_line_comment_trailing_and_on_the_line_before(tmp_path: Path) -> None:
 def test_line_comment_with_an_unknown_rule(tmp_path: Path) -> None:
     path = pod(tmp_path, tag=":7.2.4  # manikit: ignore[latest-tags]")
     assert triples(lint_paths(path, nodes=False).problems) == [
-        (1, 7, "MK308"),
-        (10, 26, "MK900"),
-        (11, 45, "MK307"),
+        (2, 7, "MK308"),
+        (10, 27, "MK900"),
+        (11, 47, "MK307"),
     ]
 
 
