@@ -49,7 +49,7 @@ def _rule(rule: Rule, enabled: dict[str, Level]) -> dict[str, Any]:
         "help": {"text": rule.doc, "markdown": rule.doc},
         "defaultConfiguration": {
             "enabled": level is not None,
-            "level": _LEVELS[level if level is not None else rule.level_or_error()],
+            "level": _LEVELS[level if level is not None else Level.WARNING],  # the level when enabled
         },
         "properties": {"tags": [_family(rule.code)]},
     }
