@@ -15,7 +15,7 @@ from manikit.cli import console
 from manikit.cli.common import JOBS_OPTION, PATHS_ARGUMENT, manifest_files, passed_over_notice
 from manikit.diagnostics import Level
 from manikit.errors import ConfigError, NoManifestsError, SourceError
-from manikit.lint.config import LintConfig, find_config, load_config
+from manikit.lint.config import CONFIG_NAMES, LintConfig, find_config, load_config
 from manikit.lint.engine import LintReport, lint_files
 from manikit.lint.nodes import load_nodes
 from manikit.lint.reporters import REPORTERS
@@ -77,7 +77,7 @@ def lint(
         capacities = load_nodes(node_paths)
     except SourceError as exc:
         raise ConfigError(f"--nodes: {exc}") from exc
-    files = manifest_files(paths, config.exclude)
+    files = manifest_files(paths, (*config.exclude, *CONFIG_NAMES))  # a config file is not a manifest
     report = lint_files(files, config, capacities, jobs=jobs, namespace=namespace)
     if report.documents == 0 and not report.count(Level.ERROR):
         raise NoManifestsError(f"no manifests found in {', '.join(paths)}: the files hold no documents")
