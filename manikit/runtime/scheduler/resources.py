@@ -43,8 +43,8 @@ def non_zero_requests(spec: PodSpec) -> tuple[int, int]:
             "init_containers": [_with_defaults(c) for c in spec.init_containers or []],
         }
     )
-    totals = patched.effective_requests()
-    return to_units(CPU, totals[CPU]), to_units(MEMORY, totals[MEMORY])
+    totals = as_units(patched.effective_requests())
+    return totals.get(CPU, 0), totals.get(MEMORY, 0)
 
 
 def _with_defaults(container: Container) -> Container:

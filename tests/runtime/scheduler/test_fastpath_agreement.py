@@ -93,7 +93,7 @@ def random_spec(rng: random.Random) -> dict[str, Any]:
 
 
 def random_pods(rng: random.Random, nodes: list[Node]) -> list[Pod]:
-    templates = []
+    templates: list[dict[str, Any]] = []
     for _ in range(rng.randint(1, 5)):
         requests: dict[str, str] = {}
         if rng.random() < 0.8:

@@ -1,0 +1,159 @@
+"""schedule(nodes, pods): placements, queue order, accounting within a call, determinism, spreading."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+
+import pytest
+
+from manikit.runtime.scheduler import Decision, schedule
+from manikit.runtime.scheduler.engine import explain, schedule_pods
+from tests.runtime.scheduler.helpers import make_node, make_pod
+
+PATHS = pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "plugin-path"])
+
+
+def placements(decisions: list[Decision]) -> dict[str, str | None]:
+    return {d.name: d.node for d in decisions}
+
+
+def three_zones(per_zone: int = 1, cpu: str = "4") -> list:  # type: ignore[type-arg]
+    return [make_node(f"node-{z}{i}", zone=f"zone-{z}", cpu=cpu) for z in "abc" for i in range(per_zone)]
+
+
+@PATHS
+def test_replicas_spread_across_zones_then_nodes(fast: bool) -> None:
+    nodes = three_zones(per_zone=2)
+    pods = [make_pod(f"web-{i}", cpu="100m", memory="64Mi", owner="web-5d4f") for i in range(6)]
+    decisions = schedule_pods(nodes, pods, fast=fast)
+    where = placements(decisions)
+    assert sorted(Counter(n[:6] for n in where.values() if n).values()) == [2, 2, 2]  # per zone
+    assert sorted(Counter(where.values()).values()) == [1] * 6  # per node
+
+
+@PATHS
+def test_spreading_is_per_controller(fast: bool) -> None:
+    nodes = three_zones()
+    # Another controller's pods load node-a0; web's first replica still prefers the emptiest zone by
+    # resources, and its replicas spread among themselves.
+    bound = [make_pod(f"db-{i}", cpu="100m", owner="db", node_name="node-b0") for i in range(3)]
+    pods = [make_pod(f"web-{i}", cpu="100m", owner="web") for i in range(3)]
+    where = placements(schedule_pods(nodes, bound + pods, fast=fast))
+    assert sorted(where.values()) == ["node-a0", "node-b0", "node-c0"]  # type: ignore[type-var]
+
+
+@PATHS
+def test_each_decision_accounts_for_the_earlier_ones(fast: bool) -> None:
+    nodes = [make_node("only", cpu="1")]
+    pods = [
+        make_pod("first", cpu="600m", created="2025-01-01T00:00:00Z"),
+        make_pod("second", cpu="600m", created="2025-01-01T00:00:01Z"),
+    ]
+    first, second = schedule_pods(nodes, pods, fast=fast)
+    assert (first.name, first.node) == ("first", "only")
+    assert (second.name, second.node) == ("second", None)
+    assert second.message == "0/1 nodes are available: 1 Insufficient cpu."
+
+
+@PATHS
+def test_queue_order_priority_then_age_then_name(fast: bool) -> None:
+    nodes = [make_node("only", cpu="1")]
+    pods = [
+        make_pod("old", cpu="600m", created="2025-01-01T00:00:00Z"),
+        make_pod("important", cpu="600m", created="2025-01-01T00:00:09Z", priority=1000),
+        make_pod("b-young", cpu="1m", created="2025-01-01T00:00:05Z"),
+        make_pod("a-young", cpu="1m", created="2025-01-01T00:00:05Z"),
+    ]
+    decisions = schedule_pods(nodes, pods, fast=fast)
+    assert [d.name for d in decisions] == ["important", "old", "a-young", "b-young"]
+    assert placements(decisions) == {"important": "only", "old": None, "a-young": "only", "b-young": "only"}
+
+
+@PATHS
+def test_bound_pods_hold_resources_and_terminated_ones_do_not(fast: bool) -> None:
+    nodes = [make_node("a", cpu="2"), make_node("b", cpu="2")]
+    pods = [
+        make_pod("running", cpu="1500m", node_name="a"),
+        make_pod("done", cpu="2", node_name="b", phase="Succeeded"),
+        make_pod("going", cpu="2", node_name="b", deleting=True),
+        make_pod("new", cpu="1"),
+    ]
+    decisions = schedule_pods(nodes, pods, fast=fast)
+    assert placements(decisions) == {"new": "b"}
+
+
+@PATHS
+def test_ties_go_to_the_first_node_name(fast: bool) -> None:
+    nodes = [make_node(name) for name in ("node-c", "node-a", "node-b")]
+    [decision] = schedule_pods(nodes, [make_pod("p", cpu="1")], fast=fast)
+    assert decision.node == "node-a"
+
+
+def test_same_input_same_output_whatever_the_order() -> None:
+    rng = random.Random(7)
+    nodes = [make_node(f"n{i}", zone=f"z{i % 3}", cpu=rng.choice(["2", "4"])) for i in range(12)]
+    pods = [
+        make_pod(f"p{i}", cpu=rng.choice(["100m", "500m"]), owner=rng.choice(["a", "b"])) for i in range(30)
+    ]
+    expected = schedule(nodes, pods)
+    for _ in range(5):
+        rng.shuffle(nodes)
+        rng.shuffle(pods)
+        assert schedule(nodes, pods) == expected
+
+
+@PATHS
+def test_taints_and_selectors_steer_pods(fast: bool) -> None:
+    nodes = [
+        make_node(
+            "gpu",
+            labels={"pool": "gpu"},
+            taints=[{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}],
+        ),
+        make_node("spot", taints=[{"key": "spot", "value": "true", "effect": "PreferNoSchedule"}]),
+        make_node("plain", cpu="2"),
+    ]
+    toleration = [{"key": "dedicated", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"}]
+    pods = [
+        make_pod("trainer", cpu="1", spec={"nodeSelector": {"pool": "gpu"}, "tolerations": toleration}),
+        make_pod("web", cpu="1"),  # spot has more room, but its PreferNoSchedule taint weighs 3
+    ]
+    assert placements(schedule_pods(nodes, pods, fast=fast)) == {"trainer": "gpu", "web": "plain"}
+
+
+@PATHS
+def test_bound_decision_records_the_chosen_nodes_scores(fast: bool) -> None:
+    nodes = [make_node("a", zone="z")]
+    [decision] = schedule_pods(nodes, [make_pod("p", cpu="1", memory="2Gi", owner="web")], fast=fast)
+    chosen = next(v for v in decision.verdicts if v.node == "a")
+    assert chosen.feasible
+    assert chosen.scores == {
+        "TaintToleration": 300,
+        "NodeAffinity": 0,
+        "NodeResourcesFit": 75,  # cpu (4000-1000)/4000 = 75, memory (8Gi-2Gi)/8Gi = 75
+        "PodTopologySpread": 200,
+        "NodeResourcesBalancedAllocation": 100,
+    }
+    assert chosen.total == 675
+
+
+def test_no_nodes() -> None:
+    [decision] = schedule([], [make_pod("p")])
+    assert decision.node is None
+    assert decision.message == "no nodes available to schedule pods"
+
+
+def test_explain_gives_every_nodes_verdict() -> None:
+    nodes = [make_node("a", cpu="1"), make_node("b"), make_node("c", unschedulable=True)]
+    pods = [make_pod("p", cpu="2"), make_pod("bound", node_name="b")]
+    decision = explain(nodes, pods, "default", "p")
+    assert decision is not None and decision.node == "b"
+    assert [(v.node, v.feasible, v.plugin) for v in decision.verdicts] == [
+        ("a", False, "NodeResourcesFit"),
+        ("b", True, ""),
+        ("c", False, "NodeUnschedulable"),
+    ]
+    assert decision.verdicts[1].total == sum(decision.verdicts[1].scores.values())
+    assert explain(nodes, pods, "default", "bound") is None
+    assert explain(nodes, pods, "other", "p") is None
