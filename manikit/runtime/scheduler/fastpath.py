@@ -67,7 +67,7 @@ class FastScheduler:
             return self._failure(pod, template)
         total = template.base
         spread = None
-        if template.spreads and pod.group is not None:
+        if pod.group is not None and pts.applies(pod):  # the controller is the pod's, not the template's
             spread = self._spread(pod, pod.group, template)
             total = total + spread
         best = int(np.argmax(total))

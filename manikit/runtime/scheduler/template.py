@@ -41,7 +41,6 @@ class Template:
         self.info = info
         self.host_ports = info.host_ports
         self.balanced = not ba.is_best_effort(info)
-        self.spreads = pts.applies(info)
         self.fit_reasons = [fit.REASON_TOO_MANY_PODS] + [
             fit.REASON_INSUFFICIENT.format(resource=r) for r in fit.checked_resources(info.requests)
         ]

@@ -120,7 +120,7 @@ def random_pods(rng: random.Random, nodes: list[Node]) -> list[Pod]:
             make_pod(
                 f"p{i}",
                 requests=t["requests"],
-                owner=t["owner"],
+                owner=t["owner"] if rng.random() < 0.9 else rng.choice([None, "web", "api"]),
                 priority=t["priority"],
                 created=f"2025-01-01T00:00:{rng.randint(0, 5):02d}Z",
                 node_name=rng.choice(nodes).name if bound else None,
