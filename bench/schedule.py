@@ -154,20 +154,21 @@ def main() -> None:
     rng = random.Random(args.seed)
     nodes = make_nodes(rng, args.nodes)
     pods = make_pods(rng, args.pods, args.workloads, args.order)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     walls = []
     for _ in range(args.runs):
         start = time.perf_counter()
         decisions = schedule(nodes, pods)
         walls.append(time.perf_counter() - start)
-        print(f"  run: {walls[-1]:.2f} s")
     bound = sum(1 for d in decisions if d.node is not None)
     median = statistics.median(walls)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     print(f"schedule: {args.pods} pending pods ({args.order} order), {args.nodes} nodes")
     print(f"  bound {bound}, pending {len(decisions) - bound}")
-    print(f"  wall time (median of {args.runs}): {median:.2f} s")
+    spread = f"fastest {min(walls):.2f} s, slowest {max(walls):.2f} s"
+    print(f"  wall time (median of {args.runs}): {median:.2f} s ({spread})")
     print(f"  throughput: {args.pods / median:,.0f} pods/s")
-    print(f"  peak RSS: {peak} MiB")
+    print(f"  peak RSS: {peak} MiB (of which {before} MiB before scheduling: the nodes and pods themselves)")
 
 
 if __name__ == "__main__":

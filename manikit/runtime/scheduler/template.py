@@ -41,10 +41,16 @@ class Template:
         self.info = info
         self.host_ports = info.host_ports
         self.balanced = not ba.is_best_effort(info)
+        checked = fit.checked_resources(info.requests)
         self.fit_reasons = [fit.REASON_TOO_MANY_PODS] + [
-            fit.REASON_INSUFFICIENT.format(resource=r) for r in fit.checked_resources(info.requests)
+            fit.REASON_INSUFFICIENT.format(resource=r) for r in checked
         ]
         self.reason_bit = {reason: 2 << k for k, reason in enumerate(self.fit_reasons)}
+        #: (resource, requested amount, failure bit) for each resource Fit compares.
+        self.checked = [
+            (r, info.requests[r], self.reason_bit[fit.REASON_INSUFFICIENT.format(resource=r)])
+            for r in checked
+        ]
         self._static_filters()
         self.refresh_all()
         self.synced = len(cluster.changes)
@@ -120,8 +126,12 @@ class Template:
         changes = self.cluster.changes
         if self.synced == len(changes):
             return
-        dirty = set(changes[self.synced :])
+        # Nodes a static filter rejects stay rejected, whatever lands on them: skip them.
+        static_ok = self.static_ok
+        dirty = {i for i in changes[self.synced :] if static_ok[i]}
         self.synced = len(changes)
+        if not dirty:
+            return
         if len(dirty) <= SCALAR_REFRESH_LIMIT:
             changed = False
             for i in dirty:
@@ -135,14 +145,13 @@ class Template:
 
     def _recompute(self, ix: Ints | slice, dirty: set[int]) -> bool:
         """Fit bits and resource scores of the nodes ``ix`` as vectors; True if feasibility changed."""
-        c, requests = self.cluster, self.info.requests
+        c = self.cluster
         bits = np.where(
             c.pod_count[ix] + 1 > c.allowed_pods[ix], self.reason_bit[fit.REASON_TOO_MANY_PODS], 0
         )
-        for resource in fit.checked_resources(requests):
+        for resource, wanted, bit in self.checked:
             free = c.allocatable(resource)[ix] - c.requested(resource)[ix]
-            bit = self.reason_bit[fit.REASON_INSUFFICIENT.format(resource=resource)]
-            bits |= np.where(requests[resource] > free, bit, 0)
+            bits |= np.where(wanted > free, bit, 0)
         self.bits[ix] = bits
         for i in self._port_candidates() & dirty:
             if not ports.fits(c.nodes[i].used_ports, self.host_ports):
