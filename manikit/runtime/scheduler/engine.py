@@ -12,16 +12,22 @@ demand with the plugin path, so 5,000 nodes x 10,000 pods of score tables are ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from manikit.models.node import Node
 from manikit.models.pod import Pod
 from manikit.runtime.scheduler.fastpath import FastScheduler
+from manikit.runtime.scheduler.message import (
+    SCHEDULING_GATED,
+    SCHEDULING_GATED_MESSAGE,
+    UNSCHEDULABLE,
+)
 from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo, PodInfoCache, node_info
 from manikit.runtime.scheduler.profile import DEFAULT_PROFILE, Profile
 from manikit.runtime.scheduler.queue import is_live, queue_order
-from manikit.runtime.scheduler.runner import schedule_one
+from manikit.runtime.scheduler.runner import Outcome, schedule_one
 from manikit.runtime.scheduler.types import Decision
 
 
@@ -53,15 +59,29 @@ def schedule_pods(
 ) -> list[Decision]:
     """Decisions for every unbound live pod, in queue order (see ``types.schedule``)."""
     snap = take_snapshot(nodes, pods)
+    decide: Callable[[PodInfo], Decision]
     if fast and profile is DEFAULT_PROFILE:
-        return FastScheduler(snap.nodes).run(snap.pending)
-    decisions = []
-    for pod in snap.pending:
-        outcome = schedule_one(profile, pod, snap.nodes)
-        if outcome.node is not None:
-            snap.by_name[outcome.node].add(pod)
-        decisions.append(Decision(pod.namespace, pod.name, outcome.node, outcome.message, outcome.verdicts))
-    return decisions
+        decide = FastScheduler(snap.nodes).schedule
+    else:
+        decide = partial(_plugin_decision, profile, snap)
+    return [gated(pod) if pod.pod.spec.scheduling_gates else decide(pod) for pod in snap.pending]
+
+
+def _plugin_decision(profile: Profile, snap: Snapshot, pod: PodInfo) -> Decision:
+    outcome = schedule_one(profile, pod, snap.nodes)
+    if outcome.node is not None:
+        snap.by_name[outcome.node].add(pod)
+    return decision_of(pod, outcome)
+
+
+def decision_of(pod: PodInfo, outcome: Outcome) -> Decision:
+    reason = "" if outcome.node is not None else UNSCHEDULABLE
+    return Decision(pod.namespace, pod.name, outcome.node, outcome.message, outcome.verdicts, reason)
+
+
+def gated(pod: PodInfo) -> Decision:
+    """A pod with scheduling gates is not scheduled (and holds nothing) until they are removed."""
+    return Decision(pod.namespace, pod.name, None, SCHEDULING_GATED_MESSAGE, reason=SCHEDULING_GATED)
 
 
 def explain(
@@ -74,6 +94,5 @@ def explain(
     snap = take_snapshot(nodes, pods)
     for pod in snap.pending:
         if pod.namespace == namespace and pod.name == name:
-            outcome = schedule_one(profile, pod, snap.nodes)
-            return Decision(pod.namespace, pod.name, outcome.node, outcome.message, outcome.verdicts)
+            return decision_of(pod, schedule_one(profile, pod, snap.nodes))
     return None

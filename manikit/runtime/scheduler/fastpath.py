@@ -10,7 +10,7 @@ from collections import Counter
 import numpy as np
 
 from manikit.runtime.scheduler.framework import MAX_NODE_SCORE
-from manikit.runtime.scheduler.message import fit_error_message_from_counts
+from manikit.runtime.scheduler.message import UNSCHEDULABLE, fit_error_message_from_counts
 from manikit.runtime.scheduler.nodeinfo import Group, NodeInfo, PodInfo
 from manikit.runtime.scheduler.plugins import balanced_allocation as ba
 from manikit.runtime.scheduler.plugins import node_affinity as na
@@ -55,12 +55,10 @@ class FastScheduler:
         # Per pod template, the last failure: reused while the failure keys stay the same.
         self._failures: dict[str, tuple[Ints, str, tuple[NodeVerdict, ...]]] = {}
 
-    def run(self, queue: list[PodInfo]) -> list[Decision]:
-        return [self.schedule(pod) for pod in queue]
-
     def schedule(self, pod: PodInfo) -> Decision:
         if self.cluster.size == 0:
-            return Decision(pod.namespace, pod.name, None, fit_error_message_from_counts(0, Counter()))
+            message = fit_error_message_from_counts(0, Counter())
+            return Decision(pod.namespace, pod.name, None, message, reason=UNSCHEDULABLE)
         template = self._template(pod)
         template.refresh()
         if template.feasible_count == 0:
@@ -152,7 +150,7 @@ class FastScheduler:
         else:
             message, verdicts = self._explain(keys, template)
             self._failures[pod.signature] = (keys, message, verdicts)
-        return Decision(pod.namespace, pod.name, None, message, verdicts)
+        return Decision(pod.namespace, pod.name, None, message, verdicts, UNSCHEDULABLE)
 
     def _explain(self, keys: Ints, template: Template) -> tuple[str, tuple[NodeVerdict, ...]]:
         unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)

@@ -16,6 +16,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 NO_NODES_AVAILABLE = "no nodes available to schedule pods"
+#: PodScheduled condition reasons (v1.PodReasonUnschedulable, v1.PodReasonSchedulingGated).
+UNSCHEDULABLE = "Unschedulable"
+SCHEDULING_GATED = "SchedulingGated"
+SCHEDULING_GATED_MESSAGE = "Scheduling is blocked due to non-empty scheduling gates"
 NO_NODE_AVAILABLE_MSG = "0/{count} nodes are available"
 
 

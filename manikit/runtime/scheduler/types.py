@@ -27,6 +27,9 @@ class Decision:
 
     ``message`` is kube-scheduler's FailedScheduling text when ``node`` is None, e.g.
     ``0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector.``
+    ``reason`` is then the PodScheduled condition's reason: ``Unschedulable`` (post a FailedScheduling
+    event with ``message``) or ``SchedulingGated`` (spec.schedulingGates is not empty: upstream sets
+    the condition only, no event).
     """
 
     namespace: str
@@ -34,6 +37,7 @@ class Decision:
     node: str | None
     message: str = ""
     verdicts: tuple[NodeVerdict, ...] = ()
+    reason: str = ""
 
 
 def schedule(nodes: Sequence[Node], pods: Sequence[Pod]) -> list[Decision]:
@@ -43,7 +47,8 @@ def schedule(nodes: Sequence[Node], pods: Sequence[Pod]) -> list[Decision]:
     node's resources, host ports and spreading; the unbound ones are scheduled one at a time in
     queue order (priority, highest first, then creationTimestamp, then namespace/name), each decision
     taking the earlier ones of the same call into account. Deterministic: same input, same output.
-    Pods in phase Succeeded or Failed, or with a deletionTimestamp, are ignored.
+    Pods in phase Succeeded or Failed, or with a deletionTimestamp, are ignored. Decisions come in
+    queue order.
     """
     # Imported here: the engine builds Decisions, so it imports this module.
     from manikit.runtime.scheduler.engine import schedule_pods

@@ -157,3 +157,35 @@ def test_explain_gives_every_nodes_verdict() -> None:
     assert decision.verdicts[1].total == sum(decision.verdicts[1].scores.values())
     assert explain(nodes, pods, "default", "bound") is None
     assert explain(nodes, pods, "other", "p") is None
+
+
+@PATHS
+def test_gated_pods_wait_and_hold_nothing(fast: bool) -> None:
+    nodes = [make_node("only", cpu="1")]
+    pods = [
+        make_pod(
+            "gated", cpu="1", created="2025-01-01T00:00:00Z", spec={"schedulingGates": [{"name": "quota"}]}
+        ),
+        make_pod("next", cpu="1", created="2025-01-01T00:00:01Z"),
+    ]
+    gated, nxt = schedule_pods(nodes, pods, fast=fast)
+    assert (gated.node, gated.reason, gated.message) == (
+        None,
+        "SchedulingGated",
+        "Scheduling is blocked due to non-empty scheduling gates",
+    )
+    assert (nxt.node, nxt.reason) == ("only", "")
+
+
+@PATHS
+def test_unschedulable_reason_and_host_ports_within_one_call(fast: bool) -> None:
+    nodes = [make_node("only")]
+    first, second = schedule_pods(
+        nodes, [make_pod("a", host_port=80), make_pod("b", host_port=80)], fast=fast
+    )
+    assert (first.node, first.reason) == ("only", "")
+    assert (second.node, second.reason) == (None, "Unschedulable")
+    assert (
+        second.message
+        == "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."
+    )
