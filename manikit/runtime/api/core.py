@@ -1,0 +1,340 @@
+"""The API server: create, update, update_status, delete, get, list and watch over a ``Store``."""
+
+from __future__ import annotations
+
+import builtins
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, Literal
+
+from manikit.errors import ConflictError, InvalidError, NotFoundError
+from manikit.models.meta import TypeMeta
+from manikit.models.selector import LabelSelector, parse_selector
+from manikit.runtime.api import admission, services
+from manikit.runtime.api.cache import ObjectCache
+from manikit.runtime.api.kinds import kind_info, scope
+from manikit.runtime.api.objects import STATUS_ON_CREATE, generated_name, spec_of, to_body, validate
+from manikit.runtime.api.qos import qos_class
+from manikit.runtime.clock import Clock, SimulatedClock, rfc3339
+from manikit.runtime.store import Body, EventRecord, HistoryEntry, Store
+from manikit.runtime.store.names import resource_name
+
+Propagation = Literal["Background", "Orphan", "Foreground"]
+Selector = LabelSelector | Mapping[str, str] | str | None
+SYSTEM_NAMESPACES = ("default", "kube-system")
+#: Kinds that may carry ownerReferences to other objects (for orphaning and foreground deletion).
+DEPENDENT_KINDS = ("ReplicaSet", "Pod", "Endpoints")
+
+
+class Api:
+    """One view of the control plane. Bodies returned are Kubernetes JSON dicts.
+
+    With ``cached=True`` reads come from an informer-like cache and the bodies are shared:
+    treat them as read-only (copy before changing). Without it every read decodes fresh dicts.
+    """
+
+    def __init__(self, store: Store, clock: Clock | None = None, *, cached: bool = False) -> None:
+        self.store = store
+        self.clock: Clock = clock or SimulatedClock()
+        self._cache = ObjectCache(store) if cached else None
+
+    # Views, transactions, revisions ------------------------------------------------------------------
+    def cached(self) -> Api:
+        """A cached view over the same store and clock, for controllers."""
+        return Api(self.store, self.clock, cached=True)
+
+    def dry_run(self) -> Api:
+        """An API over an in-memory copy of the state: writes there never reach the file."""
+        clock = SimulatedClock(self.clock.now())
+        return Api(self.store.copy_in_memory(), clock)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all (nested: a savepoint)."""
+        try:
+            with self.store.transaction():
+                yield
+        except BaseException:
+            if self._cache is not None:
+                self._cache = ObjectCache(self.store)
+            raise
+
+    def revision(self) -> int:
+        return self.store.revision()
+
+    @property
+    def identity(self) -> str:
+        return self.store.identity
+
+    def ensure_system_namespaces(self) -> None:
+        with self.transaction():
+            for name in SYSTEM_NAMESPACES:
+                if self.find("Namespace", name) is None:
+                    self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+
+    # Reads ------------------------------------------------------------------------------------------
+    def find(self, kind: str, name: str, namespace: str | None = None) -> Body | None:
+        ns = scope(kind, namespace)
+        if self._cache is not None:
+            return self._cache.objects(kind).get((ns, name))
+        stored = self.store.get(kind, ns, name)
+        return None if stored is None else stored.body
+
+    def get(self, kind: str, name: str, namespace: str | None = None) -> Body:
+        found = self.find(kind, name, namespace)
+        if found is None:
+            raise NotFoundError(f'{resource_name(kind)} "{name}" not found')
+        return found
+
+    def list(self, kind: str, namespace: str | None = None, selector: Selector = None) -> builtins.list[Body]:
+        """Objects of ``kind`` (in ``namespace``, or all), matching a label selector; sorted."""
+        kind_info(kind)
+        ns = None if namespace is None else scope(kind, namespace)
+        chosen = _selector(selector)
+        equal = dict(chosen.match_labels or {}) if chosen is not None else {}
+        if self._cache is not None:
+            table = self._cache.objects(kind)
+            keys = sorted(k for k in table if ns is None or k[0] == ns)
+            found = [table[k] for k in keys]
+        else:
+            found = [o.body for o in self.store.list(kind, ns, equal)]
+        if chosen is None or (not chosen.match_expressions and self._cache is None):
+            return found
+        return [b for b in found if chosen.matches(b["metadata"].get("labels") or {})]
+
+    def watch(self, since: int, kinds: builtins.list[str] | None = None) -> Iterator[HistoryEntry]:
+        """Every write after revision ``since`` (``op`` ADDED, MODIFIED or DELETED), oldest first."""
+        return self.store.history(since, kinds)
+
+    # Writes -----------------------------------------------------------------------------------------
+    def create(
+        self, obj: TypeMeta | Mapping[str, Any], namespace: str | None = None, *, trusted: bool = False
+    ) -> Body:
+        kind, body = to_body(obj, namespace, trusted)
+        meta = body["metadata"]
+        ns = scope(kind, meta.get("namespace"))
+        with self.transaction():
+            if not meta.get("name"):
+                if not meta.get("generateName"):
+                    raise InvalidError(
+                        f"{kind} is invalid: metadata.name: Required value: name or generateName is required"
+                    )
+                seed = f"{ns}/{meta['generateName']}/{self.store.revision()}"
+                meta["name"] = generated_name(meta["generateName"], seed)
+            name = meta["name"]
+            if ns:
+                admission.check_namespace(kind, name, self.find("Namespace", ns), ns)
+            meta.pop("resourceVersion", None)
+            meta["uid"] = str(uuid.uuid4())
+            meta["creationTimestamp"] = rfc3339(self.clock.now())
+            meta["generation"] = 1
+            self._prepare_create(kind, body)
+            revision = self.store.create(kind, ns, name, body)
+            self._wrote(kind, ns, name, revision, body)
+        return body
+
+    def _prepare_create(self, kind: str, body: Body) -> None:
+        if kind in STATUS_ON_CREATE:
+            status = STATUS_ON_CREATE[kind]
+            if status is None:
+                body.pop("status", None)
+            else:
+                body["status"] = dict(status)
+        if kind == "Pod":
+            body["status"] = {"phase": "Pending", "qosClass": qos_class(body["spec"])}
+        elif kind == "Service":
+            services.allocate(body, self.list("Service"))
+
+    def update(self, obj: TypeMeta | Mapping[str, Any], *, trusted: bool = False) -> Body:
+        """Replace an object's spec and metadata (its status is kept; see ``update_status``).
+
+        A ``metadata.resourceVersion`` in ``obj`` must be current, else ``ConflictError``; without
+        one the update applies to the version read here (still atomic against other writers).
+        """
+        kind, body = to_body(obj, None, trusted)
+        meta = body["metadata"]
+        name, ns = meta.get("name", ""), scope(kind, meta.get("namespace"))
+        with self.transaction():
+            old = self.get(kind, name, ns)
+            expected = _expected(meta, old)
+            old_meta = old["metadata"]
+            for field in ("uid", "creationTimestamp", "deletionTimestamp"):
+                if field in old_meta:
+                    meta[field] = old_meta[field]
+                else:
+                    meta.pop(field, None)
+            if "status" in old:
+                body["status"] = old["status"]
+            else:
+                body.pop("status", None)
+            admission.keep_allocated(kind, old, body)
+            admission.check_immutable(kind, old, body)
+            if kind == "Service":
+                services.check_update(body, old, self.list("Service"))
+            changed = spec_of(old) != spec_of(body)
+            meta["generation"] = old_meta.get("generation", 1) + (1 if changed else 0)
+            revision = self.store.update(kind, ns, name, body, expected)
+            self._wrote(kind, ns, name, revision, body)
+        return body
+
+    def update_status(self, obj: Mapping[str, Any], *, trusted: bool = False) -> Body:
+        """Replace only the status of an object (the status subresource)."""
+        kind = str(obj.get("kind", ""))
+        meta = obj.get("metadata") or {}
+        name, ns = str(meta.get("name", "")), scope(kind, meta.get("namespace"))
+        with self.transaction():
+            old = self.get(kind, name, ns)
+            expected = _expected(meta, old)
+            body = {**old, "metadata": dict(old["metadata"]), "status": obj.get("status")}
+            if body["status"] is None:
+                body.pop("status")
+            if not trusted:
+                validate(body)
+            revision = self.store.update(kind, ns, name, body, expected)
+            self._wrote(kind, ns, name, revision, body)
+        return body
+
+    def bind(self, namespace: str, name: str, node: str, expected: str | None = None) -> Body:
+        """The binding subresource: the one way to set a pod's ``spec.nodeName`` after creation."""
+        with self.transaction():
+            pod = self.get("Pod", name, namespace)
+            current = pod["spec"].get("nodeName")
+            if current:
+                raise ConflictError(
+                    f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is already '
+                    f'assigned to node "{current}"'
+                )
+            if expected is not None and pod["metadata"].get("resourceVersion") != expected:
+                _expected({"resourceVersion": expected}, pod)
+            status = dict(pod.get("status") or {})
+            conditions = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
+            conditions.append(
+                {"type": "PodScheduled", "status": "True", "lastTransitionTime": rfc3339(self.clock.now())}
+            )
+            status["conditions"] = conditions
+            body = {
+                **pod,
+                "metadata": dict(pod["metadata"]),
+                "spec": {**pod["spec"], "nodeName": node},
+                "status": status,
+            }
+            revision = self.store.update("Pod", namespace, name, body, None)
+            self._wrote("Pod", namespace, name, revision, body)
+        return body
+
+    def delete(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None = None,
+        *,
+        propagation: Propagation = "Background",
+        resource_version: str | None = None,
+    ) -> Body:
+        """Delete an object. Background leaves dependents to the garbage collector; Orphan strips
+        their ownerReferences first; Foreground deletes them now. A Namespace turns Terminating."""
+        ns = scope(kind, namespace)
+        with self.transaction():
+            old = self.get(kind, name, ns)
+            expected = _expected({"resourceVersion": resource_version} if resource_version else {}, old)
+            if kind == "Namespace":
+                return self._terminate_namespace(old)
+            uid = old["metadata"].get("uid", "")
+            if propagation == "Orphan":
+                self._orphan_dependents(ns, uid)
+            elif propagation == "Foreground":
+                for dependent in self._dependents(ns, uid):
+                    meta = dependent["metadata"]
+                    self.delete(dependent["kind"], meta["name"], ns, propagation="Foreground")
+            revision = self.store.delete(kind, ns, name, expected)
+            if kind == "Pod":
+                self.store.delete_note("scheduling", uid)
+            self._wrote(kind, ns, name, revision, None)
+        return old
+
+    def _terminate_namespace(self, old: Body) -> Body:
+        name = old["metadata"]["name"]
+        admission.check_namespace_deletable(name)
+        if admission.is_terminating(old):
+            return old
+        meta = {**old["metadata"], "deletionTimestamp": rfc3339(self.clock.now())}
+        body = {**old, "metadata": meta, "status": {**(old.get("status") or {}), "phase": "Terminating"}}
+        revision = self.store.update("Namespace", "", name, body, None)
+        self._wrote("Namespace", "", name, revision, body)
+        return body
+
+    def _dependents(self, namespace: str, uid: str) -> builtins.list[Body]:
+        found = []
+        for kind in DEPENDENT_KINDS:
+            for body in self.list(kind, namespace or None):
+                refs = body["metadata"].get("ownerReferences") or []
+                if any(ref.get("uid") == uid for ref in refs):
+                    found.append(body)
+        return found
+
+    def _orphan_dependents(self, namespace: str, uid: str) -> None:
+        for dependent in self._dependents(namespace, uid):
+            meta = dict(dependent["metadata"])
+            refs = [r for r in meta.get("ownerReferences") or [] if r.get("uid") != uid]
+            if refs:
+                meta["ownerReferences"] = refs
+            else:
+                meta.pop("ownerReferences", None)
+            self.update({**dependent, "metadata": meta}, trusted=True)
+
+    def _wrote(self, kind: str, ns: str, name: str, revision: int, body: Body | None) -> None:
+        if self._cache is not None:
+            self._cache.wrote(kind, (ns, name), revision, body)
+
+    # Events -----------------------------------------------------------------------------------------
+    def record_event(self, obj: Body, type_: str, reason: str, message: str, source: str) -> None:
+        meta = obj["metadata"]
+        now = rfc3339(self.clock.now())
+        self.store.record_event(
+            EventRecord(
+                kind=obj["kind"],
+                namespace=meta.get("namespace", "") or "",
+                name=meta["name"],
+                uid=meta.get("uid", ""),
+                type=type_,
+                reason=reason,
+                message=message,
+                source=source,
+                first_timestamp=now,
+                last_timestamp=now,
+            )
+        )
+
+    def events(self, namespace: str | None = None, obj: Body | None = None) -> builtins.list[EventRecord]:
+        uid = obj["metadata"].get("uid") if obj is not None else None
+        return self.store.events(namespace=namespace, uid=uid)
+
+
+def _selector(selector: Selector) -> LabelSelector | None:
+    if selector is None:
+        return None
+    if isinstance(selector, LabelSelector):
+        return selector
+    if isinstance(selector, str):
+        return parse_selector(selector) if selector.strip() else None
+    return LabelSelector(match_labels=dict(selector))
+
+
+def _expected(meta: Mapping[str, Any], old: Body) -> int:
+    """The revision a write must find: the caller's resourceVersion, else the one just read."""
+    given = meta.get("resourceVersion")
+    current = int(old["metadata"]["resourceVersion"])
+    if given in (None, ""):
+        return current
+    try:
+        wanted = int(str(given))
+    except ValueError as exc:
+        raise InvalidError(f'metadata.resourceVersion: Invalid value: "{given}": must be an integer') from exc
+    if wanted != current:
+        plural = resource_name(str(old.get("kind", "")))
+        raise ConflictError(
+            f'Operation cannot be fulfilled on {plural} "{old["metadata"]["name"]}": the object has been '
+            "modified; please apply your changes to the latest version and try again"
+        )
+    return wanted

@@ -1,0 +1,79 @@
+"""Turning what a caller hands the API into stored bodies: validation, defaulting, system fields."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from manikit.errors import InvalidError
+from manikit.models.defaults import apply_defaults
+from manikit.models.meta import TypeMeta
+from manikit.runtime.api.kinds import invalid, kind_info, scope
+from manikit.runtime.store import Body
+
+#: Kubernetes' alphabet for generated name suffixes (no vowels, no confusable digits).
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+#: Status the API server resets on create, per kind (the rest keep what the caller gave).
+STATUS_ON_CREATE: dict[str, dict[str, Any] | None] = {
+    "Deployment": None,
+    "ReplicaSet": None,
+    "Service": {"loadBalancer": {}},
+    "Namespace": {"phase": "Active"},
+}
+
+
+def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: bool) -> tuple[str, Body]:
+    """A fresh body the API may change: validated and defaulted unless ``trusted``.
+
+    ``trusted`` is for controllers writing bodies derived from already-validated objects: it skips
+    pydantic (the hot path of a 10,000-pod rollout) but not admission.
+    """
+    if isinstance(obj, TypeMeta):
+        model: TypeMeta = obj
+    elif trusted:
+        body = dict(obj)
+        body["metadata"] = dict(body.get("metadata") or {})
+        kind = str(body.get("kind", ""))
+        if kind_info(kind).namespaced and not body["metadata"].get("namespace"):
+            body["metadata"]["namespace"] = namespace or "default"
+        return kind, body
+    else:
+        model = validate(obj)
+    kind = model.kind
+    defaulted = apply_defaults(model, scope(kind, namespace or model.metadata.namespace) or "default")
+    body = defaulted.to_k8s()
+    if not kind_info(kind).namespaced:
+        body["metadata"].pop("namespace", None)
+    return kind, body
+
+
+def validate(data: Mapping[str, Any]) -> TypeMeta:
+    kind = str(data.get("kind", ""))
+    info = kind_info(kind)
+    try:
+        return info.model.model_validate(dict(data))
+    except ValidationError as exc:
+        name = str((data.get("metadata") or {}).get("name", ""))
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)
+        )
+        raise invalid(kind, name, details) from exc
+
+
+def generated_name(prefix: str, seed: str, taken: set[str] | None = None) -> str:
+    """``prefix`` plus five characters derived from ``seed`` (deterministic, unlike the API server)."""
+    for attempt in range(1000):
+        digest = hashlib.sha256(f"{seed}/{attempt}".encode()).digest()
+        suffix = "".join(NAME_ALPHABET[b % len(NAME_ALPHABET)] for b in digest[:5])
+        if taken is None or prefix + suffix not in taken:
+            return prefix + suffix
+    raise InvalidError(f"cannot generate a free name with prefix {prefix!r}")
+
+
+def spec_of(body: Body) -> Any:
+    """What generation tracks: ``spec`` (Endpoints have ``subsets`` instead)."""
+    return body.get("spec", body.get("subsets"))

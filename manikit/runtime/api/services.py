@@ -1,0 +1,66 @@
+"""Service admission: allocate a clusterIP and NodePorts on create, check them on update."""
+
+from __future__ import annotations
+
+from manikit.runtime.api import allocators
+from manikit.runtime.api.kinds import invalid
+from manikit.runtime.store import Body
+
+
+def allocate(body: Body, existing: list[Body]) -> None:
+    spec = body.setdefault("spec", {})
+    name = body["metadata"]["name"]
+    if spec.get("type") == "ExternalName":
+        return
+    ip = spec.get("clusterIP")
+    if ip != "None":
+        used = allocators.used_cluster_ips(existing)
+        if ip:
+            problem = allocators.check_cluster_ip(ip, used)
+            if problem:
+                raise invalid("Service", name, problem)
+        else:
+            ip = allocators.allocate_cluster_ip(used)
+        spec["clusterIP"] = ip
+        spec["clusterIPs"] = [ip]
+        spec.setdefault("ipFamilies", ["IPv4"])
+        spec.setdefault("ipFamilyPolicy", "SingleStack")
+    _allocate_node_ports(body, allocators.used_node_ports(existing))
+
+
+def _allocate_node_ports(body: Body, used: set[int]) -> None:
+    spec = body["spec"]
+    if spec.get("type") not in ("NodePort", "LoadBalancer"):
+        for index, port in enumerate(spec.get("ports") or []):
+            if port.get("nodePort"):
+                raise invalid(
+                    "Service",
+                    body["metadata"]["name"],
+                    f"spec.ports[{index}].nodePort: Forbidden: may not be used when `type` is "
+                    f"'{spec.get('type', 'ClusterIP')}'",
+                )
+        return
+    for index, port in enumerate(spec.get("ports") or []):
+        wanted = port.get("nodePort")
+        if wanted:
+            problem = allocators.check_node_port(index, wanted, used)
+            if problem:
+                raise invalid("Service", body["metadata"]["name"], problem)
+        else:
+            port["nodePort"] = allocators.allocate_node_port(used)
+        used.add(port["nodePort"])
+
+
+def check_update(body: Body, old: Body, existing: list[Body]) -> None:
+    """NodePorts newly asked for on update must be free; a type change may need allocation."""
+    others = [
+        s
+        for s in existing
+        if s["metadata"]["name"] != old["metadata"]["name"]
+        or s["metadata"].get("namespace") != old["metadata"].get("namespace")
+    ]
+    spec = body["spec"]
+    if not spec.get("clusterIP") and spec.get("type") != "ExternalName":
+        ip = allocators.allocate_cluster_ip(allocators.used_cluster_ips(others))
+        spec["clusterIP"], spec["clusterIPs"] = ip, [ip]
+    _allocate_node_ports(body, allocators.used_node_ports(others))

@@ -1,0 +1,85 @@
+"""The SQLite schema as an ordered list of migrations; ``meta.schema_version`` says how far a file got.
+
+A migration runs inside the opening transaction, so a file is always at exactly one version.
+Add a migration by appending a function; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import sqlite_utils
+
+from manikit.errors import StateError
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    # Current objects: the primary key (kind, namespace, name) is the index for every listing, so a
+    # list by kind or by kind and namespace never reads the history.
+    db.execute(
+        "CREATE TABLE objects (kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,"
+        " rev INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, namespace, name)) WITHOUT ROWID"
+    )
+    # The append-only history: one row per write; AUTOINCREMENT so a revision is never reused.
+    db.execute(
+        "CREATE TABLE revisions (rev INTEGER PRIMARY KEY AUTOINCREMENT, op TEXT NOT NULL,"
+        " kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL)"
+    )
+    db.table("events").create(
+        {
+            "id": int,
+            "kind": str,
+            "namespace": str,
+            "name": str,
+            "uid": str,
+            "type": str,
+            "reason": str,
+            "message": str,
+            "source": str,
+            "first_timestamp": str,
+            "last_timestamp": str,
+            "count": int,
+        },
+        pk="id",
+    )
+    db.table("events").create_index(["uid", "type", "reason", "source", "message"], unique=True)
+    db.table("events").create_index(["namespace"])
+    db.table("notes").create({"topic": str, "key": str, "value": str}, pk=("topic", "key"))
+    db.table("locks").create(
+        {"name": str, "pid": int, "host": str, "command": str, "acquired_at": str, "token": str},
+        pk="name",
+    )
+    db.table("meta").insert({"key": "identity", "value": str(uuid.uuid4())})
+    db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('revisions', 0)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database, location: str) -> None:
+    """Bring the file to ``SCHEMA_VERSION``; the caller holds the write transaction."""
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise StateError(
+            f"state {location} has schema version {current}, newer than this manikit understands "
+            f"({SCHEMA_VERSION}); upgrade manikit or use another --state"
+        )
+    for version in range(current, SCHEMA_VERSION):
+        MIGRATIONS[version](db)
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [str(version + 1)],
+        )
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    if not db.table("meta").exists():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,417 @@
+"""The SQLite store: WAL mode, one write transaction at a time, a global revision, kill -9 safe.
+
+Writes take SQLite's write lock with ``BEGIN IMMEDIATE`` (other processes wait up to the busy
+timeout), so a read-check-write inside ``transaction()`` is atomic across processes; nested
+transactions are savepoints. A process killed at any point leaves the last committed state: SQLite's
+WAL guarantees it, and every write of an object touches the history in the same transaction.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import os
+import socket
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
+from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Op, StoredObject
+from manikit.runtime.store.names import resource_name
+from manikit.runtime.store.schema import migrate
+
+BUSY_TIMEOUT_SECONDS = 60.0
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_loads = json.loads
+
+
+class SqliteStore:
+    """The ``Store`` protocol over one SQLite file (or an in-memory copy of one)."""
+
+    def __init__(self, conn: sqlite3.Connection, location: str) -> None:
+        self._conn = conn
+        self._location = location
+        self._depth = 0
+        self._rev: int | None = None  # the revision counter while a write transaction is open
+        self._identity = ""
+
+    # Opening -----------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> SqliteStore:
+        """Open (creating and migrating as needed) the state file at ``path``."""
+        location = str(path)
+        if location != ":memory:":
+            Path(location).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(
+                location, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
+            )
+            if location != ":memory:":
+                conn.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode survives a killed process (not a power cut), at far less fsync cost.
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as exc:
+            raise StateError(f"cannot open state {location}: {exc}") from exc
+        store = cls(conn, location)
+        store._prepare()
+        return store
+
+    def _prepare(self) -> None:
+        self._conn.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with self.transaction():
+                migrate(sqlite_utils.Database(self._conn), self._location)
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"state {self._location} is not a manikit state file: {exc}") from exc
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()
+        self._identity = row[0]
+
+    @property
+    def identity(self) -> str:
+        """A uuid created once with the file: saved plans record it to refuse another state."""
+        return self._identity
+
+    @property
+    def location(self) -> str:
+        return self._location
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def copy_in_memory(self) -> SqliteStore:
+        """An in-memory copy (SQLite's backup API) with the same identity: for dry runs."""
+        mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self._conn.backup(mem)
+        copy = SqliteStore(mem, f"{self._location} (in-memory copy)")
+        copy._identity = self._identity
+        return copy
+
+    # Transactions ------------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of writes. The outermost level holds SQLite's write lock until it ends."""
+        if self._depth == 0:
+            self._begin()
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._depth = 0
+                self._rev = None
+                self._conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self._rev = None
+            self._execute_commit()
+            return
+        savepoint = f"sp{self._depth}"
+        saved_rev = self._rev
+        self._conn.execute(f"SAVEPOINT {savepoint}")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._conn.execute(f"ROLLBACK TO {savepoint}")
+            self._conn.execute(f"RELEASE {savepoint}")
+            self._rev = saved_rev
+            raise
+        finally:
+            self._depth -= 1
+        self._conn.execute(f"RELEASE {savepoint}")
+
+    def _begin(self) -> None:
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StateError(f"state {self._location} is busy: {exc}; try again") from exc
+        self._rev = self._committed_revision()
+
+    def _committed_revision(self) -> int:
+        try:
+            row = self._conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'revisions'").fetchone()
+        except sqlite3.OperationalError:  # a brand-new file, before the first migration
+            return 0
+        return int(row[0]) if row else 0
+
+    def _execute_commit(self) -> None:
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.Error:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        if self._depth:
+            yield
+        else:
+            with self.transaction():
+                yield
+
+    def _next_revision(self) -> int:
+        assert self._rev is not None, "a write outside a transaction"
+        self._rev += 1
+        return self._rev
+
+    def revision(self) -> int:
+        """The revision of the last committed write (or of the open transaction's last write)."""
+        if self._rev is not None:
+            return self._rev
+        return self._committed_revision()
+
+    # Objects -----------------------------------------------------------------------------------------
+    def get(self, kind: str, namespace: str, name: str) -> StoredObject | None:
+        row = self._conn.execute(
+            "SELECT rev, body FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
+            (kind, namespace, name),
+        ).fetchone()
+        if row is None:
+            return None
+        return StoredObject(kind, namespace, name, row[0], _loads(row[1]))
+
+    def list(
+        self, kind: str, namespace: str | None = None, labels: Mapping[str, str] | None = None
+    ) -> builtins.list[StoredObject]:
+        """Objects of a kind, optionally in one namespace and carrying the given labels (equality).
+
+        The primary key narrows by kind and namespace; label equality is checked by SQLite's JSON
+        functions before any row is decoded in Python. Ordered by namespace, then name.
+        """
+        sql = "SELECT namespace, name, rev, body FROM objects WHERE kind = ?"
+        args: builtins.list[Any] = [kind]
+        if namespace is not None:
+            sql += " AND namespace = ?"
+            args.append(namespace)
+        for key, value in (labels or {}).items():
+            sql += " AND json_extract(body, ?) = ?"
+            args.extend([f'$.metadata.labels."{key}"', value])
+        sql += " ORDER BY namespace, name"
+        return [
+            StoredObject(kind, ns, name, rev, _loads(body))
+            for ns, name, rev, body in self._conn.execute(sql, args)
+        ]
+
+    def count(self, kind: str, namespace: str | None = None) -> int:
+        if namespace is None:
+            row = self._conn.execute("SELECT count(*) FROM objects WHERE kind = ?", (kind,)).fetchone()
+        else:
+            row = self._conn.execute(
+                "SELECT count(*) FROM objects WHERE kind = ? AND namespace = ?", (kind, namespace)
+            ).fetchone()
+        return int(row[0])
+
+    def namespaces_in_use(self) -> dict[str, int]:
+        """How many objects each namespace holds (namespaced kinds only)."""
+        rows = self._conn.execute(
+            "SELECT namespace, count(*) FROM objects WHERE namespace != '' GROUP BY namespace"
+        )
+        return {ns: n for ns, n in rows}
+
+    def create(self, kind: str, namespace: str, name: str, body: Body) -> int:
+        with self._writing():
+            rev = self._next_revision()
+            body["metadata"]["resourceVersion"] = str(rev)
+            text = _dumps(body)
+            try:
+                self._conn.execute(
+                    "INSERT INTO objects (kind, namespace, name, rev, body) VALUES (?, ?, ?, ?, ?)",
+                    (kind, namespace, name, rev, text),
+                )
+            except sqlite3.IntegrityError as exc:
+                self._rev = rev - 1
+                raise AlreadyExistsError(f'{resource_name(kind)} "{name}" already exists') from exc
+            self._append(rev, "ADDED", kind, namespace, name, text)
+            return rev
+
+    def update(self, kind: str, namespace: str, name: str, body: Body, expected: int | None) -> int:
+        with self._writing():
+            rev = self._next_revision()
+            body["metadata"]["resourceVersion"] = str(rev)
+            text = _dumps(body)
+            sql = "UPDATE objects SET rev = ?, body = ? WHERE kind = ? AND namespace = ? AND name = ?"
+            args: tuple[Any, ...] = (rev, text, kind, namespace, name)
+            if expected is not None:
+                sql += " AND rev = ?"
+                args = (*args, expected)
+            if self._conn.execute(sql, args).rowcount != 1:
+                self._rev = rev - 1
+                self._raise_missing_or_conflict(kind, namespace, name)
+            self._append(rev, "MODIFIED", kind, namespace, name, text)
+            return rev
+
+    def delete(self, kind: str, namespace: str, name: str, expected: int | None = None) -> int:
+        with self._writing():
+            row = self._conn.execute(
+                "SELECT rev, body FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
+                (kind, namespace, name),
+            ).fetchone()
+            if row is None or (expected is not None and row[0] != expected):
+                self._raise_missing_or_conflict(kind, namespace, name)
+            rev = self._next_revision()
+            self._conn.execute(
+                "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?", (kind, namespace, name)
+            )
+            self._append(rev, "DELETED", kind, namespace, name, row[1])
+            return rev
+
+    def _append(self, rev: int, op: Op, kind: str, namespace: str, name: str, text: str) -> None:
+        self._conn.execute(
+            "INSERT INTO revisions (rev, op, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)",
+            (rev, op, kind, namespace, name, text),
+        )
+
+    def _raise_missing_or_conflict(self, kind: str, namespace: str, name: str) -> None:
+        exists = self._conn.execute(
+            "SELECT 1 FROM objects WHERE kind = ? AND namespace = ? AND name = ?", (kind, namespace, name)
+        ).fetchone()
+        plural = resource_name(kind)
+        if exists is None:
+            raise NotFoundError(f'{plural} "{name}" not found')
+        raise ConflictError(
+            f'Operation cannot be fulfilled on {plural} "{name}": the object has been modified; '
+            "please apply your changes to the latest version and try again"
+        )
+
+    def history(self, since: int, kinds: Sequence[str] | None = None) -> Iterator[HistoryEntry]:
+        """Every write after revision ``since``, oldest first (a watch from ``since``)."""
+        sql = "SELECT rev, op, kind, namespace, name, body FROM revisions WHERE rev > ?"
+        args: builtins.list[Any] = [since]
+        if kinds:
+            sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
+            args.extend(kinds)
+        for rev, op, kind, ns, name, body in self._conn.execute(sql + " ORDER BY rev", args):
+            yield HistoryEntry(rev, op, kind, ns, name, _loads(body))
+
+    # Events and notes ---------------------------------------------------------------------------------
+    def record_event(self, event: EventRecord) -> None:
+        """Add an event, or bump the count and last timestamp of the same one (as the kubelet does)."""
+        with self._writing():
+            self._conn.execute(
+                "INSERT INTO events (kind, namespace, name, uid, type, reason, message, source,"
+                " first_timestamp, last_timestamp, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+                " ON CONFLICT(uid, type, reason, source, message) DO UPDATE SET"
+                " count = count + 1, last_timestamp = excluded.last_timestamp",
+                (
+                    event.kind,
+                    event.namespace,
+                    event.name,
+                    event.uid,
+                    event.type,
+                    event.reason,
+                    event.message,
+                    event.source,
+                    event.first_timestamp,
+                    event.last_timestamp,
+                ),
+            )
+
+    def events(
+        self, namespace: str | None = None, uid: str | None = None, kind: str | None = None
+    ) -> builtins.list[EventRecord]:
+        sql = (
+            "SELECT kind, namespace, name, uid, type, reason, message, source, first_timestamp,"
+            " last_timestamp, count, id FROM events WHERE 1 = 1"
+        )
+        args: builtins.list[Any] = []
+        for column, value in (("namespace", namespace), ("uid", uid), ("kind", kind)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                args.append(value)
+        rows = self._conn.execute(sql + " ORDER BY last_timestamp, id", args)
+        return [EventRecord(*row) for row in rows]
+
+    def put_note(self, topic: str, key: str, value: Any) -> None:
+        """Side data that is not an object (e.g. the scheduler's verdicts per pod)."""
+        with self._writing():
+            self._conn.execute(
+                "INSERT INTO notes (topic, key, value) VALUES (?, ?, ?)"
+                " ON CONFLICT(topic, key) DO UPDATE SET value = excluded.value",
+                (topic, key, _dumps(value)),
+            )
+
+    def get_note(self, topic: str, key: str) -> Any:
+        row = self._conn.execute(
+            "SELECT value FROM notes WHERE topic = ? AND key = ?", (topic, key)
+        ).fetchone()
+        return None if row is None else _loads(row[0])
+
+    def delete_note(self, topic: str, key: str) -> None:
+        with self._writing():
+            self._conn.execute("DELETE FROM notes WHERE topic = ? AND key = ?", (topic, key))
+
+    # The apply lock ----------------------------------------------------------------------------------
+    @contextmanager
+    def acquire_lock(self, name: str, command: str, timeout: float = 0.0) -> Iterator[LockHolder]:
+        """Hold the named lock for the block; wait up to ``timeout`` seconds for another holder.
+
+        A holder on this host whose process no longer exists is stale and taken over.
+        """
+        holder = LockHolder(
+            name=name,
+            pid=os.getpid(),
+            host=socket.gethostname(),
+            command=command,
+            acquired_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            token=str(uuid.uuid4()),
+        )
+        deadline = time.monotonic() + timeout
+        while not self._try_lock(holder):
+            if time.monotonic() >= deadline:
+                current = self.lock_holder(name)
+                raise LockError(_lock_message(current, self._location))
+            time.sleep(0.05)
+        try:
+            yield holder
+        finally:
+            with self._writing():
+                self._conn.execute(
+                    "DELETE FROM locks WHERE name = ? AND token = ?", (holder.name, holder.token)
+                )
+
+    def _try_lock(self, holder: LockHolder) -> bool:
+        with self._writing():
+            current = self.lock_holder(holder.name)
+            if current is not None and not _is_stale(current):
+                return False
+            self._conn.execute(
+                "INSERT OR REPLACE INTO locks (name, pid, host, command, acquired_at, token)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (holder.name, holder.pid, holder.host, holder.command, holder.acquired_at, holder.token),
+            )
+            return True
+
+    def lock_holder(self, name: str) -> LockHolder | None:
+        row = self._conn.execute(
+            "SELECT name, pid, host, command, acquired_at, token FROM locks WHERE name = ?", (name,)
+        ).fetchone()
+        return None if row is None else LockHolder(*row)
+
+
+def _is_stale(holder: LockHolder) -> bool:
+    """A holder on this host whose process is gone; a holder elsewhere cannot be checked."""
+    if holder.host != socket.gethostname():
+        return False
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _lock_message(holder: LockHolder | None, location: str) -> str:
+    if holder is None:
+        return f"state {location} is locked; try again"
+    return (
+        f"state {location} is locked by pid {holder.pid} on {holder.host} ({holder.command}) "
+        f"since {holder.acquired_at}; wait for it to finish or pass a longer --lock-timeout"
+    )

@@ -1,0 +1,244 @@
+"""The SQLite store: revisions, optimistic concurrency, history, events, notes, locks, migrations."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
+from manikit.runtime.store import SCHEMA_VERSION, EventRecord, open_store, resolve_state_path
+from manikit.runtime.store.sqlite import SqliteStore
+
+
+def pod(name: str, **labels: str) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels}}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    return SqliteStore.open(tmp_path / "state.db")
+
+
+def test_new_store_has_identity_and_revision_zero(store: SqliteStore) -> None:
+    assert store.revision() == 0
+    assert len(store.identity) == 36
+
+
+def test_identity_survives_reopen(tmp_path: Path) -> None:
+    first = SqliteStore.open(tmp_path / "s.db")
+    identity = first.identity
+    first.close()
+    assert SqliteStore.open(tmp_path / "s.db").identity == identity
+
+
+def test_writes_assign_increasing_revisions_and_resource_version(store: SqliteStore) -> None:
+    assert store.create("Pod", "default", "a", pod("a")) == 1
+    body = pod("a")
+    assert store.update("Pod", "default", "a", body, expected=1) == 2
+    assert body["metadata"]["resourceVersion"] == "2"
+    assert store.delete("Pod", "default", "a") == 3
+    assert store.revision() == 3
+    assert [(h.revision, h.op) for h in store.history(0)] == [(1, "ADDED"), (2, "MODIFIED"), (3, "DELETED")]
+
+
+def test_stale_update_is_a_conflict_never_an_overwrite(store: SqliteStore) -> None:
+    store.create("Pod", "default", "a", pod("a", v="1"))
+    store.update("Pod", "default", "a", pod("a", v="2"), expected=1)
+    with pytest.raises(ConflictError, match="the object has been modified"):
+        store.update("Pod", "default", "a", pod("a", v="3"), expected=1)
+    stored = store.get("Pod", "default", "a")
+    assert stored is not None and stored.body["metadata"]["labels"] == {"v": "2"}
+
+
+def test_missing_and_duplicate(store: SqliteStore) -> None:
+    with pytest.raises(NotFoundError, match='pods "a" not found'):
+        store.update("Pod", "default", "a", pod("a"), expected=None)
+    with pytest.raises(NotFoundError):
+        store.delete("Pod", "default", "a")
+    store.create("Pod", "default", "a", pod("a"))
+    with pytest.raises(AlreadyExistsError, match='pods "a" already exists'):
+        store.create("Pod", "default", "a", pod("a"))
+    assert store.revision() == 1
+
+
+def test_failed_transaction_leaves_nothing(store: SqliteStore) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.create("Pod", "default", "a", pod("a"))
+        raise RuntimeError("boom")
+    assert store.get("Pod", "default", "a") is None
+    assert store.revision() == 0
+    assert list(store.history(0)) == []
+
+
+def test_nested_transaction_is_a_savepoint(store: SqliteStore) -> None:
+    with store.transaction():
+        store.create("Pod", "default", "a", pod("a"))
+        with pytest.raises(AlreadyExistsError), store.transaction():
+            store.create("Pod", "default", "b", pod("b"))
+            store.create("Pod", "default", "a", pod("a"))
+        store.create("Pod", "default", "c", pod("c"))
+    assert [o.name for o in store.list("Pod")] == ["a", "c"]
+    assert [h.revision for h in store.history(0)] == [1, 2]
+
+
+def test_list_by_kind_namespace_and_labels(store: SqliteStore) -> None:
+    with store.transaction():
+        store.create("Pod", "default", "a", pod("a", app="web", tier="front"))
+        store.create("Pod", "default", "b", pod("b", app="db"))
+        store.create("Pod", "other", "c", pod("c", app="web"))
+        store.create("Service", "default", "web", pod("web", app="web"))
+    assert [o.name for o in store.list("Pod")] == ["a", "b", "c"]
+    assert [o.name for o in store.list("Pod", "default")] == ["a", "b"]
+    assert [o.name for o in store.list("Pod", None, {"app": "web"})] == ["a", "c"]
+    assert [o.name for o in store.list("Pod", "default", {"app": "web", "tier": "front"})] == ["a"]
+    assert store.count("Pod") == 3
+    assert store.namespaces_in_use() == {"default": 3, "other": 1}
+
+
+def test_listing_uses_the_primary_key_not_the_history(store: SqliteStore) -> None:
+    plan = store._conn.execute(
+        "EXPLAIN QUERY PLAN SELECT namespace, name, rev, body FROM objects WHERE kind = ? AND namespace = ?",
+        ("Pod", "default"),
+    ).fetchall()
+    text = " ".join(str(row) for row in plan)
+    assert "PRIMARY KEY" in text and "revisions" not in text
+
+
+def test_history_since_and_by_kind(store: SqliteStore) -> None:
+    with store.transaction():
+        store.create("Pod", "default", "a", pod("a"))
+        store.create("Service", "default", "s", pod("s"))
+        store.create("Pod", "default", "b", pod("b"))
+    assert [h.name for h in store.history(1)] == ["s", "b"]
+    assert [h.name for h in store.history(0, ["Pod"])] == ["a", "b"]
+
+
+def test_events_aggregate_by_reason_and_message(store: SqliteStore) -> None:
+    def event(message: str, at: str) -> EventRecord:
+        return EventRecord("Pod", "default", "a", "u1", "Warning", "FailedScheduling", message, "s", at, at)
+
+    store.record_event(event("no room", "2025-01-01T00:00:00Z"))
+    store.record_event(event("no room", "2025-01-01T00:00:05Z"))
+    store.record_event(event("other", "2025-01-01T00:00:06Z"))
+    events = store.events(uid="u1")
+    assert [(e.message, e.count, e.last_timestamp) for e in events] == [
+        ("no room", 2, "2025-01-01T00:00:05Z"),
+        ("other", 1, "2025-01-01T00:00:06Z"),
+    ]
+
+
+def test_notes_round_trip(store: SqliteStore) -> None:
+    store.put_note("scheduling", "u1", {"node": None, "verdicts": [1, 2]})
+    assert store.get_note("scheduling", "u1") == {"node": None, "verdicts": [1, 2]}
+    store.delete_note("scheduling", "u1")
+    assert store.get_note("scheduling", "u1") is None
+
+
+def test_in_memory_copy_is_independent(store: SqliteStore) -> None:
+    store.create("Pod", "default", "a", pod("a"))
+    copy = store.copy_in_memory()
+    assert copy.identity == store.identity and copy.revision() == 1
+    copy.create("Pod", "default", "b", pod("b"))
+    assert store.get("Pod", "default", "b") is None
+    assert copy.get("Pod", "default", "a") is not None
+
+
+def test_lock_is_exclusive_and_released(tmp_path: Path) -> None:
+    one = SqliteStore.open(tmp_path / "s.db")
+    two = SqliteStore.open(tmp_path / "s.db")
+    with one.acquire_lock("apply", "manikit apply -f a.yaml") as holder:
+        assert two.lock_holder("apply") == holder
+        with pytest.raises(LockError, match=r"locked by pid \d+ .*\(manikit apply -f a.yaml\)"):
+            with two.acquire_lock("apply", "manikit apply", timeout=0.1):
+                pass
+    with two.acquire_lock("apply", "manikit apply"):
+        assert two.lock_holder("apply") is not None
+    assert two.lock_holder("apply") is None
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(store: SqliteStore) -> None:
+    import socket
+
+    dead_pid = _dead_pid()
+    store._conn.execute(
+        "INSERT INTO locks VALUES ('apply', ?, ?, 'manikit apply', '2025-01-01T00:00:00Z', 't')",
+        (dead_pid, socket.gethostname()),
+    )
+    with store.acquire_lock("apply", "manikit apply") as holder:
+        assert holder.pid == os.getpid()
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_schema_version_recorded_and_newer_refused(tmp_path: Path) -> None:
+    store = SqliteStore.open(tmp_path / "s.db")
+    version = store._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    assert int(version) == SCHEMA_VERSION
+    store._conn.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    store.close()
+    with pytest.raises(StateError, match="newer than this manikit understands"):
+        SqliteStore.open(tmp_path / "s.db")
+
+
+def test_not_a_state_file(tmp_path: Path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StateError):
+        SqliteStore.open(path)
+
+
+def test_wal_mode(store: SqliteStore) -> None:
+    assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_resolve_state_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MANIKIT_STATE", raising=False)
+    assert resolve_state_path(None, tmp_path) == tmp_path / ".manikit" / "state.db"
+    monkeypatch.setenv("MANIKIT_STATE", "env.db")
+    assert resolve_state_path(None, tmp_path) == tmp_path / "env.db"
+    assert resolve_state_path("opt.db", tmp_path) == tmp_path / "opt.db"
+
+
+def test_open_store_memory() -> None:
+    store = open_store(":memory:")
+    store.create("Pod", "default", "a", pod("a"))
+    assert store.revision() == 1
+    assert isinstance(store, SqliteStore)
+    assert isinstance(store._conn, sqlite3.Connection)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.dictionaries(
+        st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True),
+        st.dictionaries(
+            st.sampled_from(["app", "tier", "x.io/y"]),
+            st.from_regex(r"([A-Za-z0-9][-A-Za-z0-9_.]{0,6})?", fullmatch=True),
+            max_size=3,
+        ),
+        max_size=8,
+    )
+)
+def test_store_returns_what_was_written(objects: dict[str, dict[str, str]]) -> None:
+    store = open_store(":memory:")
+    with store.transaction():
+        for name, labels in objects.items():
+            store.create("Pod", "default", name, pod(name, **labels))
+    for name, labels in objects.items():
+        got = store.get("Pod", "default", name)
+        assert got is not None and got.body["metadata"]["labels"] == labels
+    for name, labels in objects.items():
+        for key, value in labels.items():
+            assert name in [o.name for o in store.list("Pod", "default", {key: value})]
