@@ -17,6 +17,8 @@ from manikit.errors import SourceError
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 TEMPLATE_SUFFIX = ".j2"
+VALUES_FILE = "manikit.values.yaml"  # marks a template tree: base values, never a manifest
+VALUES_DIR = "values"  # beside VALUES_FILE: per-environment values files, never manifests
 MAX_FILE_BYTES = 32 * 1024 * 1024
 STDIN_NAME = "<stdin>"
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".manikit", ".tox"})
@@ -62,8 +64,13 @@ def expand_paths(paths: Sequence[str], exclude: Iterable[str] = ()) -> list[str]
 def _walk(root: Path) -> list[Path]:
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        values_tree = VALUES_FILE in filenames
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in _SKIP_DIRS and not (values_tree and d == VALUES_DIR)
+        )
         for name in sorted(filenames):
+            if values_tree and name == VALUES_FILE:
+                continue
             candidate = Path(dirpath) / name
             if is_manifest_file(candidate):
                 files.append(candidate)

@@ -1,0 +1,150 @@
+"""From rendered text back to the template: which template line produced each rendered line.
+
+While rendering, a template's own text carries invisible markers (``LINE_MARK``: "what follows comes
+from template line N") and ``toyaml`` output carries indentation markers. ``finish`` removes them all and
+returns the clean text with a ``LineMap``. A rendered line whose visible text comes from exactly one
+template line maps to it; one built from several template lines maps to itself, as a ``RenderedLine``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from manikit.source.positions import Mark
+
+LINE_MARK = "\ue000"  # LINE_MARK + digits + MARK_END: text that follows comes from that template line
+MARK_END = "\ue001"
+BLOCK_START = "\ue002"  # toyaml output starts here: later lines indent to this column
+BLOCK_LINE = "\ue003"  # at the start of a toyaml continuation line
+_MARKS = re.compile(f"{LINE_MARK}([0-9]+){MARK_END}|{BLOCK_START}|{BLOCK_LINE}")
+_ANY_MARK = re.compile(f"{LINE_MARK}[0-9]+{MARK_END}|[{BLOCK_START}{BLOCK_LINE}]")
+
+
+class RenderedLine(int):
+    """A line of the rendered text, not of the template: it prints as ``12 (rendered)``.
+
+    Used where one rendered line is made from several template lines, so that every ``file:line`` a
+    consumer prints says which text the number counts in (``manikit render FILE`` shows it).
+    """
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{int(self)} (rendered)"
+
+    def __format__(self, spec: str) -> str:
+        return str(self) if not spec else format(int(self), spec)
+
+    def __repr__(self) -> str:
+        return f"RenderedLine({int(self)})"
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without any marker (for values that leave the template, like ``b64encode``'s input)."""
+    return _ANY_MARK.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class LineMap:
+    """Template line for each rendered line (0: several template lines made it), and both texts."""
+
+    lines: tuple[int, ...]
+    template_text: str
+    rendered_text: str
+
+    def to_template(self, mark: Mark) -> Mark:
+        """Where a position of the rendered text came from in the template."""
+        line = mark.line
+        source = self.lines[line - 1] if 0 < line <= len(self.lines) else 0
+        if source <= 0:
+            return Mark(RenderedLine(line), mark.col)
+        rendered = _line(self.rendered_text, line)
+        template = _line(self.template_text, source)
+        return Mark(source, align_column(rendered, template, mark.col))
+
+    def rendered_line(self, line: int) -> str:
+        return _line(self.rendered_text, line)
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def align_column(rendered: str, template: str, col: int) -> int:
+    """The template column of rendered column ``col`` on a line made from that one template line.
+
+    Text before the first and after the last expression is the same in both; a column inside what an
+    expression produced points at where the expression starts.
+    """
+    if col <= 0 or rendered == template:
+        return col
+    at = col - 1
+    prefix = 0
+    limit = min(len(rendered), len(template))
+    while prefix < limit and rendered[prefix] == template[prefix]:
+        prefix += 1
+    if at < prefix:
+        return col
+    suffix = 0
+    while (
+        suffix < limit - prefix
+        and rendered[len(rendered) - 1 - suffix] == template[len(template) - 1 - suffix]
+    ):
+        suffix += 1
+    if at >= len(rendered) - suffix:
+        return max(1, len(template) - (len(rendered) - at) + 1)
+    return prefix + 1
+
+
+def finish(marked: str) -> tuple[str, tuple[int, ...]]:
+    """The clean rendered text and, for each of its lines, the template line it comes from (0: several)."""
+    out: list[str] = []
+    lines: list[int] = []
+    current = 1  # the template line that the text being read comes from
+    sources: set[int] = set()
+    column = 0  # length of the rendered line so far
+    block_indent = ""
+    pos = 0
+    for found in _MARKS.finditer(marked):
+        column, sources = _text(marked[pos : found.start()], out, lines, current, sources, column)
+        pos = found.end()
+        number = found.group(1)
+        if number is not None:
+            current = int(number)
+        elif found.group(0) == BLOCK_START:
+            block_indent = " " * column
+        elif column == 0:  # a toyaml continuation line not indented by the template itself
+            out.append(block_indent)
+            column = len(block_indent)
+    column, sources = _text(marked[pos:], out, lines, current, sources, column)
+    if column or sources:
+        lines.append(_source_of(sources, current))
+    return "".join(out), tuple(lines)
+
+
+def _text(
+    text: str, out: list[str], lines: list[int], current: int, sources: set[int], column: int
+) -> tuple[int, set[int]]:
+    """Append plain rendered text, closing a line at each newline."""
+    if not text:
+        return column, sources
+    out.append(text)
+    pieces = text.split("\n")
+    for i, piece in enumerate(pieces):
+        if i:
+            lines.append(_source_of(sources, current))
+            sources = set()
+            column = 0
+        if piece.strip():
+            sources.add(current)
+        column += len(piece)
+    return column, sources
+
+
+def _source_of(sources: set[int], current: int) -> int:
+    """The one template line with visible text on the line; a blank line belongs where it stands."""
+    if len(sources) == 1:
+        return next(iter(sources))
+    return current if not sources else 0

@@ -1,0 +1,453 @@
+"""Render ``*.j2`` manifests: jinja2 in a sandbox, strict about undefined values, with a line map.
+
+A template tree is the nearest directory at or above a template holding ``manikit.values.yaml`` (else
+the template's own directory). Its values file is the base of the values; ``{% include %}`` and
+``{% import %}`` read only inside the tree. Each tree gets one environment per set of render options,
+so every template is compiled once per process. jinja2's errors become Problems at this boundary.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from types import TracebackType
+from typing import Any
+
+from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, TemplateRuntimeError, UndefinedError
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
+from jinja2.runtime import Undefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import missing
+
+from manikit.diagnostics import Level, Problem
+from manikit.source.linemap import (
+    BLOCK_LINE,
+    BLOCK_START,
+    LINE_MARK,
+    MARK_END,
+    LineMap,
+    finish,
+    strip_marks,
+)
+from manikit.source.reader import VALUES_FILE, SourceText
+from manikit.source.values import RenderOptions, Values, base_values, deep_merge
+from manikit.source.yamldump import DumpError, dump_yaml
+
+_TOP = "\0top:"  # template names with this prefix are rendered files: only they carry line marks
+_CAPTURING = frozenset({"macro", "call", "filter"})  # their body is a value, not output: never marked
+_ENDS = frozenset({"endmacro", "endcall", "endfilter", "endset"})
+_RUNTIME_FAULTS = (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered template: its text under the template's name, and the map back to template lines."""
+
+    source: SourceText
+    lines: LineMap
+
+
+class TemplateRefused(SecurityError):
+    """The sandbox said no: a path outside the tree, ``env`` without ``--allow-env``."""
+
+
+class TemplateFailure(TemplateRuntimeError):
+    """The template itself failed on purpose (``required``) or asked for something missing."""
+
+
+def render_source(source: SourceText, options: RenderOptions) -> tuple[Rendered | None, list[Problem]]:
+    """Render one template file; a template fault is a Problem at the template file and line."""
+    return _renderer(_tree(source.name), options).render(source)
+
+
+def render_text(source: SourceText, options: RenderOptions) -> tuple[str | None, list[Problem]]:
+    """The clean rendered text only (``manikit render``)."""
+    rendered, problems = render_source(source, options)
+    return (rendered.source.text if rendered else None), problems
+
+
+# --- template trees and their environments ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Tree:
+    root: str  # as the user sees it (relative when the template path was)
+    values_file: str | None
+
+
+def _tree(name: str) -> _Tree:
+    start = os.path.dirname(os.path.abspath(name))
+    found = _find_values_dir(start)
+    root_abs = found or start
+    root = root_abs if os.path.isabs(name) else os.path.relpath(root_abs)
+    return _Tree(root, os.path.join(root, VALUES_FILE) if found else None)
+
+
+@lru_cache(maxsize=256)
+def _find_values_dir(start: str) -> str | None:
+    """The nearest directory at or above ``start`` with a values file; the search stops at a repo root."""
+    path = start
+    while True:
+        if os.path.isfile(os.path.join(path, VALUES_FILE)):
+            return path
+        parent = os.path.dirname(path)
+        if parent == path or os.path.exists(os.path.join(path, ".git")):
+            return None
+        path = parent
+
+
+_RENDERERS: dict[tuple[str, str, str, tuple[int, int]], _Renderer] = {}
+
+
+def _renderer(tree: _Tree, options: RenderOptions) -> _Renderer:
+    stamp = _stamp(tree.values_file) if tree.values_file else (0, 0)
+    key = (os.path.abspath(tree.root), tree.root, options.key, stamp)
+    found = _RENDERERS.get(key)
+    if found is None:
+        if len(_RENDERERS) > 64:
+            _RENDERERS.clear()
+        base = base_values(os.path.abspath(tree.values_file), stamp) if tree.values_file else {}
+        found = _RENDERERS[key] = _Renderer(tree.root, deep_merge(base, options.overrides), options.allow_env)
+    return found
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    """A file's modification time and size: a cached read is reused only while both are unchanged."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
+
+
+class _Renderer:
+    def __init__(self, root: str, values: Values, allow_env: bool) -> None:
+        self.root = root
+        self.loader = _TreeLoader(root)
+        self.env = _environment(self.loader, allow_env)
+        wrapped = _wrap(values, "")
+        self.context: dict[str, Any] = {"values": wrapped, **wrapped}
+
+    def render(self, source: SourceText) -> tuple[Rendered | None, list[Problem]]:
+        path = os.path.relpath(source.name, self.root).replace(os.sep, "/")
+        try:
+            template = self.env.get_template(_TOP + path)
+            marked = template.render(self.context)
+        except TemplateSyntaxError as exc:
+            return None, [_syntax_problem(exc, source.name, self.root, path)]
+        except _RUNTIME_FAULTS as exc:
+            return None, [_runtime_problem(exc, source.name, self.root, path, self.loader.loaded)]
+        text, lines = finish(marked)
+        return Rendered(SourceText(source.name, text), LineMap(lines, source.text, text)), []
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        what = (
+            "mapping" if isinstance(obj, Mapping) else "list" if isinstance(obj, list) else type(obj).__name__
+        )
+        return self.undefined(
+            f"{attribute!r} of a {what} is off limits: templates reach no Python internals and "
+            "cannot change values",
+            name=attribute,
+            obj=obj,
+            exc=SecurityError,
+        )
+
+
+def _environment(loader: BaseLoader, allow_env: bool) -> ImmutableSandboxedEnvironment:
+    env = _Sandbox(
+        loader=loader,
+        undefined=_Undefined,
+        autoescape=False,  # YAML, not HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,  # one stat per use: a template edited in place is compiled again
+        cache_size=-1,  # every template compiled once, however many there are
+        extensions=[_LineMarks],
+        finalize=_finalize,
+    )
+    env.filters.update(toyaml=_toyaml, quote=_quote, b64encode=_b64encode, required=_required)
+    env.globals["env"] = _env_reader(allow_env)
+    return env
+
+
+class _TreeLoader(BaseLoader):
+    """Templates from inside one directory tree: no absolute paths, no ``..``, no symlinks leading out."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self.loaded: set[str] = set()  # file names of the templates read, to find them in tracebacks
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        name = template.removeprefix(_TOP)
+        tree = f"the template tree {os.path.join(self.root, '')}"
+        if name.startswith(("/", "\\")) or os.path.isabs(name) or os.path.splitdrive(name)[0]:
+            raise TemplateRefused(f"{name!r} is an absolute path: templates include only from {tree}")
+        parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+        if ".." in parts:
+            raise TemplateRefused(f"{name!r} leaves {tree}: '..' is not allowed")
+        path = os.path.normpath(os.path.join(self.root, *parts))
+        real = os.path.realpath(path)
+        if os.path.commonpath([real, self.real_root]) != self.real_root:
+            raise TemplateRefused(f"{name!r} resolves outside {tree}")
+        try:
+            stamp = _stamp(path)
+            with open(path, encoding="utf-8-sig") as handle:
+                text = handle.read()
+        except FileNotFoundError:
+            raise TemplateNotFound(name) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateFailure(f"cannot read template {path}: {exc}") from exc
+        self.loaded.add(path)
+        return text, path, lambda: _stamp(path) == stamp
+
+
+# --- line marks ------------------------------------------------------------------------------------
+
+
+def _mark(line: int) -> str:
+    return f"{LINE_MARK}{line}{MARK_END}"
+
+
+class _LineMarks(Extension):
+    """Marks the output of a rendered file with the template line each piece of it comes from.
+
+    Marks go where output starts (text, ``{{ }}``, ``{% %}``), never inside a macro, call, filter or
+    block-set body, whose text is a value a filter may still transform.
+    """
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        if not (stream.name or "").startswith(_TOP):
+            yield from stream
+            return
+        tokens = iter(stream)
+        depth = 0
+        yield Token(1, "data", _mark(1))
+        for token in tokens:
+            if token.type == "data" and depth == 0:
+                yield Token(token.lineno, "data", _marked_text(token.value, token.lineno))
+            elif token.type == "block_begin":
+                tag = _read_tag(token, tokens)
+                if depth == 0:
+                    yield Token(token.lineno, "data", _mark(token.lineno))
+                depth = max(0, depth + _nesting(tag))
+                yield from tag
+            elif token.type == "variable_begin" and depth == 0:
+                yield Token(token.lineno, "data", _mark(token.lineno))
+                yield token
+            else:
+                yield token
+
+
+def _marked_text(text: str, line: int) -> str:
+    pieces = text.split("\n")
+    out = [_mark(line), pieces[0]]
+    for offset, piece in enumerate(pieces[1:], 1):
+        out += ["\n", _mark(line + offset), piece]
+    return "".join(out)
+
+
+def _read_tag(first: Token, tokens: Iterator[Token]) -> list[Token]:
+    tag = [first]
+    for token in tokens:
+        tag.append(token)
+        if token.type == "block_end":
+            break
+    return tag
+
+
+def _nesting(tag: list[Token]) -> int:
+    """+1 when a tag opens a capturing body, -1 when it closes one."""
+    name = tag[1].value if len(tag) > 1 and tag[1].type == "name" else ""
+    if name in _CAPTURING or (name == "set" and not any(t.type == "assign" for t in tag)):
+        return 1
+    return -1 if name in _ENDS else 0
+
+
+# --- values, undefined, filters, env -----------------------------------------------------------------
+
+
+class _ValueMap(dict[str, Any]):
+    """A values mapping that knows its dotted path, so an undefined value is named in full."""
+
+    __slots__ = ("_manikit_path",)  # a leading underscore: the sandbox keeps templates from reading it
+    _manikit_path: str
+
+
+class _ValueList(list[Any]):
+    __slots__ = ("_manikit_path",)
+    _manikit_path: str
+
+
+def _wrap(value: Any, path: str) -> Any:
+    if isinstance(value, Mapping):
+        wrapped = _ValueMap((k, _wrap(v, _join(path, k))) for k, v in value.items())
+        wrapped._manikit_path = path
+        return wrapped
+    if isinstance(value, list):
+        items = _ValueList(_wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
+        items._manikit_path = path
+        return items
+    return value
+
+
+def _join(path: str, key: Any) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+class _Undefined(StrictUndefined):
+    """StrictUndefined that names the whole value path: ``"image.tag" is undefined``."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        name = self._undefined_name
+        path = getattr(self._undefined_obj, "_manikit_path", None)
+        if path is not None:
+            step = f"[{name}]" if isinstance(name, int) else f".{name}" if path else str(name)
+            return f'"{path}{step}" is undefined'
+        if self._undefined_obj is missing:
+            return f'"{name}" is undefined'
+        return super()._undefined_message
+
+
+def _finalize(value: Any) -> Any:
+    """``{{ x }}`` with x null writes YAML's null, not Python's None."""
+    return "null" if value is None else value
+
+
+def _fail_if_undefined(value: Any) -> None:
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+
+
+def _plain(value: Any) -> Any:
+    _fail_if_undefined(value)
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return strip_marks(value) if isinstance(value, str) else value
+
+
+def _toyaml(value: Any) -> str:
+    """YAML for a value; a multi-line result indents its later lines to where it starts in the output."""
+    try:
+        text = dump_yaml(_plain(value))
+    except DumpError as exc:
+        raise TemplateFailure(str(exc)) from exc
+    first, *rest = text.split("\n")
+    if not rest:
+        return first
+    return BLOCK_START + first + "".join("\n" + (BLOCK_LINE + line if line else "") for line in rest)
+
+
+def _quote(value: Any) -> str:
+    _fail_if_undefined(value)
+    text = "" if value is None else strip_marks(str(value))
+    return json.dumps(text, ensure_ascii=not text.isprintable())
+
+
+def _b64encode(value: Any) -> str:
+    _fail_if_undefined(value)
+    data = value if isinstance(value, bytes) else strip_marks(str(value)).encode()
+    return base64.b64encode(data).decode("ascii")
+
+
+def _required(value: Any, message: str = "a required value is missing") -> Any:
+    if isinstance(value, Undefined) or value is None or value == "":
+        raise TemplateFailure(message)
+    return value
+
+
+_NO_DEFAULT = object()
+
+
+def _env_reader(allow: bool) -> Callable[..., str]:
+    def env(name: str, default: Any = _NO_DEFAULT) -> str:
+        if not allow:
+            raise TemplateRefused(
+                f'env("{name}") reads the process environment, which is off: pass --allow-env to allow it'
+            )
+        value = os.environ.get(name)
+        if value is not None:
+            return value
+        if default is _NO_DEFAULT:
+            raise TemplateFailure(
+                f'environment variable {name} is not set; give a default: env("{name}", "")'
+            )
+        return str(default)
+
+    return env
+
+
+# --- errors to Problems ----------------------------------------------------------------------------
+
+
+def _display(filename: str | None, name: str, root: str, path: str) -> str:
+    """The rendered file's name as the user gave it; another template's as a path under the tree."""
+    if not filename or filename == os.path.normpath(os.path.join(root, *path.split("/"))):
+        return name
+    return filename
+
+
+def _syntax_problem(exc: TemplateSyntaxError, name: str, root: str, path: str) -> Problem:
+    return Problem(
+        _display(exc.filename, name, root, path),
+        exc.lineno or 1,
+        0,
+        "MK020",
+        "template-syntax",
+        Level.ERROR,
+        f"template syntax error: {exc.message or exc}",
+    )
+
+
+def _runtime_problem(exc: BaseException, name: str, root: str, path: str, templates: set[str]) -> Problem:
+    filename, line = _template_frame(exc.__traceback__, templates)
+    file = _display(filename, name, root, path)
+    message = str(getattr(exc, "message", None) or exc)
+    if isinstance(exc, UndefinedError):
+        return Problem(
+            file,
+            line,
+            0,
+            "MK021",
+            "undefined-value",
+            Level.ERROR,
+            message,
+            hint="define it in manikit.values.yaml, a --values file or --set, or give it a default: "
+            "{{ x | default(...) }}",
+        )
+    if isinstance(exc, SecurityError):
+        return Problem(file, line, 0, "MK022", "template-refused", Level.ERROR, f"refused: {message}")
+    if isinstance(exc, TemplateNotFound):
+        message = f"no template {exc.name!r} in the template tree {os.path.join(root, '')}"
+    elif isinstance(exc, RecursionError):
+        message = "the template includes or calls itself without end"
+    elif not isinstance(exc, TemplateError):
+        message = f"{type(exc).__name__}: {message}"
+    return Problem(file, line, 0, "MK023", "template-error", Level.ERROR, message)
+
+
+def _template_frame(tb: TracebackType | None, templates: set[str]) -> tuple[str | None, int]:
+    """The innermost frame of a template (jinja2 rewrites tracebacks to template files and lines)."""
+    found: tuple[str | None, int] = (None, 0)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in templates:
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
