@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from manikit.diagnostics import Problem
 from manikit.source.documents import Document, load_file
+from manikit.source.values import RenderOptions
 from manikit.validate.validator import ValidObject, find_duplicates, object_identity, validate_documents
 
 R = TypeVar("R")
@@ -48,9 +49,9 @@ class FileOutcome:
     stdin_docs: list[Document] = field(default_factory=list)  # stdin cannot be read again
 
 
-def validate_file(name: str, keep_objects: bool = False) -> FileOutcome:
-    """Load and validate one file."""
-    loaded = load_file(name)
+def validate_file(name: str, keep_objects: bool = False, render: RenderOptions | None = None) -> FileOutcome:
+    """Load and validate one file (``render``: how ``*.j2`` files are rendered)."""
+    loaded = load_file(name, render)
     result = validate_documents(loaded.documents, keep_objects=keep_objects)
     return FileOutcome(
         name=loaded.name,
@@ -96,8 +97,13 @@ def _auto_jobs(names: Sequence[str]) -> int:
     )
 
 
-def duplicate_problems(outcomes: Sequence[FileOutcome], default_namespace: str = "default") -> list[Problem]:
-    """Duplicates across all files; only the files that hold a duplicate are parsed again, for positions."""
+def duplicate_problems(
+    outcomes: Sequence[FileOutcome], default_namespace: str = "default", render: RenderOptions | None = None
+) -> list[Problem]:
+    """Duplicates across all files; only the files that hold a duplicate are parsed again, for positions.
+
+    ``render`` must be the options the files were first loaded with, so templates render the same.
+    """
     groups: dict[tuple[str, str, str, str], set[str]] = {}
     for key in (k for o in outcomes for k in o.keys):
         if key.kind and key.api_version and key.name:
@@ -113,5 +119,5 @@ def duplicate_problems(outcomes: Sequence[FileOutcome], default_namespace: str =
     if not files:
         return []
     kept = {o.name: o.stdin_docs for o in outcomes if o.stdin_docs}
-    docs = [d for name in files for d in (kept[name] if name in kept else load_file(name).documents)]
+    docs = [d for name in files for d in (kept[name] if name in kept else load_file(name, render).documents)]
     return find_duplicates(docs, default_namespace)
