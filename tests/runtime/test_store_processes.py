@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -90,7 +91,11 @@ def test_kill_9_at_any_point_leaves_a_consistent_store(tmp_path: Path) -> None:
             [sys.executable, "-c", BATCHER, str(path)], stdout=subprocess.PIPE, env=_env()
         )
         assert proc.stdout is not None
-        proc.stdout.readline()  # at least one batch committed in this round
+        watchdog = threading.Timer(60, proc.kill)  # never hang a test run
+        watchdog.start()
+        started = proc.stdout.readline()  # at least one batch committed in this round
+        watchdog.cancel()
+        assert started == b"started\n"
         time.sleep(delay)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
