@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from manikit import __version__
-from manikit.cli import lint_cmd, rules_cmd, schema_cmd, validate_cmd
+from manikit.cli import lint_cmd, render_cmd, rules_cmd, schema_cmd, validate_cmd
 
 app = typer.Typer(
     name="manikit",
@@ -38,3 +38,4 @@ validate_cmd.register(app)
 schema_cmd.register(app)
 lint_cmd.register(app)
 rules_cmd.register(app)
+render_cmd.register(app)

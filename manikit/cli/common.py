@@ -13,15 +13,43 @@ from manikit.cli import console
 from manikit.diagnostics import Level, Problem
 from manikit.errors import NoManifestsError
 from manikit.source.reader import expand_paths
+from manikit.source.values import RenderOptions, render_options
 
 PATHS_ARGUMENT = typer.Argument(
     ...,
-    help="Manifest files or directories (searched recursively for .yaml, .yml, .json); - for stdin.",
+    help="Manifest files or directories (searched recursively for .yaml, .yml, .json and their .j2 "
+    "templates); - for stdin.",
     show_default=False,
 )
 JOBS_OPTION = typer.Option(
     None, "--jobs", "-j", min=1, help="Worker processes (default: all cores for large inputs, else 1)."
 )
+
+# The render options bundle: every command that reads manifests declares these three parameters
+# (values / set_values / allow_env) and passes ``template_options(...)`` to the loader.
+VALUES_OPTION = typer.Option(
+    None,
+    "--values",
+    metavar="FILE",
+    help="Values for *.j2 templates, over the tree's manikit.values.yaml (repeatable; later files win, "
+    "deep-merged).",
+)
+SET_OPTION = typer.Option(
+    None,
+    "--set",
+    metavar="NAME=VALUE",
+    help="One template value, read as YAML, e.g. image.tag=1.4.3 (repeatable; wins over --values).",
+)
+ALLOW_ENV_OPTION = typer.Option(
+    False, "--allow-env", help='Let templates read environment variables with env("NAME", default).'
+)
+
+
+def template_options(
+    values: Sequence[str] | None, set_values: Sequence[str] | None, allow_env: bool
+) -> RenderOptions:
+    """The render options of a command line: values files read and checked here, once (ConfigError)."""
+    return render_options(values or (), set_values or (), allow_env)
 
 
 class TextOrJson(StrEnum):

@@ -9,14 +9,18 @@ import typer
 
 from manikit.cli import console
 from manikit.cli.common import (
+    ALLOW_ENV_OPTION,
     JOBS_OPTION,
     PATHS_ARGUMENT,
+    SET_OPTION,
+    VALUES_OPTION,
     TextOrJson,
     count_levels,
     manifest_files,
     passed_over_notice,
     print_problems_text,
     problems_json,
+    template_options,
 )
 from manikit.diagnostics import Level
 from manikit.errors import NoManifestsError
@@ -31,15 +35,19 @@ def validate(
         "default", "--namespace", "-n", help="Namespace of objects that name none (for duplicate detection)."
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors and warnings only, no notices."),
+    values: list[str] | None = VALUES_OPTION,
+    set_values: list[str] | None = SET_OPTION,
+    allow_env: bool = ALLOW_ENV_OPTION,
 ) -> None:
     """Validate manifests: YAML, apiVersion/kind, every field and value, duplicate objects.
 
     Exit codes: 0 valid, 1 errors found, 2 usage error or no manifests found.
     """
+    render = template_options(values, set_values, allow_env)
     files = manifest_files(paths)
-    outcomes = map_files(files, partial(validate_file, keep_objects=False), jobs)
+    outcomes = map_files(files, partial(validate_file, keep_objects=False, render=render), jobs)
     problems = [p for o in outcomes for p in o.problems]
-    problems.extend(duplicate_problems(outcomes, namespace))
+    problems.extend(duplicate_problems(outcomes, namespace, render))
     problems.sort()
     documents = sum(o.documents for o in outcomes)
     passed_over: Counter[str] = Counter()

@@ -35,7 +35,7 @@ from manikit.source.linemap import (
     finish,
     strip_marks,
 )
-from manikit.source.reader import VALUES_FILE, SourceText
+from manikit.source.reader import TEMPLATE_SUFFIX, VALUES_FILE, SourceText, read_source
 from manikit.source.values import RenderOptions, Values, base_values, deep_merge
 from manikit.source.yamldump import DumpError, dump_yaml
 
@@ -64,12 +64,6 @@ class TemplateFailure(TemplateRuntimeError):
 def render_source(source: SourceText, options: RenderOptions) -> tuple[Rendered | None, list[Problem]]:
     """Render one template file; a template fault is a Problem at the template file and line."""
     return _renderer(_tree(source.name), options).render(source)
-
-
-def render_text(source: SourceText, options: RenderOptions) -> tuple[str | None, list[Problem]]:
-    """The clean rendered text only (``manikit render``)."""
-    rendered, problems = render_source(source, options)
-    return (rendered.source.text if rendered else None), problems
 
 
 # --- template trees and their environments ----------------------------------------------------------
@@ -451,3 +445,12 @@ def _template_frame(tb: TracebackType | None, templates: set[str]) -> tuple[str 
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
+
+
+def render_file(name: str, options: RenderOptions) -> tuple[SourceText | None, list[Problem]]:
+    """One file's text as the loaders see it: a ``*.j2`` file rendered, any other file as it is."""
+    source, problems = read_source(name)
+    if source is None or not name.lower().endswith(TEMPLATE_SUFFIX):
+        return source, problems
+    rendered, render_problems = render_source(source, options)
+    return (rendered.source if rendered else None), [*problems, *render_problems]
