@@ -12,7 +12,9 @@ demand with the plugin path, so 5,000 nodes x 10,000 pods of score tables are ne
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
@@ -58,13 +60,29 @@ def schedule_pods(
     nodes: Sequence[Node], pods: Sequence[Pod], *, fast: bool = True, profile: Profile = DEFAULT_PROFILE
 ) -> list[Decision]:
     """Decisions for every unbound live pod, in queue order (see ``types.schedule``)."""
-    snap = take_snapshot(nodes, pods)
-    decide: Callable[[PodInfo], Decision]
-    if fast and profile is DEFAULT_PROFILE:
-        decide = FastScheduler(snap.nodes).schedule
-    else:
-        decide = partial(_plugin_decision, profile, snap)
-    return [gated(pod) if pod.pod.spec.scheduling_gates else decide(pod) for pod in snap.pending]
+    with _long_lived_objects_frozen():
+        snap = take_snapshot(nodes, pods)
+        decide: Callable[[PodInfo], Decision]
+        if fast and profile is DEFAULT_PROFILE:
+            decide = FastScheduler(snap.nodes).schedule
+        else:
+            decide = partial(_plugin_decision, profile, snap)
+        return [gated(pod) if pod.pod.spec.scheduling_gates else decide(pod) for pod in snap.pending]
+
+
+@contextmanager
+def _long_lived_objects_frozen() -> Iterator[None]:
+    """Keep the cyclic GC from rescanning the caller's (typically hundreds of thousands of) model
+    objects each time the scheduler's own allocations trigger a full collection: a measured 10-15%
+    of a 10,000-pod call. Left alone when someone else already froze objects (gc.freeze is global)."""
+    if not gc.isenabled() or gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _plugin_decision(profile: Profile, snap: Snapshot, pod: PodInfo) -> Decision:

@@ -189,3 +189,19 @@ def test_unschedulable_reason_and_host_ports_within_one_call(fast: bool) -> None
         second.message
         == "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports."
     )
+
+
+def test_schedule_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    schedule([make_node("n")], [make_pod("p")])
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    keep = [object()]
+    gc.freeze()  # someone else's freeze must survive the call
+    try:
+        frozen = gc.get_freeze_count()
+        schedule([make_node("n")], [make_pod("p")])
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+    assert keep
