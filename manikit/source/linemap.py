@@ -56,7 +56,9 @@ class LineMap:
     def to_template(self, mark: Mark) -> Mark:
         """Where a position of the rendered text came from in the template."""
         line = mark.line
-        source = self.lines[line - 1] if 0 < line <= len(self.lines) else 0
+        if line > len(self.lines):  # the end of the text (an unclosed bracket): the end of the template
+            return Mark(self.template_text.count("\n") + 1 + line - len(self.lines) - 1, mark.col)
+        source = self.lines[line - 1] if line > 0 else 0
         if source <= 0:
             return Mark(RenderedLine(line), mark.col)
         rendered = _line(self.rendered_text, line)
