@@ -4,8 +4,9 @@
 Checks `metadata.name` by the rule of its kind: Namespace a DNS-1123 label (lowercase letters,
 digits and `-`, at most 63 characters, starting and ending alphanumeric), Service a DNS-1035 label
 (the same, starting with a letter), Pod, Deployment, ReplicaSet and Node a DNS-1123 subdomain
-(labels joined by `.`, at most 253 characters). Container names must be DNS-1123 labels; container
-and Service port names IANA service names (at most 15 characters, a letter among them, no `--`).
+(labels joined by `.`, at most 253 characters). Container names and Service port names must be
+DNS-1123 labels, container port names IANA service names (at most 15 characters, a letter among them,
+no `--`), and a Service with more than one port must name every port.
 
 ## Why it matters
 The API server rejects the object. Upper case and `_` are the usual culprits, copied from a
@@ -108,10 +109,23 @@ def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
                     (*at.path, "ports", i, "name"), f'{container_label(at)}: port name "{port.name}" {why}'
                 )
     if isinstance(model, Service):
-        for i, service_port in enumerate(model.spec.ports or []):
-            why = port_name(service_port.name) if service_port.name else None
-            if why:
-                yield Finding(("spec", "ports", i, "name"), f'Service port name "{service_port.name}" {why}')
+        yield from _service_ports(model)
+
+
+def _service_ports(service: Service) -> Iterator[Finding]:
+    ports = service.spec.ports or []
+    for i, service_port in enumerate(ports):
+        if not service_port.name:
+            if len(ports) > 1:
+                yield Finding(
+                    ("spec", "ports", i),
+                    f"Service port {service_port.port} has no name; with more than one port, each needs one",
+                    "name every port, e.g. name: metrics",
+                )
+            continue
+        why = dns1123_label(service_port.name)
+        if why:
+            yield Finding(("spec", "ports", i, "name"), f'Service port name "{service_port.name}" {why}')
 
 
 def suggest(name: str) -> str:
