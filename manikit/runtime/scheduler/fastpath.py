@@ -5,7 +5,7 @@ every node. It must choose exactly what ``runner.schedule_one`` chooses; tests h
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 
 import numpy as np
 
@@ -46,10 +46,18 @@ class ZoneCounts:
         ).astype(np.int64)
 
 
+#: Bytes of per-node vectors the template cache may hold (a template keeps about 16 int64 vectors);
+#: beyond it the least recently used template is dropped and rebuilt if its pods come back.
+TEMPLATE_MEMORY_BUDGET = 256 * 2**20
+_BYTES_PER_NODE_PER_TEMPLATE = 16 * 8
+
+
 class FastScheduler:
     def __init__(self, nodes: list[NodeInfo]) -> None:
         self.cluster = ClusterArrays(nodes)
-        self.templates: dict[str, Template] = {}
+        self.templates: OrderedDict[str, Template] = OrderedDict()
+        per_template = max(1, self.cluster.size) * _BYTES_PER_NODE_PER_TEMPLATE
+        self.max_templates = max(1, TEMPLATE_MEMORY_BUDGET // per_template)
         self.zone_counts: dict[tuple[str, Group], ZoneCounts] = {}
         self.by_group: dict[Group, list[ZoneCounts]] = {}
         # Per pod template, the last failure: reused while the failure keys stay the same.
@@ -75,9 +83,20 @@ class FastScheduler:
 
     def _template(self, pod: PodInfo) -> Template:
         template = self.templates.get(pod.signature)
-        if template is None:
-            template = self.templates[pod.signature] = Template(self.cluster, pod)
+        if template is not None:
+            self.templates.move_to_end(pod.signature)
+            return template
+        if len(self.templates) >= self.max_templates:
+            self._evict(next(iter(self.templates)))
+        template = self.templates[pod.signature] = Template(self.cluster, pod)
         return template
+
+    def _evict(self, signature: str) -> None:
+        del self.templates[signature]
+        self._failures.pop(signature, None)
+        for key in [k for k in self.zone_counts if k[0] == signature]:
+            dropped = self.zone_counts.pop(key)
+            self.by_group[key[1]] = [z for z in self.by_group[key[1]] if z is not dropped]
 
     def _zone_counts(self, pod: PodInfo, group: Group, template: Template) -> ZoneCounts:
         key = (pod.signature, group)

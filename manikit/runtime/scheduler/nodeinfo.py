@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from manikit.models.node import Node, Taint
 from manikit.models.pod import Pod, Toleration
@@ -36,14 +37,25 @@ class PodInfo:
     host_ports: tuple[HostPort, ...]
     tolerations: tuple[Toleration, ...]
     group: Group | None
-    signature: str  # the pod spec (less nodeName) as JSON: pods with equal signatures schedule alike
+    signature: str  # the scheduling-relevant part of the spec as JSON (see _SIGNATURE_FIELDS)
 
     @property
     def key(self) -> str:
         return f"{self.namespace}/{self.name}"
 
 
-_NOT_IN_SIGNATURE = {"node_name"}
+#: What of a pod spec the scheduler reads (nodeName aside, which only bound pods carry): pods whose
+#: specs agree on these schedule alike, whatever their images, commands or environment.
+_SIGNATURE_FIELDS: dict[str, Any] = {
+    "containers": {"__all__": {"resources", "ports"}},
+    "init_containers": {"__all__": {"resources", "ports", "restart_policy"}},
+    "overhead": True,
+    "node_selector": True,
+    "affinity": True,
+    "tolerations": True,
+    "priority": True,
+    "topology_spread_constraints": True,
+}
 
 
 class PodInfoCache:
@@ -54,7 +66,7 @@ class PodInfoCache:
 
     def get(self, pod: Pod) -> PodInfo:
         namespace = pod.namespace or "default"
-        signature = pod.spec.model_dump_json(exclude_none=True, exclude=_NOT_IN_SIGNATURE)
+        signature = pod.spec.model_dump_json(exclude_none=True, include=_SIGNATURE_FIELDS)
         template = self._by_signature.get(signature)
         if template is None:
             template = self._by_signature[signature] = _from_spec(pod, signature)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from manikit.models.node import Node
 from manikit.models.pod import Pod
-from manikit.runtime.scheduler import template
+from manikit.runtime.scheduler import fastpath, template
 from manikit.runtime.scheduler.engine import schedule_pods
 from tests.runtime.scheduler.helpers import make_node, make_pod
 
@@ -148,10 +148,17 @@ def assert_agree(seed: int) -> None:
             assert f.verdicts == (chosen,)
 
 
-@pytest.mark.parametrize("limit", [0, 1000], ids=["vector-refresh", "scalar-refresh"])
+@pytest.mark.parametrize(
+    ("limit", "budget"),
+    [(0, fastpath.TEMPLATE_MEMORY_BUDGET), (1000, fastpath.TEMPLATE_MEMORY_BUDGET), (1000, 1)],
+    ids=["vector-refresh", "scalar-refresh", "one-template-cached"],
+)
 @pytest.mark.parametrize("seed", range(60))
-def test_fast_path_agrees_with_plugins(seed: int, limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fast_path_agrees_with_plugins(
+    seed: int, limit: int, budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(template, "SCALAR_REFRESH_LIMIT", limit)
+    monkeypatch.setattr(fastpath, "TEMPLATE_MEMORY_BUDGET", budget)
     assert_agree(seed)
 
 

@@ -205,3 +205,15 @@ def test_schedule_leaves_the_garbage_collector_as_it_found_it() -> None:
     finally:
         gc.unfreeze()
     assert keep
+
+
+def test_pods_differing_only_outside_scheduling_fields_share_a_signature() -> None:
+    from manikit.runtime.scheduler.nodeinfo import pod_info
+
+    a = make_pod("a", cpu="1")
+    b = make_pod("b", cpu="1", spec={"restartPolicy": "Never"})
+    b.spec.containers[0].image = "other:2"
+    c = make_pod("c", cpu="2")
+    d = make_pod("d", cpu="1", spec={"nodeSelector": {"disk": "ssd"}})
+    assert pod_info(a).signature == pod_info(b).signature
+    assert len({pod_info(p).signature for p in (a, c, d)}) == 3
