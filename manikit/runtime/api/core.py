@@ -264,6 +264,17 @@ class Api:
         self._wrote("Namespace", "", name, revision, body)
         return body
 
+    def finalize_namespace(self, name: str) -> None:
+        """Remove a Terminating namespace once it is empty (the namespace controller's last step)."""
+        with self.transaction():
+            ns = self.get("Namespace", name)
+            if not admission.is_terminating(ns):
+                raise InvalidError(f'namespaces "{name}" is not terminating')
+            if self.store.namespaces_in_use().get(name):
+                raise InvalidError(f'namespaces "{name}" still has content')
+            revision = self.store.delete("Namespace", "", name)
+            self._wrote("Namespace", "", name, revision, None)
+
     def _dependents(self, namespace: str, uid: str) -> builtins.list[Body]:
         found = []
         for kind in DEPENDENT_KINDS:

@@ -1,0 +1,350 @@
+"""The Deployment controller: one ReplicaSet per pod template, rolled out by RollingUpdate or Recreate.
+
+After pkg/controller/deployment: the new ReplicaSet is ``<deployment>-<pod-template-hash>``; it grows
+within maxSurge while old ones shrink within maxUnavailable; revisions are annotations; finished
+rollouts keep revisionHistoryLimit old ReplicaSets; status and conditions use upstream's reasons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from manikit.models.selector import LabelSelector
+from manikit.runtime.clock import parse_time
+from manikit.runtime.controllers import rollout
+from manikit.runtime.controllers.common import (
+    controller_uid,
+    group_by_controller,
+    is_active,
+    owner_ref,
+    set_condition,
+    status_patch,
+)
+from manikit.runtime.controllers.context import PassContext
+from manikit.runtime.store import Body
+
+SOURCE = "deployment-controller"
+
+
+@dataclass
+class Rollout:
+    """One deployment's ReplicaSets during a sync, kept current as they are scaled."""
+
+    ctx: PassContext
+    dep: Body
+    new: Body | None
+    olds: list[Body]
+    pods: dict[str, list[Body]]
+    created: bool = False
+    scaled: list[str] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[Body]:
+        return [*self.olds, *([self.new] if self.new is not None else [])]
+
+    @property
+    def replicas(self) -> int:
+        return int(self.dep["spec"].get("replicas", 1))
+
+
+def reconcile(ctx: PassContext) -> None:
+    api = ctx.api
+    sets = api.list("ReplicaSet")
+    owned = group_by_controller(sets)
+    orphans = [rs for rs in sets if controller_uid(rs) is None]
+    pods = group_by_controller(api.list("Pod"))
+    for dep in api.list("Deployment"):
+        if "deletionTimestamp" in dep["metadata"]:
+            continue
+        mine = owned.get(dep["metadata"]["uid"], []) + _adopt(ctx, dep, orphans)
+        sync(ctx, dep, mine, pods)
+
+
+def _adopt(ctx: PassContext, dep: Body, orphans: list[Body]) -> list[Body]:
+    if not orphans:
+        return []
+    selector = LabelSelector.model_validate(dep["spec"]["selector"])
+    adopted = []
+    for rs in list(orphans):
+        meta = rs["metadata"]
+        if meta.get("namespace") != dep["metadata"]["namespace"] or selector.is_empty():
+            continue
+        if selector.matches(meta.get("labels") or {}):
+            refs = [*(meta.get("ownerReferences") or []), owner_ref(dep)]
+            adopted.append(
+                ctx.api.update({**rs, "metadata": {**meta, "ownerReferences": refs}}, trusted=True)
+            )
+            orphans.remove(rs)
+    return adopted
+
+
+def sync(ctx: PassContext, dep: Body, sets: list[Body], pods: dict[str, list[Body]]) -> None:
+    wanted = rollout.template_hash(dep["spec"]["template"])
+    new = next((rs for rs in sets if _hash_of(rs) == wanted), None)
+    run = Rollout(ctx, dep, new, sorted((rs for rs in sets if rs is not new), key=_age_key), pods)
+    spec = dep["spec"]
+    if spec.get("paused"):
+        _scale_paused(run)
+    elif (spec.get("strategy") or {}).get("type") == "Recreate":
+        _recreate(run, wanted)
+    else:
+        _rolling(run, wanted)
+    if run.new is not None:
+        _sync_revision(run)
+    status = _status(run)
+    if not spec.get("paused") and rollout.is_complete(dep, status):
+        _cleanup(run)
+    old = dep.get("status") or {}
+    if status != old:
+        ctx.api.update_status(status_patch(run.dep, status), trusted=True)
+
+
+def _hash_of(rs: Body) -> str | None:
+    return (rs["metadata"].get("labels") or {}).get(rollout.HASH_LABEL)
+
+
+def _age_key(rs: Body) -> tuple[str, str]:
+    return (rs["metadata"].get("creationTimestamp", ""), rs["metadata"]["name"])
+
+
+# Strategies ------------------------------------------------------------------------------------------
+def _rolling(run: Rollout, wanted: str) -> None:
+    if run.new is None:
+        _create_new(run, wanted, rollout.new_rs_replicas(run.dep, run.olds, None))
+    else:
+        current = int(run.new["spec"].get("replicas", 0))
+        if current > run.replicas:
+            _scale(run, run.new, run.replicas)
+        elif current < run.replicas:
+            _scale(run, run.new, rollout.new_rs_replicas(run.dep, run.all, run.new))
+    _scale_down_old(run)
+
+
+def _scale_down_old(run: Rollout) -> None:
+    """reconcileOldReplicaSets: unhealthy old replicas first, then down to minAvailable."""
+    assert run.new is not None
+    if rollout.spec_replicas(run.olds) == 0:
+        return
+    min_available = run.replicas - rollout.max_unavailable(run.dep)
+    new_unavailable = int(run.new["spec"].get("replicas", 0)) - rollout.status_count(
+        [run.new], "availableReplicas"
+    )
+    max_scaled_down = rollout.spec_replicas(run.all) - min_available - new_unavailable
+    if max_scaled_down <= 0:
+        return
+    cleaned = 0
+    for rs in list(run.olds):
+        replicas = int(rs["spec"].get("replicas", 0))
+        available = rollout.status_count([rs], "availableReplicas")
+        if cleaned >= max_scaled_down or replicas == 0 or replicas == available:
+            continue
+        down = min(max_scaled_down - cleaned, replicas - available)
+        _scale(run, rs, replicas - down)
+        cleaned += down
+    available = rollout.status_count(run.all, "availableReplicas")
+    remaining = available - min_available
+    for rs in list(run.olds):
+        replicas = int(rs["spec"].get("replicas", 0))
+        if remaining <= 0:
+            break
+        if replicas == 0:
+            continue
+        down = min(replicas, remaining)
+        _scale(run, rs, replicas - down)
+        remaining -= down
+
+
+def _recreate(run: Rollout, wanted: str) -> None:
+    """Scale every old ReplicaSet to zero, wait until their pods are gone, then bring up the new."""
+    active_olds = [rs for rs in run.olds if int(rs["spec"].get("replicas", 0)) > 0]
+    for rs in active_olds:
+        _scale(run, rs, 0)
+    if active_olds:
+        return
+    for rs in run.olds:
+        if any(is_active(p) for p in run.pods.get(rs["metadata"]["uid"], [])):
+            return
+    if run.new is None:
+        _create_new(run, wanted, run.replicas)
+    elif int(run.new["spec"].get("replicas", 0)) != run.replicas:
+        _scale(run, run.new, run.replicas)
+
+
+def _scale_paused(run: Rollout) -> None:
+    """A paused Deployment still scales (its only active ReplicaSet) but does not roll out."""
+    active = [rs for rs in run.all if int(rs["spec"].get("replicas", 0)) > 0]
+    target = active[0] if len(active) == 1 else (run.new if not active else None)
+    if target is not None and int(target["spec"].get("replicas", 0)) != run.replicas:
+        _scale(run, target, run.replicas)
+
+
+# Writes ----------------------------------------------------------------------------------------------
+def _create_new(run: Rollout, wanted: str, replicas: int) -> None:
+    dep = run.dep
+    meta = dep["metadata"]
+    template = dep["spec"]["template"]
+    tmeta = dict(template.get("metadata") or {})
+    tmeta["labels"] = {**(tmeta.get("labels") or {}), rollout.HASH_LABEL: wanted}
+    selector = dict(dep["spec"]["selector"])
+    selector["matchLabels"] = {**(selector.get("matchLabels") or {}), rollout.HASH_LABEL: wanted}
+    revision = max((rollout.revision_of(rs) for rs in run.olds), default=0) + 1
+    spec: dict[str, Any] = {
+        "replicas": replicas,
+        "selector": selector,
+        "template": {**template, "metadata": tmeta},
+    }
+    if dep["spec"].get("minReadySeconds"):
+        spec["minReadySeconds"] = dep["spec"]["minReadySeconds"]
+    body: dict[str, Any] = {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {
+            "name": f"{meta['name']}-{wanted}",
+            "namespace": meta["namespace"],
+            "labels": tmeta["labels"],
+            "annotations": _annotations(run, revision),
+            "ownerReferences": [owner_ref(dep)],
+        },
+        "spec": spec,
+    }
+    run.new = run.ctx.api.create(body, trusted=True)
+    run.created = True
+    if replicas > 0:
+        _event(run, f"Scaled up replica set {run.new['metadata']['name']} to {replicas}")
+
+
+def _annotations(run: Rollout, revision: int) -> dict[str, str]:
+    surge, _ = rollout.fenceposts(run.dep)
+    return {
+        rollout.DESIRED_REPLICAS: str(run.replicas),
+        rollout.MAX_REPLICAS: str(run.replicas + surge),
+        rollout.REVISION: str(revision),
+    }
+
+
+def _scale(run: Rollout, rs: Body, replicas: int) -> None:
+    before = int(rs["spec"].get("replicas", 0))
+    if before == replicas:
+        return
+    meta = rs["metadata"]
+    annotations = {**(meta.get("annotations") or {}), **_annotations(run, rollout.revision_of(rs))}
+    body = {
+        **rs,
+        "metadata": {**meta, "annotations": annotations},
+        "spec": {**rs["spec"], "replicas": replicas},
+    }
+    updated = run.ctx.api.update(body, trusted=True)
+    _replace(run, rs, updated)
+    direction = "up" if replicas > before else "down"
+    _event(run, f"Scaled {direction} replica set {meta['name']} to {replicas} from {before}")
+
+
+def _replace(run: Rollout, old: Body, new: Body) -> None:
+    if run.new is old:
+        run.new = new
+    else:
+        run.olds = [new if rs is old else rs for rs in run.olds]
+
+
+def _event(run: Rollout, message: str) -> None:
+    run.ctx.api.record_event(run.dep, "Normal", "ScalingReplicaSet", message, SOURCE)
+
+
+def _sync_revision(run: Rollout) -> None:
+    """The new ReplicaSet carries the highest revision (a rollback renumbers an old template);
+    the Deployment carries its ReplicaSet's revision."""
+    assert run.new is not None
+    wanted = max((rollout.revision_of(rs) for rs in run.olds), default=0) + 1
+    current = rollout.revision_of(run.new)
+    if current < wanted:
+        meta = run.new["metadata"]
+        annotations = {**(meta.get("annotations") or {}), rollout.REVISION: str(wanted)}
+        run.new = run.ctx.api.update(
+            {**run.new, "metadata": {**meta, "annotations": annotations}}, trusted=True
+        )
+        current = wanted
+    meta = run.dep["metadata"]
+    if (meta.get("annotations") or {}).get(rollout.REVISION) != str(current):
+        annotations = {**(meta.get("annotations") or {}), rollout.REVISION: str(current)}
+        run.dep = run.ctx.api.update(
+            {**run.dep, "metadata": {**meta, "annotations": annotations}}, trusted=True
+        )
+
+
+def _cleanup(run: Rollout) -> None:
+    """Delete the oldest fully scaled-down ReplicaSets beyond revisionHistoryLimit."""
+    limit = int(run.dep["spec"].get("revisionHistoryLimit", 10))
+    idle = [
+        rs
+        for rs in run.olds
+        if int(rs["spec"].get("replicas", 0)) == 0 and rollout.status_count([rs], "replicas") == 0
+    ]
+    idle.sort(key=lambda rs: (rollout.revision_of(rs), *_age_key(rs)))
+    for rs in idle[: max(0, len(idle) - limit)]:
+        run.ctx.api.delete("ReplicaSet", rs["metadata"]["name"], rs["metadata"]["namespace"])
+        run.olds = [o for o in run.olds if o is not rs]
+
+
+# Status ----------------------------------------------------------------------------------------------
+def _status(run: Rollout) -> dict[str, Any]:
+    dep, sets = run.dep, run.all
+    available = rollout.status_count(sets, "availableReplicas")
+    status: dict[str, Any] = {
+        "observedGeneration": dep["metadata"].get("generation", 1),
+        "replicas": rollout.status_count(sets, "replicas"),
+        "updatedReplicas": rollout.status_count([run.new], "replicas") if run.new is not None else 0,
+        "readyReplicas": rollout.status_count(sets, "readyReplicas"),
+        "availableReplicas": available,
+        "unavailableReplicas": max(0, rollout.spec_replicas(sets) - available),
+    }
+    old = dep.get("status") or {}
+    now = run.ctx.now()
+    conditions = list(old.get("conditions") or [])
+    if available >= run.replicas - rollout.max_unavailable(dep):
+        conditions = set_condition(
+            conditions, "Available", "True", "MinimumReplicasAvailable",
+            "Deployment has minimum availability.", now, update_time=True,
+        )  # fmt: skip
+    else:
+        conditions = set_condition(
+            conditions, "Available", "False", "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.", now, update_time=True,
+        )  # fmt: skip
+    progressing = _progressing(run, old, status)
+    if progressing is not None:
+        conditions = set_condition(conditions, "Progressing", *progressing, now, update_time=True)
+    status["conditions"] = conditions
+    if "collisionCount" in old:
+        status["collisionCount"] = old["collisionCount"]
+    return {k: v for k, v in status.items() if v != 0 or k == "observedGeneration"}
+
+
+def _progressing(run: Rollout, old: dict[str, Any], new: dict[str, Any]) -> tuple[str, str, str] | None:
+    current = next((c for c in old.get("conditions") or [] if c.get("type") == "Progressing"), None)
+    name = run.new["metadata"]["name"] if run.new is not None else ""
+    if run.dep["spec"].get("paused"):
+        return ("Unknown", "DeploymentPaused", "Deployment is paused")
+    if current is not None and current.get("reason") == "DeploymentPaused":
+        return ("Unknown", "DeploymentResumed", "Deployment is resumed")
+    if run.new is None:
+        return None
+    if run.created:
+        return ("True", "NewReplicaSetCreated", f'Created new replica set "{name}"')
+    if rollout.is_complete(run.dep, new):
+        return ("True", "NewReplicaSetAvailable", f'ReplicaSet "{name}" has successfully progressed.')
+    if rollout.is_progressing(old, new):
+        return ("True", "ReplicaSetUpdated", f'ReplicaSet "{name}" is progressing.')
+    if current is None:
+        return ("True", "FoundNewReplicaSet", f'Found new replica set "{name}"')
+    if _timed_out(run, current):
+        return ("False", "ProgressDeadlineExceeded", f'ReplicaSet "{name}" has timed out progressing.')
+    return None
+
+
+def _timed_out(run: Rollout, current: dict[str, Any]) -> bool:
+    if current.get("reason") == "NewReplicaSetAvailable" or not current.get("lastUpdateTime"):
+        return False
+    deadline = int(run.dep["spec"].get("progressDeadlineSeconds", 600))
+    return run.ctx.now() >= parse_time(current["lastUpdateTime"]) + timedelta(seconds=deadline)

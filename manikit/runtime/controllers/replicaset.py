@@ -1,0 +1,161 @@
+"""The ReplicaSet controller: create and delete pods to match replicas; report status.
+
+Scale-down deletes in Kubernetes' order (controller.ActivePodsWithRanks): unscheduled before
+scheduled, Pending before Unknown before Running, not ready before ready, more recently ready first,
+more restarts first, newest first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manikit.models.defaults import apply_defaults
+from manikit.models.pod import Pod
+from manikit.models.selector import LabelSelector
+from manikit.runtime.api.objects import generated_name
+from manikit.runtime.controllers.common import (
+    available_at,
+    controller_uid,
+    group_by_controller,
+    is_active,
+    is_available,
+    is_ready,
+    owner_ref,
+    ready_since,
+    status_patch,
+)
+from manikit.runtime.controllers.context import PassContext
+from manikit.runtime.store import Body
+
+SOURCE = "replicaset-controller"
+_PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
+
+
+def reconcile(ctx: PassContext) -> None:
+    api = ctx.api
+    pods = api.list("Pod")
+    owned = group_by_controller(pods)
+    orphans = [p for p in pods if controller_uid(p) is None and is_active(p)]
+    for rs in api.list("ReplicaSet"):
+        if "deletionTimestamp" in rs["metadata"]:
+            continue
+        mine = owned.get(rs["metadata"]["uid"], [])
+        mine = mine + _adopt(ctx, rs, orphans)
+        active = [p for p in mine if is_active(p)]
+        active = _scale(ctx, rs, active)
+        _update_status(ctx, rs, active)
+
+
+def _adopt(ctx: PassContext, rs: Body, orphans: list[Body]) -> list[Body]:
+    """Orphan pods in the namespace that match the selector become this ReplicaSet's (as upstream)."""
+    if not orphans:
+        return []
+    selector = LabelSelector.model_validate(rs["spec"]["selector"])
+    if selector.is_empty():
+        return []
+    namespace = rs["metadata"]["namespace"]
+    adopted = []
+    for pod in orphans:
+        meta = pod["metadata"]
+        if meta.get("namespace") != namespace or not selector.matches(meta.get("labels") or {}):
+            continue
+        refs = [*(meta.get("ownerReferences") or []), owner_ref(rs)]
+        adopted.append(ctx.api.update({**pod, "metadata": {**meta, "ownerReferences": refs}}, trusted=True))
+        orphans.remove(pod)
+    return adopted
+
+
+def _scale(ctx: PassContext, rs: Body, active: list[Body]) -> list[Body]:
+    wanted = int(rs["spec"].get("replicas", 1))
+    diff = len(active) - wanted
+    if diff < 0:
+        return active + _create_pods(ctx, rs, -diff, {p["metadata"]["name"] for p in active})
+    if diff > 0:
+        doomed = sorted(active, key=deletion_rank)[:diff]
+        for pod in doomed:
+            name = pod["metadata"]["name"]
+            ctx.api.delete("Pod", name, pod["metadata"]["namespace"])
+            ctx.api.record_event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {name}", SOURCE)
+        gone = {id(p) for p in doomed}
+        return [p for p in active if id(p) not in gone]
+    return active
+
+
+def deletion_rank(pod: Body) -> tuple[Any, ...]:
+    """Sort key: the pods to delete first come first."""
+    status = pod.get("status") or {}
+    since = ready_since(pod)
+    restarts = sum(c.get("restartCount", 0) for c in status.get("containerStatuses") or [])
+    return (
+        1 if pod["spec"].get("nodeName") else 0,
+        _PHASE_RANK.get(status.get("phase", "Pending"), 0),
+        1 if is_ready(pod) else 0,
+        -(since.timestamp() if since else 0),
+        -restarts,
+        _negated(pod["metadata"].get("creationTimestamp", "")),
+        _negated(pod["metadata"]["name"]),
+    )
+
+
+def _negated(text: str) -> tuple[int, ...]:
+    return (*tuple(-ord(ch) for ch in text), 1)
+
+
+def _create_pods(ctx: PassContext, rs: Body, count: int, taken: set[str]) -> list[Body]:
+    meta = rs["metadata"]
+    template = rs["spec"].get("template") or {}
+    spec = pod_spec_from_template(template)
+    tmeta = template.get("metadata") or {}
+    base_meta: dict[str, Any] = {"namespace": meta["namespace"], "ownerReferences": [owner_ref(rs)]}
+    for field in ("labels", "annotations"):
+        if tmeta.get(field):
+            base_meta[field] = tmeta[field]
+    created = []
+    revision = ctx.api.revision()
+    for index in range(count):
+        name = generated_name(
+            f"{meta['name']}-", f"{meta['namespace']}/{meta['name']}/{revision}/{index}", taken
+        )
+        taken.add(name)
+        body = {"apiVersion": "v1", "kind": "Pod", "metadata": {**base_meta, "name": name}, "spec": spec}
+        created.append(ctx.api.create(body, trusted=True))
+        ctx.api.record_event(rs, "Normal", "SuccessfulCreate", f"Created pod: {name}", SOURCE)
+    return created
+
+
+def pod_spec_from_template(template: dict[str, Any]) -> dict[str, Any]:
+    """The pod spec every pod of a template gets: the template's spec with a Pod's defaulting
+    (limits copied to requests), computed once per template rather than once per pod."""
+    model = Pod.model_validate({"apiVersion": "v1", "kind": "Pod", "metadata": {}, "spec": template["spec"]})
+    spec: dict[str, Any] = apply_defaults(model).to_k8s()["spec"]
+    return spec
+
+
+def _update_status(ctx: PassContext, rs: Body, active: list[Body]) -> None:
+    spec = rs["spec"]
+    min_ready = int(spec.get("minReadySeconds", 0) or 0)
+    now = ctx.now()
+    template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+    ready = available = labeled = 0
+    for pod in active:
+        labels = pod["metadata"].get("labels") or {}
+        if all(labels.get(k) == v for k, v in template_labels.items()):
+            labeled += 1
+        if is_ready(pod):
+            ready += 1
+            if is_available(pod, min_ready, now):
+                available += 1
+            else:
+                moment = available_at(pod, min_ready)
+                if moment is not None:
+                    ctx.wake_at(moment)
+    status: dict[str, Any] = {
+        "replicas": len(active),
+        "fullyLabeledReplicas": labeled,
+        "readyReplicas": ready,
+        "availableReplicas": available,
+        "observedGeneration": rs["metadata"].get("generation", 1),
+    }
+    old = rs.get("status") or {}
+    if {k: old.get(k, 0) for k in status} != status:
+        ctx.api.update_status(status_patch(rs, status), trusted=True)

@@ -1,0 +1,82 @@
+"""The reconcile loop: controllers and the scheduler run, pass after pass, until nothing changes.
+
+Each pass is one transaction. When a pass writes nothing but a controller asked to be woken later
+(a readiness delay, minReadySeconds), the simulated clock jumps to that moment and passes go on. A
+loop still writing after ``max_passes`` is reported as not settled, with what it kept changing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from manikit.runtime.api import Api
+from manikit.runtime.clock import Clock
+from manikit.runtime.controllers import CONTROLLERS, ModelCache, PassContext
+from manikit.runtime.gcpause import paused_gc
+
+DEFAULT_MAX_PASSES = 200
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    settled: bool
+    passes: int
+    writes: int
+    #: when not settled: "Kind/namespace/name" of the objects written in the last pass (first 20)
+    churn: tuple[str, ...] = ()
+    #: writes per kind over the whole run
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.settled:
+            return f"reconciled in {self.passes} passes ({self.writes} writes)"
+        shown = ", ".join(self.churn)
+        return (
+            f"the control plane did not settle after {self.passes} passes ({self.writes} writes); "
+            f"still changing: {shown}"
+        )
+
+
+def reconcile(api: Api, clock: Clock | None = None, max_passes: int = DEFAULT_MAX_PASSES) -> ReconcileResult:
+    """Run every controller until a pass changes nothing (and no timer is pending)."""
+    clock = clock or api.clock
+    view = Api(api.store, clock, cached=True)
+    models = ModelCache()
+    writes = 0
+    by_kind: Counter[str] = Counter()
+    with paused_gc():
+        for number in range(1, max_passes + 1):
+            before = view.revision()
+            ctx = PassContext(view, clock, models)
+            with view.transaction():
+                for controller in CONTROLLERS.values():
+                    controller(ctx)
+            after = view.revision()
+            if after != before:
+                writes += after - before
+                by_kind.update(h.kind for h in view.watch(before))
+                if number == max_passes:
+                    churn = tuple(_churn(view, before))
+                    return ReconcileResult(False, number, writes, churn, dict(by_kind))
+                continue
+            if ctx.wake is not None:
+                clock.advance_to(ctx.wake)
+                continue
+            return ReconcileResult(True, number, writes, (), dict(by_kind))
+    return ReconcileResult(False, max_passes, writes, (), dict(by_kind))
+
+
+def _churn(api: Api, since: int) -> list[str]:
+    seen: list[str] = []
+    for entry in api.watch(since):
+        ref = (
+            f"{entry.kind}/{entry.namespace}/{entry.name}"
+            if entry.namespace
+            else f"{entry.kind}/{entry.name}"
+        )
+        if ref not in seen:
+            seen.append(ref)
+        if len(seen) == 20:
+            break
+    return seen
