@@ -173,9 +173,23 @@ class Template:
 
     def _least_allocated(self, ix: Ints | slice) -> Ints:
         c = self.cluster
+        (cpu, cpu_weight), (memory, memory_weight) = fit.SCORED_RESOURCES
+        pod_cpu, pod_memory = self.info.non_zero
+        if c.all_allocatable(cpu) and c.all_allocatable(memory):
+            # Every node has both: no resource drops out of the weighted mean, nothing divides by 0;
+            # a request above capacity gives a negative quotient, clipped to upstream's 0.
+            alloc = c.allocatable(cpu)[ix]
+            cpu_score = np.maximum((alloc - (c.non_zero_cpu[ix] + pod_cpu)) * MAX_NODE_SCORE // alloc, 0)
+            alloc = c.allocatable(memory)[ix]
+            memory_score = np.maximum(
+                (alloc - (c.non_zero_memory[ix] + pod_memory)) * MAX_NODE_SCORE // alloc, 0
+            )
+            mean: Ints = (cpu_score * cpu_weight + memory_score * memory_weight) // (
+                cpu_weight + memory_weight
+            )
+            return mean
         total: Ints = np.zeros(1, dtype=np.int64)
         weights: Ints = np.zeros(1, dtype=np.int64)
-        pod_cpu, pod_memory = self.info.non_zero
         for (resource, weight), used, wanted in zip(
             fit.SCORED_RESOURCES, (c.non_zero_cpu, c.non_zero_memory), (pod_cpu, pod_memory), strict=True
         ):
@@ -191,6 +205,17 @@ class Template:
 
     def _balanced(self, ix: Ints | slice) -> Ints:
         c, requests = self.cluster, self.info.requests
+        cpu, memory = ba.RESOURCES
+        if c.all_allocatable(cpu) and c.all_allocatable(memory):
+            # int64 / float64 converts before dividing, as Go does; fractions capped at 1.
+            used_cpu = np.minimum(
+                (c.requested(cpu)[ix] + requests.get(cpu, 0)) / c.allocatable_float(cpu)[ix], 1.0
+            )
+            used_memory = np.minimum(
+                (c.requested(memory)[ix] + requests.get(memory, 0)) / c.allocatable_float(memory)[ix], 1.0
+            )
+            balanced: Ints = ((1 - np.abs((used_cpu - used_memory) / 2)) * MAX_NODE_SCORE).astype(np.int64)
+            return balanced
         fractions = []
         presents = []
         for resource in ba.RESOURCES:

@@ -16,6 +16,7 @@ from manikit.runtime.scheduler.resources import PODS
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float64]
 
 
 class ClusterArrays:
@@ -25,6 +26,8 @@ class ClusterArrays:
         self.names = [n.name for n in nodes]
         self._alloc: dict[str, Ints] = {}
         self._requested: dict[str, Ints] = {}
+        self._all_allocatable: dict[str, bool] = {}
+        self._alloc_float: dict[str, Floats] = {}
         self.non_zero_cpu = self._ints(n.non_zero_cpu for n in nodes)
         self.non_zero_memory = self._ints(n.non_zero_memory for n in nodes)
         self.pod_count = self._ints(n.pod_count for n in nodes)
@@ -70,6 +73,17 @@ class ClusterArrays:
         if resource not in self._alloc:
             self._alloc[resource] = self._ints(n.allocatable.get(resource, 0) for n in self.nodes)
         return self._alloc[resource]
+
+    def all_allocatable(self, resource: str) -> bool:
+        """Whether every node has some of ``resource`` (scores then need no zero-capacity cases)."""
+        if resource not in self._all_allocatable:
+            self._all_allocatable[resource] = bool((self.allocatable(resource) != 0).all())
+        return self._all_allocatable[resource]
+
+    def allocatable_float(self, resource: str) -> Floats:
+        if resource not in self._alloc_float:
+            self._alloc_float[resource] = self.allocatable(resource).astype(np.float64)
+        return self._alloc_float[resource]
 
     def requested(self, resource: str) -> Ints:
         if resource not in self._requested:
