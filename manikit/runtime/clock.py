@@ -5,6 +5,7 @@ Timestamps are RFC3339 in UTC with second precision, as Kubernetes writes them.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -35,6 +36,7 @@ class SimulatedClock:
             self._now = moment.replace(microsecond=0)
 
 
+@functools.lru_cache(maxsize=256)
 def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -7,8 +7,7 @@ loop still writing after ``max_passes`` is reported as not settled, with what it
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from manikit.runtime.api import Api
 from manikit.runtime.clock import Clock
@@ -25,8 +24,6 @@ class ReconcileResult:
     writes: int
     #: when not settled: "Kind/namespace/name" of the objects written in the last pass (first 20)
     churn: tuple[str, ...] = ()
-    #: writes per kind over the whole run
-    by_kind: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
         if self.settled:
@@ -44,7 +41,6 @@ def reconcile(api: Api, clock: Clock | None = None, max_passes: int = DEFAULT_MA
     view = Api(api.store, clock, cached=True)
     models = ModelCache()
     writes = 0
-    by_kind: Counter[str] = Counter()
     with paused_gc():
         for number in range(1, max_passes + 1):
             before = view.revision()
@@ -55,16 +51,15 @@ def reconcile(api: Api, clock: Clock | None = None, max_passes: int = DEFAULT_MA
             after = view.revision()
             if after != before:
                 writes += after - before
-                by_kind.update(h.kind for h in view.watch(before))
                 if number == max_passes:
                     churn = tuple(_churn(view, before))
-                    return ReconcileResult(False, number, writes, churn, dict(by_kind))
+                    return ReconcileResult(False, number, writes, churn)
                 continue
             if ctx.wake is not None:
                 clock.advance_to(ctx.wake)
                 continue
-            return ReconcileResult(True, number, writes, (), dict(by_kind))
-    return ReconcileResult(False, max_passes, writes, (), dict(by_kind))
+            return ReconcileResult(True, number, writes, ())
+    return ReconcileResult(False, max_passes, writes, ())
 
 
 def _churn(api: Api, since: int) -> list[str]:

@@ -100,13 +100,13 @@ def test_list_by_kind_namespace_and_labels(store: SqliteStore) -> None:
     assert store.namespaces_in_use() == {"default": 3, "other": 1}
 
 
-def test_listing_uses_the_primary_key_not_the_history(store: SqliteStore) -> None:
+def test_listing_uses_the_key_index_not_the_history(store: SqliteStore) -> None:
     plan = store._conn.execute(
         "EXPLAIN QUERY PLAN SELECT namespace, name, rev, body FROM objects WHERE kind = ? AND namespace = ?",
         ("Pod", "default"),
     ).fetchall()
     text = " ".join(str(row) for row in plan)
-    assert "PRIMARY KEY" in text and "revisions" not in text
+    assert "objects_key" in text and "revisions" not in text
 
 
 def test_history_since_and_by_kind(store: SqliteStore) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import builtins
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Literal
 
 from manikit.errors import ConflictError, InvalidError, NotFoundError
@@ -25,6 +25,7 @@ Selector = LabelSelector | Mapping[str, str] | str | None
 SYSTEM_NAMESPACES = ("default", "kube-system")
 #: Kinds that may carry ownerReferences to other objects (for orphaning and foreground deletion).
 DEPENDENT_KINDS = ("ReplicaSet", "Pod", "Endpoints")
+_INSIDE: AbstractContextManager[None] = nullcontext()
 
 
 class Api:
@@ -59,6 +60,11 @@ class Api:
             if self._cache is not None:
                 self._cache = ObjectCache(self.store)
             raise
+
+    def _atomic(self) -> AbstractContextManager[None]:
+        """For an operation that writes once: a transaction of its own unless one is open (no
+        savepoint needed, since a failure leaves nothing written)."""
+        return _INSIDE if self.store.in_transaction else self.transaction()
 
     def revision(self) -> int:
         return self.store.revision()
@@ -114,7 +120,7 @@ class Api:
         kind, body = to_body(obj, namespace, trusted)
         meta = body["metadata"]
         ns = scope(kind, meta.get("namespace"))
-        with self.transaction():
+        with self._atomic():
             if not meta.get("name"):
                 if not meta.get("generateName"):
                     raise InvalidError(
@@ -155,7 +161,7 @@ class Api:
         kind, body = to_body(obj, None, trusted)
         meta = body["metadata"]
         name, ns = meta.get("name", ""), scope(kind, meta.get("namespace"))
-        with self.transaction():
+        with self._atomic():
             old = self.get(kind, name, ns)
             expected = _expected(meta, old)
             old_meta = old["metadata"]
@@ -183,7 +189,7 @@ class Api:
         kind = str(obj.get("kind", ""))
         meta = obj.get("metadata") or {}
         name, ns = str(meta.get("name", "")), scope(kind, meta.get("namespace"))
-        with self.transaction():
+        with self._atomic():
             old = self.get(kind, name, ns)
             expected = _expected(meta, old)
             body = {**old, "metadata": dict(old["metadata"]), "status": obj.get("status")}
@@ -197,7 +203,7 @@ class Api:
 
     def bind(self, namespace: str, name: str, node: str, expected: str | None = None) -> Body:
         """The binding subresource: the one way to set a pod's ``spec.nodeName`` after creation."""
-        with self.transaction():
+        with self._atomic():
             pod = self.get("Pod", name, namespace)
             current = pod["spec"].get("nodeName")
             if current:

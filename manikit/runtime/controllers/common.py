@@ -52,8 +52,10 @@ def condition(body: Body, type_: str) -> dict[str, Any] | None:
 
 
 def is_ready(pod: Body) -> bool:
-    cond = condition(pod, "Ready")
-    return cond is not None and cond.get("status") == "True"
+    for cond in (pod.get("status") or {}).get("conditions") or ():
+        if cond.get("type") == "Ready":
+            return bool(cond.get("status") == "True")
+    return False
 
 
 def ready_since(pod: Body) -> datetime | None:
@@ -65,6 +67,8 @@ def ready_since(pod: Body) -> datetime | None:
 
 def is_available(pod: Body, min_ready_seconds: int, now: datetime) -> bool:
     """Ready for at least minReadySeconds (Kubernetes' IsPodAvailable)."""
+    if min_ready_seconds == 0:
+        return is_ready(pod)
     since = ready_since(pod)
     if since is None:
         return False

@@ -9,6 +9,7 @@ posts it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 from datetime import datetime, timedelta
@@ -191,13 +192,20 @@ def _host_ip(node: Body) -> str:
 def _allocate_ip(node: Body, used: set[str]) -> str:
     """The lowest free address of the node's podCIDR from .2 (.1 is the bridge), as host-local IPAM."""
     cidr = node["spec"].get("podCIDR") or _fallback_cidr(node["metadata"]["name"])
-    network = ipaddress.ip_network(cidr, strict=False)
-    for offset in range(2, network.num_addresses - 1):
-        candidate = str(network.network_address + offset)
+    base, size = _network(cidr)
+    for offset in range(2, size - 1):
+        value = base + offset
+        candidate = f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
         if candidate not in used:
             used.add(candidate)
             return candidate
     return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _network(cidr: str) -> tuple[int, int]:
+    network = ipaddress.ip_network(cidr, strict=False)
+    return int(network.network_address), network.num_addresses
 
 
 def _fallback_cidr(name: str) -> str:

@@ -88,6 +88,9 @@ class Store(Protocol):
 
     def transaction(self) -> AbstractContextManager[None]: ...
 
+    @property
+    def in_transaction(self) -> bool: ...
+
     def get(self, kind: str, namespace: str, name: str) -> StoredObject | None: ...
 
     def list(
