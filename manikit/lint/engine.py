@@ -8,23 +8,24 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 
 from pydantic import BaseModel
 
 from manikit.diagnostics import Level, Problem
 from manikit.lint.config import LintConfig
-from manikit.lint.facts import InputSet, gather, namespace_of
+from manikit.lint.facts import InputSet, gather
 from manikit.lint.findings import LintObject, NodeCapacity, RuleContext, SetFinding, to_problem
 from manikit.lint.registry import RULES
+from manikit.lint.rule import ObjectCheck
 from manikit.lint.suppress import (
     FileSuppressions,
     IgnoreEntry,
-    Subject,
-    annotation_codes,
     apply_suppressions,
     comment_codes,
+    file_suppressions,
     object_suppresses,
+    subject_of,
 )
 from manikit.lint.walk import pod_of
 from manikit.source.documents import Document, load_file
@@ -46,15 +47,23 @@ class LintSetup:
         options = self.options.get(code)
         return RuleContext(options if options is not None else RULES[code].default_options(), self.nodes)
 
+    @cached_property
+    def object_checks(self) -> list[tuple[str, str, Level, ObjectCheck, RuleContext]]:
+        """(code, name, level, check, context) of the enabled per-object rules, made once per process."""
+        return [
+            (code, RULES[code].name, level, check, self.context(code))
+            for code, level in self.levels.items()
+            if (check := RULES[code].check) is not None
+        ]
+
 
 @dataclass(slots=True)
 class FileLint:
-    """One file's share of the run."""
+    """One file's share of the run: its problems (suppressions applied) and small facts."""
 
     validation: FileOutcome  # documents, passed-over kinds and identity keys, as validate keeps them
     problems: list[Problem]
     inputs: InputSet
-    suppressions: FileSuppressions
     text: str = ""  # kept for standard input only, which cannot be read twice
 
 
@@ -103,16 +112,13 @@ def lint_files(
     setup = LintSetup(config.enabled(), config.options, nodes, namespace, config.ignores)
     outcomes = map_files(files, partial(lint_file, setup), jobs)
     problems = [p for o in outcomes for p in o.problems]
-    problems.extend(duplicate_problems([o.validation for o in outcomes], namespace))
-    problems.extend(_set_problems(outcomes, setup))
-    suppressions = {o.validation.name: o.suppressions for o in outcomes}
-    kept = apply_suppressions(problems, suppressions, config.ignores)
-    kept.sort()
+    problems.extend(_whole_set_problems(outcomes, setup))
+    problems.sort()
     passed_over: Counter[str] = Counter()
     for o in outcomes:
         passed_over.update(o.validation.passed_over)
     return LintReport(
-        problems=kept,
+        problems=problems,
         files=list(files),
         documents=sum(o.validation.documents for o in outcomes),
         passed_over=passed_over,
@@ -128,9 +134,6 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
     problems = list(loaded.problems)
     inputs = InputSet()
     suppressions = FileSuppressions()
-    checks = [
-        (code, RULES[code], setup.context(code)) for code in setup.levels if RULES[code].check is not None
-    ]
     for doc in loaded.documents:
         outcome.documents += 1
         model, found = validate_document(doc)
@@ -138,32 +141,28 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
         if not isinstance(doc.data, dict):
             continue
         outcome.keys.append(_key(doc))
-        ignored, invalid = annotation_codes(doc)
+        subject, invalid = subject_of(doc, setup.namespace)
         problems.extend(invalid)
-        kind = doc.kind if isinstance(doc.kind, str) else ""
-        subject = Subject(kind, doc.name, namespace_of(doc, setup.namespace), ignored)
         suppressions.add(doc.line, subject)
         pod = pod_of(model)
         gather(doc, model, pod, inputs, setup.namespace, with_requests=bool(setup.nodes))
         if model is None and found:
             continue  # an invalid object: validation said why; rules would only guess
-        if model is None and kind:
-            outcome.passed_over[kind] += 1
+        if model is None and subject.kind:
+            outcome.passed_over[subject.kind] += 1
         obj = LintObject(doc, model, pod)
-        for code, rule, ctx in checks:
-            assert rule.check is not None
-            findings = list(rule.check(obj, ctx))
+        for code, rule_name, level, check, ctx in setup.object_checks:
+            findings = list(check(obj, ctx))
             if findings and not object_suppresses(code, doc.file, subject, setup.ignores):
-                level = setup.levels[code]
-                problems.extend(to_problem(doc, code, rule.name, level, f) for f in findings)
+                problems.extend(to_problem(doc, code, rule_name, level, f) for f in findings)
     if loaded.documents:
-        text = loaded.documents[0].text
-        suppressions.lines, invalid_comments = comment_codes(loaded.name, text)
+        suppressions.lines, invalid_comments = comment_codes(loaded.name, loaded.documents[0].text)
         problems.extend(invalid_comments)
     if name == "-":
         outcome.stdin_docs = loaded.documents
     kept_text = loaded.documents[0].text if name == "-" and loaded.documents else ""
-    return FileLint(outcome, problems, inputs, suppressions, kept_text)
+    kept = apply_suppressions(problems, {loaded.name: suppressions}, setup.ignores)
+    return FileLint(outcome, kept, inputs, kept_text)
 
 
 def _key(doc: Document) -> DocKey:
@@ -172,8 +171,10 @@ def _key(doc: Document) -> DocKey:
     return DocKey(doc.file, doc.index, doc.root, api_version, kind, doc.namespace, doc.name, doc.line)
 
 
-def _set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[Problem]:
-    """Run the cross-object rules over the facts of all files; locate what they find."""
+def _whole_set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[Problem]:
+    """Duplicates and the cross-object rules over the facts of all files; located and suppressed here,
+    by reading again only the files they concern."""
+    problems = duplicate_problems([o.validation for o in outcomes], setup.namespace)
     inputs = InputSet()
     for o in outcomes:
         inputs.extend(o.inputs)
@@ -182,17 +183,22 @@ def _set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[Proble
         rule = RULES[code]
         if rule.check_set is not None:
             found.extend((code, f) for f in rule.check_set(inputs, setup.context(code)))
-    if not found:
+    if not found and not problems:
         return []
     stdin = {o.validation.name: o.validation.stdin_docs for o in outcomes if o.validation.stdin_docs}
-    documents: dict[str, dict[tuple[int, tuple[str | int, ...]], Document]] = {}
-    problems = []
+    loaded: dict[str, list[Document]] = {}
+
+    def documents(file: str) -> list[Document]:
+        if file not in loaded:
+            loaded[file] = stdin[file] if file in stdin else load_file(file).documents
+        return loaded[file]
+
     for code, item in found:
-        file = item.doc.file
-        if file not in documents:
-            docs = stdin[file] if file in stdin else load_file(file).documents
-            documents[file] = {(d.index, d.root): d for d in docs}
-        doc = documents[file][(item.doc.index, item.doc.root)]
-        rule = RULES[code]
-        problems.append(to_problem(doc, code, rule.name, setup.levels[code], item.finding))
-    return problems
+        by_place = {(d.index, d.root): d for d in documents(item.doc.file)}
+        doc = by_place[(item.doc.doc_index, item.doc.root)]
+        problems.append(to_problem(doc, code, RULES[code].name, setup.levels[code], item.finding))
+    suppressions = {}
+    for file in {p.file for p in problems}:
+        docs = documents(file)
+        suppressions[file] = file_suppressions(file, docs, setup.namespace)
+    return apply_suppressions(problems, suppressions, setup.ignores)

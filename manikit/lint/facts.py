@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from manikit.lint.findings import DocRef, doc_ref
 from manikit.lint.walk import PodAt, pod_requests, replicas_of
@@ -21,8 +21,7 @@ from manikit.source.positions import Path
 DEFAULT_NAMESPACE = "default"
 
 
-@dataclass(frozen=True, slots=True)
-class PodFact:
+class PodFact(NamedTuple):
     """A pod or pod template of the input set."""
 
     doc: DocRef
@@ -31,12 +30,11 @@ class PodFact:
     labels: dict[str, str]
     port_names: frozenset[str]
     replicas: int = 1
-    requests: dict[str, Fraction] = field(default_factory=dict)  # per pod; only for modelled kinds
+    requests: dict[str, Fraction] | None = None  # per pod; only for modelled kinds, with nodes configured
     requests_path: Path = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceFact:
+class ServiceFact(NamedTuple):
     doc: DocRef
     namespace: str
     selector: dict[str, str]
@@ -106,7 +104,7 @@ def gather(
     meta = template.get("metadata") if isinstance(template, dict) else None
     labels = meta.get("labels") if isinstance(meta, dict) else None
     spec = template.get("spec") if isinstance(template, dict) else None
-    requests: dict[str, Fraction] = {}
+    requests: dict[str, Fraction] | None = None
     replicas = 1
     if pod is not None and model is not None:
         replicas = replicas_of(model)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel
 
@@ -31,12 +31,11 @@ class Finding:
     key: bool = False  # point at the mapping key of ``path`` rather than its value
 
 
-@dataclass(frozen=True, slots=True)
-class DocRef:
-    """A document named by where it sits, small enough to send between processes."""
+class DocRef(NamedTuple):
+    """A document named by where it sits, small enough to send between processes (a tuple pickles fast)."""
 
     file: str
-    index: int
+    doc_index: int  # the YAML document's index within the file
     root: Path
     ref: str  # Kind/namespace/name, for messages
 

@@ -16,6 +16,7 @@ from fnmatch import fnmatch
 
 from manikit.diagnostics import Problem
 from manikit.lint.builtin import INVALID_SUPPRESSION
+from manikit.lint.facts import namespace_of
 from manikit.lint.registry import find_check
 from manikit.source.documents import Document
 
@@ -106,6 +107,24 @@ def annotation_codes(doc: Document) -> tuple[frozenset[str], list[Problem]]:
         mark = doc.locate(("metadata", "annotations", ANNOTATION))
         problems.append(_invalid(doc.file, mark.line, mark.col, unknown, doc.ref()))
     return frozenset(codes), problems
+
+
+def subject_of(doc: Document, default_namespace: str) -> tuple[Subject, list[Problem]]:
+    """The object ``doc`` is, as suppressions see it, and a finding per unknown rule it names."""
+    ignored, invalid = annotation_codes(doc)
+    kind = doc.kind if isinstance(doc.kind, str) else ""
+    return Subject(kind, doc.name, namespace_of(doc, default_namespace), ignored), invalid
+
+
+def file_suppressions(file: str, docs: Sequence[Document], default_namespace: str) -> FileSuppressions:
+    """What a file suppresses (its objects' annotations and its comments), read from its documents."""
+    found = FileSuppressions()
+    for doc in docs:
+        if isinstance(doc.data, dict):
+            found.add(doc.line, subject_of(doc, default_namespace)[0])
+    if docs:
+        found.lines = comment_codes(file, docs[0].text)[0]
+    return found
 
 
 def comment_codes(file: str, text: str) -> tuple[dict[int, frozenset[str]], list[Problem]]:

@@ -51,7 +51,7 @@ def check_set(inputs: InputSet, ctx: RuleContext) -> Iterator[SetFinding]:
     wanted: dict[str, Fraction] = {}
     largest: dict[str, tuple[Fraction, PodFact]] = {}
     for pod in inputs.pods:
-        for resource, amount in pod.requests.items():
+        for resource, amount in (pod.requests or {}).items():
             share = amount * pod.replicas
             wanted[resource] = wanted.get(resource, Fraction(0)) + share
             if resource not in largest or share > largest[resource][0]:
@@ -70,7 +70,7 @@ def check_set(inputs: InputSet, ctx: RuleContext) -> Iterator[SetFinding]:
                 f"the input set requests {resource} {format_amount(resource, wanted[resource])} in total, "
                 f"more than the {format_amount(resource, have)} allocatable on {len(ctx.nodes)} nodes; "
                 f"the largest share is {pod.doc.ref} ({pod.replicas} x "
-                f"{format_amount(resource, pod.requests[resource])})",
+                f"{format_amount(resource, (pod.requests or {})[resource])})",
                 "lower requests or replicas, or add nodes",
             ),
         )
