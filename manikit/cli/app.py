@@ -5,7 +5,20 @@ from __future__ import annotations
 import typer
 
 from manikit import __version__
-from manikit.cli import lint_cmd, render_cmd, rules_cmd, schema_cmd, validate_cmd
+from manikit.cli import (
+    delete_cmd,
+    describe_cmd,
+    events_cmd,
+    get_cmd,
+    lint_cmd,
+    nodes_cmd,
+    render_cmd,
+    rollout_cmd,
+    rules_cmd,
+    scale_cmd,
+    schema_cmd,
+    validate_cmd,
+)
 
 app = typer.Typer(
     name="manikit",
@@ -39,3 +52,10 @@ schema_cmd.register(app)
 lint_cmd.register(app)
 rules_cmd.register(app)
 render_cmd.register(app)
+get_cmd.register(app)
+describe_cmd.register(app)
+delete_cmd.register(app)
+scale_cmd.register(app)
+rollout_cmd.register(app)
+events_cmd.register(app)
+nodes_cmd.register(app)

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from manikit.runtime.api import Api
+from manikit.runtime.clock import rfc3339
 
 NODE_COUNT = 3
 NOTE = ("cluster", "default-created")
 
 
-def default_nodes() -> list[dict[str, Any]]:
+def default_nodes(stamp: str) -> list[dict[str, Any]]:
     nodes = []
     for index in range(1, NODE_COUNT + 1):
         name = f"node-{index}"
@@ -44,6 +45,15 @@ def default_nodes() -> list[dict[str, Any]]:
                         {"type": "Hostname", "address": name},
                     ],
                     "nodeInfo": {"kubeletVersion": "v1.31.0-manikit", "operatingSystem": "linux"},
+                    "conditions": [
+                        {
+                            "type": "Ready",
+                            "status": "True",
+                            "reason": "KubeletReady",
+                            "message": "kubelet is posting ready status",
+                            "lastTransitionTime": stamp,
+                        }
+                    ],
                 },
             }
         )
@@ -58,7 +68,7 @@ def ensure_default_cluster(api: Api) -> str | None:
         api.store.put_note(*NOTE, True)
         if api.store.count("Node") > 0:
             return None
-        for node in default_nodes():
+        for node in default_nodes(rfc3339(api.clock.now())):
             api.create(node)
     return (
         f"created the embedded default cluster in {api.store.location}: {NODE_COUNT} nodes "

@@ -1,0 +1,59 @@
+"""``manikit delete KIND NAME...``: delete objects, cascading to their dependents, then reconcile."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import typer
+
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.errors import UserError
+from manikit.runtime.api import Propagation
+
+
+class Cascade(StrEnum):
+    background = "background"
+    foreground = "foreground"
+    orphan = "orphan"
+
+
+PROPAGATION: dict[Cascade, Propagation] = {
+    Cascade.background: "Background",
+    Cascade.foreground: "Foreground",
+    Cascade.orphan: "Orphan",
+}
+
+
+def delete(
+    kind: str = typer.Argument(..., help="po, deploy, rs, svc, ns, no (singular, plural or short name)."),
+    names: list[str] = typer.Argument(None, help="Names of the objects.", show_default=False),
+    namespace: str | None = NAMESPACE_OPTION,
+    selector: str | None = typer.Option(None, "--selector", "-l", help="Delete every object matching."),
+    cascade: Cascade = typer.Option(
+        Cascade.background,
+        "--cascade",
+        help="background (the default), foreground, or orphan the dependents.",
+    ),
+    state: str | None = STATE_OPTION,
+) -> None:
+    """Delete objects; their ReplicaSets and pods go too unless --cascade=orphan."""
+    info = resolve_kind(kind)
+    if not names and not selector:
+        raise UserError("resource(s) were provided, but no name or label selector was specified")
+    with control_plane(state) as cp:
+        ns = (namespace or "default") if info.namespaced else None
+        targets = list(names or [])
+        if selector:
+            targets += [b["metadata"]["name"] for b in cp.api.list(info.kind, ns, selector)]
+        with cp.api.transaction():
+            for name in targets:
+                cp.api.delete(info.kind, name, ns, propagation=PROPAGATION[cascade])
+        for name in targets:
+            typer.echo(f'{qualified(info)} "{name}" deleted')
+        if selector and not targets:
+            typer.echo("No resources found")
+        cp.reconcile()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("delete")(delete)

@@ -1,0 +1,344 @@
+"""``manikit describe KIND NAME``: one object in kubectl's describe layout, with its Events.
+
+For a pod the scheduler could not place, a "Node verdicts" section lists each node's reason (the
+filter plugin that rejected it), from the verdicts recorded with the last scheduling decision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import typer
+
+from manikit.cli.columns import format_table, node_status_text, node_usage, pod_status_text
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.models.quantity import QuantityFormat, format_quantity
+from manikit.runtime.api import Api
+from manikit.runtime.clock import human_age
+from manikit.runtime.controllers import rollout
+from manikit.runtime.controllers.common import controller_uid, is_ready
+from manikit.runtime.controllers.scheduling import NOTE_TOPIC
+from manikit.runtime.store import Body
+
+Lines = list[str]
+
+
+def describe(
+    kind: str = typer.Argument(..., help="po, deploy, rs, svc, ns, no, ep."),
+    names: list[str] = typer.Argument(..., help="Names of the objects.", show_default=False),
+    namespace: str | None = NAMESPACE_OPTION,
+    state: str | None = STATE_OPTION,
+) -> None:
+    """Show one or more objects in detail, with their events."""
+    info = resolve_kind(kind)
+    with control_plane(state) as cp:
+        blocks = []
+        for name in names:
+            body = cp.api.get(info.kind, name, namespace)
+            blocks.append("\n".join(describe_object(cp.api, body, cp.clock.now())))
+        typer.echo("\n\n".join(blocks))
+
+
+def describe_object(api: Api, body: Body, now: datetime) -> Lines:
+    kind = body["kind"]
+    lines = _header(body)
+    section = SECTIONS.get(kind)
+    if section is not None:
+        lines += section(api, body, now)
+    lines += _events(api, body, now)
+    return lines
+
+
+def _field(label: str, value: object, width: int = 20) -> str:
+    return f"{label + ':':<{width}}{value}"
+
+
+def _map(label: str, values: dict[str, str] | None, sep: str = "=") -> Lines:
+    if not values:
+        return [_field(label, "<none>")]
+    items = [f"{k}{sep}{v}" for k, v in sorted(values.items())]
+    return [_field(label, items[0])] + [" " * 20 + item for item in items[1:]]
+
+
+def _header(body: Body) -> Lines:
+    meta = body["metadata"]
+    lines = [_field("Name", meta["name"])]
+    if meta.get("namespace"):
+        lines.append(_field("Namespace", meta["namespace"]))
+    lines += _map("Labels", meta.get("labels"))
+    lines += _map("Annotations", meta.get("annotations"), ": ")
+    lines.append(_field("CreationTimestamp", meta.get("creationTimestamp", "<unknown>")))
+    owner = next((r for r in meta.get("ownerReferences") or [] if r.get("controller")), None)
+    if owner:
+        lines.append(_field("Controlled By", f"{owner['kind']}/{owner['name']}"))
+    return lines
+
+
+def _table(title: str, headers: list[str], rows: list[list[str]]) -> Lines:
+    if not rows:
+        return [f"{title}: <none>"] if title else []
+    table = format_table(headers, [["-" * len(h) for h in headers], *rows])
+    return [f"{title}:", *("  " + line for line in table.splitlines())]
+
+
+def _events(api: Api, body: Body, now: datetime) -> Lines:
+    events = api.events(obj=body)
+    if not events:
+        return [_field("Events", "<none>")]
+    rows = []
+    for e in events:
+        age = human_age(e.last_timestamp, now)
+        if e.count > 1:
+            age += f" (x{e.count} over {human_age(e.first_timestamp, now)})"
+        rows.append([e.type, e.reason, age, e.source, e.message])
+    return _table("Events", ["Type", "Reason", "Age", "From", "Message"], rows)
+
+
+# Kinds -----------------------------------------------------------------------------------------------
+def _containers(spec: dict[str, Any], statuses: list[dict[str, Any]], indent: str = "  ") -> Lines:
+    lines = []
+    by_name = {s["name"]: s for s in statuses}
+    for container in spec.get("containers") or []:
+        lines.append(f"{indent}{container['name']}:")
+        inner = indent + "  "
+        lines.append(f"{inner}Image:      {container.get('image', '')}")
+        ports = ", ".join(
+            f"{p['containerPort']}/{p.get('protocol', 'TCP')}" for p in container.get("ports") or []
+        )
+        lines.append(f"{inner}Port:       {ports or '<none>'}")
+        status = by_name.get(container["name"])
+        if status is not None:
+            state = status.get("state") or {}
+            word = next(iter(state), "waiting").capitalize()
+            lines.append(f"{inner}State:      {word}")
+            lines.append(f"{inner}Ready:      {status.get('ready', False)}")
+            lines.append(f"{inner}Restart Count:  {status.get('restartCount', 0)}")
+        resources = container.get("resources") or {}
+        for label in ("limits", "requests"):
+            values = resources.get(label)
+            if values:
+                lines.append(f"{inner}{label.capitalize()}:")
+                lines += [f"{inner}  {k}:  {v}" for k, v in sorted(values.items())]
+        probe = container.get("readinessProbe")
+        if probe:
+            lines.append(
+                f"{inner}Readiness:  delay={probe.get('initialDelaySeconds', 0)}s "
+                f"timeout={probe.get('timeoutSeconds', 1)}s period={probe.get('periodSeconds', 10)}s"
+            )
+    return lines
+
+
+def _pod(api: Api, pod: Body, now: datetime) -> Lines:
+    spec, status = pod["spec"], pod.get("status") or {}
+    node = spec.get("nodeName")
+    lines = [
+        _field("Node", f"{node}/{status.get('hostIP', '')}" if node else "<none>"),
+        _field("Start Time", status.get("startTime", "<none>")),
+        _field("Status", pod_status_text(pod)),
+        _field("IP", status.get("podIP", "")),
+        "Containers:",
+        *_containers(spec, status.get("containerStatuses") or []),
+    ]
+    conditions = [[c["type"], c["status"]] for c in status.get("conditions") or []]
+    lines += _table("Conditions", ["Type", "Status"], conditions)
+    lines.append(_field("QoS Class", status.get("qosClass", "BestEffort")))
+    lines += _map("Node-Selectors", spec.get("nodeSelector"))
+    tolerations = [
+        f"{t.get('key', '')}{'=' + t['value'] if t.get('value') else ''}:{t.get('effect', '')}"
+        for t in spec.get("tolerations") or []
+    ]
+    lines.append(_field("Tolerations", ", ".join(tolerations) or "<none>"))
+    lines += _verdicts(api, pod)
+    return lines
+
+
+def _verdicts(api: Api, pod: Body) -> Lines:
+    """Each node's verdict from the last decision that left the pod Pending."""
+    if pod["spec"].get("nodeName"):
+        return []
+    note = api.store.get_note(NOTE_TOPIC, pod["metadata"]["uid"])
+    if not note or note.get("node"):
+        return []
+    rows = []
+    for verdict in note.get("verdicts") or []:
+        if verdict["feasible"]:
+            rows.append([verdict["node"], "fits", "", f"score {verdict['total']}"])
+        else:
+            rows.append([verdict["node"], "rejected", verdict["plugin"], ", ".join(verdict["reasons"])])
+    lines = [_field("Scheduling", note.get("message", ""))]
+    return lines + _table("Node verdicts", ["Node", "Verdict", "Plugin", "Reason"], rows)
+
+
+def _replicas_line(dep: Body) -> str:
+    st = dep.get("status") or {}
+    replicas = dep["spec"].get("replicas", 1)
+    return (
+        f"{replicas} desired | {st.get('updatedReplicas', 0)} updated | {st.get('replicas', 0)} total | "
+        f"{st.get('availableReplicas', 0)} available | {st.get('unavailableReplicas', 0)} unavailable"
+    )
+
+
+def _deployment(api: Api, dep: Body, now: datetime) -> Lines:
+    spec = dep["spec"]
+    strategy = spec.get("strategy") or {}
+    lines = [
+        _field("Selector", _selector(spec.get("selector") or {})),
+        _field("Replicas", _replicas_line(dep)),
+        _field("StrategyType", strategy.get("type", "RollingUpdate")),
+        _field("MinReadySeconds", spec.get("minReadySeconds", 0)),
+    ]
+    rolling = strategy.get("rollingUpdate")
+    if rolling:
+        lines.append(
+            _field(
+                "RollingUpdateStrategy",
+                f"{rolling.get('maxUnavailable')} max unavailable, {rolling.get('maxSurge')} max surge",
+                23,
+            )
+        )
+    lines += ["Pod Template:", *_map("  Labels", (spec["template"].get("metadata") or {}).get("labels"))]
+    lines += ["  Containers:", *_containers(spec["template"]["spec"], [], "   ")]
+    conditions = [
+        [c["type"], c["status"], c.get("reason", "")]
+        for c in (dep.get("status") or {}).get("conditions") or []
+    ]
+    lines += _table("Conditions", ["Type", "Status", "Reason"], conditions)
+    uid = dep["metadata"]["uid"]
+    sets = [rs for rs in api.list("ReplicaSet", dep["metadata"]["namespace"]) if controller_uid(rs) == uid]
+    wanted = rollout.template_hash(spec["template"])
+    new = [rs for rs in sets if (rs["metadata"].get("labels") or {}).get(rollout.HASH_LABEL) == wanted]
+    olds = [rs for rs in sets if rs not in new and rs["spec"].get("replicas", 0) > 0]
+
+    def show(group: list[Body]) -> str:
+        parts = []
+        for rs in group:
+            created = (rs.get("status") or {}).get("replicas", 0)
+            parts.append(
+                f"{rs['metadata']['name']} ({created}/{rs['spec'].get('replicas', 0)} replicas created)"
+            )
+        return ", ".join(parts) or "<none>"
+
+    lines += [_field("OldReplicaSets", show(olds)), _field("NewReplicaSet", show(new))]
+    return lines
+
+
+def _selector(selector: dict[str, Any]) -> str:
+    parts = [f"{k}={v}" for k, v in sorted((selector.get("matchLabels") or {}).items())]
+    parts += [
+        f"{e['key']} {e['operator'].lower()} ({','.join(e.get('values') or [])})"
+        for e in selector.get("matchExpressions") or []
+    ]
+    return ",".join(parts) or "<none>"
+
+
+def _replicaset(api: Api, rs: Body, now: datetime) -> Lines:
+    st = rs.get("status") or {}
+    pods = [
+        p for p in api.list("Pod", rs["metadata"]["namespace"]) if controller_uid(p) == rs["metadata"]["uid"]
+    ]
+    phases = {
+        phase: sum(1 for p in pods if (p.get("status") or {}).get("phase") == phase)
+        for phase in ("Running", "Pending", "Succeeded", "Failed")
+    }
+    return [
+        _field("Selector", _selector(rs["spec"].get("selector") or {})),
+        _field("Replicas", f"{st.get('replicas', 0)} current / {rs['spec'].get('replicas', 1)} desired"),
+        _field(
+            "Pods Status",
+            f"{phases['Running']} Running / {phases['Pending']} Waiting / "
+            f"{phases['Succeeded']} Succeeded / {phases['Failed']} Failed",
+        ),
+        "Pod Template:",
+        "  Containers:",
+        *_containers((rs["spec"].get("template") or {}).get("spec") or {}, [], "   "),
+    ]
+
+
+def _service(api: Api, svc: Body, now: datetime) -> Lines:
+    spec = svc["spec"]
+    lines = [
+        _field(
+            "Selector",
+            ",".join(f"{k}={v}" for k, v in sorted((spec.get("selector") or {}).items())) or "<none>",
+        ),
+        _field("Type", spec.get("type", "ClusterIP")),
+        _field("IP", spec.get("clusterIP", "<none>")),
+    ]
+    endpoints = api.find("Endpoints", svc["metadata"]["name"], svc["metadata"]["namespace"])
+    for port in spec.get("ports") or []:
+        label = port.get("name") or "<unset>"
+        lines.append(_field("Port", f"{label}  {port['port']}/{port.get('protocol', 'TCP')}"))
+        lines.append(
+            _field("TargetPort", f"{port.get('targetPort', port['port'])}/{port.get('protocol', 'TCP')}")
+        )
+        if port.get("nodePort"):
+            lines.append(_field("NodePort", f"{label}  {port['nodePort']}/{port.get('protocol', 'TCP')}"))
+        addresses = [
+            f"{a['ip']}:{p['port']}"
+            for s in (endpoints or {}).get("subsets") or []
+            for a in s.get("addresses") or []
+            for p in s.get("ports") or []
+            if p.get("name", "") == port.get("name", "")
+        ]
+        shown = ",".join(addresses[:3]) + (f" + {len(addresses) - 3} more..." if len(addresses) > 3 else "")
+        lines.append(_field("Endpoints", shown))
+    lines.append(_field("Session Affinity", spec.get("sessionAffinity", "None")))
+    return lines
+
+
+def _namespace(api: Api, ns: Body, now: datetime) -> Lines:
+    return [_field("Status", (ns.get("status") or {}).get("phase", "Active"))]
+
+
+def _node(api: Api, node: Body, now: datetime) -> Lines:
+    status = node.get("status") or {}
+    name = node["metadata"]["name"]
+    pods = [
+        p
+        for p in api.list("Pod")
+        if p["spec"].get("nodeName") == name
+        and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+    ]
+    taints = [
+        f"{t['key']}{'=' + t['value'] if t.get('value') else ''}:{t['effect']}"
+        for t in node["spec"].get("taints") or []
+    ]
+    lines = [
+        _field("Status", node_status_text(node)),
+        _field("Taints", ", ".join(taints) or "<none>"),
+        _field("Unschedulable", bool(node["spec"].get("unschedulable"))),
+        _field("PodCIDR", node["spec"].get("podCIDR", "<none>")),
+    ]
+    for label in ("capacity", "allocatable"):
+        lines.append(f"{label.capitalize()}:")
+        lines += [f"  {k}:  {v}" for k, v in sorted((status.get(label) or {}).items())]
+    usage = node_usage(node, pods)
+    rows = []
+    for resource in ("cpu", "memory"):
+        used, total = usage[resource]
+        fmt = QuantityFormat.BINARY_SI if resource == "memory" else QuantityFormat.DECIMAL_SI
+        percent = f" ({int(used * 100 / total)}%)" if total else ""
+        rows.append([resource, format_quantity(used, fmt) + percent])
+    rows.append(["pods", f"{int(usage['pods'][0])}/{int(usage['pods'][1])}"])
+    lines += _table("Allocated resources", ["Resource", "Requests"], rows)
+    pod_rows = [
+        [p["metadata"]["namespace"], p["metadata"]["name"], "Ready" if is_ready(p) else "NotReady"]
+        for p in pods
+    ]
+    lines += _table(f"Non-terminated Pods ({len(pods)} in total)", ["Namespace", "Name", "Ready"], pod_rows)
+    return lines
+
+
+SECTIONS = {
+    "Pod": _pod,
+    "Deployment": _deployment,
+    "ReplicaSet": _replicaset,
+    "Service": _service,
+    "Namespace": _namespace,
+    "Node": _node,
+}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("describe")(describe)

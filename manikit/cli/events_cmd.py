@@ -1,0 +1,70 @@
+"""``manikit events``: the control plane's events, oldest first, as ``kubectl events`` lists them."""
+
+from __future__ import annotations
+
+import typer
+
+from manikit.cli import console
+from manikit.cli.columns import format_table
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.errors import UserError
+from manikit.runtime.api import Api
+from manikit.runtime.clock import human_age
+from manikit.runtime.store import EventRecord
+
+
+def events(
+    namespace: str | None = NAMESPACE_OPTION,
+    all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A", help="Events of every namespace."),
+    for_object: str | None = typer.Option(
+        None, "--for", help="Only events about KIND/NAME, e.g. deploy/web."
+    ),
+    types: list[str] = typer.Option([], "--types", help="Only these types (Normal, Warning)."),
+    state: str | None = STATE_OPTION,
+) -> None:
+    """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE)."""
+    with control_plane(state) as cp:
+        ns = None if all_namespaces else (namespace or "default")
+        found: list[EventRecord] = cp.api.events(namespace=ns) if ns is None else _in_namespace(cp.api, ns)
+        if for_object:
+            kind_name, _, name = for_object.partition("/")
+            if not name:
+                raise UserError(f"--for takes KIND/NAME, not {for_object!r}")
+            kind = resolve_kind(kind_name).kind
+            found = [e for e in found if e.kind == kind and e.name == name]
+        if types:
+            wanted = {t.lower() for t in types}
+            found = [e for e in found if e.type.lower() in wanted]
+        if not found:
+            where = "" if ns is None else f" in {ns} namespace"
+            console.stderr().print(f"No events found{where}.", markup=False)
+            return
+        now = cp.clock.now()
+        headers = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+        rows = [
+            [
+                human_age(e.last_timestamp, now)
+                + (f" (x{e.count} over {human_age(e.first_timestamp, now)})" if e.count > 1 else ""),
+                e.type,
+                e.reason,
+                f"{e.kind.lower()}/{e.name}",
+                e.message,
+            ]
+            for e in found
+        ]
+        if ns is None:
+            headers = ["NAMESPACE", *headers]
+            rows = [[e.namespace, *row] for e, row in zip(found, rows, strict=True)]
+        typer.echo(format_table(headers, rows))
+
+
+def _in_namespace(api: Api, namespace: str) -> list[EventRecord]:
+    # Events of cluster-scoped objects (nodes) have no namespace; kubectl shows them under default.
+    found = api.events(namespace=namespace)
+    if namespace == "default":
+        found = sorted([*found, *api.events(namespace="")], key=lambda e: (e.last_timestamp, e.id))
+    return found
+
+
+def register(app: typer.Typer) -> None:
+    app.command("events")(events)

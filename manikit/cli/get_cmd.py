@@ -1,0 +1,80 @@
+"""``manikit get KIND [NAME...]``: objects of the local control plane, with kubectl's columns."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any
+
+import typer
+
+from manikit.cli import console
+from manikit.cli.columns import format_table, headers_for, rows_for
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.models.registry import KindInfo
+from manikit.runtime.api import Api
+from manikit.runtime.store import Body
+from manikit.source.yamldump import dump_yaml
+
+
+class Output(StrEnum):
+    wide = "wide"
+    yaml = "yaml"
+    json = "json"
+    name = "name"
+
+
+def get(
+    kind: str = typer.Argument(..., help="po, deploy, rs, svc, ns, no, ep (singular, plural or short name)."),
+    names: list[str] = typer.Argument(
+        None, help="Names of objects to show (default: all).", show_default=False
+    ),
+    namespace: str | None = NAMESPACE_OPTION,
+    all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A", help="List across all namespaces."),
+    selector: str | None = typer.Option(
+        None, "--selector", "-l", help="Label selector, e.g. app=web,tier!=db."
+    ),
+    output: Output | None = typer.Option(None, "--output", "-o", help="wide, yaml, json or name."),
+    state: str | None = STATE_OPTION,
+) -> None:
+    """Display objects of the local control plane as kubectl does."""
+    info = resolve_kind(kind)
+    with control_plane(state) as cp:
+        ns = None if all_namespaces or not info.namespaced else (namespace or "default")
+        if names:
+            found = [cp.api.get(info.kind, name, ns or namespace) for name in names]
+        else:
+            found = cp.api.list(info.kind, ns, selector)
+        if not found:
+            where = "" if ns is None or not info.namespaced else f" in {ns} namespace"
+            console.stderr().print(f"No resources found{where}.", markup=False)
+            return
+        typer.echo(render(cp.api, info, found, output, all_namespaces and info.namespaced, cp.clock.now()))
+
+
+def render(
+    api: Api, info: KindInfo, found: list[Body], output: Output | None, show_ns: bool, now: Any
+) -> str:
+    if output is Output.name:
+        return "\n".join(f"{qualified(info)}/{b['metadata']['name']}" for b in found)
+    if output in (Output.yaml, Output.json):
+        data: dict[str, Any] = (
+            found[0]
+            if len(found) == 1
+            else {"apiVersion": "v1", "kind": "List", "items": found, "metadata": {"resourceVersion": ""}}
+        )
+        return json.dumps(data, indent=4) if output is Output.json else dump_yaml(data).rstrip("\n")
+    wide = output is Output.wide
+    pods = api.list("Pod") if info.kind == "Node" else []
+    headers = headers_for(info.kind, wide)
+    rows = rows_for(info.kind, found, now, wide, pods)
+    if prefixed:
+        rows = [[f"{qualified(info)}/{row[0]}", *row[1:]] for row in rows]
+    if show_ns:
+        headers = ["NAMESPACE", *headers]
+        rows = [[b["metadata"].get("namespace", ""), *row] for b, row in zip(found, rows, strict=True)]
+    return format_table(headers, rows)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("get")(get)

@@ -1,0 +1,178 @@
+"""``manikit rollout status|history|undo|pause|resume deployment NAME``, as kubectl rollout.
+
+The control plane reconciles to a settled state after every write, so ``status`` reports where the
+rollout ended rather than waiting: exit 0 when rolled out, 1 when it is stuck (and why).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from manikit.cli.columns import format_table
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.errors import UserError
+from manikit.runtime.api import Api
+from manikit.runtime.controllers import rollout
+from manikit.runtime.controllers.common import controller_uid
+from manikit.runtime.store import Body
+from manikit.source.yamldump import dump_yaml
+
+rollout_app = typer.Typer(help="Manage the rollout of a deployment.", no_args_is_help=True)
+KIND_ARGUMENT = typer.Argument(..., help="deployment (deploy, deployments).")
+NAME_ARGUMENT = typer.Argument(..., help="The deployment.")
+CHANGE_CAUSE = "kubernetes.io/change-cause"
+
+
+def _deployment_kind(kind: str) -> None:
+    if resolve_kind(kind).kind != "Deployment":
+        raise UserError(f"rollout works on deployments here, not {kind}")
+
+
+def _history(api: Api, dep: Body) -> dict[int, Body]:
+    uid = dep["metadata"]["uid"]
+    sets = [rs for rs in api.list("ReplicaSet", dep["metadata"]["namespace"]) if controller_uid(rs) == uid]
+    return {rollout.revision_of(rs): rs for rs in sets if rollout.revision_of(rs) > 0}
+
+
+@rollout_app.command("status")
+def status(
+    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    state: str | None = STATE_OPTION,
+) -> None:  # fmt: skip
+    """Show where the rollout stands; exit 1 unless it has completed."""
+    _deployment_kind(kind)
+    with control_plane(state) as cp:
+        dep = cp.api.get("Deployment", name, namespace)
+        message, done = status_message(dep)
+        typer.echo(message)
+        if not done:
+            raise typer.Exit(1)
+
+
+def status_message(dep: Body) -> tuple[str, bool]:
+    """kubectl's DeploymentStatusViewer wording."""
+    name = dep["metadata"]["name"]
+    spec, st = dep["spec"], dep.get("status") or {}
+    if dep["metadata"].get("generation", 1) > st.get("observedGeneration", 0):
+        return "Waiting for deployment spec update to be observed...", False
+    for cond in st.get("conditions") or []:
+        if cond.get("type") == "Progressing" and cond.get("reason") == "ProgressDeadlineExceeded":
+            return f'error: deployment "{name}" exceeded its progress deadline', False
+    replicas = spec.get("replicas", 1)
+    updated, total = st.get("updatedReplicas", 0), st.get("replicas", 0)
+    available = st.get("availableReplicas", 0)
+    if spec.get("paused"):
+        return (
+            f'deployment "{name}" is paused; resume it with `manikit rollout resume deployment {name}`',
+            False,
+        )
+    if updated < replicas:
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} new replicas '
+            "have been updated...",
+            False,
+        )
+    if total > updated:
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {total - updated} old replicas are pending '
+            "termination...",
+            False,
+        )
+    if available < updated:
+        return (
+            f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} updated replicas '
+            "are available...",
+            False,
+        )
+    return f'deployment "{name}" successfully rolled out', True
+
+
+@rollout_app.command("history")
+def history(
+    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    revision: int | None = typer.Option(None, "--revision", help="Show the pod template of this revision."),
+    state: str | None = STATE_OPTION,
+) -> None:  # fmt: skip
+    """List the revisions of a deployment (or show one)."""
+    _deployment_kind(kind)
+    with control_plane(state) as cp:
+        dep = cp.api.get("Deployment", name, namespace)
+        revisions = _history(cp.api, dep)
+        if revision is not None:
+            if revision not in revisions:
+                raise UserError(f"unable to find the specified revision {revision}")
+            template = rollout.template_without_hash(revisions[revision]["spec"]["template"])
+            typer.echo(f"deployment.apps/{name} with revision #{revision}\nPod Template:")
+            typer.echo(dump_yaml(template).rstrip("\n"))
+            return
+        rows = [
+            [str(number), (rs["metadata"].get("annotations") or {}).get(CHANGE_CAUSE, "<none>")]
+            for number, rs in sorted(revisions.items())
+        ]
+        typer.echo(f"deployment.apps/{name} \n" + format_table(["REVISION", "CHANGE-CAUSE"], rows))
+
+
+@rollout_app.command("undo")
+def undo(
+    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    to_revision: int = typer.Option(0, "--to-revision", help="Revision to go back to (default: previous)."),
+    state: str | None = STATE_OPTION,
+) -> None:  # fmt: skip
+    """Roll back to the previous (or a given) revision's pod template."""
+    _deployment_kind(kind)
+    with control_plane(state) as cp:
+        dep = cp.api.get("Deployment", name, namespace)
+        revisions = _history(cp.api, dep)
+        if to_revision == 0:
+            previous = sorted(revisions)[:-1]
+            if not previous:
+                raise UserError(f'no rollout history found for deployment "{name}"')
+            to_revision = previous[-1]
+        if to_revision not in revisions:
+            raise UserError(f"unable to find specified revision {to_revision} in history")
+        template = rollout.template_without_hash(revisions[to_revision]["spec"]["template"])
+        if template == dep["spec"]["template"]:
+            typer.echo(
+                f"deployment.apps/{name} skipped rollback "
+                f"(current template already matches revision {to_revision})"
+            )
+            return
+        cp.api.update({**dep, "spec": {**dep["spec"], "template": template}})
+        typer.echo(f"deployment.apps/{name} rolled back")
+        cp.reconcile()
+
+
+def _set_paused(name: str, namespace: str | None, state: str | None, paused: bool) -> None:
+    with control_plane(state) as cp:
+        dep = cp.api.get("Deployment", name, namespace)
+        word = "paused" if paused else "resumed"
+        if bool(dep["spec"].get("paused")) == paused:
+            typer.echo(f"deployment.apps/{name} already {word}")
+            return
+        cp.api.update({**dep, "spec": {**dep["spec"], "paused": paused}})
+        typer.echo(f"deployment.apps/{name} {word}")
+        cp.reconcile()
+
+
+@rollout_app.command("pause")
+def pause(
+    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    state: str | None = STATE_OPTION,
+) -> None:  # fmt: skip
+    """Pause a deployment: template changes wait until it is resumed."""
+    _deployment_kind(kind)
+    _set_paused(name, namespace, state, True)
+
+
+@rollout_app.command("resume")
+def resume(
+    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    state: str | None = STATE_OPTION,
+) -> None:  # fmt: skip
+    """Resume a paused deployment."""
+    _deployment_kind(kind)
+    _set_paused(name, namespace, state, False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(rollout_app, name="rollout")
