@@ -37,23 +37,36 @@ def get(
     output: Output | None = typer.Option(None, "--output", "-o", help="wide, yaml, json or name."),
     state: str | None = STATE_OPTION,
 ) -> None:
-    """Display objects of the local control plane as kubectl does."""
-    info = resolve_kind(kind)
+    """Display objects of the local control plane as kubectl does (KIND may be a list: deploy,po)."""
+    infos = [resolve_kind(k) for k in kind.split(",") if k]
+    several = len(infos) > 1
     with control_plane(state) as cp:
-        ns = None if all_namespaces or not info.namespaced else (namespace or "default")
-        if names:
-            found = [cp.api.get(info.kind, name, ns or namespace) for name in names]
-        else:
-            found = cp.api.list(info.kind, ns, selector)
-        if not found:
-            where = "" if ns is None or not info.namespaced else f" in {ns} namespace"
+        blocks = []
+        for info in infos:
+            ns = None if all_namespaces or not info.namespaced else (namespace or "default")
+            if names:
+                found = [cp.api.get(info.kind, name, ns or namespace) for name in names]
+            else:
+                found = cp.api.list(info.kind, ns, selector)
+            if found:
+                show_ns = all_namespaces and info.namespaced
+                blocks.append(render(cp.api, info, found, output, show_ns, cp.clock.now(), several))
+        if not blocks:
+            namespaced = any(i.namespaced for i in infos) and not all_namespaces
+            where = f" in {namespace or 'default'} namespace" if namespaced else ""
             console.stderr().print(f"No resources found{where}.", markup=False)
             return
-        typer.echo(render(cp.api, info, found, output, all_namespaces and info.namespaced, cp.clock.now()))
+        typer.echo(("\n\n" if output in (None, Output.wide) else "\n").join(blocks))
 
 
 def render(
-    api: Api, info: KindInfo, found: list[Body], output: Output | None, show_ns: bool, now: Any
+    api: Api,
+    info: KindInfo,
+    found: list[Body],
+    output: Output | None,
+    show_ns: bool,
+    now: Any,
+    prefixed: bool = False,
 ) -> str:
     if output is Output.name:
         return "\n".join(f"{qualified(info)}/{b['metadata']['name']}" for b in found)
