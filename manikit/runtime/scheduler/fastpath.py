@@ -20,6 +20,8 @@ from manikit.runtime.scheduler.plugins import node_resources_fit as fit
 from manikit.runtime.scheduler.plugins import node_unschedulable as nu
 from manikit.runtime.scheduler.plugins import pod_topology_spread as pts
 from manikit.runtime.scheduler.plugins import taint_toleration as tt
+from manikit.runtime.scheduler.profile import DEFAULT_PROFILE
+from manikit.runtime.scheduler.runner import schedule_one
 from manikit.runtime.scheduler.template import (
     PORTS_BIT,
     STATIC_FILTERS,
@@ -67,6 +69,8 @@ class FastScheduler:
         if self.cluster.size == 0:
             message = fit_error_message_from_counts(0, Counter())
             return Decision(pod.namespace, pod.name, None, message, reason=UNSCHEDULABLE)
+        if pod.pod.spec.topology_spread_constraints:
+            return self._by_plugins(pod)
         template = self._template(pod)
         template.refresh()
         if template.feasible_count == 0:
@@ -80,6 +84,17 @@ class FastScheduler:
         verdict = self._chosen(best, template, spread)
         self._assume(best, pod)
         return Decision(pod.namespace, pod.name, verdict.node, "", (verdict,))
+
+    def _by_plugins(self, pod: PodInfo) -> Decision:
+        """Pods with their own topologySpreadConstraints count pods by label selector over the whole
+        cluster, which the template vectors do not model: they take the plugin path, on the same
+        (current) NodeInfos, and their placement is assumed like any other."""
+        outcome = schedule_one(DEFAULT_PROFILE, pod, self.cluster.nodes)
+        if outcome.node is None:
+            return Decision(pod.namespace, pod.name, None, outcome.message, outcome.verdicts, UNSCHEDULABLE)
+        chosen = next(v for v in outcome.verdicts if v.node == outcome.node)
+        self._assume(self.cluster.index[outcome.node], pod)
+        return Decision(pod.namespace, pod.name, outcome.node, "", (chosen,))
 
     def _template(self, pod: PodInfo) -> Template:
         template = self.templates.get(pod.signature)
@@ -111,7 +126,7 @@ class FastScheduler:
 
         A node's raw score depends only on its zone row and its count of the controller's pods, so
         the float arithmetic runs on a small (zones + 1) x counts table, with the same IEEE
-        operations as ``pts.raw_score``; the nodes then only gather from it.
+        operations as the plugin's score; the nodes then only gather from it.
         """
         c = self.cluster
         counts = c.group(group)

@@ -52,6 +52,16 @@ class CycleState:
     """Per-pod scratch space shared between a plugin's PreScore, Score and NormalizeScore."""
 
     data: dict[str, Any] = field(default_factory=dict)
+    skipped_filters: set[str] = field(default_factory=set)
+
+
+@runtime_checkable
+class PreFilterPlugin(Protocol):
+    """Computes, once per pod, what its Filter needs from all nodes; SKIP means "no filtering"."""
+
+    name: str
+
+    def pre_filter(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> Status: ...
 
 
 @runtime_checkable

@@ -133,6 +133,7 @@ class NodeInfo:
     pod_count: int = 0
     used_ports: set[HostPort] = field(default_factory=set)
     group_counts: Counter[Group] = field(default_factory=Counter)
+    pods: list[PodInfo] = field(default_factory=list)
 
     def add(self, pod: PodInfo) -> None:
         """Account for a pod bound (or assumed) on this node."""
@@ -141,6 +142,7 @@ class NodeInfo:
         self.non_zero_cpu += pod.non_zero[0]
         self.non_zero_memory += pod.non_zero[1]
         self.pod_count += 1
+        self.pods.append(pod)
         self.used_ports.update(pod.host_ports)
         if pod.group is not None:
             self.group_counts[pod.group] += 1

@@ -22,7 +22,7 @@ from manikit.runtime.scheduler.plugins import pod_topology_spread as pts
 from manikit.runtime.scheduler.plugins import taint_toleration as tt
 
 #: getDefaultPlugins() order, restricted to the plugins manikit models.
-DEFAULT_FILTERS = (nu.NAME, nn.NAME, tt.NAME, na.NAME, np_.NAME, fit.NAME)
+DEFAULT_FILTERS = (nu.NAME, nn.NAME, tt.NAME, na.NAME, np_.NAME, fit.NAME, pts.NAME)
 DEFAULT_SCORES = ((tt.NAME, 3), (na.NAME, 2), (fit.NAME, 1), (pts.NAME, 2), (ba.NAME, 1))
 
 

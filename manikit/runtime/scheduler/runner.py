@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from manikit.runtime.scheduler.framework import SUCCESS, CycleState, Status
+from manikit.runtime.scheduler.framework import SUCCESS, CycleState, PreFilterPlugin, Status
 from manikit.runtime.scheduler.message import fit_error_message
 from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo
 from manikit.runtime.scheduler.profile import Profile
@@ -23,9 +23,18 @@ class Outcome:
     verdicts: tuple[NodeVerdict, ...]
 
 
+def run_pre_filters(profile: Profile, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> None:
+    """PreFilter of the filters that have one; a plugin that answers SKIP does not filter this pod."""
+    for plugin in profile.filters:
+        if isinstance(plugin, PreFilterPlugin) and plugin.pre_filter(state, pod, nodes).is_skip():
+            state.skipped_filters.add(plugin.name)
+
+
 def run_filters(profile: Profile, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status:
     """The first filter that rejects the node decides its status (upstream stops there too)."""
     for plugin in profile.filters:
+        if plugin.name in state.skipped_filters:
+            continue
         status = plugin.filter(state, pod, node)
         if not status.is_success():
             return status
@@ -53,6 +62,7 @@ def run_scores(
 def schedule_one(profile: Profile, pod: PodInfo, nodes: Sequence[NodeInfo]) -> Outcome:
     """Place one pod on ``nodes`` (sorted by name): highest total wins, ties go to the first name."""
     state = CycleState()
+    run_pre_filters(profile, state, pod, nodes)
     statuses = [run_filters(profile, state, pod, node) for node in nodes]
     feasible = [node for node, status in zip(nodes, statuses, strict=True) if status.is_success()]
     if not feasible:

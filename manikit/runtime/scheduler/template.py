@@ -26,7 +26,8 @@ from manikit.runtime.scheduler.profile import DEFAULT_SCORES
 from manikit.runtime.scheduler.vectors import Bools, ClusterArrays, Ints
 
 WEIGHTS = dict(DEFAULT_SCORES)
-#: Static filter codes, in filter order (0 = passes all four).
+#: Static filter codes, in filter order (0 = passes all four). PodTopologySpread's filter only acts
+#: on pods with their own constraints, which take the plugin path (see fastpath).
 STATIC_FILTERS = (nu.NAME, nn.NAME, tt.NAME, na.NAME)
 UNSCHEDULABLE, NODE_NAME, TAINT, AFFINITY = 1, 2, 3, 4
 #: Dynamic failure bits: NodePorts, then NodeResourcesFit's reasons (bit 2 onward).

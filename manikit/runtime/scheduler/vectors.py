@@ -24,6 +24,7 @@ class ClusterArrays:
         self.nodes = nodes
         self.size = len(nodes)
         self.names = [n.name for n in nodes]
+        self.index = {name: i for i, name in enumerate(self.names)}
         self._alloc: dict[str, Ints] = {}
         self._requested: dict[str, Ints] = {}
         self._all_allocatable: dict[str, bool] = {}

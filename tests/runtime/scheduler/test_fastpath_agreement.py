@@ -89,6 +89,15 @@ def random_spec(rng: random.Random) -> dict[str, Any]:
         ] = preferred
     if rng.random() < 0.4:
         spec["tolerations"] = rng.sample(TOLERATIONS, rng.randint(1, 2))
+    if rng.random() < 0.15:
+        spec["topologySpreadConstraints"] = [
+            {
+                "maxSkew": rng.choice([1, 2]),
+                "topologyKey": rng.choice(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]),
+                "whenUnsatisfiable": rng.choice(["DoNotSchedule", "ScheduleAnyway"]),
+                "labelSelector": {"matchLabels": {"app": rng.choice(["web", "api"])}},
+            }
+        ]
     return spec
 
 
@@ -116,20 +125,20 @@ def random_pods(rng: random.Random, nodes: list[Node]) -> list[Pod]:
     for i in range(rng.randint(1, 40)):
         t = rng.choice(templates)
         bound = rng.random() < 0.25 and nodes
-        pods.append(
-            make_pod(
-                f"p{i}",
-                requests=t["requests"],
-                owner=t["owner"] if rng.random() < 0.9 else rng.choice([None, "web", "api"]),
-                priority=t["priority"],
-                created=f"2025-01-01T00:00:{rng.randint(0, 5):02d}Z",
-                node_name=rng.choice(nodes).name if bound else None,
-                host_port=t["host_port"],
-                init_cpu=t["init_cpu"],
-                spec=t["spec"],
-                phase=rng.choice([None, None, None, "Succeeded"]),
-            )
+        pod = make_pod(
+            f"p{i}",
+            requests=t["requests"],
+            owner=t["owner"] if rng.random() < 0.9 else rng.choice([None, "web", "api"]),
+            priority=t["priority"],
+            created=f"2025-01-01T00:00:{rng.randint(0, 5):02d}Z",
+            node_name=rng.choice(nodes).name if bound else None,
+            host_port=t["host_port"],
+            init_cpu=t["init_cpu"],
+            spec=t["spec"],
+            phase=rng.choice([None, None, None, "Succeeded"]),
         )
+        pod.metadata.labels = {"app": rng.choice(["web", "api"])}
+        pods.append(pod)
     return pods
 
 

@@ -462,23 +462,125 @@ def test_spread_counts_the_controllers_pods_per_node_and_zone() -> None:
     assert normalized[2] == 100 and normalized[0] < normalized[1] < normalized[2]
 
 
+def spread_constraint(when: str = "DoNotSchedule", **extra: Any) -> dict[str, Any]:
+    return {
+        "maxSkew": 1,
+        "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": when,
+        "labelSelector": {"matchLabels": {"app": "web"}},
+        **extra,
+    }
+
+
+def web_pod(name: str, node: str | None = None, **spec: Any) -> Pod:
+    pod = make_pod(name, node_name=node, spec=spec or None)
+    pod.metadata.labels = {"app": "web", "track": "stable" if name.startswith("s") else "canary"}
+    return pod
+
+
+def spread_cluster(*bound: Pod) -> list[NodeInfo]:
+    nodes = [
+        node_info(make_node("a1", zone="a")),
+        node_info(make_node("a2", zone="a")),
+        node_info(make_node("b1", zone="b")),
+        node_info(make_node("c1", zone="c", labels={"disktype": "ssd"})),
+        node_info(make_node("x1")),  # no zone label
+    ]
+    by_name = {n.name: n for n in nodes}
+    for pod in bound:
+        assert pod.spec.node_name
+        by_name[pod.spec.node_name].add(pod_info(pod))
+    return nodes
+
+
+MISSING = "node(s) didn't match pod topology spread constraints (missing required label)"
+SKEWED = "node(s) didn't match pod topology spread constraints"
+
+
+ALL_ZONES_BOUND = [("s1", "a1"), ("s2", "b1"), ("s3", "c1"), ("s4", "c1")]
+SSD_ONLY = {"disktype": "ssd"}
+
+
+@pytest.mark.parametrize(
+    ("constraint", "node_selector", "bound", "expected"),
+    [
+        (spread_constraint(), None, [("s1", "a1"), ("s2", "b1")], {"a1": SKEWED, "a2": SKEWED, "b1": SKEWED}),
+        (
+            spread_constraint(),
+            None,
+            [("s1", "a1"), ("s2", "a2"), ("s3", "b1"), ("s4", "c1")],
+            {"a1": SKEWED, "a2": SKEWED},
+        ),
+        (spread_constraint(maxSkew=2), None, [("s1", "a1"), ("s2", "b1")], {}),
+        (
+            spread_constraint(minDomains=4),
+            None,
+            [("s1", "a1"), ("s2", "b1"), ("s3", "c1")],
+            {"a1": SKEWED, "a2": SKEWED, "b1": SKEWED, "c1": SKEWED},
+        ),
+        (spread_constraint(labelSelector={"matchLabels": {"app": "db"}}), None, [("s1", "a1")], {}),
+        (
+            spread_constraint(matchLabelKeys=["track"]),
+            None,
+            [("c1", "a1"), ("c2", "b1"), ("s1", "c1")],
+            {"a1": SKEWED, "a2": SKEWED, "b1": SKEWED},
+        ),
+        (spread_constraint(nodeAffinityPolicy="Ignore"), SSD_ONLY, ALL_ZONES_BOUND, {"c1": SKEWED}),
+        (spread_constraint(), SSD_ONLY, ALL_ZONES_BOUND, {}),
+    ],
+    ids=[
+        "empty-zone-wins",
+        "balanced-zones-take-the-least",
+        "max-skew-2",
+        "min-domains-makes-minimum-zero",
+        "selector-not-matching-counts-nothing",
+        "match-label-keys-count-only-own-track",
+        "affinity-ignored-counts-every-zone",
+        "affinity-honored-counts-only-eligible-nodes",
+    ],
+)
+def test_spread_filter(
+    constraint: dict[str, Any], node_selector: Any, bound: list[tuple[str, str]], expected: dict[str, str]
+) -> None:
+    spec: dict[str, Any] = {"topologySpreadConstraints": [constraint]}
+    if node_selector:
+        spec["nodeSelector"] = node_selector
+    pod = pod_info(web_pod("new", **spec))  # labels app=web, track=canary
+    nodes = spread_cluster(*(web_pod(n, node) for n, node in bound))
+    plugin, state = pts.new(), CycleState()
+    assert plugin.pre_filter(state, pod, nodes).is_success()
+    failures = {n.name: plugin.filter(state, pod, n).reasons for n in nodes}
+    assert {k: v[0] for k, v in failures.items() if v} == {**expected, "x1": MISSING}
+
+
+def test_spread_filter_skips_pods_without_hard_constraints() -> None:
+    nodes = spread_cluster()
+    for pod in (
+        make_pod("bare", owner="web"),
+        web_pod("soft", topologySpreadConstraints=[spread_constraint("ScheduleAnyway")]),
+    ):
+        assert pts.new().pre_filter(CycleState(), pod_info(pod), nodes).is_skip()
+
+
+def test_spread_score_with_explicit_constraints_ignores_nodes_without_the_key() -> None:
+    nodes = spread_cluster(web_pod("s1", "a1"), web_pod("s2", "a2"), web_pod("s3", "b1"))
+    pod = pod_info(web_pod("new", topologySpreadConstraints=[spread_constraint("ScheduleAnyway")]))
+    plugin, state = pts.new(), CycleState()
+    assert plugin.pre_score(state, pod, nodes, nodes).is_success()
+    raw = [plugin.score(state, pod, n) for n in nodes]
+    weight = pts.normalizing_weight(3)  # zones a, b, c among the non-ignored candidates
+    assert raw == [pts.go_round(2 * weight), pts.go_round(2 * weight), pts.go_round(weight), 0, 0]
+    assert plugin.normalize(state, pod, nodes, raw) == [100 * (raw[0] + 0 - r) // raw[0] for r in raw[:4]] + [
+        0
+    ]
+
+
 @pytest.mark.parametrize(
     "pod",
-    [
-        make_pod("bare"),
-        make_pod(
-            "own",
-            owner="web",
-            spec={
-                "topologySpreadConstraints": [
-                    {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway"}
-                ]
-            },
-        ),
-    ],
-    ids=["no-controller", "explicit-constraints"],
+    [make_pod("bare"), web_pod("own", topologySpreadConstraints=[spread_constraint("DoNotSchedule")])],
+    ids=["no-controller", "only-hard-constraints"],
 )
-def test_spread_skips_pods_without_default_constraints(pod: Pod) -> None:
+def test_spread_score_skips_pods_without_soft_constraints(pod: Pod) -> None:
     nodes = [node_info(make_node("n"))]
     assert pts.new().pre_score(CycleState(), pod_info(pod), nodes, nodes).is_skip()
 

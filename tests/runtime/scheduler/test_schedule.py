@@ -217,3 +217,35 @@ def test_pods_differing_only_outside_scheduling_fields_share_a_signature() -> No
     d = make_pod("d", cpu="1", spec={"nodeSelector": {"disk": "ssd"}})
     assert pod_info(a).signature == pod_info(b).signature
     assert len({pod_info(p).signature for p in (a, c, d)}) == 3
+
+
+@PATHS
+def test_hard_topology_spread_constraint(fast: bool) -> None:
+    nodes = [
+        make_node("big-a", zone="a", cpu="64"),
+        make_node("small-b", zone="b", cpu="2"),
+        make_node("nozone"),
+    ]
+    constraint = {
+        "maxSkew": 1,
+        "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": "DoNotSchedule",
+        "labelSelector": {"matchLabels": {"app": "web"}},
+    }
+    pods = [
+        make_pod(f"web-{i}", cpu="500m", spec={"topologySpreadConstraints": [constraint]}) for i in range(5)
+    ]
+    for pod in pods:
+        pod.metadata.labels = {"app": "web"}
+    decisions = schedule_pods(nodes, pods, fast=fast)
+    assert [d.node for d in decisions] == ["big-a", "small-b", "big-a", "small-b", "big-a"]
+    # a sixth: zone a would be 2 ahead of b, b lacks the cpu, the third node has no zone at all
+    six = [*pods, make_pod("web-5", cpu="1500m", spec={"topologySpreadConstraints": [constraint]})]
+    six[-1].metadata.labels = {"app": "web"}
+    last = schedule_pods(nodes, six, fast=fast)[-1]
+    assert last.node is None
+    assert last.message == (
+        "0/3 nodes are available: 1 Insufficient cpu, "
+        "1 node(s) didn't match pod topology spread constraints, "
+        "1 node(s) didn't match pod topology spread constraints (missing required label)."
+    )
