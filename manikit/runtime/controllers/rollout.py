@@ -63,7 +63,7 @@ def fenceposts(dep: Body) -> tuple[int, int]:
     """(maxSurge, maxUnavailable): surge rounds up, unavailable down; both 0 means 1 unavailable."""
     replicas = int(dep["spec"].get("replicas", 1))
     strategy = dep["spec"].get("strategy") or {}
-    if strategy.get("type") != "RollingUpdate":
+    if strategy.get("type", "RollingUpdate") != "RollingUpdate":
         return 0, 0
     rolling = strategy.get("rollingUpdate") or {}
     surge = resolve(rolling.get("maxSurge", "25%"), replicas, True)
@@ -75,7 +75,7 @@ def fenceposts(dep: Body) -> tuple[int, int]:
 
 def max_unavailable(dep: Body) -> int:
     replicas = int(dep["spec"].get("replicas", 1))
-    if (dep["spec"].get("strategy") or {}).get("type") != "RollingUpdate" or replicas == 0:
+    if (dep["spec"].get("strategy") or {}).get("type", "RollingUpdate") != "RollingUpdate" or replicas == 0:
         return 0
     return min(fenceposts(dep)[1], replicas)
 
@@ -91,7 +91,7 @@ def status_count(sets: Iterable[Body], field: str) -> int:
 def new_rs_replicas(dep: Body, all_sets: list[Body], new_rs: Body | None) -> int:
     """How big the new ReplicaSet may be now (NewRSNewReplicas)."""
     replicas = int(dep["spec"].get("replicas", 1))
-    if (dep["spec"].get("strategy") or {}).get("type") != "RollingUpdate":
+    if (dep["spec"].get("strategy") or {}).get("type", "RollingUpdate") != "RollingUpdate":
         return replicas
     current_new = int(new_rs["spec"].get("replicas", 0)) if new_rs else 0
     surge, _ = fenceposts(dep)

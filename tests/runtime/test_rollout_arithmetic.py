@@ -1,0 +1,66 @@
+"""The Deployment controller's arithmetic, table-driven against Kubernetes' documented behaviour."""
+
+from __future__ import annotations
+
+import pytest
+
+from manikit.runtime.controllers import rollout
+from tests.runtime.control_plane import deployment
+
+
+@pytest.mark.parametrize(
+    ("replicas", "surge", "unavailable", "expected"),
+    [
+        (10, "25%", "25%", (3, 2)),  # surge rounds up (2.5 -> 3), unavailable down (2.5 -> 2)
+        (3, "25%", "25%", (1, 0)),
+        (4, "25%", "25%", (1, 1)),
+        (3, 0, 0, (0, 1)),  # both zero: one may be unavailable
+        (3, "0%", "0%", (0, 1)),
+        (5, 2, 1, (2, 1)),
+        (1, "100%", "0%", (1, 0)),
+    ],
+    ids=[
+        "10-quarters",
+        "3-quarters",
+        "4-quarters",
+        "both-zero",
+        "both-zero-percent",
+        "absolute",
+        "1-all-surge",
+    ],
+)
+def test_fenceposts(replicas: int, surge: object, unavailable: object, expected: tuple[int, int]) -> None:
+    dep = deployment(
+        replicas=replicas,
+        strategy={
+            "type": "RollingUpdate",
+            "rollingUpdate": {"maxSurge": surge, "maxUnavailable": unavailable},
+        },
+    )
+    assert rollout.fenceposts(dep) == expected
+
+
+def test_recreate_has_no_fenceposts() -> None:
+    assert rollout.fenceposts(deployment(strategy={"type": "Recreate"})) == (0, 0)
+
+
+def test_max_unavailable_never_exceeds_replicas() -> None:
+    dep = deployment(replicas=2, strategy={"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 5}})
+    assert rollout.max_unavailable(dep) == 2
+
+
+def test_template_hash_is_stable_and_sensitive() -> None:
+    template = deployment()["spec"]["template"]
+    again = deployment()["spec"]["template"]
+    other = deployment(image="nginx:1.26")["spec"]["template"]
+    assert rollout.template_hash(template) == rollout.template_hash(again)
+    assert rollout.template_hash(template) != rollout.template_hash(other)
+    assert set(rollout.template_hash(template)) <= set("bcdfghjklmnpqrstvwxz2456789")
+
+
+def test_new_replicas_respect_max_surge() -> None:
+    dep = deployment(replicas=10)  # surge 3
+    old = {"spec": {"replicas": 10}}
+    new = {"spec": {"replicas": 0}}
+    assert rollout.new_rs_replicas(dep, [old, new], new) == 3
+    assert rollout.new_rs_replicas(dep, [{"spec": {"replicas": 8}}, {"spec": {"replicas": 3}}], None) == 2
