@@ -33,6 +33,10 @@ from manikit.runtime.scheduler.runner import Outcome, schedule_one
 from manikit.runtime.scheduler.types import Decision
 
 
+#: Pods naming another scheduler (spec.schedulerName) are left to it: no decision, no placement.
+DEFAULT_SCHEDULER = "default-scheduler"
+
+
 @dataclass
 class Snapshot:
     nodes: list[NodeInfo]  # sorted by name: the tie-break order
@@ -50,7 +54,8 @@ def take_snapshot(nodes: Sequence[Node], pods: Sequence[Pod]) -> Snapshot:
             continue
         bound_to = pod.spec.node_name
         if not bound_to:
-            pending.append(cache.get(pod))
+            if (pod.spec.scheduler_name or DEFAULT_SCHEDULER) == DEFAULT_SCHEDULER:
+                pending.append(cache.get(pod))
         elif bound_to in by_name:
             by_name[bound_to].add(cache.get(pod))
     return Snapshot(infos, by_name, queue_order(pending))

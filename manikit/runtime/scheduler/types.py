@@ -47,7 +47,8 @@ def schedule(nodes: Sequence[Node], pods: Sequence[Pod]) -> list[Decision]:
     node's resources, host ports and spreading; the unbound ones are scheduled one at a time in
     queue order (priority, highest first, then creationTimestamp, then namespace/name), each decision
     taking the earlier ones of the same call into account. Deterministic: same input, same output.
-    Pods in phase Succeeded or Failed, or with a deletionTimestamp, are ignored. Decisions come in
+    Pods in phase Succeeded or Failed, or with a deletionTimestamp, are ignored, and so are unbound
+    pods whose spec.schedulerName names another scheduler (they get no decision). Decisions come in
     queue order.
     """
     # Imported here: the engine builds Decisions, so it imports this module.

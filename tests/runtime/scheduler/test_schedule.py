@@ -249,3 +249,12 @@ def test_hard_topology_spread_constraint(fast: bool) -> None:
         "1 node(s) didn't match pod topology spread constraints, "
         "1 node(s) didn't match pod topology spread constraints (missing required label)."
     )
+
+
+def test_pods_for_another_scheduler_are_left_alone() -> None:
+    nodes = [make_node("only", cpu="1")]
+    pods = [
+        make_pod("custom", cpu="1", spec={"schedulerName": "my-scheduler"}),
+        make_pod("mine", cpu="1", spec={"schedulerName": "default-scheduler"}),
+    ]
+    assert placements(schedule(nodes, pods)) == {"mine": "only"}
