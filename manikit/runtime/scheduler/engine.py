@@ -32,7 +32,6 @@ from manikit.runtime.scheduler.queue import is_live, queue_order
 from manikit.runtime.scheduler.runner import Outcome, schedule_one
 from manikit.runtime.scheduler.types import Decision
 
-
 #: Pods naming another scheduler (spec.schedulerName) are left to it: no decision, no placement.
 DEFAULT_SCHEDULER = "default-scheduler"
 
