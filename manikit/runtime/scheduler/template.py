@@ -4,14 +4,15 @@ Static parts (filters that read only the node's labels, taints and cordon; prefe
 PreferNoSchedule raw scores) are computed once per template by running the plugins' own rule
 functions once per *distinct* relevant node shape, not per node. Dynamic parts (resource fit, host
 ports, LeastAllocated and BalancedAllocation scores) are computed for all nodes once, then refreshed
-only on the nodes that received a pod since (scalar, with the plugins' functions) - or all at once
-in numpy when many did.
+only on the nodes that received a pod since: one by one with the plugins' own functions when few
+did, as vectors over just those nodes when many did (nodes a static filter rejects are skipped).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from manikit.models.node import Taint
 from manikit.runtime.scheduler.framework import MAX_NODE_SCORE
 from manikit.runtime.scheduler.nodeinfo import PodInfo
 from manikit.runtime.scheduler.plugins import balanced_allocation as ba
@@ -76,8 +77,8 @@ class Template:
         per_set = np.array([tt.intolerable_count(t, prefer) for t in c.taint_sets], dtype=np.int64)
         self.taint_raw: Ints = per_set[c.taint_set_of]
 
-    def _taint_reason(self, taints: tuple[object, ...]) -> str | None:
-        taint = tt.first_untolerated(taints, self.info.tolerations)  # type: ignore[arg-type]
+    def _taint_reason(self, taints: tuple[Taint, ...]) -> str | None:
+        taint = tt.first_untolerated(taints, self.info.tolerations)
         return None if taint is None else tt.untolerated_reason(taint)
 
     def _affinity(self) -> tuple[Bools, Ints]:
