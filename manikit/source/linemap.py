@@ -105,44 +105,52 @@ def finish(marked: str) -> tuple[str, tuple[int, ...]]:
     out: list[str] = []
     lines: list[int] = []
     current = 1  # the template line that the text being read comes from
-    sources: set[int] = set()
-    column = 0  # length of the rendered line so far
     block_indent = ""
+    for raw in marked.split("\n"):
+        simple = _SIMPLE.fullmatch(raw)
+        if simple is not None:  # the common line: at most one line mark, at its start
+            if simple.group(1):
+                current = int(simple.group(1))
+            out.append(simple.group(2))
+            lines.append(current)
+            continue
+        text, sources, current, block_indent = _marked_line(raw, current, block_indent)
+        out.append(text)
+        lines.append(_source_of(sources, current))
+    if out and out[-1] == "":
+        lines.pop()  # the text ends with a newline: no line after it
+    return "\n".join(out), tuple(lines)
+
+
+_SIMPLE = re.compile(f"(?:{LINE_MARK}([0-9]+){MARK_END})?([^{LINE_MARK}-{BLOCK_LINE}]*)")
+
+
+def _marked_line(raw: str, current: int, block_indent: str) -> tuple[str, set[int], int, str]:
+    """One rendered line with marks inside: its text, the template lines with visible text on it."""
+    text: list[str] = []
+    sources: set[int] = set()
+    column = 0
     pos = 0
-    for found in _MARKS.finditer(marked):
-        column, sources = _text(marked[pos : found.start()], out, lines, current, sources, column)
+    for found in _MARKS.finditer(raw):
+        piece = raw[pos : found.start()]
+        if piece:
+            text.append(piece)
+            column += len(piece)
+            if piece.strip():
+                sources.add(current)
         pos = found.end()
-        number = found.group(1)
-        if number is not None:
-            current = int(number)
+        if found.group(1) is not None:
+            current = int(found.group(1))
         elif found.group(0) == BLOCK_START:
             block_indent = " " * column
         elif column == 0:  # a toyaml continuation line not indented by the template itself
-            out.append(block_indent)
+            text.append(block_indent)
             column = len(block_indent)
-    column, sources = _text(marked[pos:], out, lines, current, sources, column)
-    if column or sources:
-        lines.append(_source_of(sources, current))
-    return "".join(out), tuple(lines)
-
-
-def _text(
-    text: str, out: list[str], lines: list[int], current: int, sources: set[int], column: int
-) -> tuple[int, set[int]]:
-    """Append plain rendered text, closing a line at each newline."""
-    if not text:
-        return column, sources
-    out.append(text)
-    pieces = text.split("\n")
-    for i, piece in enumerate(pieces):
-        if i:
-            lines.append(_source_of(sources, current))
-            sources = set()
-            column = 0
-        if piece.strip():
-            sources.add(current)
-        column += len(piece)
-    return column, sources
+    piece = raw[pos:]
+    text.append(piece)
+    if piece.strip():
+        sources.add(current)
+    return "".join(text), sources, current, block_indent
 
 
 def _source_of(sources: set[int], current: int) -> int:

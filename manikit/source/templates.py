@@ -9,15 +9,20 @@ so every template is compiled once per process. jinja2's errors become Problems 
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import TracebackType
 from typing import Any
 
+import jinja2
 from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 from jinja2.exceptions import SecurityError, TemplateRuntimeError, UndefinedError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
@@ -167,10 +172,52 @@ def _environment(loader: BaseLoader, allow_env: bool) -> ImmutableSandboxedEnvir
         cache_size=-1,  # every template compiled once, however many there are
         extensions=[_LineMarks],
         finalize=_finalize,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(toyaml=_toyaml, quote=_quote, b64encode=_b64encode, required=_required)
     env.globals["env"] = _env_reader(allow_env)
     return env
+
+
+CACHE_ENV = "MANIKIT_CACHE_DIR"  # where compiled templates are kept; "off" keeps none
+
+
+@lru_cache(maxsize=1)
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept on disk, so a template is compiled once, not once per command.
+
+    Compiling is most of the cost of a template (milliseconds each, against a fraction of one to render),
+    and lint, plan and apply read the same templates in turn. Entries are keyed by template name and
+    source checksum; the directory is named after the code that compiles, so a change to it starts afresh.
+    """
+    configured = os.environ.get(CACHE_ENV)
+    if configured == "off":
+        return None
+    base = configured or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "manikit"
+    )
+    directory = os.path.join(base, f"templates-{_code_tag()}")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return None  # an unwritable cache only costs time: render without one
+    return _QuietCache(directory)
+
+
+def _code_tag() -> str:
+    digest = hashlib.sha256(f"{jinja2.__version__} {sys.version}".encode())
+    for module in (__file__, os.path.join(os.path.dirname(__file__), "linemap.py")):
+        with open(module, "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:16]
+
+
+class _QuietCache(FileSystemBytecodeCache):
+    """A cache entry that cannot be written (disk full, read-only) is a missed speed-up, not an error."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 class _TreeLoader(BaseLoader):
@@ -225,29 +272,33 @@ class _LineMarks(Extension):
             return
         tokens = iter(stream)
         depth = 0
-        yield Token(1, "data", _mark(1))
+        last = 0  # the line of the last mark since the last tag: between tags, code runs straight on
         for token in tokens:
             if token.type == "data" and depth == 0:
-                yield Token(token.lineno, "data", _marked_text(token.value, token.lineno))
+                text, last = _marked_text(token.value, token.lineno, last)
+                yield Token(token.lineno, "data", text)
             elif token.type == "block_begin":
                 tag = _read_tag(token, tokens)
-                if depth == 0:
+                if depth == 0 and last != token.lineno:
                     yield Token(token.lineno, "data", _mark(token.lineno))
                 depth = max(0, depth + _nesting(tag))
+                last = 0  # a tag may loop, branch or call: the next output marks its line again
                 yield from tag
             elif token.type == "variable_begin" and depth == 0:
-                yield Token(token.lineno, "data", _mark(token.lineno))
+                if last != token.lineno:
+                    yield Token(token.lineno, "data", _mark(token.lineno))
+                    last = token.lineno
                 yield token
             else:
                 yield token
 
 
-def _marked_text(text: str, line: int) -> str:
+def _marked_text(text: str, line: int, last: int) -> tuple[str, int]:
     pieces = text.split("\n")
-    out = [_mark(line), pieces[0]]
+    out = [_mark(line) if line != last else "", pieces[0]]
     for offset, piece in enumerate(pieces[1:], 1):
         out += ["\n", _mark(line + offset), piece]
-    return "".join(out)
+    return "".join(out), line + len(pieces) - 1
 
 
 def _read_tag(first: Token, tokens: Iterator[Token]) -> list[Token]:

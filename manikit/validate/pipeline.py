@@ -16,12 +16,14 @@ from typing import TypeVar
 
 from manikit.diagnostics import Problem
 from manikit.source.documents import Document, load_file
+from manikit.source.reader import TEMPLATE_SUFFIX
 from manikit.source.values import RenderOptions
 from manikit.validate.validator import ValidObject, find_duplicates, object_identity, validate_documents
 
 R = TypeVar("R")
 
 PARALLEL_MIN_BYTES = 1_000_000  # below this, starting workers costs more than it saves
+TEMPLATE_COST_BYTES = 8_000  # compiling a *.j2 file costs about what validating this much YAML does
 
 
 @dataclass(slots=True)
@@ -90,6 +92,8 @@ def _auto_jobs(names: Sequence[str]) -> int:
             total += os.path.getsize(name)
         except OSError:
             continue
+        if name.lower().endswith(TEMPLATE_SUFFIX):
+            total += TEMPLATE_COST_BYTES
     if total < PARALLEL_MIN_BYTES:
         return 1
     return max(
