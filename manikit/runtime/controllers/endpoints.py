@@ -7,7 +7,6 @@ Endpoints object holds at most 1,000 addresses and is then annotated ``over-capa
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from manikit.runtime.controllers.common import is_ready
@@ -74,12 +73,12 @@ def endpoint_subsets(svc: Body, pods: list[Body]) -> tuple[list[dict[str, Any]],
     return _subsets(groups), False
 
 
-def _ip_key(pod: Body) -> tuple[int, str]:
-    ip = (pod.get("status") or {}).get("podIP")
-    try:
-        return (int(ipaddress.ip_address(ip)) if ip else 0, pod["metadata"]["name"])
-    except ValueError:
-        return (0, pod["metadata"]["name"])
+def _ip_key(pod: Body) -> tuple[tuple[int, ...], str]:
+    """Addresses in numeric order (IPv4 dotted quads; anything else sorts first, by name)."""
+    ip = (pod.get("status") or {}).get("podIP") or ""
+    parts = ip.split(".")
+    numeric = tuple(int(p) for p in parts) if len(parts) == 4 and all(p.isdigit() for p in parts) else ()
+    return (numeric, pod["metadata"]["name"])
 
 
 def _resolve_ports(svc: Body, pod: Body) -> tuple[tuple[str, int, str], ...] | None:
