@@ -30,22 +30,44 @@ from manikit.runtime.scheduler.template import (
     Template,
 )
 from manikit.runtime.scheduler.types import Decision, NodeVerdict
-from manikit.runtime.scheduler.vectors import ClusterArrays, Ints
+from manikit.runtime.scheduler.vectors import ClusterArrays, GroupCounts, Ints
 
 _STATIC_REASONS = {1: nu.REASON_UNSCHEDULABLE, 2: nn.REASON, 3: "", 4: na.REASON_POD}
 
 
-class ZoneCounts:
-    """Per zone, the controller's pods on nodes the template's required affinity admits
-    (PodTopologySpread's nodeAffinityPolicy Honor), kept current as pods are assumed."""
+class SpreadState:
+    """For one template and one controller: per zone, the controller's pods on nodes the template's
+    required affinity admits (PodTopologySpread's nodeAffinityPolicy Honor), and how many feasible
+    nodes sit in each (zone row, pod count) cell of the spread table - both kept current as pods are
+    assumed, so a decision never scans the nodes for a minimum or maximum."""
 
     def __init__(self, cluster: ClusterArrays, template: Template, group: Group) -> None:
         counts = cluster.group(group).counts
-        admitted = template.affinity_match
-        self.admitted = admitted
-        self.counts: Ints = np.bincount(
-            cluster.zone_of[admitted], weights=counts[admitted], minlength=cluster.zone_count
+        self.template = template
+        self.admitted = template.affinity_match
+        self.zones: Ints = np.bincount(
+            cluster.zone_of[self.admitted], weights=counts[self.admitted], minlength=cluster.zone_count
         ).astype(np.int64)
+        self.cells: Ints | None = None
+        self.cells_epoch = -1
+        self.cells_width = 0
+
+    def feasible_cells(self, group: GroupCounts) -> Ints:
+        template = self.template
+        if self.cells is None or self.cells_epoch != template.epoch or self.cells_width != group.width:
+            size = (len(self.zones) + 1) * group.width
+            self.cells = np.bincount(group.index[template.feasible], minlength=size).astype(np.int64)
+            self.cells_epoch, self.cells_width = template.epoch, group.width
+        return self.cells
+
+    def moved(self, i: int, zone: int, group: GroupCounts) -> None:
+        """A pod of the controller landed on node ``i`` (its count there is already raised)."""
+        if self.admitted[i]:
+            self.zones[zone] += 1
+        if self.cells is not None and self.cells_width == group.width and self.template.feasible[i]:
+            new = int(group.index[i])
+            self.cells[new - 1] -= 1
+            self.cells[new] += 1
 
 
 #: Bytes of per-node vectors the template cache may hold (a template keeps about 16 int64 vectors);
@@ -60,8 +82,8 @@ class FastScheduler:
         self.templates: OrderedDict[str, Template] = OrderedDict()
         per_template = max(1, self.cluster.size) * _BYTES_PER_NODE_PER_TEMPLATE
         self.max_templates = max(1, TEMPLATE_MEMORY_BUDGET // per_template)
-        self.zone_counts: dict[tuple[str, Group], ZoneCounts] = {}
-        self.by_group: dict[Group, list[ZoneCounts]] = {}
+        self.spreads: dict[tuple[str, Group], SpreadState] = {}
+        self.by_group: dict[Group, list[SpreadState]] = {}
         # Per pod template, the last failure: reused while the failure keys stay the same.
         self._failures: dict[str, tuple[Ints, str, tuple[NodeVerdict, ...]]] = {}
 
@@ -109,17 +131,17 @@ class FastScheduler:
     def _evict(self, signature: str) -> None:
         del self.templates[signature]
         self._failures.pop(signature, None)
-        for key in [k for k in self.zone_counts if k[0] == signature]:
-            dropped = self.zone_counts.pop(key)
+        for key in [k for k in self.spreads if k[0] == signature]:
+            dropped = self.spreads.pop(key)
             self.by_group[key[1]] = [z for z in self.by_group[key[1]] if z is not dropped]
 
-    def _zone_counts(self, pod: PodInfo, group: Group, template: Template) -> ZoneCounts:
+    def _spread_state(self, pod: PodInfo, group: Group, template: Template) -> SpreadState:
         key = (pod.signature, group)
-        counts = self.zone_counts.get(key)
-        if counts is None:
-            counts = self.zone_counts[key] = ZoneCounts(self.cluster, template, group)
-            self.by_group.setdefault(group, []).append(counts)
-        return counts
+        state = self.spreads.get(key)
+        if state is None:
+            state = self.spreads[key] = SpreadState(self.cluster, template, group)
+            self.by_group.setdefault(group, []).append(state)
+        return state
 
     def _spread(self, pod: PodInfo, group: Group, template: Template) -> Ints:
         """PodTopologySpread's weighted, normalized score on every node (infeasible ones ignored).
@@ -130,7 +152,8 @@ class FastScheduler:
         """
         c = self.cluster
         counts = c.group(group)
-        zones = self._zone_counts(pod, group, template).counts
+        state = self._spread_state(pod, group, template)
+        zones = state.zones
         (_, host_skew), (_, zone_skew) = pts.SYSTEM_DEFAULT_CONSTRAINTS
         used = counts.highest + 1
         host = np.arange(used, dtype=np.float64) * template.host_weight + float(host_skew - 1)
@@ -140,8 +163,7 @@ class FastScheduler:
         table[c.zone_count, :used] = host
         fraction, whole = np.modf(table)
         rounded = (whole + (fraction >= 0.5)).astype(np.int64).ravel()  # Go's math.Round
-        raw = rounded[counts.index]
-        among = raw if template.all_feasible else raw[template.feasible]
+        among = rounded[np.flatnonzero(state.feasible_cells(counts))]  # the cells feasible nodes occupy
         low, high = int(among.min()), int(among.max())
         if high == 0:
             return np.full(c.size, WEIGHTS[pts.NAME] * MAX_NODE_SCORE, dtype=np.int64)
@@ -164,10 +186,11 @@ class FastScheduler:
     def _assume(self, i: int, pod: PodInfo) -> None:
         self.cluster.assume(i, pod)
         if pod.group is not None:
-            zone = self.cluster.zone_of[i]
-            for counts in self.by_group.get(pod.group, ()):
-                if counts.admitted[i]:
-                    counts.counts[zone] += 1
+            zone = int(self.cluster.zone_of[i])
+            group = self.cluster.group(pod.group) if pod.group in self.by_group else None
+            for state in self.by_group.get(pod.group, ()):
+                assert group is not None
+                state.moved(i, zone, group)
 
     # failures -------------------------------------------------------------------------------------
     def _failure(self, pod: PodInfo, template: Template) -> Decision:

@@ -53,6 +53,7 @@ class Template:
             (r, info.requests[r], self.reason_bit[fit.REASON_INSUFFICIENT.format(resource=r)])
             for r in checked
         ]
+        self.epoch = 0
         self._static_filters()
         self.refresh_all()
         self.synced = len(cluster.changes)
@@ -73,6 +74,7 @@ class Template:
         code[(code == 0) & ~self.affinity_match] = AFFINITY
         self.static_code = code
         self.static_ok: Bools = code == 0
+        self._static_ok_list: list[bool] = self.static_ok.tolist()
         prefer = tt.prefer_no_schedule_tolerations(info.tolerations)
         per_set = np.array([tt.intolerable_count(t, prefer) for t in c.taint_sets], dtype=np.int64)
         self.taint_raw: Ints = per_set[c.taint_set_of]
@@ -129,7 +131,7 @@ class Template:
         if self.synced == len(changes):
             return
         # Nodes a static filter rejects stay rejected, whatever lands on them: skip them.
-        static_ok = self.static_ok
+        static_ok = self._static_ok_list
         dirty = {i for i in changes[self.synced :] if static_ok[i]}
         self.synced = len(changes)
         if not dirty:
@@ -251,6 +253,7 @@ class Template:
 
     def _reweigh(self) -> None:
         """Scores normalized over the feasible nodes, recomputed when that set changes."""
+        self.epoch += 1  # the feasible set changed (see fastpath.SpreadState)
         f = self.feasible
         self.feasible_count = int(np.count_nonzero(f))
         self.all_feasible = self.feasible_count == self.cluster.size
