@@ -8,10 +8,8 @@ so every template is compiled once per process. jinja2's errors become Problems 
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -21,28 +19,27 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
-from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import BaseLoader, TemplateError, TemplateNotFound, TemplateSyntaxError
 from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
-from jinja2.exceptions import SecurityError, TemplateRuntimeError, UndefinedError
+from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from jinja2.utils import missing
 
 from manikit.diagnostics import Level, Problem
-from manikit.source.linemap import (
-    BLOCK_LINE,
-    BLOCK_START,
-    LINE_MARK,
-    MARK_END,
-    LineMap,
-    finish,
-    strip_marks,
-)
+from manikit.source.linemap import LINE_MARK, MARK_END, LineMap, finish
 from manikit.source.reader import TEMPLATE_SUFFIX, VALUES_FILE, SourceText, read_source
+from manikit.source.template_helpers import (
+    FILTERS,
+    PathUndefined,
+    TemplateFailure,
+    TemplateRefused,
+    env_reader,
+    finalize,
+    wrap_values,
+)
 from manikit.source.values import RenderOptions, Values, base_values, deep_merge
-from manikit.source.yamldump import DumpError, dump_yaml
 
 _TOP = "\0top:"  # template names with this prefix are rendered files: only they carry line marks
 _CAPTURING = frozenset({"macro", "call", "filter"})  # their body is a value, not output: never marked
@@ -56,14 +53,6 @@ class Rendered:
 
     source: SourceText
     lines: LineMap
-
-
-class TemplateRefused(SecurityError):
-    """The sandbox said no: a path outside the tree, ``env`` without ``--allow-env``."""
-
-
-class TemplateFailure(TemplateRuntimeError):
-    """The template itself failed on purpose (``required``) or asked for something missing."""
 
 
 def render_source(source: SourceText, options: RenderOptions) -> tuple[Rendered | None, list[Problem]]:
@@ -130,7 +119,7 @@ class _Renderer:
         self.root = root
         self.loader = _TreeLoader(root)
         self.env = _environment(self.loader, allow_env)
-        wrapped = _wrap(values, "")
+        wrapped = wrap_values(values, "")
         self.context: dict[str, Any] = {"values": wrapped, **wrapped}
 
     def render(self, source: SourceText) -> tuple[Rendered | None, list[Problem]]:
@@ -163,7 +152,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 def _environment(loader: BaseLoader, allow_env: bool) -> ImmutableSandboxedEnvironment:
     env = _Sandbox(
         loader=loader,
-        undefined=_Undefined,
+        undefined=PathUndefined,
         autoescape=False,  # YAML, not HTML
         trim_blocks=True,
         lstrip_blocks=True,
@@ -171,11 +160,11 @@ def _environment(loader: BaseLoader, allow_env: bool) -> ImmutableSandboxedEnvir
         auto_reload=True,  # one stat per use: a template edited in place is compiled again
         cache_size=-1,  # every template compiled once, however many there are
         extensions=[_LineMarks],
-        finalize=_finalize,
+        finalize=finalize,
         bytecode_cache=_bytecode_cache(),
     )
-    env.filters.update(toyaml=_toyaml, quote=_quote, b64encode=_b64encode, required=_required)
-    env.globals["env"] = _env_reader(allow_env)
+    env.filters.update(FILTERS)
+    env.globals["env"] = env_reader(allow_env)
     return env
 
 
@@ -316,126 +305,6 @@ def _nesting(tag: list[Token]) -> int:
     if name in _CAPTURING or (name == "set" and not any(t.type == "assign" for t in tag)):
         return 1
     return -1 if name in _ENDS else 0
-
-
-# --- values, undefined, filters, env -----------------------------------------------------------------
-
-
-class _ValueMap(dict[str, Any]):
-    """A values mapping that knows its dotted path, so an undefined value is named in full."""
-
-    __slots__ = ("_manikit_path",)  # a leading underscore: the sandbox keeps templates from reading it
-    _manikit_path: str
-
-
-class _ValueList(list[Any]):
-    __slots__ = ("_manikit_path",)
-    _manikit_path: str
-
-
-def _wrap(value: Any, path: str) -> Any:
-    if isinstance(value, Mapping):
-        wrapped = _ValueMap((k, _wrap(v, _join(path, k))) for k, v in value.items())
-        wrapped._manikit_path = path
-        return wrapped
-    if isinstance(value, list):
-        items = _ValueList(_wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
-        items._manikit_path = path
-        return items
-    return value
-
-
-def _join(path: str, key: Any) -> str:
-    return f"{path}.{key}" if path else str(key)
-
-
-class _Undefined(StrictUndefined):
-    """StrictUndefined that names the whole value path: ``"image.tag" is undefined``."""
-
-    __slots__ = ()
-
-    @property
-    def _undefined_message(self) -> str:
-        if self._undefined_hint:
-            return self._undefined_hint
-        name = self._undefined_name
-        path = getattr(self._undefined_obj, "_manikit_path", None)
-        if path is not None:
-            step = f"[{name}]" if isinstance(name, int) else f".{name}" if path else str(name)
-            return f'"{path}{step}" is undefined'
-        if self._undefined_obj is missing:
-            return f'"{name}" is undefined'
-        return super()._undefined_message
-
-
-def _finalize(value: Any) -> Any:
-    """``{{ x }}`` with x null writes YAML's null, not Python's None."""
-    return "null" if value is None else value
-
-
-def _fail_if_undefined(value: Any) -> None:
-    if isinstance(value, Undefined):
-        value._fail_with_undefined_error()
-
-
-def _plain(value: Any) -> Any:
-    _fail_if_undefined(value)
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return strip_marks(value) if isinstance(value, str) else value
-
-
-def _toyaml(value: Any) -> str:
-    """YAML for a value; a multi-line result indents its later lines to where it starts in the output."""
-    try:
-        text = dump_yaml(_plain(value))
-    except DumpError as exc:
-        raise TemplateFailure(str(exc)) from exc
-    first, *rest = text.split("\n")
-    if not rest:
-        return first
-    return BLOCK_START + first + "".join("\n" + (BLOCK_LINE + line if line else "") for line in rest)
-
-
-def _quote(value: Any) -> str:
-    _fail_if_undefined(value)
-    text = "" if value is None else strip_marks(str(value))
-    return json.dumps(text, ensure_ascii=not text.isprintable())
-
-
-def _b64encode(value: Any) -> str:
-    _fail_if_undefined(value)
-    data = value if isinstance(value, bytes) else strip_marks(str(value)).encode()
-    return base64.b64encode(data).decode("ascii")
-
-
-def _required(value: Any, message: str = "a required value is missing") -> Any:
-    if isinstance(value, Undefined) or value is None or value == "":
-        raise TemplateFailure(message)
-    return value
-
-
-_NO_DEFAULT = object()
-
-
-def _env_reader(allow: bool) -> Callable[..., str]:
-    def env(name: str, default: Any = _NO_DEFAULT) -> str:
-        if not allow:
-            raise TemplateRefused(
-                f'env("{name}") reads the process environment, which is off: pass --allow-env to allow it'
-            )
-        value = os.environ.get(name)
-        if value is not None:
-            return value
-        if default is _NO_DEFAULT:
-            raise TemplateFailure(
-                f'environment variable {name} is not set; give a default: env("{name}", "")'
-            )
-        return str(default)
-
-    return env
 
 
 # --- errors to Problems ----------------------------------------------------------------------------
