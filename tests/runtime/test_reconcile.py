@@ -345,3 +345,16 @@ def test_every_controller_write_is_a_valid_object(api: Api) -> None:
     for entry in api.watch(0):
         if entry.op != "DELETED":
             model_for(entry.kind).model_validate(entry.body)
+
+
+def test_progress_deadline_exceeded_in_simulated_time(api: Api) -> None:
+    api.create(deployment(replicas=4, cpu="3", progressDeadlineSeconds=60))  # room for three
+    reconcile(api)
+    before = {c["type"]: c for c in api.get("Deployment", "web")["status"]["conditions"]}["Progressing"]
+    assert before["status"] == "True"
+    assert isinstance(api.clock, SimulatedClock)
+    api.clock.advance(61)
+    reconcile(api)
+    stuck = {c["type"]: c for c in api.get("Deployment", "web")["status"]["conditions"]}["Progressing"]
+    assert (stuck["status"], stuck["reason"]) == ("False", "ProgressDeadlineExceeded")
+    assert stuck["message"].endswith("has timed out progressing.")
