@@ -24,9 +24,10 @@ T = TypeVar("T", bound=TypeMeta)
 DEFAULT_NAMESPACE = "default"
 
 
-def apply_defaults(obj: T, namespace: str = DEFAULT_NAMESPACE) -> T:
-    """Return a defaulted deep copy of ``obj``; the input is left untouched."""
-    out = obj.model_copy(deep=True)
+def apply_defaults(obj: T, namespace: str = DEFAULT_NAMESPACE, *, in_place: bool = False) -> T:
+    """Return a defaulted deep copy of ``obj`` (the input is left untouched), or default ``obj``
+    itself with ``in_place=True`` when the caller owns it."""
+    out = obj if in_place else _copy(obj)
     if is_namespaced(out.kind) and not out.metadata.namespace:
         out.metadata.namespace = namespace
     if isinstance(out, Pod):
@@ -42,6 +43,11 @@ def apply_defaults(obj: T, namespace: str = DEFAULT_NAMESPACE) -> T:
     elif isinstance(out, Service):
         _default_service(out)
     return out
+
+
+def _copy(obj: T) -> T:
+    """A deep copy; through the Kubernetes form, which is several times faster than copy.deepcopy."""
+    return type(obj).model_validate(obj.to_k8s(), by_alias=True)
 
 
 def _default_deployment(dep: Deployment) -> None:

@@ -45,9 +45,10 @@ ALLOCATED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
 _QUANTITY_MAPS = ("requests", "limits", "overhead", "capacity", "allocatable")
 
 
-def desired_body(obj: TypeMeta, namespace: str = "default") -> Body:
-    """A manifest's object, defaulted as the API server would, as a plain dict."""
-    return apply_defaults(obj, namespace).to_k8s()
+def desired_body(obj: TypeMeta, namespace: str = "default", *, owned: bool = False) -> Body:
+    """A manifest's object, defaulted as the API server would, as a plain dict. With ``owned`` the
+    object itself is defaulted (faster) instead of a copy."""
+    return apply_defaults(obj, namespace, in_place=owned).to_k8s()
 
 
 def comparable(body: Body) -> Body:

@@ -1,0 +1,102 @@
+"""Execute a Plan against the control plane: in apply order, in one transaction, refusing a stale plan.
+
+Upserts run in APPLY_ORDER (Namespaces, Nodes, Services, Deployments/ReplicaSets, Pods), deletes in
+reverse after every upsert. Either the whole plan lands or none of it does: a process killed mid-apply
+leaves the previous state intact (SQLite rolls the open transaction back).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from manikit.errors import PlanError
+from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
+from manikit.plan.state import APPLYSET_LABEL, inventory, save_inventory
+from manikit.runtime.api import Api
+
+
+@dataclass
+class ApplyResult:
+    created: list[ObjectKey] = field(default_factory=list)
+    updated: list[ObjectKey] = field(default_factory=list)
+    replaced: list[ObjectKey] = field(default_factory=list)
+    deleted: list[ObjectKey] = field(default_factory=list)
+    revision: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.replaced) + len(self.deleted)
+
+
+def check_fresh(api: Api, plan: Plan) -> None:
+    """Refuse a plan made against another state, or whose objects changed since it was made."""
+    if plan.store_id != api.identity:
+        raise PlanError(
+            f"the plan was made against another state (store {plan.store_id}, this one is {api.identity}); "
+            "run manikit plan against this state"
+        )
+    moved: list[str] = []
+    for change in plan.changes:
+        current = api.find(change.key.kind, change.key.name, change.key.namespace or None)
+        now = (current or {}).get("metadata", {}).get("resourceVersion") if current else None
+        if change.action is Action.CREATE and current is not None:
+            moved.append(f"{change.key} (created since)")
+        elif change.action is not Action.CREATE and current is None:
+            moved.append(f"{change.key} (deleted since)")
+        elif change.action is not Action.CREATE and str(now) != str(change.resource_version):
+            moved.append(f"{change.key} (resourceVersion {change.resource_version} -> {now})")
+    if moved:
+        raise PlanError(
+            "the saved plan is stale: these objects changed since it was made: "
+            + ", ".join(moved)
+            + "; run `manikit plan --out PLANFILE` again, or `manikit apply PATH` to plan and apply in one step"
+        )
+
+
+def execute(api: Api, plan: Plan) -> ApplyResult:
+    """Apply every change of ``plan`` in one transaction and record the apply set's inventory."""
+    result = ApplyResult()
+    with api.transaction():
+        members = inventory(api, plan.applyset)
+        for change in plan.changes:
+            if change.action is Action.DELETE:
+                continue
+            _upsert(api, change, plan.applyset, result)
+            members.add(change.key)
+        for change in reversed(plan.changes):
+            if change.action is Action.DELETE:
+                _delete(api, change)
+                result.deleted.append(change.key)
+                members.discard(change.key)
+        save_inventory(api, plan.applyset, members)
+    result.revision = api.revision()
+    return result
+
+
+def _upsert(api: Api, change: ResourceChange, applyset: str, result: ApplyResult) -> None:
+    body = _member(change.after, applyset)
+    if change.action is Action.CREATE:
+        api.create(body)
+        result.created.append(change.key)
+    elif change.action is Action.UPDATE:
+        body["metadata"]["resourceVersion"] = change.resource_version
+        api.update(body)
+        result.updated.append(change.key)
+    elif change.action is Action.REPLACE:
+        _delete(api, change)
+        api.create(body)
+        result.replaced.append(change.key)
+
+
+def _delete(api: Api, change: ResourceChange) -> None:
+    api.delete(change.key.kind, change.key.name, change.key.namespace or None, propagation="Foreground")
+
+
+def _member(after: Body | None, applyset: str) -> Body:
+    if after is None:
+        raise PlanError("a plan change without a desired object cannot be applied; make a new plan")
+    body = copy.deepcopy(after)
+    meta = body.setdefault("metadata", {})
+    meta["labels"] = {**(meta.get("labels") or {}), APPLYSET_LABEL: applyset}
+    return body

@@ -1,0 +1,51 @@
+"""The desired side of a plan: manifests loaded, validated and defaulted by the API's own function.
+
+Workers send back plain dicts (defaulted bodies), never models: pickling pydantic objects between
+processes would cost more than validating them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
+from manikit.diagnostics import Level, Problem
+from manikit.plan.normalize import desired_body
+from manikit.plan.planner import Desired
+from manikit.validate.pipeline import FileOutcome, duplicate_problems, map_files, validate_file
+
+
+@dataclass
+class DesiredSet:
+    objects: list[Desired] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    documents: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level is Level.ERROR]
+
+
+def desired_file(name: str, namespace: str = "default") -> tuple[FileOutcome, list[Desired]]:
+    """Validate one file and default its objects; the outcome keeps no models."""
+    outcome = validate_file(name, keep_objects=True)
+    desired = [
+        Desired(desired_body(v.obj, namespace, owned=True), f"{v.doc.file}:{v.doc.line}")
+        for v in outcome.objects
+    ]
+    outcome.objects = []
+    return outcome, desired
+
+
+def load_desired(files: Sequence[str], namespace: str = "default", jobs: int | None = None) -> DesiredSet:
+    """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised."""
+    results = map_files(files, partial(desired_file, namespace=namespace), jobs)
+    out = DesiredSet()
+    for outcome, desired in results:
+        out.problems.extend(outcome.problems)
+        out.documents += outcome.documents
+        out.objects.extend(desired)
+    out.problems.extend(duplicate_problems([o for o, _ in results], namespace))
+    out.problems.sort()
+    return out

@@ -1,0 +1,42 @@
+"""The recorded side of a plan: live objects for the desired keys, and the apply set's inventory.
+
+An apply set is the objects one `manikit apply` manages: each carries the label
+``manikit.dev/applyset: <name>``, and the store keeps the set's inventory as a note, so that a prune
+deletes exactly what this apply set created and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from manikit.plan.actions import APPLY_ORDER, Body, ObjectKey
+from manikit.runtime.api import Api
+
+APPLYSET_LABEL = "manikit.dev/applyset"
+INVENTORY_TOPIC = "applyset"
+DEFAULT_APPLYSET = "default"
+
+
+def inventory(api: Api, applyset: str) -> set[ObjectKey]:
+    """The apply set's members: the stored inventory plus anything still labelled as a member."""
+    keys = {ObjectKey(*k) for k in api.store.get_note(INVENTORY_TOPIC, applyset) or []}
+    for kind in APPLY_ORDER:
+        for body in api.list(kind, None, {APPLYSET_LABEL: applyset}):
+            keys.add(ObjectKey.of(body))
+    return keys
+
+
+def live_objects(api: Api, keys: Iterable[ObjectKey]) -> dict[ObjectKey, Body]:
+    """The current object for each key that exists."""
+    found: dict[ObjectKey, Body] = {}
+    for key in keys:
+        body = api.find(key.kind, key.name, key.namespace or None)
+        if body is not None:
+            found[key] = body
+    return found
+
+
+def save_inventory(api: Api, applyset: str, keys: Iterable[ObjectKey]) -> None:
+    api.store.put_note(
+        INVENTORY_TOPIC, applyset, sorted([k.kind, k.namespace, k.name, k.api_version] for k in keys)
+    )
