@@ -50,7 +50,7 @@ def check_fresh(api: Api, plan: Plan) -> None:
         raise PlanError(
             "the saved plan is stale: these objects changed since it was made: "
             + ", ".join(moved)
-            + "; run `manikit plan --out PLANFILE` again, or `manikit apply PATH` to plan and apply in one step"
+            + "; run `manikit plan --out PLANFILE` again, or `manikit apply PATH` to plan and apply at once"
         )
 
 
