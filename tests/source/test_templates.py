@@ -13,7 +13,15 @@ import pytest
 
 from manikit.errors import ConfigError
 from manikit.source.documents import load_file
-from manikit.source.linemap import RenderedLine
+from manikit.source.linemap import (
+    BLOCK_LINE,
+    BLOCK_START,
+    LINE_MARK,
+    MARK_END,
+    RenderedLine,
+    align_column,
+    finish,
+)
 from manikit.source.reader import expand_paths
 from manikit.source.templates import render_file
 from manikit.source.values import DEFAULT_RENDER, RenderOptions, deep_merge, parse_set, render_options
@@ -397,3 +405,119 @@ def test_plain_yaml_never_imports_jinja2(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- line map ------------------------------------------------------------------------------------------
+
+
+def mark(line: int) -> str:
+    return f"{LINE_MARK}{line}{MARK_END}"
+
+
+@pytest.mark.parametrize(
+    ("marked", "text", "lines"),
+    [
+        (f"{mark(1)}a: 1\n{mark(2)}b: 2\n", "a: 1\nb: 2\n", (1, 2)),
+        (f"{mark(1)}a:\n{mark(2)}  {mark(3)}x\n", "a:\n  x\n", (1, 3)),
+        (f"{mark(4)}a: {mark(5)}b\n", "a: b\n", (0,)),
+        (f"{mark(2)}\n{mark(3)}   \n{mark(4)}c", "\n   \nc", (2, 3, 4)),
+        (f"{mark(7)}k:\n  {BLOCK_START}a: 1\n{BLOCK_LINE}b: 2\n", "k:\n  a: 1\n  b: 2\n", (7, 7, 7)),
+        (f"{mark(7)}k:\n  {BLOCK_START}a: 1\n    {BLOCK_LINE}b: 2", "k:\n  a: 1\n    b: 2", (7, 7, 7)),
+    ],
+    ids=[
+        "one-to-one",
+        "whitespace-from-another-line",
+        "two-lines-joined",
+        "blank-lines",
+        "toyaml",
+        "toyaml-indented",
+    ],
+)
+def test_finish_strips_marks_and_maps_lines(marked: str, text: str, lines: tuple[int, ...]) -> None:
+    assert finish(marked) == (text, lines)
+
+
+@pytest.mark.parametrize(
+    ("rendered", "template", "col", "expected"),
+    [
+        ("  image: nginx:1", "  image: {{ image }}", 3, 3),
+        ("  image: nginx:1", "  image: {{ image }}", 10, 10),
+        ("  image: nginx:1", "  image: {{ image }}", 14, 10),
+        ("web: 8080 # port", "{{ name }}: 8080 # port", 6, 13),
+        ("web: 8080 # port", "{{ name }}: 8080 # port", 2, 1),
+        ("same", "same", 3, 3),
+        ("x", "{{ v }}", 0, 0),
+    ],
+    ids=[
+        "before",
+        "expression-start",
+        "inside-expression",
+        "after-expression",
+        "first-expression",
+        "equal",
+        "none",
+    ],
+)
+def test_align_column(rendered: str, template: str, col: int, expected: int) -> None:
+    assert align_column(rendered, template, col) == expected
+
+
+def test_marks_never_reach_values_of_set_blocks_macros_and_filters(tmp_path: Path) -> None:
+    template = (
+        "{% set block %}\nname: {{ n }}\n{% endset %}\n"
+        "{% macro m() %}x: {{ n }}{% endmacro %}\n"
+        "a: {{ block | b64encode }}\n"
+        "b: {{ m() | length }}\n"
+        "c: {% filter upper %}{{ n }}\nd{% endfilter %}\n"
+    )
+    text = render(tmp_path, template, render_options(set_values=["n=web"]))
+    assert text == "a: bmFtZTogd2ViCg==\nb: 6\nc: WEB\nD"  # trim_blocks: the newline after a tag goes
+
+
+def test_each_loop_iteration_maps_to_the_loop_body(tmp_path: Path) -> None:
+    template = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "{% for m in mems %}\n"
+        "    - name: c{{ loop.index }}\n"
+        "      image: x:1\n"
+        "      resources: {limits: {memory: {{ m }}}}\n"
+        "{% endfor %}\n"
+    )
+    path = write(tmp_path, "t.yaml.j2", template)
+    loaded = load_file(str(path), render_options(set_values=["mems=[1Gi, 2gb, 3Gi]"]))
+    problems = validate_documents(loaded.documents).problems
+    assert [(p.path, p.line, p.col) for p in problems] == [
+        ("spec.containers[name=c2].resources.limits.memory", 9, 36)
+    ]
+
+
+def test_a_template_edited_in_place_renders_anew(tmp_path: Path) -> None:
+    assert render(tmp_path, "a: 1\n") == "a: 1\n"
+    path = tmp_path / "t.yaml.j2"
+    stat = path.stat()
+    path.write_text("a: 22\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert render(tmp_path, "a: 22\n") == "a: 22\n"
+
+
+def test_compiled_templates_are_cached_on_disk(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    write(tree, "manikit.values.yaml", "n: 1\n")
+    write(tree, "a.yaml.j2", "a: {{ n }}\n")
+    write(tree, "b.yaml.j2", "b: {{ n + 1 }}\n")
+    cache = tmp_path / "cache"
+    exe = Path(sys.executable).with_name("manikit")
+
+    def run(*args: str, cache_dir: str = str(cache)) -> str:
+        env = {**os.environ, "MANIKIT_CACHE_DIR": cache_dir}
+        return subprocess.run([exe, *args], capture_output=True, text=True, check=True, env=env).stdout
+
+    first = run("render", str(tree))
+    entries = sorted(cache.glob("templates-*/*.cache"))
+    assert len(entries) == 2
+    assert run("render", str(tree)) == first  # from the cache: same bytes
+    write(tree, "b.yaml.j2", "b: {{ n + 2 }}\n")
+    assert "b: 3\n" in run("render", str(tree))  # a changed template is compiled again
+    off = tmp_path / "off"
+    assert run("render", str(tree), cache_dir="off") == run("render", str(tree))
+    assert not off.exists()
