@@ -15,7 +15,7 @@ from manikit.cli.columns import format_table, node_status_text, node_usage, pod_
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
 from manikit.models.quantity import QuantityFormat, format_quantity
 from manikit.runtime.api import Api
-from manikit.runtime.clock import human_age
+from manikit.runtime.clock import human_age, parse_time
 from manikit.runtime.controllers import rollout
 from manikit.runtime.controllers.common import controller_uid, is_ready
 from manikit.runtime.controllers.scheduling import NOTE_TOPIC
@@ -47,18 +47,40 @@ def describe_object(api: Api, body: Body, now: datetime) -> Lines:
     if section is not None:
         lines += section(api, body, now)
     lines += _events(api, body, now)
-    return lines
+    return _align(lines)
 
 
-def _field(label: str, value: object, width: int = 20) -> str:
-    return f"{label + ':':<{width}}{value}"
+TAB = "\t"  # between a field's label and its value; ``_align`` turns it into one column
+
+
+def _field(label: str, value: object) -> str:
+    return f"{label}:{TAB}{value}"
+
+
+def _align(lines: Lines) -> Lines:
+    """Values of every field in one column, as kubectl's tabwriter lays out describe."""
+    width = max((len(line.split(TAB, 1)[0]) for line in lines if TAB in line), default=0) + 2
+    out = []
+    for line in lines:
+        if TAB in line:
+            label, value = line.split(TAB, 1)
+            line = f"{label:<{width}}{value}"
+        out.append(line.rstrip())
+    return out
 
 
 def _map(label: str, values: dict[str, str] | None, sep: str = "=") -> Lines:
     if not values:
         return [_field(label, "<none>")]
     items = [f"{k}{sep}{v}" for k, v in sorted(values.items())]
-    return [_field(label, items[0])] + [" " * 20 + item for item in items[1:]]
+    return [_field(label, items[0])] + [TAB + item for item in items[1:]]
+
+
+def _when(stamp: str | None) -> str:
+    """kubectl describe's time format (Go's RFC1123Z)."""
+    if not stamp:
+        return "<unset>"
+    return parse_time(stamp).strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
 def _header(body: Body) -> Lines:
@@ -68,7 +90,7 @@ def _header(body: Body) -> Lines:
         lines.append(_field("Namespace", meta["namespace"]))
     lines += _map("Labels", meta.get("labels"))
     lines += _map("Annotations", meta.get("annotations"), ": ")
-    lines.append(_field("CreationTimestamp", meta.get("creationTimestamp", "<unknown>")))
+    lines.append(_field("CreationTimestamp", _when(meta.get("creationTimestamp"))))
     owner = next((r for r in meta.get("ownerReferences") or [] if r.get("controller")), None)
     if owner:
         lines.append(_field("Controlled By", f"{owner['kind']}/{owner['name']}"))
@@ -133,8 +155,10 @@ def _pod(api: Api, pod: Body, now: datetime) -> Lines:
     spec, status = pod["spec"], pod.get("status") or {}
     node = spec.get("nodeName")
     lines = [
+        _field("Priority", spec.get("priority", 0)),
+        _field("Service Account", spec.get("serviceAccountName", "default")),
         _field("Node", f"{node}/{status.get('hostIP', '')}" if node else "<none>"),
-        _field("Start Time", status.get("startTime", "<none>")),
+        _field("Start Time", _when(status.get("startTime")) if status.get("startTime") else "<none>"),
         _field("Status", pod_status_text(pod)),
         _field("IP", status.get("podIP", "")),
         "Containers:",
@@ -194,7 +218,6 @@ def _deployment(api: Api, dep: Body, now: datetime) -> Lines:
             _field(
                 "RollingUpdateStrategy",
                 f"{rolling.get('maxUnavailable')} max unavailable, {rolling.get('maxSurge')} max surge",
-                23,
             )
         )
     lines += ["Pod Template:", *_map("  Labels", (spec["template"].get("metadata") or {}).get("labels"))]

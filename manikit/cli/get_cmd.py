@@ -25,7 +25,10 @@ class Output(StrEnum):
 
 
 def get(
-    kind: str = typer.Argument(..., help="po, deploy, rs, svc, ns, no, ep (singular, plural or short name)."),
+    kind: str = typer.Argument(
+        ...,
+        help="po, deploy, rs, svc, ns, no, ep (singular, plural or short name), a list (deploy,po) or all.",
+    ),
     names: list[str] = typer.Argument(
         None, help="Names of objects to show (default: all).", show_default=False
     ),
@@ -38,7 +41,7 @@ def get(
     state: str | None = STATE_OPTION,
 ) -> None:
     """Display objects of the local control plane as kubectl does (KIND may be a list: deploy,po)."""
-    infos = [resolve_kind(k) for k in kind.split(",") if k]
+    infos = [info for k in kind.split(",") if k for info in _kinds(k)]
     several = len(infos) > 1
     with control_plane(state) as cp:
         blocks = []
@@ -57,6 +60,14 @@ def get(
             console.stderr().print(f"No resources found{where}.", markup=False)
             return
         typer.echo(("\n\n" if output in (None, Output.wide) else "\n").join(blocks))
+
+
+#: What ``get all`` shows, in kubectl's order.
+ALL = ("pods", "services", "deployments", "replicasets")
+
+
+def _kinds(name: str) -> list[KindInfo]:
+    return [resolve_kind(k) for k in ALL] if name.lower() == "all" else [resolve_kind(name)]
 
 
 def render(

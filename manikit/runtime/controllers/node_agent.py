@@ -106,6 +106,18 @@ def _start(ctx: PassContext, pod: Body, node: Body, used: set[str]) -> None:
         ],
     )
     ctx.api.update_status(status_patch(pod, status), trusted=True)
+    for container in spec["containers"]:
+        _container_events(ctx, pod, container)
+
+
+def _container_events(ctx: PassContext, pod: Body, container: dict[str, Any]) -> None:
+    """What the kubelet reports starting a container (the image is always present here)."""
+    name = container["name"]
+    image = container.get("image", "")
+    api = ctx.api
+    api.record_event(pod, "Normal", "Pulled", f'Container image "{image}" already present on machine', SOURCE)
+    api.record_event(pod, "Normal", "Created", f"Created container: {name}", SOURCE)
+    api.record_event(pod, "Normal", "Started", f"Started container {name}", SOURCE)
 
 
 def _cond(type_: str, ready: bool, stamp: str, finished: bool, names: str) -> dict[str, Any]:
