@@ -56,6 +56,18 @@ class LintSetup:
             if (check := RULES[code].check) is not None
         ]
 
+    def checks_for(self, kind: str) -> list[tuple[str, str, Level, ObjectCheck, RuleContext]]:
+        """The per-object checks that look at ``kind``, remembered per kind."""
+        found = self._by_kind.get(kind)
+        if found is None:
+            found = [c for c in self.object_checks if (k := RULES[c[0]].kinds) is None or kind in k]
+            self._by_kind[kind] = found
+        return found
+
+    @cached_property
+    def _by_kind(self) -> dict[str, list[tuple[str, str, Level, ObjectCheck, RuleContext]]]:
+        return {}
+
 
 @dataclass(slots=True)
 class FileLint:
@@ -151,7 +163,7 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
         if model is None and subject.kind:
             outcome.passed_over[subject.kind] += 1
         obj = LintObject(doc, model, pod)
-        for code, rule_name, level, check, ctx in setup.object_checks:
+        for code, rule_name, level, check, ctx in setup.checks_for(subject.kind):
             findings = list(check(obj, ctx))
             if findings and not object_suppresses(code, doc.file, subject, setup.ignores):
                 problems.extend(to_problem(doc, code, rule_name, level, f) for f in findings)

@@ -2,8 +2,9 @@
 
 A rule is a module (see ``rules/``): ``CODE``, ``NAME``, ``DEFAULT_LEVEL`` (None: off by default),
 ``Options`` (a pydantic model), a docstring that is its user doc, and one pure function: ``check(obj,
-ctx)`` for a rule that looks at one object at a time, or ``check_set(inputs, ctx)`` for one that needs
-the whole input set. A rule with ``BUILTIN = True`` is done by validation and is always on.
+ctx)`` for a rule that looks at one object at a time (optionally ``KINDS``, the kinds it looks at, so
+that it is not called for others), or ``check_set(inputs, ctx)`` for one that needs the whole input
+set. A rule with ``BUILTIN = True`` is done by validation and is always on.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Rule:
     check: ObjectCheck | None = None
     check_set: SetCheck | None = None
     builtin: bool = False  # done by validation, always on, its level fixed
+    kinds: frozenset[str] | None = None  # the kinds a per-object rule looks at; None: every kind
 
     @property
     def summary(self) -> str:
@@ -67,6 +69,7 @@ def rule_from_module(module: ModuleType) -> Rule:
         check=check,
         check_set=check_set,
         builtin=builtin,
+        kinds=getattr(module, "KINDS", None),
     )
 
 

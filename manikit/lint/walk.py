@@ -7,12 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from manikit.models.meta import TypeMeta
 from manikit.models.pod import Container, Pod, PodSpec
 from manikit.models.quantity import Quantity, QuantityFormat, format_quantity
 from manikit.models.workloads import Deployment, ReplicaSet
 from manikit.source.positions import Path
+
+#: The kinds that run a pod spec (for a rule's ``KINDS``: the engine calls it for these only).
+POD_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,29 +52,40 @@ class ResourceValue:
         return (*self.at.path, "resources", self.section, self.resource)
 
 
-@dataclass(frozen=True, slots=True)
 class PodAt:
-    """A pod spec inside an object: its data path, labels, and its containers walked once for all rules."""
+    """A pod spec inside an object: its data path and labels; its containers and their resource values
+    are walked once, when a rule first asks, and shared by all rules."""
 
-    path: Path
-    spec: PodSpec
-    labels: dict[str, str]
-    is_template: bool
-    containers: tuple[ContainerAt, ...] = ()  # init containers first, in file order
-    values: tuple[ResourceValue, ...] = ()  # every request and limit
+    __slots__ = ("__dict__", "is_template", "labels", "path", "spec")
 
-    @classmethod
-    def make(cls, path: Path, spec: PodSpec, labels: dict[str, str], is_template: bool) -> PodAt:
-        containers = (
+    def __init__(self, path: Path, spec: PodSpec, labels: dict[str, str], is_template: bool) -> None:
+        self.path = path
+        self.spec = spec
+        self.labels = labels
+        self.is_template = is_template
+
+    @cached_property
+    def containers(self) -> tuple[ContainerAt, ...]:
+        """Init containers first, then app containers, in file order."""
+        path, spec = self.path, self.spec
+        return (
             *(
                 ContainerAt((*path, "initContainers", i), c, True)
                 for i, c in enumerate(spec.init_containers or [])
             ),
             *(ContainerAt((*path, "containers", i), c, False) for i, c in enumerate(spec.containers)),
         )
-        values = tuple(
+
+    @cached_property
+    def app_containers(self) -> tuple[ContainerAt, ...]:
+        return tuple(at for at in self.containers if not at.init)
+
+    @cached_property
+    def values(self) -> tuple[ResourceValue, ...]:
+        """Every request and limit of every container."""
+        return tuple(
             ResourceValue(at, section, resource, quantity)
-            for at in containers
+            for at in self.containers
             if at.container.resources is not None
             for section, found in (
                 ("requests", at.container.resources.requests),
@@ -78,25 +93,24 @@ class PodAt:
             )
             for resource, quantity in (found or {}).items()
         )
-        return cls(path, spec, labels, is_template, containers, values)
 
 
 def pod_of(obj: TypeMeta | None) -> PodAt | None:
     """The pod spec a Pod, Deployment or ReplicaSet runs; None for other kinds."""
     if isinstance(obj, Pod):
-        return PodAt.make(("spec",), obj.spec, obj.labels, False)
+        return PodAt(("spec",), obj.spec, obj.labels, False)
     if isinstance(obj, Deployment):
         template = obj.spec.template
-        return PodAt.make(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
+        return PodAt(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
     if isinstance(obj, ReplicaSet) and obj.spec.template is not None:
         template = obj.spec.template
-        return PodAt.make(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
+        return PodAt(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
     return None
 
 
 def iter_containers(pod: PodAt, *, init: bool = True) -> tuple[ContainerAt, ...]:
     """App containers, and init containers (sidecars included) when ``init``; in file order."""
-    return pod.containers if init else tuple(at for at in pod.containers if not at.init)
+    return pod.containers if init else pod.app_containers
 
 
 def effective_requests(container: Container) -> dict[str, Quantity]:

@@ -20,11 +20,12 @@ def find_missing(obj: LintObject, section: str, resource: str) -> Iterator[Findi
     if pod is None:
         return
     for at in iter_containers(pod):
-        c = at.container
-        present = c.requests() if section == "requests" else c.limits()
-        if resource in present:
+        res = at.container.resources
+        requests = (res.requests if res is not None else None) or {}
+        limits = (res.limits if res is not None else None) or {}
+        if resource in (requests if section == "requests" else limits):
             continue
-        if section == "requests" and resource in c.limits():
+        if section == "requests" and resource in limits:
             continue  # the API server requests the limit
         yield Finding(
             at.resource_path(section),

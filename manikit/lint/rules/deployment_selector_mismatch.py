@@ -35,6 +35,7 @@ from manikit.models.workloads import Deployment, ReplicaSet
 CODE = "MK203"
 NAME = "deployment-selector-mismatch"
 DEFAULT_LEVEL: Level | None = Level.ERROR
+KINDS = frozenset({"Deployment", "ReplicaSet"})
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:

@@ -25,11 +25,12 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import iter_containers
+from manikit.lint.walk import POD_KINDS, iter_containers
 
 CODE = "MK206"
 NAME = "duplicate-container-name"
 DEFAULT_LEVEL: Level | None = Level.ERROR
+KINDS = POD_KINDS
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:

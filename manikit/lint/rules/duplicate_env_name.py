@@ -24,11 +24,12 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_containers
+from manikit.lint.walk import POD_KINDS, container_label, iter_containers
 
 CODE = "MK207"
 NAME = "duplicate-env-name"
 DEFAULT_LEVEL: Level | None = Level.WARNING
+KINDS = POD_KINDS
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:

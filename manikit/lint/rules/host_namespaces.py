@@ -23,10 +23,12 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
+from manikit.lint.walk import POD_KINDS
 
 CODE = "MK305"
 NAME = "host-namespaces"
 DEFAULT_LEVEL: Level | None = Level.WARNING
+KINDS = POD_KINDS
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:

@@ -26,11 +26,12 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_containers
+from manikit.lint.walk import POD_KINDS, container_label, iter_containers
 
 CODE = "MK102"
 NAME = "limit-below-request"
 DEFAULT_LEVEL: Level | None = Level.ERROR
+KINDS = POD_KINDS
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
@@ -38,8 +39,11 @@ def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
     if pod is None:
         return
     for at in iter_containers(pod):
-        requests = at.container.requests()
-        for resource, limit in at.container.limits().items():
+        res = at.container.resources
+        if res is None or not res.limits or not res.requests:
+            continue
+        requests = res.requests
+        for resource, limit in res.limits.items():
             request = requests.get(resource)
             if request is not None and limit < request:
                 yield Finding(

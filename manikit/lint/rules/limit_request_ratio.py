@@ -32,11 +32,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_containers
+from manikit.lint.walk import POD_KINDS, container_label, iter_containers
 
 CODE = "MK109"
 NAME = "limit-request-ratio"
 DEFAULT_LEVEL: Level | None = None
+KINDS = POD_KINDS
 
 
 class Options(BaseModel):

@@ -30,10 +30,12 @@ from collections.abc import Iterator
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
 from manikit.lint.rules._missing import find_missing
+from manikit.lint.walk import POD_KINDS
 
 CODE = "MK103"
 NAME = "missing-cpu-request"
 DEFAULT_LEVEL: Level | None = Level.WARNING
+KINDS = POD_KINDS
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:

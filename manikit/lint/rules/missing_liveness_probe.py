@@ -27,10 +27,12 @@ from collections.abc import Iterator
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
 from manikit.lint.rules._probes import find_missing_probe
+from manikit.lint.walk import POD_KINDS
 
 CODE = "MK303"
 NAME = "missing-liveness-probe"
 DEFAULT_LEVEL: Level | None = Level.WARNING
+KINDS = POD_KINDS
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:

@@ -26,10 +26,12 @@ from collections.abc import Iterator
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
 from manikit.lint.rules._probes import find_missing_probe
+from manikit.lint.walk import POD_KINDS
 
 CODE = "MK302"
 NAME = "missing-readiness-probe"
 DEFAULT_LEVEL: Level | None = Level.WARNING
+KINDS = POD_KINDS
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:

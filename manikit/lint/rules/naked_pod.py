@@ -30,6 +30,7 @@ from manikit.models.pod import Pod
 CODE = "MK308"
 NAME = "naked-pod"
 DEFAULT_LEVEL: Level | None = Level.WARNING
+KINDS = frozenset({"Pod"})
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:

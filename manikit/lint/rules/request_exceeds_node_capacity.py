@@ -29,12 +29,13 @@ from fractions import Fraction
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, NodeCapacity, RuleContext
-from manikit.lint.walk import PodAt, format_amount, iter_containers, pod_requests
+from manikit.lint.walk import POD_KINDS, PodAt, format_amount, iter_containers, pod_requests
 from manikit.source.positions import Path
 
 CODE = "MK111"
 NAME = "request-exceeds-node-capacity"
 DEFAULT_LEVEL: Level | None = Level.ERROR
+KINDS = POD_KINDS
 
 ALWAYS_CHECKED = ("cpu", "memory")
 

@@ -31,12 +31,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_resource_values
+from manikit.lint.walk import POD_KINDS, container_label, iter_resource_values
 from manikit.models.quantity import parse_quantity
 
 CODE = "MK110"
 NAME = "resource-range"
 DEFAULT_LEVEL: Level | None = None
+KINDS = POD_KINDS
 
 QuantityValue = str | int | float
 

@@ -29,11 +29,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_resource_values
+from manikit.lint.walk import POD_KINDS, container_label, iter_resource_values
 
 CODE = "MK108"
 NAME = "suspicious-cpu-value"
 DEFAULT_LEVEL: Level | None = Level.WARNING
+KINDS = POD_KINDS
 
 
 class Options(BaseModel):

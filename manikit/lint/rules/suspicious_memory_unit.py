@@ -31,11 +31,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import container_label, iter_resource_values
+from manikit.lint.walk import POD_KINDS, container_label, iter_resource_values
 
 CODE = "MK107"
 NAME = "suspicious-memory-unit"
 DEFAULT_LEVEL: Level | None = Level.WARNING
+KINDS = POD_KINDS
 
 _MILLI = re.compile(r"^([0-9]+(?:\.[0-9]*)?)m$")
 _PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]*)?$")
@@ -55,7 +56,7 @@ def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
         if rv.resource != "memory":
             continue
         text = rv.quantity.text
-        milli = _MILLI.match(text)
+        milli = _MILLI.match(text) if text.endswith("m") else None
         if milli:
             yield Finding(
                 rv.path,
@@ -63,7 +64,7 @@ def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
                 "thousandths of a byte (m is milli)",
                 f'did you mean "{milli.group(1)}Mi"?',
             )
-        elif _PLAIN.match(text) and rv.quantity.value < options.min_unitless_bytes:
+        elif rv.quantity.value < options.min_unitless_bytes and _PLAIN.match(text):
             yield Finding(
                 rv.path,
                 f'{container_label(rv.at)}: memory {rv.section[:-1]} "{text}" is {text} bytes (no unit)',
