@@ -91,7 +91,11 @@ class FastScheduler:
         if self.cluster.size == 0:
             message = fit_error_message_from_counts(0, Counter())
             return Decision(pod.namespace, pod.name, None, message, reason=UNSCHEDULABLE)
-        if pod.pod.spec.topology_spread_constraints:
+        if (
+            pod.pod.spec.topology_spread_constraints
+            or pod.affinity is not None
+            or self.cluster.concerned_by_affinity(pod)
+        ):
             return self._by_plugins(pod)
         template = self._template(pod)
         template.refresh()
@@ -108,9 +112,10 @@ class FastScheduler:
         return Decision(pod.namespace, pod.name, verdict.node, "", (verdict,))
 
     def _by_plugins(self, pod: PodInfo) -> Decision:
-        """Pods with their own topologySpreadConstraints count pods by label selector over the whole
-        cluster, which the template vectors do not model: they take the plugin path, on the same
-        (current) NodeInfos, and their placement is assumed like any other."""
+        """Pods with their own topologySpreadConstraints or inter-pod (anti-)affinity, and pods that
+        another pod's affinity terms select, depend on other pods' labels across the cluster, which
+        the template vectors do not model: they take the plugin path, on the same (current)
+        NodeInfos, and their placement is assumed like any other."""
         outcome = schedule_one(DEFAULT_PROFILE, pod, self.cluster.nodes)
         if outcome.node is None:
             return Decision(pod.namespace, pod.name, None, outcome.message, outcome.verdicts, UNSCHEDULABLE)

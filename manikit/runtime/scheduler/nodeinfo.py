@@ -13,6 +13,7 @@ from typing import Any
 
 from manikit.models.node import Node, Taint
 from manikit.models.pod import Pod, Toleration
+from manikit.runtime.scheduler.podaffinity import PodAffinityTerms, pod_affinity_terms
 from manikit.runtime.scheduler.resources import PODS, as_units, non_zero_requests, pod_requests
 
 HOSTNAME_LABEL = "kubernetes.io/hostname"
@@ -38,6 +39,7 @@ class PodInfo:
     tolerations: tuple[Toleration, ...]
     group: Group | None
     signature: str  # the scheduling-relevant part of the spec as JSON (see _SIGNATURE_FIELDS)
+    affinity: PodAffinityTerms | None = None  # inter-pod (anti-)affinity, None when it has none
 
     @property
     def key(self) -> str:
@@ -77,6 +79,7 @@ class PodInfoCache:
             name=pod.name,
             created=pod.metadata.creation_timestamp or "",
             group=controller_group(pod, namespace),
+            affinity=pod_affinity_terms(pod, namespace) if template.affinity is not None else None,
         )
 
 
@@ -97,6 +100,7 @@ def _from_spec(pod: Pod, signature: str) -> PodInfo:
         tolerations=tuple(pod.spec.tolerations or ()),
         group=None,
         signature=signature,
+        affinity=pod_affinity_terms(pod, pod.namespace or "default"),  # per pod: uses its labels
     )
 
 
@@ -134,6 +138,7 @@ class NodeInfo:
     used_ports: set[HostPort] = field(default_factory=set)
     group_counts: Counter[Group] = field(default_factory=Counter)
     pods: list[PodInfo] = field(default_factory=list)
+    pods_with_affinity: list[PodInfo] = field(default_factory=list)
 
     def add(self, pod: PodInfo) -> None:
         """Account for a pod bound (or assumed) on this node."""
@@ -143,6 +148,8 @@ class NodeInfo:
         self.non_zero_memory += pod.non_zero[1]
         self.pod_count += 1
         self.pods.append(pod)
+        if pod.affinity is not None:
+            self.pods_with_affinity.append(pod)
         self.used_ports.update(pod.host_ports)
         if pod.group is not None:
             self.group_counts[pod.group] += 1

@@ -13,6 +13,7 @@ from manikit.runtime.scheduler.framework import (
 )
 from manikit.runtime.scheduler.plugins import REGISTRY
 from manikit.runtime.scheduler.plugins import balanced_allocation as ba
+from manikit.runtime.scheduler.plugins import inter_pod_affinity as ipa
 from manikit.runtime.scheduler.plugins import node_affinity as na
 from manikit.runtime.scheduler.plugins import node_name as nn
 from manikit.runtime.scheduler.plugins import node_ports as np_
@@ -22,8 +23,8 @@ from manikit.runtime.scheduler.plugins import pod_topology_spread as pts
 from manikit.runtime.scheduler.plugins import taint_toleration as tt
 
 #: getDefaultPlugins() order, restricted to the plugins manikit models.
-DEFAULT_FILTERS = (nu.NAME, nn.NAME, tt.NAME, na.NAME, np_.NAME, fit.NAME, pts.NAME)
-DEFAULT_SCORES = ((tt.NAME, 3), (na.NAME, 2), (fit.NAME, 1), (pts.NAME, 2), (ba.NAME, 1))
+DEFAULT_FILTERS = (nu.NAME, nn.NAME, tt.NAME, na.NAME, np_.NAME, fit.NAME, pts.NAME, ipa.NAME)
+DEFAULT_SCORES = ((tt.NAME, 3), (na.NAME, 2), (fit.NAME, 1), (pts.NAME, 2), (ipa.NAME, 2), (ba.NAME, 1))
 
 
 @dataclass(frozen=True)

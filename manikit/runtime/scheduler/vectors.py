@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from manikit.models.node import Taint
 from manikit.runtime.scheduler.nodeinfo import ZONE_LABEL, Group, NodeInfo, PodInfo
+from manikit.runtime.scheduler.podaffinity import AffinityTerm
 from manikit.runtime.scheduler.resources import PODS
 
 Ints = npt.NDArray[np.int64]
@@ -51,6 +52,12 @@ class ClusterArrays:
         self._groups: dict[Group, GroupCounts] = {}
         self._bound_groups = self._count_groups(nodes)
         self.changes: list[int] = []  # node indices, one per assumed pod: what templates must refresh
+        # Every inter-pod (anti-)affinity term of the placed pods, and per (namespace, labels) of
+        # other pods how far that list has been checked for a term about them and if one was found.
+        self.affinity_terms: list[AffinityTerm] = [
+            t for n in nodes for p in n.pods_with_affinity if p.affinity for t in p.affinity.all_terms()
+        ]
+        self._concerned: dict[tuple[str, frozenset[tuple[str, str]]], tuple[int, bool]] = {}
 
     @staticmethod
     def _ints(values: Iterable[int]) -> Ints:
@@ -137,9 +144,26 @@ class ClusterArrays:
         if pod.group is not None:
             if pod.group in self._groups:
                 self._groups[pod.group].add(i)
-            elif pod.group in self._bound_groups:
-                self._bound_groups[pod.group][i] += 1
+            else:  # counted here until a spreading decision first asks for this controller
+                counts = self._bound_groups.get(pod.group)
+                if counts is None:
+                    counts = self._bound_groups[pod.group] = np.zeros(self.size, dtype=np.int64)
+                counts[i] += 1
         self.changes.append(i)
+        if pod.affinity is not None:
+            self.affinity_terms.extend(pod.affinity.all_terms())
+
+    def concerned_by_affinity(self, pod: PodInfo) -> bool:
+        """Whether any placed pod has an inter-pod (anti-)affinity term that selects ``pod``."""
+        if not self.affinity_terms:
+            return False
+        key = (pod.namespace, frozenset(pod.pod.labels.items()))
+        checked, found = self._concerned.get(key, (0, False))
+        if not found:
+            labels = pod.pod.labels
+            found = any(term.matches(pod.namespace, labels) for term in self.affinity_terms[checked:])
+            self._concerned[key] = (len(self.affinity_terms), found)
+        return found
 
 
 class GroupCounts:

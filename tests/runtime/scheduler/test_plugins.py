@@ -50,6 +50,7 @@ def test_registry_holds_every_plugin_once() -> None:
         "NodePorts",
         "NodeResourcesFit",
         "PodTopologySpread",
+        "InterPodAffinity",
         "NodeResourcesBalancedAllocation",
     }
     for name, factory in REGISTRY.items():
@@ -590,3 +591,115 @@ def test_default_normalize() -> None:
     assert default_normalize([0, 5, 10], reverse=True) == [100, 50, 0]
     assert default_normalize([0, 0], reverse=True) == [100, 100]
     assert default_normalize([0, 0]) == [0, 0]
+
+
+# InterPodAffinity --------------------------------------------------------------------------------
+def pod_with_term(term: dict[str, Any], namespace: str = "shop", labels: dict[str, str] | None = None) -> Pod:
+    pod = make_pod(
+        "owner",
+        namespace=namespace,
+        spec={"affinity": {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}},
+    )
+    pod.metadata.labels = labels or {}
+    return pod
+
+
+@pytest.mark.parametrize(
+    ("term", "namespace", "labels", "expected"),
+    [
+        ({"labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "k"}, "shop", {"app": "db"}, True),
+        (
+            {"labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "k"},
+            "other",
+            {"app": "db"},
+            False,
+        ),
+        (
+            {"labelSelector": {"matchLabels": {"app": "db"}}, "namespaces": ["other"], "topologyKey": "k"},
+            "other",
+            {"app": "db"},
+            True,
+        ),
+        (
+            {"labelSelector": {"matchLabels": {"app": "db"}}, "namespaceSelector": {}, "topologyKey": "k"},
+            "any",
+            {"app": "db"},
+            True,
+        ),
+        (
+            {
+                "labelSelector": {"matchLabels": {"app": "db"}},
+                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ops"}},
+                "topologyKey": "k",
+            },
+            "ops",
+            {"app": "db"},
+            True,
+        ),
+        ({"topologyKey": "k"}, "shop", {"app": "db"}, False),
+        ({"labelSelector": {}, "topologyKey": "k"}, "shop", {"app": "db"}, True),
+        (
+            {"labelSelector": {"matchLabels": {"app": "db"}}, "matchLabelKeys": ["tier"], "topologyKey": "k"},
+            "shop",
+            {"app": "db", "tier": "gold"},
+            True,
+        ),
+        (
+            {"labelSelector": {"matchLabels": {"app": "db"}}, "matchLabelKeys": ["tier"], "topologyKey": "k"},
+            "shop",
+            {"app": "db", "tier": "iron"},
+            False,
+        ),
+        (
+            {
+                "labelSelector": {"matchLabels": {"app": "db"}},
+                "mismatchLabelKeys": ["tier"],
+                "topologyKey": "k",
+            },
+            "shop",
+            {"app": "db", "tier": "gold"},
+            False,
+        ),
+    ],
+    ids=[
+        "own-namespace",
+        "other-namespace",
+        "listed-namespace",
+        "empty-namespace-selector-means-all",
+        "namespace-selector-by-name",
+        "no-selector-matches-nothing",
+        "empty-selector-matches-all",
+        "match-label-keys-same-value",
+        "match-label-keys-other-value",
+        "mismatch-label-keys",
+    ],
+)
+def test_pod_affinity_term_matching(
+    term: dict[str, Any], namespace: str, labels: dict[str, str], expected: bool
+) -> None:
+    owner = pod_info(pod_with_term(term, labels={"tier": "gold"}))
+    assert owner.affinity is not None
+    [resolved] = owner.affinity.required_affinity
+    assert resolved.matches(namespace, labels) is expected
+
+
+def test_inter_pod_affinity_normalize_is_min_max_scaled() -> None:
+    from manikit.runtime.scheduler.plugins import inter_pod_affinity as ipa
+
+    nodes = [node_info(make_node(n)) for n in "abcd"]
+    assert ipa.new().normalize(CycleState(), pod_info(make_pod("p")), nodes, [-50, 0, 25, 50]) == [
+        0,
+        50,
+        75,
+        100,
+    ]
+    assert ipa.new().normalize(CycleState(), pod_info(make_pod("p")), nodes, [7, 7, 7, 7]) == [0, 0, 0, 0]
+
+
+def test_inter_pod_affinity_skips_when_no_term_concerns_the_pod() -> None:
+    from manikit.runtime.scheduler.plugins import inter_pod_affinity as ipa
+
+    nodes = [node_info(make_node("a"))]
+    pod = pod_info(make_pod("p"))
+    assert ipa.new().pre_filter(CycleState(), pod, nodes).is_skip()
+    assert ipa.new().pre_score(CycleState(), pod, nodes, nodes).is_skip()

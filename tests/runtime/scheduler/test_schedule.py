@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from typing import Any
 
 import pytest
 
+from manikit.models.pod import Pod
 from manikit.runtime.scheduler import Decision, schedule
 from manikit.runtime.scheduler.engine import explain, schedule_pods
 from tests.runtime.scheduler.helpers import make_node, make_pod
@@ -258,3 +260,74 @@ def test_pods_for_another_scheduler_are_left_alone() -> None:
         make_pod("mine", cpu="1", spec={"schedulerName": "default-scheduler"}),
     ]
     assert placements(schedule(nodes, pods)) == {"mine": "only"}
+
+
+def anti_affinity(app: str, key: str = "kubernetes.io/hostname", required: bool = True) -> dict[str, Any]:
+    term = {"labelSelector": {"matchLabels": {"app": app}}, "topologyKey": key}
+    if required:
+        return {"affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}}
+    weighted = [{"weight": 100, "podAffinityTerm": term}]
+    return {"affinity": {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": weighted}}}
+
+
+def affinity_to(app: str, key: str = "kubernetes.io/hostname") -> dict[str, Any]:
+    term = {"labelSelector": {"matchLabels": {"app": app}}, "topologyKey": key}
+    return {"affinity": {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}}
+
+
+def labelled(pod: Pod, app: str) -> Pod:
+    pod.metadata.labels = {"app": app}
+    return pod
+
+
+@PATHS
+def test_required_anti_affinity_one_replica_per_node(fast: bool) -> None:
+    nodes = [make_node(n) for n in ("a", "b", "c")]
+    pods = [labelled(make_pod(f"web-{i}", cpu="100m", spec=anti_affinity("web")), "web") for i in range(4)]
+    decisions = schedule_pods(nodes, pods, fast=fast)
+    assert [d.node for d in decisions] == ["a", "b", "c", None]
+    assert decisions[-1].message == "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."
+
+
+@PATHS
+def test_existing_pods_anti_affinity_keeps_others_away(fast: bool) -> None:
+    nodes = [make_node("a", cpu="8"), make_node("b", cpu="2")]
+    guard = labelled(make_pod("guard", node_name="a", spec=anti_affinity("noisy")), "guard")
+    noisy = labelled(make_pod("noisy", cpu="100m"), "noisy")
+    quiet = labelled(make_pod("quiet", cpu="100m"), "quiet")
+    assert placements(schedule_pods(nodes, [guard, noisy, quiet], fast=fast)) == {"noisy": "b", "quiet": "a"}
+    nodes = [make_node("a", cpu="8")]
+    [blocked] = schedule_pods(nodes, [guard, noisy], fast=fast)
+    assert (
+        blocked.message
+        == "0/1 nodes are available: 1 node(s) didn't satisfy existing pods anti-affinity rules."
+    )
+
+
+@PATHS
+def test_required_affinity_follows_the_matching_pod(fast: bool) -> None:
+    nodes = [make_node(n, zone=z) for n, z in (("a", "z1"), ("b", "z2"), ("c", "z2"))]
+    cache = labelled(make_pod("cache", node_name="c"), "cache")
+    web = labelled(
+        make_pod("web", cpu="100m", spec=affinity_to("cache", "topology.kubernetes.io/zone")), "web"
+    )
+    assert placements(schedule_pods(nodes, [cache, web], fast=fast)) == {"web": "b"}  # zone z2, emptier node
+    lonely = labelled(make_pod("lonely", spec=affinity_to("missing")), "web")
+    [decision] = schedule_pods(nodes, [lonely], fast=fast)
+    assert decision.message == "0/3 nodes are available: 3 node(s) didn't match pod affinity rules."
+    first = labelled(make_pod("first", spec=affinity_to("self")), "self")  # may start its own series
+    assert placements(schedule_pods(nodes, [first], fast=fast)) == {"first": "a"}
+
+
+@PATHS
+def test_preferred_anti_affinity_and_its_mirror_image(fast: bool) -> None:
+    nodes = [make_node("a"), make_node("b")]
+    web = labelled(make_pod("web", node_name="a"), "web")
+    shy = labelled(make_pod("shy", cpu="100m", spec=anti_affinity("web", required=False)), "shy")
+    assert placements(schedule_pods(nodes, [web, shy], fast=fast)) == {"shy": "b"}
+    # the placed pod's preference repels the newcomer just the same
+    avoider = labelled(
+        make_pod("avoider", node_name="a", spec=anti_affinity("web", required=False)), "avoider"
+    )
+    newcomer = labelled(make_pod("newcomer", cpu="100m"), "web")
+    assert placements(schedule_pods(nodes, [avoider, newcomer], fast=fast)) == {"newcomer": "b"}

@@ -7,6 +7,7 @@ from types import ModuleType
 
 from manikit.runtime.scheduler.plugins import (
     balanced_allocation,
+    inter_pod_affinity,
     node_affinity,
     node_name,
     node_ports,
@@ -39,6 +40,7 @@ REGISTRY: dict[str, Factory] = build_registry(
         node_ports,
         node_resources_fit,
         pod_topology_spread,
+        inter_pod_affinity,
         balanced_allocation,
     )
 )
