@@ -30,13 +30,16 @@ class TemplateFailure(TemplateRuntimeError):
 class _ValueMap(dict[str, Any]):
     """A values mapping that knows its dotted path, so an undefined value is named in full."""
 
-    __slots__ = ("_manikit_path",)  # a leading underscore: the sandbox keeps templates from reading it
+    # leading underscores: the sandbox keeps templates from reading these
+    __slots__ = ("_manikit_path", "_manikit_yaml")
     _manikit_path: str
+    _manikit_yaml: str  # toyaml's output, kept: values cannot change while templates render
 
 
 class _ValueList(list[Any]):
-    __slots__ = ("_manikit_path",)
+    __slots__ = ("_manikit_path", "_manikit_yaml")
     _manikit_path: str
+    _manikit_yaml: str
 
 
 def wrap_values(value: Any, path: str) -> Any:
@@ -95,6 +98,15 @@ def _plain(value: Any) -> Any:
 
 def _toyaml(value: Any) -> str:
     """YAML for a value; a multi-line result indents its later lines to where it starts in the output."""
+    if isinstance(value, (_ValueMap, _ValueList)):
+        kept: str | None = getattr(value, "_manikit_yaml", None)
+        if kept is None:
+            kept = value._manikit_yaml = _dump_marked(value)
+        return kept
+    return _dump_marked(value)
+
+
+def _dump_marked(value: Any) -> str:
     try:
         text = dump_yaml(_plain(value))
     except DumpError as exc:
