@@ -124,6 +124,7 @@ class _Renderer:
 
     def render(self, source: SourceText) -> tuple[Rendered | None, list[Problem]]:
         path = os.path.relpath(source.name, self.root).replace(os.sep, "/")
+        self.loader.top_text = source.text
         try:
             template = self.env.get_template(_TOP + path)
             marked = template.render(self.context)
@@ -216,9 +217,13 @@ class _TreeLoader(BaseLoader):
         self.root = root
         self.real_root = os.path.realpath(root)
         self.loaded: set[str] = set()  # file names of the templates read, to find them in tracebacks
+        self.top_text = ""  # the text of the file being rendered, as the caller read and decoded it
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
-        name = template.removeprefix(_TOP)
+        if template.startswith(_TOP):  # the file the user named: already read, wherever a symlink leads
+            path = os.path.normpath(os.path.join(self.root, template.removeprefix(_TOP)))
+            return self._found(path, self.top_text)
+        name = template
         tree = f"the template tree {os.path.join(self.root, '')}"
         if name.startswith(("/", "\\")) or os.path.isabs(name) or os.path.splitdrive(name)[0]:
             raise TemplateRefused(f"{name!r} is an absolute path: templates include only from {tree}")
@@ -230,13 +235,16 @@ class _TreeLoader(BaseLoader):
         if os.path.commonpath([real, self.real_root]) != self.real_root:
             raise TemplateRefused(f"{name!r} resolves outside {tree}")
         try:
-            stamp = _stamp(path)
             with open(path, encoding="utf-8-sig") as handle:
                 text = handle.read()
         except FileNotFoundError:
             raise TemplateNotFound(name) from None
         except (OSError, UnicodeDecodeError) as exc:
             raise TemplateFailure(f"cannot read template {path}: {exc}") from exc
+        return self._found(path, text)
+
+    def _found(self, path: str, text: str) -> tuple[str, str, Callable[[], bool]]:
+        stamp = _stamp(path)
         self.loaded.add(path)
         return text, path, lambda: _stamp(path) == stamp
 

@@ -521,3 +521,14 @@ def test_compiled_templates_are_cached_on_disk(tmp_path: Path) -> None:
     off = tmp_path / "off"
     assert run("render", str(tree), cache_dir="off") == run("render", str(tree))
     assert not off.exists()
+
+
+def test_the_named_file_is_rendered_as_read_utf16_and_symlinks_included(tmp_path: Path) -> None:
+    utf16 = tmp_path / "tree" / "u.yaml.j2"
+    utf16.parent.mkdir()
+    utf16.write_bytes("name: {{ 'café' }}\n".encode("utf-16"))
+    assert load_file(str(utf16)).documents[0].data == {"name": "café"}
+    elsewhere = write(tmp_path, "shared/ns.yaml.j2", "n: {{ 1 + 1 }}\n")
+    link = tmp_path / "tree" / "ns.yaml.j2"
+    link.symlink_to(elsewhere)  # named by the user: read wherever it leads; its includes stay in the tree
+    assert load_file(str(link)).documents[0].data == {"n": 2}
