@@ -191,3 +191,31 @@ def test_fast_path_agrees_with_plugins(
 @example(981)  # a controller's first pod placed by the plugin path, before any spreading decision
 def test_fast_path_agrees_on_any_seed(seed: int) -> None:
     assert_agree(seed)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_fast_path_agrees_on_crowded_nodes(seed: int) -> None:
+    """Many replicas per node: spread tables widen, most refreshes are vectors over many nodes."""
+    rng = random.Random(seed)
+    nodes = [
+        make_node(
+            f"n{i:03d}",
+            cpu=rng.choice(["4", "8"]),
+            zone=rng.choice(["a", "b", None]),
+            labels={"disk": "ssd"} if rng.random() < 0.3 else {},
+        )
+        for i in range(rng.randint(3, 12))
+    ]
+    pods = [
+        make_pod(
+            f"p{i:03d}",
+            cpu=rng.choice(["50m", "100m", "300m"]),
+            owner=f"rs{i % 4}",
+            spec={"nodeSelector": {"disk": "ssd"}} if i % 4 == 3 else None,
+            created=f"2025-01-01T00:{rng.randrange(60):02d}:00Z",
+        )
+        for i in range(200)
+    ]
+    slow = schedule_pods(nodes, pods, fast=False)
+    fast = schedule_pods(nodes, pods, fast=True)
+    assert [(d.name, d.node, d.message) for d in fast] == [(d.name, d.node, d.message) for d in slow]
