@@ -55,3 +55,14 @@ def schedule(nodes: Sequence[Node], pods: Sequence[Pod]) -> list[Decision]:
     from manikit.runtime.scheduler.engine import schedule_pods
 
     return schedule_pods(nodes, pods)
+
+
+def explain(nodes: Sequence[Node], pods: Sequence[Pod], namespace: str, name: str) -> Decision | None:
+    """Every node's verdict (filter and reasons, or per-plugin scores) for one unbound pod, computed
+    on demand against the bound pods of ``pods``; None if that pod is not there or already bound.
+
+    ``schedule`` keeps its verdicts compact (see engine.py); ``describe pod`` can ask for all of them.
+    """
+    from manikit.runtime.scheduler.engine import explain as explain_pod
+
+    return explain_pod(nodes, pods, namespace, name)

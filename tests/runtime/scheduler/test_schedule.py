@@ -10,6 +10,7 @@ import pytest
 
 from manikit.models.pod import Pod
 from manikit.runtime.scheduler import Decision, schedule
+from manikit.runtime.scheduler import explain as public_explain
 from manikit.runtime.scheduler.engine import explain, schedule_pods
 from tests.runtime.scheduler.helpers import make_node, make_pod
 
@@ -159,6 +160,7 @@ def test_explain_gives_every_nodes_verdict() -> None:
     assert decision.verdicts[1].total == sum(decision.verdicts[1].scores.values())
     assert explain(nodes, pods, "default", "bound") is None
     assert explain(nodes, pods, "other", "p") is None
+    assert public_explain(nodes, pods, "default", "p") == decision
 
 
 @PATHS
