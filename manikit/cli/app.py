@@ -6,12 +6,14 @@ import typer
 
 from manikit import __version__
 from manikit.cli import (
+    apply_cmd,
     delete_cmd,
     describe_cmd,
     events_cmd,
     get_cmd,
     lint_cmd,
     nodes_cmd,
+    plan_cmd,
     render_cmd,
     rollout_cmd,
     rules_cmd,
@@ -50,6 +52,8 @@ def _root(
 validate_cmd.register(app)
 schema_cmd.register(app)
 lint_cmd.register(app)
+plan_cmd.register(app)
+apply_cmd.register(app)
 rules_cmd.register(app)
 render_cmd.register(app)
 get_cmd.register(app)

@@ -27,6 +27,7 @@ REPORT_URL = "https://github.com/manikit/manikit/issues"
 def main(argv: list[str] | None = None) -> int:
     from manikit.cli.app import app
 
+    args = argv if argv is not None else sys.argv[1:]
     try:
         result = app(args=argv, prog_name="manikit", standalone_mode=False)
     except _EXIT as done:
@@ -36,13 +37,13 @@ def main(argv: list[str] | None = None) -> int:
         return _exit(1)
     except _USAGE as exc:
         exc.show()
-        return _exit(_usage_exit_code(exc, argv if argv is not None else sys.argv[1:]))
+        return _exit(_error_exit_code(exc.exit_code, args))
     except StateError as exc:
         sys.stderr.write(exc.kubectl_message() + "\n")
-        return _exit(exc.exit_code)
+        return _exit(_error_exit_code(exc.exit_code, args))
     except UserError as exc:
         sys.stderr.write(f"error: {exc}\n")
-        return _exit(exc.exit_code)
+        return _exit(_error_exit_code(exc.exit_code, args))
     except ManikitError as exc:
         return _exit(_internal(exc))
     except KeyboardInterrupt:
@@ -55,11 +56,12 @@ def main(argv: list[str] | None = None) -> int:
     return _exit(result if isinstance(result, int) else 0)
 
 
-def _usage_exit_code(exc: click.ClickException | _typer_click.ClickException, argv: list[str]) -> int:
-    """Usage errors exit 2, except with ``--detailed-exitcode``, where 2 means "changes present"."""
-    if exc.exit_code == 2 and "--detailed-exitcode" in argv:
+def _error_exit_code(code: int, argv: list[str]) -> int:
+    """Errors exit with their own code, except under ``--detailed-exitcode``, where 2 means "changes
+    present": there every error (usage errors included) exits 1."""
+    if code == 2 and "--detailed-exitcode" in argv:
         return 1
-    return exc.exit_code
+    return code
 
 
 def _internal(exc: BaseException) -> int:

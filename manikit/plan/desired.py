@@ -6,13 +6,14 @@ processes would cost more than validating them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
 from manikit.diagnostics import Level, Problem
 from manikit.plan.normalize import desired_body
 from manikit.plan.planner import Desired
+from manikit.source.values import RenderOptions
 from manikit.validate.pipeline import FileOutcome, duplicate_problems, map_files, validate_file
 
 
@@ -27,9 +28,12 @@ class DesiredSet:
         return [p for p in self.problems if p.level is Level.ERROR]
 
 
-def desired_file(name: str, namespace: str = "default") -> tuple[FileOutcome, list[Desired]]:
-    """Validate one file and default its objects; the outcome keeps no models."""
-    outcome = validate_file(name, keep_objects=True)
+def desired_file(
+    name: str, namespace: str = "default", render: RenderOptions | None = None
+) -> tuple[FileOutcome, list[Desired]]:
+    """Validate one file (rendering it first if it is a template) and default its objects; the
+    outcome keeps no models."""
+    outcome = validate_file(name, keep_objects=True, render=render)
     desired = [
         Desired(desired_body(v.obj, namespace, owned=True), f"{v.doc.file}:{v.doc.line}")
         for v in outcome.objects
@@ -38,14 +42,30 @@ def desired_file(name: str, namespace: str = "default") -> tuple[FileOutcome, li
     return outcome, desired
 
 
-def load_desired(files: Sequence[str], namespace: str = "default", jobs: int | None = None) -> DesiredSet:
+def load_desired(
+    files: Sequence[str],
+    namespace: str = "default",
+    jobs: int | None = None,
+    render: RenderOptions | None = None,
+) -> DesiredSet:
     """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised."""
-    results = map_files(files, partial(desired_file, namespace=namespace), jobs)
+    check = partial(desired_file, namespace=namespace, render=render)
+    return load_desired_with(files, check, namespace, jobs, render)
+
+
+def load_desired_with(
+    files: Sequence[str],
+    check: Callable[[str], tuple[FileOutcome, list[Desired]]],
+    namespace: str,
+    jobs: int | None,
+    render: RenderOptions | None,
+) -> DesiredSet:
+    results = map_files(files, check, jobs)
     out = DesiredSet()
     for outcome, desired in results:
         out.problems.extend(outcome.problems)
         out.documents += outcome.documents
         out.objects.extend(desired)
-    out.problems.extend(duplicate_problems([o for o, _ in results], namespace))
+    out.problems.extend(duplicate_problems([o for o, _ in results], namespace, render))
     out.problems.sort()
     return out

@@ -41,6 +41,7 @@ ALLOCATED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("spec", "ipFamilyPolicy"),
     ),
     "Namespace": (("spec", "finalizers"),),
+    "Pod": (("spec", "nodeName"),),
 }
 _QUANTITY_MAPS = ("requests", "limits", "overhead", "capacity", "allocatable")
 

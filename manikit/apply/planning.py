@@ -1,0 +1,43 @@
+"""Making a plan against the control plane: desired objects, the apply set, the live objects, and the
+scheduling preview. Shared by ``manikit plan`` and ``manikit apply``."""
+
+from __future__ import annotations
+
+from manikit.apply.preview import with_preview
+from manikit.errors import PlanError
+from manikit.plan.actions import Plan
+from manikit.plan.desired import DesiredSet
+from manikit.plan.planner import plan_changes
+from manikit.plan.state import inventory, live_objects
+from manikit.runtime.api import Api
+
+
+def make_plan(
+    api: Api,
+    desired: DesiredSet,
+    *,
+    applyset: str,
+    prune: bool = False,
+    allow_empty: bool = False,
+    preview: bool = True,
+) -> Plan:
+    """The plan from the recorded state to ``desired`` (which must hold no errors)."""
+    if prune and not desired.objects and not allow_empty:
+        raise PlanError(
+            "refusing to prune with no manifests in the input: that would delete every object of apply set "
+            f'"{applyset}"; pass --allow-empty if that is what you want'
+        )
+    members = inventory(api, applyset)
+    keys = {d.key for d in desired.objects} | members
+    plan = plan_changes(
+        desired.objects,
+        live_objects(api, keys),
+        members,
+        store_id=api.identity,
+        base_revision=api.revision(),
+        applyset=applyset,
+        prune=prune,
+    )
+    if preview and not plan.empty:
+        plan = with_preview(api, plan)
+    return plan

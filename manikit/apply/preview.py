@@ -1,0 +1,90 @@
+"""The scheduling preview of a plan: apply it to an in-memory copy of the state, run the controllers
+and the scheduler there, and report which pods would stay Pending (with kube-scheduler's message) and
+the cluster's requested against allocatable resources. Nothing reaches the state file."""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+
+from manikit.apply.executor import execute
+from manikit.models.node import Node
+from manikit.models.pod import Pod
+from manikit.models.quantity import Quantity, QuantityFormat
+from manikit.plan.actions import PendingPod, Plan, ResourceUsage, SchedulingPreview
+from manikit.runtime.api import Api
+from manikit.runtime.reconcile import reconcile
+
+RESOURCES = ("cpu", "memory", "pods")
+
+
+def with_preview(api: Api, plan: Plan) -> Plan:
+    """``plan`` with its scheduling preview (the plan itself is unchanged)."""
+    dry = api.dry_run()
+    execute(dry, plan)
+    reconcile(dry)
+    return dataclasses.replace(plan, preview=preview_of(dry))
+
+
+def preview_of(api: Api) -> SchedulingPreview:
+    pods = [p for p in api.list("Pod") if _active(p)]
+    nodes = api.list("Node")
+    pending = tuple(
+        PendingPod(p["metadata"]["namespace"], p["metadata"]["name"], _owner(p), _message(p))
+        for p in pods
+        if not p["spec"].get("nodeName")
+    )
+    return SchedulingPreview(pending, _usage(nodes, pods), len(pods), len(nodes))
+
+
+def _active(pod: dict[str, object]) -> bool:
+    status = pod.get("status") or {}
+    assert isinstance(status, dict)
+    return status.get("phase") not in ("Succeeded", "Failed")
+
+
+def _owner(pod: dict[str, object]) -> str:
+    meta = pod["metadata"]
+    assert isinstance(meta, dict)
+    refs = meta.get("ownerReferences") or []
+    return f"{refs[0]['kind']}/{refs[0]['name']}" if refs else ""
+
+
+def _message(pod: dict[str, object]) -> str:
+    status = pod.get("status") or {}
+    assert isinstance(status, dict)
+    for cond in status.get("conditions") or []:
+        if cond.get("type") == "PodScheduled" and cond.get("status") == "False":
+            return str(cond.get("message") or cond.get("reason") or "not scheduled")
+    return "not scheduled yet"
+
+
+def _usage(nodes: list[dict[str, object]], pods: list[dict[str, object]]) -> tuple[ResourceUsage, ...]:
+    allocatable: dict[str, Fraction] = dict.fromkeys(RESOURCES, Fraction(0))
+    for body in nodes:
+        for name, q in Node.model_validate(body).allocatable().items():
+            if name in allocatable:
+                allocatable[name] += q.value
+    requested: dict[str, Fraction] = dict.fromkeys(RESOURCES, Fraction(0))
+    for body in pods:
+        spec = body.get("spec")
+        if not isinstance(spec, dict) or not spec.get("nodeName"):
+            continue
+        requested["pods"] += 1
+        for name, q in Pod.model_validate(body).spec.effective_requests().items():
+            if name in requested:
+                requested[name] += q.value
+    return tuple(
+        ResourceUsage(
+            name,
+            _show(requested[name], name),
+            _show(allocatable[name], name),
+            int(requested[name] * 100 / allocatable[name]) if allocatable[name] else 0,
+        )
+        for name in RESOURCES
+    )
+
+
+def _show(value: Fraction, resource: str) -> str:
+    fmt = QuantityFormat.BINARY_SI if resource == "memory" else QuantityFormat.DECIMAL_SI
+    return Quantity.from_value(value, fmt).canonical()

@@ -1,0 +1,163 @@
+"""``manikit apply PATH... | PLANFILE``: plan, show, confirm, apply in one transaction, reconcile."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from manikit.apply.executor import ApplyResult, check_fresh, execute
+from manikit.apply.planning import make_plan
+from manikit.apply.rollout import RolloutReport, rollout_report
+from manikit.cli import console
+from manikit.cli.common import ALLOW_ENV_OPTION, JOBS_OPTION, SET_OPTION, VALUES_OPTION, template_options
+from manikit.cli.plan_support import (
+    ALLOW_EMPTY_OPTION,
+    APPLYSET_OPTION,
+    PREVIEW_OPTION,
+    PRUNE_OPTION,
+    PlanFormat,
+    print_plan,
+    read_desired,
+)
+from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
+from manikit.errors import PlanError
+from manikit.plan.actions import Plan
+from manikit.plan.planfile import MAGIC, load_plan
+
+LOCK_NAME = "apply"
+
+
+def apply(
+    paths: list[str] = typer.Argument(
+        None,
+        help="Manifest files or directories (- for stdin), or one plan file from `manikit plan --out`.",
+        show_default=False,
+    ),
+    state: str | None = STATE_OPTION,
+    auto_approve: bool = typer.Option(
+        False, "--auto-approve", "-y", help="Apply without asking for confirmation."
+    ),
+    applyset: str = APPLYSET_OPTION,
+    prune: bool = PRUNE_OPTION,
+    allow_empty: bool = ALLOW_EMPTY_OPTION,
+    preview: bool = PREVIEW_OPTION,
+    lock_timeout: float = typer.Option(
+        0.0, "--lock-timeout", min=0, help="Seconds to wait for another apply to finish before failing."
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="Fail unless every Deployment becomes Available at its new generation."
+    ),
+    timeout: float = typer.Option(
+        300.0, "--timeout", min=0, help="With --wait: how much simulated time the rollout may take (seconds)."
+    ),
+    namespace: str = typer.Option(
+        "default", "--namespace", "-n", help="Namespace of objects that name none."
+    ),
+    jobs: int | None = JOBS_OPTION,
+    values: list[str] | None = VALUES_OPTION,
+    set_values: list[str] | None = SET_OPTION,
+    allow_env: bool = ALLOW_ENV_OPTION,
+) -> None:
+    """Apply manifests (or a saved plan) to the local control plane, then reconcile.
+
+    The whole apply is one transaction: it lands entirely or not at all. A second apply waits up to
+    --lock-timeout for the first. Without --auto-approve, a terminal is asked to confirm; anything
+    else is refused rather than applied silently.
+    """
+    paths = paths or []
+    if not paths and not allow_empty:
+        raise typer.BadParameter("give manifest files or directories, or a plan file", param_hint="PATHS")
+    plan_file = paths[0] if len(paths) == 1 and _is_plan_file(paths[0]) else None
+    desired = None
+    if plan_file is None:
+        render = template_options(values, set_values, allow_env)
+        desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
+    command = "manikit " + " ".join(sys.argv[1:]) if sys.argv else "manikit apply"
+    with control_plane(state) as cp, cp.store.acquire_lock(LOCK_NAME, command, lock_timeout):
+        if plan_file is not None:
+            plan = load_plan(plan_file)
+            check_fresh(cp.api, plan)
+        else:
+            assert desired is not None
+            plan = make_plan(
+                cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
+            )
+        print_plan(plan, PlanFormat.text)
+        if plan.empty:
+            _finish(cp, ApplyResult(), wait, timeout)
+            return
+        _confirm(auto_approve)
+        result = _execute(cp, plan)
+        _finish(cp, result, wait, timeout)
+
+
+def _is_plan_file(path: str) -> bool:
+    if path == "-" or not Path(path).is_file():
+        return False
+    if path.endswith(".mkplan"):
+        return True
+    with open(path, "rb") as handle:
+        head = handle.read(64)
+    return MAGIC.encode() in head
+
+
+def _confirm(auto_approve: bool) -> None:
+    if auto_approve:
+        return
+    if not console.is_interactive():
+        raise PlanError(
+            "refusing to apply without confirmation: this is not an interactive terminal; "
+            "review the plan and pass --auto-approve"
+        )
+    typer.echo("\nDo you want to perform these actions? Only 'yes' will be accepted.")
+    if typer.prompt("  Enter a value", default="", show_default=False).strip() != "yes":
+        typer.echo("Apply cancelled.")
+        raise typer.Exit(1)
+
+
+def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
+    err = console.stderr()
+    count = len(plan.changes)
+    err.print(f"applying {count} changes to {cp.store.location}", markup=False)
+    err.file.flush()
+    if console.is_interactive() and count > 200:
+        with err.status(f"applying {count} changes..."):
+            return execute(cp.api, plan)
+    return execute(cp.api, plan)
+
+
+def _finish(cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float) -> None:
+    out = console.stdout()
+    if result.total:
+        out.print(
+            f"\nApply complete! Resources: {len(result.created)} added, {len(result.updated)} changed, "
+            f"{len(result.replaced)} replaced, {len(result.deleted)} destroyed.",
+            style="bold green",
+            markup=False,
+        )
+    if console.is_interactive():
+        with console.stderr().status("reconciling controllers and scheduler..."):
+            cp.reconcile()
+    else:
+        cp.reconcile()
+    report = rollout_report(cp.api, cp.clock, wait_seconds=timeout if wait else 0.0)
+    cp.save_clock()
+    _print_report(report)
+    if wait and not report.converged:
+        raise typer.Exit(1)
+
+
+def _print_report(report: RolloutReport) -> None:
+    out = console.stdout()
+    if report.deployments:
+        out.print("\nRollout:", style="bold", markup=False)
+    for line in report.deployments:
+        out.print(f"  {line.text}", style="green" if line.ok else "yellow", markup=False)
+    for pod in report.pending:
+        out.print(f"  ! pod {pod.namespace}/{pod.name} is Pending: {pod.message}", style="red", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("apply")(apply)

@@ -1,0 +1,76 @@
+"""``manikit plan PATH...``: what apply would create, change, replace or delete, field by field."""
+
+from __future__ import annotations
+
+import typer
+
+from manikit.apply.planning import make_plan
+from manikit.cli.common import (
+    ALLOW_ENV_OPTION,
+    JOBS_OPTION,
+    SET_OPTION,
+    VALUES_OPTION,
+    template_options,
+)
+from manikit.cli.plan_support import (
+    ALLOW_EMPTY_OPTION,
+    APPLYSET_OPTION,
+    PREVIEW_OPTION,
+    PRUNE_OPTION,
+    PlanFormat,
+    print_plan,
+    read_desired,
+)
+from manikit.cli.state import STATE_OPTION, control_plane
+from manikit.plan.planfile import save_plan
+
+
+def plan(
+    paths: list[str] = typer.Argument(
+        None, help="Manifest files or directories; - for stdin.", show_default=False
+    ),
+    state: str | None = STATE_OPTION,
+    output_format: PlanFormat = typer.Option(PlanFormat.text, "--format", "-f", help="Output format."),
+    out: str | None = typer.Option(
+        None, "--out", "-o", help="Save the plan to this file, for `manikit apply FILE`."
+    ),
+    detailed_exitcode: bool = typer.Option(
+        False, "--detailed-exitcode", help="Exit 0 for no changes, 2 for changes, 1 for errors."
+    ),
+    applyset: str = APPLYSET_OPTION,
+    prune: bool = PRUNE_OPTION,
+    allow_empty: bool = ALLOW_EMPTY_OPTION,
+    preview: bool = PREVIEW_OPTION,
+    namespace: str = typer.Option(
+        "default", "--namespace", "-n", help="Namespace of objects that name none."
+    ),
+    jobs: int | None = JOBS_OPTION,
+    values: list[str] | None = VALUES_OPTION,
+    set_values: list[str] | None = SET_OPTION,
+    allow_env: bool = ALLOW_ENV_OPTION,
+) -> None:
+    """Show what `manikit apply` would change in the control plane, like `terraform plan`.
+
+    Server-owned fields and defaults never show as differences; quantities compare by value; lists
+    compare by their keys. A change to an immutable field shows as a replacement. Unless --no-preview,
+    the controllers and scheduler are dry-run on a copy of the state to show pods that would stay Pending.
+    """
+    paths = paths or []
+    if not paths and not allow_empty:
+        raise typer.BadParameter("give at least one manifest file or directory", param_hint="PATHS")
+    render = template_options(values, set_values, allow_env)
+    desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
+    with control_plane(state) as cp:
+        result = make_plan(
+            cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
+        )
+    print_plan(result, output_format)
+    if out:
+        save_plan(result, out)
+        typer.echo(f"\nSaved the plan to {out}. To apply exactly this plan: manikit apply {out}", err=True)
+    if detailed_exitcode and not result.empty:
+        raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)

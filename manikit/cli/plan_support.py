@@ -1,0 +1,72 @@
+"""What ``manikit plan`` and ``manikit apply`` share on the command line: options, reading the
+manifests into a desired set (problems printed, exit 1), and printing a plan."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+import typer
+
+from manikit.cli import console
+from manikit.cli.common import manifest_files
+from manikit.diagnostics import Level
+from manikit.errors import NoManifestsError
+from manikit.plan.actions import Plan
+from manikit.plan.desired import DesiredSet, load_desired
+from manikit.plan.render.json_format import render_json
+from manikit.plan.render.markdown import render_markdown
+from manikit.plan.render.text import render_text
+from manikit.source.values import RenderOptions
+
+APPLYSET_OPTION = typer.Option(
+    "default", "--applyset", help="The apply set: the group of objects this command manages and prunes."
+)
+PRUNE_OPTION = typer.Option(
+    False, "--prune", help="Delete objects of this apply set that are no longer in the manifests."
+)
+ALLOW_EMPTY_OPTION = typer.Option(
+    False, "--allow-empty", help="Allow --prune with no manifests (deletes all)."
+)
+PREVIEW_OPTION = typer.Option(
+    True,
+    "--preview/--no-preview",
+    help="Dry-run controllers and scheduler to show pods that would stay Pending.",
+)
+
+
+class PlanFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def read_desired(
+    paths: Sequence[str], namespace: str, render: RenderOptions, jobs: int | None, *, allow_empty: bool
+) -> DesiredSet:
+    """The manifests as a desired set; errors are printed (stderr) and end the command with exit 1."""
+    files = manifest_files(paths) if paths or not allow_empty else []
+    desired = load_desired(files, namespace, jobs, render)
+    err = console.stderr()
+    for problem in desired.problems:
+        if problem.level >= Level.WARNING:
+            err.print(
+                problem.headline(), markup=False, style="red" if problem.level is Level.ERROR else "yellow"
+            )
+    if desired.errors:
+        err.print(f"{len(desired.errors)} errors in the manifests: nothing planned", markup=False)
+        raise typer.Exit(1)
+    if files and desired.documents == 0:
+        raise NoManifestsError(f"no manifests found in {', '.join(paths)}: the files hold no documents")
+    return desired
+
+
+def print_plan(plan: Plan, output_format: PlanFormat) -> None:
+    if output_format is PlanFormat.json:
+        typer.echo(render_json(plan))
+    elif output_format is PlanFormat.markdown:
+        typer.echo(render_markdown(plan), nl=False)
+    else:
+        out = console.stdout()
+        for line in render_text(plan):
+            out.print(line.text, style=line.style or None, markup=False, highlight=False)
