@@ -99,16 +99,20 @@ class LintReport:
 class SourceLines:
     """The text of the files with findings, read on demand, for carets and snippets."""
 
-    kept: dict[str, str] = field(default_factory=dict)
+    kept: dict[str, str] = field(default_factory=dict)  # texts already at hand (standard input)
+    _lines: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def line(self, file: str, number: int) -> str:
-        if file not in self.kept:
-            try:
-                with open(file, encoding="utf-8-sig", errors="replace") as handle:
-                    self.kept[file] = handle.read()
-            except OSError:
-                self.kept[file] = ""
-        lines = self.kept[file].splitlines()
+        lines = self._lines.get(file)
+        if lines is None:
+            text = self.kept.get(file)
+            if text is None:
+                try:
+                    with open(file, encoding="utf-8-sig", errors="replace") as handle:
+                        text = handle.read()
+                except OSError:
+                    text = ""
+            lines = self._lines[file] = text.splitlines()
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
