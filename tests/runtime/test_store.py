@@ -242,3 +242,25 @@ def test_store_returns_what_was_written(objects: dict[str, dict[str, str]]) -> N
     for name, labels in objects.items():
         for key, value in labels.items():
             assert name in [o.name for o in store.list("Pod", "default", {key: value})]
+
+
+def test_in_memory_copy_is_of_committed_state_only(store: SqliteStore) -> None:
+    with store.transaction():
+        store.create("Pod", "default", "a", pod("a"))
+        store.put_note("t", "k", 1)
+        with pytest.raises(StateError, match="outside transaction"):
+            store.copy_in_memory()
+    copy = store.copy_in_memory()
+    assert [h.name for h in copy.history(0)] == ["a"]
+    assert copy.get_note("t", "k") == 1
+
+
+def test_queued_appends_are_readable_before_commit(store: SqliteStore) -> None:
+    with store.transaction():
+        store.create("Pod", "default", "a", pod("a"))
+        store.put_note("t", "k", {"x": 1})
+        assert [h.name for h in store.history(0)] == ["a"]
+        assert store.get_note("t", "k") == {"x": 1}
+        store.delete_note("t", "k")
+        assert store.get_note("t", "k") is None
+    assert store.get_note("t", "k") is None

@@ -43,7 +43,11 @@ class SqliteStore:
         self._depth = 0
         self._rev: int | None = None  # the revision counter while a write transaction is open
         self._identity = ""
-        self._pending_events: list[tuple[str, ...]] = []  # flushed in one executemany before commit
+        # Appends that nothing can refuse are queued and written with executemany before the commit
+        # (and before any read of them): history rows, events, notes.
+        self._pending_history: list[tuple[Any, ...]] = []
+        self._pending_events: list[tuple[str, ...]] = []
+        self._pending_notes: dict[tuple[str, str], str | None] = {}
 
     # Opening -----------------------------------------------------------------------------------------
     @classmethod
@@ -90,7 +94,13 @@ class SqliteStore:
         self._conn.close()
 
     def copy_in_memory(self) -> SqliteStore:
-        """An in-memory copy (SQLite's backup API) with the same identity: for dry runs."""
+        """An in-memory copy (SQLite's backup API) with the same identity: for dry runs.
+        Outside a transaction only (the copy is of committed state)."""
+        if self._depth:
+            # SQLite's backup cannot read through a connection that holds an open write transaction.
+            raise StateError(
+                "an in-memory copy of the state needs a committed state: copy outside transaction()"
+            )
         mem = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self._conn.backup(mem)
         copy = SqliteStore(mem, f"{self._location} (in-memory copy)")
@@ -109,7 +119,7 @@ class SqliteStore:
             except BaseException:
                 self._depth = 0
                 self._rev = None
-                self._pending_events.clear()
+                self._drop_pending()
                 self._conn.execute("ROLLBACK")
                 raise
             self._depth = 0
@@ -118,7 +128,7 @@ class SqliteStore:
             return
         savepoint = f"sp{self._depth}"
         saved_rev = self._rev
-        saved_events = len(self._pending_events)
+        self._flush()  # so that a rollback to the savepoint drops exactly what is pending
         self._conn.execute(f"SAVEPOINT {savepoint}")
         self._depth += 1
         try:
@@ -127,7 +137,7 @@ class SqliteStore:
             self._conn.execute(f"ROLLBACK TO {savepoint}")
             self._conn.execute(f"RELEASE {savepoint}")
             self._rev = saved_rev
-            del self._pending_events[saved_events:]
+            self._drop_pending()
             raise
         finally:
             self._depth -= 1
@@ -153,7 +163,7 @@ class SqliteStore:
 
     def _execute_commit(self) -> None:
         try:
-            self._flush_events()
+            self._flush()
             self._conn.execute("COMMIT")
         except sqlite3.Error:
             self._conn.execute("ROLLBACK")
@@ -270,10 +280,32 @@ class SqliteStore:
             return rev
 
     def _append(self, rev: int, op: Op, kind: str, namespace: str, name: str, text: str) -> None:
-        self._conn.execute(
-            "INSERT INTO revisions (rev, op, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)",
-            (rev, op, kind, namespace, name, text),
-        )
+        self._pending_history.append((rev, op, kind, namespace, name, text))
+
+    def _flush(self) -> None:
+        if self._pending_history:
+            self._conn.executemany(
+                "INSERT INTO revisions (rev, op, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)",
+                self._pending_history,
+            )
+            self._pending_history.clear()
+        self._flush_events()
+        if self._pending_notes:
+            notes = self._pending_notes.items()
+            self._conn.executemany(
+                "INSERT INTO notes (topic, key, value) VALUES (?, ?, ?)"
+                " ON CONFLICT(topic, key) DO UPDATE SET value = excluded.value",
+                [(t, k, v) for (t, k), v in notes if v is not None],
+            )
+            self._conn.executemany(
+                "DELETE FROM notes WHERE topic = ? AND key = ?", [key for key, v in notes if v is None]
+            )
+            self._pending_notes.clear()
+
+    def _drop_pending(self) -> None:
+        self._pending_history.clear()
+        self._pending_events.clear()
+        self._pending_notes.clear()
 
     def _raise_missing_or_conflict(self, kind: str, namespace: str, name: str) -> None:
         exists = self._conn.execute(
@@ -289,6 +321,7 @@ class SqliteStore:
 
     def history(self, since: int, kinds: Sequence[str] | None = None) -> Iterator[HistoryEntry]:
         """Every write after revision ``since``, oldest first (a watch from ``since``)."""
+        self._flush()
         sql = "SELECT rev, op, kind, namespace, name, body FROM revisions WHERE rev > ?"
         args: builtins.list[Any] = [since]
         if kinds:
@@ -332,7 +365,7 @@ class SqliteStore:
     def events(
         self, namespace: str | None = None, uid: str | None = None, kind: str | None = None
     ) -> builtins.list[EventRecord]:
-        self._flush_events()
+        self._flush()
         sql = (
             "SELECT kind, namespace, name, uid, type, reason, message, source, first_timestamp,"
             " last_timestamp, count, id FROM events WHERE 1 = 1"
@@ -348,13 +381,12 @@ class SqliteStore:
     def put_note(self, topic: str, key: str, value: Any) -> None:
         """Side data that is not an object (e.g. the scheduler's verdicts per pod)."""
         with self._writing():
-            self._conn.execute(
-                "INSERT INTO notes (topic, key, value) VALUES (?, ?, ?)"
-                " ON CONFLICT(topic, key) DO UPDATE SET value = excluded.value",
-                (topic, key, _dumps(value)),
-            )
+            self._pending_notes[(topic, key)] = _dumps(value)
 
     def get_note(self, topic: str, key: str) -> Any:
+        if (topic, key) in self._pending_notes:
+            pending = self._pending_notes[(topic, key)]
+            return None if pending is None else _loads(pending)
         row = self._conn.execute(
             "SELECT value FROM notes WHERE topic = ? AND key = ?", (topic, key)
         ).fetchone()
@@ -362,7 +394,7 @@ class SqliteStore:
 
     def delete_note(self, topic: str, key: str) -> None:
         with self._writing():
-            self._conn.execute("DELETE FROM notes WHERE topic = ? AND key = ?", (topic, key))
+            self._pending_notes[(topic, key)] = None
 
     # The apply lock ----------------------------------------------------------------------------------
     @contextmanager
