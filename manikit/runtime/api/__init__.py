@@ -19,6 +19,14 @@ commit, all or nothing; another process waits for it). Nested blocks are savepoi
 
 Dry runs: ``api.dry_run()`` returns an Api over an in-memory copy of the state (SQLite's backup API),
 with the same identity and revision, so a plan can be applied and reconciled there and thrown away.
+Take the copy outside a transaction: it copies committed state.
+
+Locks: ``api.store.acquire_lock("apply", command, timeout)`` is a context manager holding a named lock
+(holder pid, host, command and time recorded; a holder on this host whose process is gone is stale
+and taken over; ``LockError`` names the holder on timeout). ``api.store.lock_holder(name)`` reads it.
+
+Controllers use ``Api(store, clock, cached=True)`` (see ``cached()``): reads from an informer-like
+cache, writes with ``trusted=True`` to skip pydantic for bodies derived from validated objects.
 
 Kinds are named as in manifests (``"Deployment"``); bodies are ``model.to_k8s()`` JSON. Errors are
 ``manikit.errors`` StateErrors with Kubernetes' messages (NotFound, AlreadyExists, Conflict, Invalid,
