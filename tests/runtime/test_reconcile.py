@@ -358,3 +358,14 @@ def test_progress_deadline_exceeded_in_simulated_time(api: Api) -> None:
     stuck = {c["type"]: c for c in api.get("Deployment", "web")["status"]["conditions"]}["Progressing"]
     assert (stuck["status"], stuck["reason"]) == ("False", "ProgressDeadlineExceeded")
     assert stuck["message"].endswith("has timed out progressing.")
+
+
+def test_pods_of_a_deleted_node_are_replaced_elsewhere(api: Api) -> None:
+    api.create(deployment(replicas=3))
+    reconcile(api)
+    api.delete("Node", "node-1")
+    reconcile(api)
+    pods = api.list("Pod")
+    assert len(pods) == 3
+    assert {p["spec"]["nodeName"] for p in pods} == {"node-2", "node-3"}
+    assert all(p["status"]["phase"] == "Running" for p in pods)
