@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from manikit.cli import console
 from manikit.cli.columns import format_table, node_status_text, node_usage, pod_status_text
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
 from manikit.models.quantity import QuantityFormat, format_quantity
@@ -26,17 +27,21 @@ Lines = list[str]
 
 def describe(
     kind: str = typer.Argument(..., help="po, deploy, rs, svc, ns, no, ep."),
-    names: list[str] = typer.Argument(..., help="Names of the objects.", show_default=False),
+    names: list[str] = typer.Argument(None, help="Names of the objects (default: all).", show_default=False),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:
     """Show one or more objects in detail, with their events."""
     info = resolve_kind(kind)
     with control_plane(state) as cp:
-        blocks = []
-        for name in names:
-            body = cp.api.get(info.kind, name, namespace)
-            blocks.append("\n".join(describe_object(cp.api, body, cp.clock.now())))
+        if names:
+            bodies = [cp.api.get(info.kind, name, namespace) for name in names]
+        else:
+            bodies = cp.api.list(info.kind, (namespace or "default") if info.namespaced else None)
+        if not bodies:
+            console.stderr().print(f"No resources found in {namespace or 'default'} namespace.", markup=False)
+            return
+        blocks = ["\n".join(describe_object(cp.api, body, cp.clock.now())) for body in bodies]
         typer.echo("\n\n".join(blocks))
 
 

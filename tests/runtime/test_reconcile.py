@@ -369,3 +369,27 @@ def test_pods_of_a_deleted_node_are_replaced_elsewhere(api: Api) -> None:
     assert len(pods) == 3
     assert {p["spec"]["nodeName"] for p in pods} == {"node-2", "node-3"}
     assert all(p["status"]["phase"] == "Running" for p in pods)
+
+
+def test_replicaset_adopts_every_matching_orphan(api: Api) -> None:
+    for index in range(3):
+        body = pod(f"loose-{index}")
+        body["metadata"]["labels"] = {"app": "web"}
+        api.create(body)
+    rs = {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": "web"},
+        "spec": {
+            "replicas": 3,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "main", "image": "busybox:1.36"}]},
+            },
+        },
+    }
+    api.create(rs)
+    reconcile(api)
+    assert names(api, "Pod") == ["loose-0", "loose-1", "loose-2"]
+    assert all(p["metadata"]["ownerReferences"][0]["kind"] == "ReplicaSet" for p in api.list("Pod"))

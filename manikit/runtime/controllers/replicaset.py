@@ -55,7 +55,7 @@ def _adopt(ctx: PassContext, rs: Body, orphans: list[Body]) -> list[Body]:
         return []
     namespace = rs["metadata"]["namespace"]
     adopted = []
-    for pod in orphans:
+    for pod in list(orphans):
         meta = pod["metadata"]
         if meta.get("namespace") != namespace or not selector.matches(meta.get("labels") or {}):
             continue
