@@ -32,7 +32,7 @@ def _no_config_around(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("nodes", [False, True], ids=["default", "with-nodes"])
 def test_examples_lint_clean(nodes: bool) -> None:
     """Meta-test: examples/ has no finding at warning or above with the default config."""
-    args = ["lint", "--fail-on", "warning", str(EXAMPLES / "app")]
+    args = ["lint", "--fail-on", "warning", str(EXAMPLES)]
     result = run_cli(*args, *(["--nodes", str(NODES)] if nodes else []))
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stdout == ""

@@ -31,7 +31,9 @@ def test_worker_processes_give_the_same_report() -> None:
 
 def test_invalid_quantity_is_reported_once_and_rules_skip_the_invalid_object() -> None:
     report = lint_paths(RULE_FIXTURES / "invalid-quantity" / "fail.yaml")
-    assert triples(report.problems) == [(18, 29, "MK101"), (19, 30, "MK101")]
+    assert triples(report.problems) == [(18, 29, "MK101"), (19, 30, "MK101"), (19, 56, "MK101")]
+    fixes = [p.message.split("; ")[-1] for p in report.problems]
+    assert fixes == ['did you mean "500m"?', 'did you mean "128Mi"?', 'did you mean "1G" or "1Gi"?']
 
 
 def test_cross_object_rules_see_all_files_together(tmp_path: Path) -> None:
