@@ -3,14 +3,18 @@ back to the template."""
 
 from __future__ import annotations
 
+import json
 import os
+import pickle
 import subprocess
 import sys
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import pytest
 
+from manikit.diagnostics import Level, Problem
 from manikit.errors import ConfigError
 from manikit.source.documents import load_file
 from manikit.source.linemap import (
@@ -532,3 +536,11 @@ def test_the_named_file_is_rendered_as_read_utf16_and_symlinks_included(tmp_path
     link = tmp_path / "tree" / "ns.yaml.j2"
     link.symlink_to(elsewhere)  # named by the user: read wherever it leads; its includes stay in the tree
     assert load_file(str(link)).documents[0].data == {"n": 2}
+
+
+def test_a_rendered_line_survives_pickling_and_sorts_as_a_number() -> None:
+    problem = Problem("t.yaml.j2", RenderedLine(4), 3, "MK001", "invalid-value", Level.ERROR, "m")
+    again = pickle.loads(pickle.dumps(problem))
+    assert again.location() == "t.yaml.j2:4 (rendered):3"
+    assert json.loads(json.dumps(again.to_dict()))["line"] == 4
+    assert sorted([again, replace(problem, line=2)])[0].line == 2
