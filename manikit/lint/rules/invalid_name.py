@@ -5,8 +5,9 @@ Checks `metadata.name` by the rule of its kind: Namespace a DNS-1123 label (lowe
 digits and `-`, at most 63 characters, starting and ending alphanumeric), Service a DNS-1035 label
 (the same, starting with a letter), Pod, Deployment, ReplicaSet and Node a DNS-1123 subdomain
 (labels joined by `.`, at most 253 characters). Container names and Service port names must be
-DNS-1123 labels, container port names IANA service names (at most 15 characters, a letter among them,
-no `--`), and a Service with more than one port must name every port.
+DNS-1123 labels, container port names and a Service's `targetPort` given as a string IANA service
+names (at most 15 characters, a letter among them, no `--`: `targetPort: "8080"` is a name, not a
+number), and a Service with more than one port must name every port.
 
 ## Why it matters
 The API server rejects the object. Upper case and `_` are the usual culprits, copied from a
@@ -126,6 +127,14 @@ def _service_ports(service: Service) -> Iterator[Finding]:
         why = dns1123_label(service_port.name)
         if why:
             yield Finding(("spec", "ports", i, "name"), f'Service port name "{service_port.name}" {why}')
+    for i, service_port in enumerate(ports):
+        target = service_port.target_port
+        why = port_name(target) if isinstance(target, str) else None
+        if why:
+            hint = f"write the number without quotes: targetPort: {target}" if target.isdigit() else ""
+            yield Finding(
+                ("spec", "ports", i, "targetPort"), f'targetPort "{target}" is a port name that {why}', hint
+            )
 
 
 def suggest(name: str) -> str:
