@@ -129,7 +129,9 @@ def _service_ports(service: Service) -> Iterator[Finding]:
             yield Finding(("spec", "ports", i, "name"), f'Service port name "{service_port.name}" {why}')
     for i, service_port in enumerate(ports):
         target = service_port.target_port
-        why = port_name(target) if isinstance(target, str) else None
+        if not isinstance(target, str):
+            continue
+        why = port_name(target)
         if why:
             hint = f"write the number without quotes: targetPort: {target}" if target.isdigit() else ""
             yield Finding(
