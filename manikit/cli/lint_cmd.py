@@ -76,7 +76,8 @@ def lint(
     try:
         capacities = load_nodes(node_paths)
     except SourceError as exc:
-        raise ConfigError(f"--nodes: {exc}") from exc
+        where = "--nodes" if nodes else f"{config.source}: nodes"
+        raise ConfigError(f"{where}: {exc}") from exc
     files = manifest_files(paths, (*config.exclude, *CONFIG_NAMES))  # a config file is not a manifest
     report = lint_files(files, config, capacities, jobs=jobs, namespace=namespace)
     if report.documents == 0 and not report.count(Level.ERROR):
