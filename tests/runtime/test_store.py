@@ -264,3 +264,10 @@ def test_queued_appends_are_readable_before_commit(store: SqliteStore) -> None:
         store.delete_note("t", "k")
         assert store.get_note("t", "k") is None
     assert store.get_note("t", "k") is None
+
+
+def test_unopenable_path_is_a_state_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StateError, match="cannot open state"):
+        SqliteStore.open(blocker / "sub" / "state.db")

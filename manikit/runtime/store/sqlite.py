@@ -11,13 +11,10 @@ from __future__ import annotations
 import builtins
 import json
 import os
-import socket
 import sqlite3
 import time
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +22,7 @@ import sqlite_utils
 
 from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
 from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Op, StoredObject
+from manikit.runtime.store.locks import is_stale, lock_message, new_holder
 from manikit.runtime.store.names import resource_name
 from manikit.runtime.store.schema import migrate
 
@@ -54,9 +52,9 @@ class SqliteStore:
     def open(cls, path: str | os.PathLike[str]) -> SqliteStore:
         """Open (creating and migrating as needed) the state file at ``path``."""
         location = str(path)
-        if location != ":memory:":
-            Path(location).parent.mkdir(parents=True, exist_ok=True)
         try:
+            if location != ":memory:":
+                Path(location).parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
                 location, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
             )
@@ -65,7 +63,7 @@ class SqliteStore:
             # NORMAL in WAL mode survives a killed process (not a power cut), at far less fsync cost.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache for bulk passes
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StateError(f"cannot open state {location}: {exc}") from exc
         store = cls(conn, location)
         store._prepare()
@@ -403,19 +401,12 @@ class SqliteStore:
 
         A holder on this host whose process no longer exists is stale and taken over.
         """
-        holder = LockHolder(
-            name=name,
-            pid=os.getpid(),
-            host=socket.gethostname(),
-            command=command,
-            acquired_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            token=str(uuid.uuid4()),
-        )
+        holder = new_holder(name, command)
         deadline = time.monotonic() + timeout
         while not self._try_lock(holder):
             if time.monotonic() >= deadline:
                 current = self.lock_holder(name)
-                raise LockError(_lock_message(current, self._location))
+                raise LockError(lock_message(current, self._location))
             time.sleep(0.05)
         try:
             yield holder
@@ -428,7 +419,7 @@ class SqliteStore:
     def _try_lock(self, holder: LockHolder) -> bool:
         with self._writing():
             current = self.lock_holder(holder.name)
-            if current is not None and not _is_stale(current):
+            if current is not None and not is_stale(current):
                 return False
             self._conn.execute(
                 "INSERT OR REPLACE INTO locks (name, pid, host, command, acquired_at, token)"
@@ -442,25 +433,3 @@ class SqliteStore:
             "SELECT name, pid, host, command, acquired_at, token FROM locks WHERE name = ?", (name,)
         ).fetchone()
         return None if row is None else LockHolder(*row)
-
-
-def _is_stale(holder: LockHolder) -> bool:
-    """A holder on this host whose process is gone; a holder elsewhere cannot be checked."""
-    if holder.host != socket.gethostname():
-        return False
-    try:
-        os.kill(holder.pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
-def _lock_message(holder: LockHolder | None, location: str) -> str:
-    if holder is None:
-        return f"state {location} is locked; try again"
-    return (
-        f"state {location} is locked by pid {holder.pid} on {holder.host} ({holder.command}) "
-        f"since {holder.acquired_at}; wait for it to finish or pass a longer --lock-timeout"
-    )
