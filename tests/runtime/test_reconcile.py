@@ -393,3 +393,17 @@ def test_replicaset_adopts_every_matching_orphan(api: Api) -> None:
     reconcile(api)
     assert names(api, "Pod") == ["loose-0", "loose-1", "loose-2"]
     assert all(p["metadata"]["ownerReferences"][0]["kind"] == "ReplicaSet" for p in api.list("Pod"))
+
+
+def test_pending_pod_is_placed_when_another_one_goes(api: Api) -> None:
+    api.create(deployment("first", replicas=3, cpu="3"))
+    reconcile(api)
+    api.create(deployment("second", replicas=1, cpu="3"))
+    reconcile(api)
+    (waiting,) = api.list("Pod", selector="app=second")
+    assert waiting["status"]["phase"] == "Pending"
+    api.delete("Deployment", "first")
+    reconcile(api)
+    (placed,) = api.list("Pod", selector="app=second")
+    assert placed["status"]["phase"] == "Running"
+    assert api.store.get_note("scheduling", placed["metadata"]["uid"])["node"] == placed["spec"]["nodeName"]
