@@ -297,3 +297,19 @@ def test_cached_view_sees_writes_of_another_view(api: Api) -> None:
     cached.create(pod("b"))
     api.delete("Pod", "a")
     assert [p["metadata"]["name"] for p in cached.list("Pod")] == ["b"]
+
+
+def test_workload_pods_must_restart(api: Api) -> None:
+    bad = deployment()
+    bad["spec"]["template"]["spec"]["restartPolicy"] = "Never"
+    with pytest.raises(
+        InvalidError, match='restartPolicy: Unsupported value: "Never": supported values: "Always"'
+    ):
+        api.create(bad)
+
+
+def test_selector_must_match_template_labels(api: Api) -> None:
+    bad = deployment()
+    bad["spec"]["template"]["metadata"]["labels"] = {"app": "other"}
+    with pytest.raises(InvalidError, match="`selector` does not match template `labels`"):
+        api.create(bad)

@@ -103,10 +103,43 @@ def keep_allocated(kind: str, old: Body, new: Body) -> None:
         for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
             if field in old_spec and field not in new_spec:
                 new_spec[field] = old_spec[field]
+        # node ports are kept only while the Service still has them (NodePort -> ClusterIP releases them)
+        uses_node_ports = new_spec.get("type") in ("NodePort", "LoadBalancer")
         old_ports = {(p.get("port"), p.get("protocol")): p for p in old_spec.get("ports") or []}
-        for port in new_spec.get("ports") or []:
+        for port in new_spec.get("ports") or [] if uses_node_ports else []:
             previous = old_ports.get((port.get("port"), port.get("protocol")))
             if previous and previous.get("nodePort") and not port.get("nodePort"):
                 port["nodePort"] = previous["nodePort"]
     elif kind == "Pod" and old["spec"].get("nodeName") and not new["spec"].get("nodeName"):
         new["spec"]["nodeName"] = old["spec"]["nodeName"]
+
+
+def check_workload(kind: str, body: Body) -> None:
+    """A Deployment's or ReplicaSet's pods must restart (Kubernetes' validation): a template with
+    restartPolicy Never or OnFailure is refused, as is a selector that does not match its labels."""
+    if kind not in ("Deployment", "ReplicaSet"):
+        return
+    name = body["metadata"]["name"]
+    template = body["spec"].get("template") or {}
+    policy = (template.get("spec") or {}).get("restartPolicy", "Always")
+    if policy != "Always":
+        raise invalid(
+            kind,
+            name,
+            f'spec.template.spec.restartPolicy: Unsupported value: "{policy}": supported values: "Always"',
+        )
+    selector = body["spec"].get("selector") or {}
+    labels = (template.get("metadata") or {}).get("labels") or {}
+    wanted = selector.get("matchLabels") or {}
+    if template and any(labels.get(k) != v for k, v in wanted.items()):
+        shown = ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
+        raise invalid(
+            kind,
+            name,
+            f"spec.template.metadata.labels: Invalid value: map[string]string{{{_go_map(labels)}}}: "
+            f"`selector` does not match template `labels` ({shown or 'none'})",
+        )
+
+
+def _go_map(values: dict[str, str]) -> str:
+    return ", ".join(f'"{k}":"{v}"' for k, v in sorted(values.items()))
