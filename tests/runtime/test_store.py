@@ -271,3 +271,25 @@ def test_unopenable_path_is_a_state_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StateError, match="cannot open state"):
         SqliteStore.open(blocker / "sub" / "state.db")
+
+
+def test_a_newer_manikit_migrates_an_older_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from manikit.runtime.store import schema
+
+    old = SqliteStore.open(tmp_path / "s.db")
+    old.create("Pod", "default", "a", pod("a"))
+    identity = old.identity
+    old.close()
+
+    def v2(db: object) -> None:
+        schema_db = db
+        assert hasattr(schema_db, "execute")
+        schema_db.execute("CREATE TABLE extra (x TEXT)")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, v2))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
+    new = SqliteStore.open(tmp_path / "s.db")
+    version = new._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+    assert version == "2"
+    assert new._conn.execute("SELECT count(*) FROM extra").fetchone()[0] == 0
+    assert new.identity == identity and new.get("Pod", "default", "a") is not None
