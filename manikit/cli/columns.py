@@ -169,10 +169,8 @@ def node_usage(node: Body, pods: Sequence[Body]) -> dict[str, tuple[Fraction, Fr
         if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
             continue
         requested["pods"] += 1
-        for container in pod["spec"].get("containers") or []:
-            for resource, value in ((container.get("resources") or {}).get("requests") or {}).items():
-                if resource in ("cpu", "memory"):
-                    requested[resource] += parse_quantity(value).value
+        for resource, value in pod_requests(pod["spec"]).items():
+            requested[resource] += value
     return {
         resource: (
             requested[resource],
@@ -180,6 +178,27 @@ def node_usage(node: Body, pods: Sequence[Body]) -> dict[str, tuple[Fraction, Fr
         )
         for resource in ("cpu", "memory", "pods")
     }
+
+
+def pod_requests(spec: dict[str, Any]) -> dict[str, Fraction]:
+    """cpu and memory a pod reserves: containers summed, raised to the largest init container, plus
+    overhead (as the scheduler counts them)."""
+    out: dict[str, Fraction] = {"cpu": Fraction(0), "memory": Fraction(0)}
+
+    def requests(container: dict[str, Any]) -> dict[str, Fraction]:
+        found = (container.get("resources") or {}).get("requests") or {}
+        return {r: parse_quantity(v).value for r, v in found.items() if r in out}
+
+    for container in spec.get("containers") or []:
+        for resource, value in requests(container).items():
+            out[resource] += value
+    for container in spec.get("initContainers") or []:
+        for resource, value in requests(container).items():
+            out[resource] = max(out[resource], value)
+    for resource, value in (spec.get("overhead") or {}).items():
+        if resource in out:
+            out[resource] += parse_quantity(value).value
+    return out
 
 
 def _quantity(resource: str, value: Fraction) -> str:
