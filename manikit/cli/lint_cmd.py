@@ -12,7 +12,16 @@ from pathlib import Path
 import typer
 
 from manikit.cli import console
-from manikit.cli.common import JOBS_OPTION, PATHS_ARGUMENT, manifest_files, passed_over_notice
+from manikit.cli.common import (
+    ALLOW_ENV_OPTION,
+    JOBS_OPTION,
+    PATHS_ARGUMENT,
+    SET_OPTION,
+    VALUES_OPTION,
+    manifest_files,
+    passed_over_notice,
+    template_options,
+)
 from manikit.diagnostics import Level
 from manikit.errors import ConfigError, NoManifestsError, SourceError
 from manikit.lint.config import CONFIG_NAMES, LintConfig, find_config, load_config
@@ -64,12 +73,16 @@ def lint(
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="Text format: no info-level findings, no notices."
     ),
+    values: list[str] | None = VALUES_OPTION,
+    set_values: list[str] | None = SET_OPTION,
+    allow_env: bool = ALLOW_ENV_OPTION,
 ) -> None:
     """Lint manifests: validation plus resource, metadata and security rules, with fixes.
 
     Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 usage error or no
     manifests found, 3 internal error.
     """
+    render = template_options(values, set_values, allow_env)
     config = current_config(config_file)
     threshold = Level.parse(fail_on.value) if fail_on is not None else config.fail_on
     node_paths = nodes or list(config.nodes)
@@ -79,7 +92,7 @@ def lint(
         where = "--nodes" if nodes else f"{config.source}: nodes"
         raise ConfigError(f"{where}: {exc}") from exc
     files = manifest_files(paths, (*config.exclude, *CONFIG_NAMES))  # a config file is not a manifest
-    report = lint_files(files, config, capacities, jobs=jobs, namespace=namespace)
+    report = lint_files(files, config, capacities, jobs=jobs, namespace=namespace, render=render)
     if report.documents == 0 and not report.count(Level.ERROR):
         raise NoManifestsError(f"no manifests found in {', '.join(paths)}: the files hold no documents")
     if quiet and output_format is LintFormat.text:

@@ -29,6 +29,7 @@ from manikit.lint.suppress import (
 )
 from manikit.lint.walk import pod_of
 from manikit.source.documents import Document, load_file
+from manikit.source.values import RenderOptions
 from manikit.validate.pipeline import DocKey, FileOutcome, duplicate_problems, map_files
 from manikit.validate.validator import validate_document
 
@@ -42,6 +43,7 @@ class LintSetup:
     nodes: tuple[NodeCapacity, ...] = ()
     namespace: str = "default"
     ignores: tuple[IgnoreEntry, ...] = ()
+    render: RenderOptions | None = None  # how *.j2 templates are rendered (values, env access)
 
     def context(self, code: str) -> RuleContext:
         options = self.options.get(code)
@@ -123,9 +125,10 @@ def lint_files(
     *,
     jobs: int | None = None,
     namespace: str = "default",
+    render: RenderOptions | None = None,
 ) -> LintReport:
     """Lint ``files`` together; findings sorted by file, line and column."""
-    setup = LintSetup(config.enabled(), config.options, nodes, namespace, config.ignores)
+    setup = LintSetup(config.enabled(), config.options, nodes, namespace, config.ignores, render)
     outcomes = map_files(files, partial(lint_file, setup), jobs)
     problems = [p for o in outcomes for p in o.problems]
     problems.extend(_whole_set_problems(outcomes, setup))
@@ -145,7 +148,7 @@ def lint_files(
 
 def lint_file(setup: LintSetup, name: str) -> FileLint:
     """Load, validate and check one file with the per-object rules; gather its facts."""
-    loaded = load_file(name)
+    loaded = load_file(name, setup.render)
     outcome = FileOutcome(name=loaded.name)
     problems = list(loaded.problems)
     inputs = InputSet()
@@ -190,7 +193,7 @@ def _key(doc: Document) -> DocKey:
 def _whole_set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[Problem]:
     """Duplicates and the cross-object rules over the facts of all files; located and suppressed here,
     by reading again only the files they concern."""
-    problems = duplicate_problems([o.validation for o in outcomes], setup.namespace)
+    problems = duplicate_problems([o.validation for o in outcomes], setup.namespace, setup.render)
     inputs = InputSet()
     for o in outcomes:
         inputs.extend(o.inputs)
@@ -206,7 +209,7 @@ def _whole_set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[
 
     def documents(file: str) -> list[Document]:
         if file not in loaded:
-            loaded[file] = stdin[file] if file in stdin else load_file(file).documents
+            loaded[file] = stdin[file] if file in stdin else load_file(file, setup.render).documents
         return loaded[file]
 
     for code, item in found:

@@ -196,3 +196,19 @@ def test_whole_process_parallel_run(tmp_path: Path) -> None:
     parallel = run_process("lint", "-f", "json", "--jobs", "2", *paths, cwd=tmp_path)
     assert serial.exit_code == parallel.exit_code == 1
     assert json.loads(serial.stdout) == json.loads(parallel.stdout)
+
+
+def test_templates_with_values_and_set() -> None:
+    """Templates render with --values/--set as in validate; findings point into the template."""
+    templated = EXAMPLES / "templated"
+    production = templated / "values" / "production.yaml"
+    assert run_cli("lint", "--fail-on", "warning", str(templated), "--values", str(production)).exit_code == 0
+    result = run_cli(
+        "lint", str(templated), "--set", "web.image.tag=latest", "--set", "web.resources.limits.cpu=50m"
+    )
+    assert result.exit_code == 1
+    heads = [line for line in result.stdout.splitlines() if not line.startswith(" ")]
+    template = templated / "web-deployment.yaml.j2"
+    assert heads[0].startswith(f"{template}:32:18: warning MK301 latest-tag: ")
+    assert heads[1].startswith(f"{template}:42:13: error MK102 limit-below-request: ")
+    assert "image: {{ web.image.repository }}:{{ web.image.tag }}" in result.stdout
