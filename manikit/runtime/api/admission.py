@@ -99,19 +99,21 @@ def keep_allocated(kind: str, old: Body, new: Body) -> None:
     """Server-set fields a manifest does not carry survive an update (Kubernetes' patchAllocatedValues):
     a Service's clusterIP and nodePorts, a Pod's nodeName."""
     if kind == "Service":
-        old_spec, new_spec = old["spec"], new["spec"]
+        old_spec = old["spec"]
+        new_spec = new["spec"] = dict(new["spec"])  # the caller's dicts may be shared: copy, then fill
         for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
             if field in old_spec and field not in new_spec:
                 new_spec[field] = old_spec[field]
-        # node ports are kept only while the Service still has them (NodePort -> ClusterIP releases them)
-        uses_node_ports = new_spec.get("type") in ("NodePort", "LoadBalancer")
         old_ports = {(p.get("port"), p.get("protocol")): p for p in old_spec.get("ports") or []}
-        for port in new_spec.get("ports") or [] if uses_node_ports else []:
+        ports = [dict(p) for p in new_spec.get("ports") or []]
+        for port in ports:
             previous = old_ports.get((port.get("port"), port.get("protocol")))
             if previous and previous.get("nodePort") and not port.get("nodePort"):
                 port["nodePort"] = previous["nodePort"]
+        if ports:
+            new_spec["ports"] = ports
     elif kind == "Pod" and old["spec"].get("nodeName") and not new["spec"].get("nodeName"):
-        new["spec"]["nodeName"] = old["spec"]["nodeName"]
+        new["spec"] = {**new["spec"], "nodeName": old["spec"]["nodeName"]}
 
 
 def check_workload(kind: str, body: Body) -> None:
