@@ -62,6 +62,8 @@ def default_nodes(stamp: str) -> list[dict[str, Any]]:
 
 def ensure_default_cluster(api: Api) -> str | None:
     """Create the default nodes if this state never had any; return the one-time announcement."""
+    if api.store.get_note(*NOTE) is not None:  # the common case, without taking the write lock
+        return None
     with api.transaction():
         if api.store.get_note(*NOTE) is not None:
             return None
