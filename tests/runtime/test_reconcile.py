@@ -407,3 +407,15 @@ def test_pending_pod_is_placed_when_another_one_goes(api: Api) -> None:
     (placed,) = api.list("Pod", selector="app=second")
     assert placed["status"]["phase"] == "Running"
     assert api.store.get_note("scheduling", placed["metadata"]["uid"])["node"] == placed["spec"]["nodeName"]
+
+
+def test_min_ready_seconds_delays_availability_in_simulated_time(api: Api) -> None:
+    api.create(deployment(replicas=2, minReadySeconds=10))
+    start = api.clock.now()
+    reconcile(api, max_passes=3)
+    status = api.get("Deployment", "web")["status"]
+    assert status.get("readyReplicas") == 2 and status.get("availableReplicas", 0) == 0
+    assert reconcile(api).settled
+    status = api.get("Deployment", "web")["status"]
+    assert status["availableReplicas"] == 2
+    assert (api.clock.now() - start).total_seconds() >= 10
