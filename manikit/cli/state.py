@@ -72,14 +72,18 @@ def control_plane(state: str | None) -> Iterator[ControlPlane]:
     """Open the state (creating it, its namespaces and the default cluster on first use)."""
     store = open_store(resolve_state_path(state))
     try:
-        clock = SimulatedClock(_start_time(store))
+        start = _start_time(store)
+        clock = SimulatedClock(start)
         api = Api(store, clock)
         if api.find("Namespace", "kube-system") is None:
             api.ensure_system_namespaces()
         announcement = ensure_default_cluster(api)
         if announcement:
             console.stderr().print(announcement, markup=False)
-        yield ControlPlane(store, api, clock)
+        plane = ControlPlane(store, api, clock)
+        yield plane
+        if clock.now() > start:  # simulated time moved on (a reconcile fast-forwarded): keep it
+            plane.save_clock()
     finally:
         store.close()
 
