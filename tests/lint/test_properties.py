@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,7 +48,7 @@ cpu_pair = st.tuples(st.integers(1, 64_000), st.integers(1, 64_000)).flatmap(
 @settings(max_examples=40, deadline=None)
 @given(cpu_pair, st.sampled_from(["128Mi", "1Gi", "512Ki", "64Mi"]))
 def test_limit_below_request_is_exact(
-    tmp_path_factory: object, case: tuple[tuple[int, int], str, str], memory: str
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[tuple[int, int], str, str], memory: str
 ) -> None:
     (request_m, limit_m), request, limit = case
     path = tmp_path_factory.mktemp("p") / "d.yaml"
