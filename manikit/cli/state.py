@@ -1,8 +1,8 @@
 """The ``--state`` option and opening the local control plane for a command.
 
 Time is simulated: the clock starts at the later of the wall clock and the state's own clock (it
-moves ahead of the wall when a reconcile fast-forwards a readiness delay) and is saved after each
-reconcile. ``MANIKIT_NOW`` (RFC3339) pins it, for reproducible output in tests and docs.
+moves ahead of the wall when a reconcile fast-forwards a readiness delay) and is saved when it moved.
+``MANIKIT_NOW`` (RFC3339) stands in for the wall clock, for reproducible output in tests and docs.
 """
 
 from __future__ import annotations
@@ -54,15 +54,17 @@ class ControlPlane:
 
 
 def _start_time(store: Store) -> datetime:
+    """The later of "now" (the wall clock, or MANIKIT_NOW in its place) and the state's saved clock."""
     pinned = os.environ.get(NOW_ENV)
     if pinned:
         try:
-            return parse_time(pinned)
+            now = parse_time(pinned)
         except ValueError as exc:
             raise ConfigError(
                 f"{NOW_ENV}={pinned!r} is not an RFC3339 time like 2025-01-01T00:00:00Z"
             ) from exc
-    now = datetime.now(UTC).replace(microsecond=0)
+    else:
+        now = datetime.now(UTC).replace(microsecond=0)
     saved = store.get_note(*CLOCK_NOTE)
     return max(now, parse_time(saved)) if saved else now
 

@@ -205,3 +205,17 @@ def test_a_real_process_prints_kubectl_errors(tmp_path: Path) -> None:
     result = run_process("get", "deploy", "web", env=env)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == 'Error from server (NotFound): deployments "web" not found'
+
+
+def test_simulated_time_carries_over_between_commands(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.db")
+    slow = deployment(replicas=1)
+    slow["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {
+        "tcpSocket": {"port": 8080},
+        "initialDelaySeconds": 45,
+    }
+    state.seed(slow, settle=False)
+    assert state.run("scale", "deploy", "web", "--replicas", "1").exit_code == 0  # reconciles: +45 s
+    line = state.run("get", "po").stdout.splitlines()[1].split()
+    assert line[1:3] == ["1/1", "Running"] and line[4] == "45s"
+    assert state.run("get", "deploy").stdout.splitlines()[1].split()[-1] == "45s"
