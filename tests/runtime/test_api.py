@@ -313,3 +313,12 @@ def test_selector_must_match_template_labels(api: Api) -> None:
     bad["spec"]["template"]["metadata"]["labels"] = {"app": "other"}
     with pytest.raises(InvalidError, match="`selector` does not match template `labels`"):
         api.create(bad)
+
+
+def test_service_type_change_drops_node_ports(api: Api) -> None:
+    api.create(service("a", type="NodePort"))
+    updated = api.update(service("a"))
+    assert updated["spec"]["type"] == "ClusterIP"
+    assert "nodePort" not in updated["spec"]["ports"][0]
+    again = api.update(service("a", type="NodePort"))
+    assert 30000 <= again["spec"]["ports"][0]["nodePort"] <= 32767

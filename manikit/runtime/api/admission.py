@@ -101,9 +101,12 @@ def keep_allocated(kind: str, old: Body, new: Body) -> None:
     if kind == "Service":
         old_spec = old["spec"]
         new_spec = new["spec"] = dict(new["spec"])  # the caller's dicts may be shared: copy, then fill
-        for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
-            if field in old_spec and field not in new_spec:
-                new_spec[field] = old_spec[field]
+        if new_spec.get("type", "ClusterIP") != "ExternalName":
+            for field in ("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"):
+                if field in old_spec and field not in new_spec:
+                    new_spec[field] = old_spec[field]
+        if new_spec.get("type") not in ("NodePort", "LoadBalancer"):
+            return  # only a type that still needs node ports keeps them (needsNodePort, upstream)
         old_ports = {(p.get("port"), p.get("protocol")): p for p in old_spec.get("ports") or []}
         ports = [dict(p) for p in new_spec.get("ports") or []]
         for port in ports:
