@@ -38,6 +38,7 @@ def get(
         None, "--selector", "-l", help="Label selector, e.g. app=web,tier!=db."
     ),
     output: Output | None = typer.Option(None, "--output", "-o", help="wide, yaml, json or name."),
+    show_labels: bool = typer.Option(False, "--show-labels", help="Add a LABELS column."),
     state: str | None = STATE_OPTION,
 ) -> None:
     """Display objects of the local control plane as kubectl does (KIND may be a list: deploy,po)."""
@@ -53,7 +54,9 @@ def get(
                 found = cp.api.list(info.kind, ns, selector)
             if found:
                 show_ns = all_namespaces and info.namespaced
-                blocks.append(render(cp.api, info, found, output, show_ns, cp.clock.now(), several))
+                blocks.append(
+                    render(cp.api, info, found, output, show_ns, cp.clock.now(), several, show_labels)
+                )
         if not blocks:
             namespaced = any(i.namespaced for i in infos) and not all_namespaces
             where = f" in {namespace or 'default'} namespace" if namespaced else ""
@@ -78,6 +81,7 @@ def render(
     show_ns: bool,
     now: Any,
     prefixed: bool = False,
+    show_labels: bool = False,
 ) -> str:
     if output is Output.name:
         return "\n".join(f"{qualified(info)}/{b['metadata']['name']}" for b in found)
@@ -94,10 +98,18 @@ def render(
     rows = rows_for(info.kind, found, now, wide, pods)
     if prefixed:
         rows = [[f"{qualified(info)}/{row[0]}", *row[1:]] for row in rows]
+    if show_labels:
+        headers = [*headers, "LABELS"]
+        rows = [[*row, _labels(b)] for b, row in zip(found, rows, strict=True)]
     if show_ns:
         headers = ["NAMESPACE", *headers]
         rows = [[b["metadata"].get("namespace", ""), *row] for b, row in zip(found, rows, strict=True)]
     return format_table(headers, rows)
+
+
+def _labels(body: Body) -> str:
+    labels = body["metadata"].get("labels") or {}
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "<none>"
 
 
 def register(app: typer.Typer) -> None:

@@ -140,3 +140,9 @@ def test_unknown_kind(state: State) -> None:
     result = state.run("get", "widgets")
     assert result.exit_code == 2
     assert 'the server doesn\'t have a resource type "widgets"' in result.stderr
+
+
+def test_show_labels(state: State) -> None:
+    lines = state.run("get", "po", "--show-labels").stdout.splitlines()
+    assert lines[0].split()[-1] == "LABELS"
+    assert lines[1].split()[-1].startswith("app=web,pod-template-hash=")
