@@ -1,0 +1,174 @@
+"""Hypothesis properties of plan and apply (the invariants issue 5 names)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from manikit.apply.executor import execute
+from manikit.models.registry import KINDS
+from manikit.plan.actions import Plan
+from manikit.plan.normalize import comparable, desired_body, drop_allocated
+from manikit.plan.planner import Desired, plan_changes
+from manikit.plan.state import inventory, live_objects
+from manikit.runtime.api import Api
+from manikit.runtime.reconcile import reconcile
+from manikit.runtime.store import open_store
+
+names = st.sampled_from(["a", "b", "c", "web", "db"])
+cpu = st.sampled_from(["100m", "0.1", "250m", "0.25", "1", "1000m", 1, 0.5])
+memory = st.sampled_from(["128Mi", "134217728", "0.125Gi", "1Gi", "1024Mi", "256Mi"])
+
+
+@st.composite
+def container(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    c: dict[str, Any] = {
+        "name": name,
+        "image": draw(st.sampled_from(["nginx:1.25", "redis:7", "app:latest"])),
+    }
+    if draw(st.booleans()):
+        c["resources"] = {"requests": {"cpu": draw(cpu), "memory": draw(memory)}}
+    if draw(st.booleans()):
+        keys = draw(st.lists(st.sampled_from(["A", "B", "C", "D"]), unique=True, max_size=3))
+        c["env"] = [{"name": k, "value": draw(st.sampled_from(["1", "x", ""]))} for k in keys]
+    if draw(st.booleans()):
+        c["ports"] = [{"containerPort": draw(st.integers(1, 9000)), "protocol": "TCP"}]
+    if draw(st.booleans()):
+        c["imagePullPolicy"] = "IfNotPresent" if not c["image"].endswith("latest") else "Always"
+    return c
+
+
+@st.composite
+def deployment(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "selector": {"matchLabels": {"app": name}},
+        "template": {
+            "metadata": {"labels": {"app": name}},
+            "spec": {"containers": [draw(container("main"))]},
+        },
+    }
+    if draw(st.booleans()):
+        spec["replicas"] = draw(st.integers(0, 3))
+    if draw(st.booleans()):
+        spec["revisionHistoryLimit"] = 10  # an explicit default: must never be a difference
+    if draw(st.booleans()):
+        spec["strategy"] = {"type": "Recreate"}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": "team"},
+        "spec": spec,
+    }
+
+
+@st.composite
+def service(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    port: dict[str, Any] = {"port": draw(st.sampled_from([80, 443, 8080]))}
+    if draw(st.booleans()):
+        port["targetPort"] = port["port"]
+    spec: dict[str, Any] = {"selector": {"app": name}, "ports": [port]}
+    if draw(st.booleans()):
+        spec["type"] = draw(st.sampled_from(["ClusterIP", "NodePort"]))
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name, "namespace": "team"},
+        "spec": spec,
+    }
+
+
+@st.composite
+def pod(draw: st.DrawFn, name: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": f"pod-{name}", "namespace": "team"},
+        "spec": {"containers": [draw(container("main"))]},
+    }
+
+
+@st.composite
+def manifests(draw: st.DrawFn) -> list[dict[str, Any]]:
+    chosen = draw(st.lists(names, unique=True, max_size=4))
+    out: list[dict[str, Any]] = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "team"}}]
+    for name in chosen:
+        kinds = draw(st.sets(st.sampled_from(["d", "s", "p"]), min_size=1))
+        if "d" in kinds:
+            out.append(draw(deployment(name)))
+        if "s" in kinds:
+            out.append(draw(service(name)))
+        if "p" in kinds:
+            out.append(draw(pod(name)))
+    return out
+
+
+def fresh_api() -> Api:
+    api = Api(open_store(":memory:"))
+    api.ensure_system_namespaces()
+    return api
+
+
+def desired_of(docs: list[dict[str, Any]]) -> list[Desired]:
+    return [Desired(desired_body(KINDS[(d["apiVersion"], d["kind"])].model.model_validate(d))) for d in docs]
+
+
+def make_plan(api: Api, docs: list[dict[str, Any]]) -> Plan:
+    desired = desired_of(docs)
+    members = inventory(api, "default")
+    live = live_objects(api, {d.key for d in desired} | members)
+    return plan_changes(
+        desired,
+        live,
+        members,
+        store_id=api.identity,
+        base_revision=api.revision(),
+        applyset="default",
+        prune=True,
+    )
+
+
+def snapshot(api: Api, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The apply set's objects as a plan compares them; values the control plane allocates (a
+    Service's clusterIP and nodePorts) are left out where the manifests leave them out."""
+    wanted = {d.key: d.body for d in desired_of(docs)}
+    keys = inventory(api, "default")
+    return {
+        str(k): drop_allocated(comparable(b), comparable(wanted[k]))
+        for k, b in live_objects(api, keys).items()
+    }
+
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(manifests())
+def test_plan_is_empty_right_after_apply(docs: list[dict[str, Any]]) -> None:
+    api = fresh_api()
+    execute(api, make_plan(api, docs))
+    reconcile(api)  # controllers write status, annotations, pods: none of it is a difference
+    after = make_plan(api, docs)
+    assert after.empty, [(str(c.key), c.changes) for c in after.changes]
+
+
+@SETTINGS
+@given(manifests())
+def test_plan_of_a_against_a_is_empty(docs: list[dict[str, Any]]) -> None:
+    api = fresh_api()
+    execute(api, make_plan(api, docs))
+    execute(api, make_plan(api, docs))  # applying an empty plan changes nothing either
+    assert make_plan(api, docs).empty
+
+
+@SETTINGS
+@given(manifests(), manifests())
+def test_apply_then_reverse_restores_the_original(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
+    api = fresh_api()
+    execute(api, make_plan(api, a))
+    original = snapshot(api, a)
+    execute(api, make_plan(api, b))
+    reconcile(api)
+    execute(api, make_plan(api, a))
+    assert snapshot(api, a) == original
