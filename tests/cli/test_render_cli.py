@@ -187,3 +187,18 @@ def test_jobs_and_template_options_in_a_real_process(pod_tree: Path) -> None:
     assert serial.exit_code == parallel.exit_code == 1
     assert parallel.stdout == serial.stdout
     assert serial.stdout.count(":11:19: error MK101 invalid-quantity") == 5
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_templated_example_lints_and_applies_clean_in_each_environment(
+    environment: str, tmp_path: Path
+) -> None:
+    values = ("--values", str(TEMPLATED / "values" / f"{environment}.yaml"))
+    lint = run_cli("lint", str(TEMPLATED), *values)
+    assert lint.exit_code == 0, lint.stdout + lint.stderr
+    state = ("--state", str(tmp_path / "state.db"))
+    applied = run_cli("apply", str(TEMPLATED), *values, *state, "--auto-approve")
+    assert applied.exit_code == 0, applied.stdout + applied.stderr
+    assert f"shop-{environment}" in applied.stdout
+    again = run_cli("plan", str(TEMPLATED), *values, *state, "--detailed-exitcode")
+    assert again.exit_code == 0, again.stdout + again.stderr
