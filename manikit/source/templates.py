@@ -3,7 +3,8 @@
 A template tree is the nearest directory at or above a template holding ``manikit.values.yaml`` (else
 the template's own directory). Its values file is the base of the values; ``{% include %}`` and
 ``{% import %}`` read only inside the tree. Each tree gets one environment per set of render options,
-so every template is compiled once per process. jinja2's errors become Problems at this boundary.
+and compiled templates are kept on disk, so a template is compiled once, not once per command.
+jinja2's errors become Problems at this boundary.
 """
 
 from __future__ import annotations
