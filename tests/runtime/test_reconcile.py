@@ -419,3 +419,21 @@ def test_min_ready_seconds_delays_availability_in_simulated_time(api: Api) -> No
     status = api.get("Deployment", "web")["status"]
     assert status["availableReplicas"] == 2
     assert (api.clock.now() - start).total_seconds() >= 10
+
+
+def test_scaling_a_stuck_rollout_is_proportional(api: Api) -> None:
+    strategy = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 3, "maxUnavailable": 2}}
+    dep = deployment(replicas=10, strategy=strategy)
+    api.create(dep)
+    reconcile(api)
+    stuck = deployment(replicas=10, strategy=strategy, cpu="6")  # new pods fit nowhere
+    api.update(stuck)
+    reconcile(api)
+    sizes = sorted((rollout.revision_of(rs), rs["spec"]["replicas"]) for rs in api.list("ReplicaSet"))
+    assert sizes == [(1, 8), (2, 5)]
+    api.update(deployment(replicas=15, strategy=strategy, cpu="6"))
+    reconcile(api)
+    sizes = sorted((rollout.revision_of(rs), rs["spec"]["replicas"]) for rs in api.list("ReplicaSet"))
+    assert sizes == [(1, 11), (2, 7)]
+    events = [e.message for e in api.events(obj=api.get("Deployment", "web"))]
+    assert any(m.endswith("to 11 from 8") for m in events) and any(m.endswith("to 7 from 5") for m in events)

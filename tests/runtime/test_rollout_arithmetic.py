@@ -64,3 +64,30 @@ def test_new_replicas_respect_max_surge() -> None:
     new = {"spec": {"replicas": 0}}
     assert rollout.new_rs_replicas(dep, [old, new], new) == 3
     assert rollout.new_rs_replicas(dep, [{"spec": {"replicas": 8}}, {"spec": {"replicas": 3}}], None) == 2
+
+
+def _rs(replicas: int, max_replicas: int, created: str) -> dict[str, object]:
+    return {
+        "metadata": {
+            "name": f"rs-{created}",
+            "creationTimestamp": created,
+            "annotations": {rollout.MAX_REPLICAS: str(max_replicas)},
+        },
+        "spec": {"replicas": replicas},
+    }
+
+
+def test_proportional_scaling_matches_the_kubernetes_docs_example() -> None:
+    """10 replicas, maxSurge 3, stuck mid-rollout at old 8 / new 5; scaled to 15: +3 old, +2 new."""
+    dep = deployment(
+        replicas=15, strategy={"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 3, "maxUnavailable": 2}}
+    )
+    old, new = _rs(8, 13, "1"), _rs(5, 13, "2")
+    sizes = {rs["metadata"]["name"]: size for rs, size in rollout.proportional_sizes(dep, [old, new], 13)}
+    assert sizes == {"rs-1": 11, "rs-2": 7}
+
+
+def test_proportional_scaling_down_to_zero() -> None:
+    dep = deployment(replicas=0)
+    sizes = [size for _, size in rollout.proportional_sizes(dep, [_rs(3, 4, "1"), _rs(1, 4, "2")], 4)]
+    assert sizes == [0, 0]

@@ -85,8 +85,8 @@ def sync(ctx: PassContext, dep: Body, sets: list[Body], pods: dict[str, list[Bod
     new = next((rs for rs in sets if _hash_of(rs) == wanted), None)
     run = Rollout(ctx, dep, new, sorted((rs for rs in sets if rs is not new), key=_age_key), pods)
     spec = dep["spec"]
-    if spec.get("paused"):
-        _scale_paused(run)
+    if spec.get("paused") or _is_scaling_event(run):
+        _scale_sync(run)
     elif (spec.get("strategy") or {}).get("type") == "Recreate":
         _recreate(run, wanted)
     else:
@@ -172,12 +172,38 @@ def _recreate(run: Rollout, wanted: str) -> None:
         _scale(run, run.new, run.replicas)
 
 
-def _scale_paused(run: Rollout) -> None:
-    """A paused Deployment still scales (its only active ReplicaSet) but does not roll out."""
-    active = [rs for rs in run.all if int(rs["spec"].get("replicas", 0)) > 0]
-    target = active[0] if len(active) == 1 else (run.new if not active else None)
-    if target is not None and int(target["spec"].get("replicas", 0)) != run.replicas:
-        _scale(run, target, run.replicas)
+def _active(sets: list[Body]) -> list[Body]:
+    return [rs for rs in sets if int(rs["spec"].get("replicas", 0)) > 0]
+
+
+def _is_scaling_event(run: Rollout) -> bool:
+    """The replicas changed since the active ReplicaSets were sized (their desired-replicas)."""
+    for rs in _active(run.all):
+        desired = rollout.desired_replicas_of(rs)
+        if desired is not None and desired != run.replicas:
+            return True
+    return False
+
+
+def _scale_sync(run: Rollout) -> None:
+    """scale(): a paused Deployment, or one whose replicas changed, resizes without rolling out.
+    One active ReplicaSet (or none: the newest) takes every replica; a saturated new one leaves the
+    old ones at zero; otherwise, for RollingUpdate, every active one scales in proportion."""
+    active = _active(run.all)
+    if len(active) <= 1:
+        newest = run.new or (run.olds[-1] if run.olds else None)
+        target = active[0] if active else newest
+        if target is not None:
+            _scale(run, target, run.replicas)
+        return
+    if rollout.is_saturated(run.dep, run.new):
+        for rs in _active(run.olds):
+            _scale(run, rs, 0)
+        return
+    if ((run.dep["spec"].get("strategy") or {}).get("type") or "RollingUpdate") == "RollingUpdate":
+        status_replicas = int((run.dep.get("status") or {}).get("replicas", 0))
+        for rs, size in rollout.proportional_sizes(run.dep, active, status_replicas):
+            _scale(run, rs, size)
 
 
 # Writes ----------------------------------------------------------------------------------------------
@@ -225,11 +251,13 @@ def _annotations(run: Rollout, revision: int) -> dict[str, str]:
 
 
 def _scale(run: Rollout, rs: Body, replicas: int) -> None:
+    """Set a ReplicaSet's size and its desired/max-replicas annotations (either may be stale)."""
     before = int(rs["spec"].get("replicas", 0))
-    if before == replicas:
-        return
     meta = rs["metadata"]
-    annotations = {**(meta.get("annotations") or {}), **_annotations(run, rollout.revision_of(rs))}
+    current = meta.get("annotations") or {}
+    annotations = {**current, **_annotations(run, rollout.revision_of(rs))}
+    if before == replicas and annotations == current:
+        return
     body = {
         **rs,
         "metadata": {**meta, "annotations": annotations},
@@ -237,6 +265,8 @@ def _scale(run: Rollout, rs: Body, replicas: int) -> None:
     }
     updated = run.ctx.api.update(body, trusted=True)
     _replace(run, rs, updated)
+    if before == replicas:
+        return
     direction = "up" if replicas > before else "down"
     _event(run, f"Scaled {direction} replica set {meta['name']} to {replicas} from {before}")
 

@@ -124,3 +124,71 @@ def is_progressing(old: dict[str, Any], new: dict[str, Any]) -> bool:
         or new.get("readyReplicas", 0) > old.get("readyReplicas", 0)
         or new.get("availableReplicas", 0) > old.get("availableReplicas", 0)
     )
+
+
+def _annotation_int(rs: Body, key: str) -> int | None:
+    value = (rs["metadata"].get("annotations") or {}).get(key)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def desired_replicas_of(rs: Body) -> int | None:
+    return _annotation_int(rs, DESIRED_REPLICAS)
+
+
+def is_saturated(dep: Body, rs: Body | None) -> bool:
+    """The new ReplicaSet runs every replica, available (IsSaturated)."""
+    if rs is None:
+        return False
+    replicas = int(dep["spec"].get("replicas", 1))
+    return (
+        int(rs["spec"].get("replicas", 0)) == replicas
+        and desired_replicas_of(rs) == replicas
+        and status_count([rs], "availableReplicas") == replicas
+    )
+
+
+def _round(value: float) -> int:
+    """Go's integer.RoundToInt32: halves away from zero."""
+    return int(value + 0.5) if value >= 0 else int(value - 0.5)
+
+
+def proportional_sizes(dep: Body, active: list[Body], status_replicas: int) -> list[tuple[Body, int]]:
+    """Scaling a Deployment mid-rollout: every active ReplicaSet grows or shrinks in proportion to its
+    size (the deployment controller's scale()), leftovers going to the largest. ``active`` is ordered
+    oldest first."""
+    replicas = int(dep["spec"].get("replicas", 1))
+    surge = fenceposts(dep)[0]
+    allowed = replicas + surge if replicas > 0 else 0
+    to_add = allowed - spec_replicas(active)
+    order = list(active)
+    if to_add > 0:  # ReplicaSetsBySizeNewer: larger first, then newer
+        order = sorted(reversed(order), key=lambda rs: -int(rs["spec"].get("replicas", 0)))
+    elif to_add < 0:  # ReplicaSetsBySizeOlder: larger first, then older
+        order = sorted(order, key=lambda rs: -int(rs["spec"].get("replicas", 0)))
+    sizes: list[int] = []
+    added = 0
+    for rs in order:
+        size = int(rs["spec"].get("replicas", 0))
+        share = _proportion(dep, rs, to_add, added, status_replicas, surge) if to_add else 0
+        sizes.append(size + share)
+        added += share
+    if order and to_add:
+        sizes[0] = max(0, sizes[0] + to_add - added)
+    return list(zip(order, sizes, strict=True))
+
+
+def _proportion(dep: Body, rs: Body, to_add: int, added: int, status_replicas: int, surge: int) -> int:
+    size = int(rs["spec"].get("replicas", 0))
+    if size == 0 or to_add == added:
+        return 0
+    replicas = int(dep["spec"].get("replicas", 1))
+    if replicas == 0:
+        fraction = -size
+    else:
+        annotated = _annotation_int(rs, MAX_REPLICAS) or status_replicas
+        fraction = _round(size * (replicas + surge) / annotated) - size if annotated else 0
+    allowed = to_add - added
+    return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
