@@ -58,6 +58,9 @@ def _join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
+_SCALAR_WORDS = {"str": "a string", "int": "an integer", "bool": "a boolean", "float": "a number"}
+
+
 class PathUndefined(StrictUndefined):
     """StrictUndefined that names the whole value path: ``"image.tag" is undefined``."""
 
@@ -72,8 +75,13 @@ class PathUndefined(StrictUndefined):
         if path is not None:
             step = f"[{name}]" if isinstance(name, int) else f".{name}" if path else str(name)
             return f'"{path}{step}" is undefined'
-        if self._undefined_obj is missing:
+        obj = self._undefined_obj
+        if obj is missing:
             return f'"{name}" is undefined'
+        if isinstance(obj, (str, int, float)):  # a scalar where a mapping was expected
+            shown = repr(obj) if len(repr(obj)) <= 40 else repr(obj)[:37] + "..."
+            what = _SCALAR_WORDS.get(type(obj).__name__, "a scalar")
+            return f'"{name}" is undefined: it was looked up in {shown}, {what}, not a mapping'
         return super()._undefined_message
 
 

@@ -544,3 +544,11 @@ def test_a_rendered_line_survives_pickling_and_sorts_as_a_number() -> None:
     assert again.location() == "t.yaml.j2:4 (rendered):3"
     assert json.loads(json.dumps(again.to_dict()))["line"] == 4
     assert sorted([again, replace(problem, line=2)])[0].line == 2
+
+
+def test_looking_into_a_scalar_says_so(tmp_path: Path) -> None:
+    found = problems_of(tmp_path, "a: {{ image.tag }}\n", render_options(set_values=["image=3"]))
+    assert found[0].startswith(
+        't.yaml.j2:1: error MK021 undefined-value: "tag" is undefined: it was looked up in 3, an integer, '
+        "not a mapping"
+    )
