@@ -33,7 +33,7 @@ def add(
         raise UserError(f"nodes add takes Node manifests only; found {', '.join(others)}")
     if not objects:
         raise UserError(f"no Node manifests found in {', '.join(paths)}")
-    with control_plane(state) as cp:
+    with control_plane(state, default_cluster=False) as cp:  # your nodes instead of the default ones
         with cp.api.transaction():
             for node in objects:
                 cp.api.create(node)

@@ -70,8 +70,9 @@ def _start_time(store: Store) -> datetime:
 
 
 @contextmanager
-def control_plane(state: str | None) -> Iterator[ControlPlane]:
-    """Open the state (creating it, its namespaces and the default cluster on first use)."""
+def control_plane(state: str | None, *, default_cluster: bool = True) -> Iterator[ControlPlane]:
+    """Open the state (creating it, its namespaces and, unless ``default_cluster`` is False because the
+    command brings its own nodes, the default cluster on first use)."""
     store = open_store(resolve_state_path(state))
     try:
         start = _start_time(store)
@@ -79,7 +80,7 @@ def control_plane(state: str | None) -> Iterator[ControlPlane]:
         api = Api(store, clock)
         if api.find("Namespace", "kube-system") is None:
             api.ensure_system_namespaces()
-        announcement = ensure_default_cluster(api)
+        announcement = ensure_default_cluster(api) if default_cluster else None
         if announcement:
             console.stderr().print(announcement, markup=False)
         plane = ControlPlane(store, api, clock)

@@ -219,3 +219,11 @@ def test_simulated_time_carries_over_between_commands(tmp_path: Path) -> None:
     line = state.run("get", "po").stdout.splitlines()[1].split()
     assert line[1:3] == ["1/1", "Running"] and line[4] == "45s"
     assert state.run("get", "deploy").stdout.splitlines()[1].split()[-1] == "45s"
+
+
+def test_nodes_added_to_a_fresh_state_replace_the_default_cluster(tmp_path: Path) -> None:
+    state = State(tmp_path / "fresh.db")
+    result = state.run("nodes", "add", str(write(tmp_path, "node.yaml", NODE)))
+    assert result.exit_code == 0 and "default cluster" not in result.stderr
+    assert [line.split()[0] for line in state.run("get", "no").stdout.splitlines()[1:]] == ["big"]
+    assert "default cluster" not in state.run("get", "no").stderr
