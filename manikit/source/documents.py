@@ -125,29 +125,15 @@ def _in_template(problem: Problem, lines: LineMap) -> Problem:
     if problem.line <= 0:
         return problem
     mark = lines.to_template(Mark(problem.line, problem.col))
-    return replace(problem, line=mark.line, col=mark.col if problem.col > 0 else problem.col)
+    return replace(problem, line=mark.line, col=mark.col)
 
 
 def _empty(name: str, *, rendered: bool) -> Problem:
     if rendered:  # a template that renders nothing with these values is how an object is left out
-        return Problem(
-            name,
-            0,
-            0,
-            "MK012",
-            "empty-file",
-            Level.INFO,
-            "the template renders no manifest with these values",
-        )
-    return Problem(
-        name,
-        0,
-        0,
-        "MK012",
-        "empty-file",
-        Level.WARNING,
-        "the file holds no manifest (only comments or empty documents)",
-    )
+        level, message = Level.INFO, "the template renders no manifest with these values"
+    else:
+        level, message = Level.WARNING, "the file holds no manifest (only comments or empty documents)"
+    return Problem(name, 0, 0, "MK012", "empty-file", level, message)
 
 
 def _unpack_list(doc: Document) -> list[Document]:
