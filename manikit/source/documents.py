@@ -112,7 +112,7 @@ def load_text(
     for raw in raw_docs:
         if raw.data is None:
             continue  # an empty document (``---`` twice) is not a manifest
-        start = raw.line if lines is None else lines.to_template(Mark(raw.line, 1)).line
+        start = raw.line if lines is None else lines.template_line(raw.line)
         doc = Document(source.name, raw.index, raw.data, start, (), positions, text, lines)
         documents.extend(_unpack_list(doc))
     if not documents and not problems:

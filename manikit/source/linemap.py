@@ -9,7 +9,7 @@ template line maps to it; one built from several template lines maps to itself, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from manikit.source.positions import Mark
 
@@ -45,32 +45,41 @@ def strip_marks(text: str) -> str:
     return _ANY_MARK.sub("", text)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LineMap:
     """Template line for each rendered line (0: several template lines made it), and both texts."""
 
     lines: tuple[int, ...]
     template_text: str
     rendered_text: str
+    _split: tuple[list[str], list[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def to_template(self, mark: Mark) -> Mark:
         """Where a position of the rendered text came from in the template."""
-        line = mark.line
+        source = self.template_line(mark.line)
+        if type(source) is not int or mark.line > len(self.lines):
+            return Mark(source, mark.col)
+        template_lines, rendered_lines = self._texts()
+        rendered = _line(rendered_lines, mark.line)
+        return Mark(source, align_column(rendered, _line(template_lines, source), mark.col))
+
+    def template_line(self, line: int) -> int:
+        """The template line of a rendered line; a RenderedLine when several template lines made it."""
         if line > len(self.lines):  # the end of the text (an unclosed bracket): the end of the template
-            return Mark(self.template_text.count("\n") + 1 + line - len(self.lines) - 1, mark.col)
+            return self.template_text.count("\n") + line - len(self.lines)
         source = self.lines[line - 1] if line > 0 else 0
-        if source <= 0:
-            return Mark(RenderedLine(line), mark.col)
-        rendered = _line(self.rendered_text, line)
-        template = _line(self.template_text, source)
-        return Mark(source, align_column(rendered, template, mark.col))
+        return source if source > 0 else RenderedLine(line)
 
     def rendered_line(self, line: int) -> str:
-        return _line(self.rendered_text, line)
+        return _line(self._texts()[1], line)
+
+    def _texts(self) -> tuple[list[str], list[str]]:
+        if self._split is None:  # split once, and only for files with findings
+            self._split = (self.template_text.splitlines(), self.rendered_text.splitlines())
+        return self._split
 
 
-def _line(text: str, line: int) -> str:
-    lines = text.splitlines()
+def _line(lines: list[str], line: int) -> str:
     return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
