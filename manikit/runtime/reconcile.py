@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from manikit.errors import ConflictError
 from manikit.runtime.api import Api
 from manikit.runtime.clock import Clock
 from manikit.runtime.controllers import CONTROLLERS, ModelCache, PassContext
 from manikit.runtime.gcpause import paused_gc
 
 DEFAULT_MAX_PASSES = 200
+CONFLICT_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,7 @@ def reconcile(api: Api, clock: Clock | None = None, max_passes: int = DEFAULT_MA
     with paused_gc():
         for number in range(1, max_passes + 1):
             before = view.revision()
-            ctx = PassContext(view, clock, models)
-            with view.transaction():
-                for controller in CONTROLLERS.values():
-                    controller(ctx)
+            ctx = _run_pass(view, clock, models)
             after = view.revision()
             if after != before:
                 writes += after - before
@@ -60,6 +59,24 @@ def reconcile(api: Api, clock: Clock | None = None, max_passes: int = DEFAULT_MA
                 continue
             return ReconcileResult(True, number, writes, ())
     return ReconcileResult(False, max_passes, writes, ())
+
+
+def _run_pass(view: Api, clock: Clock, models: ModelCache) -> PassContext:
+    """One pass in one transaction. A conflict (a controller acting on a stale read) rolls the pass
+    back and runs it again, as a controller requeues; a persistent one is a bug and propagates."""
+    for attempt in range(CONFLICT_RETRIES + 1):
+        ctx = PassContext(view, clock, models)
+        try:
+            with view.transaction():
+                for controller in CONTROLLERS.values():
+                    controller(ctx)
+        except ConflictError:
+            if attempt == CONFLICT_RETRIES:
+                raise
+            models.clear()  # revisions of the rolled-back pass will be reused by other bodies
+            continue
+        return ctx
+    raise AssertionError("unreachable")
 
 
 def _churn(api: Api, since: int) -> list[str]:

@@ -437,3 +437,23 @@ def test_scaling_a_stuck_rollout_is_proportional(api: Api) -> None:
     assert sizes == [(1, 11), (2, 7)]
     events = [e.message for e in api.events(obj=api.get("Deployment", "web"))]
     assert any(m.endswith("to 11 from 8") for m in events) and any(m.endswith("to 7 from 5") for m in events)
+
+
+def test_a_pass_that_hits_a_conflict_is_run_again(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from manikit.errors import ConflictError
+    from manikit.runtime import controllers
+
+    calls = {"n": 0}
+    original = controllers.CONTROLLERS["endpoints"]
+
+    def flaky(ctx: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConflictError("stale read")
+        original(ctx)
+
+    monkeypatch.setitem(controllers.CONTROLLERS, "endpoints", flaky)
+    api.create(deployment(replicas=1))
+    assert reconcile(api).settled
+    assert api.list("Pod")[0]["status"]["phase"] == "Running"
+    assert calls["n"] > 1

@@ -20,6 +20,9 @@ class ModelCache:
 
     _models: dict[tuple[str, str], Any] = field(default_factory=dict)
 
+    def clear(self) -> None:
+        self._models.clear()
+
     def pod(self, body: Body) -> Pod:
         found: Pod = self._get(body, Pod)
         return found
