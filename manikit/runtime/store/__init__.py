@@ -9,13 +9,19 @@ from __future__ import annotations
 import os
 
 from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Store, StoredObject
+from manikit.runtime.store.etcd_client import is_etcd_url, parse_etcd_url
 from manikit.runtime.store.paths import DEFAULT_STATE, STATE_ENV, resolve_state_path
 from manikit.runtime.store.schema import SCHEMA_VERSION
 from manikit.runtime.store.sqlite import SqliteStore
 
 
 def open_store(path: str | os.PathLike[str]) -> Store:
-    """Open the state at ``path`` (``":memory:"`` for a throwaway in-memory store)."""
+    """Open the state at ``path`` (``":memory:"`` for a throwaway in-memory store), or the etcd
+    cluster an ``etcd://host:port[,host:port...]/prefix`` URL names."""
+    if isinstance(path, str) and is_etcd_url(path):
+        from manikit.runtime.store.etcd import EtcdStore  # only etcd users need its client installed
+
+        return EtcdStore.open(parse_etcd_url(path))
     return SqliteStore.open(path)
 
 
