@@ -122,7 +122,7 @@ def timed(command: list[str], runs: int, env: dict[str, str]) -> tuple[float, fl
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        if proc.returncode not in (0, 1):
+        if proc.returncode != 0:  # the generated manifests are clean: anything else is a failed run
             sys.exit(f"{' '.join(command[:2])} exited {proc.returncode}: {proc.stderr.strip()[:300]}")
     return statistics.median(walls), statistics.median(cpus)
 
