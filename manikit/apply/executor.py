@@ -7,7 +7,6 @@ leaves the previous state intact (SQLite rolls the open transaction back).
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 from manikit.errors import PlanError
@@ -96,7 +95,7 @@ def _delete(api: Api, change: ResourceChange) -> None:
 def _member(after: Body | None, applyset: str) -> Body:
     if after is None:
         raise PlanError("a plan change without a desired object cannot be applied; make a new plan")
-    body = copy.deepcopy(after)
-    meta = body.setdefault("metadata", {})
+    # the API validates into a fresh object, so a shallow copy down to the labels is enough
+    meta = dict(after.get("metadata") or {})
     meta["labels"] = {**(meta.get("labels") or {}), APPLYSET_LABEL: applyset}
-    return body
+    return {**after, "metadata": meta}

@@ -8,7 +8,7 @@ from manikit.errors import PlanError
 from manikit.plan.actions import Plan
 from manikit.plan.desired import DesiredSet
 from manikit.plan.planner import plan_changes
-from manikit.plan.state import inventory, live_objects
+from manikit.plan.state import live_objects, members
 from manikit.runtime.api import Api
 
 
@@ -27,12 +27,11 @@ def make_plan(
             "refusing to prune with no manifests in the input: that would delete every object of apply set "
             f'"{applyset}"; pass --allow-empty if that is what you want'
         )
-    members = inventory(api, applyset)
-    keys = {d.key for d in desired.objects} | members
+    keys, known = members(api, applyset)
     plan = plan_changes(
         desired.objects,
-        live_objects(api, keys),
-        members,
+        live_objects(api, {d.key for d in desired.objects} | keys, known),
+        keys,
         store_id=api.identity,
         base_revision=api.revision(),
         applyset=applyset,

@@ -7,8 +7,7 @@ as a difference.
 
 from __future__ import annotations
 
-import hashlib
-import json
+from functools import lru_cache
 from typing import Any
 
 from manikit.models.defaults import apply_defaults
@@ -43,7 +42,6 @@ ALLOCATED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "Namespace": (("spec", "finalizers"),),
     "Pod": (("spec", "nodeName"),),
 }
-_QUANTITY_MAPS = ("requests", "limits", "overhead", "capacity", "allocatable")
 
 
 def desired_body(obj: TypeMeta, namespace: str = "default", *, owned: bool = False) -> Body:
@@ -53,75 +51,114 @@ def desired_body(obj: TypeMeta, namespace: str = "default", *, owned: bool = Fal
 
 
 def comparable(body: Body) -> Body:
-    """The part of an object a plan compares: no status, no server metadata, canonical quantities."""
+    """The part of an object a plan compares: no status, no server metadata, canonical quantities.
+
+    Only the paths that change are copied; the rest is shared with ``body`` (treat it as read-only).
+    """
     out = {k: v for k, v in body.items() if k != "status"}
     meta = dict(out.get("metadata") or {})
     for key in SERVER_METADATA:
         meta.pop(key, None)
     for field in ("annotations", "labels"):
-        kept = {k: v for k, v in (meta.get(field) or {}).items() if not k.startswith(BOOKKEEPING_PREFIXES)}
+        values = meta.get(field) or {}
+        kept = {k: v for k, v in values.items() if not k.startswith(BOOKKEEPING_PREFIXES)}
         if kept:
-            meta[field] = kept
+            meta[field] = kept if len(kept) != len(values) else values
         else:
             meta.pop(field, None)
     out["metadata"] = meta
-    result: Body = _canonical_quantities(out)
-    return result
+    kind = body.get("kind")
+    spec = out.get("spec")
+    if kind == "Pod" and isinstance(spec, dict):
+        out["spec"] = _canonical_pod_spec(spec)
+    elif kind in ("Deployment", "ReplicaSet") and isinstance(spec, dict):
+        template = spec.get("template")
+        if isinstance(template, dict) and isinstance(template.get("spec"), dict):
+            out["spec"] = {**spec, "template": {**template, "spec": _canonical_pod_spec(template["spec"])}}
+    elif kind == "Node":
+        status = body.get("status") or {}
+        kept_status = {k: _canonical_map(status[k]) for k in ("capacity", "allocatable") if status.get(k)}
+        if kept_status:
+            out["status"] = kept_status  # a Node's manifest says its size in status
+    return out
 
 
 def drop_allocated(recorded: Body, desired: Body) -> Body:
     """Leave out what the control plane allocated where the manifest says nothing (clusterIP, nodePort)."""
     kind = recorded.get("kind", "")
-    out: Body = json.loads(json.dumps(recorded))
-    for path in ALLOCATED_FIELDS.get(kind, ()):
-        if _get(desired, path) is None:
-            _pop(out, path)
+    paths = ALLOCATED_FIELDS.get(kind, ())
+    if not paths:
+        return recorded
+    out = dict(recorded)
+    spec = dict(out.get("spec") or {})
+    desired_spec = desired.get("spec") or {}
+    for path in paths:
+        if path[0] == "spec" and desired_spec.get(path[1]) is None:
+            spec.pop(path[1], None)
     if kind == "Service":
-        wanted = {(p.get("port"), p.get("protocol")): p for p in _get(desired, ("spec", "ports")) or []}
-        for port in _get(out, ("spec", "ports")) or []:
+        wanted = {(p.get("port"), p.get("protocol")): p for p in desired_spec.get("ports") or []}
+        ports = []
+        for port in spec.get("ports") or []:
             mine = wanted.get((port.get("port"), port.get("protocol")))
-            if mine is not None and "nodePort" not in mine:
-                port.pop("nodePort", None)
+            if mine is not None and "nodePort" not in mine and "nodePort" in port:
+                port = {k: v for k, v in port.items() if k != "nodePort"}
+            ports.append(port)
+        if "ports" in spec:
+            spec["ports"] = ports
+    if spec or "spec" in desired:
+        out["spec"] = spec
+    else:
+        out.pop("spec", None)
     return out
 
 
-def fingerprint(body: Body) -> str:
-    """A canonical hash: equal for objects that compare equal (key order never matters)."""
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
-def _canonical_quantities(node: Any, parent: str = "") -> Any:
-    if isinstance(node, dict):
-        if parent in _QUANTITY_MAPS:
-            return {k: _canonical(v) for k, v in node.items()}
-        return {k: _canonical_quantities(v, k) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_canonical_quantities(v, parent) for v in node]
-    if parent == "sizeLimit" or parent == "divisor":
-        return _canonical(node)
-    return node
+def _canonical_pod_spec(spec: Body) -> Body:
+    out = dict(spec)
+    for field in _CONTAINER_LISTS:
+        containers = spec.get(field)
+        if containers:
+            out[field] = [_canonical_container(c) for c in containers]
+    if spec.get("overhead"):
+        out["overhead"] = _canonical_map(spec["overhead"])
+    volumes = spec.get("volumes")
+    if volumes and any(
+        "emptyDir" in v and (v["emptyDir"] or {}).get("sizeLimit") is not None for v in volumes
+    ):
+        out["volumes"] = [
+            {**v, "emptyDir": {**v["emptyDir"], "sizeLimit": _canonical(v["emptyDir"]["sizeLimit"])}}
+            if (v.get("emptyDir") or {}).get("sizeLimit") is not None
+            else v
+            for v in volumes
+        ]
+    return out
 
 
-def _canonical(value: Any) -> Any:
+def _canonical_container(container: Body) -> Body:
+    resources = container.get("resources")
+    if not resources:
+        return container
+    fixed = {k: _canonical_map(v) if k in ("requests", "limits") else v for k, v in resources.items()}
+    return {**container, "resources": fixed}
+
+
+def _canonical_map(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _canonical(v) for k, v in values.items()}
+
+
+@lru_cache(maxsize=4096)
+def _canonical_text(value: str) -> str:
     try:
         return parse_quantity(value).canonical()
-    except (QuantityError, TypeError):
+    except QuantityError:
         return value
 
 
-def _get(body: Any, path: tuple[str, ...]) -> Any:
-    for step in path:
-        if not isinstance(body, dict):
-            return None
-        body = body.get(step)
-    return body
-
-
-def _pop(body: Any, path: tuple[str, ...]) -> None:
-    for step in path[:-1]:
-        if not isinstance(body, dict):
-            return
-        body = body.get(step)
-    if isinstance(body, dict):
-        body.pop(path[-1], None)
+def _canonical(value: Any) -> Any:
+    if isinstance(value, str):
+        return _canonical_text(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _canonical_text(parse_quantity(value).text) if value == value else value
+    return value

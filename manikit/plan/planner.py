@@ -1,7 +1,8 @@
 """Desired objects against recorded ones: what would be created, changed, replaced or deleted.
 
-Identical objects are skipped by a canonical fingerprint before any field-level diff, so a plan of
-10,000 objects with one change diffs one object.
+Identical objects are skipped before any field-level diff by comparing their canonical forms whole
+(dict equality runs in C and stops at the first difference: cheaper than hashing both sides), so a
+plan of 10,000 objects with one change diffs one object.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from manikit.errors import PlanError
 from manikit.plan.actions import APPLY_ORDER, Action, Body, ObjectKey, Plan, ResourceChange
 from manikit.plan.diff import FieldChange, count_leaves, diff
-from manikit.plan.normalize import comparable, drop_allocated, fingerprint
+from manikit.plan.normalize import comparable, drop_allocated
 
 PREVENT_DESTROY = "manikit.dev/prevent-destroy"
 #: Fields of a Pod's spec that Kubernetes lets an update change; any other spec change replaces the pod.
@@ -79,7 +80,7 @@ def _change_for(item: Desired, recorded: Body | None) -> ResourceChange:
             item.key, Action.CREATE, None, after, (), None, 0, item.source, _known_after_apply(after)
         )
     before = drop_allocated(comparable(recorded), after)
-    if fingerprint(before) == fingerprint(after):
+    if before == after:
         return ResourceChange(item.key, Action.NOOP, before, after, (), _rv(recorded), 0, item.source)
     changes = tuple(_mark_immutable(item.key.kind, c, before) for c in diff(before, after))
     action = Action.REPLACE if any(c.forces_replacement for c in changes) else Action.UPDATE

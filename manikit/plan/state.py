@@ -19,18 +19,31 @@ DEFAULT_APPLYSET = "default"
 
 def inventory(api: Api, applyset: str) -> set[ObjectKey]:
     """The apply set's members: the stored inventory plus anything still labelled as a member."""
+    return set(members(api, applyset)[0])
+
+
+def members(api: Api, applyset: str) -> tuple[set[ObjectKey], dict[ObjectKey, Body]]:
+    """The apply set's keys, and the live objects among them found by their label (read once)."""
     keys = {ObjectKey(*k) for k in api.store.get_note(INVENTORY_TOPIC, applyset) or []}
+    found: dict[ObjectKey, Body] = {}
     for kind in APPLY_ORDER:
         for body in api.list(kind, None, {APPLYSET_LABEL: applyset}):
-            keys.add(ObjectKey.of(body))
-    return keys
+            key = ObjectKey.of(body)
+            keys.add(key)
+            found[key] = body
+    return keys, found
 
 
-def live_objects(api: Api, keys: Iterable[ObjectKey]) -> dict[ObjectKey, Body]:
-    """The current object for each key that exists."""
+def live_objects(
+    api: Api, keys: Iterable[ObjectKey], known: dict[ObjectKey, Body] | None = None
+) -> dict[ObjectKey, Body]:
+    """The current object for each key that exists (``known``: objects already read)."""
     found: dict[ObjectKey, Body] = {}
+    known = known or {}
     for key in keys:
-        body = api.find(key.kind, key.name, key.namespace or None)
+        body = known.get(key)
+        if body is None:
+            body = api.find(key.kind, key.name, key.namespace or None)
         if body is not None:
             found[key] = body
     return found

@@ -47,14 +47,19 @@ def check_cluster_ip(ip: str, used: set[str]) -> str | None:
     return None
 
 
-def allocate_cluster_ip(used: set[str]) -> str:
-    for offset in range(1, SERVICE_CIDR.num_addresses - 1):
-        candidate = SERVICE_CIDR.network_address + offset
+def allocate_cluster_ip(used: set[str], start: int = 1) -> str:
+    """The lowest free address at or above offset ``start`` (every offset below it is taken)."""
+    return str(SERVICE_CIDR.network_address + free_ip_offset(used, start))
+
+
+def free_ip_offset(used: set[str], start: int = 1) -> int:
+    base = int(SERVICE_CIDR.network_address)
+    for offset in range(max(1, start), SERVICE_CIDR.num_addresses - 1):
+        candidate = ipaddress.IPv4Address(base + offset)
         if candidate in RESERVED_IPS:
             continue
-        text = str(candidate)
-        if text not in used:
-            return text
+        if str(candidate) not in used:
+            return offset
     raise RuntimeError("the service IP range 10.96.0.0/12 is full")
 
 

@@ -39,6 +39,7 @@ class Api:
         self.store = store
         self.clock: Clock = clock or SimulatedClock()
         self._cache = ObjectCache(store) if cached else None
+        self._allocations: services.Allocations | None = None
 
     # Views, transactions, revisions ------------------------------------------------------------------
     def cached(self) -> Api:
@@ -59,6 +60,7 @@ class Api:
         except BaseException:
             if self._cache is not None:
                 self._cache = ObjectCache(self.store)
+            self._allocations = None
             raise
 
     def _atomic(self) -> AbstractContextManager[None]:
@@ -138,7 +140,7 @@ class Api:
             admission.check_workload(kind, body)
             self._prepare_create(kind, body)
             revision = self.store.create(kind, ns, name, body)
-            self._wrote(kind, ns, name, revision, body)
+            self._wrote(kind, ns, name, revision, body, created=True)
         return body
 
     def _prepare_create(self, kind: str, body: Body) -> None:
@@ -151,7 +153,7 @@ class Api:
         if kind == "Pod":
             body["status"] = {"phase": "Pending", "qosClass": qos_class(body["spec"])}
         elif kind == "Service":
-            services.allocate(body, self.list("Service"))
+            services.allocate(body, self._service_allocations())
 
     def update(self, obj: TypeMeta | Mapping[str, Any], *, trusted: bool = False) -> Body:
         """Replace an object's spec and metadata (its status is kept; see ``update_status``).
@@ -302,9 +304,27 @@ class Api:
                 meta.pop("ownerReferences", None)
             self.update({**dependent, "metadata": meta}, trusted=True)
 
-    def _wrote(self, kind: str, ns: str, name: str, revision: int, body: Body | None) -> None:
+    def _service_allocations(self) -> services.Allocations:
+        """What clusterIPs and NodePorts are taken; read once, then kept current by ``_wrote`` for as
+        long as every write to the store comes through this Api."""
+        current = self.store.revision()
+        if self._allocations is None or self._allocations.revision != current:
+            self._allocations = services.Allocations.of(self.list("Service"), current)
+        return self._allocations
+
+    def _wrote(
+        self, kind: str, ns: str, name: str, revision: int, body: Body | None, *, created: bool = False
+    ) -> None:
         if self._cache is not None:
             self._cache.wrote(kind, (ns, name), revision, body)
+        taken = self._allocations
+        if taken is not None:
+            # a Service created here was marked taken when allocated; any other Service write
+            # (update, delete) may free values: read again next time
+            keep = kind != "Service" or created
+            self._allocations = taken if keep else None
+            if keep:
+                taken.revision = revision
 
     # Events -----------------------------------------------------------------------------------------
     def record_event(self, obj: Body, type_: str, reason: str, message: str, source: str) -> None:

@@ -2,30 +2,49 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from manikit.runtime.api import allocators
 from manikit.runtime.api.kinds import invalid
 from manikit.runtime.store import Body
 
 
-def allocate(body: Body, existing: list[Body]) -> None:
+@dataclass
+class Allocations:
+    """The clusterIPs and NodePorts in use, as of store revision ``revision``. Kept by the Api
+    between creates so that creating N Services reads the Services once, not N times."""
+
+    revision: int
+    ips: set[str]
+    ports: set[int]
+    low: int = 1  # every clusterIP offset below this one is taken
+
+    @classmethod
+    def of(cls, existing: list[Body], revision: int) -> Allocations:
+        return cls(revision, allocators.used_cluster_ips(existing), allocators.used_node_ports(existing))
+
+
+def allocate(body: Body, taken: Allocations) -> None:
+    """Give a new Service its clusterIP and NodePorts, and mark them taken."""
     spec = body.setdefault("spec", {})
     name = body["metadata"]["name"]
     if spec.get("type") == "ExternalName":
         return
     ip = spec.get("clusterIP")
     if ip != "None":
-        used = allocators.used_cluster_ips(existing)
         if ip:
-            problem = allocators.check_cluster_ip(ip, used)
+            problem = allocators.check_cluster_ip(ip, taken.ips)
             if problem:
                 raise invalid("Service", name, problem)
         else:
-            ip = allocators.allocate_cluster_ip(used)
+            taken.low = allocators.free_ip_offset(taken.ips, taken.low)
+            ip = allocators.allocate_cluster_ip(taken.ips, taken.low)
+        taken.ips.add(ip)
         spec["clusterIP"] = ip
         spec["clusterIPs"] = [ip]
         spec.setdefault("ipFamilies", ["IPv4"])
         spec.setdefault("ipFamilyPolicy", "SingleStack")
-    _allocate_node_ports(body, allocators.used_node_ports(existing))
+    _allocate_node_ports(body, taken.ports)
 
 
 def _allocate_node_ports(body: Body, used: set[int]) -> None:
