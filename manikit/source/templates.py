@@ -190,8 +190,11 @@ def _bytecode_cache() -> BytecodeCache | None:
     directory = os.path.join(base, f"templates-{_code_tag()}")
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
+        info = os.stat(directory)
     except OSError:
         return None  # an unwritable cache only costs time: render without one
+    if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
+        return None  # compiled code others could write is code others could run: not used
     return _QuietCache(directory)
 
 

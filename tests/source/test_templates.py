@@ -552,3 +552,19 @@ def test_looking_into_a_scalar_says_so(tmp_path: Path) -> None:
         't.yaml.j2:1: error MK021 undefined-value: "tag" is undefined: it was looked up in 3, an integer, '
         "not a mapping"
     )
+
+
+def test_a_cache_directory_others_can_write_is_not_used(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    write(tree, "a.yaml.j2", "a: {{ 1 }}\n")
+    exe = Path(sys.executable).with_name("manikit")
+    env = {**os.environ, "MANIKIT_CACHE_DIR": str(tmp_path / "cache")}
+    first = subprocess.run([exe, "render", str(tree)], capture_output=True, text=True, env=env, check=True)
+    (entry,) = (tmp_path / "cache").glob("templates-*")
+    assert len(list(entry.glob("*.cache"))) == 1
+    for cached in entry.glob("*.cache"):
+        cached.unlink()
+    entry.chmod(0o777)  # as if another user could write compiled code into it
+    again = subprocess.run([exe, "render", str(tree)], capture_output=True, text=True, env=env, check=True)
+    assert again.stdout == first.stdout
+    assert not list(entry.glob("*.cache"))
