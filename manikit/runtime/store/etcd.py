@@ -526,6 +526,8 @@ class EtcdStore:
         if self._gw.txn([compare(key, "VERSION", 0)], [put_op(key, value, lease)]).get("succeeded"):
             return True
         kv = self._gw.get(key)
+        if kv is not None and json.loads(kv.value)["token"] == holder.token:
+            return True  # our own put, whose answer was lost and the request retried on another member
         if kv is not None and is_stale(LockHolder(**json.loads(kv.value))):
             self._gw.txn([compare(key, "MOD", kv.mod_revision)], [delete_op(key)])
         return False

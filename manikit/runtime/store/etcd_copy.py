@@ -50,12 +50,12 @@ def sqlite_copy(
         "INSERT INTO revisions (rev, op, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)",
         [(h["rev"], h["op"], h["kind"], h["namespace"], h["name"], json.dumps(h["body"])) for h in history],
     )
+    # SQLite numbers the events anew, in etcd's order (several share the revision that created them).
     conn.executemany(
-        "INSERT INTO events (id, kind, namespace, name, uid, type, reason, message, source,"
-        " first_timestamp, last_timestamp, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (kind, namespace, name, uid, type, reason, message, source,"
+        " first_timestamp, last_timestamp, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                e.id,
                 e.kind,
                 e.namespace,
                 e.name,
@@ -68,7 +68,7 @@ def sqlite_copy(
                 e.last_timestamp,
                 e.count,
             )
-            for e in events
+            for e in sorted(events, key=lambda e: e.id)
         ],
     )
     conn.executemany("INSERT INTO notes (topic, key, value) VALUES (?, ?, ?)", notes)

@@ -7,6 +7,7 @@ when etcd is not installed they skip with the reason, except under CI (``CI=true
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -61,6 +62,11 @@ def require_etcd() -> str:
     return binary
 
 
+def _die_with_parent() -> None:
+    """In the child: Linux sends it SIGKILL when the test process dies, however it dies."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def _free_ports(count: int) -> list[int]:
     sockets = [socket.socket() for _ in range(count)]
     for sock in sockets:
@@ -95,7 +101,9 @@ def start_cluster(base: Path, members: int = 3) -> Cluster:
             "--log-level=error",
         ]
         log = (base / f"m{i}.log").open("wb")
-        procs.append(subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT))
+        procs.append(
+            subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        )
     cluster = Cluster([f"127.0.0.1:{port}" for port in client], [p.pid for p in procs], procs)
     try:
         wait_healthy(cluster.endpoints)
