@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 
 from manikit.source.yamlfast import load_yaml
 from tests.cli.helpers import run_cli, run_process
-from tests.conftest import EXAMPLES, write
+from tests.conftest import EXAMPLES, REPO, write
 
 TEMPLATED = EXAMPLES / "templated"
 ENVIRONMENTS = ["staging", "production"]
@@ -202,3 +203,15 @@ def test_templated_example_lints_and_applies_clean_in_each_environment(
     assert f"shop-{environment}" in applied.stdout
     again = run_cli("plan", str(TEMPLATED), *values, *state, "--detailed-exitcode")
     assert again.exit_code == 0, again.stdout + again.stderr
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_templated_example_renders_as_reviewed(
+    environment: str, monkeypatch: pytest.MonkeyPatch, golden: Callable[[Path, str], None]
+) -> None:
+    monkeypatch.chdir(REPO)
+    result = run_cli(
+        "render", "examples/templated", "--values", f"examples/templated/values/{environment}.yaml"
+    )
+    assert result.exit_code == 0, result.stderr
+    golden(Path(__file__).parent / "golden" / "render" / f"templated-{environment}.yaml", result.stdout)
