@@ -119,7 +119,7 @@ class EtcdStore:
     def _prepare(self) -> None:
         fmt, ident = self._key("meta", "format"), self._key("meta", "identity")
         for _ in range(3):
-            response = self._gw.txn([], [range_op(fmt), range_op(ident)], deadline=3.0)
+            response = self._gw.txn([], [range_op(fmt), range_op(ident)], deadline=2.0)
             found = [decode_kvs(r["response_range"]) for r in response["responses"]]
             if found[0]:
                 if found[0][0].value != FORMAT:

@@ -80,6 +80,7 @@ def _free_ports(count: int) -> list[int]:
 def start_cluster(base: Path, members: int = 3) -> Cluster:
     """Start ``members`` etcd members on 127.0.0.1 and wait until the cluster answers."""
     binary = require_etcd()
+    base.mkdir(parents=True, exist_ok=True)
     ports = _free_ports(2 * members)
     client, peer = ports[:members], ports[members:]
     initial = ",".join(f"m{i}=http://127.0.0.1:{peer[i]}" for i in range(members))
