@@ -158,7 +158,12 @@ class Gateway:
     """etcd's JSON API on several members: each call goes to the current member and fails over."""
 
     def __init__(self, url: EtcdUrl, timeout: float = 5.0, deadline: float = 20.0) -> None:
-        from etcd3gw.client import Etcd3Client  # imported here: the etcd backend is an optional extra
+        try:  # imported here: the etcd backend is an optional extra
+            from etcd3gw.client import Etcd3Client
+        except ImportError as exc:
+            raise ConfigError(
+                f"--state {url} needs the etcd client: pip install 'manikit[etcd]' ({exc})"
+            ) from exc
 
         self.url = url
         self.deadline = deadline
