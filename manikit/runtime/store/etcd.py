@@ -74,6 +74,9 @@ class _Txn:
     other: dict[str, str | None] = field(default_factory=dict)  # events and notes
     history: list[tuple[str, str]] = field(default_factory=list)
     undo: list[tuple[dict[str, str | None], str, object]] = field(default_factory=list)
+    cache: dict[str, str | None] = field(default_factory=dict)  # object values read at the snapshot
+    loaded: set[str] = field(default_factory=set)  # prefixes read whole into the cache
+    misses: dict[str, int] = field(default_factory=dict)  # point reads per namespace prefix
 
     def put(self, table: dict[str, str | None], key: str, value: str | None) -> None:
         self.undo.append((table, key, table.get(key, _ABSENT)))
@@ -304,6 +307,8 @@ class EtcdStore:
         value: object = _ABSENT
         if self._txn is not None:
             value = self._txn.objects.get(kind, {}).get(key, _ABSENT)
+            if value is _ABSENT:
+                value = self._snapshot_value(self._txn, kind, namespace, key)
         if value is _ABSENT:
             kv = self._gw.get(key, self._read_revision())
             value = kv.value if kv else None
@@ -312,15 +317,40 @@ class EtcdStore:
         record = json.loads(str(value))
         return StoredObject(kind, namespace, name, record["rev"], record["body"])
 
+    def _snapshot_value(self, txn: _Txn, kind: str, namespace: str, key: str) -> str | None:
+        """A key's value at the transaction's snapshot, which never changes: answered from what this
+        transaction already read, and after a few point reads in one namespace, by reading it whole
+        (an apply reads many objects of a kind and namespace, one by one)."""
+        if key in txn.cache:
+            return txn.cache[key]
+        ns_prefix = self._object_key(kind, namespace, "")
+        if ns_prefix in txn.loaded or self._key("objects", kind, "") in txn.loaded:
+            return None
+        txn.misses[ns_prefix] = txn.misses.get(ns_prefix, 0) + 1
+        if txn.misses[ns_prefix] >= 3:
+            self._load(txn, ns_prefix)
+            return txn.cache.get(key)
+        kv = self._gw.get(key, txn.snapshot)
+        txn.cache[key] = kv.value if kv else None
+        return txn.cache[key]
+
+    def _load(self, txn: _Txn, prefix: str) -> None:
+        txn.cache.update((kv.key, kv.value) for kv in self._gw.range(prefix, txn.snapshot))
+        txn.loaded.add(prefix)
+
     def _values(self, prefix: str, kind: str, *, keys_only: bool = False) -> dict[str, str | None]:
         """Current values under ``prefix`` as this transaction sees them (buffered writes included)."""
-        found: dict[str, str | None] = {
-            kv.key: kv.value for kv in self._gw.range(prefix, self._read_revision(), keys_only=keys_only)
-        }
-        if self._txn is not None:
-            for key, value in self._txn.objects.get(kind, {}).items():
-                if key.startswith(prefix):
-                    found[key] = value
+        txn = self._txn
+        if txn is None:
+            return {
+                kv.key: kv.value for kv in self._gw.range(prefix, self._read_revision(), keys_only=keys_only)
+            }
+        if prefix not in txn.loaded and self._key("objects", kind, "") not in txn.loaded:
+            self._load(txn, prefix)
+        found = {key: value for key, value in txn.cache.items() if key.startswith(prefix)}
+        for key, value in txn.objects.get(kind, {}).items():
+            if key.startswith(prefix):
+                found[key] = value
         return found
 
     def list(
@@ -565,7 +595,7 @@ def _chunks(ops: builtins.list[Json], max_ops: int) -> builtins.list[builtins.li
     size = 0
     for op in ops:
         cost = op_size(op)
-        if chunks[-1] and (len(chunks[-1]) >= max_ops or size + cost > MAX_TXN_BYTES // 2):
+        if chunks[-1] and (len(chunks[-1]) >= max_ops or size + cost > MAX_TXN_BYTES):
             chunks.append([])
             size = 0
         chunks[-1].append(op)
