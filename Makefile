@@ -13,9 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# lint -> plan -> apply -> get on examples/app against the embedded default cluster, then a second plan
 demo: $(STAMP)
-	@rm -f $(DEMO_STATE)
-	$(BIN)/manikit validate examples/
+	@rm -f $(DEMO_STATE) $(DEMO_STATE)-wal $(DEMO_STATE)-shm
+	$(BIN)/manikit lint examples/app
+	$(BIN)/manikit plan --state $(DEMO_STATE) examples/app
+	$(BIN)/manikit apply --state $(DEMO_STATE) --auto-approve examples/app
+	$(BIN)/manikit get --state $(DEMO_STATE) all -n shop -o wide
+	$(BIN)/manikit plan --state $(DEMO_STATE) --detailed-exitcode examples/app
 
 test: $(STAMP) check unit
 

@@ -1,0 +1,93 @@
+"""Benchmark: `manikit plan` with 10,000 recorded objects and 1% of them changed in the manifests.
+
+    python bench/plan.py [--resources 10000] [--changed 0.01] [--runs 3]
+
+Prints the planning step alone (recorded state read, compared and diffed; the issue's target is
+under 2 s), the manifest loading step, and `manikit plan --no-preview` as a whole process with its
+peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from plan_apply_common import manifest_tree, run
+
+from manikit.apply.executor import execute
+from manikit.apply.planning import make_plan
+from manikit.plan.desired import load_desired
+from manikit.runtime.api import Api
+from manikit.runtime.store import open_store
+from manikit.source.reader import expand_paths
+
+
+def change_some(files: list[Path], count: int, seed: int = 7) -> int:
+    """Bump ``replicas`` in ``count`` Deployments (one per file); returns how many changed."""
+    rng = random.Random(seed)
+    deployments = [f for f in files if "kind: Deployment" in f.read_text()]
+    chosen = rng.sample(deployments, max(1, min(count, len(deployments))))
+    for path in chosen:
+        text = path.read_text()
+        path.write_text(text.replace("  replicas: ", "  replicas: 1", 1))
+    return len(chosen)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--resources", type=int, default=10_000)
+    parser.add_argument("--changed", type=float, default=0.01)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "manifests"
+        files = manifest_tree(root, args.resources)
+        state = str(Path(tmp) / "state.db")
+        api = Api(open_store(state))
+        api.ensure_system_namespaces()
+        names = expand_paths([str(root)])
+        desired = load_desired(names)
+        execute(api, make_plan(api, desired, applyset="default", preview=False))
+        recorded = api.store.count("Deployment") + api.store.count("Service") + api.store.count("Pod")
+        changed = change_some(files, int(args.resources * args.changed))
+
+        loads, plans, counts = [], [], []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            desired = load_desired(names)
+            loads.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            plan = make_plan(api, desired, applyset="default", preview=False)
+            plans.append(time.perf_counter() - start)
+            counts.append(plan.counts())
+        walls, peaks = [], []
+        for _ in range(args.runs):
+            wall, peak = run(
+                ["plan", "--state", state, "--no-preview", "--detailed-exitcode", str(root)], ok=(2,)
+            )
+            walls.append(wall)
+            peaks.append(peak)
+    changes = sum(n for action, n in counts[0].items() if action.value != "noop")
+    print(
+        f"plan: {recorded} recorded objects, {changed} Deployments changed in the manifests "
+        f"({changes} changes)"
+    )
+    print(
+        f"  planning step (read recorded, compare, diff), median of {args.runs}: "
+        f"{statistics.median(plans):.2f} s"
+    )
+    print(f"  loading the manifests (parse, validate, default), median: {statistics.median(loads):.2f} s")
+    print(f"  `manikit plan --no-preview` whole process, median: {statistics.median(walls):.2f} s")
+    print(f"  peak RSS (largest process): {max(peaks)} MiB")
+
+
+if __name__ == "__main__":
+    main()
