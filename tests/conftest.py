@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="rewrite golden files from the current output",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # one flag for every golden file: the reporters' tests read the environment variable
+    if config.getoption("--update-golden"):
+        os.environ["MANIKIT_REGEN_GOLDEN"] = "1"
 
 
 @pytest.fixture

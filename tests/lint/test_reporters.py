@@ -1,6 +1,6 @@
 """Reporters: text with carets, JSON, SARIF 2.1.0 (checked against the schema), GitHub workflow
 commands, JUnit XML. Rendered output is compared with golden files; regenerate them with
-``MANIKIT_REGEN_GOLDEN=1 pytest tests/lint/test_reporters.py`` and review the diff."""
+``pytest tests/lint/test_reporters.py --update-golden`` (or MANIKIT_REGEN_GOLDEN=1) and review the diff."""
 
 from __future__ import annotations
 

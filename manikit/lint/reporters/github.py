@@ -21,9 +21,9 @@ def render(report: LintReport, color: bool = False) -> str:
     for p in report.problems:
         props = [f"file={escape_property(p.file)}"]
         if p.line > 0:
-            props.append(f"line={p.line}")
+            props.append(f"line={int(p.line)}")
             if p.col > 0:
-                props.append(f"col={p.col}")
+                props.append(f"col={int(p.col)}")
         props.append(f"title={escape_property(f'{p.code} {p.name}')}")
         subject = f"{p.path}: " if p.path else ""
         message = subject + p.message + (f" ({p.hint})" if p.hint else "")
