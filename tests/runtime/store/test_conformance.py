@@ -136,21 +136,6 @@ def test_large_apply_commits_whole(opener: Opener) -> None:
     assert len(list(other.history(0))) == 300
 
 
-def test_concurrent_commit_is_refused_whole(opener: Opener, backend: str) -> None:
-    if backend == "sqlite":
-        pytest.skip(
-            "SQLite serializes writers with its write lock instead (tests/runtime/test_store_processes.py)"
-        )
-    one, two = opener(), opener()
-    one.create("Pod", "default", "a", pod("a"))
-    with pytest.raises(ConflictError, match=r"another writer committed first.*run the command again"):
-        with one.transaction():
-            one.create("Pod", "default", "b", pod("b"))
-            two.create("Pod", "default", "c", pod("c"))
-    assert names(two, "Pod") == ["default/a", "default/c"]
-    assert two.revision() == 2
-
-
 def test_notes(opener: Opener) -> None:
     store, other = opener(), opener()
     store.put_note("scheduler", "shop/web-1", {"fits": ["node-1"]})

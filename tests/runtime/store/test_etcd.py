@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from manikit.errors import ConfigError, StateError
+from manikit.errors import ConfigError, ConflictError, StateError
 from manikit.runtime.store import open_store
 from manikit.runtime.store.etcd import EtcdStore
 from manikit.runtime.store.etcd_client import EtcdUrl, Gateway, parse_etcd_url, put_op
@@ -73,6 +73,20 @@ def test_foreign_data_under_the_prefix_is_refused(etcd_cluster: Cluster) -> None
     gateway.txn([], [put_op("/" + parse_etcd_url(other).prefix + "/meta/format", "manikit-state/99")])
     with pytest.raises(StateError, match="in format 'manikit-state/99'"):
         open_store(other)
+
+
+def test_concurrent_commit_is_refused_whole(etcd_cluster: Cluster) -> None:
+    """Optimistic: the later of two overlapping commits is refused whole (SQLite's writers wait
+    for its write lock instead: tests/runtime/test_store_processes.py)."""
+    url = etcd_cluster.url()
+    one, two = open_store(url), open_store(url)
+    one.create("Pod", "default", "a", pod("a"))
+    with pytest.raises(ConflictError, match=r"another writer committed first.*run the command again"):
+        with one.transaction():
+            one.create("Pod", "default", "b", pod("b"))
+            two.create("Pod", "default", "c", pod("c"))
+    assert [o.name for o in two.list("Pod")] == ["a", "c"]
+    assert two.revision() == 2
 
 
 class Crash(Exception):
