@@ -7,6 +7,7 @@ leaves the previous state intact (SQLite rolls the open transaction back).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from manikit.errors import PlanError
@@ -53,9 +54,13 @@ def check_fresh(api: Api, plan: Plan) -> None:
         )
 
 
-def execute(api: Api, plan: Plan) -> ApplyResult:
-    """Apply every change of ``plan`` in one transaction and record the apply set's inventory."""
+def execute(api: Api, plan: Plan, progress: Callable[[int], None] | None = None) -> ApplyResult:
+    """Apply every change of ``plan`` in one transaction and record the apply set's inventory.
+
+    ``progress`` is told how many changes are done after each one (for a progress bar).
+    """
     result = ApplyResult()
+    done = 0
     with api.transaction():
         members = inventory(api, plan.applyset)
         for change in plan.changes:
@@ -63,11 +68,17 @@ def execute(api: Api, plan: Plan) -> ApplyResult:
                 continue
             _upsert(api, change, plan.applyset, result)
             members.add(change.key)
+            done += 1
+            if progress is not None:
+                progress(done)
         for change in reversed(plan.changes):
             if change.action is Action.DELETE:
                 _delete(api, change)
                 result.deleted.append(change.key)
                 members.discard(change.key)
+                done += 1
+                if progress is not None:
+                    progress(done)
         save_inventory(api, plan.applyset, members)
     result.revision = api.revision()
     return result

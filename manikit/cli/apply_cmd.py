@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from manikit.apply.executor import ApplyResult, check_fresh, execute
 from manikit.apply.planning import make_plan
@@ -27,6 +28,8 @@ from manikit.plan.actions import Plan
 from manikit.plan.planfile import MAGIC, load_plan
 
 LOCK_NAME = "apply"
+#: below this many changes an apply takes well under a second: no progress bar
+PROGRESS_MIN_CHANGES = 500
 
 
 def apply(
@@ -122,10 +125,18 @@ def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
     count = len(plan.changes)
     err.print(f"applying {count} changes to {cp.store.location}", markup=False)
     err.file.flush()
-    if console.is_interactive() and count > 200:
-        with err.status(f"applying {count} changes..."):
-            return execute(cp.api, plan)
-    return execute(cp.api, plan)
+    if not console.is_interactive() or count < PROGRESS_MIN_CHANGES:
+        return execute(cp.api, plan)  # CI logs get no progress bar
+    with Progress(
+        TextColumn("applying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("apply", total=count)
+        return execute(cp.api, plan, progress=lambda done: bar.update(task, completed=done))
 
 
 def _finish(cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float) -> None:
