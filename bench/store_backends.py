@@ -102,8 +102,10 @@ def main() -> int:
             "etcd": lambda: open_store(f"{base}/bench-{uuid.uuid4().hex[:8]}"),
         }
         try:
-            print(f"store backends: {args.writes} pod writes in transactions of {args.batch}; ")
-            print(f"apply then plan of {args.resources} generated manifests (+20 namespaces)")
+            print(
+                f"store backends: {args.writes} pod writes in transactions of {args.batch}, then apply "
+                f"and plan of {args.resources} generated manifests (+20 namespaces)"
+            )
             print(f"etcd: {base} (3 members on 127.0.0.1)" if cluster or "," in base else f"etcd: {base}")
             for name, opener in backends.items():
                 rate = write_rate(opener, args.writes, args.batch)
