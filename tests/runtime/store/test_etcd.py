@@ -14,7 +14,7 @@ from manikit.runtime.store.etcd_client import EtcdUrl, Gateway, parse_etcd_url, 
 from manikit.runtime.store.paths import resolve_state_path
 from tests.cli.helpers import run_cli
 from tests.conftest import EXAMPLES
-from tests.runtime.store.etcd_cluster import Cluster, start_cluster
+from tests.runtime.store.etcd_cluster import Cluster, require_etcd, start_cluster
 
 
 def pod(name: str) -> dict[str, Any]:
@@ -179,3 +179,16 @@ def _everything(state: str) -> dict[tuple[str, str, str], int]:
 
 def test_url_round_trip() -> None:
     assert str(EtcdUrl((("a", 1), ("b", 2)), "p")) == "etcd://a:1,b:2/p"
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"), [("true", "Failed"), ("", "Skipped")], ids=["ci-fails", "local-skips"]
+)
+def test_missing_etcd_fails_in_ci_and_skips_locally(
+    monkeypatch: pytest.MonkeyPatch, ci: str, outcome: str
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(BaseException, match="etcd is not installed") as caught:
+        require_etcd()
+    assert type(caught.value).__name__ == outcome
