@@ -222,7 +222,7 @@ class EtcdStore:
             pending = _dumps({"txid": txid, "chunks": len(chunks)})
             response = self._gw.txn(guard, [meta, put_op(self._pending, pending)])
             if response.get("succeeded"):
-                self._roll_forward(pending)
+                self._finish(pending, txn.rev)
             else:
                 self._gw.txn(
                     [], [delete_op(self._key("staged", txid, ""), prefix_end(self._key("staged", txid, "")))]
@@ -232,6 +232,15 @@ class EtcdStore:
                 f"state {self.location} changed while this transaction ran (another writer committed "
                 "first); nothing was written: run the command again"
             )
+
+    def _finish(self, pending: str, rev: int) -> None:
+        try:
+            self._roll_forward(pending)
+        except StateError as exc:
+            raise StateError(
+                f"the transaction was committed at revision {rev} but writing it out was interrupted "
+                f"({exc}); the next manikit command against {self.location} finishes it"
+            ) from exc
 
     def _committed(self, txid: str) -> bool:
         """After an ambiguous failure (a retried txn), whether our commit made it after all."""
