@@ -29,7 +29,6 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -41,20 +40,18 @@ from urllib.parse import quote, unquote
 from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
 from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Op, Store, StoredObject
 from manikit.runtime.store.etcd_client import (
-    MAX_TXN_BYTES,
     EtcdUrl,
     Gateway,
-    Json,
     compare,
     decode_kvs,
     delete_op,
-    op_size,
-    prefix_end,
     put_op,
     range_op,
 )
+from manikit.runtime.store.etcd_commit import Committer
 from manikit.runtime.store.etcd_copy import sqlite_copy
-from manikit.runtime.store.locks import is_stale, lock_message, new_holder
+from manikit.runtime.store.etcd_lock import KeepAlive, read_holder, try_lock
+from manikit.runtime.store.locks import lock_message, new_holder
 from manikit.runtime.store.names import resource_name
 
 FORMAT = "manikit-state/1"
@@ -107,6 +104,7 @@ class EtcdStore:
         self._txn: _Txn | None = None
         self._depth = 0
         self._identity = ""
+        self._committer = Committer(gateway, self._root, url.max_txn_ops)
 
     # Opening -----------------------------------------------------------------------------------------
     @classmethod
@@ -195,7 +193,7 @@ class EtcdStore:
                     raise StateError(f"etcd prefix {self._root} at {self._url} lost its manikit metadata")
                 rev = int(json.loads(meta[0].value)["rev"])
                 return int(response["header"]["revision"]), (rev, meta[0].mod_revision)
-            self._roll_forward(pending[0].value)
+            self._committer.roll_forward(pending[0].value)
         raise StateError(f"etcd prefix {self._root} at {self._url}: a pending commit does not settle")
 
     def _read_revision(self) -> int:
@@ -208,58 +206,8 @@ class EtcdStore:
             for key, value in table.items()
         ]
         ops.extend(put_op(key, value) for key, value in txn.history)
-        if not ops:
-            return
-        txid = uuid.uuid4().hex
-        meta = put_op(self._meta_rev, _dumps({"rev": txn.rev, "txid": txid}))
-        guard = [compare(self._meta_rev, "MOD", txn.meta_mod)]
-        if len(ops) < self._url.max_txn_ops and sum(map(op_size, ops)) < MAX_TXN_BYTES:
-            response = self._gw.txn(guard, [*ops, meta])
-        else:
-            chunks = _chunks(ops, self._url.max_txn_ops - 1)
-            for index, chunk in enumerate(chunks):
-                self._gw.txn([], [put_op(self._key("staged", txid, f"{index:06d}"), _dumps(chunk))])
-            pending = _dumps({"txid": txid, "chunks": len(chunks)})
-            response = self._gw.txn(guard, [meta, put_op(self._pending, pending)])
-            if response.get("succeeded"):
-                self._finish(pending, txn.rev)
-            else:
-                self._gw.txn(
-                    [], [delete_op(self._key("staged", txid, ""), prefix_end(self._key("staged", txid, "")))]
-                )
-        if not response.get("succeeded") and not self._committed(txid):
-            raise ConflictError(
-                f"state {self.location} changed while this transaction ran (another writer committed "
-                "first); nothing was written: run the command again"
-            )
-
-    def _finish(self, pending: str, rev: int) -> None:
-        try:
-            self._roll_forward(pending)
-        except StateError as exc:
-            raise StateError(
-                f"the transaction was committed at revision {rev} but writing it out was interrupted "
-                f"({exc}); the next manikit command against {self.location} finishes it"
-            ) from exc
-
-    def _committed(self, txid: str) -> bool:
-        """After an ambiguous failure (a retried txn), whether our commit made it after all."""
-        kv = self._gw.get(self._meta_rev)
-        return kv is not None and json.loads(kv.value).get("txid") == txid
-
-    def _roll_forward(self, pending: str) -> None:
-        """Apply a committed staged batch; safe to run by several processes at once."""
-        info = json.loads(pending)
-        staged = self._key("staged", info["txid"], "")
-        guard = [compare(self._pending, "VALUE", pending)]
-        for index in range(int(info["chunks"])):
-            kv = self._gw.get(staged + f"{index:06d}")
-            if kv is None:
-                return  # another process finished this batch
-            response = self._gw.txn(guard, json.loads(kv.value))
-            if not response.get("succeeded"):
-                return
-        self._gw.txn(guard, [delete_op(self._pending), delete_op(staged, prefix_end(staged))])
+        if ops:
+            self._committer.commit(ops, txn.rev, txn.meta_mod)
 
     # Transactions ------------------------------------------------------------------------------------
     @contextmanager
@@ -547,10 +495,10 @@ class EtcdStore:
         """
         holder = new_holder(name, command)
         lease = int(self._gw.call("lease/grant", {"TTL": self._url.lock_ttl})["ID"])
-        keeper = _KeepAlive(Gateway(self._url), lease, self._url.lock_ttl)
+        keeper = KeepAlive(Gateway(self._url), lease, self._url.lock_ttl)
         deadline = time.monotonic() + timeout
         try:
-            while not self._try_lock(holder, lease):
+            while not try_lock(self._gw, self._key("locks", name), holder, lease):
                 if time.monotonic() >= deadline:
                     raise LockError(lock_message(self.lock_holder(name), self.location))
                 time.sleep(0.05)
@@ -559,54 +507,5 @@ class EtcdStore:
             keeper.stop()
             self._gw.call("lease/revoke", {"ID": lease})
 
-    def _try_lock(self, holder: LockHolder, lease: int) -> bool:
-        key = self._key("locks", holder.name)
-        value = _dumps({k: v for k, v in holder.__dict__.items() if k != "extra"})
-        if self._gw.txn([compare(key, "VERSION", 0)], [put_op(key, value, lease)]).get("succeeded"):
-            return True
-        kv = self._gw.get(key)
-        if kv is not None and json.loads(kv.value)["token"] == holder.token:
-            return True  # our own put, whose answer was lost and the request retried on another member
-        if kv is not None and is_stale(LockHolder(**json.loads(kv.value))):
-            self._gw.txn([compare(key, "MOD", kv.mod_revision)], [delete_op(key)])
-        return False
-
     def lock_holder(self, name: str) -> LockHolder | None:
-        kv = self._gw.get(self._key("locks", name))
-        return None if kv is None else LockHolder(**json.loads(kv.value))
-
-
-class _KeepAlive:
-    """Renews a lease every third of its TTL from a daemon thread until stopped."""
-
-    def __init__(self, gateway: Gateway, lease: int, ttl: int) -> None:
-        self._gw = gateway
-        self._lease = lease
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(ttl / 3,), daemon=True, name="etcd-lease")
-        self._thread.start()
-
-    def _run(self, every: float) -> None:
-        while not self._stopped.wait(every):
-            try:
-                self._gw.call("lease/keepalive", {"ID": self._lease})
-            except StateError:
-                continue  # the next beat tries again; the holder's own writes will report the outage
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._thread.join()
-
-
-def _chunks(ops: builtins.list[Json], max_ops: int) -> builtins.list[builtins.list[Json]]:
-    """Split ops into chunks that each fit one txn (by count and by bytes)."""
-    chunks: builtins.list[builtins.list[Json]] = [[]]
-    size = 0
-    for op in ops:
-        cost = op_size(op)
-        if chunks[-1] and (len(chunks[-1]) >= max_ops or size + cost > MAX_TXN_BYTES):
-            chunks.append([])
-            size = 0
-        chunks[-1].append(op)
-        size += cost
-    return chunks
+        return read_holder(self._gw, self._key("locks", name))

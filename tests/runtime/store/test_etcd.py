@@ -9,8 +9,8 @@ import pytest
 
 from manikit.errors import ConfigError, ConflictError, StateError
 from manikit.runtime.store import open_store
-from manikit.runtime.store.etcd import EtcdStore
 from manikit.runtime.store.etcd_client import EtcdUrl, Gateway, parse_etcd_url, put_op
+from manikit.runtime.store.etcd_commit import Committer
 from manikit.runtime.store.paths import resolve_state_path
 from tests.cli.helpers import run_cli
 from tests.conftest import EXAMPLES
@@ -99,11 +99,11 @@ def test_a_writer_dying_after_the_commit_point_is_finished_by_the_next_reader(
     url = etcd_cluster.url()
     writer, reader = open_store(url), open_store(url)
 
-    def die(self: EtcdStore, pending: str) -> None:
+    def die(self: Committer, pending: str) -> None:
         raise Crash
 
     with monkeypatch.context() as patch:
-        patch.setattr(EtcdStore, "_roll_forward", die)
+        patch.setattr(Committer, "roll_forward", die)
         with pytest.raises(Crash), writer.transaction():
             for index in range(200):
                 writer.create("Pod", "big", f"p{index:03d}", pod(f"p{index:03d}"))
