@@ -192,3 +192,35 @@ def test_missing_etcd_fails_in_ci_and_skips_locally(
     with pytest.raises(BaseException, match="etcd is not installed") as caught:
         require_etcd()
     assert type(caught.value).__name__ == outcome
+
+
+@pytest.mark.parametrize("count", [3, 200], ids=["one-txn", "staged"])
+def test_a_commit_whose_answer_is_lost_is_not_reported_as_a_conflict(
+    etcd_cluster: Cluster, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    """The guarded commit reaches etcd but its answer does not (a member dies mid-request): the retry
+    on the next member fails its guard, and the store recognizes its own commit by its txid."""
+    from etcd3gw import exceptions
+    from etcd3gw.client import Etcd3Client
+
+    url = etcd_cluster.url()
+    store = open_store(url)
+    real_post = Etcd3Client.post
+    lost: list[str] = []
+
+    def post(self: Etcd3Client, target: str, *args: Any, json: Any = None, **kwargs: Any) -> Any:
+        result = real_post(self, target, *args, json=json, **kwargs)
+        guarded = target.endswith("/kv/txn") and json and json.get("compare")
+        if guarded and json["compare"][0].get("target") == "MOD" and not lost:  # the commit's guard
+            lost.append(target)
+            raise exceptions.ConnectionTimeoutError("answer lost")
+        return result
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Etcd3Client, "post", post)
+        with store.transaction():
+            for index in range(count):
+                store.create("Pod", "default", f"p{index:03d}", pod(f"p{index:03d}"))
+    assert lost, "the commit's answer was never dropped"
+    reader = open_store(url)
+    assert reader.count("Pod") == count and reader.revision() == count
