@@ -21,19 +21,43 @@ def reconcile(ctx: PassContext) -> None:
     api = ctx.api
     services = {(s["metadata"]["namespace"], s["metadata"]["name"]): s for s in api.list("Service")}
     existing = {(e["metadata"]["namespace"], e["metadata"]["name"]): e for e in api.list("Endpoints")}
-    by_namespace: dict[str, list[Body]] = {}
-    for pod in api.list("Pod"):
-        by_namespace.setdefault(pod["metadata"]["namespace"], []).append(pod)
+    index = PodIndex(api.list("Pod"))
     for key, svc in services.items():
         selector = svc["spec"].get("selector")
         if not selector or svc["spec"].get("type") == "ExternalName":
             continue
-        pods = [p for p in by_namespace.get(key[0], []) if _selected(selector, p)]
+        pods = index.select(key[0], selector)
         subsets, truncated = endpoint_subsets(svc, pods)
         _write(ctx, svc, existing.get(key), subsets, truncated)
     for key, _endpoints in existing.items():
         if key not in services:
             api.delete("Endpoints", key[1], key[0])
+
+
+class PodIndex:
+    """Pods by (namespace, label key, label value), built once per pass: a Service's candidates are
+    the pods carrying the rarest of its selector's labels, not every pod of its namespace."""
+
+    def __init__(self, pods: list[Body]) -> None:
+        self._by_label: dict[tuple[str, str, Any], list[Body]] = {}
+        for pod in pods:
+            meta = pod["metadata"]
+            namespace = meta["namespace"]
+            for label, value in (meta.get("labels") or {}).items():
+                self._by_label.setdefault((namespace, label, value), []).append(pod)
+
+    def select(self, namespace: str, selector: dict[str, str]) -> list[Body]:
+        """The pods of ``namespace`` whose labels hold every pair of ``selector`` (non-empty), in
+        the order they were given."""
+        rarest: list[Body] | None = None
+        for label, value in selector.items():
+            found = self._by_label.get((namespace, label, value))
+            if not found:
+                return []
+            if rarest is None or len(found) < len(rarest):
+                rarest = found
+        assert rarest is not None, "an empty selector selects nothing here"
+        return [p for p in rarest if _selected(selector, p)]
 
 
 def _selected(selector: dict[str, str], pod: Body) -> bool:
