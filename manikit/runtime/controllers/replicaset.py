@@ -35,29 +35,32 @@ def reconcile(ctx: PassContext) -> None:
     api = ctx.api
     pods = api.list("Pod")
     owned = group_by_controller(pods)
-    orphans = [p for p in pods if controller_uid(p) is None and is_active(p)]
+    orphans: dict[str, list[Body]] = {}  # by namespace: only a ReplicaSet's own may be adopted
+    for pod in pods:
+        if controller_uid(pod) is None and is_active(pod):
+            orphans.setdefault(pod["metadata"]["namespace"], []).append(pod)
     for rs in api.list("ReplicaSet"):
         if "deletionTimestamp" in rs["metadata"]:
             continue
         mine = owned.get(rs["metadata"]["uid"], [])
-        mine = mine + _adopt(ctx, rs, orphans)
+        mine = mine + _adopt(ctx, rs, orphans.get(rs["metadata"]["namespace"], []))
         active = [p for p in mine if is_active(p)]
         active = _scale(ctx, rs, active)
         _update_status(ctx, rs, active)
 
 
 def _adopt(ctx: PassContext, rs: Body, orphans: list[Body]) -> list[Body]:
-    """Orphan pods in the namespace that match the selector become this ReplicaSet's (as upstream)."""
+    """Orphan pods of the ReplicaSet's namespace (``orphans``; adopted ones are removed from it) that
+    match the selector become this ReplicaSet's (as upstream)."""
     if not orphans:
         return []
     selector = LabelSelector.model_validate(rs["spec"]["selector"])
     if selector.is_empty():
         return []
-    namespace = rs["metadata"]["namespace"]
     adopted = []
     for pod in list(orphans):
         meta = pod["metadata"]
-        if meta.get("namespace") != namespace or not selector.matches(meta.get("labels") or {}):
+        if not selector.matches(meta.get("labels") or {}):
             continue
         refs = [*(meta.get("ownerReferences") or []), owner_ref(rs)]
         adopted.append(ctx.api.update({**pod, "metadata": {**meta, "ownerReferences": refs}}, trusted=True))
