@@ -3,6 +3,7 @@ revisions, maxSurge/maxUnavailable fenceposts, new-ReplicaSet sizing and status.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable
@@ -25,6 +26,13 @@ def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
     data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
     if collision_count:
         data += str(collision_count).encode()
+    return _fnv_encoded(data)
+
+
+@functools.lru_cache(maxsize=16_384)
+def _fnv_encoded(data: bytes) -> str:
+    """The hash of ``data``, remembered: every pass hashes every Deployment's (mostly unchanged)
+    template, and the byte loop costs far more than the JSON that keys it."""
     value = 0x811C9DC5
     for byte in data:
         value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
