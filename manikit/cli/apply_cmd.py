@@ -12,7 +12,14 @@ from manikit.apply.executor import ApplyResult, check_fresh, execute
 from manikit.apply.planning import make_plan
 from manikit.apply.rollout import RolloutReport, rollout_report
 from manikit.cli import console
-from manikit.cli.common import ALLOW_ENV_OPTION, JOBS_OPTION, SET_OPTION, VALUES_OPTION, template_options
+from manikit.cli.common import (
+    ALLOW_ENV_OPTION,
+    JOBS_OPTION,
+    MANIFEST_NAMESPACE_OPTION,
+    SET_OPTION,
+    VALUES_OPTION,
+    template_options,
+)
 from manikit.cli.plan_support import (
     ALLOW_EMPTY_OPTION,
     APPLYSET_OPTION,
@@ -55,9 +62,7 @@ def apply(
     timeout: float = typer.Option(
         300.0, "--timeout", min=0, help="With --wait: how much simulated time the rollout may take (seconds)."
     ),
-    namespace: str = typer.Option(
-        "default", "--namespace", "-n", help="Namespace of objects that name none."
-    ),
+    namespace: str = MANIFEST_NAMESPACE_OPTION,
     jobs: int | None = JOBS_OPTION,
     values: list[str] | None = VALUES_OPTION,
     set_values: list[str] | None = SET_OPTION,

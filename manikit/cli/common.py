@@ -25,6 +25,10 @@ JOBS_OPTION = typer.Option(
     None, "--jobs", "-j", min=1, help="Worker processes (default: all cores for large inputs, else 1)."
 )
 
+MANIFEST_NAMESPACE_OPTION = typer.Option(
+    "default", "--namespace", "-n", help="Namespace of objects that name none (and for duplicate detection)."
+)
+
 # The render options bundle: every command that reads manifests declares these three parameters
 # (values / set_values / allow_env) and passes ``template_options(...)`` to the loader.
 VALUES_OPTION = typer.Option(

@@ -15,6 +15,7 @@ from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
     JOBS_OPTION,
+    MANIFEST_NAMESPACE_OPTION,
     PATHS_ARGUMENT,
     SET_OPTION,
     VALUES_OPTION,
@@ -67,9 +68,7 @@ def lint(
         [], "--nodes", help="Node manifests for the capacity rules (overrides the config's nodes)."
     ),
     jobs: int | None = JOBS_OPTION,
-    namespace: str = typer.Option(
-        "default", "--namespace", "-n", help="Namespace of objects that name none."
-    ),
+    namespace: str = MANIFEST_NAMESPACE_OPTION,
     quiet: bool = typer.Option(
         False, "--quiet", "-q", help="Text format: no info-level findings, no notices."
     ),

@@ -8,6 +8,7 @@ from manikit.apply.planning import make_plan
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
     JOBS_OPTION,
+    MANIFEST_NAMESPACE_OPTION,
     SET_OPTION,
     VALUES_OPTION,
     template_options,
@@ -41,9 +42,7 @@ def plan(
     prune: bool = PRUNE_OPTION,
     allow_empty: bool = ALLOW_EMPTY_OPTION,
     preview: bool = PREVIEW_OPTION,
-    namespace: str = typer.Option(
-        "default", "--namespace", "-n", help="Namespace of objects that name none."
-    ),
+    namespace: str = MANIFEST_NAMESPACE_OPTION,
     jobs: int | None = JOBS_OPTION,
     values: list[str] | None = VALUES_OPTION,
     set_values: list[str] | None = SET_OPTION,

@@ -11,6 +11,7 @@ from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
     JOBS_OPTION,
+    MANIFEST_NAMESPACE_OPTION,
     PATHS_ARGUMENT,
     SET_OPTION,
     VALUES_OPTION,
@@ -31,9 +32,7 @@ def validate(
     paths: list[str] = PATHS_ARGUMENT,
     output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
     jobs: int | None = JOBS_OPTION,
-    namespace: str = typer.Option(
-        "default", "--namespace", "-n", help="Namespace of objects that name none (for duplicate detection)."
-    ),
+    namespace: str = MANIFEST_NAMESPACE_OPTION,
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print errors and warnings only, no notices."),
     values: list[str] | None = VALUES_OPTION,
     set_values: list[str] | None = SET_OPTION,
