@@ -27,7 +27,8 @@ from manikit.runtime.store import Store, open_store, resolve_state_path
 STATE_OPTION = typer.Option(
     None,
     "--state",
-    help="The state file (default .manikit/state.db under the current directory; env MANIKIT_STATE).",
+    help="The state: a file (default .manikit/state.db under the current directory) or "
+    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster; env MANIKIT_STATE.",
     show_default=False,
 )
 NAMESPACE_OPTION = typer.Option(None, "--namespace", "-n", help="The namespace (default: default).")
