@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from manikit.models.node import Node
-from manikit.models.pod import Pod
+from manikit.models.pod import Pod, PodSpec
 from manikit.runtime.api import Api
 from manikit.runtime.clock import Clock
 from manikit.runtime.store import Body
@@ -15,30 +16,71 @@ from manikit.runtime.store import Body
 
 @dataclass
 class ModelCache:
-    """Validated models of stored bodies, keyed by (uid, resourceVersion): a body parsed once per
-    version for the whole reconcile run (the scheduler takes models, controllers write dicts)."""
+    """Validated models of stored bodies for the scheduler, one per object (uid) for the whole
+    reconcile run, reused for as long as what it was validated from is unchanged.
 
-    _models: dict[tuple[str, str], Any] = field(default_factory=dict)
+    A pod's model is validated from the parts the scheduler reads: metadata, spec and the status
+    phase (its conditions, IPs and container statuses are left out, so a kubelet's status write does
+    not cost a new model). No model carries a resourceVersion: that changes with every write, while
+    the model stays the same. Keeping only the latest model per uid bounds the cache by the objects
+    that exist, not by the writes made to them. Pods of one template share one validated spec (a
+    bound pod's is a shallow copy carrying its nodeName): a pod model costs its metadata only.
+    """
+
+    _models: dict[str, tuple[Body, Any]] = field(default_factory=dict)
+    _specs: dict[str, PodSpec] = field(default_factory=dict)
 
     def clear(self) -> None:
         self._models.clear()
+        self._specs.clear()
 
     def pod(self, body: Body) -> Pod:
-        found: Pod = self._get(body, Pod)
-        return found
+        status = body.get("status")
+        view = _view(body)
+        if status is not None:
+            view["status"] = {"phase": status["phase"]} if "phase" in status else {}
+        uid = view["metadata"]["uid"]
+        found = self._models.get(uid)
+        if found is not None and found[0] == view:
+            cached: Pod = found[1]
+            return cached
+        validated = Pod.model_validate({**view, "spec": self._pod_spec(body["spec"])})
+        self._models[uid] = (view, validated)
+        return validated
+
+    def _pod_spec(self, spec: Body) -> PodSpec | Body:
+        """The validated spec, shared by every pod of the same spec but for its nodeName."""
+        node = spec.get("nodeName")
+        if node is not None and not isinstance(node, str):
+            return spec  # validated in full with the pod, to report it as pydantic would
+        rest = spec if node is None else {k: v for k, v in spec.items() if k != "nodeName"}
+        key = _canonical(rest)
+        shared = self._specs.get(key)
+        if shared is None:
+            shared = self._specs[key] = PodSpec.model_validate(rest)
+        return shared if node is None else shared.model_copy(update={"node_name": node})
 
     def node(self, body: Body) -> Node:
-        found: Node = self._get(body, Node)
+        found: Node = self._get(_view(body), Node)
         return found
 
-    def _get(self, body: Body, model: type[Any]) -> Any:
-        meta = body["metadata"]
-        key = (meta["uid"], meta["resourceVersion"])
-        found = self._models.get(key)
-        if found is None:
-            found = model.model_validate(body)
-            self._models[key] = found
-        return found
+    def _get(self, view: Body, model: type[Any]) -> Any:
+        uid = view["metadata"]["uid"]
+        found = self._models.get(uid)
+        if found is not None and found[0] == view:
+            return found[1]
+        validated = model.model_validate(view)
+        self._models[uid] = (view, validated)
+        return validated
+
+
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
+def _view(body: Body) -> Body:
+    """A shallow copy of ``body`` without ``metadata.resourceVersion`` (its parts are shared)."""
+    meta = {k: v for k, v in body["metadata"].items() if k != "resourceVersion"}
+    return {**body, "metadata": meta}
 
 
 @dataclass
