@@ -29,10 +29,14 @@ class ModelCache:
 
     _models: dict[str, tuple[Body, Any]] = field(default_factory=dict)
     _specs: dict[str, PodSpec] = field(default_factory=dict)
+    #: the (uid, resourceVersion) of every node and pod of the last scheduler run, when it wrote
+    #: nothing (the scheduler's to set and read)
+    unchanged_schedule: tuple[tuple[str, str], ...] | None = None
 
     def clear(self) -> None:
         self._models.clear()
         self._specs.clear()
+        self.unchanged_schedule = None
 
     def pod(self, body: Body) -> Pod:
         status = body.get("status")

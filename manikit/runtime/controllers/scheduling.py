@@ -30,15 +30,29 @@ def reconcile(ctx: PassContext) -> None:
     }
     if not unbound:
         return
-    nodes = [ctx.models.node(n) for n in api.list("Node")]
+    node_bodies = api.list("Node")
+    # Scheduling is deterministic: the very pods and nodes (same resourceVersions) of a run that
+    # changed nothing would change nothing again (pods the cluster has no room for, pass after pass).
+    inputs = tuple(_version(b) for b in (*node_bodies, *pods))
+    if ctx.models.unchanged_schedule == inputs:
+        return
+    nodes = [ctx.models.node(n) for n in node_bodies]
     models = [ctx.models.pod(p) for p in pods]
+    wrote = False
     for decision in schedule(nodes, models):
         pod = unbound.get((decision.namespace, decision.name))
         if pod is not None:
-            _carry_out(ctx, pod, decision)
+            wrote = _carry_out(ctx, pod, decision) or wrote
+    ctx.models.unchanged_schedule = None if wrote else inputs
 
 
-def _carry_out(ctx: PassContext, pod: Body, decision: Decision) -> None:
+def _version(body: Body) -> tuple[str, str]:
+    meta = body["metadata"]
+    return (meta["uid"], meta["resourceVersion"])
+
+
+def _carry_out(ctx: PassContext, pod: Body, decision: Decision) -> bool:
+    """Bind the pod or report why it cannot be; False when that was already reported."""
     api = ctx.api
     meta = pod["metadata"]
     if decision.node is not None:
@@ -47,11 +61,11 @@ def _carry_out(ctx: PassContext, pod: Body, decision: Decision) -> None:
         api.store.put_note(NOTE_TOPIC, meta["uid"], note(decision, chosen))
         message = f"Successfully assigned {meta['namespace']}/{meta['name']} to {decision.node}"
         api.record_event(pod, "Normal", "Scheduled", message, SOURCE)
-        return
+        return True
     reason = decision.reason or "Unschedulable"
     current = condition(pod, "PodScheduled")
     if current is not None and (current.get("reason"), current.get("message")) == (reason, decision.message):
-        return
+        return False
     status = dict(pod.get("status") or {})
     status["conditions"] = set_condition(
         list(status.get("conditions") or []), "PodScheduled", "False", reason, decision.message, ctx.now()
@@ -60,6 +74,7 @@ def _carry_out(ctx: PassContext, pod: Body, decision: Decision) -> None:
     api.store.put_note(NOTE_TOPIC, meta["uid"], note(decision, list(decision.verdicts)))
     if reason == "Unschedulable":
         api.record_event(pod, "Warning", "FailedScheduling", decision.message, SOURCE)
+    return True
 
 
 def note(decision: Decision, verdicts: list[NodeVerdict]) -> dict[str, Any]:

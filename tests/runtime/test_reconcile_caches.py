@@ -1,0 +1,129 @@
+"""What the reconcile loop keeps between passes to go fast: models, the scheduler's last inputs, the
+Endpoints pod index. Each must give what recomputing from scratch would."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from manikit.models.pod import Pod
+from manikit.runtime.controllers import PassContext, scheduling
+from manikit.runtime.controllers.context import ModelCache
+from manikit.runtime.controllers.endpoints import PodIndex, _selected
+from manikit.runtime.reconcile import reconcile
+from manikit.runtime.scheduler import Decision
+from tests.runtime.control_plane import deployment, new_api
+
+
+def stored_pod(uid: str, rv: str, **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": f"p-{uid}", "namespace": "default", "uid": uid, "resourceVersion": rv},
+        "spec": {"containers": [{"name": "main", "image": "nginx", "resources": {"requests": {"cpu": "1"}}}]},
+        "status": {"phase": "Pending"},
+    }
+    for part, value in extra.items():
+        body[part] = {**body[part], **value}
+    return body
+
+
+def test_a_status_write_other_than_the_phase_keeps_the_model() -> None:
+    cache = ModelCache()
+    first = cache.pod(stored_pod("a", "1"))
+    again = cache.pod(stored_pod("a", "2", status={"podIP": "10.0.0.2", "conditions": []}))
+    assert again is first
+    assert first.status is not None and first.status.pod_ip is None  # only the phase is kept
+    running = cache.pod(stored_pod("a", "3", status={"phase": "Running"}))
+    assert running is not first and running.status is not None and running.status.phase == "Running"
+
+
+def test_a_label_or_spec_change_gives_a_new_model_equal_to_a_full_validation() -> None:
+    cache = ModelCache()
+    first = cache.pod(stored_pod("a", "1"))
+    labeled = stored_pod("a", "2", metadata={"labels": {"app": "web"}})
+    assert cache.pod(labeled) is not first
+    bound = stored_pod("a", "3", spec={"nodeName": "node-1"})
+    model = cache.pod(bound)
+    expected = Pod.model_validate({**bound, "metadata": {**bound["metadata"], "resourceVersion": None}})
+    assert model.model_dump() == expected.model_dump()
+    assert model.spec.node_name == "node-1" and first.spec.node_name is None
+
+
+def test_pods_of_one_template_share_its_validated_containers() -> None:
+    cache = ModelCache()
+    one = cache.pod(stored_pod("a", "1", spec={"nodeName": "node-1"}))
+    two = cache.pod(stored_pod("b", "2", spec={"nodeName": "node-2"}))
+    three = cache.pod(stored_pod("c", "3"))
+    assert one.spec.containers is two.spec.containers is three.spec.containers
+    assert (one.spec.node_name, two.spec.node_name, three.spec.node_name) == ("node-1", "node-2", None)
+
+
+def test_the_scheduler_is_not_run_again_on_the_inputs_of_a_run_that_changed_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = new_api()
+    api.create(deployment(replicas=1, cpu="6"))  # fits on no node: pending for good
+    reconcile(api)
+    calls: list[int] = []
+    real = scheduling.schedule  # type: ignore[attr-defined]
+
+    def counting(*args: Any) -> list[Decision]:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(scheduling, "schedule", counting)
+    view = api.cached()
+    models = ModelCache()
+    for _ in range(3):
+        before = view.revision()
+        with view.transaction():
+            scheduling.reconcile(PassContext(view, api.clock, models))
+        assert view.revision() == before
+    assert len(calls) == 1  # the second and third runs saw the very same pods and nodes
+    (pending,) = api.list("Pod")
+    api.update({**pending, "metadata": {**pending["metadata"], "labels": {"app": "web", "x": "y"}}})
+    with view.transaction():
+        scheduling.reconcile(PassContext(view, api.clock, models))
+    assert len(calls) == 2
+
+
+def test_a_conflict_forgets_the_last_scheduler_inputs() -> None:
+    models = ModelCache()
+    models.unchanged_schedule = (("uid", "1"),)
+    models.clear()
+    assert models.unchanged_schedule is None
+
+
+def index_pods() -> list[dict[str, Any]]:
+    pods = []
+    for number, (ns, app, tier) in enumerate(
+        itertools.product(("a", "b"), ("web", "db", None), ("front", "back", None))
+    ):
+        labels = {k: v for k, v in (("app", app), ("tier", tier)) if v is not None}
+        meta: dict[str, Any] = {"name": f"p{number}", "namespace": ns}
+        if labels:
+            meta["labels"] = labels
+        pods.append({"metadata": meta})
+    return pods
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        {"app": "web"},
+        {"app": "web", "tier": "back"},
+        {"tier": "front"},
+        {"app": "none"},
+        {"app": "db", "x": "y"},
+    ],
+)
+@pytest.mark.parametrize("namespace", ["a", "b", "c"])
+def test_the_pod_index_selects_what_a_scan_of_the_namespace_selects(
+    selector: dict[str, str], namespace: str
+) -> None:
+    pods = index_pods()
+    scanned = [p for p in pods if p["metadata"]["namespace"] == namespace and _selected(selector, p)]
+    assert PodIndex(pods).select(namespace, selector) == scanned
