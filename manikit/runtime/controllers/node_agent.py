@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import ipaddress
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,18 +32,18 @@ def reconcile(ctx: PassContext) -> None:
     for node in nodes.values():
         _post_node_ready(ctx, node)
     pods = api.list("Pod")
-    used: dict[str, set[str]] = {}
+    used: dict[str, Addresses] = {}
     for pod in pods:
         status = pod.get("status") or {}
         if status.get("podIP") and status.get("phase") not in ("Succeeded", "Failed"):
-            used.setdefault(pod["spec"].get("nodeName", ""), set()).add(status["podIP"])
+            used.setdefault(pod["spec"].get("nodeName", ""), Addresses()).taken.add(status["podIP"])
     for pod in pods:
         node_name = pod["spec"].get("nodeName")
         if not node_name or node_name not in nodes or "deletionTimestamp" in pod["metadata"]:
             continue
         phase = (pod.get("status") or {}).get("phase", "Pending")
         if phase == "Pending":
-            _start(ctx, pod, nodes[node_name], used.setdefault(node_name, set()))
+            _start(ctx, pod, nodes[node_name], used.setdefault(node_name, Addresses()))
         elif phase == "Running" and condition(pod, "Ready") is not None and not _ready(pod):
             _maybe_ready(ctx, pod)
 
@@ -68,7 +69,16 @@ def _ready(pod: Body) -> bool:
     return cond is not None and cond.get("status") == "True"
 
 
-def _start(ctx: PassContext, pod: Body, node: Body, used: set[str]) -> None:
+@dataclass
+class Addresses:
+    """A node's pod IPs in use, and the offset below which every address is taken (addresses are
+    only added during a pass, so the next lowest free one is never below the last one given)."""
+
+    taken: set[str] = field(default_factory=set)
+    floor: int = 2  # .1 is the bridge
+
+
+def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses) -> None:
     now = ctx.now()
     stamp = rfc3339(now)
     spec = pod["spec"]
@@ -201,16 +211,18 @@ def _host_ip(node: Body) -> str:
     return ""
 
 
-def _allocate_ip(node: Body, used: set[str]) -> str:
+def _allocate_ip(node: Body, used: Addresses) -> str:
     """The lowest free address of the node's podCIDR from .2 (.1 is the bridge), as host-local IPAM."""
     cidr = node["spec"].get("podCIDR") or _fallback_cidr(node["metadata"]["name"])
     base, size = _network(cidr)
-    for offset in range(2, size - 1):
+    for offset in range(used.floor, size - 1):
         value = base + offset
         candidate = f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
-        if candidate not in used:
-            used.add(candidate)
+        if candidate not in used.taken:
+            used.taken.add(candidate)
+            used.floor = offset + 1
             return candidate
+    used.floor = max(used.floor, size - 1)
     return ""
 
 
