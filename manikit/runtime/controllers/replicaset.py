@@ -52,13 +52,15 @@ def reconcile(ctx: PassContext) -> None:
 def _adopt(ctx: PassContext, rs: Body, orphans: list[Body]) -> list[Body]:
     """Orphan pods of the ReplicaSet's namespace (``orphans``; adopted ones are removed from it) that
     match the selector become this ReplicaSet's (as upstream)."""
-    if not orphans:
-        return []
+    required = (rs["spec"]["selector"].get("matchLabels") or {}).items()
+    candidates = [p for p in orphans if required <= (p["metadata"].get("labels") or {}).items()]
+    if not candidates:
+        return []  # none carries every matchLabels pair: the selector matches none
     selector = LabelSelector.model_validate(rs["spec"]["selector"])
     if selector.is_empty():
         return []
     adopted = []
-    for pod in list(orphans):
+    for pod in candidates:
         meta = pod["metadata"]
         if not selector.matches(meta.get("labels") or {}):
             continue
