@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from manikit.models.pod import Pod
-from manikit.runtime.controllers import PassContext, scheduling
+from manikit.runtime.controllers import PassContext, rollout, scheduling
 from manikit.runtime.controllers.context import ModelCache
 from manikit.runtime.controllers.endpoints import PodIndex, _selected
 from manikit.runtime.reconcile import reconcile
@@ -127,3 +127,23 @@ def test_the_pod_index_selects_what_a_scan_of_the_namespace_selects(
     pods = index_pods()
     scanned = [p for p in pods if p["metadata"]["namespace"] == namespace and _selected(selector, p)]
     assert PodIndex(pods).select(namespace, selector) == scanned
+
+
+def test_specs_made_of_the_same_objects_skip_the_canonical_form_and_agree_with_it() -> None:
+    cache = ModelCache()
+    shared = stored_pod("a", "1", spec={"nodeName": "node-1"})
+    one = cache.pod(shared)
+    same_parts = {**shared, "metadata": {**shared["metadata"], "uid": "b"}}
+    same_parts["spec"] = {**shared["spec"], "nodeName": "node-2"}  # the containers list is shared
+    two = cache.pod(same_parts)
+    assert two.spec.containers is one.spec.containers and two.spec.node_name == "node-2"
+    other = stored_pod("c", "1", spec={"containers": [{"name": "other", "image": "busybox"}]})
+    assert cache.pod(other).spec.containers[0].name == "other"
+
+
+def test_template_hashes_are_remembered_per_template_object() -> None:
+    cache = ModelCache()
+    template = deployment()["spec"]["template"]
+    assert cache.template_hash(template) == rollout.template_hash(template)
+    changed = {**template, "metadata": {"labels": {"app": "other"}}}
+    assert cache.template_hash(changed) == rollout.template_hash(changed) != cache.template_hash(template)

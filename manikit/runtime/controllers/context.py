@@ -11,6 +11,7 @@ from manikit.models.node import Node
 from manikit.models.pod import Pod, PodSpec
 from manikit.runtime.api import Api
 from manikit.runtime.clock import Clock
+from manikit.runtime.controllers import rollout
 from manikit.runtime.store import Body
 
 
@@ -29,6 +30,11 @@ class ModelCache:
 
     _models: dict[str, tuple[Body, Any]] = field(default_factory=dict)
     _specs: dict[str, PodSpec] = field(default_factory=dict)
+    # the same specs by the identity of their parts (the parts are kept, so no id is reused)
+    _spec_parts: dict[tuple[tuple[str, int], ...], tuple[tuple[Any, ...], PodSpec]] = field(
+        default_factory=dict
+    )
+    _template_hashes: dict[int, tuple[Body, str]] = field(default_factory=dict)
     #: the (uid, resourceVersion) of every node and pod of the last scheduler run, when it wrote
     #: nothing (the scheduler's to set and read)
     unchanged_schedule: tuple[tuple[str, str], ...] | None = None
@@ -36,6 +42,8 @@ class ModelCache:
     def clear(self) -> None:
         self._models.clear()
         self._specs.clear()
+        self._spec_parts.clear()
+        self._template_hashes.clear()
         self.unchanged_schedule = None
 
     def pod(self, body: Body) -> Pod:
@@ -57,12 +65,26 @@ class ModelCache:
         node = spec.get("nodeName")
         if node is not None and not isinstance(node, str):
             return spec  # validated in full with the pod, to report it as pydantic would
-        rest = spec if node is None else {k: v for k, v in spec.items() if k != "nodeName"}
-        key = _canonical(rest)
-        shared = self._specs.get(key)
-        if shared is None:
-            shared = self._specs[key] = PodSpec.model_validate(rest)
+        parts = tuple((k, v) for k, v in spec.items() if k != "nodeName")
+        identity = tuple((k, id(v)) for k, v in parts)
+        known = self._spec_parts.get(identity)
+        if known is not None:  # the very same objects (cached bodies are read-only): same content
+            shared = known[1]
+        else:
+            key = _canonical(dict(parts))
+            found = self._specs.get(key)
+            shared = self._specs[key] = found or PodSpec.model_validate(dict(parts))
+            self._spec_parts[identity] = (parts, shared)
         return shared if node is None else shared.model_copy(update={"node_name": node})
+
+    def template_hash(self, template: Body) -> str:
+        """``rollout.template_hash`` of a cached (read-only) template, once per template object."""
+        known = self._template_hashes.get(id(template))
+        if known is not None and known[0] is template:
+            return known[1]
+        value = rollout.template_hash(template)
+        self._template_hashes[id(template)] = (template, value)
+        return value
 
     def node(self, body: Body) -> Node:
         found: Node = self._get(_view(body), Node)

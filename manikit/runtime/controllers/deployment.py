@@ -81,7 +81,7 @@ def _adopt(ctx: PassContext, dep: Body, orphans: list[Body]) -> list[Body]:
 
 
 def sync(ctx: PassContext, dep: Body, sets: list[Body], pods: dict[str, list[Body]]) -> None:
-    wanted = rollout.template_hash(dep["spec"]["template"])
+    wanted = ctx.models.template_hash(dep["spec"]["template"])
     new = next((rs for rs in sets if _hash_of(rs) == wanted), None)
     run = Rollout(ctx, dep, new, sorted((rs for rs in sets if rs is not new), key=_age_key), pods)
     spec = dep["spec"]
