@@ -30,6 +30,9 @@ BUSY_TIMEOUT_SECONDS = 60.0
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _loads = json.loads
 _INSIDE: AbstractContextManager[None] = nullcontext()
+#: Queued appends are written in batches of this many rows (inside the open transaction): the
+#: speed of executemany without holding a whole reconcile pass of bodies in memory until the commit.
+FLUSH_ROWS = 5_000
 
 
 class SqliteStore:
@@ -42,7 +45,7 @@ class SqliteStore:
         self._rev: int | None = None  # the revision counter while a write transaction is open
         self._identity = ""
         # Appends that nothing can refuse are queued and written with executemany before the commit
-        # (and before any read of them): history rows, events, notes.
+        # (and before any read of them, and every FLUSH_ROWS rows): history rows, events, notes.
         self._pending_history: list[tuple[Any, ...]] = []
         self._pending_events: list[tuple[str, ...]] = []
         self._pending_notes: dict[tuple[str, str], str | None] = {}
@@ -279,14 +282,19 @@ class SqliteStore:
 
     def _append(self, rev: int, op: Op, kind: str, namespace: str, name: str, text: str) -> None:
         self._pending_history.append((rev, op, kind, namespace, name, text))
+        if len(self._pending_history) >= FLUSH_ROWS:
+            self._flush_history()
 
-    def _flush(self) -> None:
+    def _flush_history(self) -> None:
         if self._pending_history:
             self._conn.executemany(
                 "INSERT INTO revisions (rev, op, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)",
                 self._pending_history,
             )
             self._pending_history.clear()
+
+    def _flush(self) -> None:
+        self._flush_history()
         self._flush_events()
         if self._pending_notes:
             notes = self._pending_notes.items()
@@ -347,6 +355,8 @@ class SqliteStore:
         )
         with self._writing():
             self._pending_events.append(row)
+            if len(self._pending_events) >= FLUSH_ROWS:
+                self._flush_events()
 
     def _flush_events(self) -> None:
         if not self._pending_events:
