@@ -12,6 +12,7 @@ from manikit.models.pod import Pod
 from manikit.runtime.controllers import PassContext, rollout, scheduling
 from manikit.runtime.controllers.context import ModelCache
 from manikit.runtime.controllers.endpoints import PodIndex, _selected
+from manikit.runtime.controllers.replicaset import Orphans
 from manikit.runtime.reconcile import reconcile
 from manikit.runtime.scheduler import Decision
 from tests.runtime.control_plane import deployment, new_api
@@ -147,3 +148,22 @@ def test_template_hashes_are_remembered_per_template_object() -> None:
     assert cache.template_hash(template) == rollout.template_hash(template)
     changed = {**template, "metadata": {"labels": {"app": "other"}}}
     assert cache.template_hash(changed) == rollout.template_hash(changed) != cache.template_hash(template)
+
+
+@pytest.mark.parametrize("match_labels", [{}, {"app": "web"}, {"app": "web", "tier": "back"}, {"app": "x"}])
+def test_orphan_candidates_are_what_a_scan_of_the_namespace_finds_and_adopted_ones_leave(
+    match_labels: dict[str, str],
+) -> None:
+    pods = index_pods()
+    orphans = Orphans(pods)
+    for namespace in ("a", "b", "c"):
+        scanned = [
+            p
+            for p in pods
+            if p["metadata"]["namespace"] == namespace
+            and all((p["metadata"].get("labels") or {}).get(k) == v for k, v in match_labels.items())
+        ]
+        assert orphans.candidates(namespace, match_labels) == scanned
+    for pod in orphans.candidates("a", match_labels):
+        orphans.take(pod)
+    assert orphans.candidates("a", match_labels) == []

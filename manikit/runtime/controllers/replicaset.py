@@ -35,25 +35,55 @@ def reconcile(ctx: PassContext) -> None:
     api = ctx.api
     pods = api.list("Pod")
     owned = group_by_controller(pods)
-    orphans: dict[str, list[Body]] = {}  # by namespace: only a ReplicaSet's own may be adopted
-    for pod in pods:
-        if controller_uid(pod) is None and is_active(pod):
-            orphans.setdefault(pod["metadata"]["namespace"], []).append(pod)
+    orphans = Orphans([p for p in pods if controller_uid(p) is None and is_active(p)])
     for rs in api.list("ReplicaSet"):
         if "deletionTimestamp" in rs["metadata"]:
             continue
         mine = owned.get(rs["metadata"]["uid"], [])
-        mine = mine + _adopt(ctx, rs, orphans.get(rs["metadata"]["namespace"], []))
+        mine = mine + _adopt(ctx, rs, orphans)
         active = [p for p in mine if is_active(p)]
         active = _scale(ctx, rs, active)
         _update_status(ctx, rs, active)
 
 
-def _adopt(ctx: PassContext, rs: Body, orphans: list[Body]) -> list[Body]:
-    """Orphan pods of the ReplicaSet's namespace (``orphans``; adopted ones are removed from it) that
-    match the selector become this ReplicaSet's (as upstream)."""
-    required = (rs["spec"]["selector"].get("matchLabels") or {}).items()
-    candidates = [p for p in orphans if required <= (p["metadata"].get("labels") or {}).items()]
+class Orphans:
+    """Active pods without a controller, in list order, indexed by (namespace, label, value): a
+    ReplicaSet looks only at those of its namespace carrying its matchLabels."""
+
+    def __init__(self, pods: list[Body]) -> None:
+        self._left: dict[int, Body] = {id(p): p for p in pods}  # in order; adopted ones leave
+        self._by_label: dict[tuple[str, str, Any], list[Body]] = {}
+        self._by_namespace: dict[str, list[Body]] = {}
+        for pod in pods:
+            meta = pod["metadata"]
+            self._by_namespace.setdefault(meta["namespace"], []).append(pod)
+            for label, value in (meta.get("labels") or {}).items():
+                self._by_label.setdefault((meta["namespace"], label, value), []).append(pod)
+
+    def candidates(self, namespace: str, match_labels: dict[str, str]) -> list[Body]:
+        """Those left in ``namespace`` whose labels hold every pair of ``match_labels``, in order."""
+        if not self._left:
+            return []
+        if not match_labels:
+            pool = self._by_namespace.get(namespace, [])
+        else:
+            lists = [self._by_label.get((namespace, k, v), []) for k, v in match_labels.items()]
+            pool = min(lists, key=len)
+        return [
+            p
+            for p in pool
+            if id(p) in self._left and match_labels.items() <= (p["metadata"].get("labels") or {}).items()
+        ]
+
+    def take(self, pod: Body) -> None:
+        del self._left[id(pod)]
+
+
+def _adopt(ctx: PassContext, rs: Body, orphans: Orphans) -> list[Body]:
+    """Orphan pods of the ReplicaSet's namespace that match its selector become its own (as
+    upstream), and are no longer orphans for the ReplicaSets after it."""
+    match_labels = rs["spec"]["selector"].get("matchLabels") or {}
+    candidates = orphans.candidates(rs["metadata"]["namespace"], match_labels)
     if not candidates:
         return []  # none carries every matchLabels pair: the selector matches none
     selector = LabelSelector.model_validate(rs["spec"]["selector"])
@@ -66,7 +96,7 @@ def _adopt(ctx: PassContext, rs: Body, orphans: list[Body]) -> list[Body]:
             continue
         refs = [*(meta.get("ownerReferences") or []), owner_ref(rs)]
         adopted.append(ctx.api.update({**pod, "metadata": {**meta, "ownerReferences": refs}}, trusted=True))
-        orphans.remove(pod)
+        orphans.take(pod)
     return adopted
 
 
