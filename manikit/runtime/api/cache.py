@@ -16,6 +16,7 @@ class ObjectCache:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._kinds: dict[str, dict[Key, Body]] = {}
+        self._sorted: dict[str, list[Key]] = {}  # per kind, dropped when a key comes or goes
         self._revision = store.revision()
 
     def objects(self, kind: str) -> dict[Key, Body]:
@@ -26,6 +27,15 @@ class ObjectCache:
             table = {(o.namespace, o.name): o.body for o in self._store.list(kind)}
             self._kinds[kind] = table
         return table
+
+    def sorted_keys(self, kind: str) -> list[Key]:
+        """The keys of ``objects(kind)`` in order (shared: read-only); sorted again only after an
+        object of the kind was created or deleted, not after every write."""
+        table = self.objects(kind)
+        keys = self._sorted.get(kind)
+        if keys is None:
+            keys = self._sorted[kind] = sorted(table)
+        return keys
 
     def refresh(self) -> None:
         current = self._store.revision()
@@ -50,6 +60,8 @@ class ObjectCache:
         if table is None:
             return
         if present and body is not None:
+            if key not in table:
+                self._sorted.pop(kind, None)
             table[key] = body
-        else:
-            table.pop(key, None)
+        elif table.pop(key, None) is not None:
+            self._sorted.pop(kind, None)

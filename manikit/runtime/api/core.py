@@ -103,8 +103,8 @@ class Api:
         equal = dict(chosen.match_labels or {}) if chosen is not None else {}
         if self._cache is not None:
             table = self._cache.objects(kind)
-            keys = sorted(k for k in table if ns is None or k[0] == ns)
-            found = [table[k] for k in keys]
+            keys = self._cache.sorted_keys(kind)
+            found = [table[k] for k in keys] if ns is None else [table[k] for k in keys if k[0] == ns]
         else:
             found = [o.body for o in self.store.list(kind, ns, equal)]
         if chosen is None or (not chosen.match_expressions and self._cache is None):
