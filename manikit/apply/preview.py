@@ -29,12 +29,18 @@ def with_preview(api: Api, plan: Plan) -> Plan:
 def preview_of(api: Api) -> SchedulingPreview:
     pods = [p for p in api.list("Pod") if _active(p)]
     nodes = api.list("Node")
-    pending = tuple(
-        PendingPod(p["metadata"]["namespace"], p["metadata"]["name"], _owner(p), _message(p))
-        for p in pods
-        if not p["spec"].get("nodeName")
-    )
-    return SchedulingPreview(pending, _usage(nodes, pods), len(pods), len(nodes))
+    return SchedulingPreview(pending_pods(pods), _usage(nodes, pods), len(pods), len(nodes))
+
+
+def pending_pods(pods: list[dict[str, object]]) -> tuple[PendingPod, ...]:
+    """The active pods no node was found for, with the scheduler's message."""
+    found = []
+    for pod in pods:
+        spec = pod.get("spec")
+        meta = pod.get("metadata")
+        if isinstance(spec, dict) and isinstance(meta, dict) and not spec.get("nodeName") and _active(pod):
+            found.append(PendingPod(meta["namespace"], meta["name"], _owner(pod), _message(pod)))
+    return tuple(found)
 
 
 def _active(pod: dict[str, object]) -> bool:

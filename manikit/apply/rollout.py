@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from manikit.apply.preview import preview_of
+from manikit.apply.preview import pending_pods
 from manikit.plan.actions import PendingPod
 from manikit.runtime.api import Api
 from manikit.runtime.clock import SimulatedClock
@@ -43,7 +43,7 @@ def rollout_report(api: Api, clock: SimulatedClock, wait_seconds: float = 0.0) -
 
 def _report(api: Api) -> RolloutReport:
     lines = [_line(d) for d in api.list("Deployment")]
-    pending = preview_of(api).pending
+    pending = pending_pods(api.list("Pod"))
     converged = all(line.ok for line in lines) and not pending
     if len(lines) > MAX_LINES:
         ok = sum(line.ok for line in lines)

@@ -68,5 +68,10 @@ def print_plan(plan: Plan, output_format: PlanFormat) -> None:
         typer.echo(render_markdown(plan), nl=False)
     else:
         out = console.stdout()
-        for line in render_text(plan):
+        lines = render_text(plan)
+        if out.no_color:  # not a terminal: plain text, written at once (rich per line is slow on big plans)
+            out.file.write("".join(line.text + "\n" for line in lines))
+            out.file.flush()
+            return
+        for line in lines:
             out.print(line.text, style=line.style or None, markup=False, highlight=False)
