@@ -7,6 +7,36 @@ per-node verdicts; everything else in this package is the scheduler's own busine
 
 from __future__ import annotations
 
-from manikit.runtime.scheduler.types import Decision, NodeVerdict, explain, schedule
+from collections.abc import Sequence
+
+from manikit.models.node import Node
+from manikit.models.pod import Pod
+from manikit.runtime.scheduler.engine import explain as explain_pod
+from manikit.runtime.scheduler.engine import schedule_pods
+from manikit.runtime.scheduler.types import Decision, NodeVerdict
+
+
+def schedule(nodes: Sequence[Node], pods: Sequence[Pod]) -> list[Decision]:
+    """Decide placements for every pod of ``pods`` without ``spec.nodeName``.
+
+    ``pods`` holds every live pod: those already bound (``spec.nodeName`` set) count against their
+    node's resources, host ports and spreading; the unbound ones are scheduled one at a time in
+    queue order (priority, highest first, then creationTimestamp, then namespace/name), each decision
+    taking the earlier ones of the same call into account. Deterministic: same input, same output.
+    Pods in phase Succeeded or Failed, or with a deletionTimestamp, are ignored, and so are unbound
+    pods whose spec.schedulerName names another scheduler (they get no decision). Decisions come in
+    queue order.
+    """
+    return schedule_pods(nodes, pods)
+
+
+def explain(nodes: Sequence[Node], pods: Sequence[Pod], namespace: str, name: str) -> Decision | None:
+    """Every node's verdict (filter and reasons, or per-plugin scores) for one unbound pod, computed
+    on demand against the bound pods of ``pods``; None if that pod is not there or already bound.
+
+    ``schedule`` keeps its verdicts compact (see engine.py); ``describe pod`` can ask for all of them.
+    """
+    return explain_pod(nodes, pods, namespace, name)
+
 
 __all__ = ["Decision", "NodeVerdict", "explain", "schedule"]

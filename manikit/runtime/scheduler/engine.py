@@ -63,7 +63,7 @@ def take_snapshot(nodes: Sequence[Node], pods: Sequence[Pod]) -> Snapshot:
 def schedule_pods(
     nodes: Sequence[Node], pods: Sequence[Pod], *, fast: bool = True, profile: Profile = DEFAULT_PROFILE
 ) -> list[Decision]:
-    """Decisions for every unbound live pod, in queue order (see ``types.schedule``)."""
+    """Decisions for every unbound live pod, in queue order (see ``manikit.runtime.scheduler.schedule``)."""
     with _long_lived_objects_frozen():
         snap = take_snapshot(nodes, pods)
         decide: Callable[[PodInfo], Decision]

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from manikit.models.node import Node
-from manikit.models.pod import Pod
 
 
 @dataclass(frozen=True)
@@ -38,31 +34,3 @@ class Decision:
     message: str = ""
     verdicts: tuple[NodeVerdict, ...] = ()
     reason: str = ""
-
-
-def schedule(nodes: Sequence[Node], pods: Sequence[Pod]) -> list[Decision]:
-    """Decide placements for every pod of ``pods`` without ``spec.nodeName``.
-
-    ``pods`` holds every live pod: those already bound (``spec.nodeName`` set) count against their
-    node's resources, host ports and spreading; the unbound ones are scheduled one at a time in
-    queue order (priority, highest first, then creationTimestamp, then namespace/name), each decision
-    taking the earlier ones of the same call into account. Deterministic: same input, same output.
-    Pods in phase Succeeded or Failed, or with a deletionTimestamp, are ignored, and so are unbound
-    pods whose spec.schedulerName names another scheduler (they get no decision). Decisions come in
-    queue order.
-    """
-    # Imported here: the engine builds Decisions, so it imports this module.
-    from manikit.runtime.scheduler.engine import schedule_pods
-
-    return schedule_pods(nodes, pods)
-
-
-def explain(nodes: Sequence[Node], pods: Sequence[Pod], namespace: str, name: str) -> Decision | None:
-    """Every node's verdict (filter and reasons, or per-plugin scores) for one unbound pod, computed
-    on demand against the bound pods of ``pods``; None if that pod is not there or already bound.
-
-    ``schedule`` keeps its verdicts compact (see engine.py); ``describe pod`` can ask for all of them.
-    """
-    from manikit.runtime.scheduler.engine import explain as explain_pod
-
-    return explain_pod(nodes, pods, namespace, name)
