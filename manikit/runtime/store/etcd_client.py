@@ -182,8 +182,10 @@ class Gateway:
             exceptions.ConnectionTimeoutError,
             exceptions.InternalServerError,
         )
-        give_up = time.monotonic() + (self.deadline if deadline is None else deadline)
+        start = time.monotonic()
+        give_up = start + (self.deadline if deadline is None else deadline)
         attempt = 0
+        answered = False  # a member answered over HTTP (e.g. 503 while the cluster elects a leader)
         while True:
             client = self._clients[self._current]
             try:
@@ -191,10 +193,15 @@ class Gateway:
                 return result
             except retriable as exc:
                 last = exc
+                answered = answered or len(exc.args) >= 2  # (body, reason): an HTTP error, not a refusal
             except exceptions.Etcd3Exception as exc:
                 raise StateError(f"etcd at {self.url} refused a request: {_short(exc)}") from exc
             attempt += 1
             self._current = (self._current + 1) % len(self._clients)
+            if answered and time.monotonic() >= give_up and give_up < start + self.deadline:
+                # a short deadline is for failing fast when nothing runs there; live members that
+                # are electing a leader (a member just died) get the full deadline
+                give_up = start + self.deadline
             if time.monotonic() >= give_up:
                 raise StateError(
                     f"cannot reach etcd at {self.url} ({type(last).__name__}: {_short(last)}); "
