@@ -30,7 +30,7 @@ from manikit.lint.suppress import (
 from manikit.lint.walk import pod_of
 from manikit.source.documents import Document, load_file
 from manikit.source.values import RenderOptions
-from manikit.validate.pipeline import DocKey, FileOutcome, duplicate_problems, map_files
+from manikit.validate.pipeline import FileOutcome, doc_key, duplicate_problems, map_files
 from manikit.validate.validator import validate_document
 
 
@@ -159,7 +159,7 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
         problems.extend(found)
         if not isinstance(doc.data, dict):
             continue
-        outcome.keys.append(_key(doc))
+        outcome.keys.append(doc_key(doc))
         subject, invalid = subject_of(doc, setup.namespace)
         problems.extend(invalid)
         suppressions.add(doc.line, subject)
@@ -182,12 +182,6 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
     kept_text = loaded.documents[0].text if name == "-" and loaded.documents else ""
     kept = apply_suppressions(problems, {loaded.name: suppressions}, setup.ignores)
     return FileLint(outcome, kept, inputs, kept_text)
-
-
-def _key(doc: Document) -> DocKey:
-    api_version = doc.api_version if isinstance(doc.api_version, str) else ""
-    kind = doc.kind if isinstance(doc.kind, str) else ""
-    return DocKey(doc.file, doc.index, doc.root, api_version, kind, doc.namespace, doc.name, doc.line)
 
 
 def _whole_set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[Problem]:

@@ -6,7 +6,7 @@ processes would cost more than validating them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -49,18 +49,7 @@ def load_desired(
     render: RenderOptions | None = None,
 ) -> DesiredSet:
     """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised."""
-    check = partial(desired_file, namespace=namespace, render=render)
-    return load_desired_with(files, check, namespace, jobs, render)
-
-
-def load_desired_with(
-    files: Sequence[str],
-    check: Callable[[str], tuple[FileOutcome, list[Desired]]],
-    namespace: str,
-    jobs: int | None,
-    render: RenderOptions | None,
-) -> DesiredSet:
-    results = map_files(files, check, jobs)
+    results = map_files(files, partial(desired_file, namespace=namespace, render=render), jobs)
     out = DesiredSet()
     for outcome, desired in results:
         out.problems.extend(outcome.problems)

@@ -60,13 +60,14 @@ def validate_file(name: str, keep_objects: bool = False, render: RenderOptions |
         problems=[*loaded.problems, *result.problems],
         documents=result.documents,
         passed_over=result.passed_over,
-        keys=[_key(doc) for doc in loaded.documents if isinstance(doc.data, dict)],
+        keys=[doc_key(doc) for doc in loaded.documents if isinstance(doc.data, dict)],
         objects=result.objects,
         stdin_docs=loaded.documents if name == "-" else [],
     )
 
 
-def _key(doc: Document) -> DocKey:
+def doc_key(doc: Document) -> DocKey:
+    """The small, picklable identity of a document that duplicate detection needs."""
     api_version = doc.api_version if isinstance(doc.api_version, str) else ""
     kind = doc.kind if isinstance(doc.kind, str) else ""
     return DocKey(doc.file, doc.index, doc.root, api_version, kind, doc.namespace, doc.name, doc.line)
