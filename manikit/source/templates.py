@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from manikit.diagnostics import Level, Problem
 from manikit.source.linemap import LINE_MARK, MARK_END, LineMap, finish
-from manikit.source.reader import TEMPLATE_SUFFIX, VALUES_FILE, SourceText, read_source
+from manikit.source.reader import MAX_FILE_BYTES, TEMPLATE_SUFFIX, VALUES_FILE, SourceText, read_source
 from manikit.source.template_helpers import (
     FILTERS,
     PathUndefined,
@@ -45,6 +46,7 @@ from manikit.source.values import RenderOptions, Values, base_values, deep_merge
 _TOP = "\0top:"  # template names with this prefix are rendered files: only they carry line marks
 _CAPTURING = frozenset({"macro", "call", "filter"})  # their body is a value, not output: never marked
 _ENDS = frozenset({"endmacro", "endcall", "endfilter", "endset"})
+MAX_TEMPLATE_BYTES = MAX_FILE_BYTES
 _RUNTIME_FAULTS = (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError)
 
 
@@ -138,6 +140,12 @@ class _Renderer:
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
+    def join_path(self, template: str, parent: str) -> str:
+        """Every include and import names a template through here: loader-internal names are refused."""
+        if not isinstance(template, str) or "\0" in template:
+            raise TemplateRefused(f"{_shown(template)} is not a template name")
+        return template
+
     def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
         what = (
             "mapping" if isinstance(obj, Mapping) else "list" if isinstance(obj, list) else type(obj).__name__
@@ -239,8 +247,12 @@ class _TreeLoader(BaseLoader):
         if os.path.commonpath([real, self.real_root]) != self.real_root:
             raise TemplateRefused(f"{name!r} resolves outside {tree}")
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise TemplateRefused(f"{name!r} is not a regular file: templates include only files")
             with open(path, encoding="utf-8-sig") as handle:
-                text = handle.read()
+                text = handle.read(MAX_TEMPLATE_BYTES + 1)
+            if len(text) > MAX_TEMPLATE_BYTES:
+                raise TemplateFailure(f"template {path} is over {MAX_TEMPLATE_BYTES // 2**20} MiB")
         except FileNotFoundError:
             raise TemplateNotFound(name) from None
         except (OSError, UnicodeDecodeError) as exc:
@@ -251,6 +263,11 @@ class _TreeLoader(BaseLoader):
         stamp = _stamp(path)
         self.loaded.add(path)
         return text, path, lambda: _stamp(path) == stamp
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # --- line marks ------------------------------------------------------------------------------------
