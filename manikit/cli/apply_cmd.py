@@ -30,6 +30,7 @@ from manikit.cli.plan_support import (
     read_desired,
 )
 from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
+from manikit.cli.state_cmd import keep_backup
 from manikit.errors import PlanError
 from manikit.plan.actions import Plan
 from manikit.plan.planfile import MAGIC, load_plan
@@ -83,7 +84,9 @@ def apply(
         render = template_options(values, set_values, allow_env)
         desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
     command = "manikit " + " ".join(sys.argv[1:]) if sys.argv else "manikit apply"
-    with control_plane(state) as cp, cp.store.acquire_lock(LOCK_NAME, command, lock_timeout):
+    with control_plane(state) as cp, cp.store.acquire_lock(LOCK_NAME, command, lock_timeout) as lock:
+        if "took_over" in lock.extra:
+            console.stderr().print(lock.extra["took_over"], markup=False)
         if plan_file is not None:
             plan = load_plan(plan_file)
             check_fresh(cp.api, plan)
@@ -97,6 +100,7 @@ def apply(
             _finish(cp, ApplyResult(), wait, timeout)
             return
         _confirm(auto_approve)
+        keep_backup(cp.store)
         result = _execute(cp, plan)
         _finish(cp, result, wait, timeout)
 
