@@ -28,6 +28,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import generate_lorem_ipsum
 
 from manikit.diagnostics import Level, Problem
 from manikit.source.linemap import LINE_MARK, MARK_END, LineMap, finish
@@ -38,8 +39,19 @@ from manikit.source.template_helpers import (
     TemplateFailure,
     TemplateRefused,
     env_reader,
-    finalize,
     wrap_values,
+)
+from manikit.source.template_limits import (
+    MAX_OUTPUT,
+    BoundedNamespace,
+    as_data,
+    bounded_filter,
+    budget,
+    check_arguments,
+    check_binop,
+    checked,
+    limit_error,
+    refuse_reprs,
 )
 from manikit.source.values import RenderOptions, Values, base_values, deep_merge
 
@@ -130,7 +142,9 @@ class _Renderer:
         self.loader.top_text = source.text
         try:
             template = self.env.get_template(_TOP + path)
-            marked = template.render(self.context)
+            with budget():
+                marked = _bounded_output(template.generate(self.context))
+            refuse_reprs(marked)
         except TemplateSyntaxError as exc:
             return None, [_syntax_problem(exc, source.name, self.root, path)]
         except _RUNTIME_FAULTS as exc:
@@ -140,6 +154,17 @@ class _Renderer:
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        check_binop(operator, left, right)
+        return checked(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(getattr(__obj, "__self__", None), str):  # "x".ljust(n), "x".zfill(n), ...
+            check_arguments(f"str.{getattr(__obj, '__name__', 'method')}", args, kwargs)
+        return checked(super().call(__context, __obj, *args, **kwargs))
+
     def join_path(self, template: str, parent: str) -> str:
         """Every include and import names a template through here: loader-internal names are refused."""
         if not isinstance(template, str) or "\0" in template:
@@ -170,12 +195,28 @@ def _environment(loader: BaseLoader, allow_env: bool) -> ImmutableSandboxedEnvir
         auto_reload=True,  # one stat per use: a template edited in place is compiled again
         cache_size=-1,  # every template compiled once, however many there are
         extensions=[_LineMarks],
-        finalize=finalize,
+        finalize=as_data,
         bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
+    for name, func in list(env.filters.items()):
+        env.filters[name] = bounded_filter(name, func)
     env.globals["env"] = env_reader(allow_env)
+    env.globals["namespace"] = BoundedNamespace
+    env.globals["lipsum"] = bounded_filter("lipsum", generate_lorem_ipsum)
     return env
+
+
+def _bounded_output(chunks: Iterator[str]) -> str:
+    """The rendered text, stopped as soon as it passes MAX_OUTPUT."""
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise limit_error(f"the rendered text is over {MAX_OUTPUT // 2**20} MiB")
+        out.append(chunk)
+    return "".join(out)
 
 
 CACHE_ENV = "MANIKIT_CACHE_DIR"  # where compiled templates are kept; "off" keeps none
