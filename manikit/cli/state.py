@@ -19,6 +19,7 @@ from manikit.cli import console
 from manikit.errors import ConfigError, StateDamagedError, UserError
 from manikit.models.registry import KindInfo, resolve_kind_name
 from manikit.runtime.api import Api
+from manikit.runtime.api.damage import find_damage
 from manikit.runtime.clock import SimulatedClock, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
@@ -94,9 +95,32 @@ def control_plane(state: str | None, *, default_cluster: bool = True) -> Iterato
     store = open_store(resolve_state_path(state))
     try:
         with state_failures(store.location):
-            yield from _opened(store, default_cluster)
+            try:
+                yield from _opened(store, default_cluster)
+            except _UNEXPECTED as exc:
+                _raise_if_damaged(store, exc)
+                raise
     finally:
         store.close()
+
+
+#: what code meeting a stored object of the wrong shape raises; also what a bug raises
+_UNEXPECTED = (LookupError, TypeError, AttributeError, ValueError, ArithmeticError)
+
+
+def _raise_if_damaged(store: Store, exc: BaseException) -> None:
+    """A command failed unexpectedly: if stored objects are not what their kinds allow, the state is
+    damaged (exit 1, with what to do); else it is a bug, and the caller re-raises it as one."""
+    if store.in_transaction:
+        return
+    try:
+        damage = find_damage(store)
+    except Exception:  # the search itself met the damage: report the original failure
+        return
+    if damage:
+        raise StateDamagedError(
+            f"state {store.location} is damaged: {'; '.join(damage)}; restore it with `manikit state restore`"
+        ) from exc
 
 
 def _opened(store: Store, default_cluster: bool) -> Iterator[ControlPlane]:

@@ -15,6 +15,7 @@ import typer
 from manikit.cli import console
 from manikit.cli.state import STATE_OPTION
 from manikit.errors import StateDamagedError, StateError, UserError
+from manikit.runtime.api.damage import find_damage
 from manikit.runtime.store import SqliteStore, Store, open_store, resolve_state_path, state_failures
 
 BACKUP_SUFFIX = ".backup"
@@ -58,7 +59,7 @@ def check(state: str | None = STATE_OPTION) -> None:
     store = _sqlite(state)
     try:
         with state_failures(store.location):
-            problems = store.check()
+            problems = store.check() or find_damage(store)
             objects = store.size()
             revision = store.revision()
     finally:

@@ -73,7 +73,11 @@ def test_an_empty_or_truncated_file_is_not_a_new_cluster(tmp_path: Path, content
 
 def test_damaged_bodies_are_reported_for_every_command(tmp_path: Path) -> None:
     state = _applied(tmp_path)
-    for body in ("{not json", "[1, 2]", '{"kind": "Deployment"}'):
+    shapes = (
+        '{"metadata": {"name": "web", "namespace": "shop"}, "spec": "x"}',
+        '{"metadata": {}, "spec": []}',
+    )
+    for body in ("{not json", "[1, 2]", '{"kind": "Deployment"}', *shapes):
         conn = sqlite3.connect(state)
         conn.execute("UPDATE objects SET body = ? WHERE kind = 'Deployment'", (body,))
         conn.commit()
