@@ -27,7 +27,7 @@ MAX_VALUE = 8 * 2**20  # characters of one string, items of one list
 MAX_OUTPUT = 32 * 2**20  # characters of one rendered file (a manifest file's own limit)
 MAX_WIDTH = 100_000  # a width, count or size argument to a filter or string method
 MAX_INT_BITS = 4096
-MEMORY_BUDGET = 1024 * 2**20  # address space one render may add to the process
+MEMORY_BUDGET = 256 * 2**20  # address space one render may add to the process
 #: filters whose integer arguments are widths, counts or sizes of what they make
 WIDTH_FILTERS = frozenset(
     {"indent", "center", "wordwrap", "truncate", "batch", "slice", "format", "replace", "lipsum", "join"}
@@ -63,8 +63,21 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
                 raise limit_error(
                     f"repeating a value {times:,} times is over {MAX_VALUE:,} characters or items"
                 )
+    elif operator == "%" and isinstance(left, str):
+        check_format_widths("%", left)
     elif operator == "**" and _too_many_bits(left, right):
         raise limit_error(f"{left} ** {right} is over {MAX_INT_BITS} bits")
+
+
+_WIDTHS = re.compile(r"%[-#0 +]*(\d+)?(?:\.(\d+))?|\{[^{}]*?:[^{}]*?(\d+)(?:\.(\d+))?[^{}]*\}")
+
+
+def check_format_widths(name: str, text: str) -> None:
+    """Widths and precisions in a ``%`` or ``str.format`` format string, each at most MAX_WIDTH."""
+    for match in _WIDTHS.finditer(text):
+        for number in match.groups():
+            if number and int(number) > MAX_WIDTH:
+                raise limit_error(f"{name}: the width {int(number):,} is over {MAX_WIDTH:,}")
 
 
 def _too_many_bits(base: Any, exponent: Any) -> bool:

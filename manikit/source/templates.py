@@ -49,6 +49,7 @@ from manikit.source.template_limits import (
     budget,
     check_arguments,
     check_binop,
+    check_format_widths,
     checked,
     limit_error,
     refuse_reprs,
@@ -161,8 +162,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return checked(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(getattr(__obj, "__self__", None), str):  # "x".ljust(n), "x".zfill(n), ...
-            check_arguments(f"str.{getattr(__obj, '__name__', 'method')}", args, kwargs)
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):  # "x".ljust(n), "x".zfill(n), "{:>9}".format(...)
+            name = f"str.{getattr(__obj, '__name__', 'method')}"
+            check_arguments(name, args, kwargs)
+            check_format_widths(name, owner)
         return checked(super().call(__context, __obj, *args, **kwargs))
 
     def join_path(self, template: str, parent: str) -> str:

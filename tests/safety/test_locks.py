@@ -30,11 +30,9 @@ def _lock(state: Path, host: str, pid: int, renewed_ago: float | None, token: st
     store.close()
 
 
-@pytest.mark.parametrize(
-    ("host", "pid"),
-    [("ci-runner-7", 4242), (socket.gethostname(), os.getpid())],  # another host; a pid now reused
-)
-def test_an_expired_lease_is_taken_over_naming_its_holder(tmp_path: Path, host: str, pid: int) -> None:
+@pytest.mark.parametrize("where", ["another host", "a pid now reused here"])
+def test_an_expired_lease_is_taken_over_naming_its_holder(tmp_path: Path, where: str) -> None:
+    host, pid = ("ci-runner-7", 4242) if where == "another host" else (socket.gethostname(), os.getpid())
     state = tmp_path / "state.db"
     _lock(state, host, pid, renewed_ago=LEASE_SECONDS + 5)
     result = run_cli("apply", "-y", "--no-preview", "--state", str(state), APP)

@@ -9,7 +9,6 @@ WAL guarantees it, and every write of an object touches the history in the same 
 from __future__ import annotations
 
 import builtins
-import contextlib
 import json
 import os
 import sqlite3
@@ -28,13 +27,21 @@ from manikit.runtime.store.locks import lock_message, new_holder
 from manikit.runtime.store.names import resource_name
 from manikit.runtime.store.schema import migrate
 from manikit.runtime.store.sqlite_checks import (
-    APPLICATION_ID,
     check_existing_file,
+    create_if_missing,
     damaged,
     failure,
     quick_check,
+    use_wal,
 )
-from manikit.runtime.store.sqlite_lease import Renewer, lease_expired, renew, takeover_message
+from manikit.runtime.store.sqlite_lease import (
+    Renewer,
+    holder_with_id,
+    read_holder,
+    renew,
+    takeover_message,
+    try_lock,
+)
 
 BUSY_TIMEOUT_SECONDS = 60.0
 # Bodies are JSON trees (decoded JSON, or models dumped to it): never circular, so the encoder's
@@ -73,7 +80,7 @@ class SqliteStore:
         location = str(path)
         try:
             if location != ":memory:":
-                _create_if_missing(Path(location))
+                create_if_missing(Path(location))
                 check_existing_file(Path(location))
             conn = sqlite3.connect(
                 location, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
@@ -82,7 +89,7 @@ class SqliteStore:
             raise StateError(f"cannot open state {location}: {exc}") from exc
         try:
             if location != ":memory:":
-                _use_wal(conn)
+                use_wal(conn)
             # NORMAL in WAL mode survives a killed process (not a power cut), at far less fsync cost.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache for bulk passes
@@ -519,70 +526,15 @@ class SqliteStore:
     def _try_lock(self, holder: LockHolder) -> bool | LockHolder:
         """False while another holder's lease runs; else True, or the expired holder taken over."""
         with self._writing():
-            current = self.lock_holder(holder.name)
-            if current is not None and not lease_expired(current):
-                return False
-            self._conn.execute(
-                "INSERT OR REPLACE INTO locks (name, pid, host, command, acquired_at, token, renewed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    holder.name,
-                    holder.pid,
-                    holder.host,
-                    holder.command,
-                    holder.acquired_at,
-                    holder.token,
-                    time.time(),
-                ),
-            )
-            return current if current is not None else True
+            return try_lock(self._conn, holder)
 
     def lock_holder(self, name: str) -> LockHolder | None:
-        row = self._conn.execute(
-            "SELECT name, pid, host, command, acquired_at, token, renewed_at FROM locks WHERE name = ?",
-            (name,),
-        ).fetchone()
-        if row is None:
-            return None
-        extra = {} if row[6] is None else {"renewed_at": str(row[6])}
-        name, pid, host, command, acquired_at, token = row[:6]
-        return LockHolder(name, pid, host, command, acquired_at, token, extra)
+        return read_holder(self._conn, name)
 
     def lock_with_id(self, token: str) -> LockHolder | None:
-        row = self._conn.execute("SELECT name FROM locks WHERE token = ?", (token,)).fetchone()
-        return None if row is None else self.lock_holder(row[0])
+        return holder_with_id(self._conn, token)
 
     def unlock(self, token: str) -> bool:
         """Break the lock with this ID (``manikit state unlock``); False if there is none."""
         with self._writing():
             return self._conn.execute("DELETE FROM locks WHERE token = ?", (token,)).rowcount == 1
-
-
-def _use_wal(conn: sqlite3.Connection) -> None:
-    """WAL mode, except on a state that cannot be written (read commands still work on it)."""
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError as exc:
-        if "readonly" not in str(exc):
-            raise
-
-
-def _create_if_missing(path: Path) -> None:
-    """A new state is built beside ``path`` and linked into place: a state file is complete or absent,
-    never the empty file a process killed while creating it would leave."""
-    if path.exists() or path.is_symlink():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.new-{os.getpid()}")
-    temp.unlink(missing_ok=True)
-    try:
-        conn = sqlite3.connect(temp, isolation_level=None)
-        try:
-            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            SqliteStore(conn, str(path))._prepare()
-        finally:
-            conn.close()
-        with contextlib.suppress(FileExistsError):  # another process created it first: use theirs
-            os.link(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)

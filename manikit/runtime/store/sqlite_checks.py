@@ -1,4 +1,4 @@
-"""What makes a SQLite file a manikit state, and what its failures mean to a user.
+"""What makes a SQLite file a manikit state, how one is created, and what its failures mean to a user.
 
 A state is identified by SQLite's ``application_id`` (files from before it was set: by their tables);
 any other file is refused before anything writes to it. SQLite's and JSON's errors become StateErrors
@@ -7,12 +7,15 @@ that name the file and what to do: damaged ("restore it"), read-only, disk full,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import sqlite_utils
 
 from manikit.errors import StateDamagedError, StateError
 
@@ -127,3 +130,37 @@ def failure(exc: BaseException, location: str) -> StateError:
             "and if it fails again, check it with `manikit state check`"
         )
     return damaged(location, detail)
+
+
+def use_wal(conn: sqlite3.Connection) -> None:
+    """WAL mode, except on a state that cannot be written (read commands still work on it)."""
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc):
+            raise
+
+
+def create_if_missing(path: Path) -> None:
+    """A new state is built beside ``path`` and linked into place: a state file is complete or absent,
+    never the empty file a process killed while creating it would leave."""
+    from manikit.runtime.store.schema import migrate  # schema names APPLICATION_ID from here
+
+    if path.exists() or path.is_symlink():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.new-{os.getpid()}")
+    temp.unlink(missing_ok=True)
+    try:
+        conn = sqlite3.connect(temp, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            conn.execute("BEGIN IMMEDIATE")
+            migrate(sqlite_utils.Database(conn), str(path))
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        with contextlib.suppress(FileExistsError):  # another process created it first: use theirs
+            os.link(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)

@@ -73,3 +73,32 @@ def renew(conn: sqlite3.Connection, holder: LockHolder) -> None:
         "UPDATE locks SET renewed_at = ? WHERE name = ? AND token = ?",
         (time.time(), holder.name, holder.token),
     )
+
+
+def try_lock(conn: sqlite3.Connection, holder: LockHolder) -> bool | LockHolder:
+    """Inside the caller's write transaction: take the lock unless a live lease holds it."""
+    current = read_holder(conn, holder.name)
+    if current is not None and not lease_expired(current):
+        return False
+    conn.execute(
+        "INSERT OR REPLACE INTO locks (name, pid, host, command, acquired_at, token, renewed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (holder.name, holder.pid, holder.host, holder.command, holder.acquired_at, holder.token, time.time()),
+    )
+    return current if current is not None else True
+
+
+def read_holder(conn: sqlite3.Connection, name: str) -> LockHolder | None:
+    row = conn.execute(
+        "SELECT name, pid, host, command, acquired_at, token, renewed_at FROM locks WHERE name = ?", (name,)
+    ).fetchone()
+    if row is None:
+        return None
+    name, pid, host, command, acquired_at, token, renewed = row
+    extra = {} if renewed is None else {"renewed_at": str(renewed)}
+    return LockHolder(name, pid, host, command, acquired_at, token, extra)
+
+
+def holder_with_id(conn: sqlite3.Connection, token: str) -> LockHolder | None:
+    row = conn.execute("SELECT name FROM locks WHERE token = ?", (token,)).fetchone()
+    return None if row is None else read_holder(conn, row[0])
