@@ -101,3 +101,39 @@ def test_models_bound_integers_and_quantities() -> None:
         Deployment.model_validate({**ok, "spec": {**spec, "replicas": 2**31}})
     assert Quantity("8Pi").milli() < 2**63  # the largest realistic values stay valid
     assert Quantity("1E").value == 10**18  # the parser itself is exact; the model bounds it
+
+
+def test_a_stored_replicaset_over_the_limit_is_contained_with_an_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An object stored before the limit (or under a higher MANIKIT_MAX_REPLICAS) creates no pods, says
+    why in an event, and leaves every later command working."""
+    state = str(tmp_path / "state.db")
+    manifest = _manifest(tmp_path)
+    rs = (
+        Path(manifest)
+        .read_text()
+        .replace("kind: Deployment", "kind: ReplicaSet")
+        .replace("  progressDeadlineSeconds: 600\n", "")
+    )
+    write(tmp_path, "rs/rs.yaml", rs.replace("replicas: 2", "replicas: 500"))
+    monkeypatch.setenv("MANIKIT_MAX_REPLICAS", "1000")
+    assert run_cli("apply", "--state", state, "-y", "--no-preview", str(tmp_path / "rs")).exit_code == 0
+    monkeypatch.setenv("MANIKIT_MAX_REPLICAS", "100")
+    events = run_cli("events", "--state", state, "--for", "rs/web")
+    assert events.exit_code == 0
+    scaled = run_cli("nodes", "add", "--state", state, str(write(tmp_path, "n.yaml", NODE)))
+    assert scaled.exit_code == 0, scaled.stderr
+    events = run_cli("events", "--state", state, "--for", "rs/web")
+    assert "FailedCreate" in events.stdout
+    assert "replicas 500 is over the local control plane's limit of 100" in events.stdout
+    assert run_cli("get", "--state", state, "rs").exit_code == 0
+
+
+NODE = """apiVersion: v1
+kind: Node
+metadata: {name: extra}
+status:
+  capacity: {cpu: "4", memory: 8Gi, pods: "110"}
+  allocatable: {cpu: "4", memory: 8Gi, pods: "110"}
+"""
