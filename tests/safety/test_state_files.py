@@ -189,3 +189,35 @@ def test_a_damaged_clock_and_schema_version_are_damage(tmp_path: Path) -> None:
 def test_manikit_now_out_of_range_is_a_config_error(tmp_path: Path, now: str) -> None:
     result = run_cli("get", "pods", "--state", str(tmp_path / "s.db"), env={"MANIKIT_NOW": now})
     assert result.exit_code == 2 and "MANIKIT_NOW" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("pragma", "message"),
+    [
+        ("PRAGMA query_only = 1", "is read-only"),
+        ("PRAGMA max_page_count = {pages}", "the disk is full"),
+    ],
+)
+def test_read_only_and_full_states_through_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pragma: str, message: str
+) -> None:
+    """chmod does not stop root (CI runs as root): the failure is injected where SQLite meets the file."""
+    state = _applied(tmp_path)
+    before = run_cli("get", "all", "-A", "-o", "yaml", "--state", str(state)).stdout
+    opened = SqliteStore.open
+
+    def failing_open(path: object) -> SqliteStore:
+        store = opened(path)  # type: ignore[arg-type]
+        pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+        store._conn.execute(pragma.format(pages=pages))
+        return store
+
+    monkeypatch.setattr(SqliteStore, "open", staticmethod(failing_open))
+    for args in (("scale", "deploy", "web", "-n", "shop", "--replicas", "9"), ("apply", "-y", APP)):
+        result = run_cli(*args, "--state", str(state))
+        if args[0] == "apply" and result.exit_code == 0:
+            continue  # nothing to change: nothing written
+        assert result.exit_code == 1, result.stderr
+        assert message in result.stderr and "internal error" not in result.stderr
+    monkeypatch.undo()
+    assert run_cli("get", "all", "-A", "-o", "yaml", "--state", str(state)).stdout == before
