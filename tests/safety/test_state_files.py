@@ -221,3 +221,18 @@ def test_read_only_and_full_states_through_the_cli(
         assert message in result.stderr and "internal error" not in result.stderr
     monkeypatch.undo()
     assert run_cli("get", "all", "-A", "-o", "yaml", "--state", str(state)).stdout == before
+
+
+def test_a_vanished_wal_is_a_clear_error_for_the_next_command(tmp_path: Path) -> None:
+    state = _applied(tmp_path)
+    writer = SqliteStore.open(state)
+    api = Api(writer)
+    api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "late"}})
+    Path(str(state) + "-wal").unlink()  # removed while a writer has it open
+    result = run_cli("get", "ns", "--state", str(state))
+    writer.close()
+    # the committed pages lived only in the removed WAL: the file is damaged, and says how to recover
+    assert result.exit_code == 1, result.stderr
+    assert f"error: state {state} is damaged: " in result.stderr and "internal error" not in result.stderr
+    assert run_cli("state", "restore", "-y", "--state", str(state)).exit_code == 0
+    assert run_cli("get", "nodes", "--state", str(state)).exit_code == 0
