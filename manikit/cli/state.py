@@ -119,7 +119,8 @@ def _raise_if_damaged(store: Store, exc: BaseException) -> None:
         return
     if damage:
         raise StateDamagedError(
-            f"state {store.location} is damaged: {'; '.join(damage)}; restore it with `manikit state restore`"
+            f"state {store.location} is damaged: {'; '.join(damage)}; restore it with "
+            "`manikit state restore`, or delete those objects with `manikit delete KIND NAME`"
         ) from exc
 
 

@@ -7,7 +7,9 @@ import hashlib
 import json
 import random
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -236,3 +238,35 @@ def test_a_vanished_wal_is_a_clear_error_for_the_next_command(tmp_path: Path) ->
     assert f"error: state {state} is damaged: " in result.stderr and "internal error" not in result.stderr
     assert run_cli("state", "restore", "-y", "--state", str(state)).exit_code == 0
     assert run_cli("get", "nodes", "--state", str(state)).exit_code == 0
+
+
+def test_an_impossible_stored_object_is_named_then_healed_or_deleted(tmp_path: Path) -> None:
+    """Objects an older manikit stored with values out of range, or damaged into the wrong shape (with a
+    resourceVersion that disagrees with its row): state check names them; apply puts a manageable one
+    back to its manifest; one no command can handle is named as damage and can be deleted."""
+    state = _applied(tmp_path)
+
+    def store(edit: Callable[[dict[str, Any]], None]) -> None:
+        conn = sqlite3.connect(state)
+        body = json.loads(conn.execute("SELECT body FROM objects WHERE kind = 'Deployment'").fetchone()[0])
+        edit(body)
+        body["metadata"]["resourceVersion"] = "99999"
+        conn.execute("UPDATE objects SET body = ? WHERE kind = 'Deployment'", (json.dumps(body),))
+        conn.commit()
+        conn.close()
+
+    store(lambda body: body["spec"].update(progressDeadlineSeconds=10**20))
+    checked = run_cli("state", "check", "--state", str(state))
+    assert checked.exit_code == 1 and "Deployment/shop/web: " in checked.stderr
+    assert "progressDeadlineSeconds" in checked.stderr
+    healed = run_cli("apply", "-y", "--state", str(state), APP)
+    assert healed.exit_code == 0 and "1 changed" in healed.stdout
+    assert run_cli("state", "check", "--state", str(state)).exit_code == 0
+
+    store(lambda body: (body["metadata"].pop("uid"), body.update(spec="x")))
+    refused = run_cli("apply", "-y", "--state", str(state), APP)
+    assert refused.exit_code == 1 and "is damaged: Deployment/shop/web: " in refused.stderr
+    assert "or delete those objects with `manikit delete KIND NAME`" in refused.stderr
+    assert run_cli("delete", "deploy", "web", "-n", "shop", "--state", str(state)).exit_code == 0
+    again = run_cli("apply", "-y", "--state", str(state), APP)
+    assert again.exit_code == 0 and "1 added" in again.stdout

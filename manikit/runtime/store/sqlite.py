@@ -272,7 +272,7 @@ class SqliteStore:
         ).fetchone()
         if row is None:
             return None
-        return StoredObject(kind, namespace, name, row[0], self._body(row[1]))
+        return StoredObject(kind, namespace, name, row[0], self._body(row[1], row[0]))
 
     def list(
         self, kind: str, namespace: str | None = None, labels: Mapping[str, str] | None = None
@@ -292,18 +292,21 @@ class SqliteStore:
             args.extend([f'$.metadata.labels."{key}"', value])
         sql += " ORDER BY namespace, name"
         return [
-            StoredObject(kind, ns, name, rev, self._body(body))
+            StoredObject(kind, ns, name, rev, self._body(body, rev))
             for ns, name, rev, body in self._conn.execute(sql, args)
         ]
 
-    def _body(self, text: Any) -> Body:
-        """A stored body: a JSON object with a metadata object, else the state is damaged."""
+    def _body(self, text: Any, rev: int | None = None) -> Body:
+        """A stored body: a JSON object with a metadata object, else the state is damaged. The row's
+        revision is the object's resourceVersion (a body that disagrees is repaired on read)."""
         try:
             body = _loads(text)
         except (TypeError, ValueError) as exc:
             raise damaged(self._location, f"an object is not JSON ({exc})") from exc
         if type(body) is not dict or type(body.get("metadata")) is not dict:
             raise damaged(self._location, f"an object is not a Kubernetes object ({str(text)[:60]!r})")
+        if rev is not None:
+            body["metadata"]["resourceVersion"] = str(rev)
         return body
 
     def count(self, kind: str, namespace: str | None = None) -> int:
@@ -423,7 +426,7 @@ class SqliteStore:
             sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
             args.extend(kinds)
         for rev, op, kind, ns, name, body in self._conn.execute(sql + " ORDER BY rev", args):
-            yield HistoryEntry(rev, op, kind, ns, name, self._body(body))
+            yield HistoryEntry(rev, op, kind, ns, name, self._body(body, None if op == "DELETED" else rev))
 
     # Events and notes ---------------------------------------------------------------------------------
     def record_event(self, event: EventRecord) -> None:
