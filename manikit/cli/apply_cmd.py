@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from manikit.apply.executor import ApplyResult, check_fresh, execute
-from manikit.apply.planning import make_plan
+from manikit.apply.planning import make_plan, plan_key
 from manikit.apply.rollout import RolloutReport, rollout_report
 from manikit.cli import console
 from manikit.cli.common import (
@@ -88,7 +88,7 @@ def apply(
         if "took_over" in lock.extra:
             console.stderr().print(lock.extra["took_over"], markup=False)
         if plan_file is not None:
-            plan = load_plan(plan_file)
+            plan = load_plan(plan_file, plan_key(cp.api))
             check_fresh(cp.api, plan)
         else:
             assert desired is not None

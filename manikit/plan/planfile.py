@@ -2,11 +2,14 @@
 each recorded object's resourceVersion, so that apply can refuse a plan whose base moved.
 
 A plan file is read under limits (size, nesting), its checksum must match (a hand-edited plan is
-refused as changed) and its content must fit the schema below before anything uses it."""
+refused as changed) and its content must fit the schema below before anything uses it. With a key
+(a secret kept in the state), the checksum is an HMAC: recomputing a plain hash after editing a plan
+does not make it acceptable to the state it was made for."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
@@ -57,7 +60,13 @@ class _PlanSchema(_Strict):
     changes: list[_ChangeSchema]
 
 
-def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
+def _checksum(text: str, key: str) -> str:
+    if not key:
+        return hashlib.sha256(text.encode()).hexdigest()
+    return "hmac-sha256:" + hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def save_plan(plan: Plan, path: str | os.PathLike[str], key: str = "") -> None:
     body = {
         "format_version": plan.format_version,
         "store_id": plan.store_id,
@@ -68,7 +77,7 @@ def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
         "changes": [_change_to_dict(c) for c in plan.changes],
     }
     text = json.dumps(body, sort_keys=True, default=str)
-    envelope = {"kind": MAGIC, "checksum": hashlib.sha256(text.encode()).hexdigest(), "plan": body}
+    envelope = {"kind": MAGIC, "checksum": _checksum(text, key), "plan": body}
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")
     try:
@@ -78,7 +87,7 @@ def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
         raise PlanError(f"{path}: cannot write the plan: {exc.strerror or exc}") from exc
 
 
-def load_plan(path: str | os.PathLike[str]) -> Plan:
+def load_plan(path: str | os.PathLike[str], key: str = "") -> Plan:
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_PLAN_BYTES + 1)
@@ -96,9 +105,10 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
         text = json.dumps(body, sort_keys=True, default=str)
     except RecursionError as exc:
         raise PlanError(f"{path}: not a manikit plan file: nested too deeply") from exc
-    if hashlib.sha256(text.encode()).hexdigest() != envelope.get("checksum"):
+    if not hmac.compare_digest(_checksum(text, key), str(envelope.get("checksum"))):
         raise PlanError(
-            f"{path}: the plan file was changed after it was written; make a new one with manikit plan"
+            f"{path}: the plan file was changed after it was written (or made for another state); "
+            "make a new one with manikit plan --out"
         )
     if not isinstance(body, dict) or body.get("format_version") != PLAN_FORMAT_VERSION:
         found = body.get("format_version") if isinstance(body, dict) else None

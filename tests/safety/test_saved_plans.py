@@ -4,6 +4,7 @@ actions, deep nesting, huge: each refused in one line (exit 1), never parsed int
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from manikit.runtime.store import SqliteStore
 from tests.cli.helpers import run_cli
 from tests.conftest import EXAMPLES
 
@@ -25,13 +27,25 @@ def _saved(tmp_path: Path) -> tuple[str, Path]:
     return state, plan
 
 
-def _resigned(plan: Path, edit: Callable[[dict[str, Any]], Any]) -> None:
-    """Edit the plan and recompute its checksum, as a determined hand-editor would."""
+def _resigned(plan: Path, edit: Callable[[dict[str, Any]], Any], key: str = "") -> None:
+    """Edit the plan and recompute its checksum: a plain hash, as a determined hand-editor would, or
+    with the state's own key (``key``), to reach the schema checks behind the signature."""
     envelope = json.loads(plan.read_text())
     envelope["plan"] = edit(envelope["plan"]) or envelope["plan"]
-    text = json.dumps(envelope["plan"], sort_keys=True, default=str)
-    envelope["checksum"] = hashlib.sha256(text.encode()).hexdigest()
+    text = json.dumps(envelope["plan"], sort_keys=True, default=str).encode()
+    digest = (
+        hmac.new(key.encode(), text, hashlib.sha256).hexdigest() if key else hashlib.sha256(text).hexdigest()
+    )
+    envelope["checksum"] = f"hmac-sha256:{digest}" if key else digest
     plan.write_text(json.dumps(envelope))
+
+
+def _key(state: str) -> str:
+    store = SqliteStore.open(state)
+    try:
+        return str(store.get_note("planfile", "key"))
+    finally:
+        store.close()
 
 
 CRAFTED: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
@@ -50,7 +64,7 @@ CRAFTED: dict[str, tuple[Callable[[dict[str, Any]], Any], str]] = {
 def test_a_crafted_plan_is_refused(tmp_path: Path, case: str) -> None:
     state, plan = _saved(tmp_path)
     edit, message = CRAFTED[case]
-    _resigned(plan, edit)
+    _resigned(plan, edit, _key(state))
     result = run_cli("apply", "-y", "--state", state, str(plan))
     assert result.exit_code == 1, result.stderr
     assert message in result.stderr
@@ -60,6 +74,14 @@ def test_a_crafted_plan_is_refused(tmp_path: Path, case: str) -> None:
 def test_hand_edited_and_truncated_plans_are_refused(tmp_path: Path) -> None:
     state, plan = _saved(tmp_path)
     text = plan.read_text()
+    _resigned(plan, lambda body: body.update(prune=True))  # re-hashed, but not with the state's key
+    rehashed = run_cli("apply", "-y", "--state", state, str(plan))
+    assert rehashed.exit_code == 1 and "changed after it was written (or made for another state)" in (
+        rehashed.stderr
+    )
+    other = _saved(tmp_path / "other")[1]
+    elsewhere = run_cli("apply", "-y", "--state", state, str(other))
+    assert elsewhere.exit_code == 1 and "or made for another state" in elsewhere.stderr
     plan.write_text(text.replace('"replicas": 3', '"replicas": 300'))
     edited = run_cli("apply", "-y", "--state", state, str(plan))
     assert edited.exit_code == 1 and "the plan file was changed after it was written" in edited.stderr
