@@ -6,6 +6,7 @@ import typer
 
 from manikit import __version__
 from manikit.cli import (
+    advance_cmd,
     apply_cmd,
     delete_cmd,
     describe_cmd,
@@ -63,3 +64,4 @@ scale_cmd.register(app)
 rollout_cmd.register(app)
 events_cmd.register(app)
 nodes_cmd.register(app)
+advance_cmd.register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -30,6 +31,7 @@ from manikit.cli.plan_support import (
     read_desired,
 )
 from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
+from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import PlanError
 from manikit.plan.actions import Plan
 from manikit.plan.planfile import MAGIC, load_plan
@@ -67,6 +69,7 @@ def apply(
     values: list[str] | None = VALUES_OPTION,
     set_values: list[str] | None = SET_OPTION,
     allow_env: bool = ALLOW_ENV_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:
     """Apply manifests (or a saved plan) to the local control plane, then reconcile.
 
@@ -94,11 +97,11 @@ def apply(
             )
         print_plan(plan, PlanFormat.text)
         if plan.empty:
-            _finish(cp, ApplyResult(), wait, timeout)
+            _finish(cp, ApplyResult(), wait, timeout, duration(run_for))
             return
         _confirm(auto_approve)
         result = _execute(cp, plan)
-        _finish(cp, result, wait, timeout)
+        _finish(cp, result, wait, timeout, duration(run_for))
 
 
 def _is_plan_file(path: str) -> bool:
@@ -144,7 +147,9 @@ def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
         return execute(cp.api, plan, progress=lambda done: bar.update(task, completed=done))
 
 
-def _finish(cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float) -> None:
+def _finish(
+    cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float, run_for: timedelta | None
+) -> None:
     out = console.stdout()
     if result.total:
         out.print(
@@ -155,9 +160,9 @@ def _finish(cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float) -
         )
     if console.is_interactive():
         with console.stderr().status("reconciling controllers and scheduler..."):
-            cp.reconcile()
+            cp.reconcile(run_for)
     else:
-        cp.reconcile()
+        cp.reconcile(run_for)
     report = rollout_report(cp.api, cp.clock, wait_seconds=timeout if wait else 0.0)
     cp.save_clock()
     _print_report(report)

@@ -10,6 +10,7 @@ import typer
 
 from manikit.cli.columns import format_table
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 from manikit.runtime.api import Api
 from manikit.runtime.controllers import rollout
@@ -117,6 +118,7 @@ def undo(
     kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     to_revision: int = typer.Option(0, "--to-revision", help="Revision to go back to (default: previous)."),
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Roll back to the previous (or a given) revision's pod template."""
     _deployment_kind(kind)
@@ -139,10 +141,12 @@ def undo(
             return
         cp.api.update({**dep, "spec": {**dep["spec"], "template": template}})
         typer.echo(f"deployment.apps/{name} rolled back")
-        cp.reconcile()
+        cp.reconcile(duration(run_for))
 
 
-def _set_paused(name: str, namespace: str | None, state: str | None, paused: bool) -> None:
+def _set_paused(
+    name: str, namespace: str | None, state: str | None, paused: bool, run_for: str | None
+) -> None:
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         word = "paused" if paused else "resumed"
@@ -151,27 +155,29 @@ def _set_paused(name: str, namespace: str | None, state: str | None, paused: boo
             return
         cp.api.update({**dep, "spec": {**dep["spec"], "paused": paused}})
         typer.echo(f"deployment.apps/{name} {word}")
-        cp.reconcile()
+        cp.reconcile(duration(run_for))
 
 
 @rollout_app.command("pause")
 def pause(
     kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Pause a deployment: template changes wait until it is resumed."""
     _deployment_kind(kind)
-    _set_paused(name, namespace, state, True)
+    _set_paused(name, namespace, state, True, run_for)
 
 
 @rollout_app.command("resume")
 def resume(
     kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Resume a paused deployment."""
     _deployment_kind(kind)
-    _set_paused(name, namespace, state, False)
+    _set_paused(name, namespace, state, False, run_for)
 
 
 def register(app: typer.Typer) -> None:

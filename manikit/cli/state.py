@@ -1,8 +1,8 @@
 """The ``--state`` option and opening the local control plane for a command.
 
-Time is simulated: the clock starts at the later of the wall clock and the state's own clock (it
-moves ahead of the wall when a reconcile fast-forwards a readiness delay) and is saved when it moved.
-``MANIKIT_NOW`` (RFC3339) stands in for the wall clock, for reproducible output in tests and docs.
+Time is simulated and moves only when a command runs the cluster: a new state starts at the wall
+clock (or ``MANIKIT_NOW``, RFC3339, for reproducible output), and every later command starts where
+the state's clock was saved (``MANIKIT_NOW`` later than that moves it on). Same commands, same history.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import typer
 
@@ -42,9 +42,11 @@ class ControlPlane:
     api: Api
     clock: SimulatedClock
 
-    def reconcile(self) -> ReconcileResult:
-        """Run the controllers until the cluster settles; warn on stderr if it does not."""
-        result = reconcile(self.api, self.clock)
+    def reconcile(self, run_for: timedelta | None = None) -> ReconcileResult:
+        """Run the controllers until the cluster settles, or for ``run_for`` of simulated time; warn
+        on stderr if it does not settle."""
+        until = None if run_for is None else self.clock.now() + run_for
+        result = reconcile(self.api, self.clock, until=until)
         self.save_clock()
         if not result.settled:
             console.stderr().print(f"warning: {result.summary()}", markup=False)
@@ -55,8 +57,10 @@ class ControlPlane:
 
 
 def _start_time(store: Store) -> datetime:
-    """The later of "now" (the wall clock, or MANIKIT_NOW in its place) and the state's saved clock."""
+    """The state's saved clock (moved on to MANIKIT_NOW if that is later); for a new state,
+    MANIKIT_NOW or the wall clock."""
     pinned = os.environ.get(NOW_ENV)
+    now: datetime | None = None
     if pinned:
         try:
             now = parse_time(pinned)
@@ -64,10 +68,10 @@ def _start_time(store: Store) -> datetime:
             raise ConfigError(
                 f"{NOW_ENV}={pinned!r} is not an RFC3339 time like 2025-01-01T00:00:00Z"
             ) from exc
-    else:
-        now = datetime.now(UTC).replace(microsecond=0)
     saved = store.get_note(*CLOCK_NOTE)
-    return max(now, parse_time(saved)) if saved else now
+    if saved:
+        return max(now, parse_time(saved)) if now else parse_time(saved)
+    return now or datetime.now(UTC).replace(microsecond=0)
 
 
 @contextmanager
@@ -85,6 +89,8 @@ def control_plane(state: str | None, *, default_cluster: bool = True) -> Iterato
         if announcement:
             console.stderr().print(announcement, markup=False)
         plane = ControlPlane(store, api, clock)
+        if store.get_note(*CLOCK_NOTE) is None:
+            plane.save_clock()  # the state's time starts here
         yield plane
         if clock.now() > start:  # simulated time moved on (a reconcile fast-forwarded): keep it
             plane.save_clock()

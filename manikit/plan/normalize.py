@@ -13,6 +13,7 @@ from typing import Any
 from manikit.models.defaults import apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.models.quantity import QuantityError, parse_quantity
+from manikit.runtime.api.deletion import is_default_toleration
 
 Body = dict[str, Any]
 
@@ -95,6 +96,12 @@ def drop_allocated(recorded: Body, desired: Body) -> Body:
     for path in paths:
         if path[0] == "spec" and desired_spec.get(path[1]) is None:
             spec.pop(path[1], None)
+    if kind == "Pod" and spec.get("tolerations"):
+        wanted_tolerations = desired_spec.get("tolerations") or []
+        kept = [t for t in spec["tolerations"] if t in wanted_tolerations or not is_default_toleration(t)]
+        spec["tolerations"] = kept
+        if not kept and not wanted_tolerations:
+            del spec["tolerations"]
     if kind == "Service":
         wanted = {(p.get("port"), p.get("protocol")): p for p in desired_spec.get("ports") or []}
         ports = []

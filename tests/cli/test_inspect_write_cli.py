@@ -215,10 +215,11 @@ def test_simulated_time_carries_over_between_commands(tmp_path: Path) -> None:
         "initialDelaySeconds": 45,
     }
     state.seed(slow, settle=False)
-    assert state.run("scale", "deploy", "web", "--replicas", "1").exit_code == 0  # reconciles: +45 s
+    # reconciles: a 5 s image pull, then the 45 s readiness delay
+    assert state.run("scale", "deploy", "web", "--replicas", "1").exit_code == 0
     line = state.run("get", "po").stdout.splitlines()[1].split()
-    assert line[1:3] == ["1/1", "Running"] and line[4] == "45s"
-    assert state.run("get", "deploy").stdout.splitlines()[1].split()[-1] == "45s"
+    assert line[1:3] == ["1/1", "Running"] and line[4] == "50s"
+    assert state.run("get", "deploy").stdout.splitlines()[1].split()[-1] == "50s"
 
 
 def test_nodes_added_to_a_fresh_state_replace_the_default_cluster(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from manikit.errors import AlreadyExistsError, ConflictError, ForbiddenError, InvalidError, NotFoundError
 from manikit.models.workloads import Deployment
 from manikit.runtime.api import Api
+from manikit.runtime.reconcile import reconcile
 from tests.runtime.control_plane import deployment, namespace, new_api, pod, service
 
 
@@ -260,7 +261,7 @@ def test_orphan_deletion_strips_owner_references(api: Api) -> None:
     assert "ownerReferences" not in api.get("Pod", "child")["metadata"]
 
 
-def test_foreground_deletion_removes_dependents_now(api: Api) -> None:
+def test_foreground_deletion_holds_the_owner_until_its_dependents_are_gone(api: Api) -> None:
     owner = api.create(deployment())
     child = pod("child")
     child["metadata"]["ownerReferences"] = [
@@ -268,7 +269,24 @@ def test_foreground_deletion_removes_dependents_now(api: Api) -> None:
     ]
     api.create(child)
     api.delete("Deployment", "web", propagation="Foreground")
+    held = api.get("Deployment", "web")["metadata"]
+    assert held["finalizers"] == ["foregroundDeletion"] and "deletionTimestamp" in held
+    reconcile(api)
     assert api.find("Pod", "child") is None
+    assert api.find("Deployment", "web") is None
+
+
+def test_finalizers_hold_an_object_until_removed(api: Api) -> None:
+    body = pod("held")
+    body["metadata"]["finalizers"] = ["example.com/block"]
+    api.create(body)
+    api.delete("Pod", "held")
+    marked = api.get("Pod", "held")
+    assert "deletionTimestamp" in marked["metadata"]
+    with pytest.raises(InvalidError, match="no new finalizers can be added"):
+        api.update({**marked, "metadata": {**marked["metadata"], "finalizers": ["a", "example.com/block"]}})
+    api.update({**marked, "metadata": {**marked["metadata"], "finalizers": []}})
+    assert api.find("Pod", "held") is None
 
 
 def test_bind_sets_node_once(api: Api) -> None:

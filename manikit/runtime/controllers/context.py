@@ -114,12 +114,22 @@ class PassContext:
     api: Api
     clock: Clock
     models: ModelCache
+    #: the earliest timer of any kind
     wake: datetime | None = None
+    #: the earliest timer that is not part of an endless cycle (a crash loop's next restart)
+    progress: datetime | None = None
 
     def now(self) -> datetime:
         return self.clock.now()
 
-    def wake_at(self, moment: datetime) -> None:
-        """Ask for another pass once the simulated clock reaches ``moment`` (a readiness delay...)."""
-        if moment > self.clock.now() and (self.wake is None or moment < self.wake):
+    def wake_at(self, moment: datetime, *, recurring: bool = False) -> None:
+        """Ask for another pass once the clock reaches ``moment`` (a readiness delay, an image pull...).
+
+        A ``recurring`` timer belongs to a cycle that never ends by itself (a container in
+        CrashLoopBackOff): it does not keep "run until settled" going, only a given duration does."""
+        if moment <= self.clock.now():
+            return
+        if self.wake is None or moment < self.wake:
             self.wake = moment
+        if not recurring and (self.progress is None or moment < self.progress):
+            self.progress = moment

@@ -1,10 +1,11 @@
-"""The kubelet, simulated: bound pods start, get an IP from their node's podCIDR, and become Ready.
+"""The kubelet, simulated: bound pods get an IP, pull their images (ContainerCreating), run, become
+ready by their probes, exit, restart by restartPolicy with the CrashLoopBackOff back-off, restart on an
+image change, and stop within their grace period when deleted.
 
-A readiness probe's initialDelaySeconds delays Ready in simulated time (a timer for the reconcile
-loop). A pod with restartPolicy Never or OnFailure whose annotation ``sim.manikit.io/exit-code`` is
-set runs to completion: "0" -> Succeeded; another code -> Failed under Never (OnFailure would
-restart it forever, so it stays Running). Nodes without a Ready condition get one, as a kubelet
-posts it.
+What a container does is read from annotations (``behaviour``); without them it runs and becomes
+ready. Each node remembers the images it holds (a store note), so a second pod of the same image on
+the node starts without a pull. The kubelet of a stopped node (``node_lifecycle``) does nothing: its
+node stops posting status and its pods stay as they were. Nodes without a Ready condition get one.
 """
 
 from __future__ import annotations
@@ -18,17 +19,22 @@ from typing import Any
 
 from manikit.runtime.api import qos_class
 from manikit.runtime.clock import parse_time, rfc3339
+from manikit.runtime.controllers import container_state as cstate
+from manikit.runtime.controllers.behaviour import PREFIX, behaviour, stop_time
 from manikit.runtime.controllers.common import condition, status_patch
 from manikit.runtime.controllers.context import PassContext
+from manikit.runtime.controllers.node_lifecycle import stopped_nodes
+from manikit.runtime.controllers.pod_status import summarize
 from manikit.runtime.store import Body
 
-EXIT_CODE_ANNOTATION = "sim.manikit.io/exit-code"
 SOURCE = "kubelet"
+IMAGES_TOPIC = "node-images"
 
 
 def reconcile(ctx: PassContext) -> None:
     api = ctx.api
-    nodes = {n["metadata"]["name"]: n for n in api.list("Node")}
+    stopped = stopped_nodes(api)
+    nodes = {n["metadata"]["name"]: n for n in api.list("Node") if n["metadata"]["name"] not in stopped}
     for node in nodes.values():
         _post_node_ready(ctx, node)
     pods = api.list("Pod")
@@ -37,36 +43,96 @@ def reconcile(ctx: PassContext) -> None:
         status = pod.get("status") or {}
         if status.get("podIP") and status.get("phase") not in ("Succeeded", "Failed"):
             used.setdefault(pod["spec"].get("nodeName", ""), Addresses()).taken.add(status["podIP"])
+    images = Images(ctx)
     for pod in pods:
         node_name = pod["spec"].get("nodeName")
-        if not node_name or node_name not in nodes or "deletionTimestamp" in pod["metadata"]:
+        if not node_name or node_name not in nodes:
             continue
-        phase = (pod.get("status") or {}).get("phase", "Pending")
-        if phase == "Pending":
-            _start(ctx, pod, nodes[node_name], used.setdefault(node_name, Addresses()))
-        elif phase == "Running" and condition(pod, "Ready") is not None and not _ready(pod):
-            _maybe_ready(ctx, pod)
+        if "deletionTimestamp" in pod["metadata"]:
+            _terminate(ctx, pod)
+            continue
+        status = pod.get("status") or {}
+        if status.get("phase") in ("Succeeded", "Failed"):
+            continue
+        if not status.get("containerStatuses"):
+            _start(ctx, pod, nodes[node_name], used.setdefault(node_name, Addresses()), images)
+        elif not _steady(pod):
+            _sync(ctx, pod, images)
+    images.save()
 
 
 def _post_node_ready(ctx: PassContext, node: Body) -> None:
     status = node.get("status") or {}
-    if any(c.get("type") == "Ready" for c in status.get("conditions") or []):
+    ready = condition(node, "Ready")
+    if ready is not None and ready.get("status") == "True":
         return
     stamp = rfc3339(ctx.now())
-    ready = {
+    posted = {
         "type": "Ready",
         "status": "True",
         "reason": "KubeletReady",
         "message": "kubelet is posting ready status",
+        "lastHeartbeatTime": stamp,
         "lastTransitionTime": stamp,
     }
-    new = {**status, "conditions": [*(status.get("conditions") or []), ready]}
-    ctx.api.update_status(status_patch(node, new), trusted=True)
+    others = [c for c in status.get("conditions") or [] if c.get("type") != "Ready"]
+    ctx.api.update_status(status_patch(node, {**status, "conditions": [*others, posted]}), trusted=True)
+    if ready is not None:
+        ctx.api.record_event(
+            node, "Normal", "NodeReady", f"Node {node['metadata']['name']} status is now: NodeReady", SOURCE
+        )
 
 
-def _ready(pod: Body) -> bool:
-    cond = condition(pod, "Ready")
-    return cond is not None and cond.get("status") == "True"
+def _steady(pod: Body) -> bool:
+    """Running, ready, on its spec's images and doing nothing scripted: nothing can change."""
+    meta = pod["metadata"]
+    if any(k.startswith(PREFIX) for k in meta.get("annotations") or {}):
+        return False
+    statuses = pod["status"]["containerStatuses"]
+    containers = pod["spec"]["containers"]
+    return len(statuses) == len(containers) and all(
+        cs.get("ready") and "running" in (cs.get("state") or {}) and cs.get("image") == c.get("image")
+        for cs, c in zip(statuses, containers, strict=True)
+    )
+
+
+class Images:
+    """Each node's images and when each became (or becomes) available, read and written once a pass."""
+
+    def __init__(self, ctx: PassContext) -> None:
+        self._ctx = ctx
+        self._nodes: dict[str, dict[str, str]] = {}
+        self._changed: set[str] = set()
+
+    def of(self, node: str) -> dict[str, str]:
+        if node not in self._nodes:
+            self._nodes[node] = dict(self._ctx.api.store.get_note(IMAGES_TOPIC, node) or {})
+        return self._nodes[node]
+
+    def pull(self, pod: Body, container: dict[str, Any], now: datetime) -> tuple[datetime, int | None]:
+        """When the container's image is there, and how long this pod's pull took (None: no pull)."""
+        node, image = pod["spec"]["nodeName"], container.get("image", "")
+        held = self.of(node)
+        policy = container.get("imagePullPolicy") or _default_policy(image)
+        have = held.get(image)
+        if policy == "Never" or (have is not None and policy != "Always"):
+            ready = max(now, parse_time(have)) if have else now
+            return ready, (int((ready - now).total_seconds()) if ready > now else None)
+        took = behaviour(pod, container["name"]).pull_time
+        done = now + took
+        if have is None or parse_time(have) > done:
+            held[image] = rfc3339(done)
+            self._changed.add(node)
+        return done, int(took.total_seconds())
+
+    def save(self) -> None:
+        for node in sorted(self._changed):
+            self._ctx.api.store.put_note(IMAGES_TOPIC, node, self._nodes[node])
+
+
+def _default_policy(image: str) -> str:
+    tail = image.rsplit("/", 1)[-1]
+    return "Always" if ":" not in tail or tail.endswith(":latest") else "IfNotPresent"
 
 
 @dataclass
@@ -78,130 +144,131 @@ class Addresses:
     floor: int = 2  # .1 is the bridge
 
 
-def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses) -> None:
+def _pod_ref(pod: Body) -> str:
+    meta = pod["metadata"]
+    return f"{meta['name']}_{meta['namespace']}({meta.get('uid', '')})"
+
+
+def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses, images: Images) -> None:
     now = ctx.now()
     stamp = rfc3339(now)
     spec = pod["spec"]
     status: dict[str, Any] = dict(pod.get("status") or {})
     ip = _allocate_ip(node, used)
-    host_ip = _host_ip(node)
-    exit_code = _exit_code(pod)
-    finished = exit_code is not None and spec.get("restartPolicy", "Always") != "Always"
-    if finished and exit_code != 0 and spec.get("restartPolicy") == "OnFailure":
-        finished = False
-    ready_at = _ready_at(spec, now)
-    ready = not finished and ready_at <= now
-    if not ready and not finished:
-        ctx.wake_at(ready_at)
-    names = " ".join(c["name"] for c in spec["containers"])
-    phase = ("Succeeded" if exit_code == 0 else "Failed") if finished else "Running"
-    conditions = [
-        {"type": "PodReadyToStartContainers", "status": "True", "lastTransitionTime": stamp},
-        {"type": "Initialized", "status": "True", "lastTransitionTime": stamp},
-        _cond("Ready", ready, stamp, finished, names),
-        _cond("ContainersReady", ready, stamp, finished, names),
-        condition(pod, "PodScheduled")
-        or {"type": "PodScheduled", "status": "True", "lastTransitionTime": stamp},
-    ]
+    memory = cstate.Memory()
+    step = cstate.Step()
+    statuses = []
+    for container in spec["containers"]:
+        cs = cstate.new_status(container)
+        done, took = images.pull(pod, container, now)
+        if took is not None:
+            step.events.append(("Normal", "Pulling", f'Pulling image "{container.get("image", "")}"'))
+            memory.pulled[container["name"]] = took
+        if done > now:
+            memory.start_at[container["name"]] = rfc3339(done)
+        cstate.advance(cs, container, behaviour(pod, container["name"]), "", ip, now, memory, step, "")
+        statuses.append(cs)
     status.update(
-        phase=phase,
-        conditions=conditions,
-        hostIP=host_ip,
+        hostIP=_host_ip(node),
         podIP=ip,
         podIPs=[{"ip": ip}],
         startTime=stamp,
         qosClass=status.get("qosClass") or qos_class(spec),
-        containerStatuses=[
-            _container_status(c, ready, stamp, exit_code if finished else None) for c in spec["containers"]
-        ],
+        containerStatuses=statuses,
     )
-    ctx.api.update_status(status_patch(pod, status), trusted=True)
-    for container in spec["containers"]:
-        _container_events(ctx, pod, container)
+    _write(ctx, pod, summarize(pod, status, now), step, memory, {})
 
 
-def _container_events(ctx: PassContext, pod: Body, container: dict[str, Any]) -> None:
-    """What the kubelet reports starting a container (the image is always present here)."""
-    name = container["name"]
-    image = container.get("image", "")
-    api = ctx.api
-    api.record_event(pod, "Normal", "Pulled", f'Container image "{image}" already present on machine', SOURCE)
-    api.record_event(pod, "Normal", "Created", f"Created container: {name}", SOURCE)
-    api.record_event(pod, "Normal", "Started", f"Started container {name}", SOURCE)
-
-
-def _cond(type_: str, ready: bool, stamp: str, finished: bool, names: str) -> dict[str, Any]:
-    cond: dict[str, Any] = {
-        "type": type_,
-        "status": "True" if ready else "False",
-        "lastTransitionTime": stamp,
-    }
-    if not ready:
-        cond["reason"] = "PodCompleted" if finished else "ContainersNotReady"
-        if not finished:
-            cond["message"] = f"containers with unready status: [{names}]"
-    return cond
-
-
-def _container_status(
-    container: dict[str, Any], ready: bool, stamp: str, exit_code: int | None
-) -> dict[str, Any]:
-    name = container["name"]
-    state: dict[str, Any]
-    if exit_code is not None:
-        reason = "Completed" if exit_code == 0 else "Error"
-        state = {
-            "terminated": {"exitCode": exit_code, "reason": reason, "startedAt": stamp, "finishedAt": stamp}
-        }
-    else:
-        state = {"running": {"startedAt": stamp}}
-    return {
-        "name": name,
-        "image": container.get("image", ""),
-        "imageID": "",
-        "containerID": "sim://" + hashlib.sha256(f"{stamp}/{name}".encode()).hexdigest()[:16],
-        "ready": ready,
-        "started": exit_code is None,
-        "restartCount": 0,
-        "state": state,
-    }
-
-
-def _ready_at(spec: dict[str, Any], now: datetime) -> datetime:
-    delays = [
-        int((c.get("readinessProbe") or {}).get("initialDelaySeconds", 0) or 0) for c in spec["containers"]
-    ]
-    return now + timedelta(seconds=max(delays, default=0))
-
-
-def _maybe_ready(ctx: PassContext, pod: Body) -> None:
-    start = (pod.get("status") or {}).get("startTime")
-    if not start:
-        return
-    ready_at = _ready_at(pod["spec"], parse_time(start))
-    if ready_at > ctx.now():
-        ctx.wake_at(ready_at)
-        return
-    stamp = rfc3339(ctx.now())
+def _sync(ctx: PassContext, pod: Body, images: Images) -> None:
+    now = ctx.now()
     status = dict(pod["status"])
-    status["conditions"] = [
-        {"type": c["type"], "status": "True", "lastTransitionTime": stamp}  # reason/message dropped
-        if c.get("type") in ("Ready", "ContainersReady")
-        else c
-        for c in status.get("conditions") or []
-    ]
-    status["containerStatuses"] = [{**c, "ready": True} for c in status.get("containerStatuses") or []]
-    ctx.api.update_status(status_patch(pod, status), trusted=True)
+    statuses = [dict(cs) for cs in status.get("containerStatuses") or []]
+    memory = cstate.Memory.of(ctx.api.store.get_note(cstate.NOTE_TOPIC, pod["metadata"]["uid"]))
+    before = memory.dump()
+    step = cstate.Step()
+    policy = pod["spec"].get("restartPolicy", "Always")
+    ip, ref = status.get("podIP", ""), _pod_ref(pod)
+    for cs, container in zip(statuses, pod["spec"]["containers"], strict=False):
+        if cs.get("image") != container.get("image"):
+            cstate.change_image(cs, container, now, step)
+            done, took = images.pull(pod, container, now)
+            if took is not None:
+                step.events.append(("Normal", "Pulling", f'Pulling image "{container.get("image", "")}"'))
+                memory.pulled[container["name"]] = took
+            memory.start_at[container["name"]] = rfc3339(done)
+        cstate.advance(cs, container, behaviour(pod, container["name"]), policy, ip, now, memory, step, ref)
+    status["containerStatuses"] = statuses
+    _write(ctx, pod, summarize(pod, status, now), step, memory, before)
 
 
-def _exit_code(pod: Body) -> int | None:
-    value = (pod["metadata"].get("annotations") or {}).get(EXIT_CODE_ANNOTATION)
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return 1
+def _write(
+    ctx: PassContext,
+    pod: Body,
+    status: dict[str, Any],
+    step: cstate.Step,
+    memory: cstate.Memory,
+    before: dict[str, Any],
+) -> None:
+    api = ctx.api
+    if status != pod.get("status"):
+        api.update_status(status_patch(pod, status), trusted=True)
+    dumped = memory.dump()
+    if dumped != before and (before or dumped != cstate.Memory().dump()):
+        api.store.put_note(cstate.NOTE_TOPIC, pod["metadata"]["uid"], dumped)
+    for type_, reason, message in step.events:
+        api.record_event(pod, type_, reason, message, SOURCE)
+    for moment, recurring in step.wakes:
+        ctx.wake_at(moment, recurring=recurring)
+
+
+def _terminate(ctx: PassContext, pod: Body) -> None:
+    """A deleted pod: stop its containers (preStop, then SIGTERM, killed at the end of the grace
+    period), then confirm the deletion so the API removes the object."""
+    api, now = ctx.api, ctx.now()
+    meta = pod["metadata"]
+    status = dict(pod.get("status") or {})
+    grace = int(meta.get("deletionGracePeriodSeconds", 0) or 0)
+    if grace == 0 and status.get("phase") in ("Succeeded", "Failed"):
+        return  # confirmed already; only finalizers hold it
+    began = parse_time(meta["deletionTimestamp"]) - timedelta(seconds=grace)
+    containers = {c["name"]: c for c in pod["spec"]["containers"]}
+    statuses = [dict(cs) for cs in status.get("containerStatuses") or []]
+    running = [cs for cs in statuses if "running" in (cs.get("state") or {})]
+    stops = {
+        cs["name"]: stop_time(containers[cs["name"]], behaviour(pod, cs["name"]), grace)
+        for cs in running
+        if cs["name"] in containers
+    }
+    memory = cstate.Memory.of(api.store.get_note(cstate.NOTE_TOPIC, meta["uid"]))
+    before = memory.dump()
+    step = cstate.Step()
+    if running and not memory.killing:
+        memory.killing = True
+        step.events += [("Normal", "Killing", f"Stopping container {name}") for name in stops]
+        for cs in statuses:
+            cs["ready"] = False
+    end = began + max(stops.values(), default=timedelta(0))
+    if end > now:
+        step.wakes.append((end, False))
+    else:
+        for cs in running:
+            killed = stops.get(cs["name"], timedelta(0)) >= timedelta(seconds=grace) and grace > 0
+            cs["state"] = {
+                "terminated": {
+                    "exitCode": 137 if killed else 0,
+                    "reason": "Error" if killed else "Completed",
+                    "startedAt": cs["state"]["running"]["startedAt"],
+                    "finishedAt": rfc3339(now),
+                    "containerID": cs.get("containerID", ""),
+                }
+            }
+            cs.update(ready=False, started=False)
+    status["containerStatuses"] = statuses
+    final = end <= now
+    summary = summarize(pod, status, now, stopping=True, final=final)
+    _write(ctx, pod, summary, step, memory, before)
+    if final:
+        api.delete("Pod", meta["name"], meta["namespace"], grace_period=0)
 
 
 def _host_ip(node: Body) -> str:
