@@ -13,6 +13,7 @@ from manikit.cli import (
     events_cmd,
     get_cmd,
     lint_cmd,
+    node_ops_cmd,
     nodes_cmd,
     plan_cmd,
     render_cmd,
@@ -65,3 +66,4 @@ rollout_cmd.register(app)
 events_cmd.register(app)
 nodes_cmd.register(app)
 advance_cmd.register(app)
+node_ops_cmd.register(app)

@@ -19,6 +19,7 @@ from manikit.cli import console
 from manikit.errors import ConfigError, UserError
 from manikit.models.registry import KindInfo, resolve_kind_name
 from manikit.runtime.api import Api
+from manikit.runtime.api.bootstrap import is_bootstrapped
 from manikit.runtime.clock import SimulatedClock, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
@@ -83,7 +84,7 @@ def control_plane(state: str | None, *, default_cluster: bool = True) -> Iterato
         start = _start_time(store)
         clock = SimulatedClock(start)
         api = Api(store, clock)
-        if api.find("Namespace", "kube-system") is None:
+        if not is_bootstrapped(api):
             api.ensure_system_namespaces()
         announcement = ensure_default_cluster(api) if default_cluster else None
         if announcement:

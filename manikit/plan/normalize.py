@@ -13,6 +13,7 @@ from typing import Any
 from manikit.models.defaults import apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.models.quantity import QuantityError, parse_quantity
+from manikit.runtime.api.bootstrap import NAME_LABEL
 from manikit.runtime.api.deletion import is_default_toleration
 
 Body = dict[str, Any]
@@ -67,8 +68,14 @@ def comparable(body: Body) -> Body:
             meta[field] = kept if len(kept) != len(values) else values
         else:
             meta.pop(field, None)
-    out["metadata"] = meta
     kind = body.get("kind")
+    if kind == "Namespace" and (meta.get("labels") or {}).get(NAME_LABEL) == meta.get("name"):
+        rest = {k: v for k, v in meta["labels"].items() if k != NAME_LABEL}  # the API server's own
+        if rest:
+            meta["labels"] = rest
+        else:
+            del meta["labels"]
+    out["metadata"] = meta
     spec = out.get("spec")
     if kind == "Pod" and isinstance(spec, dict):
         out["spec"] = _canonical_pod_spec(spec)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import ipaddress
 
 import pytest
 
@@ -19,8 +20,14 @@ def api() -> Api:
 
 
 def test_system_namespaces_exist_from_the_start(api: Api) -> None:
-    assert [n["metadata"]["name"] for n in api.list("Namespace")] == ["default", "kube-system"]
+    names = [n["metadata"]["name"] for n in api.list("Namespace")]
+    assert names == ["default", "kube-node-lease", "kube-public", "kube-system"]
     assert api.get("Namespace", "default")["status"] == {"phase": "Active"}
+    assert api.get("Namespace", "kube-public")["metadata"]["labels"] == {
+        "kubernetes.io/metadata.name": "kube-public"
+    }
+    kubernetes = api.get("Service", "kubernetes")
+    assert kubernetes["spec"]["clusterIP"] == "10.96.0.1" and kubernetes["spec"]["ports"][0]["port"] == 443
 
 
 def test_create_sets_system_fields_and_defaults(api: Api) -> None:
@@ -155,7 +162,10 @@ def test_cluster_ips_are_allocated_without_collisions(api: Api) -> None:
     first = api.create(service("a"))["spec"]["clusterIP"]
     second = api.create(service("b"))["spec"]["clusterIP"]
     assert first != second
-    assert first.startswith("10.9") and second.startswith("10.9")
+    # drawn at random above the static band 10.96.0.0-10.96.0.255, as the API server does
+    for ip in (first, second):
+        assert ipaddress.ip_address(ip) in ipaddress.ip_network("10.96.0.0/12")
+        assert not ip.startswith("10.96.0.")
     with pytest.raises(InvalidError, match="provided IP is already allocated"):
         api.create(service("c", clusterIP=first))
     with pytest.raises(InvalidError, match="not in the valid range"):

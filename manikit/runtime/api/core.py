@@ -10,7 +10,8 @@ from typing import Any, Literal
 from manikit.errors import ConflictError, InvalidError, NotFoundError
 from manikit.models.meta import TypeMeta
 from manikit.models.selector import LabelSelector, parse_selector
-from manikit.runtime.api import admission, deletion, services
+from manikit.runtime.api import admission, bootstrap, deletion, services
+from manikit.runtime.api.bootstrap import NAME_LABEL
 from manikit.runtime.api.cache import ObjectCache
 from manikit.runtime.api.deletion import FOREGROUND
 from manikit.runtime.api.kinds import kind_info, scope
@@ -29,7 +30,6 @@ from manikit.runtime.store.names import resource_name
 
 Propagation = Literal["Background", "Orphan", "Foreground"]
 Selector = LabelSelector | Mapping[str, str] | str | None
-SYSTEM_NAMESPACES = ("default", "kube-system")
 #: Kinds that may carry ownerReferences to other objects (for orphaning and foreground deletion).
 DEPENDENT_KINDS = ("ReplicaSet", "Pod", "Endpoints")
 _INSIDE: AbstractContextManager[None] = nullcontext()
@@ -83,10 +83,8 @@ class Api:
         return self.store.identity
 
     def ensure_system_namespaces(self) -> None:
-        with self.transaction():
-            for name in SYSTEM_NAMESPACES:
-                if self.find("Namespace", name) is None:
-                    self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+        """The system namespaces and the ``kubernetes`` Service (``bootstrap``)."""
+        bootstrap.bootstrap(self)
 
     # Reads ------------------------------------------------------------------------------------------
     def find(self, kind: str, name: str, namespace: str | None = None) -> Body | None:
@@ -157,6 +155,8 @@ class Api:
                 body.pop("status", None)
             else:
                 body["status"] = dict(status)
+        if kind == "Namespace":
+            _label_namespace(body)
         if kind == "Pod":
             body["status"] = {"phase": "Pending", "qosClass": qos_class(body["spec"])}
             deletion.add_default_tolerations(body["spec"])
@@ -186,6 +186,8 @@ class Api:
             else:
                 body.pop("status", None)
             admission.keep_allocated(kind, old, body)
+            if kind == "Namespace":
+                _label_namespace(body)
             if kind == "Pod":  # a replace keeps what admission added on create, as a patch would
                 deletion.add_default_tolerations(body["spec"])
             admission.check_immutable(kind, old, body)
@@ -379,6 +381,12 @@ class Api:
     def events(self, namespace: str | None = None, obj: Body | None = None) -> builtins.list[EventRecord]:
         uid = obj["metadata"].get("uid") if obj is not None else None
         return self.store.events(namespace=namespace, uid=uid)
+
+
+def _label_namespace(body: Body) -> None:
+    """Every namespace carries its name as the ``kubernetes.io/metadata.name`` label."""
+    meta = body["metadata"]
+    meta["labels"] = {**(meta.get("labels") or {}), NAME_LABEL: meta["name"]}
 
 
 def _selector(selector: Selector) -> LabelSelector | None:
