@@ -27,6 +27,9 @@ class Memory:
     pulled: dict[str, int] = field(default_factory=dict)  # container -> seconds its pull took
     backoff: dict[str, list[Any]] = field(default_factory=dict)  # container -> [seconds, last update]
     killing: bool = False
+    #: pulls known from the node's images (not kept: the node's note has them): container ->
+    #: (end of the pull, seconds it took or None)
+    shared: dict[str, tuple[str | None, int | None]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, value: Any) -> Memory:
@@ -54,6 +57,7 @@ class Step:
 
     events: list[tuple[str, str, str]] = field(default_factory=list)  # (type, reason, message)
     wakes: list[tuple[datetime, bool]] = field(default_factory=list)  # (moment, recurring)
+    due: bool = False  # something is due at once (a container that exits as soon as it starts)
 
 
 def waiting(reason: str, message: str | None = None) -> dict[str, Any]:
@@ -79,6 +83,8 @@ def start(cs: dict[str, Any], container: dict[str, Any], now: datetime, memory: 
     """The image is there: create and start the container (the kubelet's Pulled, Created, Started)."""
     name, image = container["name"], container.get("image", "")
     seconds = memory.pulled.pop(name, None)
+    if name in memory.shared:
+        seconds = memory.shared.pop(name)[1]
     if seconds is None:
         pulled = f'Container image "{image}" already present on machine'
     else:
@@ -116,19 +122,24 @@ def advance(
     state = cs.get("state") or {}
     name = container["name"]
     if "waiting" in state and state["waiting"].get("reason") == "ContainerCreating":
-        at = memory.start_at.get(name)
+        at = memory.start_at.get(name) or (memory.shared.get(name) or (None, None))[0]
         moment = parse_time(at) if at else now
         if moment > now:
             step.wakes.append((moment, False))
             return
         start(cs, container, now, memory, step)
         _readiness(cs, container, b, ip, now, step)
+        end = run_exit(container, b, now)
+        step.due = step.due or (end is not None and end.at <= now)
         return
     if "running" in state:
         _run(cs, container, b, ip, now, step)
         return
     if "terminated" in state or "waiting" in state:
         _maybe_restart(cs, container, policy, now, memory, step, pod_ref)
+        if "running" in cs["state"]:
+            end = run_exit(container, b, now)
+            step.due = step.due or (end is not None and end.at <= now)
 
 
 def _recurring(cs: dict[str, Any]) -> bool:

@@ -38,6 +38,9 @@ class ModelCache:
     #: the (uid, resourceVersion) of every node and pod of the last scheduler run, when it wrote
     #: nothing (the scheduler's to set and read)
     unchanged_schedule: tuple[tuple[str, str], ...] | None = None
+    #: pods the kubelet found nothing to do for: uid -> (resourceVersion, next timer or None,
+    #: recurring); while the pod is unchanged and the timer not due, there is still nothing to do
+    idle_pods: dict[str, tuple[str, datetime | None, bool]] = field(default_factory=dict)
 
     def clear(self) -> None:
         self._models.clear()
@@ -45,6 +48,7 @@ class ModelCache:
         self._spec_parts.clear()
         self._template_hashes.clear()
         self.unchanged_schedule = None
+        self.idle_pods.clear()
 
     def pod(self, body: Body) -> Pod:
         status = body.get("status")

@@ -38,12 +38,9 @@ def reconcile(ctx: PassContext) -> None:
     for node in nodes.values():
         _post_node_ready(ctx, node)
     pods = api.list("Pod")
-    used: dict[str, Addresses] = {}
-    for pod in pods:
-        status = pod.get("status") or {}
-        if status.get("podIP") and status.get("phase") not in ("Succeeded", "Failed"):
-            used.setdefault(pod["spec"].get("nodeName", ""), Addresses()).taken.add(status["podIP"])
+    used: dict[str, Addresses] | None = None  # the pod IPs in use, read when a pod starts
     images = Images(ctx)
+    idle = ctx.models.idle_pods
     for pod in pods:
         node_name = pod["spec"].get("nodeName")
         if not node_name or node_name not in nodes:
@@ -52,11 +49,14 @@ def reconcile(ctx: PassContext) -> None:
             _terminate(ctx, pod)
             continue
         status = pod.get("status") or {}
-        if status.get("phase") in ("Succeeded", "Failed"):
+        if status.get("phase") in ("Succeeded", "Failed") or _idle(ctx, pod):
             continue
         if not status.get("containerStatuses"):
+            used = _addresses(pods) if used is None else used
             _start(ctx, pod, nodes[node_name], used.setdefault(node_name, Addresses()), images)
-        elif not _steady(pod):
+        elif _steady(pod):
+            idle[pod["metadata"]["uid"]] = (pod["metadata"]["resourceVersion"], None, False)
+        else:
             _sync(ctx, pod, images)
     images.save()
 
@@ -81,6 +81,30 @@ def _post_node_ready(ctx: PassContext, node: Body) -> None:
         ctx.api.record_event(
             node, "Normal", "NodeReady", f"Node {node['metadata']['name']} status is now: NodeReady", SOURCE
         )
+
+
+def _addresses(pods: list[Body]) -> dict[str, Addresses]:
+    used: dict[str, Addresses] = {}
+    for pod in pods:
+        status = pod.get("status") or {}
+        if status.get("podIP") and status.get("phase") not in ("Succeeded", "Failed"):
+            used.setdefault(pod["spec"].get("nodeName", ""), Addresses()).taken.add(status["podIP"])
+    return used
+
+
+def _idle(ctx: PassContext, pod: Body) -> bool:
+    """Unchanged since a sync that found nothing to do, and its next timer is not due yet."""
+    meta = pod["metadata"]
+    known = ctx.models.idle_pods.get(meta["uid"])
+    if known is None or known[0] != meta["resourceVersion"]:
+        return False
+    _, until, recurring = known
+    if until is None:
+        return True
+    if until > ctx.now():
+        ctx.wake_at(until, recurring=recurring)
+        return True
+    return False
 
 
 def _steady(pod: Body) -> bool:
@@ -109,21 +133,31 @@ class Images:
             self._nodes[node] = dict(self._ctx.api.store.get_note(IMAGES_TOPIC, node) or {})
         return self._nodes[node]
 
-    def pull(self, pod: Body, container: dict[str, Any], now: datetime) -> tuple[datetime, int | None]:
-        """When the container's image is there, and how long this pod's pull took (None: no pull)."""
+    def pull(self, pod: Body, container: dict[str, Any], now: datetime) -> tuple[datetime, int | None, bool]:
+        """When the container's image is there, how long this pod's pull took (None: no pull), and
+        whether that is the pod's own to remember (pulled under imagePullPolicy Always) rather than
+        the node's (``shared``)."""
         node, image = pod["spec"]["nodeName"], container.get("image", "")
         held = self.of(node)
         policy = container.get("imagePullPolicy") or _default_policy(image)
         have = held.get(image)
         if policy == "Never" or (have is not None and policy != "Always"):
             ready = max(now, parse_time(have)) if have else now
-            return ready, (int((ready - now).total_seconds()) if ready > now else None)
+            return ready, (int((ready - now).total_seconds()) if ready > now else None), False
         took = behaviour(pod, container["name"]).pull_time
         done = now + took
         if have is None or parse_time(have) > done:
             held[image] = rfc3339(done)
             self._changed.add(node)
-        return done, int(took.total_seconds())
+        return done, int(took.total_seconds()), policy == "Always"
+
+    def shared(self, pod: Body, container: dict[str, Any]) -> tuple[str | None, int | None]:
+        """A pull the pod waits for on the node's images: its end, and how long it took the pod."""
+        have = self.of(pod["spec"]["nodeName"]).get(container.get("image", ""))
+        started = (pod.get("status") or {}).get("startTime")
+        if have is None or not started or have <= started:
+            return None, None
+        return have, int((parse_time(have) - parse_time(started)).total_seconds())
 
     def save(self) -> None:
         for node in sorted(self._changed):
@@ -160,12 +194,15 @@ def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses, images: Ima
     statuses = []
     for container in spec["containers"]:
         cs = cstate.new_status(container)
-        done, took = images.pull(pod, container, now)
+        name = container["name"]
+        done, took, own = images.pull(pod, container, now)
         if took is not None:
             step.events.append(("Normal", "Pulling", f'Pulling image "{container.get("image", "")}"'))
-            memory.pulled[container["name"]] = took
-        if done > now:
-            memory.start_at[container["name"]] = rfc3339(done)
+        if own:
+            memory.pulled[name] = took or 0
+            memory.start_at[name] = rfc3339(done)
+        else:
+            memory.shared[name] = (rfc3339(done), took)
         cstate.advance(cs, container, behaviour(pod, container["name"]), "", ip, now, memory, step, "")
         statuses.append(cs)
     status.update(
@@ -189,13 +226,18 @@ def _sync(ctx: PassContext, pod: Body, images: Images) -> None:
     policy = pod["spec"].get("restartPolicy", "Always")
     ip, ref = status.get("podIP", ""), _pod_ref(pod)
     for cs, container in zip(statuses, pod["spec"]["containers"], strict=False):
+        name = container["name"]
         if cs.get("image") != container.get("image"):
             cstate.change_image(cs, container, now, step)
-            done, took = images.pull(pod, container, now)
+            done, took, _ = images.pull(pod, container, now)
             if took is not None:
                 step.events.append(("Normal", "Pulling", f'Pulling image "{container.get("image", "")}"'))
-                memory.pulled[container["name"]] = took
-            memory.start_at[container["name"]] = rfc3339(done)
+                memory.pulled[name] = took
+            memory.start_at[name] = rfc3339(done)
+        elif name not in memory.start_at and (cs.get("state") or {}).get("waiting", {}).get("reason") == (
+            "ContainerCreating"
+        ):
+            memory.shared[name] = images.shared(pod, container)
         cstate.advance(cs, container, behaviour(pod, container["name"]), policy, ip, now, memory, step, ref)
     status["containerStatuses"] = statuses
     _write(ctx, pod, summarize(pod, status, now), step, memory, before)
@@ -210,15 +252,39 @@ def _write(
     before: dict[str, Any],
 ) -> None:
     api = ctx.api
+    meta = pod["metadata"]
+    resting = _resting(status) and not step.due
     if status != pod.get("status"):
-        api.update_status(status_patch(pod, status), trusted=True)
+        written = api.update_status(status_patch(pod, status), trusted=True)
+        meta = written["metadata"]
     dumped = memory.dump()
     if dumped != before and (before or dumped != cstate.Memory().dump()):
-        api.store.put_note(cstate.NOTE_TOPIC, pod["metadata"]["uid"], dumped)
+        api.store.put_note(cstate.NOTE_TOPIC, meta["uid"], dumped)
     for type_, reason, message in step.events:
         api.record_event(pod, type_, reason, message, SOURCE)
     for moment, recurring in step.wakes:
         ctx.wake_at(moment, recurring=recurring)
+    if not resting or "resourceVersion" not in meta:
+        ctx.models.idle_pods.pop(meta["uid"], None)
+        return
+    first = min(step.wakes, default=None)
+    ctx.models.idle_pods[meta["uid"]] = (
+        meta["resourceVersion"],
+        None if first is None else first[0],
+        False if first is None else all(r for m, r in step.wakes if m == first[0]),
+    )
+
+
+def _resting(status: dict[str, Any]) -> bool:
+    """Every container is created-and-waiting or running: nothing more happens before a timer."""
+    for cs in status.get("containerStatuses") or []:
+        state = cs.get("state") or {}
+        if "running" in state:
+            continue
+        if (state.get("waiting") or {}).get("reason") in ("ContainerCreating", "CrashLoopBackOff"):
+            continue
+        return False
+    return True
 
 
 def _terminate(ctx: PassContext, pod: Body) -> None:
