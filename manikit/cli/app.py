@@ -15,6 +15,7 @@ from manikit.cli import (
     lint_cmd,
     node_ops_cmd,
     nodes_cmd,
+    patch_cmd,
     plan_cmd,
     render_cmd,
     rollout_cmd,
@@ -67,3 +68,4 @@ events_cmd.register(app)
 nodes_cmd.register(app)
 advance_cmd.register(app)
 node_ops_cmd.register(app)
+patch_cmd.register(app)

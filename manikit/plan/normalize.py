@@ -29,7 +29,6 @@ SERVER_METADATA = (
     "managedFields",
     "selfLink",
     "ownerReferences",
-    "finalizers",
 )
 #: Annotation and label prefixes manikit and the controllers write on recorded objects.
 BOOKKEEPING_PREFIXES = ("manikit.dev/applyset", "manikit.dev/last-applied", "deployment.kubernetes.io/")
