@@ -8,7 +8,7 @@ the state's clock was saved (``MANIKIT_NOW`` later than that moves it on). Same 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,11 +43,13 @@ class ControlPlane:
     api: Api
     clock: SimulatedClock
 
-    def reconcile(self, run_for: timedelta | None = None) -> ReconcileResult:
-        """Run the controllers until the cluster settles, or for ``run_for`` of simulated time; warn
-        on stderr if it does not settle."""
+    def reconcile(
+        self, run_for: timedelta | None = None, observe: Callable[[], bool] | None = None
+    ) -> ReconcileResult:
+        """Run the controllers until the cluster settles, or for ``run_for`` of simulated time
+        (``observe``: see ``runtime.reconcile``); warn on stderr if it does not settle."""
         until = None if run_for is None else self.clock.now() + run_for
-        result = reconcile(self.api, self.clock, until=until)
+        result = reconcile(self.api, self.clock, until=until, observe=observe)
         self.save_clock()
         if not result.settled:
             console.stderr().print(f"warning: {result.summary()}", markup=False)

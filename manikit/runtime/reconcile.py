@@ -10,6 +10,7 @@ what it kept changing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -49,8 +50,12 @@ def reconcile(
     max_passes: int = DEFAULT_MAX_PASSES,
     *,
     until: datetime | None = None,
+    observe: Callable[[], bool] | None = None,
 ) -> ReconcileResult:
-    """Run every controller until the cluster settles or, given ``until``, until that moment."""
+    """Run every controller until the cluster settles or, given ``until``, until that moment.
+
+    ``observe`` is called after every pass that changed something (a watcher printing what it
+    sees); when it returns True the loop stops there."""
     clock = clock or api.clock
     view = Api(api.store, clock, cached=True)
     models = ModelCache()
@@ -65,6 +70,8 @@ def reconcile(
             after = view.revision()
             if after != before:
                 writes += after - before
+                if observe is not None and observe():
+                    return ReconcileResult(True, passes, writes, ())
                 if here >= max_passes:
                     return ReconcileResult(False, passes, writes, tuple(_churn(view, before)))
                 continue
