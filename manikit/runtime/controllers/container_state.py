@@ -128,9 +128,7 @@ def advance(
             step.wakes.append((moment, False))
             return
         start(cs, container, now, memory, step)
-        _readiness(cs, container, b, ip, now, step)
-        end = run_exit(container, b, now)
-        step.due = step.due or (end is not None and end.at <= now)
+        _started(cs, container, b, ip, now, step)
         return
     if "running" in state:
         _run(cs, container, b, ip, now, step)
@@ -138,8 +136,18 @@ def advance(
     if "terminated" in state or "waiting" in state:
         _maybe_restart(cs, container, policy, now, memory, step, pod_ref)
         if "running" in cs["state"]:
-            end = run_exit(container, b, now)
-            step.due = step.due or (end is not None and end.at <= now)
+            _started(cs, container, b, ip, now, step)
+
+
+def _started(
+    cs: dict[str, Any], container: dict[str, Any], b: Behaviour, ip: str, now: datetime, step: Step
+) -> None:
+    """A container just started: its readiness, and the timer of its end (or that it is due)."""
+    _readiness(cs, container, b, ip, now, step)
+    end = run_exit(container, b, now)
+    if end is not None and end.at > now:
+        step.wakes.append((end.at, _recurring(cs)))
+    step.due = step.due or (end is not None and end.at <= now)
 
 
 def _recurring(cs: dict[str, Any]) -> bool:
