@@ -9,7 +9,6 @@ import typer
 from manikit.cli import console
 from manikit.cli.columns import format_table
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
-from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.watch import watch_events
 from manikit.errors import UserError
 from manikit.runtime.api import Api
@@ -26,7 +25,6 @@ def events(
     types: list[str] = typer.Option([], "--types", help="Only these types (Normal, Warning)."),
     watch: bool = typer.Option(False, "--watch", "-w", help="Run the cluster and print events as they come."),
     state: str | None = STATE_OPTION,
-    run_for: str | None = FOR_OPTION,
 ) -> None:
     """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE); -w: run the cluster and print new ones."""
     with control_plane(state) as cp:
@@ -57,7 +55,7 @@ def events(
                 cp,
                 listed,
                 lambda fresh: _table(fresh, cp.clock.now(), ns is None, header=False),
-                duration(run_for),
+                None,  # --for names an object here
             )
 
 
