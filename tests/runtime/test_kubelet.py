@@ -172,3 +172,17 @@ def test_backoff_doubles_to_five_minutes_and_resets_after_ten() -> None:
     assert delays == [10, 20, 40, 80, 160, 300, 300, 300]
     later = t + timedelta(minutes=10, seconds=1)
     assert container_state._next_backoff(entry, later)[0] == 10
+
+
+def test_a_new_node_gets_the_kubelets_conditions_and_addresses() -> None:
+    api = new_api(nodes=False)
+    api.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}})
+    reconcile(api)
+    status = api.get("Node", "n1")["status"]
+    assert {c["type"]: c["status"] for c in status["conditions"]} == {
+        "MemoryPressure": "False",
+        "DiskPressure": "False",
+        "PIDPressure": "False",
+        "Ready": "True",
+    }
+    assert [a["type"] for a in status["addresses"]] == ["InternalIP", "Hostname"]

@@ -61,26 +61,50 @@ def reconcile(ctx: PassContext) -> None:
     images.save()
 
 
+PRESSURES = (
+    ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+    ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+)
+
+
 def _post_node_ready(ctx: PassContext, node: Body) -> None:
+    """What a kubelet posts for its node: Ready and the pressure conditions, and its addresses."""
     status = node.get("status") or {}
     ready = condition(node, "Ready")
     if ready is not None and ready.get("status") == "True":
         return
     stamp = rfc3339(ctx.now())
-    posted = {
-        "type": "Ready",
-        "status": "True",
-        "reason": "KubeletReady",
-        "message": "kubelet is posting ready status",
-        "lastHeartbeatTime": stamp,
-        "lastTransitionTime": stamp,
-    }
-    others = [c for c in status.get("conditions") or [] if c.get("type") != "Ready"]
-    ctx.api.update_status(status_patch(node, {**status, "conditions": [*others, posted]}), trusted=True)
+    name = node["metadata"]["name"]
+
+    def posted(type_: str, value: str, reason: str, message: str) -> dict[str, Any]:
+        return {
+            "type": type_,
+            "status": value,
+            "reason": reason,
+            "message": message,
+            "lastHeartbeatTime": stamp,
+            "lastTransitionTime": stamp,
+        }
+
+    kept = {c.get("type"): c for c in status.get("conditions") or []}
+    conditions = [kept.get(t) or posted(t, "False", reason, message) for t, reason, message in PRESSURES]
+    conditions.append(posted("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
+    others = [
+        c
+        for c in status.get("conditions") or []
+        if c.get("type") not in ("Ready", *(p[0] for p in PRESSURES))
+    ]
+    new = {**status, "conditions": [*others, *conditions]}
+    if not status.get("addresses"):
+        digest = hashlib.sha256(name.encode()).digest()
+        new["addresses"] = [
+            {"type": "InternalIP", "address": f"172.18.{digest[0]}.{2 + digest[1] % 250}"},
+            {"type": "Hostname", "address": name},
+        ]
+    ctx.api.update_status(status_patch(node, new), trusted=True)
     if ready is not None:
-        ctx.api.record_event(
-            node, "Normal", "NodeReady", f"Node {node['metadata']['name']} status is now: NodeReady", SOURCE
-        )
+        ctx.api.record_event(node, "Normal", "NodeReady", f"Node {name} status is now: NodeReady", SOURCE)
 
 
 def _addresses(pods: list[Body]) -> dict[str, Addresses]:
