@@ -163,7 +163,15 @@ def _finish(
             cp.reconcile(run_for)
     else:
         cp.reconcile(run_for)
-    report = rollout_report(cp.api, cp.clock, wait_seconds=timeout if wait else 0.0)
+    shown: set[str] = set()
+
+    def progress(step: RolloutReport) -> None:  # each new line once, as kubectl rollout status
+        for line in step.deployments:
+            if not line.ok and line.text not in shown:
+                shown.add(line.text)
+                out.print(f"  waiting: {line.text}", style="yellow", markup=False)
+
+    report = rollout_report(cp.api, cp.clock, wait_seconds=timeout if wait else 0.0, progress=progress)
     cp.save_clock()
     _print_report(report)
     if wait and not report.converged:

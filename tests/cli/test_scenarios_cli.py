@@ -272,3 +272,13 @@ def test_the_same_commands_give_the_same_history(tmp_path: Path) -> None:
         )
     assert outputs[0] == outputs[1]
     assert "TaintManagerEviction" in outputs[0][0] and "BackOff" in outputs[0][0]
+
+
+def test_apply_wait_reports_progress_while_it_waits(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.db")
+    path = write(tmp_path, "web.yaml", DEPLOYMENT.format(image="1.25"))
+    result = state.run("apply", path, "--auto-approve", "--no-preview", "--for", "1s", "--wait")
+    assert result.exit_code == 0, result.stderr
+    waiting = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("waiting:")]
+    assert waiting == ["waiting: deployment.apps/web (default): 0/4 ready, 4 up-to-date: rolling out"]
+    assert result.stdout.rstrip().endswith("4/4 ready, 4 up-to-date: successfully rolled out")
