@@ -14,7 +14,7 @@ def advance(
     state: str | None = STATE_OPTION,
 ) -> None:
     """Run the cluster for DURATION of simulated time (image pulls, probes, back-offs, evictions)."""
-    delta = duration(length)
+    delta = duration(length, "DURATION")
     assert delta is not None
     with control_plane(state) as cp:
         cp.reconcile(delta)

@@ -78,6 +78,7 @@ def apply(
     else is refused rather than applied silently.
     """
     paths = paths or []
+    ran_for = duration(run_for)  # a bad duration is a usage error before any work
     if not paths and not allow_empty:
         raise typer.BadParameter("give manifest files or directories, or a plan file", param_hint="PATHS")
     plan_file = paths[0] if len(paths) == 1 and _is_plan_file(paths[0]) else None
@@ -97,11 +98,11 @@ def apply(
             )
         print_plan(plan, PlanFormat.text)
         if plan.empty:
-            _finish(cp, ApplyResult(), wait, timeout, duration(run_for))
+            _finish(cp, ApplyResult(), wait, timeout, ran_for)
             return
         _confirm(auto_approve)
         result = _execute(cp, plan)
-        _finish(cp, result, wait, timeout, duration(run_for))
+        _finish(cp, result, wait, timeout, ran_for)
 
 
 def _is_plan_file(path: str) -> bool:

@@ -50,7 +50,7 @@ def status(
 ) -> None:  # fmt: skip
     """Show the rollout's progress until it completes; exit 1 unless it does."""
     _deployment_kind(kind)
-    limit = duration(timeout)
+    limit = duration(timeout, "--timeout")
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         ns = dep["metadata"]["namespace"]

@@ -282,3 +282,22 @@ def test_apply_wait_reports_progress_while_it_waits(tmp_path: Path) -> None:
     waiting = [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("waiting:")]
     assert waiting == ["waiting: deployment.apps/web (default): 0/4 ready, 4 up-to-date: rolling out"]
     assert result.stdout.rstrip().endswith("4/4 ready, 4 up-to-date: successfully rolled out")
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("advance", "5x"), "DURATION"),
+        (("scale", "deploy", "web", "--replicas", "2", "--for", "10q"), "--for"),
+        (("rollout", "status", "deploy", "web", "--timeout", "soon"), "--timeout"),
+    ],
+    ids=["advance", "scale-for", "rollout-timeout"],
+)
+def test_a_bad_duration_is_a_usage_error_naming_the_option(
+    tmp_path: Path, args: tuple[str, ...], option: str
+) -> None:
+    state = State(tmp_path / "s.db")
+    state.seed()
+    result = state.run(*args)
+    assert result.exit_code == 2 and f"Invalid value for {option}: invalid duration" in result.stderr
+    assert "Traceback" not in result.stderr
