@@ -361,6 +361,21 @@ def _node(api: Api, node: Body, now: datetime) -> Lines:
         _field("Unschedulable", bool(node["spec"].get("unschedulable"))),
         _field("PodCIDR", node["spec"].get("podCIDR", "<none>")),
     ]
+    lines += _table(
+        "Conditions",
+        ["Type", "Status", "LastHeartbeatTime", "LastTransitionTime", "Reason", "Message"],
+        [
+            [
+                c.get("type", ""),
+                c.get("status", ""),
+                _when(c.get("lastHeartbeatTime")),
+                _when(c.get("lastTransitionTime")),
+                c.get("reason", ""),
+                c.get("message", ""),
+            ]
+            for c in status.get("conditions") or []
+        ],
+    )
     for label in ("capacity", "allocatable"):
         lines.append(f"{label.capitalize()}:")
         lines += [f"  {k}:  {v}" for k, v in sorted((status.get(label) or {}).items())]

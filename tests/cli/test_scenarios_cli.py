@@ -301,3 +301,13 @@ def test_a_bad_duration_is_a_usage_error_naming_the_option(
     result = state.run(*args)
     assert result.exit_code == 2 and f"Invalid value for {option}: invalid duration" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_describe_node_shows_why_it_is_not_ready(tmp_path: Path) -> None:
+    state = State(tmp_path / "s.db")
+    state.run("nodes", "stop", "node-2", "--for", "1m")
+    described = state.run("describe", "node", "node-2").stdout
+    row = next(line.split(None, 2) for line in described.splitlines() if line.strip().startswith("Ready "))
+    assert row[:2] == ["Ready", "Unknown"] and row[2].endswith(
+        "NodeStatusUnknown   Kubelet stopped posting node status."
+    )
