@@ -10,11 +10,8 @@ node stops posting status and its pods stay as they were. Nodes without a Ready 
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import ipaddress
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from manikit.runtime.api import qos_class
@@ -23,12 +20,13 @@ from manikit.runtime.controllers import container_state as cstate
 from manikit.runtime.controllers.behaviour import PREFIX, behaviour, stop_time
 from manikit.runtime.controllers.common import condition, status_patch
 from manikit.runtime.controllers.context import PassContext
+from manikit.runtime.controllers.images import Images
 from manikit.runtime.controllers.node_lifecycle import stopped_nodes
+from manikit.runtime.controllers.pod_network import Addresses, allocate_ip, host_ip
 from manikit.runtime.controllers.pod_status import summarize
 from manikit.runtime.store import Body
 
 SOURCE = "kubelet"
-IMAGES_TOPIC = "node-images"
 
 
 def reconcile(ctx: PassContext) -> None:
@@ -144,64 +142,6 @@ def _steady(pod: Body) -> bool:
     )
 
 
-class Images:
-    """Each node's images and when each became (or becomes) available, read and written once a pass."""
-
-    def __init__(self, ctx: PassContext) -> None:
-        self._ctx = ctx
-        self._nodes: dict[str, dict[str, str]] = {}
-        self._changed: set[str] = set()
-
-    def of(self, node: str) -> dict[str, str]:
-        if node not in self._nodes:
-            self._nodes[node] = dict(self._ctx.api.store.get_note(IMAGES_TOPIC, node) or {})
-        return self._nodes[node]
-
-    def pull(self, pod: Body, container: dict[str, Any], now: datetime) -> tuple[datetime, int | None, bool]:
-        """When the container's image is there, how long this pod's pull took (None: no pull), and
-        whether that is the pod's own to remember (pulled under imagePullPolicy Always) rather than
-        the node's (``shared``)."""
-        node, image = pod["spec"]["nodeName"], container.get("image", "")
-        held = self.of(node)
-        policy = container.get("imagePullPolicy") or _default_policy(image)
-        have = held.get(image)
-        if policy == "Never" or (have is not None and policy != "Always"):
-            ready = max(now, parse_time(have)) if have else now
-            return ready, (int((ready - now).total_seconds()) if ready > now else None), False
-        took = behaviour(pod, container["name"]).pull_time
-        done = now + took
-        if have is None or parse_time(have) > done:
-            held[image] = rfc3339(done)
-            self._changed.add(node)
-        return done, int(took.total_seconds()), policy == "Always"
-
-    def shared(self, pod: Body, container: dict[str, Any]) -> tuple[str | None, int | None]:
-        """A pull the pod waits for on the node's images: its end, and how long it took the pod."""
-        have = self.of(pod["spec"]["nodeName"]).get(container.get("image", ""))
-        started = (pod.get("status") or {}).get("startTime")
-        if have is None or not started or have <= started:
-            return None, None
-        return have, int((parse_time(have) - parse_time(started)).total_seconds())
-
-    def save(self) -> None:
-        for node in sorted(self._changed):
-            self._ctx.api.store.put_note(IMAGES_TOPIC, node, self._nodes[node])
-
-
-def _default_policy(image: str) -> str:
-    tail = image.rsplit("/", 1)[-1]
-    return "Always" if ":" not in tail or tail.endswith(":latest") else "IfNotPresent"
-
-
-@dataclass
-class Addresses:
-    """A node's pod IPs in use, and the offset below which every address is taken (addresses are
-    only added during a pass, so the next lowest free one is never below the last one given)."""
-
-    taken: set[str] = field(default_factory=set)
-    floor: int = 2  # .1 is the bridge
-
-
 def _pod_ref(pod: Body) -> str:
     meta = pod["metadata"]
     return f"{meta['name']}_{meta['namespace']}({meta.get('uid', '')})"
@@ -212,7 +152,7 @@ def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses, images: Ima
     stamp = rfc3339(now)
     spec = pod["spec"]
     status: dict[str, Any] = dict(pod.get("status") or {})
-    ip = _allocate_ip(node, used)
+    ip = allocate_ip(node, used)
     memory = cstate.Memory()
     step = cstate.Step()
     statuses = []
@@ -230,7 +170,7 @@ def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses, images: Ima
         cstate.advance(cs, container, behaviour(pod, container["name"]), "", ip, now, memory, step, "")
         statuses.append(cs)
     status.update(
-        hostIP=_host_ip(node),
+        hostIP=host_ip(node),
         podIP=ip,
         podIPs=[{"ip": ip}],
         startTime=stamp,
@@ -359,36 +299,3 @@ def _terminate(ctx: PassContext, pod: Body) -> None:
     _write(ctx, pod, summary, step, memory, before)
     if final:
         api.delete("Pod", meta["name"], meta["namespace"], grace_period=0)
-
-
-def _host_ip(node: Body) -> str:
-    for address in (node.get("status") or {}).get("addresses") or []:
-        if address.get("type") == "InternalIP":
-            return str(address["address"])
-    return ""
-
-
-def _allocate_ip(node: Body, used: Addresses) -> str:
-    """The lowest free address of the node's podCIDR from .2 (.1 is the bridge), as host-local IPAM."""
-    cidr = node["spec"].get("podCIDR") or _fallback_cidr(node["metadata"]["name"])
-    base, size = _network(cidr)
-    for offset in range(used.floor, size - 1):
-        value = base + offset
-        candidate = f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
-        if candidate not in used.taken:
-            used.taken.add(candidate)
-            used.floor = offset + 1
-            return candidate
-    used.floor = max(used.floor, size - 1)
-    return ""
-
-
-@functools.lru_cache(maxsize=4096)
-def _network(cidr: str) -> tuple[int, int]:
-    network = ipaddress.ip_network(cidr, strict=False)
-    return int(network.network_address), network.num_addresses
-
-
-def _fallback_cidr(name: str) -> str:
-    digest = hashlib.sha256(name.encode()).digest()
-    return f"10.{245 + digest[0] % 10}.{digest[1]}.0/24"
