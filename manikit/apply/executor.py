@@ -94,13 +94,15 @@ def _upsert(api: Api, change: ResourceChange, applyset: str, result: ApplyResult
         api.update(body)
         result.updated.append(change.key)
     elif change.action is Action.REPLACE:
-        _delete(api, change)
+        # as `kubectl replace --force`: the old object goes now (its dependents in the background)
+        key = change.key
+        api.delete(key.kind, key.name, key.namespace or None, grace_period=0)
         api.create(body)
         result.replaced.append(change.key)
 
 
 def _delete(api: Api, change: ResourceChange) -> None:
-    api.delete(change.key.kind, change.key.name, change.key.namespace or None, propagation="Foreground")
+    api.delete(change.key.kind, change.key.name, change.key.namespace or None)  # background, as kubectl
 
 
 def _member(after: Body | None, applyset: str) -> Body:

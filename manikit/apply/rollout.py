@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,15 +30,22 @@ class RolloutReport:
     converged: bool = True
 
 
-def rollout_report(api: Api, clock: SimulatedClock, wait_seconds: float = 0.0) -> RolloutReport:
-    """The state of every Deployment; with ``wait_seconds``, keep reconciling (advancing the simulated
-    clock) until every Deployment is Available at its new generation or the time is up."""
+def rollout_report(
+    api: Api,
+    clock: SimulatedClock,
+    wait_seconds: float = 0.0,
+    progress: Callable[[RolloutReport], None] | None = None,
+) -> RolloutReport:
+    """The state of every Deployment; with ``wait_seconds``, keep running the cluster (in simulated
+    time, ``_STEP`` at a time, each step's report handed to ``progress``) until every Deployment is
+    Available at its new generation or the time is up."""
     deadline = clock.now() + timedelta(seconds=wait_seconds)
     report = _report(api)
     while not report.converged and clock.now() < deadline:
-        clock.advance_to(min(deadline, clock.now() + _STEP))
-        reconcile(api, clock)
+        reconcile(api, clock, until=min(deadline, clock.now() + _STEP))
         report = _report(api)
+        if progress is not None:
+            progress(report)
     return report
 
 

@@ -6,13 +6,16 @@ import typer
 
 from manikit import __version__
 from manikit.cli import (
+    advance_cmd,
     apply_cmd,
     delete_cmd,
     describe_cmd,
     events_cmd,
     get_cmd,
     lint_cmd,
+    node_ops_cmd,
     nodes_cmd,
+    patch_cmd,
     plan_cmd,
     render_cmd,
     rollout_cmd,
@@ -65,3 +68,6 @@ rollout_cmd.register(app)
 events_cmd.register(app)
 nodes_cmd.register(app)
 state_cmd.register(app)
+advance_cmd.register(app)
+node_ops_cmd.register(app)
+patch_cmd.register(app)

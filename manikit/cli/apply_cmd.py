@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import typer
@@ -31,6 +32,7 @@ from manikit.cli.plan_support import (
 )
 from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
 from manikit.cli.state_cmd import keep_backup
+from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import PlanError
 from manikit.plan.actions import Plan
 from manikit.plan.planfile import MAGIC, load_plan
@@ -68,6 +70,7 @@ def apply(
     values: list[str] | None = VALUES_OPTION,
     set_values: list[str] | None = SET_OPTION,
     allow_env: bool = ALLOW_ENV_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:
     """Apply manifests (or a saved plan) to the local control plane, then reconcile.
 
@@ -76,6 +79,7 @@ def apply(
     else is refused rather than applied silently.
     """
     paths = paths or []
+    ran_for = duration(run_for)  # a bad duration is a usage error before any work
     if not paths and not allow_empty:
         raise typer.BadParameter("give manifest files or directories, or a plan file", param_hint="PATHS")
     plan_file = paths[0] if len(paths) == 1 and _is_plan_file(paths[0]) else None
@@ -97,12 +101,12 @@ def apply(
             )
         print_plan(plan, PlanFormat.text)
         if plan.empty:
-            _finish(cp, ApplyResult(), wait, timeout)
+            _finish(cp, ApplyResult(), wait, timeout, ran_for)
             return
         _confirm(auto_approve)
         keep_backup(cp.store)
         result = _execute(cp, plan)
-        _finish(cp, result, wait, timeout)
+        _finish(cp, result, wait, timeout, ran_for)
 
 
 def _is_plan_file(path: str) -> bool:
@@ -148,7 +152,9 @@ def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
         return execute(cp.api, plan, progress=lambda done: bar.update(task, completed=done))
 
 
-def _finish(cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float) -> None:
+def _finish(
+    cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float, run_for: timedelta | None
+) -> None:
     out = console.stdout()
     if result.total:
         out.print(
@@ -159,10 +165,18 @@ def _finish(cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float) -
         )
     if console.is_interactive():
         with console.stderr().status("reconciling controllers and scheduler..."):
-            cp.reconcile()
+            cp.reconcile(run_for)
     else:
-        cp.reconcile()
-    report = rollout_report(cp.api, cp.clock, wait_seconds=timeout if wait else 0.0)
+        cp.reconcile(run_for)
+    shown: set[str] = set()
+
+    def progress(step: RolloutReport) -> None:  # each new line once, as kubectl rollout status
+        for line in step.deployments:
+            if not line.ok and line.text not in shown:
+                shown.add(line.text)
+                out.print(f"  waiting: {line.text}", style="yellow", markup=False)
+
+    report = rollout_report(cp.api, cp.clock, wait_seconds=timeout if wait else 0.0, progress=progress)
     cp.save_clock()
     _print_report(report)
     if wait and not report.converged:

@@ -64,17 +64,29 @@ def _pod_row(pod: Body, now: datetime, wide: bool) -> Row:
     status = pod.get("status") or {}
     containers = pod["spec"].get("containers") or []
     ready = sum(1 for c in status.get("containerStatuses") or [] if c.get("ready"))
-    restarts = sum(c.get("restartCount", 0) for c in status.get("containerStatuses") or [])
     row = [
         pod["metadata"]["name"],
         f"{ready}/{len(containers)}",
         pod_status_text(pod),
-        str(restarts),
+        _restarts(status, now),
         _age(pod, now),
     ]
     if wide:
         row += [status.get("podIP") or "<none>", pod["spec"].get("nodeName") or "<none>", "<none>", "<none>"]
     return row
+
+
+def _restarts(status: dict[str, Any], now: datetime) -> str:
+    """kubectl's RESTARTS: the count, and how long ago the last restarted container last ended."""
+    statuses = status.get("containerStatuses") or []
+    count = sum(c.get("restartCount", 0) for c in statuses)
+    ends = [
+        ((c.get("lastState") or {}).get("terminated") or {}).get("finishedAt")
+        for c in statuses
+        if c.get("restartCount", 0)
+    ]
+    latest = max((e for e in ends if e), default=None)
+    return f"{count} ({human_age(latest, now)} ago)" if count and latest else str(count)
 
 
 def _containers(template: dict[str, Any]) -> list[str]:

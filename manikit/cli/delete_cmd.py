@@ -7,6 +7,7 @@ from enum import StrEnum
 import typer
 
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 from manikit.runtime.api import Propagation
 
@@ -34,7 +35,12 @@ def delete(
         "--cascade",
         help="background (the default), foreground, or orphan the dependents.",
     ),
+    grace_period: int = typer.Option(
+        -1, "--grace-period", help="Seconds a pod gets to stop (default: its own; 0 with --force: now)."
+    ),
+    force: bool = typer.Option(False, "--force", help="With --grace-period=0: remove pods at once."),
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:
     """Delete objects; their ReplicaSets and pods go too unless --cascade=orphan."""
     info = resolve_kind(kind)
@@ -47,12 +53,26 @@ def delete(
             targets += [b["metadata"]["name"] for b in cp.api.list(info.kind, ns, selector)]
         with cp.api.transaction():
             for name in targets:
-                cp.api.delete(info.kind, name, ns, propagation=PROPAGATION[cascade])
+                cp.api.delete(
+                    info.kind,
+                    name,
+                    ns,
+                    propagation=PROPAGATION[cascade],
+                    grace_period=_grace(grace_period, force),
+                )
         for name in targets:
             typer.echo(f'{qualified(info)} "{name}" deleted')
         if selector and not targets:
             typer.echo("No resources found")
-        cp.reconcile()
+        cp.reconcile(duration(run_for))
+
+
+def _grace(seconds: int, force: bool) -> int | None:
+    if seconds == 0 and not force:
+        raise UserError("--grace-period=0 must have --force specified to delete at once")
+    if force and seconds < 0:
+        return 0
+    return None if seconds < 0 else seconds
 
 
 def register(app: typer.Typer) -> None:

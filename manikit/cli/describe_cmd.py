@@ -62,6 +62,16 @@ def _field(label: str, value: object) -> str:
     return f"{label}:{TAB}{value}"
 
 
+def _toleration(t: dict[str, Any]) -> str:
+    """kubectl's form: key=value:Effect op=Exists for 300s."""
+    text = f"{t.get('key', '')}{'=' + t['value'] if t.get('value') else ''}:{t.get('effect', '')}"
+    if t.get("operator") == "Exists":
+        text += " op=Exists"
+    if t.get("tolerationSeconds") is not None:
+        text += f" for {t['tolerationSeconds']}s"
+    return text
+
+
 def _align(lines: Lines) -> Lines:
     """Values of every field in one column, as kubectl's tabwriter lays out describe."""
     width = max((len(line.split(TAB, 1)[0]) for line in lines if TAB in line), default=0) + 2
@@ -136,9 +146,9 @@ def _containers(spec: dict[str, Any], statuses: list[dict[str, Any]], indent: st
         lines.append(f"{inner}Port:       {ports or '<none>'}")
         status = by_name.get(container["name"])
         if status is not None:
-            state = status.get("state") or {}
-            word = next(iter(state), "waiting").capitalize()
-            lines.append(f"{inner}State:      {word}")
+            lines += _state(inner, "State:      ", status.get("state") or {"waiting": {}})
+            if status.get("lastState"):
+                lines += _state(inner, "Last State: ", status["lastState"])
             lines.append(f"{inner}Ready:      {status.get('ready', False)}")
             lines.append(f"{inner}Restart Count:  {status.get('restartCount', 0)}")
         resources = container.get("resources") or {}
@@ -153,6 +163,21 @@ def _containers(spec: dict[str, Any], statuses: list[dict[str, Any]], indent: st
                 f"{inner}Readiness:  delay={probe.get('initialDelaySeconds', 0)}s "
                 f"timeout={probe.get('timeoutSeconds', 1)}s period={probe.get('periodSeconds', 10)}s"
             )
+    return lines
+
+
+def _state(indent: str, label: str, state: dict[str, Any]) -> Lines:
+    """A container state as kubectl describes it: the word, then its reason, code and times."""
+    word, detail = next(iter(state.items()))
+    lines = [f"{indent}{label}{word.capitalize()}"]
+    detail = detail or {}
+    pad = indent + "  "
+    for key, text in (("reason", "Reason"), ("message", "Message"), ("exitCode", "Exit Code")):
+        if key in detail:
+            lines.append(f"{pad}{text + ':':<10}  {detail[key]}")
+    for key, text in (("startedAt", "Started"), ("finishedAt", "Finished")):
+        if key in detail:
+            lines.append(f"{pad}{text + ':':<10}  {_when(detail[key])}")
     return lines
 
 
@@ -173,11 +198,9 @@ def _pod(api: Api, pod: Body, now: datetime) -> Lines:
     lines += _table("Conditions", ["Type", "Status"], conditions)
     lines.append(_field("QoS Class", status.get("qosClass", "BestEffort")))
     lines += _map("Node-Selectors", spec.get("nodeSelector"))
-    tolerations = [
-        f"{t.get('key', '')}{'=' + t['value'] if t.get('value') else ''}:{t.get('effect', '')}"
-        for t in spec.get("tolerations") or []
-    ]
-    lines.append(_field("Tolerations", ", ".join(tolerations) or "<none>"))
+    tolerations = [_toleration(t) for t in spec.get("tolerations") or []] or ["<none>"]
+    lines.append(_field("Tolerations", tolerations[0]))
+    lines += [f"{TAB}{text}" for text in tolerations[1:]]
     lines += _verdicts(api, pod)
     return lines
 
@@ -338,6 +361,21 @@ def _node(api: Api, node: Body, now: datetime) -> Lines:
         _field("Unschedulable", bool(node["spec"].get("unschedulable"))),
         _field("PodCIDR", node["spec"].get("podCIDR", "<none>")),
     ]
+    lines += _table(
+        "Conditions",
+        ["Type", "Status", "LastHeartbeatTime", "LastTransitionTime", "Reason", "Message"],
+        [
+            [
+                c.get("type", ""),
+                c.get("status", ""),
+                _when(c.get("lastHeartbeatTime")),
+                _when(c.get("lastTransitionTime")),
+                c.get("reason", ""),
+                c.get("message", ""),
+            ]
+            for c in status.get("conditions") or []
+        ],
+    )
     for label in ("capacity", "allocatable"):
         lines.append(f"{label.capitalize()}:")
         lines += [f"  {k}:  {v}" for k, v in sorted((status.get(label) or {}).items())]

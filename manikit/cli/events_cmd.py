@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import typer
 
 from manikit.cli import console
 from manikit.cli.columns import format_table
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.cli.watch import watch_events
 from manikit.errors import UserError
 from manikit.runtime.api import Api
 from manikit.runtime.clock import human_age
@@ -20,42 +23,60 @@ def events(
         None, "--for", help="Only events about KIND/NAME, e.g. deploy/web."
     ),
     types: list[str] = typer.Option([], "--types", help="Only these types (Normal, Warning)."),
+    watch: bool = typer.Option(False, "--watch", "-w", help="Run the cluster and print events as they come."),
     state: str | None = STATE_OPTION,
 ) -> None:
-    """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE)."""
+    """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE); -w: run the cluster and print new ones."""
     with control_plane(state) as cp:
         ns = None if all_namespaces else (namespace or "default")
-        found: list[EventRecord] = cp.api.events(namespace=ns) if ns is None else _in_namespace(cp.api, ns)
+        kind = name = None
         if for_object:
             kind_name, _, name = for_object.partition("/")
             if not name:
                 raise UserError(f"--for takes KIND/NAME, not {for_object!r}")
             kind = resolve_kind(kind_name).kind
-            found = [e for e in found if e.kind == kind and e.name == name]
-        if types:
-            wanted = {t.lower() for t in types}
-            found = [e for e in found if e.type.lower() in wanted]
-        if not found:
+        wanted = {t.lower() for t in types}
+
+        def listed() -> list[EventRecord]:
+            found = cp.api.events(namespace=ns) if ns is None else _in_namespace(cp.api, ns)
+            if kind is not None:
+                found = [e for e in found if e.kind == kind and e.name == name]
+            return [e for e in found if e.type.lower() in wanted] if wanted else found
+
+        found = listed()
+        if not found and not watch:
             where = "" if ns is None else f" in {ns} namespace"
             console.stderr().print(f"No events found{where}.", markup=False)
             return
-        now = cp.clock.now()
-        headers = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-        rows = [
-            [
-                human_age(e.last_timestamp, now)
-                + (f" (x{e.count} over {human_age(e.first_timestamp, now)})" if e.count > 1 else ""),
-                e.type,
-                e.reason,
-                f"{e.kind.lower()}/{e.name}",
-                e.message,
-            ]
-            for e in found
+        if found:
+            typer.echo(_table(found, cp.clock.now(), ns is None))
+        if watch:
+            watch_events(
+                cp,
+                listed,
+                lambda fresh: _table(fresh, cp.clock.now(), ns is None, header=False),
+                None,  # --for names an object here
+            )
+
+
+def _table(found: list[EventRecord], now: datetime, all_namespaces: bool, header: bool = True) -> str:
+    headers = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    rows = [
+        [
+            human_age(e.last_timestamp, now)
+            + (f" (x{e.count} over {human_age(e.first_timestamp, now)})" if e.count > 1 else ""),
+            e.type,
+            e.reason,
+            f"{e.kind.lower()}/{e.name}",
+            e.message,
         ]
-        if ns is None:
-            headers = ["NAMESPACE", *headers]
-            rows = [[e.namespace, *row] for e, row in zip(found, rows, strict=True)]
-        typer.echo(format_table(headers, rows))
+        for e in found
+    ]
+    if all_namespaces:
+        headers = ["NAMESPACE", *headers]
+        rows = [[e.namespace, *row] for e, row in zip(found, rows, strict=True)]
+    text = format_table(headers, rows)
+    return text if header else "\n".join(text.splitlines()[1:])
 
 
 def _in_namespace(api: Api, namespace: str) -> list[EventRecord]:

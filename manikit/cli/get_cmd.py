@@ -11,6 +11,9 @@ import typer
 from manikit.cli import console
 from manikit.cli.columns import format_table, headers_for, rows_for
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.cli.timing import FOR_OPTION, duration
+from manikit.cli.watch import watch_objects
+from manikit.errors import UserError
 from manikit.models.registry import KindInfo
 from manikit.runtime.api import Api
 from manikit.runtime.store import Body
@@ -39,11 +42,18 @@ def get(
     ),
     output: Output | None = typer.Option(None, "--output", "-o", help="wide, yaml, json or name."),
     show_labels: bool = typer.Option(False, "--show-labels", help="Add a LABELS column."),
+    watch: bool = typer.Option(False, "--watch", "-w", help="Run the cluster and print each change."),
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:
     """Display objects of the local control plane as kubectl does (KIND may be a list: deploy,po)."""
     infos = [info for k in kind.split(",") if k for info in _kinds(k)]
     several = len(infos) > 1
+    if watch:
+        if several or names or output not in (None, Output.wide):
+            raise UserError("--watch takes one kind, no names, and the table output (or -o wide)")
+        _watch(infos[0], namespace, all_namespaces, selector, output is Output.wide, state, run_for)
+        return
     with control_plane(state) as cp:
         blocks = []
         for info in infos:
@@ -105,6 +115,25 @@ def render(
         headers = ["NAMESPACE", *headers]
         rows = [[b["metadata"].get("namespace", ""), *row] for b, row in zip(found, rows, strict=True)]
     return format_table(headers, rows)
+
+
+def _watch(
+    info: KindInfo, namespace: str | None, all_namespaces: bool, selector: str | None, wide: bool,
+    state: str | None, run_for: str | None,
+) -> None:  # fmt: skip
+    with control_plane(state) as cp:
+        ns = None if all_namespaces or not info.namespaced else (namespace or "default")
+        show_ns = all_namespaces and info.namespaced
+        headers = (["NAMESPACE"] if show_ns else []) + headers_for(info.kind, wide)
+
+        def rows(found: list[Body]) -> list[list[str]]:
+            pods = cp.api.list("Pod") if info.kind == "Node" else []
+            made = rows_for(info.kind, found, cp.clock.now(), wide, pods)
+            if show_ns:
+                made = [[b["metadata"].get("namespace", ""), *r] for b, r in zip(found, made, strict=True)]
+            return made
+
+        watch_objects(cp, headers, lambda: cp.api.list(info.kind, ns, selector), rows, duration(run_for))
 
 
 def _labels(body: Body) -> str:

@@ -7,6 +7,7 @@ import typer
 
 from manikit.cli.common import manifest_files, print_problems_text
 from manikit.cli.state import STATE_OPTION, control_plane
+from manikit.cli.timing import FOR_OPTION, duration
 from manikit.diagnostics import Level
 from manikit.errors import UserError
 from manikit.validate.pipeline import validate_file
@@ -20,6 +21,7 @@ def add(
         ..., help="Files or directories of Node manifests.", show_default=False
     ),
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:
     """Add the Node manifests in FILE... (other kinds are refused: use apply for those)."""
     outcomes = [validate_file(name, keep_objects=True) for name in manifest_files(paths)]
@@ -39,7 +41,7 @@ def add(
                 cp.api.create(node)
         for node in objects:
             typer.echo(f"node/{node.name} created")
-        cp.reconcile()
+        cp.reconcile(duration(run_for))
 
 
 def register(app: typer.Typer) -> None:

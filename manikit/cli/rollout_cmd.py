@@ -1,17 +1,21 @@
-"""``manikit rollout status|history|undo|pause|resume deployment NAME``, as kubectl rollout.
+"""``manikit rollout status|history|undo|pause|resume|restart deployment NAME``, as kubectl rollout.
 
-The control plane reconciles to a settled state after every write, so ``status`` reports where the
-rollout ended rather than waiting: exit 0 when rolled out, 1 when it is stuck (and why).
+``status`` runs the cluster (in simulated time) and prints kubectl's progress line each time it
+changes, until the rollout finishes (exit 0), the cluster settles without finishing it, or --timeout
+passes (exit 1); ``--no-watch`` prints where it stands once.
 """
 
 from __future__ import annotations
 
 import typer
 
+from manikit.cli import console
 from manikit.cli.columns import format_table
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 from manikit.runtime.api import Api
+from manikit.runtime.clock import rfc3339
 from manikit.runtime.controllers import rollout
 from manikit.runtime.controllers.common import controller_uid
 from manikit.runtime.store import Body
@@ -21,6 +25,7 @@ rollout_app = typer.Typer(help="Manage the rollout of a deployment.", no_args_is
 KIND_ARGUMENT = typer.Argument(..., help="deployment (deploy, deployments).")
 NAME_ARGUMENT = typer.Argument(..., help="The deployment.")
 CHANGE_CAUSE = "kubernetes.io/change-cause"
+RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 
 
 def _deployment_kind(kind: str) -> None:
@@ -37,16 +42,42 @@ def _history(api: Api, dep: Body) -> dict[int, Body]:
 @rollout_app.command("status")
 def status(
     kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    watch: bool = typer.Option(True, "--watch/--no-watch", "-w", help="Wait for the rollout to finish."),
+    timeout: str | None = typer.Option(
+        None, "--timeout", metavar="DURATION", help="Give up after this much simulated time (default: never)."
+    ),
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
-    """Show where the rollout stands; exit 1 unless it has completed."""
+    """Show the rollout's progress until it completes; exit 1 unless it does."""
     _deployment_kind(kind)
+    limit = duration(timeout, "--timeout")
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
-        message, done = status_message(dep)
-        typer.echo(message)
-        if not done:
+        ns = dep["metadata"]["namespace"]
+        shown: list[str] = []
+
+        def look() -> bool:
+            message, done = status_message(cp.api.get("Deployment", name, ns))
+            if not shown or shown[-1] != message:
+                typer.echo(message)
+                shown.append(message)
+            return done
+
+        if look():
+            return
+        if not watch:
             raise typer.Exit(1)
+        start = cp.clock.now()
+        cp.reconcile(limit, observe=look)
+        if look():
+            return
+        if limit is not None and cp.clock.now() >= start + limit:
+            console.stderr().print("error: timed out waiting for the condition", markup=False)
+        else:
+            console.stderr().print(
+                f'error: deployment "{name}" rollout cannot finish: the cluster has settled', markup=False
+            )
+        raise typer.Exit(1)
 
 
 def status_message(dep: Body) -> tuple[str, bool]:
@@ -117,6 +148,7 @@ def undo(
     kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     to_revision: int = typer.Option(0, "--to-revision", help="Revision to go back to (default: previous)."),
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Roll back to the previous (or a given) revision's pod template."""
     _deployment_kind(kind)
@@ -139,10 +171,12 @@ def undo(
             return
         cp.api.update({**dep, "spec": {**dep["spec"], "template": template}})
         typer.echo(f"deployment.apps/{name} rolled back")
-        cp.reconcile()
+        cp.reconcile(duration(run_for))
 
 
-def _set_paused(name: str, namespace: str | None, state: str | None, paused: bool) -> None:
+def _set_paused(
+    name: str, namespace: str | None, state: str | None, paused: bool, run_for: str | None
+) -> None:
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         word = "paused" if paused else "resumed"
@@ -151,27 +185,51 @@ def _set_paused(name: str, namespace: str | None, state: str | None, paused: boo
             return
         cp.api.update({**dep, "spec": {**dep["spec"], "paused": paused}})
         typer.echo(f"deployment.apps/{name} {word}")
-        cp.reconcile()
+        cp.reconcile(duration(run_for))
+
+
+@rollout_app.command("restart")
+def restart(
+    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
+) -> None:  # fmt: skip
+    """Restart every pod by a rollout (kubectl's restartedAt annotation on the pod template)."""
+    _deployment_kind(kind)
+    with control_plane(state) as cp:
+        dep = cp.api.get("Deployment", name, namespace)
+        if dep["spec"].get("paused"):
+            raise UserError(
+                f'deployments.apps "{name}" can\'t restart paused deployment (run rollout resume first)'
+            )
+        template = dep["spec"]["template"]
+        meta = dict(template.get("metadata") or {})
+        meta["annotations"] = {**(meta.get("annotations") or {}), RESTARTED_AT: rfc3339(cp.clock.now())}
+        cp.api.update({**dep, "spec": {**dep["spec"], "template": {**template, "metadata": meta}}})
+        typer.echo(f"deployment.apps/{name} restarted")
+        cp.reconcile(duration(run_for))
 
 
 @rollout_app.command("pause")
 def pause(
     kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Pause a deployment: template changes wait until it is resumed."""
     _deployment_kind(kind)
-    _set_paused(name, namespace, state, True)
+    _set_paused(name, namespace, state, True, run_for)
 
 
 @rollout_app.command("resume")
 def resume(
     kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Resume a paused deployment."""
     _deployment_kind(kind)
-    _set_paused(name, namespace, state, False)
+    _set_paused(name, namespace, state, False, run_for)
 
 
 def register(app: typer.Typer) -> None:

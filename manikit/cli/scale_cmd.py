@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 from manikit.models.base import INT32_MAX
 
@@ -17,6 +18,7 @@ def scale(
     ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
 ) -> None:
     """Set the replicas of a Deployment or ReplicaSet."""
     info = resolve_kind(kind)
@@ -27,7 +29,7 @@ def scale(
         spec = {**body["spec"], "replicas": replicas}
         cp.api.update({**body, "spec": spec})
         typer.echo(f"{qualified(info)}/{name} scaled")
-        cp.reconcile()
+        cp.reconcile(duration(run_for))
 
 
 def register(app: typer.Typer) -> None:

@@ -1,17 +1,17 @@
 """The ``--state`` option and opening the local control plane for a command.
 
-Time is simulated: the clock starts at the later of the wall clock and the state's own clock (it
-moves ahead of the wall when a reconcile fast-forwards a readiness delay) and is saved when it moved.
-``MANIKIT_NOW`` (RFC3339) stands in for the wall clock, for reproducible output in tests and docs.
+Time is simulated and moves only when a command runs the cluster: a new state starts at the wall
+clock (or ``MANIKIT_NOW``, RFC3339, for reproducible output), and every later command starts where
+the state's clock was saved (``MANIKIT_NOW`` later than that moves it on). Same commands, same history.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import typer
 
@@ -19,6 +19,7 @@ from manikit.cli import console
 from manikit.errors import ConfigError, StateDamagedError, UserError
 from manikit.models.registry import KindInfo, resolve_kind_name
 from manikit.runtime.api import Api
+from manikit.runtime.api.bootstrap import is_bootstrapped
 from manikit.runtime.api.damage import find_damage
 from manikit.runtime.clock import SimulatedClock, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
@@ -46,9 +47,13 @@ class ControlPlane:
     api: Api
     clock: SimulatedClock
 
-    def reconcile(self) -> ReconcileResult:
-        """Run the controllers until the cluster settles; warn on stderr if it does not."""
-        result = reconcile(self.api, self.clock)
+    def reconcile(
+        self, run_for: timedelta | None = None, observe: Callable[[], bool] | None = None
+    ) -> ReconcileResult:
+        """Run the controllers until the cluster settles, or for ``run_for`` of simulated time
+        (``observe``: see ``runtime.reconcile``); warn on stderr if it does not settle."""
+        until = None if run_for is None else self.clock.now() + run_for
+        result = reconcile(self.api, self.clock, until=until, observe=observe)
         self.save_clock()
         if not result.settled:
             console.stderr().print(f"warning: {result.summary()}", markup=False)
@@ -59,8 +64,10 @@ class ControlPlane:
 
 
 def _start_time(store: Store) -> datetime:
-    """The later of "now" (the wall clock, or MANIKIT_NOW in its place) and the state's saved clock."""
+    """The state's saved clock (moved on to MANIKIT_NOW if that is later); for a new state,
+    MANIKIT_NOW or the wall clock."""
     pinned = os.environ.get(NOW_ENV)
+    now: datetime | None = None
     if pinned:
         try:
             now = parse_time(pinned)
@@ -73,11 +80,9 @@ def _start_time(store: Store) -> datetime:
                 f"{NOW_ENV}={pinned[:40]!r} is out of range: give a time from {rfc3339(EARLIEST)} to "
                 f"{rfc3339(LATEST)}"
             )
-    else:
-        now = datetime.now(UTC).replace(microsecond=0)
     saved = store.get_note(*CLOCK_NOTE)
     if not saved:
-        return now
+        return now or datetime.now(UTC).replace(microsecond=0)
     try:
         clock = parse_time(saved)
     except (TypeError, ValueError, OverflowError) as exc:
@@ -85,7 +90,7 @@ def _start_time(store: Store) -> datetime:
             f"state {store.location} is damaged: its clock {str(saved)[:40]!r} is not a time; "
             "restore it with `manikit state restore`"
         ) from exc
-    return max(now, clock)
+    return max(now, clock) if now else clock
 
 
 @contextmanager
@@ -128,12 +133,14 @@ def _opened(store: Store, default_cluster: bool) -> Iterator[ControlPlane]:
     start = _start_time(store)
     clock = SimulatedClock(start)
     api = Api(store, clock)
-    if api.find("Namespace", "kube-system") is None:
+    if not is_bootstrapped(api):
         api.ensure_system_namespaces()
     announcement = ensure_default_cluster(api) if default_cluster else None
     if announcement:
         console.stderr().print(announcement, markup=False)
     plane = ControlPlane(store, api, clock)
+    if store.get_note(*CLOCK_NOTE) is None:
+        plane.save_clock()  # the state's time starts here
     yield plane
     if clock.now() > start:  # simulated time moved on (a reconcile fast-forwarded): keep it
         plane.save_clock()

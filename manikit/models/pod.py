@@ -347,6 +347,7 @@ class Condition(K8sModel):
     reason: str | None = None
     message: str | None = None
     last_transition_time: str | None = None
+    last_heartbeat_time: str | None = None  # Node conditions
     last_update_time: str | None = None
     last_probe_time: str | None = None
     observed_generation: int | None = None

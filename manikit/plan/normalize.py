@@ -13,6 +13,8 @@ from typing import Any
 from manikit.models.defaults import apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.models.quantity import QuantityError, parse_quantity
+from manikit.runtime.api.bootstrap import NAME_LABEL
+from manikit.runtime.api.deletion import is_default_toleration
 
 Body = dict[str, Any]
 
@@ -27,7 +29,6 @@ SERVER_METADATA = (
     "managedFields",
     "selfLink",
     "ownerReferences",
-    "finalizers",
 )
 #: Annotation and label prefixes manikit and the controllers write on recorded objects.
 BOOKKEEPING_PREFIXES = ("manikit.dev/applyset", "manikit.dev/last-applied", "deployment.kubernetes.io/")
@@ -66,8 +67,14 @@ def comparable(body: Body) -> Body:
             meta[field] = kept if len(kept) != len(values) else values
         else:
             meta.pop(field, None)
-    out["metadata"] = meta
     kind = body.get("kind")
+    if kind == "Namespace" and (meta.get("labels") or {}).get(NAME_LABEL) == meta.get("name"):
+        rest = {k: v for k, v in meta["labels"].items() if k != NAME_LABEL}  # the API server's own
+        if rest:
+            meta["labels"] = rest
+        else:
+            del meta["labels"]
+    out["metadata"] = meta
     spec = out.get("spec")
     if kind == "Pod" and isinstance(spec, dict):
         out["spec"] = _canonical_pod_spec(spec)
@@ -95,6 +102,12 @@ def drop_allocated(recorded: Body, desired: Body) -> Body:
     for path in paths:
         if path[0] == "spec" and desired_spec.get(path[1]) is None:
             spec.pop(path[1], None)
+    if kind == "Pod" and spec.get("tolerations"):
+        wanted_tolerations = desired_spec.get("tolerations") or []
+        kept = [t for t in spec["tolerations"] if t in wanted_tolerations or not is_default_toleration(t)]
+        spec["tolerations"] = kept
+        if not kept and not wanted_tolerations:
+            del spec["tolerations"]
     if kind == "Service":
         wanted = {(p.get("port"), p.get("protocol")): p for p in desired_spec.get("ports") or []}
         ports = []

@@ -1,11 +1,15 @@
-"""Simulated time: an injectable clock, so results never depend on the wall clock.
+"""Time for the control plane: an injectable clock, so results never depend on the wall clock.
 
-Timestamps are RFC3339 in UTC with second precision, as Kubernetes writes them.
+One-shot commands run a ``SimulatedClock`` that the reconcile loop moves from timer to timer; a long
+running server can plug in ``WallClock`` instead. Timestamps are RFC3339 in UTC with second precision,
+as Kubernetes writes them; durations are written as Go's (``90s``, ``1m30s``, ``5m``).
 """
 
 from __future__ import annotations
 
 import functools
+import re
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -36,11 +40,51 @@ class SimulatedClock:
             self._now = moment.replace(microsecond=0)
 
 
+class WallClock:
+    """Real time: ``advance_to`` sleeps until the moment (for a server that runs the cluster live)."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC).replace(microsecond=0)
+
+    def advance_to(self, moment: datetime) -> None:
+        wait = (moment - datetime.now(UTC)).total_seconds()
+        if wait > 0:
+            time.sleep(wait)
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
+_UNIT_SECONDS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def parse_duration(text: str) -> timedelta:
+    """A Go duration (``300s``, ``1m30s``, ``2h``; a bare number is seconds); ValueError otherwise."""
+    value = text.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", value):
+        return timedelta(seconds=float(value))
+    parts = _DURATION_PART.findall(value)
+    if not value or "".join(n + u for n, u in parts) != value:
+        raise ValueError(f"invalid duration {text!r}: use a number with a unit, like 30s, 5m or 1m30s")
+    return timedelta(seconds=sum(float(n) * _UNIT_SECONDS[u] for n, u in parts))
+
+
+def format_duration(delta: timedelta) -> str:
+    """Go's ``time.Duration`` text at second precision: 10s, 1m20s, 5m0s, 1h0m0s."""
+    seconds = int(delta.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes}m{secs}s"
+    if minutes:
+        return f"{minutes}m{secs}s"
+    return f"{secs}s"
+
+
 @functools.lru_cache(maxsize=256)
 def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_time(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 

@@ -1,13 +1,18 @@
 """The reconcile loop: controllers and the scheduler run, pass after pass, until nothing changes.
 
 Each pass is one transaction. When a pass writes nothing but a controller asked to be woken later
-(a readiness delay, minReadySeconds), the simulated clock jumps to that moment and passes go on. A
-loop still writing after ``max_passes`` is reported as not settled, with what it kept changing.
+(an image pull, a readiness delay, minReadySeconds, a grace period), the clock moves to that moment
+and passes go on. Without ``until`` the loop runs until settled: no write and no timer left but those
+of endless cycles (crash loops); with ``until`` it runs every timer up to that moment and leaves the
+clock there. A loop still writing after ``max_passes`` at one moment is reported as not settled, with
+what it kept changing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from manikit.errors import ConflictError
 from manikit.runtime.api import Api
@@ -16,6 +21,8 @@ from manikit.runtime.controllers import CONTROLLERS, ModelCache, PassContext
 from manikit.runtime.gcpause import paused_gc
 
 DEFAULT_MAX_PASSES = 200
+#: how far "until settled" may move the clock: a cluster still changing a day later never settles
+SETTLE_HORIZON = timedelta(days=1)
 CONFLICT_RETRIES = 3
 
 
@@ -37,28 +44,51 @@ class ReconcileResult:
         )
 
 
-def reconcile(api: Api, clock: Clock | None = None, max_passes: int = DEFAULT_MAX_PASSES) -> ReconcileResult:
-    """Run every controller until a pass changes nothing (and no timer is pending)."""
+def reconcile(
+    api: Api,
+    clock: Clock | None = None,
+    max_passes: int = DEFAULT_MAX_PASSES,
+    *,
+    until: datetime | None = None,
+    observe: Callable[[], bool] | None = None,
+) -> ReconcileResult:
+    """Run every controller until the cluster settles or, given ``until``, until that moment.
+
+    ``observe`` is called after every pass that changed something (a watcher printing what it
+    sees); when it returns True the loop stops there."""
     clock = clock or api.clock
     view = Api(api.store, clock, cached=True)
     models = ModelCache()
-    writes = 0
+    writes = passes = here = 0
+    horizon = clock.now() + SETTLE_HORIZON
     with paused_gc():
-        for number in range(1, max_passes + 1):
+        while True:
+            passes += 1
+            here += 1
             before = view.revision()
             ctx = _run_pass(view, clock, models)
             after = view.revision()
             if after != before:
                 writes += after - before
-                if number == max_passes:
-                    churn = tuple(_churn(view, before))
-                    return ReconcileResult(False, number, writes, churn)
+                if observe is not None and observe():
+                    return ReconcileResult(True, passes, writes, ())
+                if here >= max_passes:
+                    return ReconcileResult(False, passes, writes, tuple(_churn(view, before)))
                 continue
-            if ctx.wake is not None:
-                clock.advance_to(ctx.wake)
-                continue
-            return ReconcileResult(True, number, writes, ())
-    return ReconcileResult(False, max_passes, writes, ())
+            moment = _next_moment(ctx, until)
+            if moment is None or (until is None and moment > horizon):
+                if until is not None:
+                    clock.advance_to(until)
+                return ReconcileResult(moment is None, passes, writes, ())
+            clock.advance_to(moment)
+            here = 0
+
+
+def _next_moment(ctx: PassContext, until: datetime | None) -> datetime | None:
+    """Where the clock goes next: the earliest timer, while any timer still matters."""
+    if until is None:
+        return ctx.wake if ctx.progress is not None else None
+    return ctx.wake if ctx.wake is not None and ctx.wake <= until else None
 
 
 def _run_pass(view: Api, clock: Clock, models: ModelCache) -> PassContext:

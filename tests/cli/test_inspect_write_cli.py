@@ -126,9 +126,13 @@ def test_rollout_status_history_undo(tmp_path: Path) -> None:
     api.update(with_image(dep, "nginx:1.26"))
     store.close()
     state.run("get", "po")  # a read does not reconcile ...
-    waiting = state.run("rollout", "status", "deploy", "web")
+    waiting = state.run("rollout", "status", "deploy", "web", "--no-watch")
     assert waiting.exit_code == 1 and waiting.stdout.startswith("Waiting for deployment")
-    state.run("scale", "deploy", "web", "--replicas", "2")  # ... a write does
+    # ... watching does: kubectl's progress lines, each once, until it is done
+    watched = state.run("rollout", "status", "deploy", "web")
+    lines = watched.stdout.splitlines()
+    assert watched.exit_code == 0 and lines[-1] == 'deployment "web" successfully rolled out'
+    assert len(lines) == len(set(lines)) >= 3 and all(line.startswith("Waiting for") for line in lines[:-1])
     history = state.run("rollout", "history", "deploy", "web").stdout.splitlines()
     assert history[1].split() == ["REVISION", "CHANGE-CAUSE"] and [h.split()[0] for h in history[2:]] == [
         "1",
@@ -215,10 +219,11 @@ def test_simulated_time_carries_over_between_commands(tmp_path: Path) -> None:
         "initialDelaySeconds": 45,
     }
     state.seed(slow, settle=False)
-    assert state.run("scale", "deploy", "web", "--replicas", "1").exit_code == 0  # reconciles: +45 s
+    # reconciles: a 5 s image pull, then the 45 s readiness delay
+    assert state.run("scale", "deploy", "web", "--replicas", "1").exit_code == 0
     line = state.run("get", "po").stdout.splitlines()[1].split()
-    assert line[1:3] == ["1/1", "Running"] and line[4] == "45s"
-    assert state.run("get", "deploy").stdout.splitlines()[1].split()[-1] == "45s"
+    assert line[1:3] == ["1/1", "Running"] and line[4] == "50s"
+    assert state.run("get", "deploy").stdout.splitlines()[1].split()[-1] == "50s"
 
 
 def test_nodes_added_to_a_fresh_state_replace_the_default_cluster(tmp_path: Path) -> None:

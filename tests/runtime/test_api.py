@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import ipaddress
 
 import pytest
 
 from manikit.errors import AlreadyExistsError, ConflictError, ForbiddenError, InvalidError, NotFoundError
 from manikit.models.workloads import Deployment
 from manikit.runtime.api import Api
+from manikit.runtime.reconcile import reconcile
 from tests.runtime.control_plane import deployment, namespace, new_api, pod, service
 
 
@@ -18,8 +20,14 @@ def api() -> Api:
 
 
 def test_system_namespaces_exist_from_the_start(api: Api) -> None:
-    assert [n["metadata"]["name"] for n in api.list("Namespace")] == ["default", "kube-system"]
+    names = [n["metadata"]["name"] for n in api.list("Namespace")]
+    assert names == ["default", "kube-node-lease", "kube-public", "kube-system"]
     assert api.get("Namespace", "default")["status"] == {"phase": "Active"}
+    assert api.get("Namespace", "kube-public")["metadata"]["labels"] == {
+        "kubernetes.io/metadata.name": "kube-public"
+    }
+    kubernetes = api.get("Service", "kubernetes")
+    assert kubernetes["spec"]["clusterIP"] == "10.96.0.1" and kubernetes["spec"]["ports"][0]["port"] == 443
 
 
 def test_create_sets_system_fields_and_defaults(api: Api) -> None:
@@ -154,7 +162,10 @@ def test_cluster_ips_are_allocated_without_collisions(api: Api) -> None:
     first = api.create(service("a"))["spec"]["clusterIP"]
     second = api.create(service("b"))["spec"]["clusterIP"]
     assert first != second
-    assert first.startswith("10.9") and second.startswith("10.9")
+    # drawn at random above the static band 10.96.0.0-10.96.0.255, as the API server does
+    for ip in (first, second):
+        assert ipaddress.ip_address(ip) in ipaddress.ip_network("10.96.0.0/12")
+        assert not ip.startswith("10.96.0.")
     with pytest.raises(InvalidError, match="provided IP is already allocated"):
         api.create(service("c", clusterIP=first))
     with pytest.raises(InvalidError, match="not in the valid range"):
@@ -260,7 +271,7 @@ def test_orphan_deletion_strips_owner_references(api: Api) -> None:
     assert "ownerReferences" not in api.get("Pod", "child")["metadata"]
 
 
-def test_foreground_deletion_removes_dependents_now(api: Api) -> None:
+def test_foreground_deletion_holds_the_owner_until_its_dependents_are_gone(api: Api) -> None:
     owner = api.create(deployment())
     child = pod("child")
     child["metadata"]["ownerReferences"] = [
@@ -268,7 +279,24 @@ def test_foreground_deletion_removes_dependents_now(api: Api) -> None:
     ]
     api.create(child)
     api.delete("Deployment", "web", propagation="Foreground")
+    held = api.get("Deployment", "web")["metadata"]
+    assert held["finalizers"] == ["foregroundDeletion"] and "deletionTimestamp" in held
+    reconcile(api)
     assert api.find("Pod", "child") is None
+    assert api.find("Deployment", "web") is None
+
+
+def test_finalizers_hold_an_object_until_removed(api: Api) -> None:
+    body = pod("held")
+    body["metadata"]["finalizers"] = ["example.com/block"]
+    api.create(body)
+    api.delete("Pod", "held")
+    marked = api.get("Pod", "held")
+    assert "deletionTimestamp" in marked["metadata"]
+    with pytest.raises(InvalidError, match="no new finalizers can be added"):
+        api.update({**marked, "metadata": {**marked["metadata"], "finalizers": ["a", "example.com/block"]}})
+    api.update({**marked, "metadata": {**marked["metadata"], "finalizers": []}})
+    assert api.find("Pod", "held") is None
 
 
 def test_bind_sets_node_once(api: Api) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from manikit.runtime.api import Api
-from manikit.runtime.clock import SimulatedClock
+from manikit.runtime.clock import SimulatedClock, parse_time
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.controllers import rollout
-from manikit.runtime.controllers.replicaset import deletion_rank
+from manikit.runtime.controllers.ranking import deletion_order, ranks
 from manikit.runtime.reconcile import reconcile
 from manikit.runtime.store import open_store
 from tests.runtime.control_plane import deployment, namespace, new_api, pod, service, with_image
@@ -190,8 +190,46 @@ def test_scale_down_deletes_in_kubernetes_order() -> None:
         p("pending-bound", "n", "Pending", False, "2025-01-01T00:00:00Z"),
         p("unscheduled", None, "Pending", False, "2025-01-01T00:00:00Z"),
     ]
-    order = [x["metadata"]["name"] for x in sorted(pods, key=deletion_rank)]
+    now = parse_time("2025-01-01T00:06:00Z")  # ready 6 min and 1 min ago: different log2 buckets
+    order = [x["metadata"]["name"] for x in deletion_order(pods, ranks(pods, pods), now)]
     assert order == ["unscheduled", "pending-bound", "not-ready", "running-new", "running-old"]
+
+
+def _ranked_pod(name: str, node: str, ready_at: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "metadata": {
+            "name": name,
+            "uid": extra.get("uid", name),
+            "creationTimestamp": "2025-01-01T00:00:00Z",
+            "annotations": extra.get("annotations", {}),
+        },
+        "spec": {"nodeName": node},
+        "status": {
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": ready_at}],
+            "containerStatuses": [{"restartCount": extra.get("restarts", 0)}],
+        },
+    }
+
+
+def test_scale_down_ranks_cost_colocation_and_log_buckets() -> None:
+    now = parse_time("2025-01-01T10:00:00Z")
+    # deletion cost first: the cheap pod goes even though it is the oldest and alone on its node
+    cheap = _ranked_pod(
+        "cheap", "a", "2025-01-01T00:00:00Z", annotations={"controller.kubernetes.io/pod-deletion-cost": "-5"}
+    )
+    crowded1 = _ranked_pod("crowded1", "b", "2025-01-01T09:00:00Z")
+    crowded2 = _ranked_pod("crowded2", "b", "2025-01-01T09:00:00Z")
+    alone = _ranked_pod("alone", "c", "2025-01-01T09:59:00Z")
+    pods = [alone, crowded2, crowded1, cheap]
+    order = [p["metadata"]["name"] for p in deletion_order(pods, ranks(pods, pods), now)]
+    # two on node b outrank the newer pod alone on c; equal ready times fall to restarts, then
+    # creation time (equal), so the listed order stays
+    assert order == ["cheap", "crowded2", "crowded1", "alone"]
+    # ready 61 and 62 minutes ago fall in the same log2 bucket: the lower uid goes first
+    x = _ranked_pod("x", "d", "2025-01-01T08:59:00Z", uid="b")
+    y = _ranked_pod("y", "e", "2025-01-01T08:58:00Z", uid="a")
+    assert [p["metadata"]["name"] for p in deletion_order([x, y], ranks([x, y], [x, y]), now)] == ["y", "x"]
 
 
 def test_replicaset_replaces_deleted_pods(api: Api) -> None:
@@ -243,7 +281,7 @@ def test_readiness_delay_is_simulated_time(api: Api) -> None:
     reconcile(api)
     after = api.get("Pod", "slow")["status"]
     assert {c["type"]: c["status"] for c in after["conditions"]}["Ready"] == "True"
-    assert (api.clock.now() - start).total_seconds() == 30
+    assert (api.clock.now() - start).total_seconds() == 5 + 30  # the image pull, then the delay
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,8 @@ Forbidden). Generation is bumped only when ``spec`` changes; ``resourceVersion``
 
 from __future__ import annotations
 
-from manikit.runtime.api.core import SYSTEM_NAMESPACES, Api, Propagation, Selector
+from manikit.runtime.api.bootstrap import SYSTEM_NAMESPACES
+from manikit.runtime.api.core import Api, Propagation, Selector
 from manikit.runtime.api.qos import qos_class
 
 __all__ = ["SYSTEM_NAMESPACES", "Api", "Propagation", "Selector", "qos_class"]

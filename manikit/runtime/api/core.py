@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import builtins
-import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Literal
@@ -11,10 +10,19 @@ from typing import Any, Literal
 from manikit.errors import ConflictError, InvalidError, NotFoundError
 from manikit.models.meta import TypeMeta
 from manikit.models.selector import LabelSelector, parse_selector
-from manikit.runtime.api import admission, limits, services
+from manikit.runtime.api import admission, bootstrap, deletion, limits, services
+from manikit.runtime.api.bootstrap import NAME_LABEL
 from manikit.runtime.api.cache import ObjectCache
+from manikit.runtime.api.deletion import FOREGROUND
 from manikit.runtime.api.kinds import kind_info, scope
-from manikit.runtime.api.objects import STATUS_ON_CREATE, generated_name, spec_of, to_body, validate
+from manikit.runtime.api.objects import (
+    STATUS_ON_CREATE,
+    deterministic_uid,
+    generated_name,
+    spec_of,
+    to_body,
+    validate,
+)
 from manikit.runtime.api.qos import qos_class
 from manikit.runtime.clock import Clock, SimulatedClock, rfc3339
 from manikit.runtime.store import Body, EventRecord, HistoryEntry, Store
@@ -22,7 +30,6 @@ from manikit.runtime.store.names import resource_name
 
 Propagation = Literal["Background", "Orphan", "Foreground"]
 Selector = LabelSelector | Mapping[str, str] | str | None
-SYSTEM_NAMESPACES = ("default", "kube-system")
 #: Kinds that may carry ownerReferences to other objects (for orphaning and foreground deletion).
 DEPENDENT_KINDS = ("ReplicaSet", "Pod", "Endpoints")
 _INSIDE: AbstractContextManager[None] = nullcontext()
@@ -76,10 +83,8 @@ class Api:
         return self.store.identity
 
     def ensure_system_namespaces(self) -> None:
-        with self.transaction():
-            for name in SYSTEM_NAMESPACES:
-                if self.find("Namespace", name) is None:
-                    self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+        """The system namespaces and the ``kubernetes`` Service (``bootstrap``)."""
+        bootstrap.bootstrap(self)
 
     # Reads ------------------------------------------------------------------------------------------
     def find(self, kind: str, name: str, namespace: str | None = None) -> Body | None:
@@ -134,7 +139,7 @@ class Api:
             if ns:
                 admission.check_namespace(kind, name, self.find("Namespace", ns), ns)
             meta.pop("resourceVersion", None)
-            meta["uid"] = str(uuid.uuid4())
+            meta["uid"] = deterministic_uid(kind, ns, name, self.store.revision())
             meta["creationTimestamp"] = rfc3339(self.clock.now())
             meta["generation"] = 1
             admission.check_workload(kind, body)
@@ -151,8 +156,11 @@ class Api:
                 body.pop("status", None)
             else:
                 body["status"] = dict(status)
+        if kind == "Namespace":
+            _label_namespace(body)
         if kind == "Pod":
             body["status"] = {"phase": "Pending", "qosClass": qos_class(body["spec"])}
+            deletion.add_default_tolerations(body["spec"])
         elif kind == "Service":
             services.allocate(body, self._service_allocations())
 
@@ -169,7 +177,7 @@ class Api:
             old = self.get(kind, name, ns)
             expected = _expected(meta, old)
             old_meta = old["metadata"]
-            for field in ("uid", "creationTimestamp", "deletionTimestamp"):
+            for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"):
                 if field in old_meta:
                     meta[field] = old_meta[field]
                 else:
@@ -179,11 +187,19 @@ class Api:
             else:
                 body.pop("status", None)
             admission.keep_allocated(kind, old, body)
+            if kind == "Namespace":
+                _label_namespace(body)
+            if kind == "Pod":  # a replace keeps what admission added on create, as a patch would
+                deletion.add_default_tolerations(body["spec"])
             admission.check_immutable(kind, old, body)
             admission.check_workload(kind, body)
             limits.check_replicas(kind, body)
             if kind == "Service":
                 services.check_update(body, old, self.list("Service"))
+            deletion.check_finalizers(kind, old, body)
+            if deletion.released(kind, body):
+                self._remove(kind, ns, name, expected)
+                return body
             changed = spec_of(old) != spec_of(body)
             meta["generation"] = old_meta.get("generation", 1) + (1 if changed else 0)
             revision = self.store.update(kind, ns, name, body, expected)
@@ -243,27 +259,44 @@ class Api:
         *,
         propagation: Propagation = "Background",
         resource_version: str | None = None,
+        grace_period: int | None = None,
     ) -> Body:
         """Delete an object. Background leaves dependents to the garbage collector; Orphan strips
-        their ownerReferences first; Foreground deletes them now. A Namespace turns Terminating."""
+        their ownerReferences first; Foreground holds the object (``foregroundDeletion`` finalizer)
+        until the garbage collector has deleted them. A running pod is marked (deletionTimestamp) for
+        its grace period and removed when its kubelet confirms; an object with finalizers stays until
+        they are removed. A Namespace turns Terminating."""
         ns = scope(kind, namespace)
         with self.transaction():
             old = self.get(kind, name, ns)
             expected = _expected({"resourceVersion": resource_version} if resource_version else {}, old)
             if kind == "Namespace":
                 return self._terminate_namespace(old)
-            uid = old["metadata"].get("uid", "")
+            meta = old["metadata"]
+            uid = meta.get("uid", "")
             if propagation == "Orphan":
                 self._orphan_dependents(ns, uid)
-            elif propagation == "Foreground":
-                for dependent in self._dependents(ns, uid):
-                    meta = dependent["metadata"]
-                    self.delete(dependent["kind"], meta["name"], ns, propagation="Foreground")
-            revision = self.store.delete(kind, ns, name, expected)
-            if kind == "Pod":
-                self.store.delete_note("scheduling", uid)
-            self._wrote(kind, ns, name, revision, None)
-        return old
+            finalizers = list(meta.get("finalizers") or [])
+            if propagation == "Foreground" and FOREGROUND not in finalizers and self._dependents(ns, uid):
+                finalizers.append(FOREGROUND)
+            grace = deletion.grace_period(kind, old, grace_period)
+            if not finalizers and grace == 0:
+                self._remove(kind, ns, name, expected)
+                return old
+            body = deletion.mark(old, finalizers, grace, self.clock.now())
+            if body is old:
+                return old
+            revision = self.store.update(kind, ns, name, body, expected)
+            self._wrote(kind, ns, name, revision, body)
+        return body
+
+    def _remove(self, kind: str, ns: str, name: str, expected: int | None = None) -> None:
+        old = self.get(kind, name, ns)
+        revision = self.store.delete(kind, ns, name, expected)
+        if kind == "Pod":
+            for topic in deletion.POD_NOTES:
+                self.store.delete_note(topic, old["metadata"].get("uid", ""))
+        self._wrote(kind, ns, name, revision, None)
 
     def _terminate_namespace(self, old: Body) -> Body:
         name = old["metadata"]["name"]
@@ -284,8 +317,8 @@ class Api:
                 raise InvalidError(f'namespaces "{name}" is not terminating')
             if self.store.namespaces_in_use().get(name):
                 raise InvalidError(f'namespaces "{name}" still has content')
-            revision = self.store.delete("Namespace", "", name)
-            self._wrote("Namespace", "", name, revision, None)
+            self.store.delete_events(name)
+            self._remove("Namespace", "", name)
 
     def _dependents(self, namespace: str, uid: str) -> builtins.list[Body]:
         found = []
@@ -350,6 +383,12 @@ class Api:
     def events(self, namespace: str | None = None, obj: Body | None = None) -> builtins.list[EventRecord]:
         uid = obj["metadata"].get("uid") if obj is not None else None
         return self.store.events(namespace=namespace, uid=uid)
+
+
+def _label_namespace(body: Body) -> None:
+    """Every namespace carries its name as the ``kubernetes.io/metadata.name`` label."""
+    meta = body["metadata"]
+    meta["labels"] = {**(meta.get("labels") or {}), NAME_LABEL: meta["name"]}
 
 
 def _selector(selector: Selector) -> LabelSelector | None:

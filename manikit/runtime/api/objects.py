@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -77,3 +78,10 @@ def generated_name(prefix: str, seed: str, taken: set[str] | None = None) -> str
 def spec_of(body: Body) -> Any:
     """What generation tracks: ``spec`` (Endpoints have ``subsets`` instead)."""
     return body.get("spec", body.get("subsets"))
+
+
+def deterministic_uid(kind: str, namespace: str, name: str, revision: int) -> str:
+    """A version-4-shaped uid derived from what is created and when (the store revision): random
+    looking, as the API server's, but the same for the same history."""
+    digest = hashlib.sha256(f"{kind}/{namespace}/{name}/{revision}".encode()).digest()[:16]
+    return str(uuid.UUID(bytes=digest, version=4))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from manikit.runtime.api import allocators
@@ -17,7 +18,6 @@ class Allocations:
     revision: int
     ips: set[str]
     ports: set[int]
-    low: int = 1  # every clusterIP offset below this one is taken
 
     @classmethod
     def of(cls, existing: list[Body], revision: int) -> Allocations:
@@ -28,6 +28,7 @@ def allocate(body: Body, taken: Allocations) -> None:
     """Give a new Service its clusterIP and NodePorts, and mark them taken."""
     spec = body.setdefault("spec", {})
     name = body["metadata"]["name"]
+    rng = allocators.seeded(f"{body['metadata'].get('namespace')}/{name}/{taken.revision}")
     if spec.get("type") == "ExternalName":
         return
     ip = spec.get("clusterIP")
@@ -37,17 +38,16 @@ def allocate(body: Body, taken: Allocations) -> None:
             if problem:
                 raise invalid("Service", name, problem)
         else:
-            taken.low = allocators.free_ip_offset(taken.ips, taken.low)
-            ip = allocators.allocate_cluster_ip(taken.ips, taken.low)
+            ip = allocators.allocate_cluster_ip(taken.ips, rng)
         taken.ips.add(ip)
         spec["clusterIP"] = ip
         spec["clusterIPs"] = [ip]
         spec.setdefault("ipFamilies", ["IPv4"])
         spec.setdefault("ipFamilyPolicy", "SingleStack")
-    _allocate_node_ports(body, taken.ports)
+    _allocate_node_ports(body, taken.ports, rng)
 
 
-def _allocate_node_ports(body: Body, used: set[int]) -> None:
+def _allocate_node_ports(body: Body, used: set[int], rng: random.Random) -> None:
     spec = body["spec"]
     if spec.get("type") not in ("NodePort", "LoadBalancer"):
         for index, port in enumerate(spec.get("ports") or []):
@@ -66,7 +66,7 @@ def _allocate_node_ports(body: Body, used: set[int]) -> None:
             if problem:
                 raise invalid("Service", body["metadata"]["name"], problem)
         else:
-            port["nodePort"] = allocators.allocate_node_port(used)
+            port["nodePort"] = allocators.allocate_node_port(used, rng)
         used.add(port["nodePort"])
 
 
@@ -79,7 +79,11 @@ def check_update(body: Body, old: Body, existing: list[Body]) -> None:
         or s["metadata"].get("namespace") != old["metadata"].get("namespace")
     ]
     spec = body["spec"]
+    meta = body["metadata"]
+    rng = allocators.seeded(
+        f"{meta.get('namespace')}/{meta['name']}/{old['metadata'].get('resourceVersion')}"
+    )
     if not spec.get("clusterIP") and spec.get("type") != "ExternalName":
-        ip = allocators.allocate_cluster_ip(allocators.used_cluster_ips(others))
+        ip = allocators.allocate_cluster_ip(allocators.used_cluster_ips(others), rng)
         spec["clusterIP"], spec["clusterIPs"] = ip, [ip]
-    _allocate_node_ports(body, allocators.used_node_ports(others))
+    _allocate_node_ports(body, allocators.used_node_ports(others), rng)

@@ -14,6 +14,7 @@ from manikit.runtime.controllers import (
     garbage_collector,
     namespace,
     node_agent,
+    node_lifecycle,
     replicaset,
     scheduling,
 )
@@ -37,6 +38,7 @@ CONTROLLERS = _registry(
         ("garbage-collector", garbage_collector.reconcile),
         ("deployment", deployment.reconcile),
         ("replicaset", replicaset.reconcile),
+        ("node-lifecycle", node_lifecycle.reconcile),
         ("scheduler", scheduling.reconcile),
         ("node-agent", node_agent.reconcile),
         ("endpoints", endpoints.reconcile),

@@ -38,6 +38,9 @@ class ModelCache:
     #: the (uid, resourceVersion) of every node and pod of the last scheduler run, when it wrote
     #: nothing (the scheduler's to set and read)
     unchanged_schedule: tuple[tuple[str, str], ...] | None = None
+    #: pods the kubelet found nothing to do for: uid -> (resourceVersion, next timer or None,
+    #: recurring); while the pod is unchanged and the timer not due, there is still nothing to do
+    idle_pods: dict[str, tuple[str, datetime | None, bool]] = field(default_factory=dict)
 
     def clear(self) -> None:
         self._models.clear()
@@ -45,6 +48,7 @@ class ModelCache:
         self._spec_parts.clear()
         self._template_hashes.clear()
         self.unchanged_schedule = None
+        self.idle_pods.clear()
 
     def pod(self, body: Body) -> Pod:
         status = body.get("status")
@@ -114,12 +118,22 @@ class PassContext:
     api: Api
     clock: Clock
     models: ModelCache
+    #: the earliest timer of any kind
     wake: datetime | None = None
+    #: the earliest timer that is not part of an endless cycle (a crash loop's next restart)
+    progress: datetime | None = None
 
     def now(self) -> datetime:
         return self.clock.now()
 
-    def wake_at(self, moment: datetime) -> None:
-        """Ask for another pass once the simulated clock reaches ``moment`` (a readiness delay...)."""
-        if moment > self.clock.now() and (self.wake is None or moment < self.wake):
+    def wake_at(self, moment: datetime, *, recurring: bool = False) -> None:
+        """Ask for another pass once the clock reaches ``moment`` (a readiness delay, an image pull...).
+
+        A ``recurring`` timer belongs to a cycle that never ends by itself (a container in
+        CrashLoopBackOff): it does not keep "run until settled" going, only a given duration does."""
+        if moment <= self.clock.now():
+            return
+        if self.wake is None or moment < self.wake:
             self.wake = moment
+        if not recurring and (self.progress is None or moment < self.progress):
+            self.progress = moment

@@ -26,6 +26,10 @@ from manikit.runtime.controllers.context import PassContext
 from manikit.runtime.store import Body
 
 SOURCE = "deployment-controller"
+REVISION_HISTORY = "deployment.kubernetes.io/revision-history"
+SKIP_COPY = frozenset(
+    {"kubectl.kubernetes.io/last-applied-configuration", "deprecated.deployment.rollback.to"}
+)
 
 
 @dataclass
@@ -230,7 +234,7 @@ def _create_new(run: Rollout, wanted: str, replicas: int) -> None:
             "name": f"{meta['name']}-{wanted}",
             "namespace": meta["namespace"],
             "labels": tmeta["labels"],
-            "annotations": _annotations(run, revision),
+            "annotations": {**copied_annotations(run.dep), **_annotations(run, revision)},
             "ownerReferences": [owner_ref(dep)],
         },
         "spec": spec,
@@ -282,19 +286,37 @@ def _event(run: Rollout, message: str) -> None:
     run.ctx.api.record_event(run.dep, "Normal", "ScalingReplicaSet", message, SOURCE)
 
 
+def copied_annotations(dep: Body) -> dict[str, str]:
+    """What the new ReplicaSet takes from its Deployment (copyDeploymentAnnotationsToReplicaSet):
+    every annotation but the controller's own and apply's bookkeeping, so
+    ``kubernetes.io/change-cause`` shows in the rollout history."""
+    return {
+        k: v
+        for k, v in (dep["metadata"].get("annotations") or {}).items()
+        if k not in SKIP_COPY and not k.startswith(("deployment.kubernetes.io/", "manikit.dev/"))
+    }
+
+
 def _sync_revision(run: Rollout) -> None:
-    """The new ReplicaSet carries the highest revision (a rollback renumbers an old template);
-    the Deployment carries its ReplicaSet's revision."""
+    """The new ReplicaSet carries the Deployment's annotations and the highest revision (a rollback
+    renumbers an old template and records its former numbers in revision-history); the Deployment
+    carries its ReplicaSet's revision."""
     assert run.new is not None
     wanted = max((rollout.revision_of(rs) for rs in run.olds), default=0) + 1
     current = rollout.revision_of(run.new)
+    meta = run.new["metadata"]
+    before = meta.get("annotations") or {}
+    annotations = {**before, **copied_annotations(run.dep)}
     if current < wanted:
-        meta = run.new["metadata"]
-        annotations = {**(meta.get("annotations") or {}), rollout.REVISION: str(wanted)}
+        if current > 0:
+            history = before.get(REVISION_HISTORY)
+            annotations[REVISION_HISTORY] = f"{history},{current}" if history else str(current)
+        annotations[rollout.REVISION] = str(wanted)
+        current = wanted
+    if annotations != before:
         run.new = run.ctx.api.update(
             {**run.new, "metadata": {**meta, "annotations": annotations}}, trusted=True
         )
-        current = wanted
     meta = run.dep["metadata"]
     if (meta.get("annotations") or {}).get(rollout.REVISION) != str(current):
         annotations = {**(meta.get("annotations") or {}), rollout.REVISION: str(current)}

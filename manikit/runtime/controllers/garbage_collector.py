@@ -1,21 +1,26 @@
 """The garbage collector: an object whose owners (by ownerReferences uid) are all gone is deleted.
 
 That is the background cascade: deleting a Deployment removes its ReplicaSets in one pass and their
-pods in the next. Orphaning is the API's job (``delete(..., propagation="Orphan")``). Like upstream's
-pod GC, a pod bound to a node that no longer exists is deleted too (its ReplicaSet replaces it).
+pods in the next. Orphaning is the API's job (``delete(..., propagation="Orphan")``). An owner held by
+the ``foregroundDeletion`` finalizer has its dependents deleted (in the foreground too) and loses the
+finalizer once none is left. Like upstream's pod GC, a pod bound to a node that no longer exists is
+deleted at once (its ReplicaSet replaces it).
 """
 
 from __future__ import annotations
 
+from manikit.runtime.api.deletion import FOREGROUND
 from manikit.runtime.api.kinds import API_KINDS
 from manikit.runtime.controllers.context import PassContext
 from manikit.runtime.store import Body
 
 DEPENDENT_KINDS = ("ReplicaSet", "Pod", "Endpoints")
+OWNER_KINDS = ("Deployment", "ReplicaSet")
 
 
 def reconcile(ctx: PassContext) -> None:
     _collect_dependents(ctx)
+    _finish_foreground(ctx)
     _collect_pods_of_missing_nodes(ctx)
 
 
@@ -24,8 +29,41 @@ def _collect_pods_of_missing_nodes(ctx: PassContext) -> None:
     nodes = {n["metadata"]["name"] for n in api.list("Node")}
     for pod in api.list("Pod"):
         node = pod["spec"].get("nodeName")
-        if node and node not in nodes:
-            api.delete("Pod", pod["metadata"]["name"], pod["metadata"]["namespace"])
+        if node and node not in nodes and not pod["metadata"].get("finalizers"):
+            api.delete("Pod", pod["metadata"]["name"], pod["metadata"]["namespace"], grace_period=0)
+
+
+def _finish_foreground(ctx: PassContext) -> None:
+    api = ctx.api
+    for kind in OWNER_KINDS:
+        for owner in api.list(kind):
+            meta = owner["metadata"]
+            if FOREGROUND not in (meta.get("finalizers") or []) or "deletionTimestamp" not in meta:
+                continue
+            dependents = _dependents_of(ctx, meta.get("namespace"), meta["uid"])
+            for dependent in dependents:
+                dmeta = dependent["metadata"]
+                if "deletionTimestamp" not in dmeta:
+                    api.delete(
+                        dependent["kind"], dmeta["name"], dmeta.get("namespace"), propagation="Foreground"
+                    )
+            if not dependents:
+                left = [f for f in meta["finalizers"] if f != FOREGROUND]
+                new_meta = (
+                    {**meta, "finalizers": left}
+                    if left
+                    else {k: v for k, v in meta.items() if k != "finalizers"}
+                )
+                api.update({**owner, "metadata": new_meta}, trusted=True)
+
+
+def _dependents_of(ctx: PassContext, namespace: str | None, uid: str) -> list[Body]:
+    found = []
+    for kind in DEPENDENT_KINDS:
+        for body in ctx.api.list(kind, namespace):
+            if any(ref.get("uid") == uid for ref in body["metadata"].get("ownerReferences") or ()):
+                found.append(body)
+    return found
 
 
 def _collect_dependents(ctx: PassContext) -> None:
@@ -41,6 +79,7 @@ def _collect_dependents(ctx: PassContext) -> None:
         refs = meta["ownerReferences"]
         living = [r for r in refs if r.get("uid") in alive]
         if not living:
-            api.delete(body["kind"], meta["name"], meta.get("namespace"))
+            if "deletionTimestamp" not in meta:
+                api.delete(body["kind"], meta["name"], meta.get("namespace"))
         elif len(living) != len(refs):
             api.update({**body, "metadata": {**meta, "ownerReferences": living}}, trusted=True)

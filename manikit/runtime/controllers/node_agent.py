@@ -1,237 +1,301 @@
-"""The kubelet, simulated: bound pods start, get an IP from their node's podCIDR, and become Ready.
+"""The kubelet, simulated: bound pods get an IP, pull their images (ContainerCreating), run, become
+ready by their probes, exit, restart by restartPolicy with the CrashLoopBackOff back-off, restart on an
+image change, and stop within their grace period when deleted.
 
-A readiness probe's initialDelaySeconds delays Ready in simulated time (a timer for the reconcile
-loop). A pod with restartPolicy Never or OnFailure whose annotation ``sim.manikit.io/exit-code`` is
-set runs to completion: "0" -> Succeeded; another code -> Failed under Never (OnFailure would
-restart it forever, so it stays Running). Nodes without a Ready condition get one, as a kubelet
-posts it.
+What a container does is read from annotations (``behaviour``); without them it runs and becomes
+ready. Each node remembers the images it holds (a store note), so a second pod of the same image on
+the node starts without a pull. The kubelet of a stopped node (``node_lifecycle``) does nothing: its
+node stops posting status and its pods stay as they were. Nodes without a Ready condition get one.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import ipaddress
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from manikit.runtime.api import qos_class
 from manikit.runtime.clock import parse_time, rfc3339
+from manikit.runtime.controllers import container_state as cstate
+from manikit.runtime.controllers.behaviour import PREFIX, behaviour, stop_time
 from manikit.runtime.controllers.common import condition, status_patch
 from manikit.runtime.controllers.context import PassContext
+from manikit.runtime.controllers.images import Images
+from manikit.runtime.controllers.node_lifecycle import stopped_nodes
+from manikit.runtime.controllers.pod_network import Addresses, allocate_ip, host_ip
+from manikit.runtime.controllers.pod_status import summarize
 from manikit.runtime.store import Body
 
-EXIT_CODE_ANNOTATION = "sim.manikit.io/exit-code"
 SOURCE = "kubelet"
 
 
 def reconcile(ctx: PassContext) -> None:
     api = ctx.api
-    nodes = {n["metadata"]["name"]: n for n in api.list("Node")}
+    stopped = stopped_nodes(api)
+    nodes = {n["metadata"]["name"]: n for n in api.list("Node") if n["metadata"]["name"] not in stopped}
     for node in nodes.values():
         _post_node_ready(ctx, node)
     pods = api.list("Pod")
+    used: dict[str, Addresses] | None = None  # the pod IPs in use, read when a pod starts
+    images = Images(ctx)
+    idle = ctx.models.idle_pods
+    for pod in pods:
+        node_name = pod["spec"].get("nodeName")
+        if not node_name or node_name not in nodes:
+            continue
+        if "deletionTimestamp" in pod["metadata"]:
+            _terminate(ctx, pod)
+            continue
+        status = pod.get("status") or {}
+        if status.get("phase") in ("Succeeded", "Failed") or _idle(ctx, pod):
+            continue
+        if not status.get("containerStatuses"):
+            used = _addresses(pods) if used is None else used
+            _start(ctx, pod, nodes[node_name], used.setdefault(node_name, Addresses()), images)
+        elif _steady(pod):
+            idle[pod["metadata"]["uid"]] = (pod["metadata"]["resourceVersion"], None, False)
+        else:
+            _sync(ctx, pod, images)
+    images.save()
+
+
+PRESSURES = (
+    ("MemoryPressure", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+    ("DiskPressure", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+    ("PIDPressure", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+)
+
+
+def _post_node_ready(ctx: PassContext, node: Body) -> None:
+    """What a kubelet posts for its node: Ready and the pressure conditions, and its addresses."""
+    status = node.get("status") or {}
+    ready = condition(node, "Ready")
+    if ready is not None and ready.get("status") == "True":
+        return
+    stamp = rfc3339(ctx.now())
+    name = node["metadata"]["name"]
+
+    def posted(type_: str, value: str, reason: str, message: str) -> dict[str, Any]:
+        return {
+            "type": type_,
+            "status": value,
+            "reason": reason,
+            "message": message,
+            "lastHeartbeatTime": stamp,
+            "lastTransitionTime": stamp,
+        }
+
+    kept = {c.get("type"): c for c in status.get("conditions") or []}
+    conditions = [kept.get(t) or posted(t, "False", reason, message) for t, reason, message in PRESSURES]
+    conditions.append(posted("Ready", "True", "KubeletReady", "kubelet is posting ready status"))
+    others = [
+        c
+        for c in status.get("conditions") or []
+        if c.get("type") not in ("Ready", *(p[0] for p in PRESSURES))
+    ]
+    new = {**status, "conditions": [*others, *conditions]}
+    if not status.get("addresses"):
+        digest = hashlib.sha256(name.encode()).digest()
+        new["addresses"] = [
+            {"type": "InternalIP", "address": f"172.18.{digest[0]}.{2 + digest[1] % 250}"},
+            {"type": "Hostname", "address": name},
+        ]
+    ctx.api.update_status(status_patch(node, new), trusted=True)
+    if ready is not None:
+        ctx.api.record_event(node, "Normal", "NodeReady", f"Node {name} status is now: NodeReady", SOURCE)
+
+
+def _addresses(pods: list[Body]) -> dict[str, Addresses]:
     used: dict[str, Addresses] = {}
     for pod in pods:
         status = pod.get("status") or {}
         if status.get("podIP") and status.get("phase") not in ("Succeeded", "Failed"):
             used.setdefault(pod["spec"].get("nodeName", ""), Addresses()).taken.add(status["podIP"])
-    for pod in pods:
-        node_name = pod["spec"].get("nodeName")
-        if not node_name or node_name not in nodes or "deletionTimestamp" in pod["metadata"]:
-            continue
-        phase = (pod.get("status") or {}).get("phase", "Pending")
-        if phase == "Pending":
-            _start(ctx, pod, nodes[node_name], used.setdefault(node_name, Addresses()))
-        elif phase == "Running" and condition(pod, "Ready") is not None and not _ready(pod):
-            _maybe_ready(ctx, pod)
+    return used
 
 
-def _post_node_ready(ctx: PassContext, node: Body) -> None:
-    status = node.get("status") or {}
-    if any(c.get("type") == "Ready" for c in status.get("conditions") or []):
-        return
-    stamp = rfc3339(ctx.now())
-    ready = {
-        "type": "Ready",
-        "status": "True",
-        "reason": "KubeletReady",
-        "message": "kubelet is posting ready status",
-        "lastTransitionTime": stamp,
-    }
-    new = {**status, "conditions": [*(status.get("conditions") or []), ready]}
-    ctx.api.update_status(status_patch(node, new), trusted=True)
+def _idle(ctx: PassContext, pod: Body) -> bool:
+    """Unchanged since a sync that found nothing to do, and its next timer is not due yet."""
+    meta = pod["metadata"]
+    known = ctx.models.idle_pods.get(meta["uid"])
+    if known is None or known[0] != meta["resourceVersion"]:
+        return False
+    _, until, recurring = known
+    if until is None:
+        return True
+    if until > ctx.now():
+        ctx.wake_at(until, recurring=recurring)
+        return True
+    return False
 
 
-def _ready(pod: Body) -> bool:
-    cond = condition(pod, "Ready")
-    return cond is not None and cond.get("status") == "True"
+def _steady(pod: Body) -> bool:
+    """Running, ready, on its spec's images and doing nothing scripted: nothing can change."""
+    meta = pod["metadata"]
+    if any(k.startswith(PREFIX) for k in meta.get("annotations") or {}):
+        return False
+    statuses = pod["status"]["containerStatuses"]
+    containers = pod["spec"]["containers"]
+    return len(statuses) == len(containers) and all(
+        cs.get("ready") and "running" in (cs.get("state") or {}) and cs.get("image") == c.get("image")
+        for cs, c in zip(statuses, containers, strict=True)
+    )
 
 
-@dataclass
-class Addresses:
-    """A node's pod IPs in use, and the offset below which every address is taken (addresses are
-    only added during a pass, so the next lowest free one is never below the last one given)."""
-
-    taken: set[str] = field(default_factory=set)
-    floor: int = 2  # .1 is the bridge
+def _pod_ref(pod: Body) -> str:
+    meta = pod["metadata"]
+    return f"{meta['name']}_{meta['namespace']}({meta.get('uid', '')})"
 
 
-def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses) -> None:
+def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses, images: Images) -> None:
     now = ctx.now()
     stamp = rfc3339(now)
     spec = pod["spec"]
     status: dict[str, Any] = dict(pod.get("status") or {})
-    ip = _allocate_ip(node, used)
-    host_ip = _host_ip(node)
-    exit_code = _exit_code(pod)
-    finished = exit_code is not None and spec.get("restartPolicy", "Always") != "Always"
-    if finished and exit_code != 0 and spec.get("restartPolicy") == "OnFailure":
-        finished = False
-    ready_at = _ready_at(spec, now)
-    ready = not finished and ready_at <= now
-    if not ready and not finished:
-        ctx.wake_at(ready_at)
-    names = " ".join(c["name"] for c in spec["containers"])
-    phase = ("Succeeded" if exit_code == 0 else "Failed") if finished else "Running"
-    conditions = [
-        {"type": "PodReadyToStartContainers", "status": "True", "lastTransitionTime": stamp},
-        {"type": "Initialized", "status": "True", "lastTransitionTime": stamp},
-        _cond("Ready", ready, stamp, finished, names),
-        _cond("ContainersReady", ready, stamp, finished, names),
-        condition(pod, "PodScheduled")
-        or {"type": "PodScheduled", "status": "True", "lastTransitionTime": stamp},
-    ]
+    ip = allocate_ip(node, used)
+    memory = cstate.Memory()
+    step = cstate.Step()
+    statuses = []
+    for container in spec["containers"]:
+        cs = cstate.new_status(container)
+        name = container["name"]
+        done, took, own = images.pull(pod, container, now)
+        if took is not None:
+            step.events.append(("Normal", "Pulling", f'Pulling image "{container.get("image", "")}"'))
+        if own:
+            memory.pulled[name] = took or 0
+            memory.start_at[name] = rfc3339(done)
+        else:
+            memory.shared[name] = (rfc3339(done), took)
+        cstate.advance(cs, container, behaviour(pod, container["name"]), "", ip, now, memory, step, "")
+        statuses.append(cs)
     status.update(
-        phase=phase,
-        conditions=conditions,
-        hostIP=host_ip,
+        hostIP=host_ip(node),
         podIP=ip,
         podIPs=[{"ip": ip}],
         startTime=stamp,
         qosClass=status.get("qosClass") or qos_class(spec),
-        containerStatuses=[
-            _container_status(c, ready, stamp, exit_code if finished else None) for c in spec["containers"]
-        ],
+        containerStatuses=statuses,
     )
-    ctx.api.update_status(status_patch(pod, status), trusted=True)
-    for container in spec["containers"]:
-        _container_events(ctx, pod, container)
+    _write(ctx, pod, summarize(pod, status, now), step, memory, {})
 
 
-def _container_events(ctx: PassContext, pod: Body, container: dict[str, Any]) -> None:
-    """What the kubelet reports starting a container (the image is always present here)."""
-    name = container["name"]
-    image = container.get("image", "")
-    api = ctx.api
-    api.record_event(pod, "Normal", "Pulled", f'Container image "{image}" already present on machine', SOURCE)
-    api.record_event(pod, "Normal", "Created", f"Created container: {name}", SOURCE)
-    api.record_event(pod, "Normal", "Started", f"Started container {name}", SOURCE)
-
-
-def _cond(type_: str, ready: bool, stamp: str, finished: bool, names: str) -> dict[str, Any]:
-    cond: dict[str, Any] = {
-        "type": type_,
-        "status": "True" if ready else "False",
-        "lastTransitionTime": stamp,
-    }
-    if not ready:
-        cond["reason"] = "PodCompleted" if finished else "ContainersNotReady"
-        if not finished:
-            cond["message"] = f"containers with unready status: [{names}]"
-    return cond
-
-
-def _container_status(
-    container: dict[str, Any], ready: bool, stamp: str, exit_code: int | None
-) -> dict[str, Any]:
-    name = container["name"]
-    state: dict[str, Any]
-    if exit_code is not None:
-        reason = "Completed" if exit_code == 0 else "Error"
-        state = {
-            "terminated": {"exitCode": exit_code, "reason": reason, "startedAt": stamp, "finishedAt": stamp}
-        }
-    else:
-        state = {"running": {"startedAt": stamp}}
-    return {
-        "name": name,
-        "image": container.get("image", ""),
-        "imageID": "",
-        "containerID": "sim://" + hashlib.sha256(f"{stamp}/{name}".encode()).hexdigest()[:16],
-        "ready": ready,
-        "started": exit_code is None,
-        "restartCount": 0,
-        "state": state,
-    }
-
-
-def _ready_at(spec: dict[str, Any], now: datetime) -> datetime:
-    delays = [
-        int((c.get("readinessProbe") or {}).get("initialDelaySeconds", 0) or 0) for c in spec["containers"]
-    ]
-    return now + timedelta(seconds=max(delays, default=0))
-
-
-def _maybe_ready(ctx: PassContext, pod: Body) -> None:
-    start = (pod.get("status") or {}).get("startTime")
-    if not start:
-        return
-    ready_at = _ready_at(pod["spec"], parse_time(start))
-    if ready_at > ctx.now():
-        ctx.wake_at(ready_at)
-        return
-    stamp = rfc3339(ctx.now())
+def _sync(ctx: PassContext, pod: Body, images: Images) -> None:
+    now = ctx.now()
     status = dict(pod["status"])
-    status["conditions"] = [
-        {"type": c["type"], "status": "True", "lastTransitionTime": stamp}  # reason/message dropped
-        if c.get("type") in ("Ready", "ContainersReady")
-        else c
-        for c in status.get("conditions") or []
-    ]
-    status["containerStatuses"] = [{**c, "ready": True} for c in status.get("containerStatuses") or []]
-    ctx.api.update_status(status_patch(pod, status), trusted=True)
+    statuses = [dict(cs) for cs in status.get("containerStatuses") or []]
+    memory = cstate.Memory.of(ctx.api.store.get_note(cstate.NOTE_TOPIC, pod["metadata"]["uid"]))
+    before = memory.dump()
+    step = cstate.Step()
+    policy = pod["spec"].get("restartPolicy", "Always")
+    ip, ref = status.get("podIP", ""), _pod_ref(pod)
+    for cs, container in zip(statuses, pod["spec"]["containers"], strict=False):
+        name = container["name"]
+        if cs.get("image") != container.get("image"):
+            cstate.change_image(cs, container, now, step)
+            done, took, _ = images.pull(pod, container, now)
+            if took is not None:
+                step.events.append(("Normal", "Pulling", f'Pulling image "{container.get("image", "")}"'))
+                memory.pulled[name] = took
+            memory.start_at[name] = rfc3339(done)
+        elif name not in memory.start_at and (cs.get("state") or {}).get("waiting", {}).get("reason") == (
+            "ContainerCreating"
+        ):
+            memory.shared[name] = images.shared(pod, container)
+        cstate.advance(cs, container, behaviour(pod, container["name"]), policy, ip, now, memory, step, ref)
+    status["containerStatuses"] = statuses
+    _write(ctx, pod, summarize(pod, status, now), step, memory, before)
 
 
-def _exit_code(pod: Body) -> int | None:
-    value = (pod["metadata"].get("annotations") or {}).get(EXIT_CODE_ANNOTATION)
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        return 1
+def _write(
+    ctx: PassContext,
+    pod: Body,
+    status: dict[str, Any],
+    step: cstate.Step,
+    memory: cstate.Memory,
+    before: dict[str, Any],
+) -> None:
+    api = ctx.api
+    meta = pod["metadata"]
+    resting = _resting(status) and not step.due
+    if status != pod.get("status"):
+        written = api.update_status(status_patch(pod, status), trusted=True)
+        meta = written["metadata"]
+    dumped = memory.dump()
+    if dumped != before and (before or dumped != cstate.Memory().dump()):
+        api.store.put_note(cstate.NOTE_TOPIC, meta["uid"], dumped)
+    for type_, reason, message in step.events:
+        api.record_event(pod, type_, reason, message, SOURCE)
+    for moment, recurring in step.wakes:
+        ctx.wake_at(moment, recurring=recurring)
+    if not resting or "resourceVersion" not in meta:
+        ctx.models.idle_pods.pop(meta["uid"], None)
+        return
+    first = min(step.wakes, default=None)
+    ctx.models.idle_pods[meta["uid"]] = (
+        meta["resourceVersion"],
+        None if first is None else first[0],
+        False if first is None else all(r for m, r in step.wakes if m == first[0]),
+    )
 
 
-def _host_ip(node: Body) -> str:
-    for address in (node.get("status") or {}).get("addresses") or []:
-        if address.get("type") == "InternalIP":
-            return str(address["address"])
-    return ""
+def _resting(status: dict[str, Any]) -> bool:
+    """Every container is created-and-waiting or running: nothing more happens before a timer."""
+    for cs in status.get("containerStatuses") or []:
+        state = cs.get("state") or {}
+        if "running" in state:
+            continue
+        if (state.get("waiting") or {}).get("reason") in ("ContainerCreating", "CrashLoopBackOff"):
+            continue
+        return False
+    return True
 
 
-def _allocate_ip(node: Body, used: Addresses) -> str:
-    """The lowest free address of the node's podCIDR from .2 (.1 is the bridge), as host-local IPAM."""
-    cidr = node["spec"].get("podCIDR") or _fallback_cidr(node["metadata"]["name"])
-    base, size = _network(cidr)
-    for offset in range(used.floor, size - 1):
-        value = base + offset
-        candidate = f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
-        if candidate not in used.taken:
-            used.taken.add(candidate)
-            used.floor = offset + 1
-            return candidate
-    used.floor = max(used.floor, size - 1)
-    return ""
-
-
-@functools.lru_cache(maxsize=4096)
-def _network(cidr: str) -> tuple[int, int]:
-    network = ipaddress.ip_network(cidr, strict=False)
-    return int(network.network_address), network.num_addresses
-
-
-def _fallback_cidr(name: str) -> str:
-    digest = hashlib.sha256(name.encode()).digest()
-    return f"10.{245 + digest[0] % 10}.{digest[1]}.0/24"
+def _terminate(ctx: PassContext, pod: Body) -> None:
+    """A deleted pod: stop its containers (preStop, then SIGTERM, killed at the end of the grace
+    period), then confirm the deletion so the API removes the object."""
+    api, now = ctx.api, ctx.now()
+    meta = pod["metadata"]
+    status = dict(pod.get("status") or {})
+    grace = int(meta.get("deletionGracePeriodSeconds", 0) or 0)
+    if grace == 0 and status.get("phase") in ("Succeeded", "Failed"):
+        return  # confirmed already; only finalizers hold it
+    began = parse_time(meta["deletionTimestamp"]) - timedelta(seconds=grace)
+    containers = {c["name"]: c for c in pod["spec"]["containers"]}
+    statuses = [dict(cs) for cs in status.get("containerStatuses") or []]
+    running = [cs for cs in statuses if "running" in (cs.get("state") or {})]
+    stops = {
+        cs["name"]: stop_time(containers[cs["name"]], behaviour(pod, cs["name"]), grace)
+        for cs in running
+        if cs["name"] in containers
+    }
+    memory = cstate.Memory.of(api.store.get_note(cstate.NOTE_TOPIC, meta["uid"]))
+    before = memory.dump()
+    step = cstate.Step()
+    if running and not memory.killing:
+        memory.killing = True
+        step.events += [("Normal", "Killing", f"Stopping container {name}") for name in stops]
+        for cs in statuses:
+            cs["ready"] = False
+    end = began + max(stops.values(), default=timedelta(0))
+    if end > now:
+        step.wakes.append((end, False))
+    else:
+        for cs in running:
+            killed = stops.get(cs["name"], timedelta(0)) >= timedelta(seconds=grace) and grace > 0
+            cs["state"] = {
+                "terminated": {
+                    "exitCode": 137 if killed else 0,
+                    "reason": "Error" if killed else "Completed",
+                    "startedAt": cs["state"]["running"]["startedAt"],
+                    "finishedAt": rfc3339(now),
+                    "containerID": cs.get("containerID", ""),
+                }
+            }
+            cs.update(ready=False, started=False)
+    status["containerStatuses"] = statuses
+    final = end <= now
+    summary = summarize(pod, status, now, stopping=True, final=final)
+    _write(ctx, pod, summary, step, memory, before)
+    if final:
+        api.delete("Pod", meta["name"], meta["namespace"], grace_period=0)

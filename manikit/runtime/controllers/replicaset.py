@@ -1,8 +1,7 @@
 """The ReplicaSet controller: create and delete pods to match replicas; report status.
 
-Scale-down deletes in Kubernetes' order (controller.ActivePodsWithRanks): unscheduled before
-scheduled, Pending before Unknown before Running, not ready before ready, more recently ready first,
-more restarts first, newest first.
+Scale-down deletes in Kubernetes' order (``ranking``: controller.ActivePodsWithRanks, with
+pod-deletion-cost, co-located pods and logarithmic age buckets).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from manikit.models.pod import Pod
 from manikit.models.selector import LabelSelector
 from manikit.runtime.api import limits
 from manikit.runtime.api.objects import generated_name
+from manikit.runtime.controllers import ranking
 from manikit.runtime.controllers.common import (
     available_at,
     controller_uid,
@@ -22,14 +22,12 @@ from manikit.runtime.controllers.common import (
     is_available,
     is_ready,
     owner_ref,
-    ready_since,
     status_patch,
 )
 from manikit.runtime.controllers.context import PassContext
 from manikit.runtime.store import Body
 
 SOURCE = "replicaset-controller"
-_PHASE_RANK = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 
 def reconcile(ctx: PassContext) -> None:
@@ -43,7 +41,7 @@ def reconcile(ctx: PassContext) -> None:
         mine = owned.get(rs["metadata"]["uid"], [])
         mine = mine + _adopt(ctx, rs, orphans)
         active = [p for p in mine if is_active(p)]
-        active = _scale(ctx, rs, active)
+        active = _scale(ctx, rs, active, owned)
         _update_status(ctx, rs, active)
 
 
@@ -101,7 +99,7 @@ def _adopt(ctx: PassContext, rs: Body, orphans: Orphans) -> list[Body]:
     return adopted
 
 
-def _scale(ctx: PassContext, rs: Body, active: list[Body]) -> list[Body]:
+def _scale(ctx: PassContext, rs: Body, active: list[Body], owned: dict[str, list[Body]]) -> list[Body]:
     wanted = int(rs["spec"].get("replicas", 1))
     if wanted > limits.max_replicas():  # stored before the limit, or the limit was lowered: contained
         message = f"replicas {wanted} is over the local control plane's limit of {limits.max_replicas()}"
@@ -111,7 +109,8 @@ def _scale(ctx: PassContext, rs: Body, active: list[Body]) -> list[Body]:
     if diff < 0:
         return active + _create_pods(ctx, rs, -diff, {p["metadata"]["name"] for p in active})
     if diff > 0:
-        doomed = sorted(active, key=deletion_rank)[:diff]
+        related = _related_pods(ctx, rs, owned)
+        doomed = ranking.deletion_order(active, ranking.ranks(active, related), ctx.now())[:diff]
         for pod in doomed:
             name = pod["metadata"]["name"]
             ctx.api.delete("Pod", name, pod["metadata"]["namespace"])
@@ -121,24 +120,17 @@ def _scale(ctx: PassContext, rs: Body, active: list[Body]) -> list[Body]:
     return active
 
 
-def deletion_rank(pod: Body) -> tuple[Any, ...]:
-    """Sort key: the pods to delete first come first."""
-    status = pod.get("status") or {}
-    since = ready_since(pod)
-    restarts = sum(c.get("restartCount", 0) for c in status.get("containerStatuses") or [])
-    return (
-        1 if pod["spec"].get("nodeName") else 0,
-        _PHASE_RANK.get(status.get("phase", "Pending"), 0),
-        1 if is_ready(pod) else 0,
-        -(since.timestamp() if since else 0),
-        -restarts,
-        _negated(pod["metadata"].get("creationTimestamp", "")),
-        _negated(pod["metadata"]["name"]),
+def _related_pods(ctx: PassContext, rs: Body, owned: dict[str, list[Body]]) -> list[Body]:
+    """Active pods of every ReplicaSet with the same owner as ``rs`` (getIndirectlyRelatedPods)."""
+    owner = controller_uid(rs)
+    sets = (
+        [rs]
+        if owner is None
+        else [
+            s for s in ctx.api.list("ReplicaSet", rs["metadata"]["namespace"]) if controller_uid(s) == owner
+        ]
     )
-
-
-def _negated(text: str) -> tuple[int, ...]:
-    return (*tuple(-ord(ch) for ch in text), 1)
+    return [p for s in sets for p in owned.get(s["metadata"]["uid"], []) if is_active(p)]
 
 
 def _create_pods(ctx: PassContext, rs: Body, count: int, taken: set[str]) -> list[Body]:

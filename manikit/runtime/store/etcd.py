@@ -457,6 +457,13 @@ class EtcdStore:
         ]
         return sorted(selected, key=lambda event: (event.last_timestamp, event.id))
 
+    def delete_events(self, namespace: str) -> None:
+        """Events go with their namespace."""
+        with self._writing():
+            txn = self._open()
+            for event in self.events(namespace=namespace):
+                txn.put(txn.other, self._event_key(event), None)
+
     def _note_key(self, topic: str, key: str) -> str:
         return self._key("notes", quote(topic, safe=""), quote(key, safe=""))
 

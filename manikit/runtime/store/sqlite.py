@@ -478,6 +478,12 @@ class SqliteStore:
         rows = self._conn.execute(sql + " ORDER BY last_timestamp, id", args)
         return [EventRecord(*row) for row in rows]
 
+    def delete_events(self, namespace: str) -> None:
+        """Events go with their namespace."""
+        with self._writing():
+            self._flush_events()
+            self._conn.execute("DELETE FROM events WHERE namespace = ?", (namespace,))
+
     def put_note(self, topic: str, key: str, value: Any) -> None:
         """Side data that is not an object (e.g. the scheduler's verdicts per pod)."""
         with self._writing():

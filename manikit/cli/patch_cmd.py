@@ -1,0 +1,60 @@
+"""``manikit patch KIND NAME -p JSON``: a JSON merge patch (RFC 7386), as ``kubectl patch --type
+merge``: the way to take a finalizer off an object that is stuck being deleted."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.cli.timing import FOR_OPTION, duration
+from manikit.errors import UserError
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386: objects merge key by key, null removes a key, anything else replaces."""
+    if not isinstance(patch, dict):
+        return patch
+    out = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch(out.get(key), value)
+    return out
+
+
+def patch(
+    kind: str = typer.Argument(..., help="po, deploy, rs, svc, ns, no (any of their names)."),
+    name: str = typer.Argument(..., help="The object."),
+    patch_text: str = typer.Option(
+        ..., "--patch", "-p", help='The merge patch, e.g. {"metadata":{"finalizers":null}}.'
+    ),
+    namespace: str | None = NAMESPACE_OPTION,
+    state: str | None = STATE_OPTION,
+    run_for: str | None = FOR_OPTION,
+) -> None:
+    """Update fields of an object with a JSON merge patch."""
+    info = resolve_kind(kind)
+    try:
+        change = json.loads(patch_text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"--patch is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if not isinstance(change, dict):
+        raise UserError('--patch must be a JSON object, e.g. \'{"spec":{"replicas":3}}\'')
+    with control_plane(state) as cp:
+        ns = (namespace or "default") if info.namespaced else None
+        body = cp.api.get(info.kind, name, ns)
+        patched = merge_patch(body, change)
+        if patched == body:
+            typer.echo(f"{qualified(info)}/{name} patched (no change)")
+            return
+        cp.api.update(patched)
+        typer.echo(f"{qualified(info)}/{name} patched")
+        cp.reconcile(duration(run_for))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("patch")(patch)
