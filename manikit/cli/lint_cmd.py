@@ -170,6 +170,7 @@ def _hook_report(
     report.problems = sorted(p for p in problems if p.file in scope.report_on)
     report.not_manifests = [n for n in report.not_manifests if n in scope.report_on]
     report.files = sorted(scope.report_on)
+    report.documents = sum(report.documents_in.get(name, 0) for name in scope.report_on)
     return report
 
 

@@ -66,10 +66,10 @@ def validate(
     try:
         if hook:
             scope = hook_scope(inputs, config_exclude())
-            files, report_on = scope.files, scope.report_on
+            files, report_on = scope.files, frozenset(scope.report_on)
         else:
             files = manifest_files(inputs, config_exclude(), none_ok=none_ok)
-            report_on = set(files)
+            report_on = None
     except NothingToCheck:
         no_documents(inputs, [], none_ok=True)
         return
@@ -77,17 +77,18 @@ def validate(
     outcomes = map_files(files, check, jobs)
     problems = [p for o in outcomes for p in o.problems]
     problems.extend(duplicate_problems(outcomes, namespace, render))
-    problems = sorted(p for p in problems if p.file in report_on or "-" in report_on)
-    documents = sum(o.documents for o in outcomes)
+    shown = [o for o in outcomes if report_on is None or o.name in report_on]
+    problems = sorted(p for p in problems if report_on is None or p.file in report_on)
+    documents = sum(o.documents for o in shown)
     passed_over: Counter[str] = Counter()
     for o in outcomes:
         passed_over.update(o.passed_over)
-    not_manifests = [o.name for o in outcomes if o.not_manifest and o.name in report_on]
+    not_manifests = sorted(o.name for o in shown if o.not_manifest)
     levels = count_levels(problems)
     if documents == 0 and not levels[Level.ERROR]:
         no_documents(inputs, not_manifests, none_ok=none_ok)
     summary = {
-        "files": len(report_on),
+        "files": len(shown),
         "documents": documents,
         "errors": levels[Level.ERROR],
         "warnings": levels[Level.WARNING],
@@ -104,7 +105,7 @@ def validate(
                 err.print(notice, markup=False)
         verdict = "valid" if not levels[Level.ERROR] else "invalid"
         err.print(
-            f"{plural(documents, 'document')} in {plural(len(report_on), 'file')}: "
+            f"{plural(documents, 'document')} in {plural(len(shown), 'file')}: "
             f"{plural(levels[Level.ERROR], 'error')}, {plural(levels[Level.WARNING], 'warning')} ({verdict})",
             markup=False,
         )

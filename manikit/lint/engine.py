@@ -91,6 +91,7 @@ class LintReport:
     config: LintConfig
     sources: SourceLines
     not_manifests: list[str] = field(default_factory=list)  # files passed over: not Kubernetes
+    documents_in: dict[str, int] = field(default_factory=dict)  # file -> documents read from it
 
     def count(self, level: Level) -> int:
         return sum(1 for p in self.problems if p.level is level)
@@ -148,7 +149,8 @@ def lint_files(
         passed_over=passed_over,
         config=config,
         sources=SourceLines({o.validation.name: o.text for o in outcomes if o.text}),
-        not_manifests=[o.validation.name for o in outcomes if o.validation.not_manifest],
+        not_manifests=sorted(o.validation.name for o in outcomes if o.validation.not_manifest),
+        documents_in={o.validation.name: o.validation.documents for o in outcomes},
     )
 
 
