@@ -80,7 +80,8 @@ def test_try_repo_passes_a_good_manifest_and_fails_a_bad_one(tmp_path: Path, cac
     work = tmp_path / "work"
     work.mkdir()
     (work / "good.yaml").write_text((RULE_FIXTURES / "limit-below-request" / "pass.yaml").read_text())
-    (work / "bad.yaml").write_text((RULE_FIXTURES / "limit-below-request" / "fail.yaml").read_text())
+    bad = (RULE_FIXTURES / "limit-below-request" / "fail.yaml").read_text()
+    (work / "bad.yaml").write_text(bad.replace("name: web\n", "name: web-bad\n", 1))  # hooks see both files
     _git("init", "-q", cwd=work, env=env)
     _git("add", "good.yaml", "bad.yaml", cwd=work, env=env)
 
