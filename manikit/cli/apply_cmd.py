@@ -14,6 +14,7 @@ from manikit.apply.rollout import RolloutReport, rollout_report
 from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
+    FILENAME_OPTION,
     JOBS_OPTION,
     MANIFEST_NAMESPACE_OPTION,
     SET_OPTION,
@@ -42,9 +43,11 @@ PROGRESS_MIN_CHANGES = 500
 def apply(
     paths: list[str] = typer.Argument(
         None,
-        help="Manifest files or directories (- for stdin), or one plan file from `manikit plan --out`.",
+        metavar="[PATH]...",
+        help="Manifest files or directories (- for stdin), or one plan file from `manikit plan -out`.",
         show_default=False,
     ),
+    filenames: list[str] | None = FILENAME_OPTION,
     state: str | None = STATE_OPTION,
     auto_approve: bool = typer.Option(
         False, "--auto-approve", "-y", help="Apply without asking for confirmation."
@@ -74,7 +77,7 @@ def apply(
     --lock-timeout for the first. Without --auto-approve, a terminal is asked to confirm; anything
     else is refused rather than applied silently.
     """
-    paths = paths or []
+    paths = [*(paths or []), *(filenames or [])]
     if not paths and not allow_empty:
         raise typer.BadParameter("give manifest files or directories, or a plan file", param_hint="PATHS")
     plan_file = paths[0] if len(paths) == 1 and _is_plan_file(paths[0]) else None

@@ -6,7 +6,8 @@ import typer
 
 from manikit.cli import console
 from manikit.cli.columns import format_table
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.cli.resources import resolve_kind
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.errors import UserError
 from manikit.runtime.api import Api
 from manikit.runtime.clock import human_age

@@ -9,7 +9,8 @@ from __future__ import annotations
 import typer
 
 from manikit.cli.columns import format_table
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.cli.resources import one_object
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.errors import UserError
 from manikit.runtime.api import Api
 from manikit.runtime.controllers import rollout
@@ -18,14 +19,19 @@ from manikit.runtime.store import Body
 from manikit.source.yamldump import dump_yaml
 
 rollout_app = typer.Typer(help="Manage the rollout of a deployment.", no_args_is_help=True)
-KIND_ARGUMENT = typer.Argument(..., help="deployment (deploy, deployments).")
-NAME_ARGUMENT = typer.Argument(..., help="The deployment.")
+KIND_ARGUMENT = typer.Argument(
+    ..., metavar="KIND[/NAME]", help="deployment (deploy, deployments, deployment.apps), or deploy/NAME."
+)
+NAME_ARGUMENT = typer.Argument(None, metavar="[NAME]", help="The deployment.", show_default=False)
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 
 
-def _deployment_kind(kind: str) -> None:
-    if resolve_kind(kind).kind != "Deployment":
+def _deployment(kind: str, name: str | None) -> str:
+    """The deployment's name from ``deploy NAME`` or ``deploy/NAME``."""
+    info, found = one_object(kind, name)
+    if info.kind != "Deployment":
         raise UserError(f"rollout works on deployments here, not {kind}")
+    return found
 
 
 def _history(api: Api, dep: Body) -> dict[int, Body]:
@@ -36,11 +42,11 @@ def _history(api: Api, dep: Body) -> dict[int, Body]:
 
 @rollout_app.command("status")
 def status(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
     """Show where the rollout stands; exit 1 unless it has completed."""
-    _deployment_kind(kind)
+    name = _deployment(kind, name)
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         message, done = status_message(dep)
@@ -89,12 +95,12 @@ def status_message(dep: Body) -> tuple[str, bool]:
 
 @rollout_app.command("history")
 def history(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     revision: int | None = typer.Option(None, "--revision", help="Show the pod template of this revision."),
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
     """List the revisions of a deployment (or show one)."""
-    _deployment_kind(kind)
+    name = _deployment(kind, name)
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         revisions = _history(cp.api, dep)
@@ -114,12 +120,12 @@ def history(
 
 @rollout_app.command("undo")
 def undo(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     to_revision: int = typer.Option(0, "--to-revision", help="Revision to go back to (default: previous)."),
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
     """Roll back to the previous (or a given) revision's pod template."""
-    _deployment_kind(kind)
+    name = _deployment(kind, name)
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         revisions = _history(cp.api, dep)
@@ -156,21 +162,21 @@ def _set_paused(name: str, namespace: str | None, state: str | None, paused: boo
 
 @rollout_app.command("pause")
 def pause(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
     """Pause a deployment: template changes wait until it is resumed."""
-    _deployment_kind(kind)
+    name = _deployment(kind, name)
     _set_paused(name, namespace, state, True)
 
 
 @rollout_app.command("resume")
 def resume(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
     """Resume a paused deployment."""
-    _deployment_kind(kind)
+    name = _deployment(kind, name)
     _set_paused(name, namespace, state, False)
 
 

@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 import typer
 
 from manikit.cli import console
-from manikit.errors import ConfigError, UserError
-from manikit.models.registry import KindInfo, resolve_kind_name
+from manikit.errors import ConfigError
 from manikit.runtime.api import Api
 from manikit.runtime.clock import SimulatedClock, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
@@ -90,17 +89,3 @@ def control_plane(state: str | None, *, default_cluster: bool = True) -> Iterato
             plane.save_clock()
     finally:
         store.close()
-
-
-def resolve_kind(name: str) -> KindInfo:
-    """kubectl's names for a kind (po, pods, pod, Pod, deploy, ...)."""
-    info = resolve_kind_name(name)
-    if info is None:
-        raise UserError(f'the server doesn\'t have a resource type "{name}"')
-    return info
-
-
-def qualified(info: KindInfo) -> str:
-    """``deployment.apps`` / ``pod``: how kubectl names a kind in ``-o name`` and messages."""
-    group = info.api_version.split("/")[0] if "/" in info.api_version else ""
-    return f"{info.kind.lower()}.{group}" if group else info.kind.lower()

@@ -138,8 +138,11 @@ def test_not_found_is_kubectls_message(state: State) -> None:
 
 def test_unknown_kind(state: State) -> None:
     result = state.run("get", "widgets")
-    assert result.exit_code == 2
-    assert 'the server doesn\'t have a resource type "widgets"' in result.stderr
+    assert result.exit_code == 1  # kubectl's exit code
+    assert result.stderr == 'error: the server doesn\'t have a resource type "widgets"\n'
+    typo = state.run("get", "pdos")
+    assert typo.exit_code == 1
+    assert typo.stderr == 'error: the server doesn\'t have a resource type "pdos"; did you mean "pods"?\n'
 
 
 def test_show_labels(state: State) -> None:

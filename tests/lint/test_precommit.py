@@ -125,7 +125,7 @@ def test_documented_config_on_an_ordinary_repository(tmp_path: Path, cache: Path
     head = _head(env)
     work = make_ordinary_repo(tmp_path / "work")
     config = documented_config().replace("https://github.com/manikit/manikit", str(REPO))
-    config = re.sub(r"rev: \S+", f"rev: {head}", config)
+    config = re.sub(r"rev: (<commit SHA>|[0-9a-f]{40})", f"rev: {head}", config)
     (work / ".pre-commit-config.yaml").write_text(config)
     _git("init", "-q", cwd=work, env=env)
     _git("add", ".", cwd=work, env=env)
