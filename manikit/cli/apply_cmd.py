@@ -31,9 +31,11 @@ from manikit.cli.plan_support import (
     read_desired,
 )
 from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
+from manikit.cli.words import plural
 from manikit.errors import PlanError
 from manikit.plan.actions import Plan
 from manikit.plan.planfile import MAGIC, load_plan
+from manikit.plan.render.pending import group_pending, pods
 
 LOCK_NAME = "apply"
 #: below this many changes an apply takes well under a second: no progress bar
@@ -131,7 +133,7 @@ def _confirm(auto_approve: bool) -> None:
 def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
     err = console.stderr()
     count = len(plan.changes)
-    err.print(f"applying {count} changes to {cp.store.location}", markup=False)
+    err.print(f"applying {plural(count, 'change')} to {cp.store.location}", markup=False)
     err.file.flush()
     if not console.is_interactive() or count < PROGRESS_MIN_CHANGES:
         return execute(cp.api, plan)  # CI logs get no progress bar
@@ -165,6 +167,12 @@ def _finish(cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float) -
     cp.save_clock()
     _print_report(report)
     if wait and not report.converged:
+        behind = sum(not line.ok for line in report.deployments)
+        console.stderr().print(
+            f"error: --wait: the rollout did not complete within {timeout:g}s of simulated time "
+            f"({plural(behind, 'deployment')} not rolled out, {pods(len(report.pending))} Pending)",
+            markup=False,
+        )
         raise typer.Exit(1)
 
 
@@ -174,8 +182,10 @@ def _print_report(report: RolloutReport) -> None:
         out.print("\nRollout:", style="bold", markup=False)
     for line in report.deployments:
         out.print(f"  {line.text}", style="green" if line.ok else "yellow", markup=False)
-    for pod in report.pending:
-        out.print(f"  ! pod {pod.namespace}/{pod.name} is Pending: {pod.message}", style="red", markup=False)
+    if report.pending:
+        out.print(f"  ! {pods(len(report.pending))} Pending:", style="red", markup=False)
+    for group in group_pending(report.pending):
+        out.print(f"    {group.count:>5} x {group.message} ({group.names()})", style="red", markup=False)
 
 
 def register(app: typer.Typer) -> None:
