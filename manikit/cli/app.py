@@ -21,6 +21,7 @@ from manikit.cli import (
     schema_cmd,
     validate_cmd,
 )
+from manikit.cli.state import STATE_OPTION, set_global_state
 
 app = typer.Typer(
     name="manikit",
@@ -44,8 +45,10 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    state: str | None = STATE_OPTION,
 ) -> None:
     """manikit: manifests in git, checked, planned and applied."""
+    set_global_state(state)  # `manikit --state X get pods`, as kubectl takes --kubeconfig anywhere
 
 
 # The command registry: one module per command, registered here and nowhere else.

@@ -39,7 +39,7 @@ def describe(
     Examples: manikit describe deploy web -n shop; manikit describe deployment.apps/web pod/cache -n shop
     """
     wanted = resource_args(kind, names or [])
-    with control_plane(state) as cp:
+    with control_plane(state, read_only=True) as cp:
         bodies = []
         for info, named in wanted:
             if named:

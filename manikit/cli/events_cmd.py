@@ -24,7 +24,7 @@ def events(
     state: str | None = STATE_OPTION,
 ) -> None:
     """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE)."""
-    with control_plane(state) as cp:
+    with control_plane(state, read_only=True) as cp:
         ns = None if all_namespaces else (namespace or "default")
         found: list[EventRecord] = cp.api.events(namespace=ns) if ns is None else _in_namespace(cp.api, ns)
         if for_object:

@@ -53,7 +53,7 @@ def get(
     """
     wanted = resource_args(kind, names or [])
     several = len(wanted) > 1
-    with control_plane(state) as cp:
+    with control_plane(state, read_only=True) as cp:
         blocks, items = [], []
         for info, named in wanted:
             ns = None if all_namespaces or not info.namespaced else (namespace or "default")

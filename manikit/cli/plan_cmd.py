@@ -70,7 +70,7 @@ def plan(
         raise typer.BadParameter("give at least one manifest file or directory (PATH or -f PATH)")
     render = template_options(values, set_values, allow_env)
     desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
-    with control_plane(state) as cp:
+    with control_plane(state, read_only=out is None) as cp:  # a saved plan is bound to a state: it needs one
         result = make_plan(
             cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
         )

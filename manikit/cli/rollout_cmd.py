@@ -47,7 +47,7 @@ def status(
 ) -> None:  # fmt: skip
     """Show where the rollout stands; exit 1 unless it has completed."""
     name = _deployment(kind, name)
-    with control_plane(state) as cp:
+    with control_plane(state, read_only=True) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         message, done = status_message(dep)
         typer.echo(message)
@@ -101,7 +101,7 @@ def history(
 ) -> None:  # fmt: skip
     """List the revisions of a deployment (or show one)."""
     name = _deployment(kind, name)
-    with control_plane(state) as cp:
+    with control_plane(state, read_only=True) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         revisions = _history(cp.api, dep)
         if revision is not None:

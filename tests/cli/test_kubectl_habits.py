@@ -26,7 +26,9 @@ def applied(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
-    result = run_cli(*args, env=env)
+    result = run_cli(
+        "--state", env["MANIKIT_STATE"], *args, env={k: v for k, v in env.items() if k != "MANIKIT_STATE"}
+    )
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -138,7 +140,8 @@ def test_a_local_state_error_is_not_from_a_server(tmp_path: Path) -> None:
     broken.write_text("not sqlite at all " * 100)
     result = run_cli("get", "pods", env={**ENV, "MANIKIT_STATE": str(broken)})
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and "Error from server" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("error: cannot open state ")
+    assert "Error from server" not in result.stderr
 
 
 def test_plan_o_is_the_output_format_and_out_saves_the_plan(tmp_path: Path) -> None:
