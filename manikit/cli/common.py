@@ -178,9 +178,15 @@ def count_levels(problems: Sequence[Problem]) -> Counter[Level]:
     return Counter(p.level for p in problems)
 
 
-def passed_over_notice(passed_over: Counter[str]) -> str:
+def passed_over_notice(passed_over: Counter[str], *, templates_linted: bool = False) -> str:
     if not passed_over:
         return ""
     total = sum(passed_over.values())
     kinds = ", ".join(f"{kind} ({n})" for kind, n in sorted(passed_over.items()))
+    if templates_linted:
+        return (
+            f"notice: {plural(total, 'object')} of kinds manikit does not model, not validated field "
+            "by field (pod templates of StatefulSets, DaemonSets, Jobs, CronJobs and "
+            f"ReplicationControllers are linted): {kinds}"
+        )
     return f"notice: passed over {plural(total, 'object')} of kinds manikit does not model: {kinds}"

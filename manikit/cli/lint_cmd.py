@@ -201,7 +201,11 @@ def _write_file(path: Path, text: str) -> None:
 
 def _summary(report: LintReport, threshold: Level, quiet: bool) -> None:
     err = console.stderr()
-    for notice in (passed_over_notice(report.passed_over), not_manifests_notice(report.not_manifests)):
+    notices = (
+        passed_over_notice(report.passed_over, templates_linted=True),
+        not_manifests_notice(report.not_manifests),
+    )
+    for notice in notices:
         if notice and not quiet:
             err.print(notice, markup=False)
     verdict = "failed" if report.fails(threshold) else "passed"

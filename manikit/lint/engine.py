@@ -173,7 +173,7 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
         subject, invalid = subject_of(doc, setup.namespace)
         problems.extend(invalid)
         suppressions.add(doc.line, subject)
-        pod = pod_of(model)
+        pod = pod_of(model, doc.data)
         gather(doc, model, pod, inputs, setup.namespace, with_requests=bool(setup.nodes))
         if model is None and found:
             continue  # an invalid object: validation said why; rules would only guess
