@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STATE := .manikit/demo.db
 
-.PHONY: demo test check lint typecheck unit schemas clean
+.PHONY: demo test check lint typecheck unit schemas bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ check: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -n auto -q
+
+# every benchmark, one after another; writes bench/FIGURES.md, the figures README quotes (minutes)
+bench: $(STAMP)
+	$(BIN)/python bench/all.py --out bench/FIGURES.md
 
 schemas: $(STAMP)
 	$(BIN)/manikit schema --out schemas/

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from typer.core import TyperArgument
 
 from manikit import __version__
 from manikit.cli import (
@@ -22,6 +23,9 @@ from manikit.cli import (
     validate_cmd,
 )
 from manikit.cli.state import STATE_OPTION, set_global_state
+
+# typer prints an argument's Python type beside its name (`PATH <list[str]>`); the metavar says it all.
+TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
 
 app = typer.Typer(
     name="manikit",

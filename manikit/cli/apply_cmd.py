@@ -45,7 +45,7 @@ PROGRESS_MIN_CHANGES = 500
 def apply(
     paths: list[str] = typer.Argument(
         None,
-        metavar="[PATH]...",
+        metavar="PATH",
         help="Manifest files or directories (- for stdin), or one plan file from `manikit plan -out`.",
         show_default=False,
     ),
@@ -59,13 +59,21 @@ def apply(
     allow_empty: bool = ALLOW_EMPTY_OPTION,
     preview: bool = PREVIEW_OPTION,
     lock_timeout: float = typer.Option(
-        0.0, "--lock-timeout", min=0, help="Seconds to wait for another apply to finish before failing."
+        0.0,
+        "--lock-timeout",
+        min=0,
+        metavar="SECONDS",
+        help="Seconds to wait for another apply to finish before failing.",
     ),
     wait: bool = typer.Option(
         False, "--wait", help="Fail unless every Deployment becomes Available at its new generation."
     ),
     timeout: float = typer.Option(
-        300.0, "--timeout", min=0, help="With --wait: how much simulated time the rollout may take (seconds)."
+        300.0,
+        "--timeout",
+        min=0,
+        metavar="SECONDS",
+        help="With --wait: how much simulated time the rollout may take (seconds).",
     ),
     namespace: str = MANIFEST_NAMESPACE_OPTION,
     jobs: int | None = JOBS_OPTION,
@@ -78,6 +86,8 @@ def apply(
     The whole apply is one transaction: it lands entirely or not at all. A second apply waits up to
     --lock-timeout for the first. Without --auto-approve, a terminal is asked to confirm; anything
     else is refused rather than applied silently.
+
+    Examples: manikit apply -f examples/app --auto-approve; manikit apply release.mkplan
     """
     paths = [*(paths or []), *(filenames or [])]
     if not paths and not allow_empty:

@@ -51,11 +51,20 @@ NO_MANIFESTS_OK_OPTION = typer.Option(
     help="Pass when the inputs hold no Kubernetes manifest (for hooks and CI handed whatever changed).",
 )
 JOBS_OPTION = typer.Option(
-    None, "--jobs", "-j", min=1, help="Worker processes (default: all cores for large inputs, else 1)."
+    None,
+    "--jobs",
+    "-j",
+    min=1,
+    metavar="N",
+    help="Worker processes (default: all cores for large inputs, else 1).",
 )
 
 MANIFEST_NAMESPACE_OPTION = typer.Option(
-    "default", "--namespace", "-n", help="Namespace of objects that name none (and for duplicate detection)."
+    "default",
+    "--namespace",
+    "-n",
+    metavar="NAME",
+    help="Namespace of objects that name none (and for duplicate detection).",
 )
 
 # The render options bundle: every command that reads manifests declares these three parameters

@@ -27,11 +27,11 @@ PROPAGATION: dict[Cascade, Propagation] = {
 
 def delete(
     kind: str = RESOURCE_ARGUMENT,
-    names: list[str] = typer.Argument(
-        None, metavar="[NAME]...", help="Names of the objects.", show_default=False
-    ),
+    names: list[str] = typer.Argument(None, metavar="NAME", help="Names of the objects.", show_default=False),
     namespace: str | None = NAMESPACE_OPTION,
-    selector: str | None = typer.Option(None, "--selector", "-l", help="Delete every object matching."),
+    selector: str | None = typer.Option(
+        None, "--selector", "-l", metavar="SELECTOR", help="Delete every object matching."
+    ),
     cascade: Cascade = typer.Option(
         Cascade.background,
         "--cascade",

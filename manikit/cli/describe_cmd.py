@@ -29,7 +29,7 @@ Lines = list[str]
 def describe(
     kind: str = RESOURCE_ARGUMENT,
     names: list[str] = typer.Argument(
-        None, metavar="[NAME]...", help="Names of the objects (default: all).", show_default=False
+        None, metavar="NAME", help="Names of the objects (default: all).", show_default=False
     ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,

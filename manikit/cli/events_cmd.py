@@ -18,12 +18,17 @@ def events(
     namespace: str | None = NAMESPACE_OPTION,
     all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A", help="Events of every namespace."),
     for_object: str | None = typer.Option(
-        None, "--for", help="Only events about KIND/NAME, e.g. deploy/web."
+        None, "--for", metavar="KIND/NAME", help="Only events about KIND/NAME, e.g. deploy/web."
     ),
-    types: list[str] = typer.Option([], "--types", help="Only these types (Normal, Warning)."),
+    types: list[str] = typer.Option(
+        [], "--types", metavar="TYPE", show_default=False, help="Only these types (Normal, Warning)."
+    ),
     state: str | None = STATE_OPTION,
 ) -> None:
-    """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE)."""
+    """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE).
+
+    Example: manikit events -n shop --for deploy/web
+    """
     with control_plane(state, read_only=True) as cp:
         ns = None if all_namespaces else (namespace or "default")
         found: list[EventRecord] = cp.api.events(namespace=ns) if ns is None else _in_namespace(cp.api, ns)

@@ -33,12 +33,12 @@ def get(
         "(deploy,po), all, or KIND/NAME (deployment.apps/web), as kubectl takes them.",
     ),
     names: list[str] = typer.Argument(
-        None, metavar="[NAME]...", help="Names of objects to show (default: all).", show_default=False
+        None, metavar="NAME", help="Names of objects to show (default: all).", show_default=False
     ),
     namespace: str | None = NAMESPACE_OPTION,
     all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A", help="List across all namespaces."),
     selector: str | None = typer.Option(
-        None, "--selector", "-l", help="Label selector, e.g. app=web,tier!=db."
+        None, "--selector", "-l", metavar="SELECTOR", help="Label selector, e.g. app=web,tier!=db."
     ),
     output: Output | None = typer.Option(
         None, "--output", "-o", metavar="FORMAT", help="wide, yaml, json or name.", show_default=False

@@ -63,6 +63,7 @@ CONFIG_OPTION = typer.Option(
     None,
     "--config",
     "-c",
+    metavar="FILE",
     help="Configuration file (default: .manikit.yaml or pyproject.toml [tool.manikit], searched upward).",
 )
 

@@ -21,7 +21,10 @@ from manikit.plan.render.text import render_text
 from manikit.source.values import RenderOptions
 
 APPLYSET_OPTION = typer.Option(
-    "default", "--applyset", help="The apply set: the group of objects this command manages and prunes."
+    "default",
+    "--applyset",
+    metavar="NAME",
+    help="The apply set: the group of objects this command manages and prunes.",
 )
 PRUNE_OPTION = typer.Option(
     False, "--prune", help="Delete objects of this apply set that are no longer in the manifests."

@@ -34,6 +34,8 @@ def render(
     """Print the manifests as validate, lint, plan and apply read them: *.j2 files rendered.
 
     Exit codes: 0 rendered, 1 a template failed (its problems on stderr), 2 usage error.
+
+    Example: manikit render examples/templated --values examples/templated/values/production.yaml
     """
     options = template_options(values, set_values, allow_env)
     problems: list[Problem] = []

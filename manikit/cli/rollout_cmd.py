@@ -22,7 +22,7 @@ rollout_app = typer.Typer(help="Manage the rollout of a deployment.", no_args_is
 KIND_ARGUMENT = typer.Argument(
     ..., metavar="KIND[/NAME]", help="deployment (deploy, deployments, deployment.apps), or deploy/NAME."
 )
-NAME_ARGUMENT = typer.Argument(None, metavar="[NAME]", help="The deployment.", show_default=False)
+NAME_ARGUMENT = typer.Argument(None, metavar="NAME", help="The deployment.", show_default=False)
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 
 
@@ -45,7 +45,10 @@ def status(
     kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
-    """Show where the rollout stands; exit 1 unless it has completed."""
+    """Show where the rollout stands; exit 1 unless it has completed.
+
+    Example: manikit rollout status deploy/web -n shop
+    """
     name = _deployment(kind, name)
     with control_plane(state, read_only=True) as cp:
         dep = cp.api.get("Deployment", name, namespace)
@@ -96,10 +99,15 @@ def status_message(dep: Body) -> tuple[str, bool]:
 @rollout_app.command("history")
 def history(
     kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
-    revision: int | None = typer.Option(None, "--revision", help="Show the pod template of this revision."),
+    revision: int | None = typer.Option(
+        None, "--revision", metavar="N", help="Show the pod template of this revision."
+    ),
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
-    """List the revisions of a deployment (or show one)."""
+    """List the revisions of a deployment (or show one).
+
+    Example: manikit rollout history deploy/web -n shop
+    """
     name = _deployment(kind, name)
     with control_plane(state, read_only=True) as cp:
         dep = cp.api.get("Deployment", name, namespace)
@@ -121,10 +129,15 @@ def history(
 @rollout_app.command("undo")
 def undo(
     kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
-    to_revision: int = typer.Option(0, "--to-revision", help="Revision to go back to (default: previous)."),
+    to_revision: int = typer.Option(
+        0, "--to-revision", metavar="N", help="Revision to go back to (default: previous)."
+    ),
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
-    """Roll back to the previous (or a given) revision's pod template."""
+    """Roll back to the previous (or a given) revision's pod template.
+
+    Example: manikit rollout undo deploy/web --to-revision 1 -n shop
+    """
     name = _deployment(kind, name)
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
@@ -165,7 +178,10 @@ def pause(
     kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
-    """Pause a deployment: template changes wait until it is resumed."""
+    """Pause a deployment: template changes wait until it is resumed.
+
+    Example: manikit rollout pause deploy/web -n shop
+    """
     name = _deployment(kind, name)
     _set_paused(name, namespace, state, True)
 
@@ -175,7 +191,10 @@ def resume(
     kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
-    """Resume a paused deployment."""
+    """Resume a paused deployment.
+
+    Example: manikit rollout resume deploy/web -n shop
+    """
     name = _deployment(kind, name)
     _set_paused(name, namespace, state, False)
 

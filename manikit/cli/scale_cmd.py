@@ -13,10 +13,8 @@ def scale(
     kind: str = typer.Argument(
         ..., metavar="KIND[/NAME]", help="deployment or replicaset (any of their names), or KIND/NAME."
     ),
-    name: str | None = typer.Argument(
-        None, metavar="[NAME]", help="The object to scale.", show_default=False
-    ),
-    replicas: int = typer.Option(..., "--replicas", min=0, help="The new number of replicas."),
+    name: str | None = typer.Argument(None, metavar="NAME", help="The object to scale.", show_default=False),
+    replicas: int = typer.Option(..., "--replicas", min=0, metavar="N", help="The new number of replicas."),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:

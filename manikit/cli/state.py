@@ -75,7 +75,9 @@ def locate_state(option: str | None, cwd: Path | None = None) -> StateLocation:
     return StateLocation(here / DEFAULT_STATE, "")
 
 
-NAMESPACE_OPTION = typer.Option(None, "--namespace", "-n", help="The namespace (default: default).")
+NAMESPACE_OPTION = typer.Option(
+    None, "--namespace", "-n", metavar="NAME", help="The namespace (default: default)."
+)
 NOW_ENV = "MANIKIT_NOW"
 CLOCK_NOTE = ("clock", "now")
 
