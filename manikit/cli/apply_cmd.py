@@ -104,9 +104,10 @@ def apply(
             check_fresh(cp.api, plan)
         else:
             assert desired is not None
-            plan = make_plan(
-                cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
-            )
+            with console.phase("planning..."):
+                plan = make_plan(
+                    cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
+                )
         print_plan(plan, PlanFormat.text)
         if plan.empty:
             _finish(cp, ApplyResult(), wait, timeout)

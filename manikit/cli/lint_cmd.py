@@ -132,7 +132,9 @@ def lint(
         if hook:
             report = _hook_report(inputs, exclude, run, render)
         else:
-            report = run(manifest_files(inputs, exclude, none_ok=none_ok), render=render)
+            files = manifest_files(inputs, exclude, none_ok=none_ok)
+            with console.phase(f"linting {plural(len(files), 'file')}..."):
+                report = run(files, render=render)
     except NothingToCheck:
         no_documents(inputs, [], none_ok=True)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from manikit.apply.planning import make_plan
+from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
     FILENAME_OPTION,
@@ -70,7 +71,8 @@ def plan(
         raise typer.BadParameter("give at least one manifest file or directory (PATH or -f PATH)")
     render = template_options(values, set_values, allow_env)
     desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
-    with control_plane(state, read_only=out is None) as cp:  # a saved plan is bound to a state: it needs one
+    # a saved plan is bound to a state: it needs one; a plan to read creates none
+    with control_plane(state, read_only=out is None) as cp, console.phase("planning..."):
         result = make_plan(
             cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
         )

@@ -50,7 +50,8 @@ def read_desired(
 ) -> DesiredSet:
     """The manifests as a desired set; errors are printed (stderr) and end the command with exit 1."""
     files = manifest_files(paths, config_exclude()) if paths or not allow_empty else []
-    desired = load_desired(files, namespace, jobs, render)
+    with console.phase(f"reading {plural(len(files), 'file')}..."):
+        desired = load_desired(files, namespace, jobs, render)
     err = console.stderr()
     for problem in desired.problems:
         if problem.level >= Level.WARNING:

@@ -98,8 +98,10 @@ def _preview(plan: Plan) -> Iterator[Line]:
     preview = plan.preview
     assert preview is not None
     yield Line("")
+    nodes = f"{preview.nodes:,} node{'' if preview.nodes == 1 else 's'}"
     yield Line(
-        f"Scheduling preview ({preview.pods} pods on {preview.nodes} nodes after this change):", "bold"
+        f"Scheduling preview ({pods(preview.pods)} on {nodes} after this change):",
+        "bold",
     )
     for usage in preview.usage:
         share = f"{usage.requested} of {usage.allocatable} allocatable ({usage.percent}%)"
