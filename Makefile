@@ -31,7 +31,7 @@ check: $(STAMP)
 	$(BIN)/lint-imports
 
 unit: $(STAMP)
-	$(BIN)/pytest -n auto -q
+	$(BIN)/pytest -n auto --dist loadgroup -q
 
 # every benchmark, one after another; writes bench/FIGURES.md, the figures README quotes (minutes)
 bench: $(STAMP)

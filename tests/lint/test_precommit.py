@@ -74,6 +74,7 @@ def _head(env: dict[str, str]) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pre-commit")  # one worker, one cache: manikit is installed once (make unit)
 def test_try_repo_passes_a_good_manifest_and_fails_a_bad_one(tmp_path: Path, cache: Path) -> None:
     env = _environment(tmp_path, cache)
     head = _head(env)
@@ -117,6 +118,7 @@ def test_documented_config_pins_a_commit_and_names_both_hooks() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("pre-commit")
 def test_documented_config_on_an_ordinary_repository(tmp_path: Path, cache: Path) -> None:
     """Real pre-commit, README's config pointed at this checkout's HEAD, on a repository with workflows,
     compose files, a Helm chart, templates and manifests: commits of any of them pass; a bad manifest,
