@@ -106,3 +106,21 @@ def test_whole_process_lint_of_the_repository(repo: Path) -> None:
     result = run_process("lint", "-f", ".", cwd=repo)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "passed over" in result.stderr
+
+
+def test_plan_and_apply_name_the_kinds_they_do_not_manage(repo: Path) -> None:
+    (repo / "deploy" / "extra.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\n---\n"
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: shop}\n"
+    )
+    env = {"MANIKIT_NOW": "2025-06-01T12:00:00Z"}
+    notice = (
+        "notice: 2 objects not managed here (kinds manikit does not model; not planned or applied): "
+        "ConfigMap/shop/settings, StatefulSet/shop/db"
+    )
+    plan = run_cli("plan", "deploy", env=env)
+    assert plan.exit_code == 0 and notice in plan.stderr
+    apply = run_cli("apply", "-f", "deploy", "-y", env=env)
+    assert apply.exit_code == 0 and notice in apply.stderr
+    again = run_cli("plan", "deploy", env=env)
+    assert again.stdout.startswith("No changes.") and notice in again.stderr  # never "No changes" in silence
