@@ -25,8 +25,8 @@ demo: $(STAMP)
 test: $(STAMP) check unit
 
 check: $(STAMP)
-	$(BIN)/ruff check manikit tests bench
-	$(BIN)/ruff format --check manikit tests bench
+	$(BIN)/ruff check manikit tests bench scripts
+	$(BIN)/ruff format --check manikit tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

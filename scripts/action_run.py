@@ -64,7 +64,9 @@ def main() -> int:
             if changed is None or on_changed_line(problem, changed):
                 print(annotation(problem))
     elif report is not None:
-        again = subprocess.run([*command, "lint", *common, "-o", fmt, "--", *paths], capture_output=True, text=True)
+        again = subprocess.run(
+            [*command, "lint", *common, "-o", fmt, "--", *paths], capture_output=True, text=True
+        )
         sys.stdout.write(again.stdout)
     write_outputs(code, sarif_file, len(problems))
     write_summary(paths, fail_on, code, problems, done.stderr)
@@ -114,7 +116,9 @@ def changed_lines() -> dict[str, set[int]] | None:
     if diff.returncode != 0:
         diff = subprocess.run(["git", "diff", "--unified=0", base, "HEAD"], capture_output=True, text=True)
     if diff.returncode != 0:
-        print(f"::notice title=manikit::only-changed: git diff against {base} failed; annotating every finding")
+        print(
+            f"::notice title=manikit::only-changed: git diff against {base} failed; annotating every finding"
+        )
         return None
     return parse_diff(diff.stdout)
 
@@ -163,7 +167,9 @@ def write_empty_sarif(path: Path, code: int, stderr: str) -> None:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "manikit", "informationUri": "https://github.com/manikit/manikit"}},
+                "tool": {
+                    "driver": {"name": "manikit", "informationUri": "https://github.com/manikit/manikit"}
+                },
                 "invocations": [invocation],
                 "results": [],
             }
@@ -182,7 +188,9 @@ def write_outputs(code: int, sarif_file: str, findings: int) -> None:
         out.write(f"exit-code={code}\nsarif-file={written}\nfindings={findings}\n")
 
 
-def write_summary(paths: list[str], fail_on: str, code: int, problems: list[dict[str, Any]], stderr: str) -> None:
+def write_summary(
+    paths: list[str], fail_on: str, code: int, problems: list[dict[str, Any]], stderr: str
+) -> None:
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if not target:
         return
@@ -190,7 +198,9 @@ def write_summary(paths: list[str], fail_on: str, code: int, problems: list[dict
         out.write(summary_markdown(paths, fail_on, code, problems, stderr))
 
 
-def summary_markdown(paths: list[str], fail_on: str, code: int, problems: list[dict[str, Any]], stderr: str) -> str:
+def summary_markdown(
+    paths: list[str], fail_on: str, code: int, problems: list[dict[str, Any]], stderr: str
+) -> str:
     verdicts = {
         0: f"passed: no findings at or above {fail_on}",
         1: f"failed: findings at or above {fail_on}",
@@ -213,7 +223,10 @@ def summary_markdown(paths: list[str], fail_on: str, code: int, problems: list[d
             message = p["message"].replace("|", "\\|")
             lines.append(f"| `{where}` | {p['level']} | {p['code']} {p['name']} | {message} |")
         if len(problems) > SUMMARY_ROWS:
-            lines.append(f"\n... and {len(problems) - SUMMARY_ROWS} more findings (see the annotations or the SARIF file)")
+            lines.append(
+                f"\n... and {len(problems) - SUMMARY_ROWS} more findings "
+                "(see the annotations or the SARIF file)"
+            )
     return "\n".join(lines) + "\n"
 
 
