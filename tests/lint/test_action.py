@@ -4,6 +4,7 @@ is checked against the SARIF 2.1.0 schema (a copy kept in tests/schemas, with it
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -164,3 +166,38 @@ def test_only_changed_annotates_the_lines_a_push_changed(workspace: Path) -> Non
     assert all("file=deploy/web-deployment.yaml" in a for a in annotations), annotations
     assert all(f"line={changed_line}," in a for a in annotations), annotations
     assert int(outputs["findings"]) > len(annotations)  # the bad/ findings are still counted, not annotated
+
+
+def _script() -> object:
+    spec = importlib.util.spec_from_file_location("action_run", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_summary_of_many_findings_is_cut_with_a_count() -> None:
+    script: Any = _script()
+    problems = [
+        {
+            "file": f"k8s/{i}.yaml",
+            "line": 3,
+            "level": "warning",
+            "code": "MK301",
+            "name": "latest-tag",
+            "message": "x|y",
+        }
+        for i in range(45)
+    ]
+    text = script.summary_markdown(["k8s"], "error", 0, problems, "")
+    assert "| warning | 45 |" in text and "| MK301 latest-tag | 45 |" in text
+    assert text.count("| `k8s/") == script.SUMMARY_ROWS
+    assert "... and 25 more findings" in text
+    assert "x\\|y" in text  # a pipe in a message does not break the table
+
+
+def test_paths_split_on_spaces_and_newlines_and_parse_diff() -> None:
+    script: Any = _script()
+    assert script.expand("a b\n  c\n")[0] == ["a", "b", "c"]
+    diff = "+++ b/k8s/web.yaml\n@@ -3,0 +4,2 @@\n+x\n+y\n+++ b/k8s/svc.yaml\n@@ -1 +1 @@\n-a\n+b\n"
+    assert script.parse_diff(diff) == {"k8s/web.yaml": {4, 5}, "k8s/svc.yaml": {1}}
