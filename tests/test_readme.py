@@ -92,3 +92,24 @@ def test_every_readme_command_runs_as_written_from_a_clone(tmp_path: Path) -> No
         assert "Traceback" not in done.stderr, shown
     assert (clone / "manikit.sarif").is_file() and (clone / "release.mkplan").is_file()
     assert (clone / ".manikit" / "state.db").is_file()
+
+
+FIGURE = re.compile(r"\b\d[\d,]*(?:\.\d+)? (?:s|ms|MiB|resources/s|objects/s|pods/s|writes/s)\b")
+
+
+def test_readme_performance_figures_come_from_bench_figures() -> None:
+    """Every figure README's Performance sections quote is in bench/FIGURES.md (make bench), so two
+    figures of one thing cannot come from different runs; the etcd section says it is from elsewhere."""
+    figures = (REPO / "bench" / "FIGURES.md").read_text(encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    sections = re.findall(r"### Performance\n(.*?)(?=\n## |\Z)", readme, re.S)
+    assert len(sections) >= 6
+    quoted = [
+        f
+        for section in sections
+        if "earlier run of this script" not in section
+        for f in FIGURE.findall(section)
+    ]
+    assert len(quoted) >= 20
+    missing = [f for f in quoted if f.replace("*", "") not in figures]
+    assert missing == [], f"README quotes figures that bench/FIGURES.md does not hold: {missing}"
