@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STATE := .manikit/demo.db
 
-.PHONY: demo test check lint typecheck unit fuzz schemas clean
+.PHONY: demo test check lint typecheck unit fuzz schemas bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,17 @@ demo: $(STAMP)
 test: $(STAMP) check unit
 
 check: $(STAMP)
-	$(BIN)/ruff check manikit tests bench
-	$(BIN)/ruff format --check manikit tests bench
+	$(BIN)/ruff check manikit tests bench scripts
+	$(BIN)/ruff format --check manikit tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 unit: $(STAMP)
-	$(BIN)/pytest -n auto -q
+	$(BIN)/pytest -n auto --dist loadgroup -q
+
+# every benchmark, one after another; writes bench/FIGURES.md, the figures README quotes (minutes)
+bench: $(STAMP)
+	$(BIN)/python bench/all.py --out bench/FIGURES.md
 
 # the long fuzz run: many more hypothesis examples, then the whole-process fault campaign's figures
 fuzz: $(STAMP)

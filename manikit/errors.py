@@ -5,6 +5,7 @@
      |    +-- SourceError          a manifest path that cannot be read (missing, unreadable, too large)
      |    +-- NoManifestsError     the given paths hold no manifests at all
      |    +-- ConfigError          a bad configuration file or option
+     |    +-- UnknownKindError     a resource type the control plane does not serve (kubectl: exit 1)
      |    +-- StateError           the control plane's state cannot be used as asked
      |    |    +-- NotFoundError   an object that does not exist (kubectl's NotFound)
      |    |    +-- AlreadyExistsError
@@ -46,6 +47,12 @@ class ConfigError(UserError):
     """A bad configuration file, option or value."""
 
 
+class UnknownKindError(UserError):
+    """A resource type the control plane does not serve; exit 1, as kubectl exits."""
+
+    exit_code = 1
+
+
 class StateError(UserError):
     """The control plane's state cannot be used as asked."""
 
@@ -57,7 +64,10 @@ class StateError(UserError):
         self.message = message
 
     def kubectl_message(self) -> str:
-        """The message as kubectl prints it: ``Error from server (NotFound): ...``."""
+        """The message as kubectl prints it: ``Error from server (NotFound): ...`` for what the control
+        plane answered; a state that cannot be opened or used is the client's own ``error: ...``."""
+        if type(self) is StateError:
+            return f"error: {self.message}"
         return f"Error from server ({self.reason}): {self.message}"
 
 

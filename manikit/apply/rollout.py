@@ -56,8 +56,11 @@ def _report(api: Api) -> RolloutReport:
     if len(lines) > MAX_LINES:
         ok = sum(line.ok for line in lines)
         total = DeploymentLine(f"{ok} of {len(lines)} deployments fully rolled out", ok == len(lines))
-        lines = [*[line for line in lines if not line.ok][:MAX_LINES], total]
-    return RolloutReport(lines, pending[:MAX_LINES], converged)
+        behind = [line for line in lines if not line.ok]
+        lines = [total, *behind[:MAX_LINES]]
+        if len(behind) > MAX_LINES:
+            lines.append(DeploymentLine(f"... and {len(behind) - MAX_LINES} more not rolled out yet", False))
+    return RolloutReport(lines, pending, converged)
 
 
 def _line(dep: dict[str, object]) -> DeploymentLine:

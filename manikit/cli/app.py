@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from typer.core import TyperArgument
 
 from manikit import __version__
 from manikit.cli import (
@@ -25,6 +26,10 @@ from manikit.cli import (
     state_cmd,
     validate_cmd,
 )
+from manikit.cli.state import STATE_OPTION, set_global_state
+
+# typer prints an argument's Python type beside its name (`PATH <list[str]>`); the metavar says it all.
+TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
 
 app = typer.Typer(
     name="manikit",
@@ -48,8 +53,10 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    state: str | None = STATE_OPTION,
 ) -> None:
     """manikit: manifests in git, checked, planned and applied."""
+    set_global_state(state)  # `manikit --state X get pods`, as kubectl takes --kubeconfig anywhere
 
 
 # The command registry: one module per command, registered here and nowhere else.

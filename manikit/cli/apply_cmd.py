@@ -15,6 +15,7 @@ from manikit.apply.rollout import RolloutReport, rollout_report
 from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
+    FILENAME_OPTION,
     JOBS_OPTION,
     MANIFEST_NAMESPACE_OPTION,
     SET_OPTION,
@@ -33,9 +34,11 @@ from manikit.cli.plan_support import (
 from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
 from manikit.cli.state_cmd import keep_backup
 from manikit.cli.timing import FOR_OPTION, duration
+from manikit.cli.words import plural
 from manikit.errors import PlanError
 from manikit.plan.actions import Plan
 from manikit.plan.planfile import MAGIC, load_plan
+from manikit.plan.render.pending import group_pending, pods
 
 LOCK_NAME = "apply"
 #: below this many changes an apply takes well under a second: no progress bar
@@ -45,9 +48,11 @@ PROGRESS_MIN_CHANGES = 500
 def apply(
     paths: list[str] = typer.Argument(
         None,
-        help="Manifest files or directories (- for stdin), or one plan file from `manikit plan --out`.",
+        metavar="PATH",
+        help="Manifest files or directories (- for stdin), or one plan file from `manikit plan -out`.",
         show_default=False,
     ),
+    filenames: list[str] | None = FILENAME_OPTION,
     state: str | None = STATE_OPTION,
     auto_approve: bool = typer.Option(
         False, "--auto-approve", "-y", help="Apply without asking for confirmation."
@@ -57,13 +62,21 @@ def apply(
     allow_empty: bool = ALLOW_EMPTY_OPTION,
     preview: bool = PREVIEW_OPTION,
     lock_timeout: float = typer.Option(
-        0.0, "--lock-timeout", min=0, help="Seconds to wait for another apply to finish before failing."
+        0.0,
+        "--lock-timeout",
+        min=0,
+        metavar="SECONDS",
+        help="Seconds to wait for another apply to finish before failing.",
     ),
     wait: bool = typer.Option(
         False, "--wait", help="Fail unless every Deployment becomes Available at its new generation."
     ),
     timeout: float = typer.Option(
-        300.0, "--timeout", min=0, help="With --wait: how much simulated time the rollout may take (seconds)."
+        300.0,
+        "--timeout",
+        min=0,
+        metavar="SECONDS",
+        help="With --wait: how much simulated time the rollout may take (seconds).",
     ),
     namespace: str = MANIFEST_NAMESPACE_OPTION,
     jobs: int | None = JOBS_OPTION,
@@ -77,8 +90,10 @@ def apply(
     The whole apply is one transaction: it lands entirely or not at all. A second apply waits up to
     --lock-timeout for the first. Without --auto-approve, a terminal is asked to confirm; anything
     else is refused rather than applied silently.
+
+    Examples: manikit apply -f examples/app --auto-approve; manikit apply release.mkplan
     """
-    paths = paths or []
+    paths = [*(paths or []), *(filenames or [])]
     ran_for = duration(run_for)  # a bad duration is a usage error before any work
     if not paths and not allow_empty:
         raise typer.BadParameter("give manifest files or directories, or a plan file", param_hint="PATHS")
@@ -96,9 +111,10 @@ def apply(
             check_fresh(cp.api, plan)
         else:
             assert desired is not None
-            plan = make_plan(
-                cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
-            )
+            with console.phase("planning..."):
+                plan = make_plan(
+                    cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
+                )
         print_plan(plan, PlanFormat.text)
         if plan.empty:
             _finish(cp, ApplyResult(), wait, timeout, ran_for)
@@ -136,7 +152,7 @@ def _confirm(auto_approve: bool) -> None:
 def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
     err = console.stderr()
     count = len(plan.changes)
-    err.print(f"applying {count} changes to {cp.store.location}", markup=False)
+    err.print(f"applying {plural(count, 'change')} to {cp.store.location}", markup=False)
     err.file.flush()
     if not console.is_interactive() or count < PROGRESS_MIN_CHANGES:
         return execute(cp.api, plan)  # CI logs get no progress bar
@@ -180,6 +196,12 @@ def _finish(
     cp.save_clock()
     _print_report(report)
     if wait and not report.converged:
+        behind = sum(not line.ok for line in report.deployments)
+        console.stderr().print(
+            f"error: --wait: the rollout did not complete within {timeout:g}s of simulated time "
+            f"({plural(behind, 'deployment')} not rolled out, {pods(len(report.pending))} Pending)",
+            markup=False,
+        )
         raise typer.Exit(1)
 
 
@@ -189,8 +211,10 @@ def _print_report(report: RolloutReport) -> None:
         out.print("\nRollout:", style="bold", markup=False)
     for line in report.deployments:
         out.print(f"  {line.text}", style="green" if line.ok else "yellow", markup=False)
-    for pod in report.pending:
-        out.print(f"  ! pod {pod.namespace}/{pod.name} is Pending: {pod.message}", style="red", markup=False)
+    if report.pending:
+        out.print(f"  ! {pods(len(report.pending))} Pending:", style="red", markup=False)
+    for group in group_pending(report.pending):
+        out.print(f"    {group.count:>5} x {group.message} ({group.names()})", style="red", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,27 +6,65 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
 from manikit.cli import console
+from manikit.cli.words import listed, plural
 from manikit.diagnostics import Level, Problem
 from manikit.errors import NoManifestsError
-from manikit.source.reader import expand_paths
+from manikit.lint.config import CONFIG_NAMES, find_config, load_config
+from manikit.source.discovery import discover
 from manikit.source.values import RenderOptions, render_options
 
 PATHS_ARGUMENT = typer.Argument(
-    ...,
+    None,
+    metavar="PATH",
     help="Manifest files or directories (searched recursively for .yaml, .yml, .json and their .j2 "
-    "templates); - for stdin.",
+    "templates); - for stdin. Same as -f.",
     show_default=False,
 )
+FILENAME_OPTION = typer.Option(
+    None,
+    "--filename",
+    "-f",
+    metavar="PATH",
+    help="A manifest file or directory, as kubectl's -f (repeatable; positional paths work too).",
+    show_default=False,
+)
+STRICT_FILES_OPTION = typer.Option(
+    False,
+    "--strict-files",
+    help="Judge every YAML/JSON file as a manifest: a file without apiVersion and kind is an error "
+    "(MK006) instead of being passed over.",
+)
+HOOK_OPTION = typer.Option(
+    False,
+    "--hook",
+    help="pre-commit mode: the paths are the changed files; the whole tree is read for cross-object "
+    "context, findings are reported on the changed files only; no manifest among them passes.",
+)
+NO_MANIFESTS_OK_OPTION = typer.Option(
+    False,
+    "--allow-no-manifests",
+    help="Pass when the inputs hold no Kubernetes manifest (for hooks and CI handed whatever changed).",
+)
 JOBS_OPTION = typer.Option(
-    None, "--jobs", "-j", min=1, help="Worker processes (default: all cores for large inputs, else 1)."
+    None,
+    "--jobs",
+    "-j",
+    min=1,
+    metavar="N",
+    help="Worker processes (default: all cores for large inputs, else 1).",
 )
 
 MANIFEST_NAMESPACE_OPTION = typer.Option(
-    "default", "--namespace", "-n", help="Namespace of objects that name none (and for duplicate detection)."
+    "default",
+    "--namespace",
+    "-n",
+    metavar="NAME",
+    help="Namespace of objects that name none (and for duplicate detection).",
 )
 
 # The render options bundle: every command that reads manifests declares these three parameters
@@ -61,13 +99,74 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
-def manifest_files(paths: Sequence[str], exclude: Sequence[str] = ()) -> list[str]:
-    """The files to read; none at all is a user error (exit 2), never a silent pass."""
-    files = expand_paths(paths, exclude)
-    if not files:
+def input_paths(paths: Sequence[str] | None, filenames: Sequence[str] | None) -> list[str]:
+    """Positional paths and -f/--filename together; none at all is a usage error."""
+    found = [*(paths or ()), *(filenames or ())]
+    if not found:
+        raise typer.BadParameter("give at least one manifest file or directory (PATH or -f PATH)")
+    return found
+
+
+def config_exclude() -> tuple[str, ...]:
+    """The ``exclude`` globs of the nearest configuration, and the configuration files themselves."""
+    config = load_config(find_config(Path.cwd()))
+    return (*config.exclude, *CONFIG_NAMES)
+
+
+class NothingToCheck(Exception):
+    """No file left to read, and the caller said that is fine (a hook handed only other files)."""
+
+
+def manifest_files(paths: Sequence[str], exclude: Sequence[str] = (), *, none_ok: bool = False) -> list[str]:
+    """The files to read (Helm charts and values files set aside with a notice); none at all is a user
+    error (exit 2), never a silent pass, unless ``none_ok`` (then NothingToCheck)."""
+    found = discover(paths, exclude)
+    err = console.stderr()
+    for chart in found.helm_charts:
+        err.print(
+            f"notice: {chart} is a Helm chart (Go templates), passed over; to check what it renders: "
+            f"helm template {chart} | manikit lint -",
+            markup=False,
+        )
+    if found.values_files:
+        err.print(
+            f"notice: passed over {plural(len(found.values_files), 'values file')} of template trees "
+            f"(not manifests; give them with --values): {listed(found.values_files)}",
+            markup=False,
+        )
+    if not found.files:
+        if none_ok:
+            raise NothingToCheck()
         shown = ", ".join(paths)
-        raise NoManifestsError(f"no manifests found in {shown} (looked for *.yaml, *.yml, *.json)")
-    return files
+        raise NoManifestsError(
+            f"no manifests found in {shown} (looked for *.yaml, *.yml, *.json and *.j2 templates)"
+        )
+    return found.files
+
+
+def not_manifests_notice(names: Sequence[str]) -> str:
+    """``notice: 3 files are not Kubernetes manifests, passed over: a, b, c``; empty for none."""
+    if not names:
+        return ""
+    verb = "is not a Kubernetes manifest" if len(names) == 1 else "are not Kubernetes manifests"
+    return (
+        f"notice: {plural(len(names), 'file')} {verb} (no apiVersion or kind), passed over: {listed(names)}"
+    )
+
+
+def no_documents(paths: Sequence[str], not_manifests: Sequence[str], *, none_ok: bool) -> None:
+    """The end of a run that read no Kubernetes document: a pass when ``none_ok``, else exit 2."""
+    if none_ok:
+        console.stderr().print(
+            "no Kubernetes manifests among the files given: nothing to check", markup=False
+        )
+        raise typer.Exit(0)
+    why = (
+        "the files are not Kubernetes manifests (no apiVersion or kind; --strict-files judges them anyway)"
+        if not_manifests
+        else "the files hold no documents"
+    )
+    raise NoManifestsError(f"no manifests found in {', '.join(paths)}: {why}")
 
 
 def print_problems_text(problems: Sequence[Problem], *, show_info: bool = True) -> None:
@@ -88,10 +187,15 @@ def count_levels(problems: Sequence[Problem]) -> Counter[Level]:
     return Counter(p.level for p in problems)
 
 
-def passed_over_notice(passed_over: Counter[str]) -> str:
+def passed_over_notice(passed_over: Counter[str], *, templates_linted: bool = False) -> str:
     if not passed_over:
         return ""
     total = sum(passed_over.values())
     kinds = ", ".join(f"{kind} ({n})" for kind, n in sorted(passed_over.items()))
-    noun = "object" if total == 1 else "objects"
-    return f"notice: passed over {total} {noun} of kinds manikit does not model: {kinds}"
+    if templates_linted:
+        return (
+            f"notice: {plural(total, 'object')} of kinds manikit does not model, not validated field "
+            "by field (pod templates of StatefulSets, DaemonSets, Jobs, CronJobs and "
+            f"ReplicationControllers are linted): {kinds}"
+        )
+    return f"notice: passed over {plural(total, 'object')} of kinds manikit does not model: {kinds}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 
 from rich.console import Console
 
@@ -46,3 +47,11 @@ def is_interactive() -> bool:
     if os.environ.get("CI"):
         return False
     return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def phase(text: str) -> AbstractContextManager[object]:
+    """A spinner on stderr while a phase that may take seconds runs, for a person at a terminal only
+    (never in CI logs or pipes)."""
+    if not is_interactive():
+        return nullcontext()
+    return stderr().status(text)

@@ -6,7 +6,8 @@ from enum import StrEnum
 
 import typer
 
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.cli.resources import RESOURCE_ARGUMENT, qualified, resource_args
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 from manikit.runtime.api import Propagation
@@ -26,10 +27,12 @@ PROPAGATION: dict[Cascade, Propagation] = {
 
 
 def delete(
-    kind: str = typer.Argument(..., help="po, deploy, rs, svc, ns, no (singular, plural or short name)."),
-    names: list[str] = typer.Argument(None, help="Names of the objects.", show_default=False),
+    kind: str = RESOURCE_ARGUMENT,
+    names: list[str] = typer.Argument(None, metavar="NAME", help="Names of the objects.", show_default=False),
     namespace: str | None = NAMESPACE_OPTION,
-    selector: str | None = typer.Option(None, "--selector", "-l", help="Delete every object matching."),
+    selector: str | None = typer.Option(
+        None, "--selector", "-l", metavar="SELECTOR", help="Delete every object matching."
+    ),
     cascade: Cascade = typer.Option(
         Cascade.background,
         "--cascade",
@@ -42,17 +45,23 @@ def delete(
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
-    """Delete objects; their ReplicaSets and pods go too unless --cascade=orphan."""
-    info = resolve_kind(kind)
-    if not names and not selector:
+    """Delete objects; their ReplicaSets and pods go too unless --cascade=orphan.
+
+    Examples: manikit delete deploy web -n shop; manikit delete deployment.apps/web -n shop
+    """
+    wanted = resource_args(kind, names or [])
+    if not any(named for _, named in wanted) and not selector:
         raise UserError("resource(s) were provided, but no name or label selector was specified")
     with control_plane(state) as cp:
-        ns = (namespace or "default") if info.namespaced else None
-        targets = list(names or [])
-        if selector:
-            targets += [b["metadata"]["name"] for b in cp.api.list(info.kind, ns, selector)]
+        targets = []
+        for info, named in wanted:
+            ns = (namespace or "default") if info.namespaced else None
+            found = list(named) + (
+                [b["metadata"]["name"] for b in cp.api.list(info.kind, ns, selector)] if selector else []
+            )
+            targets += [(info, ns, name) for name in found]
         with cp.api.transaction():
-            for name in targets:
+            for info, ns, name in targets:
                 cp.api.delete(
                     info.kind,
                     name,
@@ -60,7 +69,7 @@ def delete(
                     propagation=PROPAGATION[cascade],
                     grace_period=_grace(grace_period, force),
                 )
-        for name in targets:
+        for info, _, name in targets:
             typer.echo(f'{qualified(info)} "{name}" deleted')
         if selector and not targets:
             typer.echo("No resources found")

@@ -13,7 +13,8 @@ import typer
 
 from manikit.cli import console
 from manikit.cli.columns import format_table, node_status_text, node_usage, pod_status_text
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.cli.resources import RESOURCE_ARGUMENT, resource_args
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.models.quantity import QuantityFormat, format_quantity
 from manikit.runtime.api import Api
 from manikit.runtime.clock import human_age, parse_time
@@ -26,18 +27,25 @@ Lines = list[str]
 
 
 def describe(
-    kind: str = typer.Argument(..., help="po, deploy, rs, svc, ns, no, ep."),
-    names: list[str] = typer.Argument(None, help="Names of the objects (default: all).", show_default=False),
+    kind: str = RESOURCE_ARGUMENT,
+    names: list[str] = typer.Argument(
+        None, metavar="NAME", help="Names of the objects (default: all).", show_default=False
+    ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:
-    """Show one or more objects in detail, with their events."""
-    info = resolve_kind(kind)
-    with control_plane(state) as cp:
-        if names:
-            bodies = [cp.api.get(info.kind, name, namespace) for name in names]
-        else:
-            bodies = cp.api.list(info.kind, (namespace or "default") if info.namespaced else None)
+    """Show one or more objects in detail, with their events.
+
+    Examples: manikit describe deploy web -n shop; manikit describe deployment.apps/web pod/cache -n shop
+    """
+    wanted = resource_args(kind, names or [])
+    with control_plane(state, read_only=True) as cp:
+        bodies = []
+        for info, named in wanted:
+            if named:
+                bodies += [cp.api.get(info.kind, name, namespace) for name in named]
+            else:
+                bodies += cp.api.list(info.kind, (namespace or "default") if info.namespaced else None)
         if not bodies:
             console.stderr().print(f"No resources found in {namespace or 'default'} namespace.", markup=False)
             return

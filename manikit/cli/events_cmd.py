@@ -8,7 +8,8 @@ import typer
 
 from manikit.cli import console
 from manikit.cli.columns import format_table
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.cli.resources import resolve_kind
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.watch import watch_events
 from manikit.errors import UserError
 from manikit.runtime.api import Api
@@ -20,14 +21,19 @@ def events(
     namespace: str | None = NAMESPACE_OPTION,
     all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A", help="Events of every namespace."),
     for_object: str | None = typer.Option(
-        None, "--for", help="Only events about KIND/NAME, e.g. deploy/web."
+        None, "--for", metavar="KIND/NAME", help="Only events about KIND/NAME, e.g. deploy/web."
     ),
-    types: list[str] = typer.Option([], "--types", help="Only these types (Normal, Warning)."),
+    types: list[str] = typer.Option(
+        [], "--types", metavar="TYPE", show_default=False, help="Only these types (Normal, Warning)."
+    ),
     watch: bool = typer.Option(False, "--watch", "-w", help="Run the cluster and print events as they come."),
     state: str | None = STATE_OPTION,
 ) -> None:
-    """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE); -w: run the cluster and print new ones."""
-    with control_plane(state) as cp:
+    """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE); -w: run the cluster and print new ones.
+
+    Example: manikit events -n shop --for deploy/web
+    """
+    with control_plane(state, read_only=True) as cp:
         ns = None if all_namespaces else (namespace or "default")
         kind = name = None
         if for_object:

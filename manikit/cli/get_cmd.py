@@ -10,7 +10,8 @@ import typer
 
 from manikit.cli import console
 from manikit.cli.columns import format_table, headers_for, rows_for
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.cli.resources import qualified, resource_args
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.watch import watch_objects
 from manikit.errors import UserError
@@ -30,57 +31,73 @@ class Output(StrEnum):
 def get(
     kind: str = typer.Argument(
         ...,
-        help="po, deploy, rs, svc, ns, no, ep (singular, plural or short name), a list (deploy,po) or all.",
+        metavar="KIND[/NAME]",
+        help="po, deploy, rs, svc, ns, no, ep (singular, plural, short or KIND.GROUP name), a list "
+        "(deploy,po), all, or KIND/NAME (deployment.apps/web), as kubectl takes them.",
     ),
     names: list[str] = typer.Argument(
-        None, help="Names of objects to show (default: all).", show_default=False
+        None, metavar="NAME", help="Names of objects to show (default: all).", show_default=False
     ),
     namespace: str | None = NAMESPACE_OPTION,
     all_namespaces: bool = typer.Option(False, "--all-namespaces", "-A", help="List across all namespaces."),
     selector: str | None = typer.Option(
-        None, "--selector", "-l", help="Label selector, e.g. app=web,tier!=db."
+        None, "--selector", "-l", metavar="SELECTOR", help="Label selector, e.g. app=web,tier!=db."
     ),
-    output: Output | None = typer.Option(None, "--output", "-o", help="wide, yaml, json or name."),
+    output: Output | None = typer.Option(
+        None, "--output", "-o", metavar="FORMAT", help="wide, yaml, json or name.", show_default=False
+    ),
     show_labels: bool = typer.Option(False, "--show-labels", help="Add a LABELS column."),
     watch: bool = typer.Option(False, "--watch", "-w", help="Run the cluster and print each change."),
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
-    """Display objects of the local control plane as kubectl does (KIND may be a list: deploy,po)."""
-    infos = [info for k in kind.split(",") if k for info in _kinds(k)]
-    several = len(infos) > 1
+    """Display objects of the local control plane as kubectl does; -w: run the cluster and print changes.
+
+    Examples: manikit get pods -n shop -o wide; manikit get deploy,svc -A; manikit get deployment.apps/web
+    -n shop -o yaml. With -o json or yaml a listing is always a List (kubectl's shape for jq '.items[]').
+    """
+    wanted = resource_args(kind, names or [])
+    several = len(wanted) > 1
     if watch:
-        if several or names or output not in (None, Output.wide):
+        if several or any(named for _, named in wanted) or output not in (None, Output.wide):
             raise UserError("--watch takes one kind, no names, and the table output (or -o wide)")
-        _watch(infos[0], namespace, all_namespaces, selector, output is Output.wide, state, run_for)
+        _watch(wanted[0][0], namespace, all_namespaces, selector, output is Output.wide, state, run_for)
         return
-    with control_plane(state) as cp:
-        blocks = []
-        for info in infos:
+    with control_plane(state, read_only=True) as cp:
+        blocks, items = [], []
+        for info, named in wanted:
             ns = None if all_namespaces or not info.namespaced else (namespace or "default")
-            if names:
-                found = [cp.api.get(info.kind, name, ns or namespace) for name in names]
+            if named:
+                found = [cp.api.get(info.kind, name, ns or namespace) for name in named]
             else:
                 found = cp.api.list(info.kind, ns, selector)
-            if found:
+            items.extend(found)
+            if found and output not in (Output.yaml, Output.json):
                 show_ns = all_namespaces and info.namespaced
                 blocks.append(
                     render(cp.api, info, found, output, show_ns, cp.clock.now(), several, show_labels)
                 )
+        if output in (Output.yaml, Output.json):
+            single = len(wanted) == 1 and len(wanted[0][1]) == 1  # one object by name: bare, as kubectl
+            typer.echo(as_list(items, output, bare=single))
+            return
         if not blocks:
-            namespaced = any(i.namespaced for i in infos) and not all_namespaces
+            namespaced = any(i.namespaced for i, _ in wanted) and not all_namespaces
             where = f" in {namespace or 'default'} namespace" if namespaced else ""
             console.stderr().print(f"No resources found{where}.", markup=False)
             return
         typer.echo(("\n\n" if output in (None, Output.wide) else "\n").join(blocks))
 
 
-#: What ``get all`` shows, in kubectl's order.
-ALL = ("pods", "services", "deployments", "replicasets")
-
-
-def _kinds(name: str) -> list[KindInfo]:
-    return [resolve_kind(k) for k in ALL] if name.lower() == "all" else [resolve_kind(name)]
+def as_list(items: list[Body], output: Output, *, bare: bool = False) -> str:
+    """kubectl's ``kind: List`` for -o json|yaml, whatever the number of objects (none, one, many); one
+    object asked for by name is printed bare, as kubectl prints it."""
+    data: Body = (
+        items[0]
+        if bare and len(items) == 1
+        else {"apiVersion": "v1", "kind": "List", "items": items, "metadata": {"resourceVersion": ""}}
+    )
+    return json.dumps(data, indent=4) if output is Output.json else dump_yaml(data).rstrip("\n")
 
 
 def render(
@@ -96,12 +113,7 @@ def render(
     if output is Output.name:
         return "\n".join(f"{qualified(info)}/{b['metadata']['name']}" for b in found)
     if output in (Output.yaml, Output.json):
-        data: dict[str, Any] = (
-            found[0]
-            if len(found) == 1
-            else {"apiVersion": "v1", "kind": "List", "items": found, "metadata": {"resourceVersion": ""}}
-        )
-        return json.dumps(data, indent=4) if output is Output.json else dump_yaml(data).rstrip("\n")
+        return as_list(found, output)
     wide = output is Output.wide
     pods = api.list("Pod") if info.kind == "Node" else []
     headers = headers_for(info.kind, wide)
@@ -121,7 +133,7 @@ def _watch(
     info: KindInfo, namespace: str | None, all_namespaces: bool, selector: str | None, wide: bool,
     state: str | None, run_for: str | None,
 ) -> None:  # fmt: skip
-    with control_plane(state) as cp:
+    with control_plane(state, read_only=True) as cp:
         ns = None if all_namespaces or not info.namespaced else (namespace or "default")
         show_ns = all_namespaces and info.namespaced
         headers = (["NAMESPACE"] if show_ns else []) + headers_for(info.kind, wide)

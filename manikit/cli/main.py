@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("Aborted.\n")
         return _exit(1)
     except _USAGE as exc:
+        exc.__dict__["message"] = _plain(exc.message)  # Final in click's stubs; a plain attribute
         exc.show()
         return _exit(_error_exit_code(exc.exit_code, args))
     except StateError as exc:
@@ -54,6 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last line of defence: a bug, said as one
         return _exit(_internal(exc))
     return _exit(result if isinstance(result, int) else 0)
+
+
+def _plain(message: str) -> str:
+    """A usage message in manikit's words: pydantic's "Value error, " prefix (typer's enum check) dropped."""
+    return message.replace("Value error, ", "")
 
 
 def _error_exit_code(code: int, argv: list[str]) -> int:

@@ -23,7 +23,10 @@ def add(
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
-    """Add the Node manifests in FILE... (other kinds are refused: use apply for those)."""
+    """Add the Node manifests in FILE... (other kinds are refused: use apply for those).
+
+    Example: manikit nodes add examples/cluster/nodes.yaml
+    """
     outcomes = [validate_file(name, keep_objects=True) for name in manifest_files(paths)]
     problems = sorted(p for o in outcomes for p in o.problems if p.level is Level.ERROR)
     if problems:

@@ -8,7 +8,8 @@ from typing import Any
 
 import typer
 
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.cli.resources import one_object, qualified
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 
@@ -27,17 +28,26 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 
 def patch(
-    kind: str = typer.Argument(..., help="po, deploy, rs, svc, ns, no (any of their names)."),
-    name: str = typer.Argument(..., help="The object."),
+    kind: str = typer.Argument(
+        ..., metavar="KIND[/NAME]", help="po, deploy, rs, svc, ns, no (any of their names), or KIND/NAME."
+    ),
+    name: str | None = typer.Argument(None, metavar="NAME", help="The object.", show_default=False),
     patch_text: str = typer.Option(
-        ..., "--patch", "-p", help='The merge patch, e.g. {"metadata":{"finalizers":null}}.'
+        ...,
+        "--patch",
+        "-p",
+        metavar="JSON",
+        help='The merge patch, e.g. {"metadata":{"finalizers":null}}.',
     ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
-    """Update fields of an object with a JSON merge patch."""
-    info = resolve_kind(kind)
+    """Update fields of an object with a JSON merge patch.
+
+    Example: manikit patch ns/shop -p '{"metadata":{"finalizers":null}}'
+    """
+    info, name = one_object(kind, name)
     try:
         change = json.loads(patch_text)
     except json.JSONDecodeError as exc:

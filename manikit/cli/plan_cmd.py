@@ -5,10 +5,13 @@ from __future__ import annotations
 import typer
 
 from manikit.apply.planning import make_plan, plan_key
+from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
+    FILENAME_OPTION,
     JOBS_OPTION,
     MANIFEST_NAMESPACE_OPTION,
+    PATHS_ARGUMENT,
     SET_OPTION,
     VALUES_OPTION,
     template_options,
@@ -27,13 +30,19 @@ from manikit.plan.planfile import save_plan
 
 
 def plan(
-    paths: list[str] = typer.Argument(
-        None, help="Manifest files or directories; - for stdin.", show_default=False
-    ),
+    paths: list[str] | None = PATHS_ARGUMENT,
+    filenames: list[str] | None = FILENAME_OPTION,
     state: str | None = STATE_OPTION,
-    output_format: PlanFormat = typer.Option(PlanFormat.text, "--format", "-f", help="Output format."),
+    output_format: PlanFormat = typer.Option(
+        PlanFormat.text, "--output", "-o", "--format", metavar="FORMAT", help="text, json or markdown."
+    ),
     out: str | None = typer.Option(
-        None, "--out", "-o", help="Save the plan to this file, for `manikit apply FILE`."
+        None,
+        "-out",
+        "--out",
+        metavar="FILE",
+        help="Save the plan to this file, for `manikit apply FILE` (terraform's -out).",
+        show_default=False,
     ),
     detailed_exitcode: bool = typer.Option(
         False, "--detailed-exitcode", help="Exit 0 for no changes, 2 for changes, 1 for errors."
@@ -50,16 +59,20 @@ def plan(
 ) -> None:
     """Show what `manikit apply` would change in the control plane, like `terraform plan`.
 
+    Examples: manikit plan examples/app; manikit plan -f examples/app -out app.plan; manikit plan -o
+    markdown examples/app > plan.md
+
     Server-owned fields and defaults never show as differences; quantities compare by value; lists
     compare by their keys. A change to an immutable field shows as a replacement. Unless --no-preview,
     the controllers and scheduler are dry-run on a copy of the state to show pods that would stay Pending.
     """
-    paths = paths or []
+    paths = [*(paths or []), *(filenames or [])]
     if not paths and not allow_empty:
-        raise typer.BadParameter("give at least one manifest file or directory", param_hint="PATHS")
+        raise typer.BadParameter("give at least one manifest file or directory (PATH or -f PATH)")
     render = template_options(values, set_values, allow_env)
     desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
-    with control_plane(state) as cp:
+    # a saved plan is bound to a state: it needs one; a plan to read creates none
+    with control_plane(state, read_only=out is None) as cp, console.phase("planning..."):
         result = make_plan(
             cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
         )

@@ -9,7 +9,8 @@ from enum import StrEnum
 import typer
 
 from manikit.cli import console
-from manikit.cli.common import manifest_files
+from manikit.cli.common import config_exclude, manifest_files, not_manifests_notice
+from manikit.cli.words import listed, plural
 from manikit.diagnostics import Level
 from manikit.errors import NoManifestsError
 from manikit.plan.actions import Plan
@@ -20,7 +21,10 @@ from manikit.plan.render.text import render_text
 from manikit.source.values import RenderOptions
 
 APPLYSET_OPTION = typer.Option(
-    "default", "--applyset", help="The apply set: the group of objects this command manages and prunes."
+    "default",
+    "--applyset",
+    metavar="NAME",
+    help="The apply set: the group of objects this command manages and prunes.",
 )
 PRUNE_OPTION = typer.Option(
     False, "--prune", help="Delete objects of this apply set that are no longer in the manifests."
@@ -45,16 +49,26 @@ def read_desired(
     paths: Sequence[str], namespace: str, render: RenderOptions, jobs: int | None, *, allow_empty: bool
 ) -> DesiredSet:
     """The manifests as a desired set; errors are printed (stderr) and end the command with exit 1."""
-    files = manifest_files(paths) if paths or not allow_empty else []
-    desired = load_desired(files, namespace, jobs, render)
+    files = manifest_files(paths, config_exclude()) if paths or not allow_empty else []
+    with console.phase(f"reading {plural(len(files), 'file')}..."):
+        desired = load_desired(files, namespace, jobs, render)
     err = console.stderr()
     for problem in desired.problems:
         if problem.level >= Level.WARNING:
             err.print(
                 problem.headline(), markup=False, style="red" if problem.level is Level.ERROR else "yellow"
             )
+    if desired.unmanaged:
+        err.print(
+            f"notice: {plural(len(desired.unmanaged), 'object')} not managed here (kinds manikit does not "
+            f"model; not planned or applied): {listed(desired.unmanaged)}",
+            markup=False,
+        )
+    notice = not_manifests_notice(desired.not_manifests)
+    if notice:
+        err.print(notice, markup=False)
     if desired.errors:
-        err.print(f"{len(desired.errors)} errors in the manifests: nothing planned", markup=False)
+        err.print(f"{plural(len(desired.errors), 'error')} in the manifests: nothing planned", markup=False)
         raise typer.Exit(1)
     if files and desired.documents == 0:
         raise NoManifestsError(f"no manifests found in {', '.join(paths)}: the files hold no documents")

@@ -10,10 +10,13 @@ import typer
 from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
+    FILENAME_OPTION,
     PATHS_ARGUMENT,
     SET_OPTION,
     VALUES_OPTION,
+    config_exclude,
     count_levels,
+    input_paths,
     manifest_files,
     template_options,
 )
@@ -22,7 +25,8 @@ from manikit.source.templates import render_file
 
 
 def render(
-    paths: list[str] = PATHS_ARGUMENT,
+    paths: list[str] | None = PATHS_ARGUMENT,
+    filenames: list[str] | None = FILENAME_OPTION,
     values: list[str] | None = VALUES_OPTION,
     set_values: list[str] | None = SET_OPTION,
     allow_env: bool = ALLOW_ENV_OPTION,
@@ -30,11 +34,13 @@ def render(
     """Print the manifests as validate, lint, plan and apply read them: *.j2 files rendered.
 
     Exit codes: 0 rendered, 1 a template failed (its problems on stderr), 2 usage error.
+
+    Example: manikit render examples/templated --values examples/templated/values/production.yaml
     """
     options = template_options(values, set_values, allow_env)
     problems: list[Problem] = []
     out = typer.get_text_stream("stdout")
-    for name in manifest_files(paths):
+    for name in manifest_files(input_paths(paths, filenames), config_exclude()):
         source, found = render_file(name, options)
         problems.extend(found)
         if source is not None:

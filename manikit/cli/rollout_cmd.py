@@ -11,7 +11,8 @@ import typer
 
 from manikit.cli import console
 from manikit.cli.columns import format_table
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, resolve_kind
+from manikit.cli.resources import one_object
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 from manikit.runtime.api import Api
@@ -22,15 +23,20 @@ from manikit.runtime.store import Body
 from manikit.source.yamldump import dump_yaml
 
 rollout_app = typer.Typer(help="Manage the rollout of a deployment.", no_args_is_help=True)
-KIND_ARGUMENT = typer.Argument(..., help="deployment (deploy, deployments).")
-NAME_ARGUMENT = typer.Argument(..., help="The deployment.")
+KIND_ARGUMENT = typer.Argument(
+    ..., metavar="KIND[/NAME]", help="deployment (deploy, deployments, deployment.apps), or deploy/NAME."
+)
+NAME_ARGUMENT = typer.Argument(None, metavar="NAME", help="The deployment.", show_default=False)
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
 
 
-def _deployment_kind(kind: str) -> None:
-    if resolve_kind(kind).kind != "Deployment":
+def _deployment(kind: str, name: str | None) -> str:
+    """The deployment's name from ``deploy NAME`` or ``deploy/NAME``."""
+    info, found = one_object(kind, name)
+    if info.kind != "Deployment":
         raise UserError(f"rollout works on deployments here, not {kind}")
+    return found
 
 
 def _history(api: Api, dep: Body) -> dict[int, Body]:
@@ -41,17 +47,20 @@ def _history(api: Api, dep: Body) -> dict[int, Body]:
 
 @rollout_app.command("status")
 def status(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     watch: bool = typer.Option(True, "--watch/--no-watch", "-w", help="Wait for the rollout to finish."),
     timeout: str | None = typer.Option(
         None, "--timeout", metavar="DURATION", help="Give up after this much simulated time (default: never)."
     ),
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
-    """Show the rollout's progress until it completes; exit 1 unless it does."""
-    _deployment_kind(kind)
+    """Show the rollout's progress until it completes; exit 1 unless it does.
+
+    Example: manikit rollout status deploy/web -n shop
+    """
+    name = _deployment(kind, name)
     limit = duration(timeout, "--timeout")
-    with control_plane(state) as cp:
+    with control_plane(state, read_only=True) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         ns = dep["metadata"]["namespace"]
         shown: list[str] = []
@@ -120,13 +129,18 @@ def status_message(dep: Body) -> tuple[str, bool]:
 
 @rollout_app.command("history")
 def history(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
-    revision: int | None = typer.Option(None, "--revision", help="Show the pod template of this revision."),
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    revision: int | None = typer.Option(
+        None, "--revision", metavar="N", help="Show the pod template of this revision."
+    ),
     state: str | None = STATE_OPTION,
 ) -> None:  # fmt: skip
-    """List the revisions of a deployment (or show one)."""
-    _deployment_kind(kind)
-    with control_plane(state) as cp:
+    """List the revisions of a deployment (or show one).
+
+    Example: manikit rollout history deploy/web -n shop
+    """
+    name = _deployment(kind, name)
+    with control_plane(state, read_only=True) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         revisions = _history(cp.api, dep)
         if revision is not None:
@@ -145,13 +159,18 @@ def history(
 
 @rollout_app.command("undo")
 def undo(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
-    to_revision: int = typer.Option(0, "--to-revision", help="Revision to go back to (default: previous)."),
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    to_revision: int = typer.Option(
+        0, "--to-revision", metavar="N", help="Revision to go back to (default: previous)."
+    ),
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
-    """Roll back to the previous (or a given) revision's pod template."""
-    _deployment_kind(kind)
+    """Roll back to the previous (or a given) revision's pod template.
+
+    Example: manikit rollout undo deploy/web --to-revision 1 -n shop
+    """
+    name = _deployment(kind, name)
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         revisions = _history(cp.api, dep)
@@ -190,12 +209,15 @@ def _set_paused(
 
 @rollout_app.command("restart")
 def restart(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
-    """Restart every pod by a rollout (kubectl's restartedAt annotation on the pod template)."""
-    _deployment_kind(kind)
+    """Restart every pod by a rollout (kubectl's restartedAt annotation on the pod template).
+
+    Example: manikit rollout restart deploy/web -n shop
+    """
+    name = _deployment(kind, name)
     with control_plane(state) as cp:
         dep = cp.api.get("Deployment", name, namespace)
         if dep["spec"].get("paused"):
@@ -212,23 +234,29 @@ def restart(
 
 @rollout_app.command("pause")
 def pause(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
-    """Pause a deployment: template changes wait until it is resumed."""
-    _deployment_kind(kind)
+    """Pause a deployment: template changes wait until it is resumed.
+
+    Example: manikit rollout pause deploy/web -n shop
+    """
+    name = _deployment(kind, name)
     _set_paused(name, namespace, state, True, run_for)
 
 
 @rollout_app.command("resume")
 def resume(
-    kind: str = KIND_ARGUMENT, name: str = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
+    kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
-    """Resume a paused deployment."""
-    _deployment_kind(kind)
+    """Resume a paused deployment.
+
+    Example: manikit rollout resume deploy/web -n shop
+    """
+    name = _deployment(kind, name)
     _set_paused(name, namespace, state, False, run_for)
 
 

@@ -13,7 +13,8 @@ from manikit.errors import UserError
 from manikit.lint.registry import find_check, sorted_checks
 
 rules_app = typer.Typer(
-    help="List lint rules (code, name, default level, enabled) and explain one.",
+    help="List lint rules (code, name, default level, enabled) and explain one.\n\n"
+    "Examples: manikit rules -o json; manikit rules explain MK102",
     no_args_is_help=False,
     rich_markup_mode=None,
 )
@@ -22,10 +23,15 @@ rules_app = typer.Typer(
 @rules_app.callback(invoke_without_command=True)
 def rules(
     ctx: typer.Context,
-    output_format: TextOrJson = typer.Option(TextOrJson.text, "--format", "-f", help="Output format."),
+    output_format: TextOrJson = typer.Option(
+        TextOrJson.text, "--output", "-o", "--format", metavar="FORMAT", help="text or json."
+    ),
     config_file: Path | None = CONFIG_OPTION,
 ) -> None:
-    """List every rule: code, name, default level, and whether it is enabled (with the config)."""
+    """List every rule: code, name, default level, and whether it is enabled (with the config).
+
+    Example: manikit rules -o json
+    """
     if ctx.invoked_subcommand is not None:
         return
     config = current_config(config_file)
@@ -60,7 +66,10 @@ def rules(
 def explain(
     rule: str = typer.Argument(..., help="A rule code (MK102) or name (limit-below-request)."),
 ) -> None:
-    """Print a rule's documentation: what it flags, why it matters, an example and the fix."""
+    """Print a rule's documentation: what it flags, why it matters, an example and the fix.
+
+    Example: manikit rules explain limit-below-request
+    """
     found = find_check(rule)
     if found is None:
         raise UserError(f"unknown rule {rule!r}; `manikit rules` lists them")

@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import typer
 
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
+from manikit.cli.resources import one_object, qualified
+from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 from manikit.models.base import INT32_MAX
 
 
 def scale(
-    kind: str = typer.Argument(..., help="deployment or replicaset (any of their names)."),
-    name: str = typer.Argument(..., help="The object to scale."),
+    kind: str = typer.Argument(
+        ..., metavar="KIND[/NAME]", help="deployment or replicaset (any of their names), or KIND/NAME."
+    ),
+    name: str | None = typer.Argument(None, metavar="NAME", help="The object to scale.", show_default=False),
     replicas: int = typer.Option(
-        ..., "--replicas", min=0, max=INT32_MAX, help="The new number of replicas (Kubernetes' int32)."
+        ...,
+        "--replicas",
+        min=0,
+        max=INT32_MAX,
+        metavar="N",
+        help="The new number of replicas (Kubernetes' int32).",
     ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
-    """Set the replicas of a Deployment or ReplicaSet."""
-    info = resolve_kind(kind)
+    """Set the replicas of a Deployment or ReplicaSet.
+
+    Examples: manikit scale deployment web --replicas 5 -n shop; manikit scale deploy/web --replicas 5 -n shop
+    """
+    info, name = one_object(kind, name)
     if info.kind not in ("Deployment", "ReplicaSet"):
         raise UserError(f"cannot scale a {info.kind}: only deployments and replicasets have replicas")
     with control_plane(state) as cp:

@@ -11,7 +11,9 @@ from manikit.models.schemas import all_schemas, dumps
 
 
 def schema(
-    out: Path = typer.Option(Path("schemas"), "--out", "-o", help="Directory to write the schemas into."),
+    out: Path = typer.Option(
+        Path("schemas"), "--out", "-o", metavar="DIR", help="Directory to write the schemas into."
+    ),
     check: bool = typer.Option(
         False, "--check", help="Write nothing; exit 1 when the files differ from the models (for CI)."
     ),
@@ -20,6 +22,8 @@ def schema(
 
     Point yaml-language-server at them with a first line such as
     ``# yaml-language-server: $schema=schemas/manifest.schema.json``.
+
+    Example: manikit schema --check --out schemas/
     """
     schemas = all_schemas()
     if check:

@@ -1,4 +1,10 @@
-"""The ``--state`` option and opening the local control plane for a command.
+"""The ``--state`` option, finding the state as git finds its repository, and opening the local
+control plane for a command.
+
+Which state: ``--state`` (before or after the subcommand), else ``MANIKIT_STATE``, else the nearest
+``.manikit/state.db`` in the current directory or a parent, else ``.manikit/state.db`` here (created
+by the first write). Read-only commands never create a state: without one they read an empty cluster
+in memory. A state in a directory that does not exist is an error, never created.
 
 Time is simulated and moves only when a command runs the cluster: a new state starts at the wall
 clock (or ``MANIKIT_NOW``, RFC3339, for reproducible output), and every later command starts where
@@ -12,28 +18,68 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import typer
 
 from manikit.cli import console
-from manikit.errors import ConfigError, StateDamagedError, UserError
-from manikit.models.registry import KindInfo, resolve_kind_name
+from manikit.errors import ConfigError, StateDamagedError
 from manikit.runtime.api import Api
 from manikit.runtime.api.bootstrap import is_bootstrapped
 from manikit.runtime.api.damage import find_damage
 from manikit.runtime.clock import SimulatedClock, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
-from manikit.runtime.store import Store, open_store, resolve_state_path, state_failures
+from manikit.runtime.store import DEFAULT_STATE, STATE_ENV, Store, open_store, resolve_state_path, state_failures
 
 STATE_OPTION = typer.Option(
     None,
     "--state",
-    help="The state: a file (default .manikit/state.db under the current directory) or "
+    metavar="PATH|URL",
+    help="The state: a file (default: the nearest .manikit/state.db here or in a parent directory) or "
     "etcd://host:port[,host:port...]/prefix for a shared etcd cluster; env MANIKIT_STATE.",
     show_default=False,
 )
-NAMESPACE_OPTION = typer.Option(None, "--namespace", "-n", help="The namespace (default: default).")
+_GLOBAL: dict[str, str | None] = {"state": None}  # ``manikit --state X get ...``: set by the root callback
+
+
+def set_global_state(value: str | None) -> None:
+    _GLOBAL["state"] = value
+
+
+@dataclass(frozen=True)
+class StateLocation:
+    target: Path | str  # a file, or an etcd:// URL
+    source: str  # "--state", "MANIKIT_STATE", "a parent directory" or "" (the nearest default, here)
+
+    def exists(self) -> bool:
+        return not isinstance(self.target, Path) or self.target.exists()
+
+
+def locate_state(option: str | None, cwd: Path | None = None) -> StateLocation:
+    """The state a command uses, and where that choice came from."""
+    here = (cwd or Path.cwd()).absolute()
+    chosen, source = option or _GLOBAL["state"], "--state"
+    if not chosen and os.environ.get(STATE_ENV):
+        chosen, source = os.environ[STATE_ENV], STATE_ENV
+    if chosen:
+        target = resolve_state_path(chosen, here)
+        if isinstance(target, Path) and not target.parent.is_dir():
+            raise ConfigError(
+                f"{source} {chosen}: the directory {target.parent} does not exist; create it, or name "
+                "a state in an existing directory"
+            )
+        return StateLocation(target, source)
+    for directory in (here, *here.parents):
+        candidate = directory / DEFAULT_STATE
+        if candidate.is_file():
+            return StateLocation(candidate, "" if directory == here else "a parent directory")
+    return StateLocation(here / DEFAULT_STATE, "")
+
+
+NAMESPACE_OPTION = typer.Option(
+    None, "--namespace", "-n", metavar="NAME", help="The namespace (default: default)."
+)
 NOW_ENV = "MANIKIT_NOW"
 CLOCK_NOTE = ("clock", "now")
 #: MANIKIT_NOW's range: simulated time moves on by days at most, far from datetime's year 9999.
@@ -94,10 +140,25 @@ def _start_time(store: Store) -> datetime:
 
 
 @contextmanager
-def control_plane(state: str | None, *, default_cluster: bool = True) -> Iterator[ControlPlane]:
+def control_plane(
+    state: str | None, *, default_cluster: bool = True, read_only: bool = False
+) -> Iterator[ControlPlane]:
     """Open the state (creating it, its namespaces and, unless ``default_cluster`` is False because the
-    command brings its own nodes, the default cluster on first use)."""
-    store = open_store(resolve_state_path(state))
+    command brings its own nodes, the default cluster on first use). ``read_only`` commands never
+    create a state: without one, they read an empty cluster in memory."""
+    where = locate_state(state)
+    err = console.stderr()
+    if where.source and where.source != "--state":  # what the command line does not show
+        err.print(f"using state {where.target} (from {where.source})", markup=False)
+    if read_only and not where.exists():
+        err.print(
+            f"note: no state at {where.target} yet (nothing applied): reading an empty cluster; "
+            "`manikit apply` creates it",
+            markup=False,
+        )
+        store = open_store(":memory:")
+    else:
+        store = open_store(where.target)
     try:
         with state_failures(store.location):
             try:
@@ -136,25 +197,12 @@ def _opened(store: Store, default_cluster: bool) -> Iterator[ControlPlane]:
     if not is_bootstrapped(api):
         api.ensure_system_namespaces()
     announcement = ensure_default_cluster(api) if default_cluster else None
-    if announcement:
+    if announcement and store.location != ":memory:":
         console.stderr().print(announcement, markup=False)
     plane = ControlPlane(store, api, clock)
-    if store.get_note(*CLOCK_NOTE) is None:
+    if store.get_note(*CLOCK_NOTE) is None and store.location != ":memory:":
         plane.save_clock()  # the state's time starts here
     yield plane
     if clock.now() > start:  # simulated time moved on (a reconcile fast-forwarded): keep it
         plane.save_clock()
 
-
-def resolve_kind(name: str) -> KindInfo:
-    """kubectl's names for a kind (po, pods, pod, Pod, deploy, ...)."""
-    info = resolve_kind_name(name)
-    if info is None:
-        raise UserError(f'the server doesn\'t have a resource type "{name}"')
-    return info
-
-
-def qualified(info: KindInfo) -> str:
-    """``deployment.apps`` / ``pod``: how kubectl names a kind in ``-o name`` and messages."""
-    group = info.api_version.split("/")[0] if "/" in info.api_version else ""
-    return f"{info.kind.lower()}.{group}" if group else info.kind.lower()

@@ -30,6 +30,7 @@ from manikit.lint.registry import RULES, find_check
 from manikit.lint.suppress import IgnoreEntry
 from manikit.source.documents import load_file
 from manikit.source.positions import Path as DataPath
+from manikit.validate.pydantic_errors import error_message
 
 CONFIG_NAMES = (".manikit.yaml", ".manikit.yml")
 _TOP_KEYS = ("rules", "ignore", "exclude", "fail-on", "nodes")
@@ -164,7 +165,10 @@ def _rule_setting(
         error = exc.errors(include_url=False)[0]
         loc = tuple(str(step) for step in error["loc"] if isinstance(step, str))
         name = ".".join(loc) or "options"
-        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = f"unknown option; `manikit rules explain {rule.code}` lists its options"
+        else:
+            message = error_message([dict(error)])
         place = where((*at, *loc), error["type"] != "extra_forbidden")
         raise ConfigError(f"{place}: rule {rule.name} option {name!r}: {message}") from exc
 

@@ -44,6 +44,7 @@ class LintSetup:
     namespace: str = "default"
     ignores: tuple[IgnoreEntry, ...] = ()
     render: RenderOptions | None = None  # how *.j2 templates are rendered (values, env access)
+    strict_files: bool = False  # judge YAML/JSON without a Kubernetes document too (MK006)
 
     def context(self, code: str) -> RuleContext:
         options = self.options.get(code)
@@ -89,6 +90,8 @@ class LintReport:
     passed_over: Counter[str]
     config: LintConfig
     sources: SourceLines
+    not_manifests: list[str] = field(default_factory=list)  # files passed over: not Kubernetes
+    documents_in: dict[str, int] = field(default_factory=dict)  # file -> documents read from it
 
     def count(self, level: Level) -> int:
         return sum(1 for p in self.problems if p.level is level)
@@ -126,9 +129,12 @@ def lint_files(
     jobs: int | None = None,
     namespace: str = "default",
     render: RenderOptions | None = None,
+    strict_files: bool = False,
 ) -> LintReport:
     """Lint ``files`` together; findings sorted by file, line and column."""
-    setup = LintSetup(config.enabled(), config.options, nodes, namespace, config.ignores, render)
+    setup = LintSetup(
+        config.enabled(), config.options, nodes, namespace, config.ignores, render, strict_files
+    )
     outcomes = map_files(files, partial(lint_file, setup), jobs)
     problems = [p for o in outcomes for p in o.problems]
     problems.extend(_whole_set_problems(outcomes, setup))
@@ -143,12 +149,16 @@ def lint_files(
         passed_over=passed_over,
         config=config,
         sources=SourceLines({o.validation.name: o.text for o in outcomes if o.text}),
+        not_manifests=sorted(o.validation.name for o in outcomes if o.validation.not_manifest),
+        documents_in={o.validation.name: o.validation.documents for o in outcomes},
     )
 
 
 def lint_file(setup: LintSetup, name: str) -> FileLint:
     """Load, validate and check one file with the per-object rules; gather its facts."""
     loaded = load_file(name, setup.render)
+    if not setup.strict_files and not loaded.is_manifest:
+        return FileLint(FileOutcome(name=loaded.name, not_manifest=True), [], InputSet())
     outcome = FileOutcome(name=loaded.name)
     problems = list(loaded.problems)
     inputs = InputSet()
@@ -163,7 +173,7 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
         subject, invalid = subject_of(doc, setup.namespace)
         problems.extend(invalid)
         suppressions.add(doc.line, subject)
-        pod = pod_of(model)
+        pod = pod_of(model, doc.data)
         gather(doc, model, pod, inputs, setup.namespace, with_requests=bool(setup.nodes))
         if model is None and found:
             continue  # an invalid object: validation said why; rules would only guess

@@ -106,8 +106,8 @@ def gather(
     spec = template.get("spec") if isinstance(template, dict) else None
     requests: dict[str, Fraction] | None = None
     replicas = 1
-    if pod is not None and model is not None:
-        replicas = replicas_of(model)
+    if pod is not None:
+        replicas = replicas_of(model, data)
         if with_requests:
             requests = pod_requests(pod.spec)
     into.pods.append(

@@ -75,7 +75,7 @@ class LintObject:
 
     doc: Document
     model: TypeMeta | None
-    pod: PodAt | None = None  # the pod spec it runs (Pod, Deployment, ReplicaSet), walked once
+    pod: PodAt | None = None  # the pod spec it runs (a Pod's, or a workload's template), walked once
 
     @property
     def data(self) -> Any:

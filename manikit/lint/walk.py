@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from typing import Any
+
+from pydantic import ValidationError
 
 from manikit.models.meta import TypeMeta
 from manikit.models.pod import Container, Pod, PodSpec
@@ -15,8 +18,18 @@ from manikit.models.quantity import Quantity, QuantityFormat, format_quantity
 from manikit.models.workloads import Deployment, ReplicaSet
 from manikit.source.positions import Path
 
+#: Kinds manikit does not model whose pod templates are linted all the same: where the template is.
+TEMPLATE_KINDS: dict[str, Path] = {
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+    "ReplicationController": ("spec", "template"),
+}
 #: The kinds that run a pod spec (for a rule's ``KINDS``: the engine calls it for these only).
-POD_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet"})
+POD_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", *TEMPLATE_KINDS})
+#: Kinds whose pods run to completion: probes that keep a service up do not apply.
+RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +108,12 @@ class PodAt:
         )
 
 
-def pod_of(obj: TypeMeta | None) -> PodAt | None:
-    """The pod spec a Pod, Deployment or ReplicaSet runs; None for other kinds."""
+def pod_of(obj: TypeMeta | None, data: Any = None) -> PodAt | None:
+    """The pod spec a Pod, Deployment or ReplicaSet runs, or (from ``data``, without a model of the
+    whole object) the pod template of a StatefulSet, DaemonSet, Job, CronJob or ReplicationController;
+    None for other kinds."""
+    if obj is None:
+        return template_pod(data)
     if isinstance(obj, Pod):
         return PodAt(("spec",), obj.spec, obj.labels, False)
     if isinstance(obj, Deployment):
@@ -106,6 +123,29 @@ def pod_of(obj: TypeMeta | None) -> PodAt | None:
         template = obj.spec.template
         return PodAt(("spec", "template", "spec"), template.spec, template.metadata.labels or {}, True)
     return None
+
+
+def template_pod(data: Any) -> PodAt | None:
+    """The pod template of a kind in TEMPLATE_KINDS, its spec validated as a PodSpec; None when it has
+    none or its spec does not validate (the rules then have nothing sound to look at)."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    path = TEMPLATE_KINDS.get(kind) if isinstance(kind, str) else None
+    if path is None:
+        return None
+    template: Any = data
+    for step in path:
+        template = template.get(step) if isinstance(template, dict) else None
+    spec = template.get("spec") if isinstance(template, dict) else None
+    if not isinstance(spec, dict):
+        return None
+    try:
+        pod_spec = PodSpec.model_validate(spec, by_alias=True, by_name=False)
+    except ValidationError:
+        return None
+    meta = template.get("metadata")
+    labels = meta.get("labels") if isinstance(meta, dict) else None
+    shown = {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {}
+    return PodAt((*path, "spec"), pod_spec, shown, True)
 
 
 def iter_containers(pod: PodAt, *, init: bool = True) -> tuple[ContainerAt, ...]:
@@ -132,11 +172,14 @@ def pod_requests(spec: PodSpec) -> dict[str, Fraction]:
     return {name: q.value for name, q in defaulted.effective_requests().items()}
 
 
-def replicas_of(obj: TypeMeta) -> int:
-    """How many pods an object runs (the API's default of 1 when unset)."""
+def replicas_of(obj: TypeMeta | None, data: Any = None) -> int:
+    """How many pods an object runs (the API's default of 1 when unset); from ``data`` for the
+    template kinds manikit does not model (a StatefulSet's or ReplicationController's replicas)."""
     if isinstance(obj, (Deployment, ReplicaSet)):
         return 1 if obj.spec.replicas is None else obj.spec.replicas
-    return 1
+    spec = data.get("spec") if obj is None and isinstance(data, dict) else None
+    replicas = spec.get("replicas") if isinstance(spec, dict) else None
+    return replicas if isinstance(replicas, int) and not isinstance(replicas, bool) and replicas >= 0 else 1
 
 
 def format_amount(resource: str, value: Fraction) -> str:

@@ -22,6 +22,8 @@ class DesiredSet:
     objects: list[Desired] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     documents: int = 0
+    unmanaged: list[str] = field(default_factory=list)  # Kind/namespace/name of kinds manikit does not manage
+    not_manifests: list[str] = field(default_factory=list)  # files that are not Kubernetes, passed over
 
     @property
     def errors(self) -> list[Problem]:
@@ -55,6 +57,13 @@ def load_desired(
         out.problems.extend(outcome.problems)
         out.documents += outcome.documents
         out.objects.extend(desired)
+        out.unmanaged.extend(
+            "/".join(p for p in (k.kind, k.namespace, k.name) if p)
+            for k in outcome.keys
+            if outcome.passed_over[k.kind]
+        )
+        if outcome.not_manifest:
+            out.not_manifests.append(outcome.name)
     out.problems.extend(duplicate_problems([o for o, _ in results], namespace, render))
     out.problems.sort()
     return out

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from manikit.diagnostics import Level, Problem
+from manikit.source.discovery import holds_manifests
 from manikit.source.linemap import LineMap
 from manikit.source.positions import Mark, Path, PositionIndex
 from manikit.source.reader import TEMPLATE_SUFFIX, SourceText, read_source
@@ -78,6 +79,11 @@ class FileResult:
     name: str
     documents: list[Document]
     problems: list[Problem]
+
+    @property
+    def is_manifest(self) -> bool:
+        """False for YAML/JSON that is not Kubernetes (a workflow, a compose file): see holds_manifests."""
+        return holds_manifests(d.data for d in self.documents)
 
 
 def load_file(name: str, render: RenderOptions | None = None) -> FileResult:

@@ -46,14 +46,20 @@ class FileOutcome:
     problems: list[Problem] = field(default_factory=list)
     documents: int = 0
     passed_over: Counter[str] = field(default_factory=Counter)
+    not_manifest: bool = False  # YAML/JSON without a Kubernetes document: passed over, never judged
     keys: list[DocKey] = field(default_factory=list)
     objects: list[ValidObject] = field(default_factory=list)
     stdin_docs: list[Document] = field(default_factory=list)  # stdin cannot be read again
 
 
-def validate_file(name: str, keep_objects: bool = False, render: RenderOptions | None = None) -> FileOutcome:
-    """Load and validate one file (``render``: how ``*.j2`` files are rendered)."""
+def validate_file(
+    name: str, keep_objects: bool = False, render: RenderOptions | None = None, strict_files: bool = False
+) -> FileOutcome:
+    """Load and validate one file (``render``: how ``*.j2`` files are rendered); a file that is not
+    Kubernetes is passed over unless ``strict_files``."""
     loaded = load_file(name, render)
+    if not strict_files and not loaded.is_manifest:
+        return FileOutcome(name=loaded.name, not_manifest=True)
     result = validate_documents(loaded.documents, keep_objects=keep_objects)
     return FileOutcome(
         name=loaded.name,

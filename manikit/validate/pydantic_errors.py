@@ -226,3 +226,11 @@ def _element_type(annotation: Any) -> Any:
 def iter_error_paths(exc: ValidationError) -> Iterator[tuple[Any, ...]]:
     for error in exc.errors(include_url=False):
         yield tuple(error["loc"])
+
+
+def error_message(errors: list[dict[str, Any]]) -> str:
+    """Errors of one value in manikit's words, for callers outside manifests (the configuration)."""
+    message = _value_message(errors)
+    shown = _show(errors[0].get("input"))
+    doubled = f"{shown}: {shown} "
+    return message.replace(doubled, f"{shown} ", 1) if message.startswith(doubled) else message

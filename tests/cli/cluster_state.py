@@ -18,7 +18,7 @@ NOW = "2025-06-01T12:00:00Z"
 class State:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.env = {"MANIKIT_STATE": str(path), "MANIKIT_NOW": NOW, "NO_COLOR": "1"}
+        self.env = {"MANIKIT_NOW": NOW, "NO_COLOR": "1"}
 
     def seed(self, *objects: dict[str, Any], settle: bool = True) -> None:
         store = open_store(self.path)
@@ -35,4 +35,5 @@ class State:
             store.close()
 
     def run(self, *args: str) -> Result:
-        return run_cli(*args, env=self.env)
+        """The command with ``--state`` before the subcommand, as kubectl takes --kubeconfig."""
+        return run_cli("--state", str(self.path), *args, env=self.env)

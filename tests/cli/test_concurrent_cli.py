@@ -24,7 +24,7 @@ def test_two_processes_scaling_at_once(tmp_path: Path) -> None:
     env = {**os.environ, **state.env}
     procs = [
         subprocess.Popen(
-            [str(exe), "scale", "deploy", name, "--replicas", "6"],
+            [str(exe), "--state", str(state.path), "scale", "deploy", name, "--replicas", "6"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -23,9 +23,13 @@ def state(tmp_path: Path) -> State:
 
 def test_first_use_announces_the_default_cluster_once(tmp_path: Path) -> None:
     state = State(tmp_path / "fresh.db")
+    read = state.run("get", "nodes")  # a read-only command creates nothing: it reads an empty cluster
+    assert read.exit_code == 0 and "created the embedded default cluster" not in read.stderr
+    assert "note: no state at " in read.stderr and not state.path.exists()
+    write = state.run("delete", "po", "nothing")  # a write creates the state, and says so once
+    assert write.exit_code == 1 and "created the embedded default cluster" in write.stderr
+    assert state.path.exists()
     first = state.run("get", "nodes")
-    assert first.exit_code == 0
-    assert "created the embedded default cluster" in first.stderr
     lines = first.stdout.splitlines()
     assert lines[0].split() == [
         "NAME",
@@ -53,8 +57,10 @@ def test_state_file_defaults_to_dot_manikit(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("MANIKIT_STATE", raising=False)
     assert run_cli("get", "ns").exit_code == 0
+    assert not (tmp_path / ".manikit").exists()  # read-only: nothing created
+    assert run_cli("scale", "deploy", "web", "--replicas", "1").exit_code == 1  # NotFound, after creating it
     assert (tmp_path / ".manikit" / "state.db").is_file()
-    assert run_cli("get", "ns", "--state", str(tmp_path / "other.db")).exit_code == 0
+    assert run_cli("delete", "po", "x", "--state", str(tmp_path / "other.db")).exit_code == 1
     assert (tmp_path / "other.db").is_file()
 
 
@@ -143,8 +149,11 @@ def test_not_found_is_kubectls_message(state: State) -> None:
 
 def test_unknown_kind(state: State) -> None:
     result = state.run("get", "widgets")
-    assert result.exit_code == 2
-    assert 'the server doesn\'t have a resource type "widgets"' in result.stderr
+    assert result.exit_code == 1  # kubectl's exit code
+    assert result.stderr == 'error: the server doesn\'t have a resource type "widgets"\n'
+    typo = state.run("get", "pdos")
+    assert typo.exit_code == 1
+    assert typo.stderr == 'error: the server doesn\'t have a resource type "pdos"; did you mean "pods"?\n'
 
 
 def test_show_labels(state: State) -> None:

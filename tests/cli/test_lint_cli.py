@@ -84,7 +84,9 @@ def test_machine_formats(fmt: str) -> None:
 
 def test_output_file_and_sarif_file(tmp_path: Path) -> None:
     report, sarif = tmp_path / "report.txt", tmp_path / "out.sarif"
-    result = run_cli("lint", "-f", "github", "-o", str(report), "--sarif-file", str(sarif), str(ERRORS))
+    result = run_cli(
+        "lint", "-o", "github", "--output-file", str(report), "--sarif-file", str(sarif), str(ERRORS)
+    )
     assert result.exit_code == 1 and result.stdout == ""
     assert report.read_text().startswith("::error ")
     assert json.loads(sarif.read_text())["version"] == "2.1.0"
@@ -115,7 +117,7 @@ def test_exclude_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.chdir(tmp_path)
     result = run_cli("lint", ".")
     assert result.exit_code == 0, result.stdout
-    assert "in 1 files" in result.stderr
+    assert "in 1 file:" in result.stderr
 
 
 def test_capacity_rules_with_nodes_from_cli_and_config(
@@ -146,7 +148,7 @@ def test_standard_input() -> None:
     ("args", "message"),
     [
         (["lint", "no/such/dir"], "no/such/dir: no such file or directory"),
-        (["lint", "--format", "xml", "x"], "Invalid value for '--format'"),
+        (["lint", "--format", "xml", "x"], "Invalid value for '--output'"),
         (["lint", "--nodes", "missing-nodes.yaml", "x.yaml"], "missing-nodes.yaml"),
         (["lint", "--config", "missing.yaml", "x.yaml"], "missing.yaml: no such configuration file"),
     ],
@@ -192,8 +194,8 @@ def test_internal_error_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_whole_process_parallel_run(tmp_path: Path) -> None:
     """The installed script with worker processes: same findings as in one process."""
     paths = [str(p) for p in sorted(RULE_FIXTURES.glob("*/fail.yaml"))]
-    serial = run_process("lint", "-f", "json", "--jobs", "1", *paths, cwd=tmp_path)
-    parallel = run_process("lint", "-f", "json", "--jobs", "2", *paths, cwd=tmp_path)
+    serial = run_process("lint", "-o", "json", "--jobs", "1", *paths, cwd=tmp_path)
+    parallel = run_process("lint", "-o", "json", "--jobs", "2", *paths, cwd=tmp_path)
     assert serial.exit_code == parallel.exit_code == 1
     assert json.loads(serial.stdout) == json.loads(parallel.stdout)
 

@@ -180,12 +180,19 @@ def test_preview_and_wait_report_pending_pods(state: str, tmp_path: Path) -> Non
     write(tmp_path, "d/web.yaml", text.replace("replicas: 3", "replicas: 4"))
     write(tmp_path, "d/ns.yaml", (EXAMPLES / "app" / "namespace.yaml").read_text())
     plan = run_cli("plan", "--state", state, str(tmp_path / "d"))
-    assert "would stay Pending: 0/3 nodes are available: 3 Insufficient cpu." in plan.stdout
+    assert (
+        "! 1 pod would stay Pending:\n        1 x 0/3 nodes are available: 3 Insufficient cpu. (shop/web-"
+        in (plan.stdout)
+    )
     result = run_cli(
         "apply", "--state", state, "--auto-approve", "--wait", "--timeout", "60", str(tmp_path / "d")
     )
     assert result.exit_code == 1
-    assert "is Pending: 0/3 nodes are available: 3 Insufficient cpu." in result.stdout
+    assert (
+        "! 1 pod Pending:\n        1 x 0/3 nodes are available: 3 Insufficient cpu. (shop/web-"
+        in result.stdout
+    )
+    assert result.stderr.splitlines()[-1].startswith("error: --wait: the rollout did not complete within 60s")
 
 
 def test_wait_succeeds_when_converged(state: str) -> None:

@@ -177,7 +177,7 @@ def test_render_output_is_what_validate_reads(tmp_path: Path) -> None:
     out = write(tmp_path, "rendered.yaml", result.stdout)
     again = run_cli("validate", str(out))
     assert again.exit_code == 0, again.stdout + again.stderr
-    assert "3 documents in 1 files" in again.stderr
+    assert "3 documents in 1 file:" in again.stderr
 
 
 def test_jobs_and_template_options_in_a_real_process(pod_tree: Path) -> None:

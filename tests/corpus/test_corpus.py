@@ -109,7 +109,7 @@ INVALID: dict[str, tuple[list[str], dict[str, int]]] = {
     "kubeconform/fixtures/list_invalid.yaml": ([], {"ReplicationController": 1}),
     "kubeconform/fixtures/multi_invalid_resources.yaml": (["MK006"] * 5, {}),
     "kubeconform/fixtures/missing_apiversion.yaml": (["MK006"], {}),
-    "kubeconform/fixtures/missing_kind.yaml": (["MK006"], {}),
+    "kubeconform/fixtures/missing_kind.yaml": ([], {}),  # `key: value`: not a manifest, passed over
     "kubeconform/fixtures/missing_kind_value.yaml": (["MK006"], {}),
     "kubeconform/fixtures/duplicate_property.yaml": (["MK005"], {"DaemonSet": 1}),
     "kubeconform/fixtures/extra_property.yaml": ([], {"DaemonSet": 1}),
@@ -136,6 +136,14 @@ def test_invalid_fixtures_report_every_defect(rel: str) -> None:
     codes, passed_over = INVALID[rel]
     assert errors == sorted(codes)
     assert dict(outcome.passed_over) == passed_over
+
+
+@pytest.mark.corpus
+def test_yaml_without_apiversion_or_kind_is_passed_over_unless_strict() -> None:
+    path = str(_corpus() / "invalid" / "kubeconform" / "fixtures" / "missing_kind.yaml")
+    assert validate_file(path).not_manifest
+    strict = validate_file(path, strict_files=True)
+    assert [p.code for p in strict.problems] == ["MK006"] and not strict.not_manifest
 
 
 @pytest.mark.corpus

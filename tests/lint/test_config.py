@@ -10,6 +10,8 @@ from manikit.diagnostics import Level
 from manikit.errors import ConfigError
 from manikit.lint.config import find_config, load_config
 from manikit.lint.rules.limit_request_ratio import Options as RatioOptions
+from tests.cli.helpers import run_cli
+from tests.conftest import EXAMPLES
 from tests.lint.helpers import write
 
 
@@ -128,3 +130,28 @@ def test_toml_errors_name_a_line(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"pyproject.toml:5: level 'loud'"):
         load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (
+            "limit-request-ratio: {level: warning, max_ratio: {cpu: abc}}",
+            """option 'max_ratio.cpu': "abc" is not a number""",
+        ),
+        (
+            "resource-range: {level: warning, mni: {cpu: 1}}",
+            "option 'mni': unknown option; `manikit rules explain MK110`",
+        ),
+    ],
+    ids=["not-a-number", "unknown-option"],
+)
+def test_option_errors_speak_manikit_not_pydantic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str, message: str
+) -> None:
+    (tmp_path / ".manikit.yaml").write_text(f"rules:\n  {option}\n")
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("lint", str(EXAMPLES / "app"))
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Input should" not in result.stderr and "Extra inputs" not in result.stderr

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from manikit.lint.findings import Finding, LintObject
-from manikit.lint.walk import container_label, iter_containers
-from manikit.models.pod import Pod
+from manikit.lint.walk import RUN_TO_COMPLETION, container_label, iter_containers
 
 
 def find_missing_probe(obj: LintObject, field: str, label: str, why: str) -> Iterator[Finding]:
     pod = obj.pod
     if pod is None:
         return
-    if isinstance(obj.model, Pod) and pod.spec.restart_policy in ("Never", "OnFailure"):
+    if obj.doc.kind in RUN_TO_COMPLETION or pod.spec.restart_policy in ("Never", "OnFailure"):
         return  # a run-to-completion pod
     for at in iter_containers(pod, init=False):
         if getattr(at.container, field) is None:

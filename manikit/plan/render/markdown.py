@@ -1,19 +1,28 @@
-"""The plan as Markdown for a pull-request comment, rendered with a sandboxed jinja2 template."""
+"""The plan as Markdown for a pull-request comment, rendered with a sandboxed jinja2 template.
+
+It always fits in one GitHub comment (65,536 characters): the summary and the table of objects come
+first, the field-by-field details are collapsed, and whatever does not fit is cut with a count.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from manikit.plan.actions import Plan
+from manikit.plan.render.pending import group_pending, pods
 from manikit.plan.render.text import render_text
 
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+GITHUB_COMMENT_LIMIT = 65_536
+_MARGIN = 1_000  # room for the cut notices and the pending block's own lines
+_PENDING_GROUPS = 20
 
 
-def render_markdown(plan: Plan) -> str:
+def render_markdown(plan: Plan, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     source = (
         resources.files("manikit.plan.render").joinpath("templates/plan.md.j2").read_text(encoding="utf-8")
     )
@@ -28,11 +37,48 @@ def render_markdown(plan: Plan) -> str:
         }
         for c in plan.changes
     ]
-    details = [_diff_line(line.text) for line in render_text(plan)[1:] if line.text.strip()]
+    details = [_diff_line(line.text) for line in render_text(plan)[2:] if line.text.strip()]
     pending = list(plan.preview.pending) if plan.preview is not None else []
-    return template.render(
-        empty=plan.empty, summary=plan.summary(), changes=changes, details=details, pending=pending
-    )
+    context: dict[str, Any] = {
+        "empty": plan.empty,
+        "summary": plan.summary(),
+        "changes": changes,
+        "changes_left": 0,
+        "details": details,
+        "details_left": 0,
+        "pending": group_pending(pending)[:_PENDING_GROUPS],
+        "pending_count": pods(len(pending)),
+    }
+    text = template.render(**context)
+    if len(text) <= limit:
+        return text
+    return template.render(**_fit(context, template.render(**{**context, "details": []}), limit))
+
+
+def _fit(context: dict[str, Any], without_details: str, limit: int) -> dict[str, Any]:
+    """Cut the details to the room the rest leaves; if the table alone is too long, cut it too."""
+    budget = limit - _MARGIN
+    changes, details = context["changes"], context["details"]
+    room = budget - len(without_details)
+    if room < 0:
+        kept, size = 0, len(without_details)
+        row_sizes = [
+            len(f"| `{c['symbol']}` | `{c['address']}` | {c['action']} | {c['fields']} |\n") for c in changes
+        ]
+        size -= sum(row_sizes)
+        for row in row_sizes:
+            if size + row > budget:
+                break
+            size += row
+            kept += 1
+        return {**context, "changes": changes[:kept], "changes_left": len(changes) - kept, "details": []}
+    kept_lines: list[str] = []
+    for line in details:
+        room -= len(line) + 1
+        if room < 0:
+            break
+        kept_lines.append(line)
+    return {**context, "details": kept_lines, "details_left": len(details) - len(kept_lines)}
 
 
 def _diff_line(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from manikit.plan.actions import Action, Plan, ResourceChange
 from manikit.plan.diff import FieldChange
+from manikit.plan.render.pending import group_pending, pods
 
 NO_CHANGES = "No changes. Your manifests match the recorded state."
 _VERB = {
@@ -31,6 +32,7 @@ def render_text(plan: Plan) -> list[Line]:
     if plan.empty:
         lines.append(Line(NO_CHANGES, "green"))
     else:
+        lines.append(Line(plan.summary(), "bold"))  # the headline first: a big plan is read from the top
         lines.append(Line("manikit will perform the following actions:"))
         for change in plan.changes:
             lines.append(Line(""))
@@ -96,14 +98,17 @@ def _preview(plan: Plan) -> Iterator[Line]:
     preview = plan.preview
     assert preview is not None
     yield Line("")
+    nodes = f"{preview.nodes:,} node{'' if preview.nodes == 1 else 's'}"
     yield Line(
-        f"Scheduling preview ({preview.pods} pods on {preview.nodes} nodes after this change):", "bold"
+        f"Scheduling preview ({pods(preview.pods)} on {nodes} after this change):",
+        "bold",
     )
     for usage in preview.usage:
         share = f"{usage.requested} of {usage.allocatable} allocatable ({usage.percent}%)"
         yield Line(f"  {usage.resource:<7} requested {share}")
     if not preview.pending:
         yield Line("  every pod would be scheduled", "green")
-    for pod in preview.pending:
-        owner = f" ({pod.owner})" if pod.owner else ""
-        yield Line(f"  ! Pod {pod.namespace}/{pod.name}{owner} would stay Pending: {pod.message}", "red")
+        return
+    yield Line(f"  ! {pods(len(preview.pending))} would stay Pending:", "red")
+    for group in group_pending(preview.pending):
+        yield Line(f"    {group.count:>5} x {group.message} ({group.names()})", "red")
