@@ -30,7 +30,14 @@ from manikit.runtime.api.damage import find_damage
 from manikit.runtime.clock import SimulatedClock, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
-from manikit.runtime.store import DEFAULT_STATE, STATE_ENV, Store, open_store, resolve_state_path, state_failures
+from manikit.runtime.store import (
+    DEFAULT_STATE,
+    STATE_ENV,
+    Store,
+    open_store,
+    resolve_state_path,
+    state_failures,
+)
 
 STATE_OPTION = typer.Option(
     None,
@@ -205,4 +212,3 @@ def _opened(store: Store, default_cluster: bool) -> Iterator[ControlPlane]:
     yield plane
     if clock.now() > start:  # simulated time moved on (a reconcile fast-forwarded): keep it
         plane.save_clock()
-
