@@ -13,7 +13,10 @@ def advance(
     length: str = typer.Argument(..., metavar="DURATION", help="How long: 30s, 5m, 1m30s, 2h."),
     state: str | None = STATE_OPTION,
 ) -> None:
-    """Run the cluster for DURATION of simulated time (image pulls, probes, back-offs, evictions)."""
+    """Run the cluster for DURATION of simulated time (image pulls, probes, back-offs, evictions).
+
+    Example: manikit advance 5m
+    """
     delta = duration(length, "DURATION")
     assert delta is not None
     with control_plane(state) as cp:

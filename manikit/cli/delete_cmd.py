@@ -39,7 +39,10 @@ def delete(
         help="background (the default), foreground, or orphan the dependents.",
     ),
     grace_period: int = typer.Option(
-        -1, "--grace-period", help="Seconds a pod gets to stop (default: its own; 0 with --force: now)."
+        -1,
+        "--grace-period",
+        metavar="SECONDS",
+        help="Seconds a pod gets to stop (default: its own; 0 with --force: now).",
     ),
     force: bool = typer.Option(False, "--force", help="With --grace-period=0: remove pods at once."),
     state: str | None = STATE_OPTION,

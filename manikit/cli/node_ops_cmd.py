@@ -12,7 +12,7 @@ from manikit.cli.timing import FOR_OPTION, duration
 from manikit.runtime import nodeops
 from manikit.runtime.controllers.node_lifecycle import set_stopped
 
-NODE_ARGUMENT = typer.Argument(..., help="The node.")
+NODE_ARGUMENT = typer.Argument(..., metavar="NAME", help="The node.")
 
 
 @nodes_app.command("stop")
@@ -20,7 +20,10 @@ def stop(
     name: str = NODE_ARGUMENT, state: str | None = STATE_OPTION, run_for: str | None = FOR_OPTION
 ) -> None:
     """The node goes down: its kubelet stops posting status (NotReady after 40 s, pods evicted after
-    their 300 s tolerations and replaced elsewhere)."""
+    their 300 s tolerations and replaced elsewhere).
+
+    Example: manikit nodes stop node-1
+    """
     with control_plane(state) as cp:
         cp.api.get("Node", name)
         changed = set_stopped(cp.api, name, True)
@@ -32,7 +35,10 @@ def stop(
 def start(
     name: str = NODE_ARGUMENT, state: str | None = STATE_OPTION, run_for: str | None = FOR_OPTION
 ) -> None:
-    """The node comes back: its kubelet posts Ready again and finishes the pods deleted meanwhile."""
+    """The node comes back: its kubelet posts Ready again and finishes the pods deleted meanwhile.
+
+    Example: manikit nodes start node-1
+    """
     with control_plane(state) as cp:
         cp.api.get("Node", name)
         changed = set_stopped(cp.api, name, False)
@@ -52,7 +58,10 @@ def _cordon(name: str, state: str | None, flag: bool, run_for: str | None) -> No
 def cordon(
     name: str = NODE_ARGUMENT, state: str | None = STATE_OPTION, run_for: str | None = FOR_OPTION
 ) -> None:
-    """Mark the node unschedulable (its pods stay)."""
+    """Mark the node unschedulable (its pods stay).
+
+    Example: manikit nodes cordon node-1
+    """
     _cordon(name, state, True, run_for)
 
 
@@ -60,19 +69,27 @@ def cordon(
 def uncordon(
     name: str = NODE_ARGUMENT, state: str | None = STATE_OPTION, run_for: str | None = FOR_OPTION
 ) -> None:
-    """Mark the node schedulable again."""
+    """Mark the node schedulable again.
+
+    Example: manikit nodes uncordon node-1
+    """
     _cordon(name, state, False, run_for)
 
 
 @nodes_app.command("taint")
 def taint(
     name: str = NODE_ARGUMENT,
-    specs: list[str] = typer.Argument(..., help="KEY[=VALUE]:EFFECT to add, KEY[:EFFECT]- to remove."),
+    specs: list[str] = typer.Argument(
+        ..., metavar="TAINT...", help="KEY[=VALUE]:EFFECT to add, KEY[:EFFECT]- to remove."
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a taint of the same key and effect."),
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
-    """Add or remove taints (NoExecute ones evict the pods that do not tolerate them)."""
+    """Add or remove taints (NoExecute ones evict the pods that do not tolerate them).
+
+    Example: manikit nodes taint node-1 dedicated=gpu:NoSchedule
+    """
     with control_plane(state) as cp:
         typer.echo(f"node/{name} {nodeops.taint(cp.api, name, specs, overwrite)}")
         cp.reconcile(duration(run_for))
@@ -89,7 +106,10 @@ def drain(
     state: str | None = STATE_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
-    """Cordon the node and evict its pods, as kubectl drain (refusing what would not come back)."""
+    """Cordon the node and evict its pods, as kubectl drain (refusing what would not come back).
+
+    Example: manikit nodes drain node-1 --ignore-daemonsets
+    """
     with control_plane(state) as cp:
         changed = nodeops.set_unschedulable(cp.api, name, True)
         typer.echo(f"node/{name} {'cordoned' if changed else 'already cordoned'}")

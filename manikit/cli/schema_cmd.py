@@ -12,7 +12,7 @@ from manikit.models.schemas import all_schemas, dumps
 
 def schema(
     out: Path = typer.Option(
-        Path("schemas"), "--out", "-o", metavar="DIR", help="Directory to write the schemas into."
+        Path("schemas"), "--out", metavar="DIR", help="Directory to write the schemas into."
     ),
     check: bool = typer.Option(
         False, "--check", help="Write nothing; exit 1 when the files differ from the models (for CI)."

@@ -13,10 +13,10 @@ from pathlib import Path
 import typer
 
 from manikit.cli import console
-from manikit.cli.state import STATE_OPTION
+from manikit.cli.state import STATE_OPTION, locate_state
 from manikit.errors import StateDamagedError, StateError, UserError
 from manikit.runtime.api.damage import find_damage
-from manikit.runtime.store import SqliteStore, Store, open_store, resolve_state_path, state_failures
+from manikit.runtime.store import SqliteStore, Store, open_store, state_failures
 
 BACKUP_SUFFIX = ".backup"
 YES_OPTION = typer.Option(False, "--yes", "-y", help="Do it without asking for confirmation.")
@@ -40,7 +40,7 @@ def keep_backup(store: Store) -> None:
 
 
 def _sqlite(state: str | None) -> SqliteStore:
-    path = resolve_state_path(state)
+    path = locate_state(state).target  # found as every command finds it
     if not isinstance(path, Path):
         raise UserError(
             f"{path} is an etcd state: check it with `etcdctl endpoint health` and back it up with "
@@ -55,7 +55,10 @@ def _sqlite(state: str | None) -> SqliteStore:
 
 @state_app.command("check")
 def check(state: str | None = STATE_OPTION) -> None:
-    """Check the whole state file: SQLite's integrity check and every stored object. Exit 1 if damaged."""
+    """Check the whole state file: SQLite's integrity check and every stored object. Exit 1 if damaged.
+
+    Example: manikit state check
+    """
     store = _sqlite(state)
     try:
         with state_failures(store.location):
@@ -75,9 +78,14 @@ def check(state: str | None = STATE_OPTION) -> None:
 @state_app.command("backup")
 def backup(
     state: str | None = STATE_OPTION,
-    out: str | None = typer.Option(None, "--out", "-o", help="Where to write it (default: <state>.backup)."),
+    out: str | None = typer.Option(
+        None, "--out", metavar="FILE", help="Where to write it (default: <state>.backup).", show_default=False
+    ),
 ) -> None:
-    """Copy the state (consistently, while others may use it) to a backup file."""
+    """Copy the state (consistently, while others may use it) to a backup file.
+
+    Example: manikit state backup --out before-upgrade.db
+    """
     store = _sqlite(state)
     target = Path(out) if out else backup_path(store.location)
     try:
@@ -93,13 +101,16 @@ def backup(
 @state_app.command("restore")
 def restore(
     backup_file: str | None = typer.Argument(
-        None, help="The backup (default: <state>.backup).", show_default=False
+        None, metavar="FILE", help="The backup (default: <state>.backup).", show_default=False
     ),
     state: str | None = STATE_OPTION,
     yes: bool = YES_OPTION,
 ) -> None:
-    """Replace the state with a backup, after checking the backup. No other command may run meanwhile."""
-    path = resolve_state_path(state)
+    """Replace the state with a backup, after checking the backup. No other command may run meanwhile.
+
+    Example: manikit state restore --yes
+    """
+    path = locate_state(state).target  # found as every command finds it
     if not isinstance(path, Path):
         _sqlite(state)  # explains etcd's own way
         return
@@ -144,11 +155,16 @@ def _checked(copy: Path, source: Path) -> str:
 
 @state_app.command("unlock")
 def unlock(
-    lock_id: str = typer.Argument(..., help="The lock's ID, as a locked state's error message gives it."),
+    lock_id: str = typer.Argument(
+        ..., metavar="LOCK_ID", help="The lock's ID, as a locked state's error message gives it."
+    ),
     state: str | None = STATE_OPTION,
     yes: bool = YES_OPTION,
 ) -> None:
-    """Break a lock on purpose (terraform's force-unlock): only when its holder is surely gone."""
+    """Break a lock on purpose (terraform's force-unlock): only when its holder is surely gone.
+
+    Example: manikit state unlock 3f2a9c --yes
+    """
     store = _sqlite(state)
     try:
         with state_failures(store.location):

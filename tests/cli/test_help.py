@@ -6,15 +6,24 @@ from __future__ import annotations
 import re
 
 import pytest
+import typer
 
+from manikit.cli.app import app
 from tests.cli.helpers import run_cli
 
-COMMANDS = [
-    ("validate",), ("lint",), ("plan",), ("apply",), ("render",), ("rules",), ("rules", "explain"),
-    ("schema",), ("get",), ("describe",), ("delete",), ("scale",), ("events",), ("nodes", "add"),
-    ("rollout", "status"), ("rollout", "history"), ("rollout", "undo"), ("rollout", "pause"),
-    ("rollout", "resume"),
-]  # fmt: skip
+
+def _commands(group: typer.core.TyperGroup, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every leaf command of the CLI, so a new command cannot miss these checks."""
+    found: list[tuple[str, ...]] = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, typer.core.TyperGroup):
+            found += _commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+COMMANDS = _commands(typer.main.get_group(app))
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
