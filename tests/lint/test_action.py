@@ -62,7 +62,7 @@ def test_run_step_with_findings(tmp_path: Path) -> None:
         tmp_path, paths=f"{bad} {EXAMPLES / 'app'}", sarif_file="out.sarif", fail_on="error"
     )
     assert done.returncode == 1, done.stderr
-    assert done.stdout.startswith(f"::error file={bad},line=19,col=27,title=MK102 limit-below-request::")
+    assert done.stdout.startswith(f"::error file={bad},line=18,col=29,title=MK102 limit-below-request::")
     assert outputs == {"exit-code": "1", "sarif-file": "out.sarif"}
     sarif = json.loads((tmp_path / "out.sarif").read_text())
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["MK102", "MK102"]

@@ -137,7 +137,6 @@ class Api:
             meta["uid"] = str(uuid.uuid4())
             meta["creationTimestamp"] = rfc3339(self.clock.now())
             meta["generation"] = 1
-            admission.check_workload(kind, body)
             self._prepare_create(kind, body)
             revision = self.store.create(kind, ns, name, body)
             self._wrote(kind, ns, name, revision, body, created=True)
@@ -179,7 +178,6 @@ class Api:
                 body.pop("status", None)
             admission.keep_allocated(kind, old, body)
             admission.check_immutable(kind, old, body)
-            admission.check_workload(kind, body)
             if kind == "Service":
                 services.check_update(body, old, self.list("Service"))
             changed = spec_of(old) != spec_of(body)

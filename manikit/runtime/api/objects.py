@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from manikit.errors import InvalidError
 from manikit.models.defaults import apply_defaults
 from manikit.models.meta import TypeMeta
+from manikit.runtime.api.admission import check_create
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.store import Body
 
@@ -43,6 +44,7 @@ def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: b
         return kind, body
     else:
         model = validate(obj)
+    check_create(model)
     kind = model.kind
     defaulted = apply_defaults(model, scope(kind, namespace or model.metadata.namespace) or "default")
     body = defaulted.to_k8s()

@@ -1,0 +1,123 @@
+"""A pod spec and a pod template as the API server validates them (v1.31 ValidatePodSpec,
+ValidatePodTemplateSpec), shared by Pods, ReplicaSets and Deployments."""
+
+from __future__ import annotations
+
+from manikit.kinds import names
+from manikit.kinds.container import DUPLICATE_CONTAINER, validate_container, validate_security_context
+from manikit.kinds.field import NAME, FieldError, FieldPath, duplicate, forbidden, invalid, required
+from manikit.kinds.meta import validate_annotations, validate_labels
+from manikit.models.pod import PodSpec, PodTemplateSpec, Toleration
+from manikit.models.volumes import Volume
+
+
+def validate_pod_spec(spec: PodSpec, path: FieldPath) -> list[FieldError]:
+    errors = _volumes(spec.volumes or [], path.child("volumes"))
+    volumes = {v.name for v in spec.volumes or []}
+    host_network = bool(spec.host_network)
+    if not spec.containers:
+        errors.append(required(path.child("containers"), hint="a pod runs at least one container"))
+    seen: set[str] = set()
+    groups = (("initContainers", spec.init_containers or [], True), ("containers", spec.containers, False))
+    for field, containers, init in groups:
+        for i, c in enumerate(containers):
+            at = path.child(field).index(i)
+            errors += validate_container(c, at, volumes, host_network=host_network, init=init)
+            if c.name and c.name in seen:
+                errors.append(
+                    duplicate(
+                        at.child("name"),
+                        c.name,
+                        code=DUPLICATE_CONTAINER,
+                        hint="rename one of the containers",
+                    )
+                )
+            seen.add(c.name)
+    for i, ec in enumerate(spec.ephemeral_containers or []):
+        if ec.name in seen:
+            at = path.child("ephemeralContainers").index(i).child("name")
+            errors.append(duplicate(at, ec.name, code=DUPLICATE_CONTAINER))
+        seen.add(ec.name)
+    errors += validate_labels(spec.node_selector, path.child("nodeSelector"))
+    errors += _tolerations(spec.tolerations or [], path.child("tolerations"))
+    errors += _names(spec, path)
+    if spec.dns_policy == "None" and spec.dns_config is None:
+        errors.append(required(path.child("dnsConfig"), "must provide `dnsConfig` when `dnsPolicy` is None"))
+    errors += validate_security_context(spec.security_context, path.child("securityContext"))
+    return errors
+
+
+def _names(spec: PodSpec, path: FieldPath) -> list[FieldError]:
+    errors: list[FieldError] = []
+    checks = (
+        ("hostname", spec.hostname, names.dns1123_label),
+        ("subdomain", spec.subdomain, names.dns1123_label),
+        ("serviceAccountName", spec.service_account_name, names.dns1123_subdomain),
+        ("nodeName", spec.node_name, names.dns1123_subdomain),
+        ("priorityClassName", spec.priority_class_name, names.dns1123_subdomain),
+        ("schedulerName", spec.scheduler_name, names.dns1123_subdomain),
+    )
+    for field, value, rule in checks:
+        if value:
+            errors += [invalid(path.child(field), value, m, code=NAME) for m in rule(value)]
+    return errors
+
+
+def _volumes(volumes: list[Volume], path: FieldPath) -> list[FieldError]:
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for i, volume in enumerate(volumes):
+        at = path.index(i)
+        if not volume.name:
+            errors.append(required(at.child("name")))
+        else:
+            errors += [
+                invalid(at.child("name"), volume.name, m, code=NAME) for m in names.dns1123_label(volume.name)
+            ]
+        if volume.name in seen:
+            errors.append(duplicate(at.child("name"), volume.name, hint="give each volume its own name"))
+        seen.add(volume.name)
+        sources = [name for name, value in volume if name != "name" and value is not None]
+        if len(sources) > 1:
+            errors.append(forbidden(at, "may not specify more than 1 volume type"))
+    return errors
+
+
+def _tolerations(tolerations: list[Toleration], path: FieldPath) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for i, t in enumerate(tolerations):
+        at = path.index(i)
+        if t.key:
+            errors += [invalid(at.child("key"), t.key, m) for m in names.qualified_name(t.key)]
+        elif t.operator != "Exists":
+            errors.append(
+                invalid(
+                    at.child("operator"),
+                    t.operator or "",
+                    "operator must be Exists when `key` is empty, which means "
+                    '"match all values and all keys"',
+                )
+            )
+        if t.toleration_seconds is not None and t.effect != "NoExecute":
+            errors.append(
+                invalid(
+                    at.child("effect"),
+                    t.effect or "",
+                    "effect must be 'NoExecute' when `tolerationSeconds` is set",
+                )
+            )
+        if t.operator == "Exists" and t.value:
+            errors.append(
+                invalid(at.child("operator"), t.value, "value must be empty when `operator` is 'Exists'")
+            )
+        elif t.operator in (None, "Equal") and t.value:
+            errors += [invalid(at.child("value"), t.value, m) for m in names.label_value(t.value)]
+    return errors
+
+
+def validate_pod_template(template: PodTemplateSpec, path: FieldPath) -> list[FieldError]:
+    """ValidatePodTemplateSpec: the template's labels and annotations, then its pod spec."""
+    meta = path.child("metadata")
+    errors = validate_labels(template.metadata.labels, meta.child("labels"))
+    errors += validate_annotations(template.metadata.annotations, meta.child("annotations"))
+    return errors + validate_pod_spec(template.spec, path.child("spec"))
