@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from manikit.kinds import names
+from manikit.kinds.env import validate_env
 from manikit.kinds.field import (
     NAME,
     FieldError,
@@ -39,7 +40,7 @@ def validate_container(
     elif c.image != c.image.strip():
         errors.append(invalid(path.child("image"), c.image, "must not have leading or trailing whitespace"))
     errors += _ports(c, path, host_network)
-    errors += _env(c, path)
+    errors += validate_env(c, path)
     errors += _mounts(c, path, volumes)
     errors += _probes(c, path, init)
     errors += _lifecycle(c, path, init)
@@ -68,51 +69,6 @@ def _ports(c: Container, path: FieldPath, host_network: bool) -> list[FieldError
                     port.host_port,
                     "must match `containerPort` when `hostNetwork` is true",
                     hint=f"use hostPort: {port.container_port} or leave it out",
-                )
-            )
-    return errors
-
-
-def _env(c: Container, path: FieldPath) -> list[FieldError]:
-    errors: list[FieldError] = []
-    for i, env in enumerate(c.env or []):
-        at = path.child("env").index(i)
-        if not env.name:
-            errors.append(required(at.child("name")))
-        else:
-            errors += [invalid(at.child("name"), env.name, m) for m in names.env_var_name(env.name)]
-        source = env.value_from
-        if source is None:
-            continue
-        count = sum(
-            s is not None
-            for s in (
-                source.field_ref,
-                source.resource_field_ref,
-                source.config_map_key_ref,
-                source.secret_key_ref,
-                source.file_key_ref,
-            )
-        )
-        where = at.child("valueFrom")
-        if count == 0:
-            errors.append(
-                invalid(
-                    where,
-                    "",
-                    "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or "
-                    "`secretKeyRef`",
-                )
-            )
-        elif count > 1:
-            errors.append(invalid(where, "", "may not have more than one field specified at a time"))
-        if env.value and count:
-            errors.append(
-                invalid(
-                    where,
-                    "",
-                    "may not be specified when `value` is not empty",
-                    hint="keep value or valueFrom, not both",
                 )
             )
     return errors

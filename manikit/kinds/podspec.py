@@ -7,7 +7,8 @@ from manikit.kinds import names
 from manikit.kinds.container import DUPLICATE_CONTAINER, validate_container, validate_security_context
 from manikit.kinds.field import NAME, FieldError, FieldPath, duplicate, forbidden, invalid, required
 from manikit.kinds.meta import validate_annotations, validate_labels
-from manikit.models.pod import PodSpec, PodTemplateSpec, Toleration
+from manikit.kinds.scheduling import validate_scheduling
+from manikit.models.pod import PodSpec, PodTemplateSpec
 from manikit.models.volumes import Volume
 
 
@@ -38,8 +39,7 @@ def validate_pod_spec(spec: PodSpec, path: FieldPath) -> list[FieldError]:
             at = path.child("ephemeralContainers").index(i).child("name")
             errors.append(duplicate(at, ec.name, code=DUPLICATE_CONTAINER))
         seen.add(ec.name)
-    errors += validate_labels(spec.node_selector, path.child("nodeSelector"))
-    errors += _tolerations(spec.tolerations or [], path.child("tolerations"))
+    errors += validate_scheduling(spec, path)
     errors += _names(spec, path)
     if spec.dns_policy == "None" and spec.dns_config is None:
         errors.append(required(path.child("dnsConfig"), "must provide `dnsConfig` when `dnsPolicy` is None"))
@@ -80,39 +80,22 @@ def _volumes(volumes: list[Volume], path: FieldPath) -> list[FieldError]:
         sources = [name for name, value in volume if name != "name" and value is not None]
         if len(sources) > 1:
             errors.append(forbidden(at, "may not specify more than 1 volume type"))
+        errors += _source_names(volume, at)
     return errors
 
 
-def _tolerations(tolerations: list[Toleration], path: FieldPath) -> list[FieldError]:
-    errors: list[FieldError] = []
-    for i, t in enumerate(tolerations):
-        at = path.index(i)
-        if t.key:
-            errors += [invalid(at.child("key"), t.key, m) for m in names.qualified_name(t.key)]
-        elif t.operator != "Exists":
-            errors.append(
-                invalid(
-                    at.child("operator"),
-                    t.operator or "",
-                    "operator must be Exists when `key` is empty, which means "
-                    '"match all values and all keys"',
-                )
-            )
-        if t.toleration_seconds is not None and t.effect != "NoExecute":
-            errors.append(
-                invalid(
-                    at.child("effect"),
-                    t.effect or "",
-                    "effect must be 'NoExecute' when `tolerationSeconds` is set",
-                )
-            )
-        if t.operator == "Exists" and t.value:
-            errors.append(
-                invalid(at.child("operator"), t.value, "value must be empty when `operator` is 'Exists'")
-            )
-        elif t.operator in (None, "Equal") and t.value:
-            errors += [invalid(at.child("value"), t.value, m) for m in names.label_value(t.value)]
-    return errors
+def _source_names(volume: Volume, at: FieldPath) -> list[FieldError]:
+    """The name each common volume source needs (a ConfigMap's, a Secret's, a claim's, a host path)."""
+    needed: list[tuple[str, str]] = []
+    if volume.config_map is not None and not volume.config_map.name:
+        needed.append(("configMap", "name"))
+    if volume.secret is not None and not volume.secret.secret_name:
+        needed.append(("secret", "secretName"))
+    if volume.persistent_volume_claim is not None and not volume.persistent_volume_claim.claim_name:
+        needed.append(("persistentVolumeClaim", "claimName"))
+    if volume.host_path is not None and not volume.host_path.path:
+        needed.append(("hostPath", "path"))
+    return [required(at.child(source, field)) for source, field in needed]
 
 
 def validate_pod_template(template: PodTemplateSpec, path: FieldPath) -> list[FieldError]:

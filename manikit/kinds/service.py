@@ -3,6 +3,7 @@ the control plane allocates (clusterIP, nodePorts) and what is immutable (a set 
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from manikit.kinds import names
@@ -54,6 +55,29 @@ def validate_create(svc: Service) -> list[FieldError]:
     errors += validate_labels(spec.selector, path.child("selector"))
     for i, ip in enumerate(spec.external_ips or []):
         errors += [invalid(path.child("externalIPs").index(i), ip, m) for m in names.ip_address(ip)]
+    return errors + _external_traffic(spec, path, kind)
+
+
+def _external_traffic(spec: ServiceSpec, path: FieldPath, kind: str) -> list[FieldError]:
+    """Fields that only mean something for traffic from outside the cluster."""
+    errors: list[FieldError] = []
+    reachable = kind in ("NodePort", "LoadBalancer") or (kind == "ClusterIP" and bool(spec.external_ips))
+    if spec.external_traffic_policy is not None and not reachable:
+        detail = "may only be set for externally-accessible services"
+        hint = "use type: NodePort or LoadBalancer, or remove externalTrafficPolicy"
+        errors.append(
+            invalid(path.child("externalTrafficPolicy"), spec.external_traffic_policy, detail, hint=hint)
+        )
+    ranges = spec.load_balancer_source_ranges or []
+    if ranges and kind != "LoadBalancer":
+        detail = "may only be used when `type` is 'LoadBalancer'"
+        errors.append(forbidden(path.child("loadBalancerSourceRanges"), detail))
+    for i, cidr in enumerate(ranges if kind == "LoadBalancer" else []):
+        try:
+            ipaddress.ip_network(cidr.strip(), strict=False)
+        except ValueError:
+            detail = "must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 "
+            errors.append(invalid(path.child("loadBalancerSourceRanges").index(i), cidr, detail))
     return errors
 
 

@@ -615,6 +615,274 @@ MUTATIONS: tuple[Mutation, ...] = (
     m("service-port-float-whole", "svc", "A", FLOATS, ((*SP, 0, "port"), 80.0)),
     m("replicas-float-fraction", "deploy", "R", FLOATS, (("spec", "replicas"), 3.5)),
     m("port-float-fraction", "svc", "R", FLOATS, ((*SP, 0, "port"), 80.5)),
+    # the downward API, key references, volume sources, scheduling and external traffic
+    m(
+        "env-field-path-typo",
+        "deploy",
+        "R",
+        OTHER,
+        ((*C0, "env", 1, "valueFrom", "fieldRef", "fieldPath"), "metadata.nam"),
+    ),
+    m(
+        "env-field-path-label",
+        "deploy",
+        "A",
+        OTHER,
+        ((*C0, "env", 1, "valueFrom", "fieldRef", "fieldPath"), "metadata.labels['app']"),
+    ),
+    m(
+        "env-field-path-pod-ip",
+        "deploy",
+        "A",
+        OTHER,
+        ((*C0, "env", 1, "valueFrom", "fieldRef", "fieldPath"), "status.podIP"),
+    ),
+    m(
+        "env-field-path-all-labels",
+        "deploy",
+        "R",
+        OTHER,
+        ((*C0, "env", 1, "valueFrom", "fieldRef", "fieldPath"), "metadata.labels"),
+    ),
+    m(
+        "env-resource-field-bad",
+        "deploy",
+        "R",
+        OTHER,
+        ((*C0, "env", 1, "valueFrom"), {"resourceFieldRef": {"resource": "limits.gpu"}}),
+    ),
+    m(
+        "env-resource-field-memory",
+        "deploy",
+        "A",
+        OTHER,
+        ((*C0, "env", 1, "valueFrom"), {"resourceFieldRef": {"resource": "requests.memory"}}),
+    ),
+    m(
+        "env-config-map-key-bad",
+        "deploy",
+        "R",
+        OTHER,
+        ((*C0, "env", 1, "valueFrom"), {"configMapKeyRef": {"name": "web", "key": "log level"}}),
+    ),
+    m(
+        "env-config-map-key",
+        "deploy",
+        "A",
+        OTHER,
+        ((*C0, "env", 1, "valueFrom"), {"configMapKeyRef": {"name": "web", "key": "log.level"}}),
+    ),
+    m(
+        "env-secret-key-no-name",
+        "deploy",
+        "R",
+        OTHER,
+        ((*C0, "env", 1, "valueFrom"), {"secretKeyRef": {"key": "password"}}),
+    ),
+    m(
+        "env-from-prefix-bad",
+        "deploy",
+        "R",
+        OTHER,
+        ((*C0, "envFrom"), [{"prefix": "1_", "configMapRef": {"name": "web"}}]),
+    ),
+    m(
+        "env-from-config-map",
+        "deploy",
+        "A",
+        OTHER,
+        ((*C0, "envFrom"), [{"prefix": "WEB_", "configMapRef": {"name": "web"}}]),
+    ),
+    m("volume-config-map-no-name", "deploy", "R", OTHER, ((*T, "volumes", 0, "configMap"), {})),
+    m("volume-secret-no-name", "deploy", "R", OTHER, ((*T, "volumes", 0), {"name": "config", "secret": {}})),
+    m(
+        "volume-secret",
+        "deploy",
+        "A",
+        OTHER,
+        ((*T, "volumes", 0), {"name": "config", "secret": {"secretName": "web"}}),
+    ),
+    m(
+        "node-affinity-in-no-values",
+        "deploy",
+        "R",
+        SELECTORS,
+        (
+            (*T, "affinity"),
+            {
+                "nodeAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {
+                        "nodeSelectorTerms": [{"matchExpressions": [{"key": "disk", "operator": "In"}]}]
+                    }
+                }
+            },
+        ),
+    ),
+    m(
+        "node-affinity-gt-two-values",
+        "deploy",
+        "R",
+        SELECTORS,
+        (
+            (*T, "affinity"),
+            {
+                "nodeAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {
+                        "nodeSelectorTerms": [
+                            {"matchExpressions": [{"key": "cores", "operator": "Gt", "values": ["4", "8"]}]}
+                        ]
+                    }
+                }
+            },
+        ),
+    ),
+    m(
+        "node-affinity-no-terms",
+        "deploy",
+        "R",
+        SELECTORS,
+        (
+            (*T, "affinity"),
+            {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": []}}},
+        ),
+    ),
+    m(
+        "node-affinity-exists",
+        "deploy",
+        "A",
+        SELECTORS,
+        (
+            (*T, "affinity"),
+            {
+                "nodeAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {
+                        "nodeSelectorTerms": [{"matchExpressions": [{"key": "disk", "operator": "Exists"}]}]
+                    }
+                }
+            },
+        ),
+    ),
+    m(
+        "anti-affinity-no-topology-key",
+        "deploy",
+        "R",
+        SELECTORS,
+        (
+            (*T, "affinity"),
+            {
+                "podAntiAffinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": [
+                        {"labelSelector": {"matchLabels": {"app": "web"}}, "topologyKey": ""}
+                    ]
+                }
+            },
+        ),
+    ),
+    m(
+        "anti-affinity-weight-zero",
+        "deploy",
+        "R",
+        SELECTORS,
+        (
+            (*T, "affinity"),
+            {
+                "podAntiAffinity": {
+                    "preferredDuringSchedulingIgnoredDuringExecution": [
+                        {
+                            "weight": 0,
+                            "podAffinityTerm": {
+                                "labelSelector": {"matchLabels": {"app": "web"}},
+                                "topologyKey": "kubernetes.io/hostname",
+                            },
+                        }
+                    ]
+                }
+            },
+        ),
+    ),
+    m(
+        "anti-affinity-preferred",
+        "deploy",
+        "A",
+        SELECTORS,
+        (
+            (*T, "affinity"),
+            {
+                "podAntiAffinity": {
+                    "preferredDuringSchedulingIgnoredDuringExecution": [
+                        {
+                            "weight": 100,
+                            "podAffinityTerm": {
+                                "labelSelector": {"matchLabels": {"app": "web"}},
+                                "topologyKey": "kubernetes.io/hostname",
+                            },
+                        }
+                    ]
+                }
+            },
+        ),
+    ),
+    m(
+        "spread-max-skew-zero",
+        "deploy",
+        "R",
+        SELECTORS,
+        (
+            (*T, "topologySpreadConstraints"),
+            [
+                {
+                    "maxSkew": 0,
+                    "topologyKey": "topology.kubernetes.io/zone",
+                    "whenUnsatisfiable": "DoNotSchedule",
+                    "labelSelector": {"matchLabels": {"app": "web"}},
+                }
+            ],
+        ),
+    ),
+    m(
+        "spread-bad-when",
+        "deploy",
+        "R",
+        SELECTORS,
+        (
+            (*T, "topologySpreadConstraints"),
+            [{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "Never"}],
+        ),
+    ),
+    m(
+        "spread",
+        "deploy",
+        "A",
+        SELECTORS,
+        (
+            (*T, "topologySpreadConstraints"),
+            [
+                {
+                    "maxSkew": 1,
+                    "topologyKey": "topology.kubernetes.io/zone",
+                    "whenUnsatisfiable": "ScheduleAnyway",
+                    "labelSelector": {"matchLabels": {"app": "web"}},
+                }
+            ],
+        ),
+    ),
+    m("traffic-policy-on-cluster-ip", "svc", "R", PORTS, (("spec", "externalTrafficPolicy"), "Local")),
+    m("traffic-policy-on-node-port", "nodeport", "A", PORTS, (("spec", "externalTrafficPolicy"), "Local")),
+    m(
+        "source-ranges-on-node-port",
+        "nodeport",
+        "R",
+        PORTS,
+        (("spec", "loadBalancerSourceRanges"), ["10.0.0.0/8"]),
+    ),
+    m(
+        "source-ranges-on-load-balancer",
+        "nodeport",
+        "A",
+        PORTS,
+        (("spec", "type"), "LoadBalancer"),
+        (("spec", "loadBalancerSourceRanges"), ["10.0.0.0/8"]),
+    ),
     # everyday edits the server accepts
     m("replicas-zero", "deploy", "A", OTHER, (("spec", "replicas"), 0)),
     m("paused", "deploy", "A", OTHER, (("spec", "paused"), True)),
