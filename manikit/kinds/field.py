@@ -14,25 +14,82 @@ from typing import Any
 DataPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True, slots=True)
 class FieldPath:
-    """A field of an object: its Kubernetes display form and its path in the data."""
+    """A field of an object: its Kubernetes display form and its path in the data. Built on every
+    check of every object, so it only links to its parent; both forms are made when an error needs
+    them."""
 
-    text: str = ""
-    data: DataPath = ()
+    __slots__ = ("_key", "_parent", "_step")
+
+    def __init__(self, parent: FieldPath | None = None, step: str | int = "", key: bool = False) -> None:
+        self._parent = parent
+        self._step = step
+        self._key = key  # a map entry, shown as ``[key]``
 
     def child(self, *names: str) -> FieldPath:
         out = self
         for name in names:
-            out = FieldPath(f"{out.text}.{name}" if out.text else name, (*out.data, name))
+            out = FieldPath(out, name)
         return out
 
     def index(self, i: int) -> FieldPath:
-        return FieldPath(f"{self.text}[{i}]", (*self.data, i))
+        return FieldPath(self, i)
 
     def key(self, key: str) -> FieldPath:
         """A map entry: ``limits[cpu]``."""
-        return FieldPath(f"{self.text}[{key}]", (*self.data, key))
+        return FieldPath(self, key, True)
+
+    def _steps(self) -> list[FieldPath]:
+        steps: list[FieldPath] = []
+        node: FieldPath | None = self
+        while node is not None and node._parent is not None:
+            steps.append(node)
+            node = node._parent
+        return steps[::-1]
+
+    @property
+    def data(self) -> DataPath:
+        return tuple(step._step for step in self._steps())
+
+    @property
+    def text(self) -> str:
+        out = ""
+        for step in self._steps():
+            if isinstance(step._step, int) or step._key:
+                out += f"[{step._step}]"
+            else:
+                out += f".{step._step}" if out else step._step
+        return out
+
+    def named(self, text_of: FieldPath) -> FieldPath:
+        """This position, shown as ``text_of`` (the server names a map where manikit points at an entry)."""
+        return _Renamed(self, text_of)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FieldPath) and (self.text, self.data) == (other.text, other.data)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.data))
+
+    def __repr__(self) -> str:
+        return f"FieldPath({self.text!r})"
+
+
+class _Renamed(FieldPath):
+    __slots__ = ("_at", "_shown")
+
+    def __init__(self, at: FieldPath, shown: FieldPath) -> None:
+        super().__init__()
+        self._at = at
+        self._shown = shown
+
+    @property
+    def data(self) -> DataPath:
+        return self._at.data
+
+    @property
+    def text(self) -> str:
+        return self._shown.text
 
 
 ROOT = FieldPath()

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from manikit.kinds import names
-from manikit.kinds.field import NAME, FieldError, FieldPath, invalid, required, too_long
+from manikit.kinds.field import NAME, ROOT, FieldError, FieldPath, invalid, required, too_long
 from manikit.models.meta import ObjectMeta
 from manikit.models.selector import LabelSelector
 
 #: A kind's name rule: (name, prefix) -> messages (prefix: a generateName, which may end in '-').
-NameRule = Callable[[str, bool], list[str]]
+NameRule = Callable[[str, bool], tuple[str, ...]]
 
 TOTAL_ANNOTATION_SIZE = 256 * 1024
-METADATA = FieldPath("metadata", ("metadata",))
+METADATA = ROOT.child("metadata")
 
 
 def validate_object_meta(meta: ObjectMeta, namespaced: bool, name_rule: NameRule) -> list[FieldError]:
@@ -63,9 +63,7 @@ def validate_labels(labels: dict[str, str] | None, path: FieldPath) -> list[Fiel
 
 def _on_map(error: FieldError, path: FieldPath) -> FieldError:
     """The server names the map (``metadata.labels``) while the position stays on the entry."""
-    return FieldError(
-        FieldPath(path.text, error.path.data), error.body, error.code, error.name, error.hint, error.at_key
-    )
+    return FieldError(error.path.named(path), error.body, error.code, error.name, error.hint, error.at_key)
 
 
 def validate_annotations(annotations: dict[str, str] | None, path: FieldPath) -> list[FieldError]:

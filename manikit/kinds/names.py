@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 
 _LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 _SUBDOMAIN_FMT = _LABEL_FMT + r"(\." + _LABEL_FMT + ")*"
@@ -75,25 +76,28 @@ ENV_MESSAGE = _regex_message(
 )
 
 
-def dns1123_label(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def dns1123_label(value: str) -> tuple[str, ...]:
     errors = [_too_long(LABEL_MAX)] if len(value) > LABEL_MAX else []
     if not _LABEL.fullmatch(value):
         errors.append(LABEL_MESSAGE)
-    return errors
+    return tuple(errors)
 
 
-def dns1123_subdomain(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def dns1123_subdomain(value: str) -> tuple[str, ...]:
     errors = [_too_long(SUBDOMAIN_MAX)] if len(value) > SUBDOMAIN_MAX else []
     if not _SUBDOMAIN.fullmatch(value):
         errors.append(SUBDOMAIN_MESSAGE)
-    return errors
+    return tuple(errors)
 
 
-def dns1035_label(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def dns1035_label(value: str) -> tuple[str, ...]:
     errors = [_too_long(LABEL_MAX)] if len(value) > LABEL_MAX else []
     if not _LABEL_1035.fullmatch(value):
         errors.append(LABEL_1035_MESSAGE)
-    return errors
+    return tuple(errors)
 
 
 def _mask_trailing_dash(value: str) -> str:
@@ -101,19 +105,20 @@ def _mask_trailing_dash(value: str) -> str:
     return value[:-1] + "a" if len(value) > 1 and value.endswith("-") else value
 
 
-def name_is_dns1123_subdomain(value: str, prefix: bool) -> list[str]:
+def name_is_dns1123_subdomain(value: str, prefix: bool) -> tuple[str, ...]:
     return dns1123_subdomain(_mask_trailing_dash(value) if prefix else value)
 
 
-def name_is_dns1123_label(value: str, prefix: bool) -> list[str]:
+def name_is_dns1123_label(value: str, prefix: bool) -> tuple[str, ...]:
     return dns1123_label(_mask_trailing_dash(value) if prefix else value)
 
 
-def name_is_dns1035_label(value: str, prefix: bool) -> list[str]:
+def name_is_dns1035_label(value: str, prefix: bool) -> tuple[str, ...]:
     return dns1035_label(_mask_trailing_dash(value) if prefix else value)
 
 
-def qualified_name(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def qualified_name(value: str) -> tuple[str, ...]:
     """A label or annotation key: an optional DNS-1123 subdomain prefix and '/', then a name part."""
     parts = value.split("/")
     if len(parts) == 1:
@@ -121,12 +126,12 @@ def qualified_name(value: str) -> list[str]:
     elif len(parts) == 2:
         prefix, name = parts
         if not prefix:
-            return ["prefix part must be non-empty"]
+            return ("prefix part must be non-empty",)
     else:
-        return [
+        return (
             f"a qualified name {QUALIFIED_MESSAGE} with an optional DNS subdomain prefix and '/' "
-            "(e.g. 'example.com/MyName')"
-        ]
+            "(e.g. 'example.com/MyName')",
+        )
     errors = [f"prefix part {m}" for m in dns1123_subdomain(prefix)] if prefix else []
     if not name:
         errors.append("name part must be non-empty")
@@ -134,17 +139,19 @@ def qualified_name(value: str) -> list[str]:
         errors.append(f"name part {_too_long(LABEL_MAX)}")
     if name and not _QUALIFIED.fullmatch(name):
         errors.append(f"name part {QUALIFIED_MESSAGE}")
-    return errors
+    return tuple(errors)
 
 
-def label_value(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def label_value(value: str) -> tuple[str, ...]:
     errors = [_too_long(LABEL_MAX)] if len(value) > LABEL_MAX else []
     if not _LABEL_VALUE.fullmatch(value):
         errors.append(LABEL_VALUE_MESSAGE)
-    return errors
+    return tuple(errors)
 
 
-def port_name(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def port_name(value: str) -> tuple[str, ...]:
     """An IANA service name (a container port's name, a targetPort given as a string)."""
     errors = [_too_long(PORT_NAME_MAX)] if len(value) > PORT_NAME_MAX else []
     if not _PORT_CHARS.fullmatch(value):
@@ -155,24 +162,25 @@ def port_name(value: str) -> list[str]:
         errors.append("must not contain consecutive hyphens")
     if value.startswith("-") or value.endswith("-"):
         errors.append("must not begin or end with a hyphen")
-    return errors
+    return tuple(errors)
 
 
-def port_number(value: int) -> list[str]:
-    return [] if 1 <= value <= 65535 else ["must be between 1 and 65535, inclusive"]
+def port_number(value: int) -> tuple[str, ...]:
+    return () if 1 <= value <= 65535 else ("must be between 1 and 65535, inclusive",)
 
 
-def env_var_name(value: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def env_var_name(value: str) -> tuple[str, ...]:
     """Kubernetes v1.31 (RelaxedEnvironmentVariableValidation is alpha, off by default)."""
-    return [] if _ENV.fullmatch(value) else [ENV_MESSAGE]
+    return () if _ENV.fullmatch(value) else (ENV_MESSAGE,)
 
 
-def ip_address(value: str) -> list[str]:
+def ip_address(value: str) -> tuple[str, ...]:
     try:
         ipaddress.ip_address(value)
     except ValueError:
-        return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
-    return []
+        return ("must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",)
+    return ()
 
 
 def suggest_name(name: str) -> str:

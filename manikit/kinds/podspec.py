@@ -77,7 +77,7 @@ def _volumes(volumes: list[Volume], path: FieldPath) -> list[FieldError]:
         if volume.name in seen:
             errors.append(duplicate(at.child("name"), volume.name, hint="give each volume its own name"))
         seen.add(volume.name)
-        sources = [name for name, value in volume if name != "name" and value is not None]
+        sources = [f for f in volume.model_fields_set if f != "name" and getattr(volume, f) is not None]
         if len(sources) > 1:
             errors.append(forbidden(at, "may not specify more than 1 volume type"))
         errors += _source_names(volume, at)

@@ -49,12 +49,16 @@ def _name_errors(resource: str, path: FieldPath) -> list[FieldError]:
 
 
 def _value_errors(resource: str, quantity: Quantity, path: FieldPath) -> list[FieldError]:
-    shown = raw(f'"{quantity.canonical()}"')
     if quantity.value < 0:
-        return [invalid(path, shown, "must be greater than or equal to 0")]
-    if is_extended(resource) and quantity.milli() % 1000 != 0:
-        return [invalid(path, shown, "must be an integer", hint="extended resources are whole devices")]
+        return [invalid(path, _shown(quantity), "must be greater than or equal to 0")]
+    if quantity.value.denominator != 1 and is_extended(resource) and quantity.milli() % 1000 != 0:
+        hint = "extended resources are whole devices"
+        return [invalid(path, _shown(quantity), "must be an integer", hint=hint)]
     return []
+
+
+def _shown(quantity: Quantity) -> str:
+    return raw(f'"{quantity.canonical()}"')
 
 
 def validate_resources(res: ResourceRequirements | None, path: FieldPath) -> list[FieldError]:
@@ -77,7 +81,6 @@ def validate_resources(res: ResourceRequirements | None, path: FieldPath) -> lis
 def _against_limit(
     resource: str, request: Quantity, limit: Quantity | None, at: FieldPath, limits_path: FieldPath
 ) -> list[FieldError]:
-    shown = raw(f'"{request.canonical()}"')
     if limit is None:
         if overcommit_allowed(resource):
             return []
@@ -92,13 +95,16 @@ def _against_limit(
         detail = f"must be equal to {resource} limit of {limit.canonical()}"
         return [
             invalid(
-                at, shown, detail, hint=f"set requests.{resource} and limits.{resource} to the same value"
+                at,
+                _shown(request),
+                detail,
+                hint=f"set requests.{resource} and limits.{resource} to the same value",
             )
         ]
     if request > limit:
         detail = f"must be less than or equal to {resource} limit of {limit.canonical()}"
         hint = f"raise limits.{resource} to at least {request.text or request.canonical()}"
-        return [invalid(at, shown, detail, code=LIMIT_BELOW_REQUEST, hint=hint)]
+        return [invalid(at, _shown(request), detail, code=LIMIT_BELOW_REQUEST, hint=hint)]
     return []
 
 

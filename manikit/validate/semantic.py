@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import difflib
 import math
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from manikit.diagnostics import Level, Problem
 from manikit.kinds.field import FieldError
@@ -14,6 +16,8 @@ from manikit.kinds.registry import validate_create
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import BUILTIN_KINDS
 from manikit.source.documents import Document
+
+T = TypeVar("T", bound=BaseModel)
 
 
 def server_problems(doc: Document, obj: TypeMeta) -> list[Problem]:
@@ -59,6 +63,18 @@ def unknown_kind(doc: Document, api_version: str, kind: str) -> list[Problem]:
             f'did you mean "{guess[0]}"?' if guess else "kinds are case-sensitive",
         )
     ]
+
+
+def validate_model(model: type[T], data: Any) -> T:
+    """``model`` from ``data`` as the API server decodes kubectl's JSON: a whole-number float is an
+    integer. Tried as written first, so that clean documents are never walked twice."""
+    try:
+        return model.model_validate(data, by_alias=True, by_name=False)
+    except ValidationError:
+        fixed = whole_floats_as_ints(data)
+        if fixed is data:
+            raise
+    return model.model_validate(fixed, by_alias=True, by_name=False)
 
 
 def whole_floats_as_ints(data: Any) -> Any:

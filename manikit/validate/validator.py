@@ -18,7 +18,7 @@ from manikit.models.meta import TypeMeta
 from manikit.models.registry import KINDS, KINDS_BY_NAME, REMOVED_APIS, is_namespaced
 from manikit.source.documents import Document
 from manikit.validate.pydantic_errors import problems_from_validation_error
-from manikit.validate.semantic import server_problems, unknown_kind, whole_floats_as_ints
+from manikit.validate.semantic import server_problems, unknown_kind, validate_model
 
 _PATCH_DIRS = frozenset({"overlays", "overlay", "patches", "patch"})
 
@@ -96,7 +96,7 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
     if info is None:
         return None, _unmodelled(doc, api_version, kind) or unknown_kind(doc, api_version, kind)
     try:
-        obj = info.model.model_validate(whole_floats_as_ints(data), by_alias=True, by_name=False)
+        obj = validate_model(info.model, data)
     except ValidationError as exc:
         problems = problems_from_validation_error(exc, doc, info.model)
         return None, _maybe_patch(doc, problems)

@@ -8,7 +8,7 @@ import pytest
 
 from manikit.kinds import names
 
-CASES: list[tuple[Callable[[str], list[str]], str, bool]] = [
+CASES: list[tuple[Callable[[str], tuple[str, ...]], str, bool]] = [
     (names.dns1123_label, "web-1", True),
     (names.dns1123_label, "1web", True),
     (names.dns1123_label, "Web", False),
@@ -51,16 +51,16 @@ CASES: list[tuple[Callable[[str], list[str]], str, bool]] = [
 @pytest.mark.parametrize(
     ("check", "value", "valid"), CASES, ids=[f"{c.__name__}-{v[:20]}" for c, v, _ in CASES]
 )
-def test_check(check: Callable[[str], list[str]], value: str, valid: bool) -> None:
-    assert (check(value) == []) is valid
+def test_check(check: Callable[[str], tuple[str, ...]], value: str, valid: bool) -> None:
+    assert (check(value) == ()) is valid
 
 
 def test_generate_name_prefix_may_end_in_a_dash() -> None:
-    assert names.name_is_dns1123_subdomain("web-", True) == []
-    assert names.name_is_dns1123_subdomain("web-", False) != []
+    assert names.name_is_dns1123_subdomain("web-", True) == ()
+    assert names.name_is_dns1123_subdomain("web-", False) != ()
 
 
 def test_messages_are_the_servers() -> None:
-    assert names.port_name("8080") == ["must contain at least one letter (a-z)"]
+    assert names.port_name("8080") == ("must contain at least one letter (a-z)",)
     assert names.dns1123_label("a" * 64)[0] == "must be no more than 63 characters"
-    assert names.qualified_name("a" * 64) == ["name part must be no more than 63 characters"]
+    assert names.qualified_name("a" * 64) == ("name part must be no more than 63 characters",)

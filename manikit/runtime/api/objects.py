@@ -14,7 +14,7 @@ from manikit.models.meta import TypeMeta
 from manikit.runtime.api.admission import check_create
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.store import Body
-from manikit.validate.semantic import whole_floats_as_ints
+from manikit.validate.semantic import validate_model
 
 #: Kubernetes' alphabet for generated name suffixes (no vowels, no confusable digits).
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -58,7 +58,7 @@ def validate(data: Mapping[str, Any]) -> TypeMeta:
     kind = str(data.get("kind", ""))
     info = kind_info(kind)
     try:
-        return info.model.model_validate(whole_floats_as_ints(dict(data)))
+        return validate_model(info.model, dict(data))
     except ValidationError as exc:
         name = str((data.get("metadata") or {}).get("name", ""))
         details = "; ".join(
