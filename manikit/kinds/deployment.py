@@ -8,6 +8,7 @@ import re
 from manikit.kinds import names
 from manikit.kinds.field import ROOT, FieldError, FieldPath, forbidden, invalid
 from manikit.kinds.meta import validate_object_meta
+from manikit.kinds.podspec import default_pod_spec
 from manikit.kinds.workload import (
     selector_forces_replacement as forces_replacement,
 )
@@ -19,7 +20,7 @@ from manikit.kinds.workload import (
     validate_template_for_replicas,
 )
 from manikit.models.base import IntOrString
-from manikit.models.workloads import Deployment, DeploymentStrategy
+from manikit.models.workloads import Deployment, DeploymentStrategy, RollingUpdateDeployment
 
 KIND = "Deployment"
 NAMESPACED = True
@@ -85,3 +86,26 @@ def _amount(value: IntOrString) -> int | None:
     if isinstance(value, int):
         return value
     return int(value[:-1]) if _PERCENT.fullmatch(value) else None
+
+
+def default(dep: Deployment) -> None:
+    """The API server's defaults for a Deployment (its pod template's included)."""
+    spec = dep.spec
+    if spec.replicas is None:
+        spec.replicas = 1
+    if spec.strategy is None:
+        spec.strategy = DeploymentStrategy()
+    if spec.strategy.type is None:
+        spec.strategy.type = "RollingUpdate"
+    if spec.strategy.type == "RollingUpdate":
+        rolling = spec.strategy.rolling_update or RollingUpdateDeployment()
+        if rolling.max_unavailable is None:
+            rolling.max_unavailable = "25%"
+        if rolling.max_surge is None:
+            rolling.max_surge = "25%"
+        spec.strategy.rolling_update = rolling
+    if spec.revision_history_limit is None:
+        spec.revision_history_limit = 10
+    if spec.progress_deadline_seconds is None:
+        spec.progress_deadline_seconds = 600
+    default_pod_spec(spec.template.spec)

@@ -11,8 +11,8 @@ from typing import Any
 from manikit.kinds import names
 from manikit.kinds.field import ROOT, FieldError, forbidden
 from manikit.kinds.meta import validate_object_meta
-from manikit.kinds.podspec import validate_pod_spec
-from manikit.models.pod import Pod
+from manikit.kinds.podspec import default_pod_spec, validate_pod_spec
+from manikit.models.pod import Pod, PodSpec
 
 KIND = "Pod"
 NAMESPACED = True
@@ -70,3 +70,21 @@ def keep_allocated(old: dict[str, Any], new: dict[str, Any]) -> None:
     """A pod's nodeName, once bound, survives an update that does not name it."""
     if old["spec"].get("nodeName") and not new["spec"].get("nodeName"):
         new["spec"] = {**new["spec"], "nodeName": old["spec"]["nodeName"]}
+
+
+def default(pod: Pod) -> None:
+    """The API server's defaults for a Pod: its spec's, and each limit without a request requested."""
+    default_pod_spec(pod.spec)
+    _copy_limits_to_requests(pod.spec)
+
+
+def _copy_limits_to_requests(spec: PodSpec) -> None:
+    """A Pod's container with a limit and no request for a resource requests its limit."""
+    for container in spec.all_containers():
+        res = container.resources
+        if res is None or not res.limits:
+            continue
+        requests = dict(res.requests or {})
+        for name, limit in res.limits.items():
+            requests.setdefault(name, limit)
+        res.requests = requests

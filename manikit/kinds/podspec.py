@@ -8,7 +8,7 @@ from manikit.kinds.container import DUPLICATE_CONTAINER, validate_container, val
 from manikit.kinds.field import NAME, FieldError, FieldPath, duplicate, forbidden, invalid, required
 from manikit.kinds.meta import validate_annotations, validate_labels
 from manikit.kinds.scheduling import validate_scheduling
-from manikit.models.pod import PodSpec, PodTemplateSpec
+from manikit.models.pod import Container, PodSpec, PodTemplateSpec, Probe, PullPolicy
 from manikit.models.volumes import Volume
 
 
@@ -104,3 +104,61 @@ def validate_pod_template(template: PodTemplateSpec, path: FieldPath) -> list[Fi
     errors = validate_labels(template.metadata.labels, meta.child("labels"))
     errors += validate_annotations(template.metadata.annotations, meta.child("annotations"))
     return errors + validate_pod_spec(template.spec, path.child("spec"))
+
+
+# Defaulting ------------------------------------------------------------------------------------------
+def default_pod_spec(spec: PodSpec) -> None:
+    """The API server's defaults for a pod spec (a Pod's or a template's)."""
+    if spec.restart_policy is None:
+        spec.restart_policy = "Always"
+    if spec.dns_policy is None:
+        spec.dns_policy = "ClusterFirst"
+    if spec.scheduler_name is None:
+        spec.scheduler_name = "default-scheduler"
+    if spec.termination_grace_period_seconds is None:
+        spec.termination_grace_period_seconds = 30
+    if spec.enable_service_links is None:
+        spec.enable_service_links = True
+    for container in spec.all_containers():
+        _default_container(container)
+
+
+def _default_container(container: Container) -> None:
+    if container.image_pull_policy is None:
+        container.image_pull_policy = pull_policy_for(container.image or "")
+    if container.termination_message_path is None:
+        container.termination_message_path = "/dev/termination-log"
+    if container.termination_message_policy is None:
+        container.termination_message_policy = "File"
+    for port in container.ports or []:
+        if port.protocol is None:
+            port.protocol = "TCP"
+    for probe in (container.liveness_probe, container.readiness_probe, container.startup_probe):
+        if probe is not None:
+            _default_probe(probe)
+
+
+def _default_probe(probe: Probe) -> None:
+    if probe.timeout_seconds is None:
+        probe.timeout_seconds = 1
+    if probe.period_seconds is None:
+        probe.period_seconds = 10
+    if probe.success_threshold is None:
+        probe.success_threshold = 1
+    if probe.failure_threshold is None:
+        probe.failure_threshold = 3
+    if probe.http_get is not None:
+        if probe.http_get.path is None:
+            probe.http_get.path = "/"
+        if probe.http_get.scheme is None:
+            probe.http_get.scheme = "HTTP"
+
+
+def pull_policy_for(image: str) -> PullPolicy:
+    """Always for ``:latest`` or an untagged image (digests count as tagged), else IfNotPresent."""
+    if "@" in image:
+        return "IfNotPresent"
+    last = image.rsplit("/", 1)[-1]
+    if ":" not in last:
+        return "Always"
+    return "Always" if last.rsplit(":", 1)[1] == "latest" else "IfNotPresent"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from manikit.kinds import names
 from manikit.kinds.field import ROOT, FieldError, FieldPath
 from manikit.kinds.meta import validate_object_meta
+from manikit.kinds.podspec import default_pod_spec
 from manikit.kinds.workload import (
     selector_forces_replacement as forces_replacement,
 )
@@ -28,3 +29,11 @@ def validate_create(rs: ReplicaSet) -> list[FieldError]:
     spec: FieldPath = ROOT.child("spec")
     errors += validate_selector(rs.spec.selector, spec.child("selector"), "deployment")
     return errors + validate_template_for_replicas(rs.spec.template, rs.spec.selector, spec.child("template"))
+
+
+def default(rs: ReplicaSet) -> None:
+    """The API server's defaults for a ReplicaSet (its pod template's included)."""
+    if rs.spec.replicas is None:
+        rs.spec.replicas = 1
+    if rs.spec.template is not None:
+        default_pod_spec(rs.spec.template.spec)

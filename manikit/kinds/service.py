@@ -200,3 +200,21 @@ def keep_allocated(old: dict[str, Any], new: dict[str, Any]) -> None:
             port["nodePort"] = previous["nodePort"]
     if ports:
         new_spec["ports"] = ports
+
+
+def default(svc: Service) -> None:
+    """The API server's defaults for a Service."""
+    spec = svc.spec
+    if spec.type is None:
+        spec.type = "ClusterIP"
+    if spec.session_affinity is None:
+        spec.session_affinity = "None"
+    if spec.type != "ExternalName" and spec.internal_traffic_policy is None:
+        spec.internal_traffic_policy = "Cluster"
+    if spec.type in ("NodePort", "LoadBalancer") and spec.external_traffic_policy is None:
+        spec.external_traffic_policy = "Cluster"
+    for port in spec.ports or []:
+        if port.protocol is None:
+            port.protocol = "TCP"
+        if port.target_port is None:
+            port.target_port = port.port

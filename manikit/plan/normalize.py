@@ -10,8 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from manikit.kinds.registry import allocated_fields
-from manikit.models.defaults import apply_defaults
+from manikit.kinds.registry import allocated_fields, apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.models.quantity import QuantityError, parse_quantity
 

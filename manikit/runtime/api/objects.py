@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from manikit.errors import InvalidError
-from manikit.models.defaults import apply_defaults
+from manikit.kinds.registry import apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.runtime.api.admission import check_create
 from manikit.runtime.api.kinds import invalid, kind_info, scope
