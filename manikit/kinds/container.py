@@ -44,8 +44,10 @@ def validate_container(
     errors += _mounts(c, path, volumes)
     errors += _probes(c, path, init)
     errors += _lifecycle(c, path, init)
-    errors += validate_security_context(c.security_context, path.child("securityContext"))
-    errors += validate_resources(c.resources, path.child("resources"))
+    if c.security_context is not None:
+        errors += validate_security_context(c.security_context, path.child("securityContext"))
+    if c.resources is not None:
+        errors += validate_resources(c.resources, path.child("resources"))
     return errors
 
 
@@ -159,8 +161,11 @@ def _handlers(
         return [required(at, none_message, hint="give exactly one of " + ", ".join(n for n, _ in handlers))]
     errors = [forbidden(at.child(name), "may not specify more than 1 handler type") for name, _ in given[1:]]
     for name, handler in given:
-        port = getattr(handler, "port", None)
-        if port is not None:
+        port: IntOrString | None = getattr(handler, "port", None)
+        if port is None:
+            continue
+        wrong = names.port_number(port) if isinstance(port, int) else names.port_name(port)
+        if wrong:  # the path is built only for an error
             errors += _port_or_name(port, at.child(name, "port"))
     return errors
 

@@ -27,6 +27,8 @@ class FieldPath:
         self._key = key  # a map entry, shown as ``[key]``
 
     def child(self, *names: str) -> FieldPath:
+        if len(names) == 1:
+            return FieldPath(self, names[0])
         out = self
         for name in names:
             out = FieldPath(out, name)

@@ -69,12 +69,21 @@ def validate_resources(res: ResourceRequirements | None, path: FieldPath) -> lis
     limits = res.limits or {}
     limits_path = path.child("limits")
     for resource, quantity in limits.items():
+        if resource in STANDARD_CONTAINER_RESOURCES and quantity.value >= 0:
+            continue  # the common case, decided without building paths
         at = limits_path.key(resource)
         errors += _name_errors(resource, at) + _value_errors(resource, quantity, at)
     for resource, quantity in (res.requests or {}).items():
+        limit = limits.get(resource)
+        if (
+            resource in STANDARD_CONTAINER_RESOURCES
+            and quantity.value >= 0
+            and (limit is None or quantity <= limit)
+        ):
+            continue
         at = path.child("requests").key(resource)
         errors += _name_errors(resource, at) + _value_errors(resource, quantity, at)
-        errors += _against_limit(resource, quantity, limits.get(resource), at, limits_path)
+        errors += _against_limit(resource, quantity, limit, at, limits_path)
     return errors
 
 
