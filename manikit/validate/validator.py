@@ -100,7 +100,7 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
     except ValidationError as exc:
         problems = problems_from_validation_error(exc, doc, info.model)
         return None, _maybe_patch(doc, problems)
-    return obj, server_problems(doc, obj)
+    return obj, _maybe_patch(doc, server_problems(doc, obj))  # a patch may leave out required values
 
 
 def _unmodelled(doc: Document, api_version: str, kind: str) -> list[Problem]:
