@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from manikit.kinds import names
 from manikit.kinds.container import DUPLICATE_CONTAINER, validate_container, validate_security_context
-from manikit.kinds.field import NAME, FieldError, FieldPath, duplicate, forbidden, invalid, required
+from manikit.kinds.field import NAME, FieldError, FieldPath, duplicate, invalid, required
 from manikit.kinds.meta import validate_annotations, validate_labels
+from manikit.kinds.podoptions import validate_pod_options
 from manikit.kinds.scheduling import validate_scheduling
+from manikit.kinds.volumes import validate_volumes
 from manikit.models.pod import Container, PodSpec, PodTemplateSpec, Probe, PullPolicy
-from manikit.models.volumes import Volume
 
 
 def validate_pod_spec(spec: PodSpec, path: FieldPath) -> list[FieldError]:
-    errors = _volumes(spec.volumes or [], path.child("volumes"))
+    errors = validate_volumes(spec.volumes or [], path.child("volumes"))
     volumes = {v.name for v in spec.volumes or []}
     host_network = bool(spec.host_network)
     if not spec.containers:
@@ -44,6 +45,7 @@ def validate_pod_spec(spec: PodSpec, path: FieldPath) -> list[FieldError]:
     if spec.dns_policy == "None" and spec.dns_config is None:
         errors.append(required(path.child("dnsConfig"), "must provide `dnsConfig` when `dnsPolicy` is None"))
     errors += validate_security_context(spec.security_context, path.child("securityContext"))
+    errors += validate_pod_options(spec, path)
     return errors
 
 
@@ -56,46 +58,12 @@ def _names(spec: PodSpec, path: FieldPath) -> list[FieldError]:
         ("nodeName", spec.node_name, names.dns1123_subdomain),
         ("priorityClassName", spec.priority_class_name, names.dns1123_subdomain),
         ("schedulerName", spec.scheduler_name, names.dns1123_subdomain),
+        ("runtimeClassName", spec.runtime_class_name, names.dns1123_subdomain),
     )
     for field, value, rule in checks:
         if value:
             errors += [invalid(path.child(field), value, m, code=NAME) for m in rule(value)]
     return errors
-
-
-def _volumes(volumes: list[Volume], path: FieldPath) -> list[FieldError]:
-    errors: list[FieldError] = []
-    seen: set[str] = set()
-    for i, volume in enumerate(volumes):
-        at = path.index(i)
-        if not volume.name:
-            errors.append(required(at.child("name")))
-        else:
-            errors += [
-                invalid(at.child("name"), volume.name, m, code=NAME) for m in names.dns1123_label(volume.name)
-            ]
-        if volume.name in seen:
-            errors.append(duplicate(at.child("name"), volume.name, hint="give each volume its own name"))
-        seen.add(volume.name)
-        sources = [f for f in volume.model_fields_set if f != "name" and getattr(volume, f) is not None]
-        if len(sources) > 1:
-            errors.append(forbidden(at, "may not specify more than 1 volume type"))
-        errors += _source_names(volume, at)
-    return errors
-
-
-def _source_names(volume: Volume, at: FieldPath) -> list[FieldError]:
-    """The name each common volume source needs (a ConfigMap's, a Secret's, a claim's, a host path)."""
-    needed: list[tuple[str, str]] = []
-    if volume.config_map is not None and not volume.config_map.name:
-        needed.append(("configMap", "name"))
-    if volume.secret is not None and not volume.secret.secret_name:
-        needed.append(("secret", "secretName"))
-    if volume.persistent_volume_claim is not None and not volume.persistent_volume_claim.claim_name:
-        needed.append(("persistentVolumeClaim", "claimName"))
-    if volume.host_path is not None and not volume.host_path.path:
-        needed.append(("hostPath", "path"))
-    return [required(at.child(source, field)) for source, field in needed]
 
 
 def validate_pod_template(template: PodTemplateSpec, path: FieldPath) -> list[FieldError]:
