@@ -49,7 +49,7 @@ def _name_errors(resource: str, path: FieldPath) -> list[FieldError]:
 
 
 def _value_errors(resource: str, quantity: Quantity, path: FieldPath) -> list[FieldError]:
-    if quantity.value < 0:
+    if quantity.value.numerator < 0:
         return [invalid(path, _shown(quantity), "must be greater than or equal to 0")]
     if quantity.value.denominator != 1 and is_extended(resource) and quantity.milli() % 1000 != 0:
         hint = "extended resources are whole devices"
@@ -69,7 +69,7 @@ def validate_resources(res: ResourceRequirements | None, path: FieldPath) -> lis
     limits = res.limits or {}
     limits_path = path.child("limits")
     for resource, quantity in limits.items():
-        if resource in STANDARD_CONTAINER_RESOURCES and quantity.value >= 0:
+        if resource in STANDARD_CONTAINER_RESOURCES and quantity.value.numerator >= 0:
             continue  # the common case, decided without building paths
         at = limits_path.key(resource)
         errors += _name_errors(resource, at) + _value_errors(resource, quantity, at)
@@ -77,7 +77,7 @@ def validate_resources(res: ResourceRequirements | None, path: FieldPath) -> lis
         limit = limits.get(resource)
         if (
             resource in STANDARD_CONTAINER_RESOURCES
-            and quantity.value >= 0
+            and quantity.value.numerator >= 0
             and (limit is None or quantity <= limit)
         ):
             continue
