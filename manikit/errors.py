@@ -84,7 +84,21 @@ class ConflictError(StateError):
 
 
 class InvalidError(StateError):
+    """Kubernetes' Invalid status; with ``causes`` (field errors), kubectl's form lists them."""
+
     reason = "Invalid"
+
+    def __init__(self, message: str, kind: str = "", name: str = "", causes: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.name = name
+        self.causes = causes
+
+    def kubectl_message(self) -> str:
+        """``The Deployment "web" is invalid: <cause>; <cause>``, as kubectl prints an Invalid status."""
+        if not self.causes:
+            return super().kubectl_message()
+        return f'The {self.kind} "{self.name}" is invalid: {"; ".join(self.causes)}'
 
 
 class ForbiddenError(StateError):

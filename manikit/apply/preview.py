@@ -8,6 +8,7 @@ import dataclasses
 from fractions import Fraction
 
 from manikit.apply.executor import execute
+from manikit.kinds.resources import pod_requests
 from manikit.models.node import Node
 from manikit.models.pod import Pod
 from manikit.models.quantity import Quantity, QuantityFormat
@@ -77,7 +78,7 @@ def _usage(nodes: list[dict[str, object]], pods: list[dict[str, object]]) -> tup
         if not isinstance(spec, dict) or not spec.get("nodeName"):
             continue
         requested["pods"] += 1
-        for name, q in Pod.model_validate(body).spec.effective_requests().items():
+        for name, q in pod_requests(Pod.model_validate(body).spec, pod_defaults=False).items():
             if name in requested:
                 requested[name] += q.value
     return tuple(

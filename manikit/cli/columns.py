@@ -7,6 +7,8 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
+from manikit.kinds.resources import pod_requests as kinds_pod_requests
+from manikit.models.pod import PodSpec
 from manikit.models.quantity import QuantityFormat, format_quantity, parse_quantity
 from manikit.runtime.clock import human_age
 from manikit.runtime.controllers.common import is_ready
@@ -193,24 +195,10 @@ def node_usage(node: Body, pods: Sequence[Body]) -> dict[str, tuple[Fraction, Fr
 
 
 def pod_requests(spec: dict[str, Any]) -> dict[str, Fraction]:
-    """cpu and memory a pod reserves: containers summed, raised to the largest init container, plus
-    overhead (as the scheduler counts them)."""
-    out: dict[str, Fraction] = {"cpu": Fraction(0), "memory": Fraction(0)}
-
-    def requests(container: dict[str, Any]) -> dict[str, Fraction]:
-        found = (container.get("resources") or {}).get("requests") or {}
-        return {r: parse_quantity(v).value for r, v in found.items() if r in out}
-
-    for container in spec.get("containers") or []:
-        for resource, value in requests(container).items():
-            out[resource] += value
-    for container in spec.get("initContainers") or []:
-        for resource, value in requests(container).items():
-            out[resource] = max(out[resource], value)
-    for resource, value in (spec.get("overhead") or {}).items():
-        if resource in out:
-            out[resource] += parse_quantity(value).value
-    return out
+    """cpu and memory a pod reserves, as the scheduler counts them (``manikit.kinds``' definition:
+    sidecars and overhead included)."""
+    found = kinds_pod_requests(PodSpec.model_validate(spec), pod_defaults=False)
+    return {r: found[r].value if r in found else Fraction(0) for r in ("cpu", "memory")}
 
 
 def _quantity(resource: str, value: Fraction) -> str:

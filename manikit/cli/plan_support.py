@@ -8,11 +8,12 @@ from enum import StrEnum
 
 import typer
 
+from manikit.catalogue import is_server_error
 from manikit.cli import console
 from manikit.cli.common import config_exclude, manifest_files, not_manifests_notice
 from manikit.cli.words import listed, plural
-from manikit.diagnostics import Level
-from manikit.errors import NoManifestsError
+from manikit.diagnostics import Level, Problem
+from manikit.errors import InvalidError, NoManifestsError
 from manikit.plan.actions import Plan
 from manikit.plan.desired import DesiredSet, load_desired
 from manikit.plan.render.json_format import render_json
@@ -68,11 +69,29 @@ def read_desired(
     if notice:
         err.print(notice, markup=False)
     if desired.errors:
+        for line in refusals(desired.errors):
+            err.print(line, markup=False, style="red")
         err.print(f"{plural(len(desired.errors), 'error')} in the manifests: nothing planned", markup=False)
         raise typer.Exit(1)
     if files and desired.documents == 0:
         raise NoManifestsError(f"no manifests found in {', '.join(paths)}: the files hold no documents")
     return desired
+
+
+def refusals(errors: Sequence[Problem]) -> list[str]:
+    """What the API server would answer for each object it refuses, in kubectl's words:
+    ``The Deployment "web" is invalid: <cause>; <cause>``."""
+    causes: dict[str, list[str]] = {}
+    for problem in errors:
+        if problem.object_ref and is_server_error(problem.code):
+            cause = f"{problem.path}: {problem.message}" if problem.path else problem.message
+            causes.setdefault(problem.object_ref, []).append(cause)
+    lines = []
+    for ref, found in causes.items():
+        kind, _, rest = ref.partition("/")
+        error = InvalidError("", kind, rest.rpartition("/")[2], tuple(found))
+        lines.append(error.kubectl_message())
+    return lines
 
 
 def print_plan(plan: Plan, output_format: PlanFormat) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from manikit.catalogue import is_server_error
 from manikit.cli.common import TextOrJson
 from manikit.cli.lint_cmd import CONFIG_OPTION, current_config
 from manikit.errors import UserError
@@ -74,7 +75,14 @@ def explain(
     if found is None:
         raise UserError(f"unknown rule {rule!r}; `manikit rules` lists them")
     default = str(found.default_level) if found.default_level is not None else "off"
-    scope = "validation check, always on" if found.builtin else f"default level: {default}"
+    if is_server_error(found.code):
+        scope = "an error of the Kubernetes API server: validation check, always on"
+    elif found.builtin:
+        scope = (
+            "template check, always on" if found.code.startswith("MK02") else "validation check, always on"
+        )
+    else:
+        scope = f"default level: {default}"
     typer.echo(f"{found.code} {found.name} ({scope})\n")
     typer.echo(found.doc)
 

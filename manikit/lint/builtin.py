@@ -1,51 +1,33 @@
-"""The checks validation does (MK0xx): always on in lint, listed by ``manikit rules`` beside the rules.
+"""The checks validation and templates do (``manikit.catalogue``) as lint sees them: always on, listed
+by ``manikit rules`` beside the rules; and lint's own MK900.
 
-MK101 invalid-quantity and MK201 duplicate-object are validation checks too, but have rule modules
-of their own (``rules/invalid_quantity.py``, ``rules/duplicate_object.py``) for their full docs.
+The API server's checks with a rule module of their own for the full doc (MK101, MK102, MK201, MK202,
+MK203, MK206) are ``BUILTIN`` rule modules: validation reports them.
 """
 
 from __future__ import annotations
 
+from manikit.catalogue import CATALOGUE, CodeInfo
 from manikit.diagnostics import Level
 from manikit.lint.findings import NoOptions
 from manikit.lint.rule import Rule
 
-_CHECKS: tuple[tuple[str, str, Level, str], ...] = (
-    ("MK001", "invalid-value", Level.ERROR, "A field holds a value of the wrong type or outside its range."),
-    (
-        "MK002",
-        "unknown-field",
-        Level.ERROR,
-        "A field Kubernetes does not know (a typo), with a did-you-mean.",
-    ),
-    ("MK003", "missing-field", Level.ERROR, "A required field is missing."),
-    ("MK004", "yaml-syntax", Level.ERROR, "The file is not valid YAML (or is an unrendered template)."),
-    ("MK005", "duplicate-key", Level.ERROR, "A mapping has the same key twice; Kubernetes rejects it."),
-    ("MK006", "missing-type", Level.ERROR, "A document without apiVersion and kind, or not a mapping."),
-    ("MK007", "removed-api-version", Level.ERROR, "A Deployment or ReplicaSet on an API removed in 1.16."),
-    ("MK009", "unreadable-file", Level.ERROR, "A file that is binary, not UTF-8, or too large."),
-    ("MK010", "yaml-limits", Level.ERROR, "A document too deep or too large (alias bombs)."),
-    ("MK011", "merge-key", Level.ERROR, "A YAML merge key (<<), which Kubernetes' decoder rejects."),
-    ("MK012", "empty-file", Level.WARNING, "A file that holds no manifest."),
-    ("MK013", "wrong-api-version", Level.ERROR, "A kind under an apiVersion that does not serve it."),
-    (
-        "MK014",
-        "partial-object",
-        Level.INFO,
-        "A kustomize patch: a partial object, checked as far as it goes.",
-    ),
-)
+
+def _doc(info: CodeInfo) -> str:
+    if info.doc:
+        return info.doc
+    family = "template" if info.code.startswith("MK02") else "validation"
+    text = f"{info.summary}\n\nA {family} check (also run by `manikit validate`): always on, "
+    text += f"at level {info.level}."
+    if info.server:
+        text += " An error of the Kubernetes API server: it cannot be switched off or suppressed."
+    return text
+
 
 BUILTIN_CHECKS: tuple[Rule, ...] = tuple(
-    Rule(
-        code,
-        name,
-        level,
-        NoOptions,
-        f"{summary}\n\nA validation check (also run by `manikit validate`): always on, at level {level}.",
-        builtin=True,
-    )
-    for code, name, level, summary in _CHECKS
+    Rule(info.code, info.name, info.level, NoOptions, _doc(info), builtin=True)
+    for info in CATALOGUE.values()
+    if info.code != "MK900"
 )
 
 INVALID_SUPPRESSION = Rule(

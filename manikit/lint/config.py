@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from manikit.catalogue import is_server_error
 from manikit.diagnostics import Level
 from manikit.errors import ConfigError
 from manikit.lint.registry import RULES, find_check
@@ -151,6 +152,8 @@ def _rule_setting(
     rule = find_check(key)
     if rule is None:
         raise ConfigError(f"{where(at)}: unknown rule {key!r}; see `manikit rules`")
+    if is_server_error(rule.code):
+        raise ConfigError(f"{where(at)}: {_server_check(rule.code, rule.name)}")
     if rule.builtin:
         raise ConfigError(f"{where(at)}: {rule.code} {rule.name} is a validation check, always on")
     shorthand = isinstance(value, (str, bool)) or value is None
@@ -210,6 +213,8 @@ def _ignores(value: Any, where: Locator) -> list[IgnoreEntry]:
             raise ConfigError(
                 f"{where((*at, 'rule'), True)}: unknown rule {item.get('rule')!r}; see `manikit rules`"
             )
+        if is_server_error(rule.code):
+            raise ConfigError(f"{where((*at, 'rule'), True)}: {_server_check(rule.code, rule.name)}")
         selectors = {k: item.get(k) for k in ("kind", "name", "namespace", "path-glob")}
         if all(v is None for v in selectors.values()):
             raise ConfigError(
@@ -229,6 +234,13 @@ def _ignores(value: Any, where: Locator) -> list[IgnoreEntry]:
             )
         )
     return entries
+
+
+def _server_check(code: str, name: str) -> str:
+    return (
+        f"{code} {name} is an error of the Kubernetes API server: it cannot be switched off, lowered or "
+        "ignored, since the server refuses the object anyway; remove this entry and fix the manifests"
+    )
 
 
 def _mapping(value: Any, at: DataPath, where: Locator) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 
+from manikit.catalogue import is_server_error
 from manikit.diagnostics import Problem
 from manikit.lint.builtin import INVALID_SUPPRESSION
 from manikit.lint.facts import namespace_of
@@ -79,19 +80,23 @@ class FileSuppressions:
         return self.subjects[i] if i >= 0 else None
 
 
-def resolve_codes(text: str) -> tuple[list[str], list[str]]:
-    """Rule codes named in a comma-separated list of codes and names; and the unknown ones."""
+def resolve_codes(text: str) -> tuple[list[str], list[str], list[str]]:
+    """Rule codes named in a comma-separated list of codes and names; the unknown ones; and the
+    API server's errors named, which no suppression can silence."""
     codes: list[str] = []
     unknown: list[str] = []
+    refused: list[str] = []
     for part in (p.strip() for p in text.split(",")):
         if not part:
             continue
         check = find_check(part)
         if check is None:
             unknown.append(part)
+        elif is_server_error(check.code):
+            refused.append(f"{check.code} {check.name}")
         else:
             codes.append(check.code)
-    return codes, unknown
+    return codes, unknown, refused
 
 
 def annotation_codes(doc: Document) -> tuple[frozenset[str], list[Problem]]:
@@ -101,11 +106,11 @@ def annotation_codes(doc: Document) -> tuple[frozenset[str], list[Problem]]:
     value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
     if not isinstance(value, str):
         return frozenset(), []
-    codes, unknown = resolve_codes(value)
+    codes, unknown, refused = resolve_codes(value)
     problems = []
-    if unknown:
+    if unknown or refused:
         mark = doc.locate(("metadata", "annotations", ANNOTATION))
-        problems.append(_invalid(doc.file, mark.line, mark.col, unknown, doc.ref()))
+        problems.extend(_invalid(doc.file, mark.line, mark.col, unknown, refused, doc.ref()))
     return frozenset(codes), problems
 
 
@@ -138,9 +143,8 @@ def comment_codes(file: str, text: str) -> tuple[dict[int, frozenset[str]], list
         match = _COMMENT.search(row)
         if match is None:
             continue
-        codes, unknown = resolve_codes(match.group(1))
-        if unknown:
-            problems.append(_invalid(file, number, match.start() + 1, unknown, ""))
+        codes, unknown, refused = resolve_codes(match.group(1))
+        problems.extend(_invalid(file, number, match.start() + 1, unknown, refused, ""))
         target = number if row[: match.start()].strip() else _next_content_line(rows, number)
         lines.setdefault(target, set()).update(codes)
     return {line: frozenset(codes) for line, codes in lines.items()}, problems
@@ -154,20 +158,35 @@ def _next_content_line(rows: Sequence[str], number: int) -> int:
     return number
 
 
-def _invalid(file: str, line: int, col: int, unknown: list[str], ref: str) -> Problem:
-    names = ", ".join(f'"{u}"' for u in unknown)
-    return Problem(
-        file,
-        line,
-        col,
-        INVALID_SUPPRESSION.code,
-        INVALID_SUPPRESSION.name,
-        INVALID_SUPPRESSION.level_or_error(),
-        f"unknown rule {names} in a suppression; it would suppress nothing",
-        "",
-        ref,
-        "see `manikit rules` for codes and names",
-    )
+def _invalid(
+    file: str, line: int, col: int, unknown: list[str], refused: list[str], ref: str
+) -> list[Problem]:
+    found = []
+    if unknown:
+        names = ", ".join(f'"{u}"' for u in unknown)
+        message = f"unknown rule {names} in a suppression; it would suppress nothing"
+        found.append((message, "see `manikit rules` for codes and names"))
+    if refused:
+        message = (
+            f"{', '.join(refused)} cannot be suppressed: the Kubernetes API server refuses the object, "
+            "whatever lint says"
+        )
+        found.append((message, "fix the object instead; the suppression is ignored"))
+    return [
+        Problem(
+            file,
+            line,
+            col,
+            INVALID_SUPPRESSION.code,
+            INVALID_SUPPRESSION.name,
+            INVALID_SUPPRESSION.level_or_error(),
+            message,
+            "",
+            ref,
+            hint,
+        )
+        for message, hint in found
+    ]
 
 
 def object_suppresses(code: str, file: str, subject: Subject, entries: Sequence[IgnoreEntry]) -> bool:
@@ -181,7 +200,7 @@ def apply_suppressions(
     """The problems that no annotation, comment or config entry suppresses."""
     kept: list[Problem] = []
     for problem in problems:
-        if problem.code == INVALID_SUPPRESSION.code:
+        if problem.code == INVALID_SUPPRESSION.code or is_server_error(problem.code):
             kept.append(problem)
             continue
         found = files.get(problem.file)

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from manikit.kinds.resources import pod_requests as kinds_pod_requests
 from manikit.models.meta import TypeMeta
 from manikit.models.pod import Container, Pod, PodSpec
 from manikit.models.quantity import Quantity, QuantityFormat, format_quantity
@@ -153,23 +154,10 @@ def iter_containers(pod: PodAt, *, init: bool = True) -> tuple[ContainerAt, ...]
     return pod.containers if init else pod.app_containers
 
 
-def effective_requests(container: Container) -> dict[str, Quantity]:
-    """A container's requests after Pod defaulting: a limit without a request is requested as well."""
-    merged = container.limits()
-    merged.update(container.requests())
-    return merged
-
-
 def pod_requests(spec: PodSpec) -> dict[str, Fraction]:
-    """What the scheduler reserves for one pod (init containers by the max rule, sidecars, overhead),
-    with requests defaulted from limits as the API server does on pod creation."""
-    defaulted = spec
-    if any(set(c.limits()) - set(c.requests()) for c in spec.all_containers()):
-        defaulted = spec.model_copy(deep=True)
-        for c in defaulted.all_containers():
-            if c.resources is not None and c.resources.limits:
-                c.resources.requests = effective_requests(c)
-    return {name: q.value for name, q in defaulted.effective_requests().items()}
+    """What the scheduler reserves for one pod made from ``spec`` (``manikit.kinds``' definition), with
+    requests defaulted from limits as the API server does on pod creation."""
+    return {name: q.value for name, q in kinds_pod_requests(spec).items()}
 
 
 def replicas_of(obj: TypeMeta | None, data: Any = None) -> int:

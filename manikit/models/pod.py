@@ -294,34 +294,6 @@ class PodSpec(K8sModel):
     def all_containers(self) -> list[Container]:
         return [*(self.init_containers or []), *self.containers]
 
-    def effective_requests(self) -> dict[str, Quantity]:
-        """What the scheduler reserves: the sum over app containers, raised to the largest init
-        container request (the max rule), plus overhead. Sidecars (init containers with
-        restartPolicy Always) add to the sum, as in Kubernetes 1.29+."""
-        total: dict[str, Quantity] = {}
-        sidecars: dict[str, Quantity] = {}
-        init_max: dict[str, Quantity] = {}
-        for c in self.init_containers or []:
-            for res, q in c.requests().items():
-                # an init container runs after the sidecars started before it
-                candidate = q + sidecars[res] if res in sidecars else q
-                if res not in init_max or candidate > init_max[res]:
-                    init_max[res] = candidate
-            if c.restart_policy == "Always":
-                for res, q in c.requests().items():
-                    sidecars[res] = sidecars[res] + q if res in sidecars else q
-        for c in self.containers:
-            for res, q in c.requests().items():
-                total[res] = total[res] + q if res in total else q
-        for res, q in sidecars.items():
-            total[res] = total[res] + q if res in total else q
-        for res, q in init_max.items():
-            if res not in total or q > total[res]:
-                total[res] = q
-        for res, q in (self.overhead or {}).items():
-            total[res] = total[res] + q if res in total else q
-        return total
-
 
 class ContainerState(K8sModel):
     waiting: dict[str, Any] | None = None

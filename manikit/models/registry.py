@@ -121,6 +121,35 @@ CLUSTER_SCOPED_KINDS = frozenset(
 )
 
 
+#: The kinds each built-in API version serves (Kubernetes v1.31), for "no matches for kind" errors.
+BUILTIN_KINDS: dict[str, frozenset[str]] = {
+    "v1": frozenset(
+        {
+            "Binding",
+            "ComponentStatus",
+            "ConfigMap",
+            "Endpoints",
+            "Event",
+            "LimitRange",
+            "Namespace",
+            "Node",
+            "PersistentVolume",
+            "PersistentVolumeClaim",
+            "Pod",
+            "PodTemplate",
+            "ReplicationController",
+            "ResourceQuota",
+            "Secret",
+            "Service",
+            "ServiceAccount",
+            "Status",
+            "List",
+        }
+    ),
+    "apps/v1": frozenset({"ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet"}),
+}
+
+
 def lookup(api_version: str, kind: str) -> KindInfo | None:
     return KINDS.get((api_version, kind))
 

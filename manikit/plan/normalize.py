@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from manikit.models.defaults import apply_defaults
+from manikit.kinds.registry import allocated_fields, apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.models.quantity import QuantityError, parse_quantity
 from manikit.runtime.api.bootstrap import NAME_LABEL
@@ -32,17 +32,6 @@ SERVER_METADATA = (
 )
 #: Annotation and label prefixes manikit and the controllers write on recorded objects.
 BOOKKEEPING_PREFIXES = ("manikit.dev/applyset", "manikit.dev/last-applied", "deployment.kubernetes.io/")
-#: Fields the control plane allocates when the manifest leaves them out.
-ALLOCATED_FIELDS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "Service": (
-        ("spec", "clusterIP"),
-        ("spec", "clusterIPs"),
-        ("spec", "ipFamilies"),
-        ("spec", "ipFamilyPolicy"),
-    ),
-    "Namespace": (("spec", "finalizers"),),
-    "Pod": (("spec", "nodeName"),),
-}
 
 
 def desired_body(obj: TypeMeta, namespace: str = "default", *, owned: bool = False) -> Body:
@@ -93,7 +82,7 @@ def comparable(body: Body) -> Body:
 def drop_allocated(recorded: Body, desired: Body) -> Body:
     """Leave out what the control plane allocated where the manifest says nothing (clusterIP, nodePort)."""
     kind = recorded.get("kind", "")
-    paths = ALLOCATED_FIELDS.get(kind, ())
+    paths = allocated_fields(kind)
     if not paths:
         return recorded
     out = dict(recorded)

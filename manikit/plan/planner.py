@@ -11,13 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from manikit.errors import PlanError
+from manikit.kinds.registry import forces_replacement
 from manikit.plan.actions import APPLY_ORDER, Action, Body, ObjectKey, Plan, ResourceChange
 from manikit.plan.diff import FieldChange, count_leaves, diff
 from manikit.plan.normalize import comparable, drop_allocated
 
 PREVENT_DESTROY = "manikit.dev/prevent-destroy"
-#: Fields of a Pod's spec that Kubernetes lets an update change; any other spec change replaces the pod.
-_POD_MUTABLE = (".image", "spec.activeDeadlineSeconds", "spec.terminationGracePeriodSeconds")
 
 
 @dataclass(frozen=True)
@@ -95,18 +94,7 @@ def _mark_immutable(kind: str, change: FieldChange, before: Body) -> FieldChange
 
 
 def _is_immutable(kind: str, change: FieldChange, before: Body) -> bool:
-    path = change.path
-    if kind in ("Deployment", "ReplicaSet"):
-        return path == "spec.selector" or path.startswith("spec.selector.")
-    if kind == "Pod":
-        if not path.startswith("spec."):
-            return False
-        if path.endswith(_POD_MUTABLE) or path in _POD_MUTABLE:
-            return False
-        return not (path.startswith("spec.tolerations") and change.kind == "add")
-    if kind == "Service":
-        return path == "spec.clusterIP" and bool((before.get("spec") or {}).get("clusterIP"))
-    return False
+    return forces_replacement(kind, change.path, change.kind, before)
 
 
 def _known_after_apply(after: Body) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from manikit.models.meta import TypeMeta
 from manikit.models.registry import KINDS, KINDS_BY_NAME, REMOVED_APIS, is_namespaced
 from manikit.source.documents import Document
 from manikit.validate.pydantic_errors import problems_from_validation_error
+from manikit.validate.semantic import server_problems, unknown_kind, validate_model
 
 _PATCH_DIRS = frozenset({"overlays", "overlay", "patches", "patch"})
 
@@ -93,12 +94,13 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
     api_version, kind = data["apiVersion"].strip(), data["kind"].strip()
     info = KINDS.get((api_version, kind))
     if info is None:
-        return None, _unmodelled(doc, api_version, kind)
+        return None, _unmodelled(doc, api_version, kind) or unknown_kind(doc, api_version, kind)
     try:
-        return info.model.model_validate(data, by_alias=True, by_name=False), []
+        obj = validate_model(info.model, data)
     except ValidationError as exc:
         problems = problems_from_validation_error(exc, doc, info.model)
         return None, _maybe_patch(doc, problems)
+    return obj, _maybe_patch(doc, server_problems(doc, obj))  # a patch may leave out required values
 
 
 def _unmodelled(doc: Document, api_version: str, kind: str) -> list[Problem]:

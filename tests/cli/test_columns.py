@@ -19,6 +19,21 @@ def test_pod_requests_sum_containers_and_take_the_init_max() -> None:
     assert pod_requests(spec) == {"cpu": Fraction(21, 20), "memory": Fraction(64 * 2**20)}
 
 
+def test_pod_requests_count_a_sidecar_as_the_scheduler_does() -> None:
+    """`get nodes` used to take only the init max, under-counting a pod with a sidecar."""
+    spec = {
+        "containers": [{"name": "app", "resources": {"requests": {"cpu": "500m", "memory": "128Mi"}}}],
+        "initContainers": [
+            {
+                "name": "proxy",
+                "restartPolicy": "Always",
+                "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}},
+            }
+        ],
+    }
+    assert pod_requests(spec) == {"cpu": Fraction(6, 10), "memory": Fraction(192 * 2**20)}
+
+
 def test_pod_status_text() -> None:
     base = {"metadata": {"name": "p"}, "spec": {}}
     assert pod_status_text({**base, "status": {"phase": "Pending"}}) == "Pending"

@@ -199,7 +199,11 @@ def test_nodes_add_lets_pending_pods_run(tmp_path: Path) -> None:
 
 def test_nodes_add_refuses_other_kinds(tmp_path: Path) -> None:
     state = State(tmp_path / "s.db")
-    path = write(tmp_path, "svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {}\n")
+    path = write(
+        tmp_path,
+        "svc.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 80}]}\n",
+    )
     result = state.run("nodes", "add", str(path))
     assert result.exit_code == 2 and "Node manifests only" in result.stderr
 

@@ -43,9 +43,9 @@ def test_text_format_exit_1_on_errors() -> None:
     result = run_cli("lint", str(ERRORS))
     assert result.exit_code == 1
     first = result.stdout.splitlines()[0]
-    assert first.startswith(f"{ERRORS}:19:27: error MK102 limit-below-request: ")
-    assert result.stdout.splitlines()[1] == "                limits: {cpu: 500m, memory: 512Mi}"
-    assert result.stdout.splitlines()[2] == "                              ^"
+    assert first.startswith(f"{ERRORS}:18:29: error MK102 limit-below-request: ")
+    assert result.stdout.splitlines()[1] == '                requests: {cpu: "2", memory: 1Gi}'
+    assert result.stdout.splitlines()[2] == "                                ^"
     assert "2 errors, 0 warnings" in result.stderr and "failed at --fail-on error" in result.stderr
 
 
@@ -75,7 +75,7 @@ def test_machine_formats(fmt: str) -> None:
         assert [r["ruleId"] for r in json.loads(out)["runs"][0]["results"]] == ["MK102", "MK102"]
     elif fmt == "github":
         assert out.splitlines()[0].startswith(
-            f"::error file={ERRORS},line=19,col=27,title=MK102 limit-below-request::"
+            f"::error file={ERRORS},line=18,col=29,title=MK102 limit-below-request::"
         )
     else:
         assert ET.fromstring(out).find("testsuite/testcase/failure") is not None
@@ -141,7 +141,7 @@ def test_capacity_rules_with_nodes_from_cli_and_config(
 def test_standard_input() -> None:
     result = run_cli("lint", "-", input=ERRORS.read_text())
     assert result.exit_code == 1
-    assert result.stdout.startswith("<stdin>:19:27: error MK102")
+    assert result.stdout.startswith("<stdin>:18:29: error MK102")
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def test_internal_error_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(RULES, "MK102", dataclasses.replace(RULES["MK102"], check=broken))
+    monkeypatch.setitem(RULES, "MK103", dataclasses.replace(RULES["MK103"], check=broken))
     result = run_cli("lint", "--jobs", "1", str(ERRORS))
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr

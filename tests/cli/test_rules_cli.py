@@ -37,7 +37,9 @@ def test_enabled_column_follows_the_config(tmp_path: Path) -> None:
 def test_explain_by_code_or_name(name: str) -> None:
     result = run_cli("rules", "explain", name)
     assert result.exit_code == 0
-    assert result.stdout.startswith("MK102 limit-below-request (default level: error)\n")
+    assert result.stdout.startswith(
+        "MK102 limit-below-request (an error of the Kubernetes API server: validation check, always on)\n"
+    )
     for section in ("## What it does", "## Why it matters", "## Example", "## Fix"):
         assert section in result.stdout
 
@@ -46,6 +48,21 @@ def test_explain_a_validation_check() -> None:
     result = run_cli("rules", "explain", "invalid-quantity")
     assert result.exit_code == 0
     assert "validation check, always on" in result.stdout and '"128Mi"' not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("code", "headline"),
+    [
+        ("MK021", "MK021 undefined-value (template check, always on)"),
+        ("MK015", "MK015 unknown-kind (an error of the Kubernetes API server: validation check, always on)"),
+        ("MK012", "MK012 empty-file (validation check, always on)"),
+        ("MK900", "MK900 invalid-suppression (validation check, always on)"),
+    ],
+)
+def test_explain_knows_every_code_of_the_catalogue(code: str, headline: str) -> None:
+    result = run_cli("rules", "explain", code)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0] == headline
 
 
 def test_explain_unknown_rule_exit_2() -> None:

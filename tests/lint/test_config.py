@@ -19,7 +19,8 @@ def test_defaults_without_a_file() -> None:
     config = load_config(None)
     assert config.fail_on is Level.ERROR
     assert config.levels["MK106"] is None  # missing-cpu-limit off by default
-    assert config.enabled()["MK102"] is Level.ERROR
+    assert config.enabled()["MK103"] is Level.WARNING
+    assert "MK102" not in config.enabled()  # limit-below-request: a validation check, always on
 
 
 def test_found_from_a_subdirectory_upward(tmp_path: Path) -> None:
@@ -93,7 +94,17 @@ ignore:
         ),
         ("fail_on: warning\n", ".manikit.yaml:1:1: unknown key 'fail_on'; did you mean \"fail-on\"?"),
         ("fail-on: off\n", "fail-on must be info, warning or error"),
-        ("rules:\n  MK002: off\n", "MK002 unknown-field is a validation check, always on"),
+        ("rules:\n  MK012: off\n", "MK012 empty-file is a validation check, always on"),
+        (
+            "rules:\n  limit-below-request: warning\n",
+            ".manikit.yaml:2:3: MK102 limit-below-request is an error of the Kubernetes API server: "
+            "it cannot be switched off",
+        ),
+        ("rules:\n  MK002: off\n", "MK002 unknown-field is an error of the Kubernetes API server"),
+        (
+            "ignore:\n  - {rule: invalid-name, kind: Pod}\n",
+            ".manikit.yaml:2:12: MK202 invalid-name is an error of the Kubernetes API server",
+        ),
         ("ignore:\n  - {rule: MK999, kind: Pod}\n", ".manikit.yaml:2:12: unknown rule 'MK999'"),
         ("ignore:\n  - {rule: naked-pod}\n", "needs kind, name, namespace or path-glob"),
         ("ignore:\n  - {rule: naked-pod, knd: Pod}\n", "unknown key 'knd'; did you mean \"kind\"?"),
@@ -109,6 +120,9 @@ ignore:
         "unknown-top-key",
         "fail-on-off",
         "builtin-level",
+        "server-check-level",
+        "server-check-off",
+        "server-check-ignored",
         "ignore-unknown-rule",
         "ignore-without-selector",
         "ignore-unknown-key",

@@ -40,7 +40,8 @@ def test_cross_object_rules_see_all_files_together(tmp_path: Path) -> None:
     service = write(
         tmp_path,
         "svc.yaml",
-        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n",
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+        "spec:\n  selector: {app: web}\n  ports: [{port: 80}]\n",
     )
     deployment = RULE_FIXTURES / "missing-cpu-limit" / "fail.yaml"  # a clean Deployment labelled app: web
     assert triples(lint_paths(service).problems) == [(5, 13, "MK204")]

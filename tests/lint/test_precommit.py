@@ -96,7 +96,7 @@ def test_try_repo_passes_a_good_manifest_and_fails_a_bad_one(tmp_path: Path, cac
     bad = try_repo("manikit-lint", "bad.yaml")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "Failed" in bad.stdout
-    assert "bad.yaml:19:27: error MK102 limit-below-request" in bad.stdout
+    assert "bad.yaml:18:29: error MK102 limit-below-request" in bad.stdout
     validate = try_repo("manikit-validate", "good.yaml")
     assert validate.returncode == 0, validate.stdout + validate.stderr
 

@@ -54,5 +54,5 @@ def test_limit_below_request_is_exact(
     path = tmp_path_factory.mktemp("p") / "d.yaml"
     path.write_text(DEPLOYMENT.format(request=request, limit=limit, memory=memory))
     found = triples(lint_paths(path, nodes=False).problems)
-    assert ((15, 27, "MK102") in found) == (limit_m < request_m), (request, limit)
+    assert ((14, 29, "MK102") in found) == (limit_m < request_m), (request, limit)
     assert not [t for t in found if t[2] == "MK107"]

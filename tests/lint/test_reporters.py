@@ -52,16 +52,16 @@ def test_report_has_the_expected_findings(report: LintReport) -> None:
         (16, 11, "MK303"),
         (16, 11, "MK306"),
         (17, 18, "MK301"),
+        (19, 29, "MK102"),
         (19, 42, "MK107"),
-        (20, 27, "MK102"),
         (31, 30, "MK205"),
     ]
 
 
 def test_text_has_source_line_and_caret(report: LintReport) -> None:
     text = REPORTERS["text"](report, False)
-    assert "report.yaml:20:27: error MK102 limit-below-request: " in text
-    assert "            limits: {cpu: 500m, memory: 1Gi}\n                              ^\n" in text
+    assert "report.yaml:19:29: error MK102 limit-below-request: " in text
+    assert '                requests: {cpu: "2", memory: 512m}\n                                ^\n' in text
     assert "\x1b[" not in text
     assert "\x1b[1;31merror" in REPORTERS["text"](report, True)
 
@@ -70,12 +70,12 @@ def test_sarif_validates_against_the_schema(report: LintReport) -> None:
     log = json.loads(sarif.render(report))
     jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text()))
     driver = log["runs"][0]["tool"]["driver"]
-    result = log["runs"][0]["results"][4]
+    result = log["runs"][0]["results"][3]
     assert result["ruleId"] == "MK102"
     assert driver["rules"][result["ruleIndex"]]["id"] == "MK102"
     assert result["locations"][0]["physicalLocation"] == {
         "artifactLocation": {"uri": "report.yaml"},
-        "region": {"startLine": 20, "startColumn": 27},
+        "region": {"startLine": 19, "startColumn": 29},
     }
     off = next(r for r in driver["rules"] if r["id"] == "MK106")
     assert off["defaultConfiguration"] == {"enabled": False, "level": "warning"}
@@ -101,10 +101,10 @@ def test_junit_counts_failed_files(report: LintReport) -> None:
     assert suite is not None and suite.get("tests") == "1" and suite.get("failures") == "1"
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None and failure.get("type") == "MK102"
-    assert "report.yaml:20:27" in (failure.text or "")
+    assert "report.yaml:19:29" in (failure.text or "")
 
 
 def test_json_summary(report: LintReport) -> None:
     data = json.loads(REPORTERS["json"](report, False))
     assert data["summary"]["errors"] == 2 and data["summary"]["warnings"] == 4
-    assert data["problems"][4]["code"] == "MK102" and data["problems"][4]["line"] == 20
+    assert data["problems"][3]["code"] == "MK102" and data["problems"][3]["line"] == 19

@@ -54,7 +54,8 @@ def test_rules_command_lists_every_check(tmp_path: Path, monkeypatch: pytest.Mon
     listed = {row["code"]: row for row in json.loads(result.stdout)}
     assert set(listed) == set(CHECKS)
     assert listed["MK106"]["enabled"] == "no"  # missing-cpu-limit is off by default
-    assert listed["MK102"]["enabled"] == "yes (error)"
+    assert listed["MK103"]["enabled"] == "yes (warning)"
+    assert listed["MK102"]["enabled"] == "always"  # the API server's check, done by validation
     assert listed["MK101"]["enabled"] == "always"
 
 

@@ -118,7 +118,11 @@ spec:
 
 
 def test_resolve_codes_and_comment_targets() -> None:
-    assert resolve_codes("MK105, host-port, ,nope") == (["MK105", "MK307"], ["nope"])
+    assert resolve_codes("MK105, host-port, ,nope, MK102") == (
+        ["MK105", "MK307"],
+        ["nope"],
+        ["MK102 limit-below-request"],
+    )
     lines, problems = comment_codes(
         "f.yaml", "a: 1\n# manikit: ignore[MK301]\n\n# other comment\nb: 2  # manikit: ignore[naked-pod]\n"
     )

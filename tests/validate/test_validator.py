@@ -135,6 +135,12 @@ def test_kustomize_patch_is_a_notice(tmp_path: Path) -> None:
     assert [f[2] for f in problems_of(tmp_path, deleted, "x.yaml")] == ["MK014"]
 
 
+def test_a_patch_leaving_out_a_value_the_server_requires_is_a_notice(tmp_path: Path) -> None:
+    text = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: LoadBalancer\n"
+    assert [f[2] for f in problems_of(tmp_path, text, "overlays/prod/svc.yaml")] == ["MK014"]
+    assert [f[2] for f in problems_of(tmp_path, text, "base/svc.yaml")] == ["MK003"]  # spec.ports
+
+
 def test_duplicates_by_kind_namespace_and_name(tmp_path: Path) -> None:
     text = (
         "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n---\n"

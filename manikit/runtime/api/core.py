@@ -142,7 +142,6 @@ class Api:
             meta["uid"] = deterministic_uid(kind, ns, name, self.store.revision())
             meta["creationTimestamp"] = rfc3339(self.clock.now())
             meta["generation"] = 1
-            admission.check_workload(kind, body)
             limits.check_replicas(kind, body)
             self._prepare_create(kind, body)
             revision = self.store.create(kind, ns, name, body)
@@ -192,7 +191,6 @@ class Api:
             if kind == "Pod":  # a replace keeps what admission added on create, as a patch would
                 deletion.add_default_tolerations(body["spec"])
             admission.check_immutable(kind, old, body)
-            admission.check_workload(kind, body)
             limits.check_replicas(kind, body)
             if kind == "Service":
                 services.check_update(body, old, self.list("Service"))

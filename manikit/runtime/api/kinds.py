@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from manikit.errors import InvalidError, NotFoundError
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import INTERNAL_KINDS, KINDS, KindInfo
@@ -30,6 +32,17 @@ def scope(kind: str, namespace: str | None) -> str:
     return namespace or "default"
 
 
-def invalid(kind: str, name: str, detail: str) -> InvalidError:
-    """Kubernetes' Invalid status: ``Deployment.apps "web" is invalid: spec.selector: ...``."""
-    return InvalidError(f'{kind}{GROUP_SUFFIX.get(kind, "")} "{name}" is invalid: {detail}')
+def invalid(kind: str, name: str, detail: str, *more: str) -> InvalidError:
+    """Kubernetes' Invalid status: ``Deployment.apps "web" is invalid: spec.selector: ...``; several
+    causes are listed as the server lists them, ``[a, b]``."""
+    causes = (detail, *more)
+    shown = detail if not more else f"[{', '.join(causes)}]"
+    return InvalidError(
+        f'{kind}{GROUP_SUFFIX.get(kind, "")} "{name}" is invalid: {shown}', kind, name, causes
+    )
+
+
+def refuse_invalid(kind: str, name: str, errors: Sequence[object]) -> None:
+    """Raise the Invalid status for ``errors`` (field errors), if there are any."""
+    if errors:
+        raise invalid(kind, name, *(str(e) for e in errors))

@@ -10,10 +10,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from manikit.errors import InvalidError
-from manikit.models.defaults import apply_defaults
+from manikit.kinds.registry import apply_defaults
 from manikit.models.meta import TypeMeta
+from manikit.runtime.api.admission import check_create
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.store import Body
+from manikit.validate.semantic import validate_model
 
 #: Kubernetes' alphabet for generated name suffixes (no vowels, no confusable digits).
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
@@ -44,6 +46,7 @@ def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: b
         return kind, body
     else:
         model = validate(obj)
+    check_create(model)
     kind = model.kind
     defaulted = apply_defaults(model, scope(kind, namespace or model.metadata.namespace) or "default")
     body = defaulted.to_k8s()
@@ -56,7 +59,7 @@ def validate(data: Mapping[str, Any]) -> TypeMeta:
     kind = str(data.get("kind", ""))
     info = kind_info(kind)
     try:
-        return info.model.model_validate(dict(data))
+        return validate_model(info.model, dict(data))
     except ValidationError as exc:
         name = str((data.get("metadata") or {}).get("name", ""))
         details = "; ".join(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from manikit.models.defaults import apply_defaults
+from manikit.kinds.registry import apply_defaults
 from manikit.models.pod import Pod
 from manikit.models.selector import LabelSelector
 from manikit.runtime.api import limits

@@ -1,12 +1,14 @@
 """A pod's resource requests as the scheduler counts them: integers (milli-CPU, bytes, counts).
 
-Fit uses the requests as written (``PodSpec.effective_requests``: containers summed, init containers by
-the max rule, overhead added). Scoring uses kube-scheduler's *non-zero* requests: a container that
-does not name cpu or memory counts as 100m / 200Mi, so that best-effort pods still spread.
+Fit uses the requests as written (``manikit.kinds.resources.pod_requests``: containers summed, init
+containers by the max rule, sidecars and overhead added). Scoring uses kube-scheduler's *non-zero*
+requests: a container that does not name cpu or memory counts as 100m / 200Mi, so that best-effort
+pods still spread.
 """
 
 from __future__ import annotations
 
+from manikit.kinds.resources import pod_requests as kinds_pod_requests
 from manikit.models.pod import Container, PodSpec, ResourceRequirements
 from manikit.models.quantity import Quantity
 
@@ -32,7 +34,9 @@ def as_units(resources: dict[str, Quantity]) -> dict[str, int]:
 
 def pod_requests(spec: PodSpec) -> dict[str, int]:
     """What NodeResourcesFit reserves on a node for this pod (zero entries dropped)."""
-    return {name: value for name, value in as_units(spec.effective_requests()).items() if value}
+    return {
+        name: value for name, value in as_units(kinds_pod_requests(spec, pod_defaults=False)).items() if value
+    }
 
 
 def non_zero_requests(spec: PodSpec) -> tuple[int, int]:
@@ -43,7 +47,7 @@ def non_zero_requests(spec: PodSpec) -> tuple[int, int]:
             "init_containers": [_with_defaults(c) for c in spec.init_containers or []],
         }
     )
-    totals = as_units(patched.effective_requests())
+    totals = as_units(kinds_pod_requests(patched, pod_defaults=False))
     return totals.get(CPU, 0), totals.get(MEMORY, 0)
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from manikit.models.defaults import apply_defaults, pull_policy_for
+from manikit.kinds.podspec import pull_policy_for
+from manikit.kinds.registry import apply_defaults
 from manikit.models.namespace import Namespace
 from manikit.models.pod import Pod
 from manikit.models.quantity import Quantity

@@ -1,0 +1,219 @@
+"""A container as the API server validates it (v1.31 validateContainers, validateContainerCommon):
+name, image, ports, env, volume mounts, probes, lifecycle hooks, security context and resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manikit.kinds import names
+from manikit.kinds.env import validate_env
+from manikit.kinds.field import (
+    NAME,
+    FieldError,
+    FieldPath,
+    duplicate,
+    forbidden,
+    invalid,
+    not_found,
+    required,
+)
+from manikit.kinds.resources import validate_resources
+from manikit.models.base import IntOrString
+from manikit.models.pod import Container, Probe, SecurityContext
+from manikit.models.podextras import LifecycleHandler
+
+DUPLICATE_CONTAINER = ("MK206", "duplicate-container-name")
+INT32_MAX = 2147483647
+
+
+def validate_container(
+    c: Container, path: FieldPath, volumes: set[str], *, host_network: bool, init: bool
+) -> list[FieldError]:
+    errors: list[FieldError] = []
+    if not c.name:
+        errors.append(required(path.child("name")))
+    for message in names.dns1123_label(c.name):
+        hint = f'e.g. "{names.suggest_name(c.name)}"' if names.suggest_name(c.name) else ""
+        errors.append(invalid(path.child("name"), c.name, message, code=NAME, hint=hint))
+    if not c.image:
+        errors.append(required(path.child("image"), hint="name the image to run, e.g. image: nginx:1.27"))
+    elif c.image != c.image.strip():
+        errors.append(invalid(path.child("image"), c.image, "must not have leading or trailing whitespace"))
+    errors += _ports(c, path, host_network)
+    errors += validate_env(c, path)
+    errors += _mounts(c, path, volumes)
+    errors += _probes(c, path, init)
+    errors += _lifecycle(c, path, init)
+    if c.security_context is not None:
+        errors += validate_security_context(c.security_context, path.child("securityContext"))
+    if c.resources is not None:
+        errors += validate_resources(c.resources, path.child("resources"))
+    return errors
+
+
+def _ports(c: Container, path: FieldPath, host_network: bool) -> list[FieldError]:
+    errors: list[FieldError] = []
+    seen: set[str] = set()
+    for i, port in enumerate(c.ports or []):
+        at = path.child("ports").index(i)
+        if port.name:
+            for message in names.port_name(port.name):
+                errors.append(invalid(at.child("name"), port.name, message, code=NAME))
+            if port.name in seen:
+                errors.append(
+                    duplicate(at.child("name"), port.name, hint="give each port of a container its own name")
+                )
+            seen.add(port.name)
+        if host_network and port.host_port and port.host_port != port.container_port:
+            errors.append(
+                invalid(
+                    at.child("hostPort"),
+                    port.host_port,
+                    "must match `containerPort` when `hostNetwork` is true",
+                    hint=f"use hostPort: {port.container_port} or leave it out",
+                )
+            )
+    return errors
+
+
+def _mounts(c: Container, path: FieldPath, volumes: set[str]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    paths: set[str] = set()
+    for i, mount in enumerate(c.volume_mounts or []):
+        at = path.child("volumeMounts").index(i)
+        if not mount.name:
+            errors.append(required(at.child("name")))
+        elif mount.name not in volumes:
+            errors.append(
+                not_found(at.child("name"), mount.name, hint="add a volume of that name to the pod's volumes")
+            )
+        if not mount.mount_path:
+            errors.append(required(at.child("mountPath")))
+        elif mount.mount_path in paths:
+            errors.append(invalid(at.child("mountPath"), mount.mount_path, "must be unique"))
+        paths.add(mount.mount_path)
+        if mount.sub_path and mount.sub_path_expr:
+            errors.append(
+                invalid(
+                    at.child("subPathExpr"),
+                    mount.sub_path_expr,
+                    "subPathExpr and subPath are mutually exclusive",
+                )
+            )
+        for sub, value in (("subPath", mount.sub_path), ("subPathExpr", mount.sub_path_expr)):
+            if value and (value.startswith("/") or ".." in value.split("/")):
+                why = "must be a relative path" if value.startswith("/") else "must not contain '..'"
+                errors.append(invalid(at.child(sub), value, why))
+    return errors
+
+
+def _probes(c: Container, path: FieldPath, init: bool) -> list[FieldError]:
+    errors: list[FieldError] = []
+    sidecar = c.restart_policy == "Always"
+    for field, probe in (
+        ("livenessProbe", c.liveness_probe),
+        ("readinessProbe", c.readiness_probe),
+        ("startupProbe", c.startup_probe),
+    ):
+        if probe is None:
+            continue
+        at = path.child(field)
+        if init and not sidecar:
+            errors.append(forbidden(at, "may not be set for init containers without restartPolicy=Always"))
+            continue
+        errors += _handlers(probe, at, _probe_handlers(probe), "must specify a handler type")
+        if field != "readinessProbe" and probe.success_threshold not in (None, 1):
+            errors.append(invalid(at.child("successThreshold"), probe.success_threshold, "must be 1"))
+        if field == "readinessProbe" and probe.termination_grace_period_seconds is not None:
+            errors.append(
+                invalid(
+                    at.child("terminationGracePeriodSeconds"),
+                    probe.termination_grace_period_seconds,
+                    "must not be set for readinessProbes",
+                )
+            )
+    return errors
+
+
+def _probe_handlers(probe: Probe) -> list[tuple[str, Any]]:
+    return [
+        ("exec", probe.exec),
+        ("httpGet", probe.http_get),
+        ("tcpSocket", probe.tcp_socket),
+        ("grpc", probe.grpc),
+    ]
+
+
+def _lifecycle_handlers(handler: LifecycleHandler) -> list[tuple[str, Any]]:
+    return [
+        ("exec", handler.exec),
+        ("httpGet", handler.http_get),
+        ("tcpSocket", handler.tcp_socket),
+        ("sleep", handler.sleep),
+    ]
+
+
+def _handlers(
+    owner: Any, at: FieldPath, handlers: list[tuple[str, Any]], none_message: str
+) -> list[FieldError]:
+    given = [(name, h) for name, h in handlers if h is not None]
+    if not given:
+        return [required(at, none_message, hint="give exactly one of " + ", ".join(n for n, _ in handlers))]
+    errors = [forbidden(at.child(name), "may not specify more than 1 handler type") for name, _ in given[1:]]
+    for name, handler in given:
+        port: IntOrString | None = getattr(handler, "port", None)
+        if port is None:
+            continue
+        wrong = names.port_number(port) if isinstance(port, int) else names.port_name(port)
+        if wrong:  # the path is built only for an error
+            errors += _port_or_name(port, at.child(name, "port"))
+    return errors
+
+
+def _port_or_name(port: IntOrString, at: FieldPath) -> list[FieldError]:
+    if isinstance(port, int):
+        return [invalid(at, port, m) for m in names.port_number(port)]
+    return [invalid(at, port, m, code=NAME) for m in names.port_name(port)]
+
+
+def _lifecycle(c: Container, path: FieldPath, init: bool) -> list[FieldError]:
+    if c.lifecycle is None:
+        return []
+    at = path.child("lifecycle")
+    if init and c.restart_policy != "Always":
+        return [forbidden(at, "may not be set for init containers without restartPolicy=Always")]
+    errors: list[FieldError] = []
+    for field, handler in (("postStart", c.lifecycle.post_start), ("preStop", c.lifecycle.pre_stop)):
+        if handler is not None:
+            errors += _handlers(
+                handler, at.child(field), _lifecycle_handlers(handler), "must specify a handler type"
+            )
+    return errors
+
+
+def validate_security_context(sc: SecurityContext | Any, path: FieldPath) -> list[FieldError]:
+    """User and group ids within 0..2^31-1; privileged excludes allowPrivilegeEscalation: false."""
+    if sc is None:
+        return []
+    errors: list[FieldError] = []
+    for field, value in (
+        ("runAsUser", sc.run_as_user),
+        ("runAsGroup", sc.run_as_group),
+        ("fsGroup", getattr(sc, "fs_group", None)),
+    ):
+        if value is not None and not 0 <= value <= INT32_MAX:
+            errors.append(invalid(path.child(field), value, f"must be between 0 and {INT32_MAX}, inclusive"))
+    for i, group in enumerate(getattr(sc, "supplemental_groups", None) or []):
+        if not 0 <= group <= INT32_MAX:
+            errors.append(
+                invalid(
+                    path.child("supplementalGroups").index(i),
+                    group,
+                    f"must be between 0 and {INT32_MAX}, inclusive",
+                )
+            )
+    if getattr(sc, "privileged", None) and getattr(sc, "allow_privilege_escalation", None) is False:
+        errors.append(
+            invalid(path, "", "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")
+        )
+    return errors

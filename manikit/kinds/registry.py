@@ -1,0 +1,108 @@
+"""Every kind's rules, listed explicitly (a kind listed twice fails at import), and the calls that
+validate, lint, admission and the planner make: nobody else decides these things."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from manikit.kinds import deployment, namespace, node, pod, replicaset, service
+from manikit.kinds.field import FieldError
+from manikit.models.meta import TypeMeta
+from manikit.models.registry import is_namespaced
+
+Body = dict[str, Any]
+T = TypeVar("T", bound=TypeMeta)
+DEFAULT_NAMESPACE = "default"
+
+
+@dataclass(frozen=True)
+class KindRules:
+    kind: str
+    namespaced: bool
+    allocated: tuple[tuple[str, ...], ...]  # fields the control plane sets when a manifest leaves them out
+    validate_create: Callable[[Any], list[FieldError]]
+    validate_update: Callable[[Body, Body], list[FieldError]]  # immutable fields
+    forces_replacement: Callable[[str, str, Body], bool]  # (plan path, change kind, recorded body)
+    keep_allocated: Callable[[Body, Body], None]  # carry allocated fields over to an update
+    default: Callable[[Any], None]  # the API server's defaults, in place
+
+
+def _no_errors(old: Body, new: Body) -> list[FieldError]:
+    return []
+
+
+def _never(path: str, change_kind: str, before: Body) -> bool:
+    return False
+
+
+def _nothing(old: Body, new: Body) -> None:
+    return None
+
+
+def _no_defaults(obj: Any) -> None:
+    return None
+
+
+def _build(modules: Iterable[Any]) -> dict[str, KindRules]:
+    table: dict[str, KindRules] = {}
+    for m in modules:
+        if m.KIND in table:
+            raise ValueError(f"kind {m.KIND} has rules twice")
+        table[m.KIND] = KindRules(
+            m.KIND,
+            m.NAMESPACED,
+            m.ALLOCATED,
+            m.validate_create,
+            getattr(m, "validate_update", _no_errors),  # a kind without update rules: all mutable
+            getattr(m, "forces_replacement", _never),
+            getattr(m, "keep_allocated", _nothing),
+            getattr(m, "default", _no_defaults),
+        )
+    return table
+
+
+KIND_RULES = _build((pod, replicaset, deployment, service, namespace, node))
+
+
+def apply_defaults(obj: T, namespace: str = DEFAULT_NAMESPACE, *, in_place: bool = False) -> T:
+    """Defaulting as the API server does it: a defaulted deep copy of ``obj`` (the input untouched),
+    or ``obj`` itself with ``in_place=True`` when the caller owns it. The API uses it on every write
+    and the planner on every desired object, so a value written out and the same value left to its
+    default never differ."""
+    out = obj if in_place else type(obj).model_validate(obj.to_k8s(), by_alias=True)  # faster than deepcopy
+    rules = KIND_RULES.get(out.kind)
+    namespaced = rules.namespaced if rules is not None else is_namespaced(out.kind)
+    if namespaced and not out.metadata.namespace:
+        out.metadata.namespace = namespace
+    if rules is not None:
+        rules.default(out)
+    return out
+
+
+def validate_create(obj: TypeMeta) -> list[FieldError]:
+    """What the API server refuses on create, beyond the schema (the model's types)."""
+    rules = KIND_RULES.get(obj.kind)
+    return rules.validate_create(obj) if rules is not None else []
+
+
+def validate_update(kind: str, old: Body, new: Body) -> list[FieldError]:
+    rules = KIND_RULES.get(kind)
+    return rules.validate_update(old, new) if rules is not None else []
+
+
+def forces_replacement(kind: str, path: str, change_kind: str, before: Body) -> bool:
+    rules = KIND_RULES.get(kind)
+    return rules is not None and rules.forces_replacement(path, change_kind, before)
+
+
+def keep_allocated(kind: str, old: Body, new: Body) -> None:
+    rules = KIND_RULES.get(kind)
+    if rules is not None:
+        rules.keep_allocated(old, new)
+
+
+def allocated_fields(kind: str) -> tuple[tuple[str, ...], ...]:
+    rules = KIND_RULES.get(kind)
+    return rules.allocated if rules is not None else ()
