@@ -19,6 +19,7 @@ from manikit.cli import (
     rules_cmd,
     scale_cmd,
     schema_cmd,
+    serve_cmd,
     validate_cmd,
 )
 
@@ -63,3 +64,4 @@ scale_cmd.register(app)
 rollout_cmd.register(app)
 events_cmd.register(app)
 nodes_cmd.register(app)
+serve_cmd.register(app)

@@ -1,0 +1,153 @@
+"""The server's one door into the runtime: the Api, the reconcile loop and the clock.
+
+Every call runs on one worker thread that owns the store (SQLite connections are not shared between
+threads, and one writer at a time is what the store wants anyway); the async routes await it. Issue 13
+replaces the runtime behind this module with a ``Cluster``; nothing else in ``manikit.server`` imports
+``manikit.runtime``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import concurrent.futures
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal, ParamSpec, TypeVar
+
+from manikit.runtime.api import Api
+from manikit.runtime.clock import SimulatedClock, human_age, parse_time, rfc3339
+from manikit.runtime.cluster import ensure_default_cluster
+from manikit.runtime.reconcile import ReconcileResult, reconcile
+from manikit.runtime.store import Body, EventRecord, HistoryEntry, Store, open_store
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Propagation = Literal["Background", "Orphan", "Foreground"]
+#: The note where the CLI keeps the simulated clock (``manikit.cli.state``): the same one.
+CLOCK_NOTE = ("clock", "now")
+
+__all__ = ["Backend", "Body", "EventRecord", "HistoryEntry", "Propagation", "human_age", "rfc3339"]
+
+
+class Backend:
+    """The control plane behind the REST API. Reads use an informer-like cache (shared bodies: the
+    routes copy before changing one); writes go through the Api, then wake the reconciler."""
+
+    def __init__(self, store: Store, announce: Callable[[str], None] | None = None) -> None:
+        self.store = store
+        saved = store.get_note(*CLOCK_NOTE)
+        start = datetime.now(UTC).replace(microsecond=0)
+        self.clock = SimulatedClock(max(start, parse_time(saved)) if saved else start)
+        self.api = Api(store, self.clock)
+        self.view = Api(store, self.clock, cached=True)
+        if self.api.find("Namespace", "kube-system") is None:
+            self.api.ensure_system_namespaces()
+        message = ensure_default_cluster(self.api)
+        if message and announce:
+            announce(message)
+        self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="manikit-store")
+        self.last_result: ReconcileResult | None = None
+
+    @classmethod
+    def open(cls, state: str | Path, announce: Callable[[str], None] | None = None) -> Backend:
+        return cls(open_store(state), announce)
+
+    # Threading -------------------------------------------------------------------------------------
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``fn`` on the store's thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, functools.partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        """Finish the queued calls, save the clock, close the store (all on the store's thread)."""
+        self._worker.submit(self._save_clock).result()
+        self._worker.shutdown(wait=True)
+        self.store.close()
+
+    # Reads -----------------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return max(self.clock.now(), datetime.now(UTC).replace(microsecond=0))
+
+    def revision(self) -> int:
+        return self.store.revision()
+
+    def find(self, kind: str, name: str, namespace: str | None) -> Body | None:
+        return self.view.find(kind, name, namespace)
+
+    def get(self, kind: str, name: str, namespace: str | None) -> Body:
+        return self.view.get(kind, name, namespace)
+
+    def list(self, kind: str, namespace: str | None, labels: str | None) -> tuple[builtins.list[Body], int]:
+        """The objects and the revision they are the state of (a list's resourceVersion)."""
+        return self.view.list(kind, namespace, labels), self.store.revision()
+
+    def events(self, namespace: str | None) -> builtins.list[EventRecord]:
+        return self.store.events(namespace=namespace)
+
+    def history(self, since: int, kinds: builtins.list[str]) -> builtins.list[HistoryEntry]:
+        return builtins.list(self.api.watch(since, kinds))
+
+    # Writes ----------------------------------------------------------------------------------------
+    @contextmanager
+    def writer(self, dry_run: bool) -> Iterator[Api]:
+        """The Api to write through: the real one, or one over a throwaway copy for ``dryRun=All``
+        (validated, defaulted and admitted there; nothing stored, no revision spent)."""
+        if not dry_run:
+            with self.api.transaction():
+                yield self.api
+            return
+        copy = self.api.dry_run()
+        try:
+            yield copy
+        finally:
+            copy.store.close()
+
+    def create(self, body: Body, namespace: str | None, dry_run: bool) -> Body:
+        with self.writer(dry_run) as api:
+            return api.create(body, namespace)
+
+    def update(self, body: Body, dry_run: bool) -> Body:
+        with self.writer(dry_run) as api:
+            return api.update(body)
+
+    def update_status(self, body: Body, dry_run: bool) -> Body:
+        with self.writer(dry_run) as api:
+            return api.update_status(body)
+
+    def delete(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        propagation: Propagation,
+        rv: str | None,
+        dry_run: bool,
+    ) -> Body:
+        with self.writer(dry_run) as api:
+            return api.delete(kind, name, namespace, propagation=propagation, resource_version=rv)
+
+    def bind(self, namespace: str, name: str, node: str, dry_run: bool) -> Body:
+        with self.writer(dry_run) as api:
+            return api.bind(namespace, name, node)
+
+    def modify(self, kind: str, name: str, namespace: str | None, change: Callable[[Body], Any]) -> Any:
+        """Read an object and hand it to ``change`` on the store's thread, so nothing writes between
+        the read and the write ``change`` makes (a read-modify-write such as a patch)."""
+        return change(self.get(kind, name, namespace))
+
+    # The reconciler --------------------------------------------------------------------------------
+    def reconcile(self) -> ReconcileResult:
+        """Controllers and scheduler until the cluster settles; simulated time never lags the wall."""
+        self.clock.advance_to(datetime.now(UTC))
+        before = self.clock.now()
+        self.last_result = reconcile(self.api, self.clock)
+        if self.clock.now() != before:
+            self._save_clock()
+        return self.last_result
+
+    def _save_clock(self) -> None:
+        self.store.put_note(*CLOCK_NOTE, rfc3339(self.clock.now()))
