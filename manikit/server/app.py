@@ -34,6 +34,8 @@ from manikit.server.watch import Changes, Watch
 
 JSON = "application/json"
 RECONCILE_SECONDS = 1.0
+#: timestamps have whole seconds: run a little after a timer's second has begun
+TIMER_SLACK = 0.05
 Handler = Callable[[Backend, Call], tuple[int, Body]]
 HANDLERS: dict[str, Handler] = {
     "POST": create_object,
@@ -82,8 +84,10 @@ class Server:
 
     async def _reconcile_forever(self) -> None:
         while True:
+            timer = self.backend.seconds_to_timer()
+            wait = RECONCILE_SECONDS if timer is None else min(timer + TIMER_SLACK, RECONCILE_SECONDS)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._dirty.wait(), RECONCILE_SECONDS)
+                await asyncio.wait_for(self._dirty.wait(), wait)
             self._dirty.clear()
             before = await self.backend.run(self.backend.revision)
             # a pass that cannot finish is retried on the next wake-up; its transaction left nothing

@@ -14,12 +14,12 @@ import concurrent.futures
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from manikit.runtime.api import Api
-from manikit.runtime.clock import SimulatedClock, human_age, parse_time, rfc3339
+from manikit.runtime.clock import human_age, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
 from manikit.runtime.store import Body, EventRecord, HistoryEntry, Store, open_store
@@ -33,6 +33,35 @@ CLOCK_NOTE = ("clock", "now")
 __all__ = ["Backend", "Body", "EventRecord", "HistoryEntry", "Propagation", "human_age", "rfc3339"]
 
 
+class TimerPending(Exception):
+    """Raised by the wall clock when reconcile would jump ahead: the controllers wait for ``moment``."""
+
+    def __init__(self, moment: datetime) -> None:
+        super().__init__(moment)
+        self.moment = moment
+
+
+class WallClock:
+    """Real time for a served control plane: a readiness delay takes its real seconds, and objects'
+    timestamps are the wall clock's (plus a fixed offset when the state's saved clock is ahead).
+    ``advance_to`` never jumps: it stops the reconcile loop, which runs again at that moment."""
+
+    def __init__(self, saved: datetime | None) -> None:
+        wall = _wall()
+        self.offset = max(saved - wall, timedelta(0)) if saved else timedelta(0)
+
+    def now(self) -> datetime:
+        return _wall() + self.offset
+
+    def advance_to(self, moment: datetime) -> None:
+        if moment > self.now():
+            raise TimerPending(moment)
+
+
+def _wall() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 class Backend:
     """The control plane behind the REST API. Reads use an informer-like cache (shared bodies: the
     routes copy before changing one); writes go through the Api, then wake the reconciler."""
@@ -40,8 +69,7 @@ class Backend:
     def __init__(self, store: Store, announce: Callable[[str], None] | None = None) -> None:
         self.store = store
         saved = store.get_note(*CLOCK_NOTE)
-        start = datetime.now(UTC).replace(microsecond=0)
-        self.clock = SimulatedClock(max(start, parse_time(saved)) if saved else start)
+        self.clock = WallClock(parse_time(saved) if saved else None)
         self.api = Api(store, self.clock)
         self.view = Api(store, self.clock, cached=True)
         if self.api.find("Namespace", "kube-system") is None:
@@ -51,6 +79,8 @@ class Backend:
             announce(message)
         self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="manikit-store")
         self.last_result: ReconcileResult | None = None
+        #: when a controller waits for a moment (a readiness delay): the next reconcile is due then
+        self.timer: datetime | None = None
 
     @classmethod
     def open(cls, state: str | Path, announce: Callable[[str], None] | None = None) -> Backend:
@@ -70,7 +100,10 @@ class Backend:
 
     # Reads -----------------------------------------------------------------------------------------
     def now(self) -> datetime:
-        return max(self.clock.now(), datetime.now(UTC).replace(microsecond=0))
+        return self.clock.now()
+
+    def rfc3339_now(self) -> str:
+        return rfc3339(self.clock.now())
 
     def revision(self) -> int:
         return self.store.revision()
@@ -108,15 +141,15 @@ class Backend:
 
     def create(self, body: Body, namespace: str | None, dry_run: bool) -> Body:
         with self.writer(dry_run) as api:
-            return api.create(body, namespace)
+            return self._unspent(api.create(body, namespace), dry_run)
 
     def update(self, body: Body, dry_run: bool) -> Body:
         with self.writer(dry_run) as api:
-            return api.update(body)
+            return self._unspent(api.update(body), dry_run)
 
     def update_status(self, body: Body, dry_run: bool) -> Body:
         with self.writer(dry_run) as api:
-            return api.update_status(body)
+            return self._unspent(api.update_status(body), dry_run)
 
     def delete(
         self,
@@ -130,6 +163,18 @@ class Backend:
         with self.writer(dry_run) as api:
             return api.delete(kind, name, namespace, propagation=propagation, resource_version=rv)
 
+    def _unspent(self, body: Body, dry_run: bool) -> Body:
+        """A dry run's answer carries the live object's resourceVersion (none for a create): the
+        revision the copy spent is not one the real state has."""
+        if dry_run:
+            meta = body["metadata"]
+            live = self.store.get(body["kind"], meta.get("namespace") or "", meta["name"])
+            if live is None:
+                meta.pop("resourceVersion", None)
+            else:
+                meta["resourceVersion"] = str(live.revision)
+        return body
+
     def bind(self, namespace: str, name: str, node: str, dry_run: bool) -> Body:
         with self.writer(dry_run) as api:
             return api.bind(namespace, name, node)
@@ -140,14 +185,21 @@ class Backend:
         return change(self.get(kind, name, namespace))
 
     # The reconciler --------------------------------------------------------------------------------
-    def reconcile(self) -> ReconcileResult:
-        """Controllers and scheduler until the cluster settles; simulated time never lags the wall."""
-        self.clock.advance_to(datetime.now(UTC))
-        before = self.clock.now()
-        self.last_result = reconcile(self.api, self.clock)
-        if self.clock.now() != before:
-            self._save_clock()
+    def reconcile(self) -> ReconcileResult | None:
+        """Controllers and scheduler until the cluster settles or waits for a timer (``timer``).
+        Each pass is its own transaction, so stopping between passes leaves the state consistent."""
+        self.timer = None
+        try:
+            self.last_result = reconcile(self.api, self.clock)
+        except TimerPending as pending:
+            self.timer = pending.moment
+            return None
         return self.last_result
+
+    def seconds_to_timer(self) -> float | None:
+        if self.timer is None:
+            return None
+        return max((self.timer - self.clock.now()).total_seconds(), 0.0)
 
     def _save_clock(self) -> None:
         self.store.put_note(*CLOCK_NOTE, rfc3339(self.clock.now()))

@@ -159,7 +159,7 @@ def _details(target: Target) -> dict[str, Any]:
     return details
 
 
-def _check_identity(target: Target, body: Body, *, named: bool) -> None:
+def check_identity(target: Target, body: Body, *, named: bool) -> None:
     resource = target.resource
     if body.get("kind") != resource.kind or body.get("apiVersion") != resource.api_version:
         raise ApiError(
@@ -192,7 +192,7 @@ def create_object(backend: Backend, call: Call) -> tuple[int, Body]:
         return 201, success()
     if target.name is not None or target.resource.kind == "Event":
         raise ApiError("MethodNotAllowed", "the server does not allow this method on the requested resource")
-    _check_identity(target, body, named=False)
+    check_identity(target, body, named=False)
     return 201, backend.create(body, target.namespace, call.dry_run)
 
 
@@ -201,7 +201,7 @@ def replace_object(backend: Backend, call: Call) -> tuple[int, Body]:
     body = call.json_body()
     if target.subresource == "scale":
         return 200, scale_of(write_scale(backend, call, body))
-    _check_identity(target, body, named=True)
+    check_identity(target, body, named=True)
     if target.subresource == "status":
         return 200, backend.update_status(body, call.dry_run)
     return 200, backend.update(body, call.dry_run)

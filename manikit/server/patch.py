@@ -160,7 +160,7 @@ def json_patch(target: Any, operations: Any) -> Any:
     return doc
 
 
-def _list_key(field: str, items: list[Any]) -> str | None:
+def list_key(field: str, items: list[Any]) -> str | None:
     if field == "ports":  # container ports by containerPort, Service ports by port
         sample = next((i for i in items if isinstance(i, dict)), {})
         return "containerPort" if "containerPort" in sample else "port"
@@ -200,7 +200,7 @@ def _merge_list(field: str, live: Any, patch: list[Any], order: list[Any] | None
     live_items = live if isinstance(live, list) else []
     if field in MERGED_PRIMITIVES:
         return [*live_items, *(v for v in patch if v not in live_items)]
-    key = _list_key(field, [*patch, *live_items])
+    key = list_key(field, [*patch, *live_items])
     if key is None or not all(isinstance(i, dict) for i in patch):
         if patch and isinstance(patch[0], dict) and patch[0].get(DIRECTIVE) == "replace":
             return [copy.deepcopy(i) for i in patch[1:]]
