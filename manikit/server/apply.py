@@ -139,8 +139,12 @@ def _managers(body: Body) -> list[dict[str, Any]]:
     return [dict(m) for m in body.get("metadata", {}).get("managedFields") or []]
 
 
-def conflicts(live: Body, config: Body, applied: set[Path], manager: str) -> list[tuple[str, str, str]]:
-    """(other manager, its apiVersion, field) for each field applied with a value another owns."""
+Conflict = tuple[str, str, Path]
+
+
+def conflicts(live: Body, config: Body, applied: set[Path], manager: str) -> list[Conflict]:
+    """(other manager, its apiVersion, field) for each field applied with a value another owns
+    (applying the value already there is no conflict: the field is then owned together)."""
     found = []
     for entry in _managers(live):
         if entry.get("manager") == manager:
@@ -150,7 +154,7 @@ def conflicts(live: Body, config: Body, applied: set[Path], manager: str) -> lis
             if path[-1] == ITEM:
                 continue
             if value_at(live, path) != value_at(config, path):
-                found.append((str(entry.get("manager")), str(entry.get("apiVersion", "")), _dotted(path)))
+                found.append((str(entry.get("manager")), str(entry.get("apiVersion", "")), path))
     return found
 
 
@@ -165,12 +169,12 @@ def _dotted(path: Path) -> str:
     return "".join(parts)
 
 
-def _conflict_error(found: list[tuple[str, str, str]]) -> ApiError:
+def _conflict_error(found: list[Conflict]) -> ApiError:
     count = len(found)
-    lines = [f'conflict with "{m}" using {v}: {f}' for m, v, f in found]
+    lines = [f'conflict with "{m}" using {v}: {_dotted(f)}' for m, v, f in found]
     message = f"Apply failed with {count} conflict{'s' if count > 1 else ''}: " + "\n".join(lines)
     causes = [
-        {"reason": "FieldManagerConflict", "message": f'conflict with "{m}" using {v}', "field": f}
+        {"reason": "FieldManagerConflict", "message": f'conflict with "{m}" using {v}', "field": _dotted(f)}
         for m, v, f in found
     ]
     return ApiError("Conflict", message, {"causes": causes})
@@ -192,7 +196,7 @@ def merge_applied(
         if entry.get("manager") == manager and entry.get("operation") == "Apply":
             previous = owned
             continue
-        owned -= applied  # force (or equal values) moves the ownership to the applier
+        owned -= {path for who, _, path in found if who == entry.get("manager")}  # forced: moved
         if owned:
             kept.append({**entry, "fieldsV1": to_fields_v1(owned)})
             others |= owned

@@ -8,10 +8,12 @@ given ``GRACE_SECONDS``), then the reconciler stops and the store is closed betw
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -89,4 +91,15 @@ def serve(options: ServeOptions, columns: Columns, say: Callable[[str], None]) -
         ssl_keyfile=None if creds is None else str(creds.server_key),
     )
     say(f"serving the Kubernetes API on {url}; KUBECONFIG={options.kubeconfig} kubectl get nodes")
-    uvicorn.Server(config).run(sockets=[sock])
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the handler it found:
+    # with this one the process then ends normally (exit 0), its state closed
+    previous = signal.signal(signal.SIGTERM, _stopped)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sock.close()
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM once the server has stopped: nothing left to do."""
