@@ -172,7 +172,10 @@ class Server:
         code, body = await self.backend.run(chosen, self.backend, call)
         if not call.dry_run:
             self.wrote()
-        return _json(body, code)
+        response = _json(body, code)
+        for warning in call.warnings:
+            response.headers.append("Warning", f"299 - {json.dumps(warning)}")
+        return response
 
     def _as_table(self, call: Call, body: Body) -> Body:
         include = call.query.get("includeObject", "Metadata")

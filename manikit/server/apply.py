@@ -230,6 +230,7 @@ def server_side_apply(backend: Backend, call: Call) -> tuple[int, Body]:
         )
     config = decode(call.body)
     check_identity(target, config, named=True)
+    call.check_fields(config)
     applied = field_set(config)
     force = call.query.get("force") in ("true", "1")
     stamp = backend.rfc3339_now()

@@ -9,11 +9,12 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from manikit.errors import ConflictError
 from manikit.server.backend import Backend, Body, EventRecord, Propagation
+from manikit.server.fields import enforce
 from manikit.server.resources import Resource, Target
 from manikit.server.selectors import page, parse_field_selector, select
 from manikit.server.status import ApiError, success
@@ -27,6 +28,11 @@ class Call:
     query: Mapping[str, str]
     body: bytes = b""
     content_type: str = ""
+    #: ``Warning`` headers for the response (unknown fields dropped under fieldValidation=Warn)
+    warnings: list[str] = field(default_factory=list)
+
+    def check_fields(self, body: Body) -> None:
+        enforce(body, self.query.get("fieldValidation"), self.warnings)
 
     @property
     def dry_run(self) -> bool:
@@ -193,6 +199,7 @@ def create_object(backend: Backend, call: Call) -> tuple[int, Body]:
     if target.name is not None or target.resource.kind == "Event":
         raise ApiError("MethodNotAllowed", "the server does not allow this method on the requested resource")
     check_identity(target, body, named=False)
+    call.check_fields(body)
     return 201, backend.create(body, target.namespace, call.dry_run)
 
 
@@ -202,6 +209,7 @@ def replace_object(backend: Backend, call: Call) -> tuple[int, Body]:
     if target.subresource == "scale":
         return 200, scale_of(write_scale(backend, call, body))
     check_identity(target, body, named=True)
+    call.check_fields(body)
     if target.subresource == "status":
         return 200, backend.update_status(body, call.dry_run)
     return 200, backend.update(body, call.dry_run)

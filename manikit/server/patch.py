@@ -258,6 +258,7 @@ def patch_object(backend: Backend, call: Call) -> tuple[int, Body]:
     meta = patched.get("metadata")
     if not isinstance(meta, dict) or meta.get("name") != name:
         raise ApiError("BadRequest", "a patch may not change metadata.name")
+    call.check_fields(patched)
     if target.subresource == "status":
         return 200, backend.update_status(patched, call.dry_run)
     return 200, backend.update(patched, call.dry_run)
