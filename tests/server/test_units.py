@@ -72,7 +72,7 @@ def test_field_selectors() -> None:
 
 def test_pages_follow_each_other_and_keep_the_revision() -> None:
     bodies = [{"metadata": {"name": f"p{i}", "namespace": "n"}} for i in range(5)]
-    first, token, rev = page(bodies, 2, None, 10)
+    first, token, _ = page(bodies, 2, None, 10)
     assert [b["metadata"]["name"] for b in first] == ["p0", "p1"] and token
     second, token2, rev2 = page(bodies, 2, token, 99)
     assert [b["metadata"]["name"] for b in second] == ["p2", "p3"] and rev2 == 10
