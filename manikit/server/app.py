@@ -67,11 +67,14 @@ class Server:
         self.changes = Changes()
         self._dirty = asyncio.Event()
         self._reconciler: asyncio.Task[None] | None = None
+        #: the first reconcile after start has finished (``/readyz`` says so)
+        self.ready = False
 
     # Lifecycle ------------------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
         self._dirty = asyncio.Event()
+        self._dirty.set()  # catch up with the state at once
         self.changes = Changes()
         self._reconciler = asyncio.create_task(self._reconcile_forever())
         try:
@@ -89,10 +92,14 @@ class Server:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._dirty.wait(), wait)
             self._dirty.clear()
+            if not await self.backend.run(self.backend.needs_reconcile):
+                self.ready = True
+                continue
             before = await self.backend.run(self.backend.revision)
             # a pass that cannot finish is retried on the next wake-up; its transaction left nothing
             with contextlib.suppress(ManikitError):
                 await self.backend.run(self.backend.reconcile)
+            self.ready = True
             if await self.backend.run(self.backend.revision) != before:
                 self.changes.notify()
 
@@ -126,8 +133,10 @@ class Server:
             return _error(exc, target)
 
     def _static(self, path: str, accept: str) -> Response | None:
-        if path in ("/healthz", "/readyz", "/livez"):
+        if path in ("/healthz", "/livez") or (path == "/readyz" and self.ready):
             return Response(b"ok", media_type="text/plain")
+        if path == "/readyz":
+            return Response(b"the controllers have not caught up with the state yet", 503)
         if path == "/version":
             return _json(discovery.version())
         if path in ("/api", "/apis"):

@@ -81,6 +81,7 @@ class Backend:
         self.last_result: ReconcileResult | None = None
         #: when a controller waits for a moment (a readiness delay): the next reconcile is due then
         self.timer: datetime | None = None
+        self.reconciled_at = -1
 
     @classmethod
     def open(cls, state: str | Path, announce: Callable[[str], None] | None = None) -> Backend:
@@ -185,10 +186,22 @@ class Backend:
         return change(self.get(kind, name, namespace))
 
     # The reconciler --------------------------------------------------------------------------------
+    def needs_reconcile(self) -> bool:
+        """Something was written since the last reconcile (here or by another process on the same
+        state), or a controller's timer is due."""
+        due = self.timer is not None and self.timer <= self.clock.now()
+        return due or self.store.revision() != self.reconciled_at
+
     def reconcile(self) -> ReconcileResult | None:
         """Controllers and scheduler until the cluster settles or waits for a timer (``timer``).
         Each pass is its own transaction, so stopping between passes leaves the state consistent."""
         self.timer = None
+        try:
+            return self._reconcile()
+        finally:
+            self.reconciled_at = self.store.revision()
+
+    def _reconcile(self) -> ReconcileResult | None:
         try:
             self.last_result = reconcile(self.api, self.clock)
         except TimerPending as pending:

@@ -3,6 +3,7 @@ state, kubeconfig and kubectl cache directory; stopped by its PID with SIGTERM (
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import ssl
@@ -92,12 +93,11 @@ def start_server(root: Path, *extra: str) -> Served:
     ca = root / "pki" / "ca.crt" if "certificate-authority-data" in cluster else None
     served = Served(proc, root, kubeconfig, cluster["server"], token, ca)
     with served.client() as client:
-        for _ in range(200):
-            try:
+        for _ in range(600):  # ready once the controllers caught up with the state
+            with contextlib.suppress(httpx.TransportError):
                 if client.get("/readyz").status_code == 200:
                     break
-            except httpx.TransportError:
-                time.sleep(0.05)
+            time.sleep(0.05)
     return served
 
 
