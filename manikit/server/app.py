@@ -10,6 +10,7 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -46,7 +47,7 @@ HANDLERS: dict[str, Handler] = {
 
 
 def _json(body: Any, code: int = 200, media: str = JSON) -> Response:
-    return Response(json.dumps(body, separators=(",", ":")).encode(), code, media_type=media)
+    return Response(orjson.dumps(body), code, media_type=media)
 
 
 def _error(exc: BaseException, target: Target | None = None) -> Response:

@@ -201,7 +201,9 @@ def merge_applied(
             kept.append({**entry, "fieldsV1": to_fields_v1(owned)})
             others |= owned
     merged: Body = strategic_merge(live, {k: v for k, v in config.items() if k != "status"})
-    for path in sorted(previous - applied - others, key=len, reverse=True):
+    # whole list items first (their fields go with them: the item is found by its key), then the
+    # deepest fields first
+    for path in sorted(previous - applied - others, key=lambda p: (p[-1] != ITEM, -len(p), p)):
         remove(merged, path)
     kept.append(
         {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ def page(
             raise ApiError(
                 "BadRequest", "continue key is not valid: it must come from a previous list"
             ) from exc
-        bodies = [b for b in bodies if _key(b) > after]
+        bodies = bodies[bisect.bisect_right(bodies, after, key=_key) :]  # sorted by namespace and name
     if limit is None or limit <= 0 or len(bodies) <= limit:
         return bodies, None, revision
     chosen = bodies[:limit]

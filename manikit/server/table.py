@@ -16,6 +16,8 @@ from manikit.server.backend import Backend, Body, human_age
 
 TABLE_MEDIA = "application/json;as=Table;v=v1;g=meta.k8s.io"
 EVENT_HEADERS = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+#: Columns ``manikit get`` shows by default that kubectl shows only with ``-o wide`` (or never).
+WIDE_HERE = {"Node": frozenset({"CPU(REQ/ALLOC)", "MEMORY(REQ/ALLOC)", "PODS"})}
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,14 @@ def table(
         headers, base = columns.headers(kind, True), len(columns.headers(kind, False))
         pods = backend.list("Pod", None, None)[0] if kind == "Node" else ()
         rows = columns.rows(kind, bodies, now, True, pods)
+    wide_here = WIDE_HERE.get(kind, frozenset())
     definitions = [
         {
             "name": h,
             "type": "string",
             "format": "name" if i == 0 else "",
             "description": "",
-            "priority": 0 if i < base else 1,
+            "priority": 0 if i < base and h not in wide_here else 1,
         }
         for i, h in enumerate(headers)
     ]

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import json
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+
+import orjson
 
 from manikit.models.selector import LabelSelector, parse_selector
 from manikit.server.backend import Backend, Body, HistoryEntry
@@ -50,7 +51,7 @@ def _truthy(value: str | None) -> bool:
 
 
 def _line(kind: str, obj: Body) -> bytes:
-    return json.dumps({"type": kind, "object": obj}, separators=(",", ":")).encode() + b"\n"
+    return orjson.dumps({"type": kind, "object": obj}) + b"\n"
 
 
 class Watch:

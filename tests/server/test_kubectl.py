@@ -244,3 +244,15 @@ def test_get_watch_is_bounded_and_sees_changes(server: Served) -> None:
     ok(server.kubectl("apply", "-n", ns, "-f", "-", input=deployment("w", 1)))
     out, _ = watcher.communicate(timeout=30)
     assert any(line.split()[:1] == ["w"] for line in out.splitlines()), out
+
+
+def test_nodes_have_kubectls_columns_and_create_f_works(server: Served) -> None:
+    table = ok(server.kubectl("get", "nodes")).splitlines()
+    assert table[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    assert [line.split()[:2] for line in table[1:]] == [[f"node-{i}", "Ready"] for i in (1, 2, 3)]
+    wide = ok(server.kubectl("get", "nodes", "-o", "wide")).splitlines()[0].split()
+    assert wide[5:] == ["CPU(REQ/ALLOC)", "MEMORY(REQ/ALLOC)", "PODS", "INTERNAL-IP", "ZONE"]
+    manifest = "apiVersion: v1\nkind: Namespace\nmetadata: {name: made}\n"
+    assert ok(server.kubectl("create", "-f", "-", input=manifest)).strip() == "namespace/made created"
+    typed = server.kubectl("create", "namespace", "typed")  # protobuf: refused with the way out
+    assert typed.returncode == 1 and "kubectl apply -f" in typed.stderr
