@@ -175,7 +175,7 @@ class Server:
                 return _json(body, code, TABLE_MEDIA)
             return _json(body, code)
         chosen = HANDLERS.get(method)
-        if chosen is None or (method != "POST" and target.name is None):
+        if chosen is None or (method in ("PUT", "PATCH") and target.name is None):
             raise ApiError(
                 "MethodNotAllowed", "the server does not allow this method on the requested resource"
             )

@@ -176,6 +176,17 @@ class Backend:
                 meta["resourceVersion"] = str(live.revision)
         return body
 
+    def delete_many(
+        self, kind: str, bodies: builtins.list[Body], propagation: Propagation, dry_run: bool
+    ) -> builtins.list[Body]:
+        with self.writer(dry_run) as api:
+            return [
+                api.delete(
+                    kind, b["metadata"]["name"], b["metadata"].get("namespace"), propagation=propagation
+                )
+                for b in bodies
+            ]
+
     def bind(self, namespace: str, name: str, node: str, dry_run: bool) -> Body:
         with self.writer(dry_run) as api:
             return api.bind(namespace, name, node)

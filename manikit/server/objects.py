@@ -233,10 +233,27 @@ def write_scale(backend: Backend, call: Call, scale: Body) -> Body:
     return backend.update(body, call.dry_run)
 
 
-def delete_object(backend: Backend, call: Call) -> tuple[int, Body]:
-    target = call.target
+def delete_collection(backend: Backend, call: Call) -> tuple[int, Body]:
+    """DELETE on a collection: every object the selectors match (``kubectl delete --all``'s verb),
+    one transaction, answered with the list of what was deleted."""
+    resource = call.target.resource
+    if resource.kind == "Event":
+        raise ApiError("MethodNotAllowed", "the server does not allow this method on the requested resource")
     options = call.json_body() if call.body.strip() else {}
-    policy = options.get("propagationPolicy") or call.query.get("propagationPolicy") or "Background"
+    policy = _propagation(options, call.query)
+    bodies, _ = current(backend, call)
+    deleted = backend.delete_many(resource.kind, bodies, policy, call.dry_run)
+    meta = {"resourceVersion": str(backend.revision())}
+    return 200, {
+        "kind": list_kind(resource),
+        "apiVersion": resource.api_version,
+        "metadata": meta,
+        "items": deleted,
+    }
+
+
+def _propagation(options: Mapping[str, Any], query: Mapping[str, str]) -> Propagation:
+    policy = options.get("propagationPolicy") or query.get("propagationPolicy") or "Background"
     if options.get("orphanDependents") is True:
         policy = "Orphan"
     if policy not in PROPAGATIONS:
@@ -245,6 +262,15 @@ def delete_object(backend: Backend, call: Call) -> tuple[int, Body]:
             f'propagationPolicy: Unsupported value: "{policy}": '
             'supported values: "Background", "Foreground", "Orphan"',
         )
+    return cast(Propagation, policy)
+
+
+def delete_object(backend: Backend, call: Call) -> tuple[int, Body]:
+    if call.target.name is None:
+        return delete_collection(backend, call)
+    target = call.target
+    options = call.json_body() if call.body.strip() else {}
+    propagation = _propagation(options, call.query)
     kind, name = target.resource.kind, target.name or ""
     pre = options.get("preconditions") or {}
     live = backend.get(kind, name, target.namespace)
@@ -253,7 +279,6 @@ def delete_object(backend: Backend, call: Call) -> tuple[int, Body]:
         raise ConflictError(
             f"Precondition failed: UID in precondition: {pre['uid']}, UID in object meta: {uid}"
         )
-    propagation = cast(Propagation, policy)
     deleted = backend.delete(
         kind, name, target.namespace, propagation, pre.get("resourceVersion"), call.dry_run
     )

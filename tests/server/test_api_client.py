@@ -347,3 +347,14 @@ def test_writes_are_reconciled_in_the_background(api: httpx.Client) -> None:
                 break
         else:
             pytest.fail("the deployment controller never made a ReplicaSet")
+
+
+def test_delete_collection_by_label(api: httpx.Client) -> None:
+    for name in ("dc-1", "dc-2"):
+        api.post(PODS, json=pod(name, tier="dc"))
+    api.post(PODS, json=pod("dc-keep", tier="other"))
+    answer = api.request("DELETE", PODS, params={"labelSelector": "tier=dc"})
+    assert answer.status_code == 200
+    assert sorted(p["metadata"]["name"] for p in answer.json()["items"]) == ["dc-1", "dc-2"]
+    left = api.get(PODS, params={"labelSelector": "tier in (dc,other)"}).json()["items"]
+    assert [p["metadata"]["name"] for p in left] == ["dc-keep"]
