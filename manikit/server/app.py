@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import hmac
 import json
+import sys
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -97,9 +98,12 @@ class Server:
                 self.ready = True
                 continue
             before = await self.backend.run(self.backend.revision)
-            # a pass that cannot finish is retried on the next wake-up; its transaction left nothing
-            with contextlib.suppress(ManikitError):
+            try:
                 await self.backend.run(self.backend.reconcile)
+            except ManikitError:
+                pass  # a pass that cannot finish is retried on the next wake-up; its transaction left nothing
+            except Exception as exc:  # a bug: said on the server's stderr; the API keeps serving
+                sys.stderr.write(f"manikit serve: reconcile failed (a bug in manikit): {exc!r}\n")
             self.ready = True
             if await self.backend.run(self.backend.revision) != before:
                 self.changes.notify()

@@ -125,7 +125,18 @@ def test_describe(server: Served, kind: str) -> None:
         "namespace": ns,
     }
     out = ok(server.kubectl("describe", kind, names[kind], "-n", ns))
-    assert out.startswith(f"Name:{' ' * 0}") and names[kind] in out.splitlines()[0]
+    first = out.splitlines()[0].split()
+    assert first == ["Name:", names[kind]]
+    expected = {
+        "pod": ["Node: node-", "Status: Running", "Controlled By: ReplicaSet/web-", "Scheduled"],
+        "deployment": ["Replicas: 1 desired", "1 available", "NewReplicaSet: web-", "ScalingReplicaSet"],
+        "service": ["Selector: app=web", "Type: ClusterIP", "Port: <unset> 80/TCP"],
+        "node": ["Capacity:", "Allocatable:", "Non-terminated Pods:"],
+        "namespace": ["Status: Active"],
+    }[kind]
+    words = " ".join(out.split())
+    for text in expected:
+        assert text in words, f"{text!r} not in:\n{out}"
 
 
 def test_apply_create_update_and_removed_field(server: Served) -> None:
