@@ -22,15 +22,36 @@ from manikit.runtime.api import Api
 from manikit.runtime.clock import human_age, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
-from manikit.runtime.store import Body, EventRecord, HistoryEntry, Store, open_store
+from manikit.runtime.store import (
+    Body,
+    EventRecord,
+    HistoryEntry,
+    LockHolder,
+    Store,
+    StoredObject,
+    open_store,
+)
 
 P = ParamSpec("P")
 T = TypeVar("T")
 Propagation = Literal["Background", "Orphan", "Foreground"]
+#: Below this many objects, a namespace's list is read from the store rather than the cache.
+SMALL_NAMESPACE = 500
 #: The note where the CLI keeps the simulated clock (``manikit.cli.state``): the same one.
 CLOCK_NOTE = ("clock", "now")
 
-__all__ = ["Backend", "Body", "EventRecord", "HistoryEntry", "Propagation", "human_age", "rfc3339"]
+__all__ = [
+    "Backend",
+    "Body",
+    "EventRecord",
+    "HistoryEntry",
+    "LockHolder",
+    "Propagation",
+    "Store",
+    "StoredObject",
+    "human_age",
+    "rfc3339",
+]
 
 
 class TimerPending(Exception):
@@ -116,7 +137,10 @@ class Backend:
         return self.view.get(kind, name, namespace)
 
     def list(self, kind: str, namespace: str | None, labels: str | None) -> tuple[builtins.list[Body], int]:
-        """The objects and the revision they are the state of (a list's resourceVersion)."""
+        """The objects and the revision they are the state of (a list's resourceVersion). A small
+        namespace is read from the store's index; the cache would walk every object of the kind."""
+        if namespace and self.store.count(kind, namespace) < SMALL_NAMESPACE:
+            return self.api.list(kind, namespace, labels), self.store.revision()
         return self.view.list(kind, namespace, labels), self.store.revision()
 
     def events(self, namespace: str | None) -> builtins.list[EventRecord]:

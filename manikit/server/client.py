@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from manikit.errors import ConfigError, NotFoundError, StateError, UserError
-from manikit.runtime.store import EventRecord, HistoryEntry, LockHolder, StoredObject
+from manikit.server.backend import EventRecord, HistoryEntry, LockHolder, StoredObject
 from manikit.server.resources import BY_KIND
 
 SCHEMES = ("https://", "http://")
