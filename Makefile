@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_STATE := .manikit/demo.db
 
-.PHONY: demo test check lint typecheck unit schemas clean
+.PHONY: demo test check lint typecheck unit fuzz schemas clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ check: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest -n auto -q
+
+# the long fuzz run: many more hypothesis examples, then the whole-process fault campaign's figures
+fuzz: $(STAMP)
+	MANIKIT_FUZZ_EXAMPLES=400 MANIKIT_FUZZ_RANDOM=1 $(BIN)/pytest -n auto -q tests/fuzz tests/safety
+	$(BIN)/python bench/fuzz.py --trials 60
 
 schemas: $(STAMP)
 	$(BIN)/manikit schema --out schemas/

@@ -11,6 +11,7 @@
      |    |    +-- ConflictError   optimistic concurrency: a stale resourceVersion
      |    |    +-- InvalidError    an object the API refuses (validation, admission, immutability)
      |    |    +-- LockError       another process holds the apply lock
+     |    |    +-- StateDamagedError  a state file that is damaged, foreign or unusable (read-only, full disk)
      |    +-- PlanError            a plan that cannot be made or applied (stale, prevent-destroy, ...)
      +-- InternalError             a bug in manikit; the CLI says so and how to report it
 
@@ -82,6 +83,17 @@ class ForbiddenError(StateError):
 
 class LockError(StateError):
     reason = "Locked"
+
+
+class StateDamagedError(StateError):
+    """A state that cannot be read or written as it is: damaged, not manikit's, read-only, disk full.
+
+    Printed as it is (not as an API status): it is about the file, not about an object."""
+
+    reason = "StateDamaged"
+
+    def kubectl_message(self) -> str:
+        return f"error: {self.message}"
 
 
 class PlanError(UserError):

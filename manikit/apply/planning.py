@@ -3,6 +3,8 @@ scheduling preview. Shared by ``manikit plan`` and ``manikit apply``."""
 
 from __future__ import annotations
 
+import secrets
+
 from manikit.apply.preview import with_preview
 from manikit.errors import PlanError
 from manikit.plan.actions import Plan
@@ -40,3 +42,20 @@ def make_plan(
     if preview and not plan.empty:
         plan = with_preview(api, plan)
     return plan
+
+
+PLAN_KEY_NOTE = ("planfile", "key")
+
+
+def plan_key(api: Api, *, create: bool = False) -> str:
+    """The state's secret for signing saved plans (made on first use when ``create``): a plan edited
+    and re-hashed by hand, or made for another state, does not verify."""
+    key = api.store.get_note(*PLAN_KEY_NOTE)
+    if isinstance(key, str) and key:
+        return key
+    if not create:
+        return ""
+    key = secrets.token_hex(32)
+    with api.transaction():
+        api.store.put_note(*PLAN_KEY_NOTE, key)
+    return key

@@ -20,6 +20,7 @@ from manikit.cli import (
     scale_cmd,
     schema_cmd,
     serve_cmd,
+    state_cmd,
     validate_cmd,
 )
 
@@ -64,4 +65,5 @@ scale_cmd.register(app)
 rollout_cmd.register(app)
 events_cmd.register(app)
 nodes_cmd.register(app)
+state_cmd.register(app)
 serve_cmd.register(app)

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from manikit.apply.executor import ApplyResult, check_fresh, execute
-from manikit.apply.planning import make_plan
+from manikit.apply.planning import make_plan, plan_key
 from manikit.apply.rollout import RolloutReport, rollout_report
 from manikit.cli import console
 from manikit.cli.common import (
@@ -30,6 +30,7 @@ from manikit.cli.plan_support import (
     read_desired,
 )
 from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
+from manikit.cli.state_cmd import keep_backup
 from manikit.errors import PlanError
 from manikit.plan.actions import Plan
 from manikit.plan.planfile import MAGIC, load_plan
@@ -83,9 +84,11 @@ def apply(
         render = template_options(values, set_values, allow_env)
         desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
     command = "manikit " + " ".join(sys.argv[1:]) if sys.argv else "manikit apply"
-    with control_plane(state) as cp, cp.store.acquire_lock(LOCK_NAME, command, lock_timeout):
+    with control_plane(state) as cp, cp.store.acquire_lock(LOCK_NAME, command, lock_timeout) as lock:
+        if "took_over" in lock.extra:
+            console.stderr().print(lock.extra["took_over"], markup=False)
         if plan_file is not None:
-            plan = load_plan(plan_file)
+            plan = load_plan(plan_file, plan_key(cp.api))
             check_fresh(cp.api, plan)
         else:
             assert desired is not None
@@ -97,6 +100,7 @@ def apply(
             _finish(cp, ApplyResult(), wait, timeout)
             return
         _confirm(auto_approve)
+        keep_backup(cp.store)
         result = _execute(cp, plan)
         _finish(cp, result, wait, timeout)
 

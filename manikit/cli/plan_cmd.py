@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from manikit.apply.planning import make_plan
+from manikit.apply.planning import make_plan, plan_key
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
     JOBS_OPTION,
@@ -63,9 +63,10 @@ def plan(
         result = make_plan(
             cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
         )
+        key = plan_key(cp.api, create=True) if out else ""
     print_plan(result, output_format)
     if out:
-        save_plan(result, out)
+        save_plan(result, out, key)
         typer.echo(f"\nSaved the plan to {out}. To apply exactly this plan: manikit apply {out}", err=True)
     if detailed_exitcode and not result.empty:
         raise typer.Exit(2)

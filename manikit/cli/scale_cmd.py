@@ -6,12 +6,15 @@ import typer
 
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane, qualified, resolve_kind
 from manikit.errors import UserError
+from manikit.models.base import INT32_MAX
 
 
 def scale(
     kind: str = typer.Argument(..., help="deployment or replicaset (any of their names)."),
     name: str = typer.Argument(..., help="The object to scale."),
-    replicas: int = typer.Option(..., "--replicas", min=0, help="The new number of replicas."),
+    replicas: int = typer.Option(
+        ..., "--replicas", min=0, max=INT32_MAX, help="The new number of replicas (Kubernetes' int32)."
+    ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
 ) -> None:

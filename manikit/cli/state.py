@@ -16,13 +16,14 @@ from datetime import UTC, datetime
 import typer
 
 from manikit.cli import console
-from manikit.errors import ConfigError, UserError
+from manikit.errors import ConfigError, StateDamagedError, UserError
 from manikit.models.registry import KindInfo, resolve_kind_name
 from manikit.runtime.api import Api
+from manikit.runtime.api.damage import find_damage
 from manikit.runtime.clock import SimulatedClock, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
-from manikit.runtime.store import STATE_ENV, Store, open_store, resolve_state_path
+from manikit.runtime.store import STATE_ENV, Store, open_store, resolve_state_path, state_failures
 from manikit.server.client import ServedStore, is_served
 
 STATE_OPTION = typer.Option(
@@ -36,6 +37,9 @@ STATE_OPTION = typer.Option(
 NAMESPACE_OPTION = typer.Option(None, "--namespace", "-n", help="The namespace (default: default).")
 NOW_ENV = "MANIKIT_NOW"
 CLOCK_NOTE = ("clock", "now")
+#: MANIKIT_NOW's range: simulated time moves on by days at most, far from datetime's year 9999.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
 @dataclass
@@ -62,14 +66,28 @@ def _start_time(store: Store) -> datetime:
     if pinned:
         try:
             now = parse_time(pinned)
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             raise ConfigError(
-                f"{NOW_ENV}={pinned!r} is not an RFC3339 time like 2025-01-01T00:00:00Z"
+                f"{NOW_ENV}={pinned[:40]!r} is not an RFC3339 time like 2025-01-01T00:00:00Z"
             ) from exc
+        if not EARLIEST <= now <= LATEST:
+            raise ConfigError(
+                f"{NOW_ENV}={pinned[:40]!r} is out of range: give a time from {rfc3339(EARLIEST)} to "
+                f"{rfc3339(LATEST)}"
+            )
     else:
         now = datetime.now(UTC).replace(microsecond=0)
     saved = store.get_note(*CLOCK_NOTE)
-    return max(now, parse_time(saved)) if saved else now
+    if not saved:
+        return now
+    try:
+        clock = parse_time(saved)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise StateDamagedError(
+            f"state {store.location} is damaged: its clock {str(saved)[:40]!r} is not a time; "
+            "restore it with `manikit state restore`"
+        ) from exc
+    return max(now, clock)
 
 
 @contextmanager
@@ -79,20 +97,49 @@ def control_plane(state: str | None, *, default_cluster: bool = True) -> Iterato
     chosen = state or os.environ.get(STATE_ENV)
     store: Store = ServedStore(chosen) if is_served(chosen) else open_store(resolve_state_path(state))
     try:
-        start = _start_time(store)
-        clock = SimulatedClock(start)
-        api = Api(store, clock)
-        if api.find("Namespace", "kube-system") is None:
-            api.ensure_system_namespaces()
-        announcement = ensure_default_cluster(api) if default_cluster else None
-        if announcement:
-            console.stderr().print(announcement, markup=False)
-        plane = ControlPlane(store, api, clock)
-        yield plane
-        if clock.now() > start:  # simulated time moved on (a reconcile fast-forwarded): keep it
-            plane.save_clock()
+        with state_failures(store.location):
+            try:
+                yield from _opened(store, default_cluster)
+            except _UNEXPECTED as exc:
+                _raise_if_damaged(store, exc)
+                raise
     finally:
         store.close()
+
+
+#: what code meeting a stored object of the wrong shape raises; also what a bug raises
+_UNEXPECTED = (LookupError, TypeError, AttributeError, ValueError, ArithmeticError)
+
+
+def _raise_if_damaged(store: Store, exc: BaseException) -> None:
+    """A command failed unexpectedly: if stored objects are not what their kinds allow, the state is
+    damaged (exit 1, with what to do); else it is a bug, and the caller re-raises it as one."""
+    if store.in_transaction:
+        return
+    try:
+        damage = find_damage(store)
+    except Exception:  # the search itself met the damage: report the original failure
+        return
+    if damage:
+        raise StateDamagedError(
+            f"state {store.location} is damaged: {'; '.join(damage)}; restore it with "
+            "`manikit state restore`, or delete those objects with `manikit delete KIND NAME`"
+        ) from exc
+
+
+def _opened(store: Store, default_cluster: bool) -> Iterator[ControlPlane]:
+    start = _start_time(store)
+    clock = SimulatedClock(start)
+    api = Api(store, clock)
+    if api.find("Namespace", "kube-system") is None:
+        api.ensure_system_namespaces()
+    announcement = ensure_default_cluster(api) if default_cluster else None
+    if announcement:
+        console.stderr().print(announcement, markup=False)
+    plane = ControlPlane(store, api, clock)
+    yield plane
+    if clock.now() > start:  # simulated time moved on (a reconcile fast-forwarded): keep it
+        plane.save_clock()
 
 
 def resolve_kind(name: str) -> KindInfo:

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+INT64_MIN = -(2**63)
 
 
 class K8sModel(BaseModel):
@@ -24,9 +29,34 @@ class K8sModel(BaseModel):
         ser_json_inf_nan="constants",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _within_int64(cls, data: Any) -> Any:
+        """Kubernetes integers are at most int64 (Go's int64): a bigger one never reaches the control
+        plane, where it would overflow every later computation. Nested models check their own."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if type(value) is int and not INT64_MIN <= value <= INT64_MAX:
+                    _out_of_range(key, value)
+                if type(value) is list:
+                    for item in value:
+                        if type(item) is int and not INT64_MIN <= item <= INT64_MAX:
+                            _out_of_range(key, item)
+        return data
+
     def to_k8s(self) -> dict[str, Any]:
         """The object as Kubernetes writes it: camelCase keys, absent fields left out."""
         return self.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+def _out_of_range(key: object, value: int) -> None:
+    digits = str(value)
+    shown = digits if len(digits) <= 30 else f"{digits[:27]}... ({len(digits)} digits)"
+    raise PydanticCustomError(
+        "int64_range",
+        "{key}: {value} is out of range: Kubernetes integers are 64-bit, at most {max}",
+        {"key": str(key)[:60], "value": shown, "max": INT64_MAX},
+    )
 
 
 class LooseModel(BaseModel):
@@ -40,3 +70,6 @@ IntOrString = int | str
 #: A free-form object Kubernetes defines but manikit does not look inside.
 Opaque = dict[str, Any]
 NonNegativeInt = Annotated[int, Field(ge=0)]
+#: Kubernetes' int32 fields (replicas, ports, counts), as the API server bounds them.
+Int32 = Annotated[int, Field(ge=-(2**31), le=INT32_MAX)]
+NonNegativeInt32 = Annotated[int, Field(ge=0, le=INT32_MAX)]

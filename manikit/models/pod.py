@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from manikit.models.base import K8sModel, Opaque
+from manikit.models.base import INT32_MAX, K8sModel, Opaque
 from manikit.models.meta import ObjectMeta, TypeMeta
 from manikit.models.podextras import (
     AppArmorProfile,
@@ -83,11 +83,11 @@ class Probe(K8sModel):
     http_get: HTTPGetAction | None = None
     tcp_socket: TCPSocketAction | None = None
     grpc: GRPCAction | None = None
-    initial_delay_seconds: int | None = Field(None, ge=0)
-    timeout_seconds: int | None = Field(None, ge=0)
-    period_seconds: int | None = Field(None, ge=0)
-    success_threshold: int | None = Field(None, ge=0)
-    failure_threshold: int | None = Field(None, ge=0)
+    initial_delay_seconds: int | None = Field(None, ge=0, le=INT32_MAX)
+    timeout_seconds: int | None = Field(None, ge=0, le=INT32_MAX)
+    period_seconds: int | None = Field(None, ge=0, le=INT32_MAX)
+    success_threshold: int | None = Field(None, ge=0, le=INT32_MAX)
+    failure_threshold: int | None = Field(None, ge=0, le=INT32_MAX)
     termination_grace_period_seconds: int | None = None
 
 
@@ -255,7 +255,7 @@ class PodSpec(K8sModel):
     ephemeral_containers: list[EphemeralContainer] | None = None
     volumes: list[Volume] | None = None
     restart_policy: RestartPolicy | None = None
-    termination_grace_period_seconds: int | None = Field(None, ge=0)
+    termination_grace_period_seconds: int | None = Field(None, ge=0, le=INT32_MAX)
     active_deadline_seconds: int | None = Field(None, ge=1)
     dns_policy: Literal["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"] | None = None
     dns_config: PodDNSConfig | None = None
@@ -279,7 +279,7 @@ class PodSpec(K8sModel):
     set_hostname_as_fqdn: bool | None = Field(None, alias="setHostnameAsFQDN")
     host_aliases: list[HostAlias] | None = None
     priority_class_name: str | None = None
-    priority: int | None = None
+    priority: int | None = Field(None, ge=-(2**31), le=INT32_MAX)
     preemption_policy: Literal["PreemptLowerPriority", "Never"] | None = None
     readiness_gates: list[PodReadinessGate] | None = None
     runtime_class_name: str | None = None

@@ -34,6 +34,8 @@ _EXPONENT = re.compile(r"[eE]([+-]?[0-9]+)")
 _NANO = Fraction(1, 10**9)
 _MAX_DIGITS = 64  # beyond this no real quantity exists; bounds the work on hostile input
 _MAX_EXPONENT = 64
+#: The largest MilliValue() a Kubernetes quantity can give without overflowing Go's int64.
+MAX_MILLI = 2**63 - 1
 
 QUANTITY_PATTERN = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[numkMGTPE]|[KMGTPE]i|[eE][+-]?[0-9]+)?$"
 
@@ -177,9 +179,17 @@ def _validate(value: Any) -> Quantity:
             {"kind": type(value).__name__},
         )
     try:
-        return parse_quantity(value)
+        quantity = parse_quantity(value)
     except QuantityError as exc:
         raise PydanticCustomError("quantity", "{message}", {"message": str(exc)}) from None
+    if abs(quantity.value) * 1000 > MAX_MILLI:
+        raise PydanticCustomError(
+            "quantity_range",
+            "too large: Kubernetes quantities hold at most 2^63-1 thousandths "
+            "(9223372036854775807m, about 9.2e15 or 8Pi)",
+            {},
+        )
+    return quantity
 
 
 def parse_quantity(text: str | int | float) -> Quantity:

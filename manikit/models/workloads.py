@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from manikit.models.base import IntOrString, K8sModel
+from manikit.models.base import INT32_MAX, IntOrString, K8sModel
 from manikit.models.meta import TypeMeta
 from manikit.models.pod import Condition, PodTemplateSpec
 from manikit.models.selector import LabelSelector
@@ -37,8 +37,8 @@ class DeploymentStrategy(K8sModel):
 
 
 class ReplicaSetSpec(K8sModel):
-    replicas: int | None = Field(None, ge=0)
-    min_ready_seconds: int | None = Field(None, ge=0)
+    replicas: int | None = Field(None, ge=0, le=INT32_MAX)
+    min_ready_seconds: int | None = Field(None, ge=0, le=INT32_MAX)
     selector: LabelSelector
     template: PodTemplateSpec | None = None
 
@@ -60,14 +60,14 @@ class ReplicaSet(TypeMeta):
 
 
 class DeploymentSpec(K8sModel):
-    replicas: int | None = Field(None, ge=0)
+    replicas: int | None = Field(None, ge=0, le=INT32_MAX)
     selector: LabelSelector
     template: PodTemplateSpec
     strategy: DeploymentStrategy | None = None
-    min_ready_seconds: int | None = Field(None, ge=0)
-    revision_history_limit: int | None = Field(None, ge=0)
+    min_ready_seconds: int | None = Field(None, ge=0, le=INT32_MAX)
+    revision_history_limit: int | None = Field(None, ge=0, le=INT32_MAX)
     paused: bool | None = None
-    progress_deadline_seconds: int | None = Field(None, ge=1)
+    progress_deadline_seconds: int | None = Field(None, ge=1, le=INT32_MAX)
 
 
 class DeploymentStatus(K8sModel):

@@ -1,22 +1,72 @@
 """Saved plans (``manikit plan --out plan.mkplan``): the plan with the store's identity and revision and
-each recorded object's resourceVersion, so that apply can refuse a plan whose base moved."""
+each recorded object's resourceVersion, so that apply can refuse a plan whose base moved.
+
+A plan file is read under limits (size, nesting), its checksum must match (a hand-edited plan is
+refused as changed) and its content must fit the schema below before anything uses it. With a key
+(a secret kept in the state), the checksum is an HMAC: recomputing a plain hash after editing a plan
+does not make it acceptable to the state it was made for."""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from manikit.errors import PlanError
 from manikit.plan.actions import PLAN_FORMAT_VERSION, Action, ObjectKey, Plan, ResourceChange
 from manikit.plan.diff import FieldChange
 
 MAGIC = "manikit-plan"
+MAX_PLAN_BYTES = 512 * 2**20
+_ACTIONS = Literal["create", "update", "replace", "delete", "noop"]
 
 
-def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class _FieldChangeSchema(_Strict):
+    path: str
+    kind: Literal["add", "remove", "change", "reorder"]
+    before: Any = None
+    after: Any = None
+    forces_replacement: bool = False
+
+
+class _ChangeSchema(_Strict):
+    key: list[str] = Field(min_length=4, max_length=4)
+    action: _ACTIONS
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    changes: list[_FieldChangeSchema]
+    resource_version: str | int | None
+    unchanged_fields: int = Field(0, ge=0)
+    source: str = ""
+    known_after_apply: list[str] = []
+
+
+class _PlanSchema(_Strict):
+    format_version: int
+    store_id: str
+    base_revision: int = Field(ge=0, le=2**63 - 1)
+    applyset: str
+    prune: bool = False
+    unchanged: int = Field(0, ge=0)
+    changes: list[_ChangeSchema]
+
+
+def _checksum(text: str, key: str) -> str:
+    if not key:
+        return hashlib.sha256(text.encode()).hexdigest()
+    return "hmac-sha256:" + hmac.new(key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def save_plan(plan: Plan, path: str | os.PathLike[str], key: str = "") -> None:
     body = {
         "format_version": plan.format_version,
         "store_id": plan.store_id,
@@ -27,7 +77,7 @@ def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
         "changes": [_change_to_dict(c) for c in plan.changes],
     }
     text = json.dumps(body, sort_keys=True, default=str)
-    envelope = {"kind": MAGIC, "checksum": hashlib.sha256(text.encode()).hexdigest(), "plan": body}
+    envelope = {"kind": MAGIC, "checksum": _checksum(text, key), "plan": body}
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")
     try:
@@ -37,26 +87,43 @@ def save_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
         raise PlanError(f"{path}: cannot write the plan: {exc.strerror or exc}") from exc
 
 
-def load_plan(path: str | os.PathLike[str]) -> Plan:
+def load_plan(path: str | os.PathLike[str], key: str = "") -> Plan:
     try:
-        envelope = json.loads(Path(path).read_text(encoding="utf-8"))
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_PLAN_BYTES + 1)
+        if len(data) > MAX_PLAN_BYTES:
+            raise PlanError(f"{path}: over {MAX_PLAN_BYTES // 2**20} MiB: not a plan manikit wrote")
+        envelope = json.loads(data.decode("utf-8"))
     except OSError as exc:
         raise PlanError(f"{path}: cannot read the plan: {exc.strerror or exc}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSON, UTF-8, nesting beyond the parser's depth
         raise PlanError(f"{path}: not a manikit plan file (made by `manikit plan --out`)") from exc
     if not isinstance(envelope, dict) or envelope.get("kind") != MAGIC or "plan" not in envelope:
         raise PlanError(f"{path}: not a manikit plan file (made by `manikit plan --out`)")
     body = envelope["plan"]
-    text = json.dumps(body, sort_keys=True, default=str)
-    if hashlib.sha256(text.encode()).hexdigest() != envelope.get("checksum"):
+    try:
+        text = json.dumps(body, sort_keys=True, default=str)
+    except RecursionError as exc:
+        raise PlanError(f"{path}: not a manikit plan file: nested too deeply") from exc
+    if not hmac.compare_digest(_checksum(text, key), str(envelope.get("checksum"))):
         raise PlanError(
-            f"{path}: the plan file was changed after it was written; make a new one with manikit plan"
+            f"{path}: the plan file was changed after it was written (or made for another state); "
+            "make a new one with manikit plan --out"
         )
-    if body.get("format_version") != PLAN_FORMAT_VERSION:
+    if not isinstance(body, dict) or body.get("format_version") != PLAN_FORMAT_VERSION:
+        found = body.get("format_version") if isinstance(body, dict) else None
         raise PlanError(
-            f"{path}: plan format {body.get('format_version')} is not supported by this manikit "
+            f"{path}: plan format {str(found)[:20]} is not supported by this manikit "
             f"(format {PLAN_FORMAT_VERSION}); make a new plan"
         )
+    try:
+        _PlanSchema.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the plan"
+        raise PlanError(
+            f"{path}: not a valid plan: {where}: {first['msg']}; make a new one with manikit plan --out"
+        ) from None
     return Plan(
         changes=tuple(_change_from_dict(c) for c in body["changes"]),
         store_id=body["store_id"],

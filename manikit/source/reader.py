@@ -1,12 +1,15 @@
 """Where manifests come from: files, directories (recursive), and ``-`` for standard input.
 
 Reading is bounded: huge, binary and non-UTF-8 files become Problems with a clear message, never a
-traceback or a hang.
+traceback or a hang. Discovery is safe for ``--prune``: a directory that cannot be listed, a FIFO or
+device, or a symlink is a SourceError, never skipped in silence (symlinks are followed only when asked
+with ``MANIKIT_FOLLOW_SYMLINKS=1``, and then only to targets inside the repository).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ VALUES_FILE = "manikit.values.yaml"  # marks a template tree: base values, never
 VALUES_DIR = "values"  # beside VALUES_FILE: per-environment values files, never manifests
 MAX_FILE_BYTES = 32 * 1024 * 1024
 STDIN_NAME = "<stdin>"
+FOLLOW_SYMLINKS_ENV = "MANIKIT_FOLLOW_SYMLINKS"
 _SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".manikit", ".tox"})
 
 
@@ -39,11 +43,16 @@ def is_manifest_file(path: Path) -> bool:
     return name.endswith(MANIFEST_SUFFIXES)
 
 
-def expand_paths(paths: Sequence[str], exclude: Iterable[str] = ()) -> list[str]:
+def expand_paths(
+    paths: Sequence[str], exclude: Iterable[str] = (), *, follow_symlinks: bool | None = None
+) -> list[str]:
     """Files named, and manifest files below directories named, in a stable order.
 
-    A path that does not exist is a SourceError; ``-`` stands for standard input.
+    A path that does not exist, a directory that cannot be listed, a FIFO or device, and a symlink
+    (unless ``follow_symlinks``, or ``MANIKIT_FOLLOW_SYMLINKS=1``, and its target is inside the
+    repository) are SourceErrors: an input skipped in silence would be pruned. ``-`` is standard input.
     """
+    follow = os.environ.get(FOLLOW_SYMLINKS_ENV) == "1" if follow_symlinks is None else follow_symlinks
     patterns = tuple(exclude)
     found: list[str] = []
     for raw in paths:
@@ -51,30 +60,104 @@ def expand_paths(paths: Sequence[str], exclude: Iterable[str] = ()) -> list[str]
             found.append("-")
             continue
         path = Path(raw)
-        if path.is_dir():
-            found.extend(str(p) for p in _walk(path) if not _excluded(p, patterns))
-        elif path.exists():
-            if not _excluded(path, patterns):
-                found.append(raw)
-        else:
+        if not path.exists() and not path.is_symlink():
             raise SourceError(f"{raw}: no such file or directory")
+        if _excluded(path, patterns):
+            continue
+        guard = _Guard(_repository_root(path), follow)
+        guard.check(path)
+        if path.is_dir():
+            found.extend(str(p) for p in _walk(path, patterns, guard))
+        else:
+            found.append(raw)
     return list(dict.fromkeys(found))
 
 
-def _walk(root: Path) -> list[Path]:
+def _repository_root(path: Path) -> Path:
+    """The nearest directory at or above ``path`` holding ``.git``; else the directory given."""
+    start = Path(os.path.abspath(path))
+    start = start if start.is_dir() else start.parent
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start
+
+
+@dataclass(frozen=True, slots=True)
+class _Guard:
+    """What discovery may read: regular files and directories; symlinks only when asked, inside ``root``."""
+
+    root: Path
+    follow: bool
+
+    def check(self, path: Path) -> None:
+        if path.is_symlink():
+            self._check_link(path)
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+            raise SourceError(
+                f"{path}: is {what}, not a regular file: manikit reads only regular files; remove it or "
+                "exclude it"
+            )
+
+    def _check_link(self, path: Path) -> None:
+        target = os.path.realpath(path)
+        if not self.follow:
+            raise SourceError(
+                f"{path}: is a symlink (to {target}); manikit does not follow symlinks unless asked: set "
+                f"{FOLLOW_SYMLINKS_ENV}=1 to follow those inside the repository, or replace it with the file"
+            )
+        root = os.path.realpath(self.root)
+        if os.path.commonpath([target, root]) != root:
+            raise SourceError(
+                f"{path}: is a symlink leading out of the repository {root} (to {target}); manikit reads "
+                "nothing outside it: copy the file into the repository instead"
+            )
+
+
+def _walk(root: Path, patterns: tuple[str, ...], guard: _Guard) -> list[Path]:
     files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    seen: set[str] = set()  # real directories already walked: a symlink loop is walked once
+    for dirpath, dirnames, filenames in os.walk(root, onerror=_unlistable, followlinks=guard.follow):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
         values_tree = VALUES_FILE in filenames
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in _SKIP_DIRS and not (values_tree and d == VALUES_DIR)
-        )
+        kept = []
+        for d in sorted(dirnames):
+            if d in _SKIP_DIRS or (values_tree and d == VALUES_DIR):
+                continue
+            sub = Path(dirpath) / d
+            if _excluded(sub, patterns) or _excluded_dir(sub, patterns):
+                continue
+            guard.check(sub)
+            kept.append(d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if values_tree and name == VALUES_FILE:
                 continue
             candidate = Path(dirpath) / name
-            if is_manifest_file(candidate):
+            if is_manifest_file(candidate) and not _excluded(candidate, patterns):
+                guard.check(candidate)
                 files.append(candidate)
     return files
+
+
+def _unlistable(exc: OSError) -> None:
+    raise SourceError(
+        f"{exc.filename}: cannot list this directory: {exc.strerror or exc}; nothing below it can be "
+        "read, so manikit stops rather than miss manifests (fix its permissions, or exclude it)"
+    ) from exc
+
+
+def _excluded_dir(path: Path, patterns: tuple[str, ...]) -> bool:
+    return any(path.as_posix() == p.rstrip("/*") for p in patterns if p.rstrip("/*"))
 
 
 def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:

@@ -85,11 +85,6 @@ class PathUndefined(StrictUndefined):
         return super()._undefined_message
 
 
-def finalize(value: Any) -> Any:
-    """``{{ x }}`` with x null writes YAML's null, not Python's None."""
-    return "null" if value is None else value
-
-
 def _fail_if_undefined(value: Any) -> None:
     if isinstance(value, Undefined):
         value._fail_with_undefined_error()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -27,24 +28,38 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 from jinja2.runtime import Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import generate_lorem_ipsum
 
 from manikit.diagnostics import Level, Problem
 from manikit.source.linemap import LINE_MARK, MARK_END, LineMap, finish
-from manikit.source.reader import TEMPLATE_SUFFIX, VALUES_FILE, SourceText, read_source
+from manikit.source.reader import MAX_FILE_BYTES, TEMPLATE_SUFFIX, VALUES_FILE, SourceText, read_source
 from manikit.source.template_helpers import (
     FILTERS,
     PathUndefined,
     TemplateFailure,
     TemplateRefused,
     env_reader,
-    finalize,
     wrap_values,
+)
+from manikit.source.template_limits import (
+    MAX_OUTPUT,
+    BoundedNamespace,
+    as_data,
+    bounded_filter,
+    budget,
+    check_arguments,
+    check_binop,
+    check_format_widths,
+    checked,
+    limit_error,
+    refuse_reprs,
 )
 from manikit.source.values import RenderOptions, Values, base_values, deep_merge
 
 _TOP = "\0top:"  # template names with this prefix are rendered files: only they carry line marks
 _CAPTURING = frozenset({"macro", "call", "filter"})  # their body is a value, not output: never marked
 _ENDS = frozenset({"endmacro", "endcall", "endfilter", "endset"})
+MAX_TEMPLATE_BYTES = MAX_FILE_BYTES
 _RUNTIME_FAULTS = (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError)
 
 
@@ -128,7 +143,9 @@ class _Renderer:
         self.loader.top_text = source.text
         try:
             template = self.env.get_template(_TOP + path)
-            marked = template.render(self.context)
+            with budget():
+                marked = _bounded_output(template.generate(self.context))
+            refuse_reprs(marked)
         except TemplateSyntaxError as exc:
             return None, [_syntax_problem(exc, source.name, self.root, path)]
         except _RUNTIME_FAULTS as exc:
@@ -138,6 +155,26 @@ class _Renderer:
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        check_binop(operator, left, right)
+        return checked(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        owner = getattr(__obj, "__self__", None)
+        if isinstance(owner, str):  # "x".ljust(n), "x".zfill(n), "{:>9}".format(...)
+            name = f"str.{getattr(__obj, '__name__', 'method')}"
+            check_arguments(name, args, kwargs)
+            check_format_widths(name, owner)
+        return checked(super().call(__context, __obj, *args, **kwargs))
+
+    def join_path(self, template: str, parent: str) -> str:
+        """Every include and import names a template through here: loader-internal names are refused."""
+        if not isinstance(template, str) or "\0" in template:
+            raise TemplateRefused(f"{_shown(template)} is not a template name")
+        return template
+
     def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
         what = (
             "mapping" if isinstance(obj, Mapping) else "list" if isinstance(obj, list) else type(obj).__name__
@@ -162,12 +199,28 @@ def _environment(loader: BaseLoader, allow_env: bool) -> ImmutableSandboxedEnvir
         auto_reload=True,  # one stat per use: a template edited in place is compiled again
         cache_size=-1,  # every template compiled once, however many there are
         extensions=[_LineMarks],
-        finalize=finalize,
+        finalize=as_data,
         bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(FILTERS)
+    for name, func in list(env.filters.items()):
+        env.filters[name] = bounded_filter(name, func)
     env.globals["env"] = env_reader(allow_env)
+    env.globals["namespace"] = BoundedNamespace
+    env.globals["lipsum"] = bounded_filter("lipsum", generate_lorem_ipsum)
     return env
+
+
+def _bounded_output(chunks: Iterator[str]) -> str:
+    """The rendered text, stopped as soon as it passes MAX_OUTPUT."""
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise limit_error(f"the rendered text is over {MAX_OUTPUT // 2**20} MiB")
+        out.append(chunk)
+    return "".join(out)
 
 
 CACHE_ENV = "MANIKIT_CACHE_DIR"  # where compiled templates are kept; "off" keeps none
@@ -239,8 +292,12 @@ class _TreeLoader(BaseLoader):
         if os.path.commonpath([real, self.real_root]) != self.real_root:
             raise TemplateRefused(f"{name!r} resolves outside {tree}")
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise TemplateRefused(f"{name!r} is not a regular file: templates include only files")
             with open(path, encoding="utf-8-sig") as handle:
-                text = handle.read()
+                text = handle.read(MAX_TEMPLATE_BYTES + 1)
+            if len(text) > MAX_TEMPLATE_BYTES:
+                raise TemplateFailure(f"template {path} is over {MAX_TEMPLATE_BYTES // 2**20} MiB")
         except FileNotFoundError:
             raise TemplateNotFound(name) from None
         except (OSError, UnicodeDecodeError) as exc:
@@ -251,6 +308,11 @@ class _TreeLoader(BaseLoader):
         stamp = _stamp(path)
         self.loaded.add(path)
         return text, path, lambda: _stamp(path) == stamp
+
+
+def _shown(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # --- line marks ------------------------------------------------------------------------------------

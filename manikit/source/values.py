@@ -18,6 +18,9 @@ from manikit.source.reader import decode
 from manikit.source.yamlfast import load_yaml
 
 Values = dict[str, Any]
+MAX_VALUES_BYTES = 8 * 2**20  # one values file (read from a pipe too: --values <(...))
+MAX_SET_LENGTH = 64 * 1024  # one --set NAME=VALUE
+MAX_SET_DEPTH = 32  # parts of a --set name (a.b.c...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +69,14 @@ def load_values_file(path: str) -> Values:
     """One values file: a YAML mapping. Any fault is a ConfigError naming the file (and line)."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MAX_VALUES_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read values file: {exc.strerror or exc}") from exc
+    if len(data) > MAX_VALUES_BYTES:
+        raise ConfigError(
+            f"{path}: a values file holds at most {MAX_VALUES_BYTES // 2**20} MiB; this one is larger "
+            "(or endless, like a device)"
+        )
     return parse_values(path, data)
 
 
@@ -113,10 +121,20 @@ def parse_set(expr: str) -> Values:
 
     A dot inside a name is written ``\\.``.
     """
+    if len(expr) > MAX_SET_LENGTH:
+        raise ConfigError(
+            f"--set {expr[:40]!r}...: {len(expr):,} characters, over {MAX_SET_LENGTH // 1024} KiB; "
+            "put large values in a --values file"
+        )
     name, sep, raw = expr.partition("=")
     if not sep or not name.strip():
         raise ConfigError(f"--set {expr!r}: expected NAME=VALUE, e.g. --set image.tag=1.4.3")
     keys = [k.replace("\0", ".") for k in name.strip().replace("\\.", "\0").split(".")]
+    if len(keys) > MAX_SET_DEPTH:
+        raise ConfigError(
+            f"--set {name[:40]!r}...: {len(keys)} levels deep, over {MAX_SET_DEPTH}; values nest at most "
+            f"{MAX_SET_DEPTH} levels"
+        )
     if any(not k for k in keys):
         raise ConfigError(f"--set {expr!r}: empty name part in {name!r}; write names like a.b.c")
     value = _yaml_value(expr, raw)

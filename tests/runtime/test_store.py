@@ -166,7 +166,8 @@ def test_stale_lock_of_a_dead_process_is_taken_over(store: SqliteStore) -> None:
 
     dead_pid = _dead_pid()
     store._conn.execute(
-        "INSERT INTO locks VALUES ('apply', ?, ?, 'manikit apply', '2025-01-01T00:00:00Z', 't')",
+        "INSERT INTO locks (name, pid, host, command, acquired_at, token)"
+        " VALUES ('apply', ?, ?, 'manikit apply', '2025-01-01T00:00:00Z', 't')",
         (dead_pid, socket.gethostname()),
     )
     with store.acquire_lock("apply", "manikit apply") as holder:
@@ -290,6 +291,6 @@ def test_a_newer_manikit_migrates_an_older_file(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
     new = SqliteStore.open(tmp_path / "s.db")
     version = new._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
-    assert version == "2"
+    assert version == str(len(schema.MIGRATIONS))
     assert new._conn.execute("SELECT count(*) FROM extra").fetchone()[0] == 0
     assert new.identity == identity and new.get("Pod", "default", "a") is not None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,7 +43,10 @@ KINDS = POD_KINDS
 
 class Options(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    max_ratio: dict[str, float] = Field(default_factory=lambda: {"cpu": 4.0, "memory": 2.0})
+    # finite and within reason: a ratio is compared exactly (Fraction), which infinity cannot be
+    max_ratio: dict[str, Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)]] = Field(
+        default_factory=lambda: {"cpu": 4.0, "memory": 2.0}
+    )
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from manikit.errors import ConflictError, InvalidError, NotFoundError
 from manikit.models.meta import TypeMeta
 from manikit.models.selector import LabelSelector, parse_selector
-from manikit.runtime.api import admission, services
+from manikit.runtime.api import admission, limits, services
 from manikit.runtime.api.cache import ObjectCache
 from manikit.runtime.api.kinds import kind_info, scope
 from manikit.runtime.api.objects import STATUS_ON_CREATE, generated_name, spec_of, to_body, validate
@@ -138,6 +138,7 @@ class Api:
             meta["creationTimestamp"] = rfc3339(self.clock.now())
             meta["generation"] = 1
             admission.check_workload(kind, body)
+            limits.check_replicas(kind, body)
             self._prepare_create(kind, body)
             revision = self.store.create(kind, ns, name, body)
             self._wrote(kind, ns, name, revision, body, created=True)
@@ -180,6 +181,7 @@ class Api:
             admission.keep_allocated(kind, old, body)
             admission.check_immutable(kind, old, body)
             admission.check_workload(kind, body)
+            limits.check_replicas(kind, body)
             if kind == "Service":
                 services.check_update(body, old, self.list("Service"))
             changed = spec_of(old) != spec_of(body)

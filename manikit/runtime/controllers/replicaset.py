@@ -12,6 +12,7 @@ from typing import Any
 from manikit.models.defaults import apply_defaults
 from manikit.models.pod import Pod
 from manikit.models.selector import LabelSelector
+from manikit.runtime.api import limits
 from manikit.runtime.api.objects import generated_name
 from manikit.runtime.controllers.common import (
     available_at,
@@ -102,6 +103,10 @@ def _adopt(ctx: PassContext, rs: Body, orphans: Orphans) -> list[Body]:
 
 def _scale(ctx: PassContext, rs: Body, active: list[Body]) -> list[Body]:
     wanted = int(rs["spec"].get("replicas", 1))
+    if wanted > limits.max_replicas():  # stored before the limit, or the limit was lowered: contained
+        message = f"replicas {wanted} is over the local control plane's limit of {limits.max_replicas()}"
+        ctx.api.record_event(rs, "Warning", "FailedCreate", message, SOURCE)
+        return active
     diff = len(active) - wanted
     if diff < 0:
         return active + _create_pods(ctx, rs, -diff, {p["metadata"]["name"] for p in active})

@@ -13,6 +13,7 @@ from manikit.runtime.store.etcd_client import is_etcd_url, parse_etcd_url
 from manikit.runtime.store.paths import DEFAULT_STATE, STATE_ENV, resolve_state_path
 from manikit.runtime.store.schema import SCHEMA_VERSION
 from manikit.runtime.store.sqlite import SqliteStore
+from manikit.runtime.store.sqlite_checks import state_failures
 
 
 def open_store(path: str | os.PathLike[str]) -> Store:
@@ -38,4 +39,5 @@ __all__ = [
     "StoredObject",
     "open_store",
     "resolve_state_path",
+    "state_failures",
 ]

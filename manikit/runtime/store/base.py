@@ -67,7 +67,7 @@ class LockHolder:
     command: str
     acquired_at: str
     token: str = ""
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False)  # lease and takeover details
 
 
 class Store(Protocol):

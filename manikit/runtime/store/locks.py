@@ -38,7 +38,13 @@ def is_stale(holder: LockHolder) -> bool:
 def lock_message(holder: LockHolder | None, location: str) -> str:
     if holder is None:
         return f"state {location} is locked; try again"
-    return (
+    message = (
         f"state {location} is locked by pid {holder.pid} on {holder.host} ({holder.command}) "
         f"since {holder.acquired_at}; wait for it to finish or pass a longer --lock-timeout"
     )
+    if holder.token and not location.startswith("etcd://"):  # etcd's lease expires by its TTL
+        message += (
+            f"; if that process is gone, its lock (ID {holder.token}) expires by itself, or break it "
+            f"with `manikit state unlock {holder.token}`"
+        )
+    return message

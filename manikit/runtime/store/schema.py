@@ -12,6 +12,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from manikit.errors import StateError
+from manikit.runtime.store.sqlite_checks import APPLICATION_ID, damaged
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -59,13 +60,19 @@ def _v1(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('revisions', 0)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+def _v2(db: sqlite_utils.Database) -> None:
+    """The file says it is a manikit state (SQLite's application_id); locks are leases."""
+    db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    db.execute("ALTER TABLE locks ADD COLUMN renewed_at REAL")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(db: sqlite_utils.Database, location: str) -> None:
     """Bring the file to ``SCHEMA_VERSION``; the caller holds the write transaction."""
-    current = schema_version(db)
+    current = schema_version(db, location)
     if current > SCHEMA_VERSION:
         raise StateError(
             f"state {location} has schema version {current}, newer than this manikit understands "
@@ -80,8 +87,12 @@ def migrate(db: sqlite_utils.Database, location: str) -> None:
         )
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: sqlite_utils.Database, location: str = "") -> int:
     if not db.table("meta").exists():
         return 0
     row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    if row is None:
+        return 0
+    if not str(row[0]).isdigit():
+        raise damaged(location, f"its schema version is {str(row[0])[:20]!r}")
+    return int(row[0])

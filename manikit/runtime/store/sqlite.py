@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,25 @@ import sqlite_utils
 
 from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
 from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Op, StoredObject
-from manikit.runtime.store.locks import is_stale, lock_message, new_holder
+from manikit.runtime.store.locks import lock_message, new_holder
 from manikit.runtime.store.names import resource_name
 from manikit.runtime.store.schema import migrate
+from manikit.runtime.store.sqlite_checks import (
+    check_existing_file,
+    create_if_missing,
+    damaged,
+    failure,
+    quick_check,
+    use_wal,
+)
+from manikit.runtime.store.sqlite_lease import (
+    Renewer,
+    holder_with_id,
+    read_holder,
+    renew,
+    takeover_message,
+    try_lock,
+)
 
 BUSY_TIMEOUT_SECONDS = 60.0
 # Bodies are JSON trees (decoded JSON, or models dumped to it): never circular, so the encoder's
@@ -51,37 +68,48 @@ class SqliteStore:
         self._pending_history: list[tuple[Any, ...]] = []
         self._pending_events: list[tuple[str, ...]] = []
         self._pending_notes: dict[tuple[str, str], str | None] = {}
+        self._leases: builtins.list[LockHolder] = []  # locks this store holds, renewed at each commit
 
     # Opening -----------------------------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> SqliteStore:
-        """Open (creating and migrating as needed) the state file at ``path``."""
+        """Open the state file at ``path``, creating it (complete, or not at all) when it does not exist.
+
+        An existing file must be a manikit state: anything else is refused before anything writes to
+        it. Every SQLite or decoding failure is a StateError naming the file."""
         location = str(path)
         try:
             if location != ":memory:":
-                Path(location).parent.mkdir(parents=True, exist_ok=True)
+                create_if_missing(Path(location))
+                check_existing_file(Path(location))
             conn = sqlite3.connect(
                 location, isolation_level=None, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False
             )
+        except (sqlite3.Error, OSError) as exc:
+            raise StateError(f"cannot open state {location}: {exc}") from exc
+        try:
             if location != ":memory:":
-                conn.execute("PRAGMA journal_mode=WAL")
+                use_wal(conn)
             # NORMAL in WAL mode survives a killed process (not a power cut), at far less fsync cost.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache for bulk passes
-        except (sqlite3.Error, OSError) as exc:
-            raise StateError(f"cannot open state {location}: {exc}") from exc
-        store = cls(conn, location)
-        store._prepare()
+            quick_check(conn, location)
+            store = cls(conn, location)
+            store._prepare()
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, (sqlite3.Error, ValueError, TypeError)):
+                raise failure(exc, location) from exc
+            raise
         return store
 
     def _prepare(self) -> None:
         self._conn.execute("PRAGMA foreign_keys=OFF")
-        try:
-            with self.transaction():
-                migrate(sqlite_utils.Database(self._conn), self._location)
-        except sqlite3.DatabaseError as exc:
-            raise StateError(f"state {self._location} is not a manikit state file: {exc}") from exc
+        with self.transaction():
+            migrate(sqlite_utils.Database(self._conn), self._location)
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()
+        if row is None or not isinstance(row[0], str):
+            raise damaged(self._location, "its identity is missing")
         self._identity = row[0]
 
     @property
@@ -110,6 +138,47 @@ class SqliteStore:
         copy._identity = self._identity
         return copy
 
+    def backup_to(self, target: str | os.PathLike[str]) -> None:
+        """A consistent copy of the committed state in ``target``, written beside it and moved into
+        place (SQLite's online backup API: readers and writers go on meanwhile)."""
+        if self._depth:
+            raise StateError("a backup of the state needs a committed state: back up outside transaction()")
+        target = Path(target)
+        temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        temp.unlink(missing_ok=True)
+        try:
+            dest = sqlite3.connect(temp)
+            try:
+                self._conn.backup(dest)
+                dest.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                dest.close()
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
+
+    def size(self) -> int:
+        """How many objects the state holds."""
+        return int(self._conn.execute("SELECT count(*) FROM objects").fetchone()[0])
+
+    def check(self) -> list[str]:
+        """Every problem SQLite's integrity_check and a decode of every object find (empty: healthy)."""
+        problems = [str(r[0]) for r in self._conn.execute("PRAGMA integrity_check(20)") if r[0] != "ok"]
+        if problems:
+            return problems
+        for kind, ns, name, body in self._conn.execute("SELECT kind, namespace, name, body FROM objects"):
+            try:
+                self._body(body)
+            except StateError as exc:
+                problems.append(f"{kind}/{ns}/{name}: {exc}")
+        for (body,) in self._conn.execute("SELECT body FROM revisions"):
+            try:
+                self._body(body)
+            except StateError as exc:
+                problems.append(f"history: {exc}")
+                break
+        return problems
+
     # Transactions ------------------------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -123,7 +192,7 @@ class SqliteStore:
                 self._depth = 0
                 self._rev = None
                 self._drop_pending()
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             self._depth = 0
             self._rev = None
@@ -149,8 +218,8 @@ class SqliteStore:
     def _begin(self) -> None:
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise StateError(f"state {self._location} is busy: {exc}; try again") from exc
+        except sqlite3.Error as exc:
+            raise failure(exc, self._location) from exc
         self._rev = self._committed_revision()
 
     def _committed_revision(self) -> int:
@@ -167,10 +236,18 @@ class SqliteStore:
     def _execute_commit(self) -> None:
         try:
             self._flush()
+            for holder in self._leases:  # a holder at work renews its lease with every commit
+                renew(self._conn, holder)
             self._conn.execute("COMMIT")
         except sqlite3.Error:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        """Roll back, unless SQLite already did (it does on a full disk or an I/O error): the error
+        that ended the transaction is the one to report, not "no transaction is active"."""
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     def _writing(self) -> AbstractContextManager[None]:
         """The open transaction, or a new one for a single write."""
@@ -195,7 +272,7 @@ class SqliteStore:
         ).fetchone()
         if row is None:
             return None
-        return StoredObject(kind, namespace, name, row[0], _loads(row[1]))
+        return StoredObject(kind, namespace, name, row[0], self._body(row[1], row[0]))
 
     def list(
         self, kind: str, namespace: str | None = None, labels: Mapping[str, str] | None = None
@@ -215,9 +292,22 @@ class SqliteStore:
             args.extend([f'$.metadata.labels."{key}"', value])
         sql += " ORDER BY namespace, name"
         return [
-            StoredObject(kind, ns, name, rev, _loads(body))
+            StoredObject(kind, ns, name, rev, self._body(body, rev))
             for ns, name, rev, body in self._conn.execute(sql, args)
         ]
+
+    def _body(self, text: Any, rev: int | None = None) -> Body:
+        """A stored body: a JSON object with a metadata object, else the state is damaged. The row's
+        revision is the object's resourceVersion (a body that disagrees is repaired on read)."""
+        try:
+            body = _loads(text)
+        except (TypeError, ValueError) as exc:
+            raise damaged(self._location, f"an object is not JSON ({exc})") from exc
+        if type(body) is not dict or type(body.get("metadata")) is not dict:
+            raise damaged(self._location, f"an object is not a Kubernetes object ({str(text)[:60]!r})")
+        if rev is not None:
+            body["metadata"]["resourceVersion"] = str(rev)
+        return body
 
     def count(self, kind: str, namespace: str | None = None) -> int:
         if namespace is None:
@@ -336,7 +426,7 @@ class SqliteStore:
             sql += f" AND kind IN ({', '.join('?' for _ in kinds)})"
             args.extend(kinds)
         for rev, op, kind, ns, name, body in self._conn.execute(sql + " ORDER BY rev", args):
-            yield HistoryEntry(rev, op, kind, ns, name, _loads(body))
+            yield HistoryEntry(rev, op, kind, ns, name, self._body(body, None if op == "DELETED" else rev))
 
     # Events and notes ---------------------------------------------------------------------------------
     def record_event(self, event: EventRecord) -> None:
@@ -406,42 +496,48 @@ class SqliteStore:
         with self._writing():
             self._pending_notes[(topic, key)] = None
 
-    # The apply lock ----------------------------------------------------------------------------------
+    # The apply lock: a lease ---------------------------------------------------------------------------
     @contextmanager
     def acquire_lock(self, name: str, command: str, timeout: float = 0.0) -> Iterator[LockHolder]:
         """Hold the named lock for the block; wait up to ``timeout`` seconds for another holder.
 
-        A holder on this host whose process no longer exists is stale and taken over.
+        A holder whose lease expired (not renewed for LEASE_SECONDS, or dead on this host) is taken
+        over; the holder yielded then names it in ``extra["took_over"]``.
         """
         holder = new_holder(name, command)
         deadline = time.monotonic() + timeout
-        while not self._try_lock(holder):
+        while (replaced := self._try_lock(holder)) is False:
             if time.monotonic() >= deadline:
                 current = self.lock_holder(name)
                 raise LockError(lock_message(current, self._location))
             time.sleep(0.05)
+        if isinstance(replaced, LockHolder):
+            holder = replace(holder, extra={"took_over": takeover_message(replaced, self._location)})
+        self._leases.append(holder)
+        renewer = Renewer(self._location, holder) if self._location != ":memory:" else None
         try:
             yield holder
         finally:
+            if renewer is not None:
+                renewer.stop()
+            self._leases.remove(holder)
             with self._writing():
                 self._conn.execute(
                     "DELETE FROM locks WHERE name = ? AND token = ?", (holder.name, holder.token)
                 )
 
-    def _try_lock(self, holder: LockHolder) -> bool:
+    def _try_lock(self, holder: LockHolder) -> bool | LockHolder:
+        """False while another holder's lease runs; else True, or the expired holder taken over."""
         with self._writing():
-            current = self.lock_holder(holder.name)
-            if current is not None and not is_stale(current):
-                return False
-            self._conn.execute(
-                "INSERT OR REPLACE INTO locks (name, pid, host, command, acquired_at, token)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (holder.name, holder.pid, holder.host, holder.command, holder.acquired_at, holder.token),
-            )
-            return True
+            return try_lock(self._conn, holder)
 
     def lock_holder(self, name: str) -> LockHolder | None:
-        row = self._conn.execute(
-            "SELECT name, pid, host, command, acquired_at, token FROM locks WHERE name = ?", (name,)
-        ).fetchone()
-        return None if row is None else LockHolder(*row)
+        return read_holder(self._conn, name)
+
+    def lock_with_id(self, token: str) -> LockHolder | None:
+        return holder_with_id(self._conn, token)
+
+    def unlock(self, token: str) -> bool:
+        """Break the lock with this ID (``manikit state unlock``); False if there is none."""
+        with self._writing():
+            return self._conn.execute("DELETE FROM locks WHERE token = ?", (token,)).rowcount == 1
