@@ -23,6 +23,7 @@ from manikit.cli import (
     rules_cmd,
     scale_cmd,
     schema_cmd,
+    serve_cmd,
     state_cmd,
     validate_cmd,
 )
@@ -78,3 +79,4 @@ state_cmd.register(app)
 advance_cmd.register(app)
 node_ops_cmd.register(app)
 patch_cmd.register(app)
+serve_cmd.register(app)

@@ -38,13 +38,15 @@ from manikit.runtime.store import (
     resolve_state_path,
     state_failures,
 )
+from manikit.server.client import ServedStore, is_served
 
 STATE_OPTION = typer.Option(
     None,
     "--state",
     metavar="PATH|URL",
-    help="The state: a file (default: the nearest .manikit/state.db here or in a parent directory) or "
-    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster; env MANIKIT_STATE.",
+    help="The state: a file (default: the nearest .manikit/state.db here or in a parent directory), "
+    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster, or the https://host:port of a "
+    "running `manikit serve` (read only); env MANIKIT_STATE.",
     show_default=False,
 )
 _GLOBAL: dict[str, str | None] = {"state": None}  # ``manikit --state X get ...``: set by the root callback
@@ -56,7 +58,7 @@ def set_global_state(value: str | None) -> None:
 
 @dataclass(frozen=True)
 class StateLocation:
-    target: Path | str  # a file, or an etcd:// URL
+    target: Path | str  # a file, an etcd:// URL or a served https:// URL
     source: str  # "--state", "MANIKIT_STATE", "a parent directory" or "" (the nearest default, here)
 
     def exists(self) -> bool:
@@ -69,6 +71,8 @@ def locate_state(option: str | None, cwd: Path | None = None) -> StateLocation:
     chosen, source = option or _GLOBAL["state"], "--state"
     if not chosen and os.environ.get(STATE_ENV):
         chosen, source = os.environ[STATE_ENV], STATE_ENV
+    if chosen and is_served(chosen):
+        return StateLocation(chosen, source)
     if chosen:
         target = resolve_state_path(chosen, here)
         if isinstance(target, Path) and not target.parent.is_dir():
@@ -165,7 +169,8 @@ def control_plane(
         )
         store = open_store(":memory:")
     else:
-        store = open_store(where.target)
+        target = where.target
+        store = ServedStore(target) if isinstance(target, str) and is_served(target) else open_store(target)
     try:
         with state_failures(store.location):
             try:

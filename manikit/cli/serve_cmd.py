@@ -1,0 +1,39 @@
+"""``manikit serve``: the local control plane over the Kubernetes REST API, for kubectl and friends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from manikit.cli import console
+from manikit.cli.columns import headers_for, rows_for
+from manikit.cli.state import STATE_OPTION
+from manikit.runtime.store import resolve_state_path
+from manikit.server.runner import ServeOptions, serve
+from manikit.server.table import Columns
+
+DEFAULT_KUBECONFIG = Path(".manikit") / "kubeconfig"
+
+
+def serve_command(
+    state: str | None = STATE_OPTION,
+    address: str = typer.Option(
+        "127.0.0.1", "--address", help="Address to listen on (TLS and a token off loopback)."
+    ),
+    port: int = typer.Option(6443, "--port", help="Port to listen on (0: any free port)."),
+    kubeconfig: Path = typer.Option(
+        DEFAULT_KUBECONFIG, "--kubeconfig", help="Where to write the kubeconfig (context manikit, mode 0600)."
+    ),
+    insecure_http: bool = typer.Option(
+        False, "--insecure-http", help="Plain http without credentials (loopback addresses only)."
+    ),
+) -> None:
+    """Serve the control plane as a Kubernetes API server; controllers reconcile in the background."""
+    err = console.stderr()
+    options = ServeOptions(resolve_state_path(state), address, port, kubeconfig.resolve(), insecure_http)
+    serve(options, Columns(headers_for, rows_for), lambda text: err.print(text, markup=False))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve_command)

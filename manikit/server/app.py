@@ -1,0 +1,217 @@
+"""The Starlette application: authentication, routing by path, JSON and Table bodies, watches, and
+the background reconciler (woken by every write, and every ``RECONCILE_SECONDS`` anyway)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import sys
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from manikit.errors import ManikitError
+from manikit.server import discovery, openapi
+from manikit.server.backend import Backend, Body
+from manikit.server.objects import (
+    Call,
+    create_object,
+    delete_object,
+    get_object,
+    list_objects,
+    replace_object,
+)
+from manikit.server.patch import patch_object
+from manikit.server.resources import GROUP_VERSIONS, Target, parse_path
+from manikit.server.status import ApiError, from_error, status_body
+from manikit.server.table import TABLE_MEDIA, Columns, table, wants_table
+from manikit.server.watch import Changes, Watch
+
+JSON = "application/json"
+RECONCILE_SECONDS = 1.0
+#: timestamps have whole seconds: run a little after a timer's second has begun
+TIMER_SLACK = 0.05
+Handler = Callable[[Backend, Call], tuple[int, Body]]
+HANDLERS: dict[str, Handler] = {
+    "POST": create_object,
+    "PUT": replace_object,
+    "PATCH": patch_object,
+    "DELETE": delete_object,
+}
+
+
+def _json(body: Any, code: int = 200, media: str = JSON) -> Response:
+    return Response(orjson.dumps(body), code, media_type=media)
+
+
+def _error(exc: BaseException, target: Target | None = None) -> Response:
+    details = None
+    if target is not None:
+        details = {"kind": target.resource.plural, **({"name": target.name} if target.name else {})}
+        if target.resource.group:
+            details["group"] = target.resource.group
+    body = from_error(exc, details)
+    return _json(body, body["code"])
+
+
+class Server:
+    """One control plane served: the backend, the watchers' wake-up, the reconciler task."""
+
+    def __init__(self, backend: Backend, columns: Columns, token: str | None) -> None:
+        self.backend, self.columns, self.token = backend, columns, token
+        self.changes = Changes()
+        self._dirty = asyncio.Event()
+        self._reconciler: asyncio.Task[None] | None = None
+        #: the first reconcile after start has finished (``/readyz`` says so)
+        self.ready = False
+
+    # Lifecycle ------------------------------------------------------------------------------------
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: Starlette) -> AsyncIterator[None]:
+        self._dirty = asyncio.Event()
+        self._dirty.set()  # catch up with the state at once
+        self.changes = Changes()
+        self._reconciler = asyncio.create_task(self._reconcile_forever())
+        try:
+            yield
+        finally:
+            self._reconciler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reconciler
+            await asyncio.get_running_loop().run_in_executor(None, self.backend.close)
+
+    async def _reconcile_forever(self) -> None:
+        while True:
+            timer = self.backend.seconds_to_timer()
+            wait = RECONCILE_SECONDS if timer is None else min(timer + TIMER_SLACK, RECONCILE_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._dirty.wait(), wait)
+            self._dirty.clear()
+            if not await self.backend.run(self.backend.needs_reconcile):
+                self.ready = True
+                continue
+            before = await self.backend.run(self.backend.revision)
+            try:
+                await self.backend.run(self.backend.reconcile)
+            except ManikitError:
+                pass  # a pass that cannot finish is retried on the next wake-up; its transaction left nothing
+            except Exception as exc:  # a bug: said on the server's stderr; the API keeps serving
+                sys.stderr.write(f"manikit serve: reconcile failed (a bug in manikit): {exc!r}\n")
+            self.ready = True
+            if await self.backend.run(self.backend.revision) != before:
+                self.changes.notify()
+
+    def wrote(self) -> None:
+        self._dirty.set()
+        self.changes.notify()
+
+    # Requests -------------------------------------------------------------------------------------
+    def _authorized(self, request: Request) -> bool:
+        if self.token is None:
+            return True
+        given = request.headers.get("authorization", "")
+        return given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip(), self.token)
+
+    async def handle(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return _json(status_body("Unauthorized", "Unauthorized"), 401)
+        path = request.url.path.rstrip("/") or "/"
+        static = self._static(path, request.headers.get("accept", ""))
+        if static is not None:
+            return static
+        target: Target | None = None
+        try:
+            target = parse_path(path)
+            if target is None:
+                raise ApiError("NotFound", "the server could not find the requested resource")
+            return await self._resource(request, target)
+        except ManikitError as exc:
+            return _error(exc, target)
+        except Exception as exc:  # a bug: the client gets a 500 Status, the server keeps serving
+            return _error(exc, target)
+
+    def _static(self, path: str, accept: str) -> Response | None:
+        if path in ("/healthz", "/livez") or (path == "/readyz" and self.ready):
+            return Response(b"ok", media_type="text/plain")
+        if path == "/readyz":
+            return Response(b"the controllers have not caught up with the state yet", 503)
+        if path == "/version":
+            return _json(discovery.version())
+        if path in ("/api", "/apis"):
+            if discovery.wants_aggregated(accept):
+                return _json(discovery.aggregated(path == "/api"), media=discovery.AGGREGATED_V2)
+            return _json(discovery.legacy_api() if path == "/api" else discovery.legacy_apis())
+        parts = path.strip("/").split("/")
+        if path == "/api/v1" or (parts[0] == "apis" and len(parts) == 3):
+            gv = "v1" if path == "/api/v1" else f"{parts[1]}/{parts[2]}"
+            if gv in GROUP_VERSIONS:
+                return _json(discovery.legacy_resources(gv))
+        if parts[0] == "apis" and len(parts) == 2:
+            group = discovery.legacy_group(parts[1])
+            return _json(group) if group is not None else None
+        if path == "/openapi/v3":
+            return _json(openapi.index())
+        if path.startswith("/openapi/v3/"):
+            doc = openapi.lookup(path)
+            return _json(doc) if doc is not None else None
+        return None
+
+    async def _resource(self, request: Request, target: Target) -> Response:
+        query = dict(request.query_params)
+        method = request.method
+        call = Call(target, query, await request.body(), request.headers.get("content-type", ""))
+        accept = request.headers.get("accept", "")
+        as_table = wants_table(accept)
+        if method == "GET" and target.name is None and query.get("watch") in ("true", "1"):
+            return await self._watch(call, as_table)
+        if method == "GET":
+            handler: Handler = list_objects if target.name is None else get_object
+            code, body = await self.backend.run(handler, self.backend, call)
+            if as_table and target.subresource is None:
+                body = await self.backend.run(self._as_table, call, body)
+                return _json(body, code, TABLE_MEDIA)
+            return _json(body, code)
+        chosen = HANDLERS.get(method)
+        if chosen is None or (method in ("PUT", "PATCH") and target.name is None):
+            raise ApiError(
+                "MethodNotAllowed", "the server does not allow this method on the requested resource"
+            )
+        code, body = await self.backend.run(chosen, self.backend, call)
+        if not call.dry_run:
+            self.wrote()
+        response = _json(body, code)
+        for warning in call.warnings:
+            response.headers.append("Warning", f"299 - {json.dumps(warning)}")
+        return response
+
+    def _as_table(self, call: Call, body: Body) -> Body:
+        include = call.query.get("includeObject", "Metadata")
+        kind = call.target.resource.kind
+        if body.get("kind", "").endswith("List") and "items" in body:
+            return table(self.backend, self.columns, kind, body["items"], body["metadata"], include)
+        meta = {"resourceVersion": body["metadata"].get("resourceVersion", "")}
+        return table(self.backend, self.columns, kind, [body], meta, include)
+
+    async def _watch(self, call: Call, as_table: bool) -> Response:
+        render: Callable[[Body], Body] = (
+            (lambda body: self._as_table(call, body)) if as_table else (lambda b: b)
+        )
+        watch = await self.backend.run(Watch, self.backend, call, render)
+        media = TABLE_MEDIA if as_table else JSON
+        return StreamingResponse(watch.stream(self.changes), media_type=media)
+
+
+def create_app(backend: Backend, columns: Columns, token: str | None) -> Starlette:
+    server = Server(backend, columns, token)
+    methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    route = Route("/{path:path}", server.handle, methods=methods)
+    app = Starlette(routes=[route], lifespan=server.lifespan)
+    app.state.server = server
+    return app

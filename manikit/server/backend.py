@@ -1,0 +1,253 @@
+"""The server's one door into the runtime: the Api, the reconcile loop and the clock.
+
+Every call runs on one worker thread that owns the store (SQLite connections are not shared between
+threads, and one writer at a time is what the store wants anyway); the async routes await it. Issue 13
+replaces the runtime behind this module with a ``Cluster``; nothing else in ``manikit.server`` imports
+``manikit.runtime``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import concurrent.futures
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal, ParamSpec, TypeVar
+
+from manikit.runtime.api import Api
+from manikit.runtime.clock import human_age, parse_time, rfc3339
+from manikit.runtime.cluster import ensure_default_cluster
+from manikit.runtime.reconcile import ReconcileResult, reconcile
+from manikit.runtime.store import (
+    Body,
+    EventRecord,
+    HistoryEntry,
+    LockHolder,
+    Store,
+    StoredObject,
+    open_store,
+)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Propagation = Literal["Background", "Orphan", "Foreground"]
+#: Below this many objects, a namespace's list is read from the store rather than the cache.
+SMALL_NAMESPACE = 500
+#: The note where the CLI keeps the simulated clock (``manikit.cli.state``): the same one.
+CLOCK_NOTE = ("clock", "now")
+
+__all__ = [
+    "Backend",
+    "Body",
+    "EventRecord",
+    "HistoryEntry",
+    "LockHolder",
+    "Propagation",
+    "Store",
+    "StoredObject",
+    "human_age",
+    "rfc3339",
+]
+
+
+class TimerPending(Exception):
+    """Raised by the wall clock when reconcile would jump ahead: the controllers wait for ``moment``."""
+
+    def __init__(self, moment: datetime) -> None:
+        super().__init__(moment)
+        self.moment = moment
+
+
+class WallClock:
+    """Real time for a served control plane: a readiness delay takes its real seconds, and objects'
+    timestamps are the wall clock's (plus a fixed offset when the state's saved clock is ahead).
+    ``advance_to`` never jumps: it stops the reconcile loop, which runs again at that moment."""
+
+    def __init__(self, saved: datetime | None) -> None:
+        wall = _wall()
+        self.offset = max(saved - wall, timedelta(0)) if saved else timedelta(0)
+
+    def now(self) -> datetime:
+        return _wall() + self.offset
+
+    def advance_to(self, moment: datetime) -> None:
+        if moment > self.now():
+            raise TimerPending(moment)
+
+
+def _wall() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Backend:
+    """The control plane behind the REST API. Reads use an informer-like cache (shared bodies: the
+    routes copy before changing one); writes go through the Api, then wake the reconciler."""
+
+    def __init__(self, store: Store, announce: Callable[[str], None] | None = None) -> None:
+        self.store = store
+        saved = store.get_note(*CLOCK_NOTE)
+        self.clock = WallClock(parse_time(saved) if saved else None)
+        self.api = Api(store, self.clock)
+        self.view = Api(store, self.clock, cached=True)
+        if self.api.find("Namespace", "kube-system") is None:
+            self.api.ensure_system_namespaces()
+        message = ensure_default_cluster(self.api)
+        if message and announce:
+            announce(message)
+        self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="manikit-store")
+        self.last_result: ReconcileResult | None = None
+        #: when a controller waits for a moment (a readiness delay): the next reconcile is due then
+        self.timer: datetime | None = None
+        self.reconciled_at = -1
+
+    @classmethod
+    def open(cls, state: str | Path, announce: Callable[[str], None] | None = None) -> Backend:
+        return cls(open_store(state), announce)
+
+    # Threading -------------------------------------------------------------------------------------
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``fn`` on the store's thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._worker, functools.partial(fn, *args, **kwargs))
+
+    def close(self) -> None:
+        """Finish the queued calls, save the clock, close the store (all on the store's thread)."""
+        self._worker.submit(self._save_clock).result()
+        self._worker.shutdown(wait=True)
+        self.store.close()
+
+    # Reads -----------------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def rfc3339_now(self) -> str:
+        return rfc3339(self.clock.now())
+
+    def revision(self) -> int:
+        return self.store.revision()
+
+    def find(self, kind: str, name: str, namespace: str | None) -> Body | None:
+        return self.view.find(kind, name, namespace)
+
+    def get(self, kind: str, name: str, namespace: str | None) -> Body:
+        return self.view.get(kind, name, namespace)
+
+    def list(self, kind: str, namespace: str | None, labels: str | None) -> tuple[builtins.list[Body], int]:
+        """The objects and the revision they are the state of (a list's resourceVersion). A small
+        namespace is read from the store's index; the cache would walk every object of the kind."""
+        if namespace and self.store.count(kind, namespace) < SMALL_NAMESPACE:
+            return self.api.list(kind, namespace, labels), self.store.revision()
+        return self.view.list(kind, namespace, labels), self.store.revision()
+
+    def events(self, namespace: str | None) -> builtins.list[EventRecord]:
+        return self.store.events(namespace=namespace)
+
+    def history(self, since: int, kinds: builtins.list[str]) -> builtins.list[HistoryEntry]:
+        return builtins.list(self.api.watch(since, kinds))
+
+    # Writes ----------------------------------------------------------------------------------------
+    @contextmanager
+    def writer(self, dry_run: bool) -> Iterator[Api]:
+        """The Api to write through: the real one, or one over a throwaway copy for ``dryRun=All``
+        (validated, defaulted and admitted there; nothing stored, no revision spent)."""
+        if not dry_run:
+            with self.api.transaction():
+                yield self.api
+            return
+        copy = self.api.dry_run()
+        try:
+            yield copy
+        finally:
+            copy.store.close()
+
+    def create(self, body: Body, namespace: str | None, dry_run: bool) -> Body:
+        with self.writer(dry_run) as api:
+            return self._unspent(api.create(body, namespace), dry_run)
+
+    def update(self, body: Body, dry_run: bool) -> Body:
+        with self.writer(dry_run) as api:
+            return self._unspent(api.update(body), dry_run)
+
+    def update_status(self, body: Body, dry_run: bool) -> Body:
+        with self.writer(dry_run) as api:
+            return self._unspent(api.update_status(body), dry_run)
+
+    def delete(
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        propagation: Propagation,
+        rv: str | None,
+        dry_run: bool,
+    ) -> Body:
+        with self.writer(dry_run) as api:
+            return api.delete(kind, name, namespace, propagation=propagation, resource_version=rv)
+
+    def _unspent(self, body: Body, dry_run: bool) -> Body:
+        """A dry run's answer carries the live object's resourceVersion (none for a create): the
+        revision the copy spent is not one the real state has."""
+        if dry_run:
+            meta = body["metadata"]
+            live = self.store.get(body["kind"], meta.get("namespace") or "", meta["name"])
+            if live is None:
+                meta.pop("resourceVersion", None)
+            else:
+                meta["resourceVersion"] = str(live.revision)
+        return body
+
+    def delete_many(
+        self, kind: str, bodies: builtins.list[Body], propagation: Propagation, dry_run: bool
+    ) -> builtins.list[Body]:
+        with self.writer(dry_run) as api:
+            return [
+                api.delete(
+                    kind, b["metadata"]["name"], b["metadata"].get("namespace"), propagation=propagation
+                )
+                for b in bodies
+            ]
+
+    def bind(self, namespace: str, name: str, node: str, dry_run: bool) -> Body:
+        with self.writer(dry_run) as api:
+            return api.bind(namespace, name, node)
+
+    def modify(self, kind: str, name: str, namespace: str | None, change: Callable[[Body], Any]) -> Any:
+        """Read an object and hand it to ``change`` on the store's thread, so nothing writes between
+        the read and the write ``change`` makes (a read-modify-write such as a patch)."""
+        return change(self.get(kind, name, namespace))
+
+    # The reconciler --------------------------------------------------------------------------------
+    def needs_reconcile(self) -> bool:
+        """Something was written since the last reconcile (here or by another process on the same
+        state), or a controller's timer is due."""
+        due = self.timer is not None and self.timer <= self.clock.now()
+        return due or self.store.revision() != self.reconciled_at
+
+    def reconcile(self) -> ReconcileResult | None:
+        """Controllers and scheduler until the cluster settles or waits for a timer (``timer``).
+        Each pass is its own transaction, so stopping between passes leaves the state consistent."""
+        self.timer = None
+        try:
+            return self._reconcile()
+        finally:
+            self.reconciled_at = self.store.revision()
+
+    def _reconcile(self) -> ReconcileResult | None:
+        try:
+            self.last_result = reconcile(self.api, self.clock)
+        except TimerPending as pending:
+            self.timer = pending.moment
+            return None
+        return self.last_result
+
+    def seconds_to_timer(self) -> float | None:
+        if self.timer is None:
+            return None
+        return max((self.timer - self.clock.now()).total_seconds(), 0.0)
+
+    def _save_clock(self) -> None:
+        self.store.put_note(*CLOCK_NOTE, rfc3339(self.clock.now()))

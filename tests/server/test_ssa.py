@@ -1,0 +1,78 @@
+"""Server-side apply's field sets, conflicts and removals, without a server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from manikit.server.apply import field_set, from_fields_v1, merge_applied, to_fields_v1
+from manikit.server.status import ApiError
+
+
+def config(replicas: int, env: list[str], label: str | None = "x") -> dict[str, Any]:
+    labels = {"app": "a", **({"extra": label} if label else {})}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d", "labels": labels},
+        "spec": {
+            "replicas": replicas,
+            "template": {
+                "spec": {"containers": [{"name": "c", "env": [{"name": n, "value": "1"} for n in env]}]}
+            },
+        },
+    }
+
+
+def applied(live: dict[str, Any], cfg: dict[str, Any], manager: str, force: bool = False) -> dict[str, Any]:
+    return merge_applied(live, cfg, field_set(cfg), manager, force, "2025-01-01T00:00:00Z")
+
+
+def test_field_set_keys_list_items_and_round_trips() -> None:
+    paths = field_set(config(2, ["A"]))
+    assert ("f:spec", "f:replicas") in paths
+    container = ("f:spec", "f:template", "f:spec", "f:containers", 'k:{"name":"c"}')
+    assert (*container, ".") in paths
+    assert (*container, "f:env", 'k:{"name":"A"}', "f:value") in paths
+    assert not any(p[:2] == ("f:metadata", "f:name") for p in paths)
+    assert from_fields_v1(to_fields_v1(paths)) == paths
+
+
+def test_a_different_value_owned_by_another_is_a_conflict_unless_forced() -> None:
+    live = applied({"metadata": {}}, config(2, ["A"]), "first")
+    with pytest.raises(ApiError) as caught:
+        applied(live, config(3, ["A"]), "second")
+    assert caught.value.reason == "Conflict"
+    assert caught.value.details["causes"] == [
+        {
+            "reason": "FieldManagerConflict",
+            "message": 'conflict with "first" using apps/v1',
+            "field": ".spec.replicas",
+        }
+    ]
+    forced = applied(live, config(3, ["A"]), "second", force=True)
+    owners = {m["manager"]: from_fields_v1(m["fieldsV1"]) for m in forced["metadata"]["managedFields"]}
+    assert ("f:spec", "f:replicas") in owners["second"] and ("f:spec", "f:replicas") not in owners["first"]
+    assert forced["spec"]["replicas"] == 3
+
+
+def test_the_same_value_is_shared_without_conflict() -> None:
+    live = applied({"metadata": {}}, config(2, ["A"]), "first")
+    both = applied(live, config(2, ["A"]), "second")
+    owners = {m["manager"]: from_fields_v1(m["fieldsV1"]) for m in both["metadata"]["managedFields"]}
+    assert ("f:spec", "f:replicas") in owners["first"] and ("f:spec", "f:replicas") in owners["second"]
+
+
+def test_fields_no_longer_applied_are_removed_unless_owned_by_another() -> None:
+    live = applied({"metadata": {}}, config(2, ["A", "B"]), "me")
+    smaller = applied(live, config(2, ["A"], label=None), "me")
+    assert smaller["metadata"]["labels"] == {"app": "a"}
+    assert [e["name"] for e in smaller["spec"]["template"]["spec"]["containers"][0]["env"]] == ["A"]
+    shared = applied(
+        live,
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "labels": {"extra": "x"}}},
+        "other",
+    )
+    kept = applied(shared, config(2, ["A"], label=None), "me")
+    assert kept["metadata"]["labels"] == {"app": "a", "extra": "x"}
