@@ -189,4 +189,5 @@ class ServedStore:
             "(KUBECONFIG=... kubectl apply|delete|scale ...) so that only its own controllers reconcile"
         )
 
-    create = update = delete = record_event = delete_note = acquire_lock = copy_in_memory = _refuse
+    create = update = delete = record_event = delete_events = delete_note = acquire_lock = _refuse
+    copy_in_memory = _refuse
