@@ -8,8 +8,7 @@ import typer
 
 from manikit.cli import console
 from manikit.cli.columns import headers_for, rows_for
-from manikit.cli.state import STATE_OPTION
-from manikit.runtime.store import resolve_state_path
+from manikit.cli.state import STATE_OPTION, locate_state
 from manikit.server.runner import ServeOptions, serve
 from manikit.server.table import Columns
 
@@ -19,19 +18,25 @@ DEFAULT_KUBECONFIG = Path(".manikit") / "kubeconfig"
 def serve_command(
     state: str | None = STATE_OPTION,
     address: str = typer.Option(
-        "127.0.0.1", "--address", help="Address to listen on (TLS and a token off loopback)."
+        "127.0.0.1", "--address", metavar="IP", help="Address to listen on (TLS and a token off loopback)."
     ),
-    port: int = typer.Option(6443, "--port", help="Port to listen on (0: any free port)."),
+    port: int = typer.Option(6443, "--port", metavar="PORT", help="Port to listen on (0: any free port)."),
     kubeconfig: Path = typer.Option(
-        DEFAULT_KUBECONFIG, "--kubeconfig", help="Where to write the kubeconfig (context manikit, mode 0600)."
+        DEFAULT_KUBECONFIG,
+        "--kubeconfig",
+        metavar="FILE",
+        help="Where to write the kubeconfig (context manikit, mode 0600).",
     ),
     insecure_http: bool = typer.Option(
         False, "--insecure-http", help="Plain http without credentials (loopback addresses only)."
     ),
 ) -> None:
-    """Serve the control plane as a Kubernetes API server; controllers reconcile in the background."""
+    """Serve the control plane as a Kubernetes API server; controllers reconcile in the background.
+
+    Example: manikit serve --port 6443, then KUBECONFIG=.manikit/kubeconfig kubectl get pods -A
+    """
     err = console.stderr()
-    options = ServeOptions(resolve_state_path(state), address, port, kubeconfig.resolve(), insecure_http)
+    options = ServeOptions(locate_state(state).target, address, port, kubeconfig.resolve(), insecure_http)
     serve(options, Columns(headers_for, rows_for), lambda text: err.print(text, markup=False))
 
 

@@ -10,8 +10,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from pydantic import ValidationError
-
+from manikit.kinds import pod_templates as kinds_templates
 from manikit.kinds.resources import pod_requests as kinds_pod_requests
 from manikit.models.meta import TypeMeta
 from manikit.models.pod import Container, Pod, PodSpec
@@ -20,13 +19,7 @@ from manikit.models.workloads import Deployment, ReplicaSet
 from manikit.source.positions import Path
 
 #: Kinds manikit does not model whose pod templates are linted all the same: where the template is.
-TEMPLATE_KINDS: dict[str, Path] = {
-    "StatefulSet": ("spec", "template"),
-    "DaemonSet": ("spec", "template"),
-    "Job": ("spec", "template"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template"),
-    "ReplicationController": ("spec", "template"),
-}
+TEMPLATE_KINDS: dict[str, Path] = dict(kinds_templates.TEMPLATE_KINDS)
 #: The kinds that run a pod spec (for a rule's ``KINDS``: the engine calls it for these only).
 POD_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", *TEMPLATE_KINDS})
 #: Kinds whose pods run to completion: probes that keep a service up do not apply.
@@ -129,19 +122,12 @@ def pod_of(obj: TypeMeta | None, data: Any = None) -> PodAt | None:
 def template_pod(data: Any) -> PodAt | None:
     """The pod template of a kind in TEMPLATE_KINDS, its spec validated as a PodSpec; None when it has
     none or its spec does not validate (the rules then have nothing sound to look at)."""
-    kind = data.get("kind") if isinstance(data, dict) else None
-    path = TEMPLATE_KINDS.get(kind) if isinstance(kind, str) else None
-    if path is None:
+    found = kinds_templates.template_of(data)
+    if found is None:
         return None
-    template: Any = data
-    for step in path:
-        template = template.get(step) if isinstance(template, dict) else None
-    spec = template.get("spec") if isinstance(template, dict) else None
-    if not isinstance(spec, dict):
-        return None
-    try:
-        pod_spec = PodSpec.model_validate(spec, by_alias=True, by_name=False)
-    except ValidationError:
+    path, template = found
+    pod_spec = kinds_templates.template_spec(template)
+    if pod_spec is None:
         return None
     meta = template.get("metadata")
     labels = meta.get("labels") if isinstance(meta, dict) else None

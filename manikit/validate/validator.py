@@ -14,11 +14,12 @@ from pathlib import PurePath
 from pydantic import ValidationError
 
 from manikit.diagnostics import Level, Problem
+from manikit.kinds.pod_templates import validate_template_resources
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import KINDS, KINDS_BY_NAME, REMOVED_APIS, is_namespaced
 from manikit.source.documents import Document
 from manikit.validate.pydantic_errors import problems_from_validation_error
-from manikit.validate.semantic import server_problems, unknown_kind, validate_model
+from manikit.validate.semantic import field_problem, server_problems, unknown_kind, validate_model
 
 _PATCH_DIRS = frozenset({"overlays", "overlay", "patches", "patch"})
 
@@ -94,7 +95,8 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
     api_version, kind = data["apiVersion"].strip(), data["kind"].strip()
     info = KINDS.get((api_version, kind))
     if info is None:
-        return None, _unmodelled(doc, api_version, kind) or unknown_kind(doc, api_version, kind)
+        found = _unmodelled(doc, api_version, kind) or unknown_kind(doc, api_version, kind)
+        return None, found or [field_problem(doc, e) for e in validate_template_resources(data)]
     try:
         obj = validate_model(info.model, data)
     except ValidationError as exc:

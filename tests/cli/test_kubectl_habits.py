@@ -76,7 +76,7 @@ def test_delete_takes_kind_slash_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["json", "yaml"])
 @pytest.mark.parametrize(
     ("args", "count"),
-    [(("svc", "-n", "default"), 0), (("svc", "-n", "shop"), 1), (("po", "-n", "shop"), -1)],
+    [(("svc", "-n", "kube-public"), 0), (("svc", "-n", "shop"), 1), (("po", "-n", "shop"), -1)],
     ids=["none", "one", "many"],
 )
 def test_a_listing_is_always_a_list(
@@ -140,7 +140,7 @@ def test_a_local_state_error_is_not_from_a_server(tmp_path: Path) -> None:
     broken.write_text("not sqlite at all " * 100)
     result = run_cli("get", "pods", env={**ENV, "MANIKIT_STATE": str(broken)})
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1].startswith("error: cannot open state ")
+    assert result.stderr.splitlines()[-1].startswith(f"error: state {broken} is not a manikit state")
     assert "Error from server" not in result.stderr
 
 

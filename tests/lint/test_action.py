@@ -102,14 +102,14 @@ def test_multi_line_and_glob_paths_and_a_sarif_directory_that_does_not_exist(wor
         workspace, paths="deploy/*.yaml\n  bad/**/*.yaml\ntemplated", sarif_file="out/reports/x.sarif"
     )
     assert code == 1, log
-    assert "::error file=bad/nested/web.yaml,line=19,col=27,title=MK102 limit-below-request::" in log
+    assert "::error file=bad/nested/web.yaml,line=18,col=29,title=MK102 limit-below-request::" in log
     assert outputs["exit-code"] == "1" and outputs["sarif-file"] == "out/reports/x.sarif"
     results = sarif_of(workspace / "out" / "reports" / "x.sarif")["runs"][0]["results"]  # type: ignore[index]
     assert [r["ruleId"] for r in results] == ["MK102", "MK102"]
     assert "Paths: `deploy/cache-pod.yaml` `deploy/namespace.yaml`" in summary
     assert "`bad/nested/web.yaml`" in summary and "`templated`" in summary
     assert "| error | 2 |" in summary and "| MK102 limit-below-request | 2 |" in summary
-    assert "| `bad/nested/web.yaml:19` | error | MK102 limit-below-request | container" in summary
+    assert "| `bad/nested/web.yaml:18` | error | MK102 limit-below-request | Invalid value: " in summary
 
 
 def test_a_glob_that_matches_nothing_is_a_warning(workspace: Path) -> None:

@@ -43,8 +43,12 @@ def manifest(kind: str) -> str:
     return f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x, namespace: shop}}\n{head}{body}"
 
 
+def valid_manifest(kind: str) -> str:
+    return manifest(kind).replace('cpu: "2"', "cpu: 100m")
+
+
 @pytest.mark.parametrize("kind", sorted(HEADS))
-def test_container_rules_see_every_pod_template(tmp_path: Path, kind: str) -> None:
+def test_the_servers_resource_checks_see_every_pod_template(tmp_path: Path, kind: str) -> None:
     path = tmp_path / "w.yaml"
     path.write_text(manifest(kind))
     result = run_cli("lint", "-o", "json", str(path))
@@ -52,15 +56,25 @@ def test_container_rules_see_every_pod_template(tmp_path: Path, kind: str) -> No
     problems = json.loads(result.stdout)["problems"]
     mk102 = [p for p in problems if p["code"] == "MK102"]
     assert len(mk102) == 1
-    assert mk102[0]["path"] == f"{TEMPLATE_PATH[kind]}.containers[name=app].resources.limits.cpu"
-    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "limits:" in text)
+    assert mk102[0]["path"] == f"{TEMPLATE_PATH[kind]}.containers[0].resources.requests[cpu]"
+    assert mk102[0]["level"] == "error"  # the API server's check, as for a Deployment's template
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "requests:" in text)
     assert mk102[0]["line"] == line
+
+
+@pytest.mark.parametrize("kind", sorted(HEADS))
+def test_lint_rules_see_every_valid_pod_template(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(valid_manifest(kind))
+    result = run_cli("lint", "-o", "json", str(path))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    problems = json.loads(result.stdout)["problems"]
     probes = {p["code"] for p in problems} & {"MK302", "MK303"}
     assert probes == (set() if kind in ("Job", "CronJob") else {"MK302", "MK303"})  # Jobs run to completion
 
 
 def test_a_service_selecting_a_statefulsets_pods_selects_something(tmp_path: Path) -> None:
-    (tmp_path / "db.yaml").write_text(manifest("StatefulSet"))
+    (tmp_path / "db.yaml").write_text(valid_manifest("StatefulSet"))
     (tmp_path / "svc.yaml").write_text(
         "apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: shop}\n"
         "spec: {selector: {app: x}, ports: [{port: 80}]}\n"
