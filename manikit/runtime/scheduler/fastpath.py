@@ -42,18 +42,19 @@ class FastScheduler:
         if self.cluster.size == 0:
             message = fit_error_message_from_counts(0, Counter())
             return Decision(pod.namespace, pod.name, None, message, reason=UNSCHEDULABLE)
-        if not all(plugin.covers(self.cluster, pod) for plugin in self.plan.covering):
-            return self._by_plugins(pod)
+        for plugin in self.plan.covering:
+            if not plugin.covers(self.cluster, pod):
+                return self._by_plugins(pod)
         template = self._template(pod)
         template.refresh()
         if template.feasible_count == 0:
             return self._failure(pod, template)
         total = template.base
-        per_pod: dict[str, Ints] = {}
+        per_pod: list[tuple[str, Ints]] = []
         for name, weight, scorer in self.pod_scorers:
             scores = scorer.score(template, pod, weight)
             if scores is not None:
-                per_pod[name] = scores
+                per_pod.append((name, scores))
                 total = total + scores
         best = int(np.argmax(total))
         verdict = self._chosen(best, template, per_pod)
@@ -88,9 +89,10 @@ class FastScheduler:
         for _, _, scorer in self.pod_scorers:
             scorer.forget(signature)
 
-    def _chosen(self, i: int, template: Template, per_pod: dict[str, Ints]) -> NodeVerdict:
+    def _chosen(self, i: int, template: Template, per_pod: list[tuple[str, Ints]]) -> NodeVerdict:
         found = template.scores_of(i)
-        found.update((name, int(scores[i])) for name, scores in per_pod.items())
+        for name, values in per_pod:
+            found[name] = int(values[i])
         scores = {name: found[name] for name in self.score_order if name in found}  # profile order
         return NodeVerdict(self.cluster.names[i], True, scores=scores, total=sum(scores.values()))
 

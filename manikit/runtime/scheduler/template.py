@@ -150,23 +150,20 @@ class Template:
         f = self.feasible
         self.feasible_count = int(np.count_nonzero(f))
         terms = np.zeros(self.cluster.size, dtype=np.int64)
-        self.node_values = []
+        self.weighted: list[tuple[str, int, Ints]] = []
         for plugin, weight, raw in self.node_scores:
             normalized = plugin.normalize_nodes(raw, f)
-            self.node_values.append(normalized)
+            self.weighted.append((plugin.name, weight, normalized))
             terms += weight * normalized
+        for (usage, weight), values in zip(self.usage_scores, self.usage_values, strict=True):
+            self.weighted.append((usage.name, weight, values))
         self.static = np.where(f, terms, INFEASIBLE)
         self.base = self.res + self.static  # the total before the per-pod scores
 
     # verdicts -------------------------------------------------------------------------------------
     def scores_of(self, i: int) -> dict[str, int]:
         """Node ``i``'s weighted score per node-only and usage plugin (skipped plugins left out)."""
-        scores = {
-            p.name: w * int(v[i]) for (p, w, _), v in zip(self.node_scores, self.node_values, strict=True)
-        }
-        for (plugin, weight), values in zip(self.usage_scores, self.usage_values, strict=True):
-            scores[plugin.name] = weight * int(values[i])
-        return scores
+        return {name: weight * int(values[i]) for name, weight, values in self.weighted}
 
     def failure_keys(self) -> Ints:
         """Per node, a key for the failure the first rejecting filter reports: -1 - an index into

@@ -4,165 +4,33 @@ message, same verdicts, on random clusters full of taints, selectors, affinities
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from manikit.models.node import Node
-from manikit.models.pod import Pod
 from manikit.runtime.scheduler import fastpath, template
 from manikit.runtime.scheduler.engine import schedule_pods
+from manikit.runtime.scheduler.framework import SUCCESS, CycleState, Status, unschedulable
+from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo
+from manikit.runtime.scheduler.profile import (
+    DEFAULT_FILTERS,
+    DEFAULT_PROFILE,
+    DEFAULT_SCORES,
+    Profile,
+    build_profile,
+)
+from manikit.runtime.scheduler.vectorised import vector_profile
 from tests.runtime.scheduler.helpers import make_node, make_pod
-
-ZONES = ["a", "b", "c"]
-TAINTS = [
-    {"key": "dedicated", "value": "gpu", "effect": "NoSchedule"},
-    {"key": "spot", "value": "true", "effect": "PreferNoSchedule"},
-    {"key": "maint", "effect": "NoExecute"},
-    {"key": "spot", "value": "false", "effect": "PreferNoSchedule"},
-]
-TOLERATIONS = [
-    {"key": "dedicated", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"},
-    {"key": "spot", "operator": "Exists"},
-    {"operator": "Exists"},
-    {"key": "node.kubernetes.io/unschedulable", "operator": "Exists", "effect": "NoSchedule"},
-    {"key": "maint", "operator": "Exists", "effect": "NoExecute"},
-]
+from tests.runtime.scheduler.random_cluster import random_nodes, random_pods
 
 
-def random_nodes(rng: random.Random) -> list[Node]:
-    nodes = []
-    for i in range(rng.randint(1, 14)):
-        labels = {}
-        if rng.random() < 0.4:
-            labels["disktype"] = rng.choice(["ssd", "hdd"])
-        if rng.random() < 0.3:
-            labels["rank"] = str(rng.randint(0, 9))
-        nodes.append(
-            make_node(
-                f"n{rng.randint(0, 99):02d}-{i}",
-                cpu=rng.choice(["1", "2", "4", "8", "8", "500m", "0"]),
-                memory=rng.choice(["1Gi", "2Gi", "8Gi", "16Gi", "0"]),
-                pods=rng.choice(["3", "10", "110", "110"]),
-                zone=rng.choice([*ZONES, None, ""]),
-                labels=labels,
-                taints=rng.sample(TAINTS, rng.choice([0, 0, 0, 1, 2])),
-                unschedulable=rng.random() < 0.1,
-                extra={"example.com/gpu": "2"} if rng.random() < 0.2 else None,
-            )
-        )
-    return nodes
-
-
-def random_spec(rng: random.Random) -> dict[str, Any]:
-    spec: dict[str, Any] = {}
-    roll = rng.random()
-    if roll < 0.2:
-        spec["nodeSelector"] = {"disktype": rng.choice(["ssd", "hdd"])}
-    elif roll < 0.45:
-        ops = [
-            {"key": "disktype", "operator": rng.choice(["In", "NotIn"]), "values": ["ssd"]},
-            {"key": "rank", "operator": rng.choice(["Gt", "Lt"]), "values": [str(rng.randint(0, 9))]},
-            {"key": "disktype", "operator": rng.choice(["Exists", "DoesNotExist"])},
-        ]
-        term = {"matchExpressions": rng.sample(ops, rng.randint(1, 2))}
-        affinity: dict[str, Any] = {}
-        if rng.random() < 0.6:
-            terms = (
-                [term]
-                if rng.random() < 0.7
-                else [
-                    term,
-                    {"matchFields": [{"key": "metadata.name", "operator": "NotIn", "values": ["n00-0"]}]},
-                ]
-            )
-            affinity["requiredDuringSchedulingIgnoredDuringExecution"] = {"nodeSelectorTerms": terms}
-        spec["affinity"] = {"nodeAffinity": affinity}
-    if rng.random() < 0.5:
-        ssd = {"matchExpressions": [{"key": "disktype", "operator": "In", "values": ["ssd"]}]}
-        high = {"matchExpressions": [{"key": "rank", "operator": "Gt", "values": ["4"]}]}
-        preferred = [{"weight": rng.randint(1, 100), "preference": p} for p in rng.sample([ssd, high], 2)]
-        spec.setdefault("affinity", {"nodeAffinity": {}})["nodeAffinity"][
-            "preferredDuringSchedulingIgnoredDuringExecution"
-        ] = preferred
-    if rng.random() < 0.4:
-        spec["tolerations"] = rng.sample(TOLERATIONS, rng.randint(1, 2))
-    if rng.random() < 0.15:
-        pod_term: dict[str, Any] = {
-            "labelSelector": {"matchLabels": {"app": rng.choice(["web", "api"])}},
-            "topologyKey": rng.choice(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]),
-        }
-        kind = rng.choice(["podAffinity", "podAntiAffinity"])
-        if rng.random() < 0.5:
-            rules: dict[str, Any] = {"requiredDuringSchedulingIgnoredDuringExecution": [pod_term]}
-        else:
-            rules = {
-                "preferredDuringSchedulingIgnoredDuringExecution": [
-                    {"weight": 50, "podAffinityTerm": pod_term}
-                ]
-            }
-        spec.setdefault("affinity", {})[kind] = rules
-    if rng.random() < 0.15:
-        spec["topologySpreadConstraints"] = [
-            {
-                "maxSkew": rng.choice([1, 2]),
-                "topologyKey": rng.choice(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]),
-                "whenUnsatisfiable": rng.choice(["DoNotSchedule", "ScheduleAnyway"]),
-                "labelSelector": {"matchLabels": {"app": rng.choice(["web", "api"])}},
-            }
-        ]
-    return spec
-
-
-def random_pods(rng: random.Random, nodes: list[Node]) -> list[Pod]:
-    templates: list[dict[str, Any]] = []
-    for _ in range(rng.randint(1, 5)):
-        requests: dict[str, str] = {}
-        if rng.random() < 0.8:
-            requests["cpu"] = rng.choice(["100m", "250m", "1", "0"])
-        if rng.random() < 0.8:
-            requests["memory"] = rng.choice(["128Mi", "512Mi", "1Gi"])
-        if rng.random() < 0.1:
-            requests["example.com/gpu"] = "1"
-        templates.append(
-            {
-                "requests": requests,
-                "spec": random_spec(rng),
-                "host_port": rng.choice([None, None, None, 8080]),
-                "init_cpu": rng.choice([None, None, "2"]),
-                "owner": rng.choice([None, "web", "api"]),
-                "priority": rng.choice([None, 0, 10]),
-            }
-        )
-    pods = []
-    for i in range(rng.randint(1, 40)):
-        t = rng.choice(templates)
-        bound = rng.random() < 0.25 and nodes
-        pod = make_pod(
-            f"p{i}",
-            requests=t["requests"],
-            owner=t["owner"] if rng.random() < 0.9 else rng.choice([None, "web", "api"]),
-            priority=t["priority"],
-            created=f"2025-01-01T00:00:{rng.randint(0, 5):02d}Z",
-            node_name=rng.choice(nodes).name if bound else None,
-            host_port=t["host_port"],
-            init_cpu=t["init_cpu"],
-            spec=t["spec"],
-            phase=rng.choice([None, None, None, "Succeeded"]),
-        )
-        pod.metadata.labels = {"app": rng.choice(["web", "api"])}
-        pods.append(pod)
-    return pods
-
-
-def assert_agree(seed: int) -> None:
+def assert_agree(seed: int, profile: Profile = DEFAULT_PROFILE) -> None:
     rng = random.Random(seed)
     nodes = random_nodes(rng)
     pods = random_pods(rng, nodes)
-    slow = schedule_pods(nodes, pods, fast=False)
-    fast = schedule_pods(nodes, pods, fast=True)
+    slow = schedule_pods(nodes, pods, fast=False, profile=profile)
+    fast = schedule_pods(nodes, pods, fast=True, profile=profile)
     assert [(d.name, d.node, d.message) for d in fast] == [(d.name, d.node, d.message) for d in slow]
     for f, s in zip(fast, slow, strict=True):
         if s.node is None:
@@ -191,6 +59,41 @@ def test_fast_path_agrees_with_plugins(
 @example(981)  # a controller's first pod placed by the plugin path, before any spreading decision
 def test_fast_path_agrees_on_any_seed(seed: int) -> None:
     assert_agree(seed)
+
+
+def shuffled_profile(seed: int) -> Profile:
+    """The default plugins in another filter order (usage filters before node-only ones, too), some
+    left out, with other score weights."""
+    rng = random.Random(seed)
+    filters = [name for name in DEFAULT_FILTERS if rng.random() < 0.8]
+    rng.shuffle(filters)
+    scores = [(name, rng.randint(1, 5)) for name, _ in DEFAULT_SCORES if rng.random() < 0.8]
+    return build_profile(tuple(filters), tuple(scores))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_custom_profile_of_vector_plugins_takes_the_vector_path_and_agrees(seed: int) -> None:
+    profile = shuffled_profile(seed)
+    assert vector_profile(profile) is not None
+    assert_agree(seed, profile)
+
+
+class NodeOnlyOdd:
+    """A filter with no vector form: a profile holding it is scheduled node by node."""
+
+    name = "NodeOnlyOdd"
+
+    def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status:
+        return SUCCESS if node.name[-1] in "13579" else unschedulable(self.name, "node(s) were even")
+
+
+def test_a_plugin_without_vector_form_makes_the_engine_fall_back_to_the_per_node_path() -> None:
+    profile = Profile((NodeOnlyOdd(), *DEFAULT_PROFILE.filters), DEFAULT_PROFILE.scores)
+    assert vector_profile(profile) is None
+    nodes = [make_node(f"n{i}") for i in range(4)]
+    decisions = schedule_pods(nodes, [make_pod(f"p{i}", cpu="1") for i in range(3)], profile=profile)
+    assert {d.node for d in decisions} <= {"n1", "n3"}
+    assert all(len(d.verdicts) == 4 for d in decisions)  # every node's verdict: the per-node path
 
 
 @pytest.mark.parametrize("seed", range(3))

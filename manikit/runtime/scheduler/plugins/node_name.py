@@ -27,8 +27,10 @@ class NodeName:
 
     def filter_nodes(self, t: TemplateView) -> NodeFailures:
         names = t.cluster.names
-        wrong = [not fits(t.info, name) for name in names] if t.info.pod.spec.node_name else []
-        return NodeFailures(np.array(wrong or [False] * len(names), dtype=np.int64), ((REASON,),))
+        codes = np.zeros(len(names), dtype=np.int64)
+        if t.info.pod.spec.node_name:  # only bound pods carry one: kept for completeness
+            codes[:] = [not fits(t.info, name) for name in names]
+        return NodeFailures(codes, ((REASON,),))
 
 
 def new() -> NodeName:

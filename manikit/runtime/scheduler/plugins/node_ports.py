@@ -32,7 +32,7 @@ class NodePorts:
     name = NAME
 
     def filter(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> Status:
-        if fits(node.used_ports, pod.host_ports):
+        if not pod.host_ports or fits(node.used_ports, pod.host_ports):
             return SUCCESS
         return unschedulable(NAME, REASON)
 
