@@ -1,4 +1,4 @@
-"""The fast path must decide exactly what the plugin path decides: same node, same FailedScheduling
+"""The vectorised path must decide exactly what the per-node path decides: same node, same FailedScheduling
 message, same verdicts, on random clusters full of taints, selectors, affinities, ports and spreads."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from manikit.runtime.scheduler import fastpath, template
+from manikit.runtime.scheduler import template, vectorpath
 from manikit.runtime.scheduler.engine import schedule_pods
 from manikit.runtime.scheduler.framework import SUCCESS, CycleState, Status, unschedulable
 from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo
@@ -42,22 +42,22 @@ def assert_agree(seed: int, profile: Profile = DEFAULT_PROFILE) -> None:
 
 @pytest.mark.parametrize(
     ("limit", "budget"),
-    [(0, fastpath.TEMPLATE_MEMORY_BUDGET), (1000, fastpath.TEMPLATE_MEMORY_BUDGET), (1000, 1)],
+    [(0, vectorpath.TEMPLATE_MEMORY_BUDGET), (1000, vectorpath.TEMPLATE_MEMORY_BUDGET), (1000, 1)],
     ids=["vector-refresh", "scalar-refresh", "one-template-cached"],
 )
 @pytest.mark.parametrize("seed", range(60))
-def test_fast_path_agrees_with_plugins(
+def test_vector_path_agrees_with_plugins(
     seed: int, limit: int, budget: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(template, "SCALAR_REFRESH_LIMIT", limit)
-    monkeypatch.setattr(fastpath, "TEMPLATE_MEMORY_BUDGET", budget)
+    monkeypatch.setattr(vectorpath, "TEMPLATE_MEMORY_BUDGET", budget)
     assert_agree(seed)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=0, max_value=2**32))
 @example(981)  # a controller's first pod placed by the plugin path, before any spreading decision
-def test_fast_path_agrees_on_any_seed(seed: int) -> None:
+def test_vector_path_agrees_on_any_seed(seed: int) -> None:
     assert_agree(seed)
 
 
@@ -97,7 +97,7 @@ def test_a_plugin_without_vector_form_makes_the_engine_fall_back_to_the_per_node
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_fast_path_agrees_on_crowded_nodes(seed: int) -> None:
+def test_vector_path_agrees_on_crowded_nodes(seed: int) -> None:
     """Many replicas per node: spread tables widen, most refreshes are vectors over many nodes."""
     rng = random.Random(seed)
     nodes = [

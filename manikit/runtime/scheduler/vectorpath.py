@@ -24,7 +24,7 @@ TEMPLATE_MEMORY_BUDGET = 256 * 2**20
 _BYTES_PER_NODE_PER_TEMPLATE = 16 * 8
 
 
-class FastScheduler:
+class VectorScheduler:
     def __init__(self, plan: VectorProfile, nodes: list[NodeInfo]) -> None:
         self.plan = plan
         self.cluster = ClusterArrays(nodes)
