@@ -77,6 +77,11 @@ class Template:
         n = self.cluster.size
         self.bits = np.zeros(n, dtype=np.int64)
         self.usage_values = [np.zeros(n, dtype=np.int64) for _ in self.usage_scores]
+        # The per-node forms, bound once: a single node's refresh is on every decision's path.
+        self._node_filter_forms = [(u.plugin.filter, u.bit) for u in self.usage_filters]
+        self._node_score_forms = [
+            (p.score, w, v) for (p, w), v in zip(self.usage_scores, self.usage_values, strict=True)
+        ]
         self.res = np.zeros(n, dtype=np.int64)
         self.static = np.zeros(n, dtype=np.int64)
         self.base = np.zeros(n, dtype=np.int64)
@@ -128,13 +133,13 @@ class Template:
     def _refresh_node(self, i: int) -> bool:
         node, info, state = self.cluster.nodes[i], self.info, self.state
         bits = 0
-        for usage in self.usage_filters:
-            for reason in usage.plugin.filter(state, info, node).reasons:
-                bits |= usage.bit[reason]
+        for filter_node, bit in self._node_filter_forms:
+            for reason in filter_node(state, info, node).reasons:
+                bits |= bit[reason]
         self.bits[i] = bits
         res = 0
-        for (plugin, weight), values in zip(self.usage_scores, self.usage_values, strict=True):
-            score = plugin.score(state, info, node)
+        for score_node, weight, values in self._node_score_forms:
+            score = score_node(state, info, node)
             values[i] = score
             res += weight * score
         self.res[i] = res
