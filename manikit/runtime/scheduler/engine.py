@@ -1,13 +1,14 @@
 """``schedule`` and ``explain``: build the snapshot, order the queue, decide pod after pod.
 
-Two interchangeable deciders share the snapshot: the plugin path (``runner.schedule_one``, the
-readable definition) and the numpy fast path (``fastpath.FastScheduler``), which tests hold to the
-same placements and messages. ``schedule`` uses the fast path.
+One scheduler, two ways to run its plugins over the snapshot: node by node (``runner.schedule_one``,
+the readable definition) or vectorised (``vectorpath.VectorScheduler``, from each plugin's vector form),
+which tests hold to the same placements and messages. ``schedule`` takes the vectorised path when
+every plugin of the profile has a vector form (``vectorised.vector_profile``), else the per-node one.
 
-Verdicts: the plugin path records every node's verdict. The fast path records, for a pod that stays
+Verdicts: the per-node path records every node's verdict. The vectorised path records, for a pod that stays
 Pending, every node's filter verdict (plugin and reasons: what ``describe`` prints), and for a bound
 pod only the chosen node's per-plugin scores; ``explain`` recomputes the full table for one pod on
-demand with the plugin path, so 5,000 nodes x 10,000 pods of score tables are never built for nothing.
+demand with the per-node path, so 5,000 nodes x 10,000 pods of score tables are never built for nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from functools import partial
 
 from manikit.models.node import Node
 from manikit.models.pod import Pod
-from manikit.runtime.scheduler.fastpath import FastScheduler
 from manikit.runtime.scheduler.message import (
     SCHEDULING_GATED,
     SCHEDULING_GATED_MESSAGE,
@@ -31,6 +31,8 @@ from manikit.runtime.scheduler.profile import DEFAULT_PROFILE, Profile
 from manikit.runtime.scheduler.queue import is_live, queue_order
 from manikit.runtime.scheduler.runner import Outcome, schedule_one
 from manikit.runtime.scheduler.types import Decision
+from manikit.runtime.scheduler.vectorised import vector_profile
+from manikit.runtime.scheduler.vectorpath import VectorScheduler
 
 #: Pods naming another scheduler (spec.schedulerName) are left to it: no decision, no placement.
 DEFAULT_SCHEDULER = "default-scheduler"
@@ -67,8 +69,9 @@ def schedule_pods(
     with _long_lived_objects_frozen():
         snap = take_snapshot(nodes, pods)
         decide: Callable[[PodInfo], Decision]
-        if fast and profile is DEFAULT_PROFILE:
-            decide = FastScheduler(snap.nodes).schedule
+        plan = vector_profile(profile) if fast else None
+        if plan is not None:
+            decide = VectorScheduler(plan, snap.nodes).schedule
         else:
             decide = partial(_plugin_decision, profile, snap)
         return [gated(pod) if pod.pod.spec.scheduling_gates else decide(pod) for pod in snap.pending]

@@ -1,6 +1,6 @@
 """The plugin path: one pod through the profile's Filter, PreScore, Score and NormalizeScore points.
 
-This is the readable definition of a scheduling decision; the fast path (``fastpath.py``) must
+This is the readable definition of a scheduling decision; the vectorised path (``vectorpath.py``) must
 agree with it on every cluster, and ``explain`` uses it to give ``describe pod`` every node's verdict.
 """
 

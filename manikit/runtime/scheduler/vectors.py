@@ -1,5 +1,5 @@
 """The cluster as whole-node numpy vectors (one slot per node, nodes sorted by name), kept in step
-with the NodeInfos as pods are assumed, plus indexes the fast path reads: label columns, taint sets,
+with the NodeInfos as pods are assumed, plus indexes the vectorised path reads: label columns, taint sets,
 zones, host ports, and per-controller pod counts."""
 
 from __future__ import annotations

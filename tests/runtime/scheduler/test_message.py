@@ -45,7 +45,7 @@ def test_fit_error_message(num_nodes: int, reasons: list[list[str]], message: st
     assert fit_error_message_from_counts(num_nodes, Counter(r for rs in reasons for r in rs)) == message
 
 
-@pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "plugin-path"])
+@pytest.mark.parametrize("fast", [True, False], ids=["vector-path", "per-node-path"])
 def test_issue_example_end_to_end(fast: bool) -> None:
     from manikit.runtime.scheduler.engine import schedule_pods
 

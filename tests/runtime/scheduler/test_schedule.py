@@ -14,7 +14,7 @@ from manikit.runtime.scheduler import explain as public_explain
 from manikit.runtime.scheduler.engine import explain, schedule_pods
 from tests.runtime.scheduler.helpers import make_node, make_pod
 
-PATHS = pytest.mark.parametrize("fast", [True, False], ids=["fast-path", "plugin-path"])
+PATHS = pytest.mark.parametrize("fast", [True, False], ids=["vector-path", "per-node-path"])
 
 
 def placements(decisions: list[Decision]) -> dict[str, str | None]:

@@ -19,6 +19,7 @@ from manikit.runtime.scheduler.framework import (
 )
 from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo
 from manikit.runtime.scheduler.podaffinity import AffinityTerm, PodAffinityTerms
+from manikit.runtime.scheduler.vectors import ClusterArrays
 
 NAME = "InterPodAffinity"
 REASON_AFFINITY_RULES_NOT_MATCH = "node(s) didn't match pod affinity rules"
@@ -86,6 +87,11 @@ def _satisfies_affinity(s: FilterState, pod: PodInfo, node: NodeInfo) -> bool:
 
 class InterPodAffinity:
     name = NAME
+
+    def covers(self, cluster: ClusterArrays, pod: PodInfo) -> bool:
+        """The vector form: a pod with no terms of its own, that no placed pod's term selects, is
+        neither filtered nor scored by this plugin (both PreFilter and PreScore answer SKIP)."""
+        return pod.affinity is None and not cluster.concerned_by_affinity(pod)
 
     def pre_filter(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> Status:
         terms = pod.affinity or PodAffinityTerms()

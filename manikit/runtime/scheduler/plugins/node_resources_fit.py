@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from manikit.runtime.scheduler.framework import (
     MAX_NODE_SCORE,
     SUCCESS,
@@ -14,6 +16,8 @@ from manikit.runtime.scheduler.framework import (
 )
 from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo
 from manikit.runtime.scheduler.resources import CPU, EPHEMERAL_STORAGE, MEMORY, PODS
+from manikit.runtime.scheduler.vectorised import TemplateView
+from manikit.runtime.scheduler.vectors import Ints
 
 NAME = "NodeResourcesFit"
 REASON_TOO_MANY_PODS = "Too many pods"
@@ -75,6 +79,55 @@ class NodeResourcesFit:
 
     def score(self, state: CycleState, pod: PodInfo, node: NodeInfo) -> int:
         return least_allocated_score(pod, node)
+
+    # vectorised -----------------------------------------------------------------------------------
+    def usage_reasons(self, pod: PodInfo) -> tuple[str, ...]:
+        checked = checked_resources(pod.requests)
+        return (REASON_TOO_MANY_PODS, *(REASON_INSUFFICIENT.format(resource=r) for r in checked))
+
+    def filter_usage(self, t: TemplateView, ix: Ints) -> Ints:
+        c, requests = t.cluster, t.info.requests
+        bits: Ints = np.where(c.pod_count[ix] + 1 > c.allowed_pods[ix], 1, 0)
+        for k, resource in enumerate(checked_resources(requests), start=1):
+            free = c.allocatable(resource)[ix] - c.requested(resource)[ix]
+            bits |= np.where(requests[resource] > free, 1 << k, 0)
+        return bits
+
+    def skips_score(self, pod: PodInfo) -> bool:
+        return False
+
+    def score_usage(self, t: TemplateView, ix: Ints) -> Ints:
+        return least_allocated_vector(t, ix)
+
+
+def least_allocated_vector(t: TemplateView, ix: Ints) -> Ints:
+    """``least_allocated_score`` of the nodes ``ix``."""
+    c = t.cluster
+    (cpu, cpu_weight), (memory, memory_weight) = SCORED_RESOURCES
+    pod_cpu, pod_memory = t.info.non_zero
+    if c.all_allocatable(cpu) and c.all_allocatable(memory):
+        # Every node has both: no resource drops out of the weighted mean, nothing divides by 0;
+        # a request above capacity gives a negative quotient, clipped to upstream's 0.
+        alloc = c.allocatable(cpu)[ix]
+        cpu_score = np.maximum((alloc - (c.non_zero_cpu[ix] + pod_cpu)) * MAX_NODE_SCORE // alloc, 0)
+        alloc = c.allocatable(memory)[ix]
+        memory_score = np.maximum((alloc - (c.non_zero_memory[ix] + pod_memory)) * MAX_NODE_SCORE // alloc, 0)
+        mean: Ints = (cpu_score * cpu_weight + memory_score * memory_weight) // (cpu_weight + memory_weight)
+        return mean
+    total: Ints = np.zeros(1, dtype=np.int64)
+    weights: Ints = np.zeros(1, dtype=np.int64)
+    for (resource, weight), used, wanted in zip(
+        SCORED_RESOURCES, (c.non_zero_cpu, c.non_zero_memory), (pod_cpu, pod_memory), strict=True
+    ):
+        alloc = c.allocatable(resource)[ix]
+        requested = used[ix] + wanted
+        present = alloc != 0
+        fits = present & (requested <= alloc)
+        score = np.where(fits, (alloc - requested) * MAX_NODE_SCORE // np.where(present, alloc, 1), 0)
+        total = total + score * weight * present
+        weights = weights + weight * present
+    least: Ints = np.where(weights > 0, total // np.maximum(weights, 1), 0)
+    return least
 
 
 def new() -> NodeResourcesFit:

@@ -3,8 +3,11 @@ the ``node.kubernetes.io/unschedulable:NoSchedule`` taint."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from manikit.runtime.scheduler.framework import SUCCESS, CycleState, Status, unschedulable
 from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo
+from manikit.runtime.scheduler.vectorised import NodeFailures, TemplateView
 
 NAME = "NodeUnschedulable"
 REASON_UNSCHEDULABLE = "node(s) were unschedulable"
@@ -22,6 +25,15 @@ class NodeUnschedulable:
         if not node.unschedulable or tolerates_unschedulable(pod):
             return SUCCESS
         return unschedulable(NAME, REASON_UNSCHEDULABLE, resolvable=False)
+
+    def filter_nodes(self, t: TemplateView) -> NodeFailures:
+        cordoned = t.cluster.unschedulable
+        codes = (
+            np.zeros(cordoned.shape, np.int64)
+            if tolerates_unschedulable(t.info)
+            else cordoned.astype(np.int64)
+        )
+        return NodeFailures(codes, ((REASON_UNSCHEDULABLE,),))
 
 
 def new() -> NodeUnschedulable:

@@ -14,6 +14,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from manikit.runtime.scheduler import spreading
 from manikit.runtime.scheduler.framework import (
     MAX_NODE_SCORE,
@@ -23,14 +25,17 @@ from manikit.runtime.scheduler.framework import (
     Status,
     unschedulable,
 )
-from manikit.runtime.scheduler.nodeinfo import HOSTNAME_LABEL, NodeInfo, PodInfo
+from manikit.runtime.scheduler.nodeinfo import HOSTNAME_LABEL, Group, NodeInfo, PodInfo
+from manikit.runtime.scheduler.plugins.node_affinity import projected
 from manikit.runtime.scheduler.spreading import SYSTEM_DEFAULT_CONSTRAINTS, Constraint
+from manikit.runtime.scheduler.vectorised import TemplateView
+from manikit.runtime.scheduler.vectors import ClusterArrays, GroupCounts, Ints
 
 NAME = "PodTopologySpread"
 REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints"
 REASON_NODE_LABEL_NOT_MATCH = REASON_CONSTRAINTS_NOT_MATCH + " (missing required label)"
 _NO_DOMAIN = 2**31 - 1  # upstream's criticalPaths start at MaxInt32
-__all__ = ["NAME", "SYSTEM_DEFAULT_CONSTRAINTS", "PodTopologySpread", "new"]
+__all__ = ["NAME", "SYSTEM_DEFAULT_CONSTRAINTS", "PodTopologySpread", "SpreadScorer", "new"]
 
 
 @dataclass(frozen=True)
@@ -68,13 +73,15 @@ def normalize_spread(scores: Sequence[int]) -> list[int]:
     return [MAX_NODE_SCORE * (high + low - s) // high for s in scores]
 
 
-def applies(pod: PodInfo) -> bool:
-    """Whether the system default constraints spread this pod."""
-    return pod.group is not None and not pod.pod.spec.topology_spread_constraints
-
-
 class PodTopologySpread:
     name = NAME
+
+    # vectorised: the system default constraints of pods without constraints of their own ----------
+    def covers(self, cluster: ClusterArrays, pod: PodInfo) -> bool:
+        return not pod.pod.spec.topology_spread_constraints
+
+    def vector_scorer(self, cluster: ClusterArrays) -> SpreadScorer:
+        return SpreadScorer(cluster)
 
     # filter ---------------------------------------------------------------------------------------
     def pre_filter(self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo]) -> Status:
@@ -154,6 +161,116 @@ class PodTopologySpread:
         kept = [score for node, score in zip(nodes, scores, strict=True) if node.name not in s.ignored]
         normalized = iter(normalize_spread(kept))
         return [0 if node.name in s.ignored else next(normalized) for node in nodes]
+
+
+class SpreadState:
+    """For one template and one controller: per zone, the controller's pods on nodes the template's
+    required affinity admits (nodeAffinityPolicy Honor), and how many feasible nodes sit in each
+    (zone row, pod count) cell of the spread table - both kept current as pods are assumed, so a
+    decision never scans the nodes for a minimum or maximum."""
+
+    def __init__(self, t: TemplateView, group: GroupCounts) -> None:
+        cluster = t.cluster
+        self.template = t
+        self.admitted = projected(t)[0]
+        self.zones: Ints = np.bincount(
+            cluster.zone_of[self.admitted], weights=group.counts[self.admitted], minlength=cluster.zone_count
+        ).astype(np.int64)
+        self.cells: Ints | None = None
+        self.cells_epoch = -1
+        self.cells_width = 0
+
+    def feasible_cells(self, group: GroupCounts) -> Ints:
+        t = self.template
+        if self.cells is None or self.cells_epoch != t.epoch or self.cells_width != group.width:
+            size = (len(self.zones) + 1) * group.width
+            self.cells = np.bincount(group.index[t.feasible], minlength=size).astype(np.int64)
+            self.cells_epoch, self.cells_width = t.epoch, group.width
+        return self.cells
+
+    def moved(self, i: int, zone: int, group: GroupCounts) -> None:
+        """A pod of the controller landed on node ``i`` (its count there is already raised)."""
+        if self.admitted[i]:
+            self.zones[zone] += 1
+        if self.cells is not None and self.cells_width == group.width and self.template.feasible[i]:
+            new = int(group.index[i])
+            self.cells[new - 1] -= 1
+            self.cells[new] += 1
+
+
+class SpreadScorer:
+    """The system default constraints' score for one ``schedule`` call, per (template, controller)."""
+
+    def __init__(self, cluster: ClusterArrays) -> None:
+        self.cluster = cluster
+        self.states: dict[tuple[str, Group], SpreadState] = {}
+        self.by_group: dict[Group, list[SpreadState]] = {}
+        self.weights: dict[str, tuple[int, float, float]] = {}  # signature -> (epoch, host, zone)
+
+    def score(self, t: TemplateView, pod: PodInfo, weight: int) -> Ints | None:
+        """The weighted, normalized score on every node (infeasible ones ignored).
+
+        A node's raw score depends only on its zone row and its count of the controller's pods, so
+        the float arithmetic runs on a small (zones + 1) x counts table, with the same IEEE
+        operations as ``PodTopologySpread.score``; the nodes then only gather from it.
+        """
+        if pod.group is None:  # the controller is the pod's, not the template's
+            return None
+        c = self.cluster
+        counts = c.group(pod.group)
+        state = self._state(t, pod.group, counts)
+        host_weight, zone_weight = self._weights(t)
+        (_, host_skew), (_, zone_skew) = SYSTEM_DEFAULT_CONSTRAINTS
+        used = counts.highest + 1
+        host = np.arange(used, dtype=np.float64) * host_weight + float(host_skew - 1)
+        zone = state.zones * zone_weight + float(zone_skew - 1)
+        table = np.zeros((c.zone_count + 1, counts.width), dtype=np.float64)
+        table[: c.zone_count, :used] = host[None, :] + zone[:, None]
+        table[c.zone_count, :used] = host
+        fraction, whole = np.modf(table)
+        rounded = (whole + (fraction >= 0.5)).astype(np.int64).ravel()  # go_round
+        among = rounded[np.flatnonzero(state.feasible_cells(counts))]  # the cells feasible nodes occupy
+        low, high = int(among.min()), int(among.max())
+        if high == 0:
+            return np.full(c.size, weight * MAX_NODE_SCORE, dtype=np.int64)
+        normalized = weight * (MAX_NODE_SCORE * (high + low - rounded) // high)
+        weighted: Ints = normalized[counts.index]
+        return weighted
+
+    def _state(self, t: TemplateView, group: Group, counts: GroupCounts) -> SpreadState:
+        key = (t.info.signature, group)
+        state = self.states.get(key)
+        if state is None:
+            state = self.states[key] = SpreadState(t, counts)
+            self.by_group.setdefault(group, []).append(state)
+        return state
+
+    def _weights(self, t: TemplateView) -> tuple[float, float]:
+        """normalizing_weight of the feasible nodes and of the zones they are in."""
+        found = self.weights.get(t.info.signature)
+        if found is None or found[0] != t.epoch:
+            zones = np.bincount(self.cluster.zone_of[t.feasible], minlength=self.cluster.zone_count)
+            host = normalizing_weight(t.feasible_count)
+            found = self.weights[t.info.signature] = (
+                t.epoch,
+                host,
+                normalizing_weight(int(np.count_nonzero(zones))),
+            )
+        return found[1], found[2]
+
+    def assumed(self, i: int, pod: PodInfo) -> None:
+        if pod.group is None or pod.group not in self.by_group:
+            return
+        zone = int(self.cluster.zone_of[i])
+        group = self.cluster.group(pod.group)
+        for state in self.by_group[pod.group]:
+            state.moved(i, zone, group)
+
+    def forget(self, signature: str) -> None:
+        for key in [k for k in self.states if k[0] == signature]:
+            dropped = self.states.pop(key)
+            self.by_group[key[1]] = [s for s in self.by_group[key[1]] if s is not dropped]
+        self.weights.pop(signature, None)
 
 
 def new() -> PodTopologySpread:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from manikit.models.node import Taint
 from manikit.models.pod import Toleration
 from manikit.runtime.scheduler.framework import (
@@ -15,6 +17,12 @@ from manikit.runtime.scheduler.framework import (
     unschedulable,
 )
 from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo
+from manikit.runtime.scheduler.vectorised import (
+    NodeFailures,
+    TemplateView,
+    default_normalize_vector,
+)
+from manikit.runtime.scheduler.vectors import Bools, Ints
 
 NAME = "TaintToleration"
 REASON_UNTOLERATED = "node(s) had untolerated taint {{{key}: {value}}}"
@@ -69,6 +77,28 @@ class TaintToleration:
         self, state: CycleState, pod: PodInfo, nodes: Sequence[NodeInfo], scores: list[int]
     ) -> list[int]:
         return default_normalize(scores, reverse=True)
+
+    # vectorised: evaluated once per distinct taint list (ClusterArrays.taint_sets), not per node
+    def filter_nodes(self, t: TemplateView) -> NodeFailures:
+        c = t.cluster
+        reasons: list[tuple[str, ...]] = []
+        per_set = np.zeros(len(c.taint_sets), dtype=np.int64)
+        for k, taints in enumerate(c.taint_sets):
+            taint = first_untolerated(taints, t.info.tolerations)
+            if taint is not None:
+                reasons.append((untolerated_reason(taint),))
+                per_set[k] = len(reasons)
+        return NodeFailures(per_set[c.taint_set_of], tuple(reasons))
+
+    def score_nodes(self, t: TemplateView) -> Ints:
+        c = t.cluster
+        prefer = prefer_no_schedule_tolerations(t.info.tolerations)
+        per_set = np.array([intolerable_count(taints, prefer) for taints in c.taint_sets], dtype=np.int64)
+        raw: Ints = per_set[c.taint_set_of]
+        return raw
+
+    def normalize_nodes(self, raw: Ints, feasible: Bools) -> Ints:
+        return default_normalize_vector(raw, feasible, reverse=True)
 
 
 def new() -> TaintToleration:

@@ -1,19 +1,13 @@
-"""The fast path must decide exactly what the plugin path decides: same node, same FailedScheduling
-message, same verdicts, on random clusters full of taints, selectors, affinities, ports and spreads."""
+"""Random clusters for the scheduler's property tests: nodes full of taints, labels, zones and odd
+capacities; pods with selectors, affinities, tolerations, ports, spreads, some bound, some done."""
 
 from __future__ import annotations
 
 import random
 from typing import Any
 
-import pytest
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-
 from manikit.models.node import Node
 from manikit.models.pod import Pod
-from manikit.runtime.scheduler import fastpath, template
-from manikit.runtime.scheduler.engine import schedule_pods
 from tests.runtime.scheduler.helpers import make_node, make_pod
 
 ZONES = ["a", "b", "c"]
@@ -155,67 +149,3 @@ def random_pods(rng: random.Random, nodes: list[Node]) -> list[Pod]:
         pod.metadata.labels = {"app": rng.choice(["web", "api"])}
         pods.append(pod)
     return pods
-
-
-def assert_agree(seed: int) -> None:
-    rng = random.Random(seed)
-    nodes = random_nodes(rng)
-    pods = random_pods(rng, nodes)
-    slow = schedule_pods(nodes, pods, fast=False)
-    fast = schedule_pods(nodes, pods, fast=True)
-    assert [(d.name, d.node, d.message) for d in fast] == [(d.name, d.node, d.message) for d in slow]
-    for f, s in zip(fast, slow, strict=True):
-        if s.node is None:
-            assert f.verdicts == s.verdicts
-        else:
-            chosen = next(v for v in s.verdicts if v.node == s.node)
-            assert f.verdicts == (chosen,)
-
-
-@pytest.mark.parametrize(
-    ("limit", "budget"),
-    [(0, fastpath.TEMPLATE_MEMORY_BUDGET), (1000, fastpath.TEMPLATE_MEMORY_BUDGET), (1000, 1)],
-    ids=["vector-refresh", "scalar-refresh", "one-template-cached"],
-)
-@pytest.mark.parametrize("seed", range(60))
-def test_fast_path_agrees_with_plugins(
-    seed: int, limit: int, budget: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(template, "SCALAR_REFRESH_LIMIT", limit)
-    monkeypatch.setattr(fastpath, "TEMPLATE_MEMORY_BUDGET", budget)
-    assert_agree(seed)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(min_value=0, max_value=2**32))
-@example(981)  # a controller's first pod placed by the plugin path, before any spreading decision
-def test_fast_path_agrees_on_any_seed(seed: int) -> None:
-    assert_agree(seed)
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_fast_path_agrees_on_crowded_nodes(seed: int) -> None:
-    """Many replicas per node: spread tables widen, most refreshes are vectors over many nodes."""
-    rng = random.Random(seed)
-    nodes = [
-        make_node(
-            f"n{i:03d}",
-            cpu=rng.choice(["4", "8"]),
-            zone=rng.choice(["a", "b", None]),
-            labels={"disk": "ssd"} if rng.random() < 0.3 else {},
-        )
-        for i in range(rng.randint(3, 12))
-    ]
-    pods = [
-        make_pod(
-            f"p{i:03d}",
-            cpu=rng.choice(["50m", "100m", "300m"]),
-            owner=f"rs{i % 4}",
-            spec={"nodeSelector": {"disk": "ssd"}} if i % 4 == 3 else None,
-            created=f"2025-01-01T00:{rng.randrange(60):02d}:00Z",
-        )
-        for i in range(200)
-    ]
-    slow = schedule_pods(nodes, pods, fast=False)
-    fast = schedule_pods(nodes, pods, fast=True)
-    assert [(d.name, d.node, d.message) for d in fast] == [(d.name, d.node, d.message) for d in slow]
