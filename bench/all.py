@@ -20,7 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ("validate", "lint", "render", "plan", "apply", "reconcile", "schedule", "store", "store_backends")
+BENCHES = (
+    "validate", "lint", "render", "plan", "apply", "reconcile", "schedule", "store", "serve", "store_backends",
+)  # fmt: skip
 
 
 def run(name: str) -> tuple[str, float]:

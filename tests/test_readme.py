@@ -40,6 +40,8 @@ def commands() -> list[list[str]]:
     for block in shell_blocks(README.read_text(encoding="utf-8")):
         if any("etcd://" in line for line in block):
             continue  # needs an etcd cluster
+        if any(line.startswith("manikit serve") for line in block):
+            continue  # a server that runs until stopped, and kubectl: tests/server runs both
         for line in block:
             words = shlex.split(line)
             if words[0] in SKIPPED:
