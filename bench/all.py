@@ -21,7 +21,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = (
-    "validate", "lint", "render", "plan", "apply", "reconcile", "schedule", "store", "serve", "store_backends",
+    "validate", "lint", "render", "plan", "apply", "reconcile", "schedule", "store", "serve",
+    "store_backends",
 )  # fmt: skip
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -40,16 +39,34 @@ class SimulatedClock:
             self._now = moment.replace(microsecond=0)
 
 
+class TimerPending(Exception):
+    """Raised by the wall clock when reconcile would jump ahead: the controllers wait for ``moment``."""
+
+    def __init__(self, moment: datetime) -> None:
+        super().__init__(moment)
+        self.moment = moment
+
+
 class WallClock:
-    """Real time: ``advance_to`` sleeps until the moment (for a server that runs the cluster live)."""
+    """Real time, for a server that runs the cluster live: a readiness delay takes its real seconds,
+    and objects' timestamps are the wall clock's (plus a fixed offset when the state's saved clock is
+    ahead). ``advance_to`` never jumps or sleeps: it stops the reconcile loop (``TimerPending``), which
+    its caller runs again at that moment."""
+
+    def __init__(self, saved: datetime | None = None) -> None:
+        wall = _wall()
+        self.offset = max(saved - wall, timedelta(0)) if saved else timedelta(0)
 
     def now(self) -> datetime:
-        return datetime.now(UTC).replace(microsecond=0)
+        return _wall() + self.offset
 
     def advance_to(self, moment: datetime) -> None:
-        wait = (moment - datetime.now(UTC)).total_seconds()
-        if wait > 0:
-            time.sleep(wait)
+        if moment > self.now():
+            raise TimerPending(moment)
+
+
+def _wall() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")

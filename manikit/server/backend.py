@@ -14,12 +14,12 @@ import concurrent.futures
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from manikit.runtime.api import Api
-from manikit.runtime.clock import human_age, parse_time, rfc3339
+from manikit.runtime.clock import TimerPending, WallClock, human_age, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
 from manikit.runtime.store import (
@@ -52,35 +52,6 @@ __all__ = [
     "human_age",
     "rfc3339",
 ]
-
-
-class TimerPending(Exception):
-    """Raised by the wall clock when reconcile would jump ahead: the controllers wait for ``moment``."""
-
-    def __init__(self, moment: datetime) -> None:
-        super().__init__(moment)
-        self.moment = moment
-
-
-class WallClock:
-    """Real time for a served control plane: a readiness delay takes its real seconds, and objects'
-    timestamps are the wall clock's (plus a fixed offset when the state's saved clock is ahead).
-    ``advance_to`` never jumps: it stops the reconcile loop, which runs again at that moment."""
-
-    def __init__(self, saved: datetime | None) -> None:
-        wall = _wall()
-        self.offset = max(saved - wall, timedelta(0)) if saved else timedelta(0)
-
-    def now(self) -> datetime:
-        return _wall() + self.offset
-
-    def advance_to(self, moment: datetime) -> None:
-        if moment > self.now():
-            raise TimerPending(moment)
-
-
-def _wall() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 class Backend:
