@@ -155,9 +155,17 @@ class Backend:
         propagation: Propagation,
         rv: str | None,
         dry_run: bool,
+        grace_period: int | None = None,
     ) -> Body:
         with self.writer(dry_run) as api:
-            return api.delete(kind, name, namespace, propagation=propagation, resource_version=rv)
+            return api.delete(
+                kind,
+                name,
+                namespace,
+                propagation=propagation,
+                resource_version=rv,
+                grace_period=grace_period,
+            )
 
     def _unspent(self, body: Body, dry_run: bool) -> Body:
         """A dry run's answer carries the live object's resourceVersion (none for a create): the
@@ -172,12 +180,21 @@ class Backend:
         return body
 
     def delete_many(
-        self, kind: str, bodies: builtins.list[Body], propagation: Propagation, dry_run: bool
+        self,
+        kind: str,
+        bodies: builtins.list[Body],
+        propagation: Propagation,
+        dry_run: bool,
+        grace_period: int | None = None,
     ) -> builtins.list[Body]:
         with self.writer(dry_run) as api:
             return [
                 api.delete(
-                    kind, b["metadata"]["name"], b["metadata"].get("namespace"), propagation=propagation
+                    kind,
+                    b["metadata"]["name"],
+                    b["metadata"].get("namespace"),
+                    propagation=propagation,
+                    grace_period=grace_period,
                 )
                 for b in bodies
             ]

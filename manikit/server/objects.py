@@ -242,7 +242,7 @@ def delete_collection(backend: Backend, call: Call) -> tuple[int, Body]:
     options = call.json_body() if call.body.strip() else {}
     policy = _propagation(options, call.query)
     bodies, _ = current(backend, call)
-    deleted = backend.delete_many(resource.kind, bodies, policy, call.dry_run)
+    deleted = backend.delete_many(resource.kind, bodies, policy, call.dry_run, _grace(options, call.query))
     meta = {"resourceVersion": str(backend.revision())}
     return 200, {
         "kind": list_kind(resource),
@@ -250,6 +250,22 @@ def delete_collection(backend: Backend, call: Call) -> tuple[int, Body]:
         "metadata": meta,
         "items": deleted,
     }
+
+
+def _grace(options: Mapping[str, Any], query: Mapping[str, str]) -> int | None:
+    """DeleteOptions' gracePeriodSeconds (body or query): None for the object's own, 0 for at once."""
+    value = options.get("gracePeriodSeconds", query.get("gracePeriodSeconds"))
+    if value is None:
+        return None
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        raise ApiError(
+            "BadRequest", f"gracePeriodSeconds: Invalid value: {value!r}: must be an integer"
+        ) from None
+    if seconds < 0:
+        raise ApiError("BadRequest", f"gracePeriodSeconds: Invalid value: {seconds}: must be >= 0")
+    return seconds
 
 
 def _propagation(options: Mapping[str, Any], query: Mapping[str, str]) -> Propagation:
@@ -280,6 +296,12 @@ def delete_object(backend: Backend, call: Call) -> tuple[int, Body]:
             f"Precondition failed: UID in precondition: {pre['uid']}, UID in object meta: {uid}"
         )
     deleted = backend.delete(
-        kind, name, target.namespace, propagation, pre.get("resourceVersion"), call.dry_run
+        kind,
+        name,
+        target.namespace,
+        propagation,
+        pre.get("resourceVersion"),
+        call.dry_run,
+        _grace(options, call.query),
     )
     return 200, deleted
