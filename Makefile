@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 
 # lint -> plan -> apply -> get on examples/app against the embedded default cluster, then a second plan
 demo: $(STAMP)
-	@rm -f $(DEMO_STATE) $(DEMO_STATE)-wal $(DEMO_STATE)-shm
+	@rm -f $(DEMO_STATE) $(DEMO_STATE)-wal $(DEMO_STATE)-shm $(DEMO_STATE).backup
+	@mkdir -p $(dir $(DEMO_STATE))
 	$(BIN)/manikit lint examples/app
 	$(BIN)/manikit plan --state $(DEMO_STATE) examples/app
 	$(BIN)/manikit apply --state $(DEMO_STATE) --auto-approve examples/app
