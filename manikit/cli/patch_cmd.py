@@ -4,7 +4,6 @@ merge``: the way to take a finalizer off an object that is stuck being deleted."
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import typer
 
@@ -12,19 +11,7 @@ from manikit.cli.resources import one_object, qualified
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386: objects merge key by key, null removes a key, anything else replaces."""
-    if not isinstance(patch, dict):
-        return patch
-    out = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = merge_patch(out.get(key), value)
-    return out
+from manikit.server.patch import merge_patch  # RFC 7386, the same as PATCH on the served API
 
 
 def patch(
