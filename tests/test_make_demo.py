@@ -22,10 +22,11 @@ def test_make_demo_runs_on_a_fresh_clone(tmp_path: Path) -> None:
     clone = fresh_clone(tmp_path)
     if not (clone / "Makefile").is_file():
         pytest.skip("not a git checkout: no Makefile to run")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MANIKIT")}
+    outer_make = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")  # under `make test` this is a sub-make otherwise
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MANIKIT") and k not in outer_make}
     env.update({"NO_COLOR": "1", "HOME": str(tmp_path), "MANIKIT_CACHE_DIR": "off"})
     done = subprocess.run(
-        ["make", "demo", "STAMP=", f"BIN={Path(sys.executable).parent}"],
+        ["make", "--no-print-directory", "demo", "STAMP=", f"BIN={Path(sys.executable).parent}"],
         cwd=clone,
         env=env,
         capture_output=True,
