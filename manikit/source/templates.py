@@ -212,15 +212,28 @@ def _environment(loader: BaseLoader, allow_env: bool) -> ImmutableSandboxedEnvir
 
 
 def _bounded_output(chunks: Iterator[str]) -> str:
-    """The rendered text, stopped as soon as it passes MAX_OUTPUT."""
+    """The rendered text, stopped as soon as it passes MAX_OUTPUT.
+
+    A line mark straight after another marks nothing, so it takes the other's place: a loop whose body
+    writes nothing adds no text however often it runs (it is stopped by the time budget instead).
+    """
     out: list[str] = []
     size = 0
+    last_was_mark = False
     for chunk in chunks:
+        is_mark = _is_bare_mark(chunk)
+        if is_mark and last_was_mark:
+            size -= len(out.pop())
+        last_was_mark = is_mark
         size += len(chunk)
         if size > MAX_OUTPUT:
             raise limit_error(f"the rendered text is over {MAX_OUTPUT // 2**20} MiB")
         out.append(chunk)
     return "".join(out)
+
+
+def _is_bare_mark(chunk: str) -> bool:
+    return chunk.startswith(LINE_MARK) and chunk.endswith(MARK_END) and chunk.count(MARK_END) == 1
 
 
 CACHE_ENV = "MANIKIT_CACHE_DIR"  # where compiled templates are kept; "off" keeps none
