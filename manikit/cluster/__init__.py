@@ -1,0 +1,26 @@
+"""The cluster seam: the ``Cluster`` protocol that plan, apply and the CLI use, ``LocalCluster`` over
+the local control plane, and ``open_cluster``, the one way to open one."""
+
+from manikit.cluster.protocol import (
+    Body,
+    Cluster,
+    Member,
+    NodeVerdict,
+    Propagation,
+    SchedulingVerdicts,
+    Selector,
+    Settling,
+    Watched,
+)
+
+__all__ = [
+    "Body",
+    "Cluster",
+    "Member",
+    "NodeVerdict",
+    "Propagation",
+    "SchedulingVerdicts",
+    "Selector",
+    "Settling",
+    "Watched",
+]
