@@ -21,10 +21,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from plan_apply_common import manifest_tree, run
 
 from manikit.apply.executor import execute
-from manikit.apply.planning import make_plan
+from manikit.cluster import open_cluster
 from manikit.plan.desired import load_desired
-from manikit.runtime.api import Api
-from manikit.runtime.store import open_store
+from manikit.plan.planner import make_plan
 from manikit.source.reader import expand_paths
 
 
@@ -51,12 +50,11 @@ def main() -> None:
         root = Path(tmp) / "manifests"
         files = manifest_tree(root, args.resources)
         state = str(Path(tmp) / "state.db")
-        api = Api(open_store(state))
-        api.ensure_system_namespaces()
+        cluster = open_cluster(state, default_cluster=False)
         names = expand_paths([str(root)])
         desired = load_desired(names)
-        execute(api, make_plan(api, desired, applyset="default", preview=False))
-        recorded = api.store.count("Deployment") + api.store.count("Service") + api.store.count("Pod")
+        execute(cluster, make_plan(cluster, desired, applyset="default"))
+        recorded = sum(len(cluster.list(kind)) for kind in ("Deployment", "Service", "Pod"))
         changed = change_some(files, int(args.resources * args.changed))
 
         loads, plans, counts = [], [], []
@@ -65,7 +63,7 @@ def main() -> None:
             desired = load_desired(names)
             loads.append(time.perf_counter() - start)
             start = time.perf_counter()
-            plan = make_plan(api, desired, applyset="default", preview=False)
+            plan = make_plan(cluster, desired, applyset="default")
             plans.append(time.perf_counter() - start)
             counts.append(plan.counts())
         walls, peaks = [], []

@@ -29,25 +29,22 @@ import httpx
 from reconcile import deployment, node
 from ruamel.yaml import YAML
 
-from manikit.runtime.api import Api
-from manikit.runtime.clock import SimulatedClock
-from manikit.runtime.reconcile import reconcile
-from manikit.runtime.store import open_store
+from manikit.cluster import open_cluster
+from manikit.runtime.clock import EPOCH
 
 BIN = Path(sys.executable).parent
 CA: list[str] = []  # the certificate authority of the server last started
 
 
 def seed(state: Path, pods: int, nodes: int) -> None:
-    api = Api(open_store(state), SimulatedClock())
-    api.ensure_system_namespaces()
-    with api.transaction():
+    cluster = open_cluster(state, now=EPOCH, default_cluster=False)
+    with cluster.batch():
         for index in range(nodes):
-            api.create(node(index))
-        api.create(deployment(pods))
-    result = reconcile(api)
-    assert result.settled, result.summary()
-    api.store.close()
+            cluster.create(node(index))
+        cluster.create(deployment(pods))
+    result = cluster.run()
+    assert result.settled, result.summary
+    cluster.close()
 
 
 def start(root: Path) -> tuple[subprocess.Popen[bytes], dict[str, str], httpx.Client]:

@@ -32,9 +32,9 @@ from generate import generate
 from store import POD
 
 from manikit.apply.executor import execute
-from manikit.apply.planning import make_plan
+from manikit.cluster import open_cluster
 from manikit.plan.desired import load_desired
-from manikit.runtime.api import Api
+from manikit.plan.planner import make_plan
 from manikit.runtime.store import Store, open_store
 from manikit.source.reader import expand_paths
 from tests.runtime.store.etcd_cluster import start_cluster
@@ -57,21 +57,20 @@ def write_rate(open_fresh: Callable[[], Store], count: int, batch: int) -> float
     return count / elapsed
 
 
-def apply_and_plan(open_fresh: Callable[[], Store], root: Path) -> dict[str, Any]:
+def apply_and_plan(fresh: Callable[[], str], root: Path) -> dict[str, Any]:
     parse_start = time.perf_counter()
     desired = load_desired(expand_paths([str(root)]))
     parsed = time.perf_counter() - parse_start
-    api = Api(open_fresh())
-    api.ensure_system_namespaces()
-    plan = make_plan(api, desired, applyset="default", preview=False)
+    cluster = open_cluster(fresh(), default_cluster=False)
+    plan = make_plan(cluster, desired, applyset="default")
     start = time.perf_counter()
-    execute(api, plan)
+    execute(cluster, plan)
     applied = time.perf_counter() - start
     start = time.perf_counter()
-    again = make_plan(api, desired, applyset="default", preview=False)
+    again = make_plan(cluster, desired, applyset="default")
     planned = time.perf_counter() - start
     assert again.empty, "a plan right after apply must be empty"
-    api.store.close()
+    cluster.close()
     return {"objects": len(desired.objects), "apply": applied, "plan": planned, "parse": parsed}
 
 
@@ -97,9 +96,9 @@ def main() -> int:
             etcd = f"etcd://{','.join(cluster.endpoints)}/bench"
         base = etcd.split("?")[0].rsplit("/", 1)[0]
         counter = iter(range(1_000_000))
-        backends: dict[str, Callable[[], Store]] = {
-            "sqlite": lambda: open_store(Path(tmp) / f"state-{next(counter)}.db"),
-            "etcd": lambda: open_store(f"{base}/bench-{uuid.uuid4().hex[:8]}"),
+        backends: dict[str, Callable[[], str]] = {  # a fresh state's location
+            "sqlite": lambda: str(Path(tmp) / f"state-{next(counter)}.db"),
+            "etcd": lambda: f"{base}/bench-{uuid.uuid4().hex[:8]}",
         }
         try:
             print(
@@ -107,9 +106,9 @@ def main() -> int:
                 f"and plan of {args.resources} generated manifests (+20 namespaces)"
             )
             print(f"etcd: {base} (3 members on 127.0.0.1)" if cluster or "," in base else f"etcd: {base}")
-            for name, opener in backends.items():
-                rate = write_rate(opener, args.writes, args.batch)
-                result = apply_and_plan(opener, root)
+            for name, fresh in backends.items():
+                rate = write_rate(lambda fresh=fresh: open_store(fresh()), args.writes, args.batch)
+                result = apply_and_plan(fresh, root)
                 print(f"  {name}:")
                 print(f"    object writes: {rate:,.0f} writes/s")
                 print(

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from manikit.cluster import Cluster
 from manikit.errors import PlanError
 from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
-from manikit.plan.state import APPLYSET_LABEL, inventory, save_inventory
-from manikit.runtime.api import Api
+from manikit.plan.live import APPLYSET_LABEL, inventory, save_inventory
 
 
 @dataclass
@@ -29,16 +29,16 @@ class ApplyResult:
         return len(self.created) + len(self.updated) + len(self.replaced) + len(self.deleted)
 
 
-def check_fresh(api: Api, plan: Plan) -> None:
+def check_fresh(cluster: Cluster, plan: Plan) -> None:
     """Refuse a plan made against another state, or whose objects changed since it was made."""
-    if plan.store_id != api.identity:
+    if plan.store_id != cluster.identity:
         raise PlanError(
-            f"the plan was made against another state (store {plan.store_id}, this one is {api.identity}); "
-            "run manikit plan against this state"
+            f"the plan was made against another state (store {plan.store_id}, this one is "
+            f"{cluster.identity}); run manikit plan against this state"
         )
     moved: list[str] = []
     for change in plan.changes:
-        current = api.find(change.key.kind, change.key.name, change.key.namespace or None)
+        current = cluster.find(change.key.kind, change.key.name, change.key.namespace or None)
         now = (current or {}).get("metadata", {}).get("resourceVersion") if current else None
         if change.action is Action.CREATE and current is not None:
             moved.append(f"{change.key} (created since)")
@@ -54,55 +54,56 @@ def check_fresh(api: Api, plan: Plan) -> None:
         )
 
 
-def execute(api: Api, plan: Plan, progress: Callable[[int], None] | None = None) -> ApplyResult:
-    """Apply every change of ``plan`` in one transaction and record the apply set's inventory.
+def execute(cluster: Cluster, plan: Plan, progress: Callable[[int], None] | None = None) -> ApplyResult:
+    """Apply every change of ``plan`` in one batch (atomic where the cluster's batches are) and record
+    the apply set's inventory.
 
     ``progress`` is told how many changes are done after each one (for a progress bar).
     """
     result = ApplyResult()
     done = 0
-    with api.transaction():
-        members = inventory(api, plan.applyset)
+    with cluster.batch():
+        members = inventory(cluster, plan.applyset)
         for change in plan.changes:
             if change.action is Action.DELETE:
                 continue
-            _upsert(api, change, plan.applyset, result)
+            _upsert(cluster, change, plan.applyset, result)
             members.add(change.key)
             done += 1
             if progress is not None:
                 progress(done)
         for change in reversed(plan.changes):
             if change.action is Action.DELETE:
-                _delete(api, change)
+                _delete(cluster, change)
                 result.deleted.append(change.key)
                 members.discard(change.key)
                 done += 1
                 if progress is not None:
                     progress(done)
-        save_inventory(api, plan.applyset, members)
-    result.revision = api.revision()
+        save_inventory(cluster, plan.applyset, members)
+    result.revision = cluster.revision()
     return result
 
 
-def _upsert(api: Api, change: ResourceChange, applyset: str, result: ApplyResult) -> None:
+def _upsert(cluster: Cluster, change: ResourceChange, applyset: str, result: ApplyResult) -> None:
     body = _member(change.after, applyset)
     if change.action is Action.CREATE:
-        api.create(body)
+        cluster.create(body)
         result.created.append(change.key)
     elif change.action is Action.UPDATE:
         body["metadata"]["resourceVersion"] = change.resource_version
-        api.update(body)
+        cluster.update(body)
         result.updated.append(change.key)
     elif change.action is Action.REPLACE:
         # as `kubectl replace --force`: the old object goes now (its dependents in the background)
         key = change.key
-        api.delete(key.kind, key.name, key.namespace or None, grace_period=0)
-        api.create(body)
+        cluster.delete(key.kind, key.name, key.namespace or None, grace_period=0)
+        cluster.create(body)
         result.replaced.append(change.key)
 
 
-def _delete(api: Api, change: ResourceChange) -> None:
-    api.delete(change.key.kind, change.key.name, change.key.namespace or None)  # background, as kubectl
+def _delete(cluster: Cluster, change: ResourceChange) -> None:
+    cluster.delete(change.key.kind, change.key.name, change.key.namespace or None)  # background, as kubectl
 
 
 def _member(after: Body | None, applyset: str) -> Body:

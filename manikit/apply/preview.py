@@ -1,6 +1,6 @@
 """The scheduling preview of a plan: apply it to an in-memory copy of the state, run the controllers
 and the scheduler there, and report which pods would stay Pending (with kube-scheduler's message) and
-the cluster's requested against allocatable resources. Nothing reaches the state file."""
+the cluster's requested against allocatable resources. Nothing reaches the cluster itself."""
 
 from __future__ import annotations
 
@@ -8,28 +8,29 @@ import dataclasses
 from fractions import Fraction
 
 from manikit.apply.executor import execute
+from manikit.cluster import Cluster
 from manikit.kinds.resources import pod_requests
 from manikit.models.node import Node
 from manikit.models.pod import Pod
 from manikit.models.quantity import Quantity, QuantityFormat
 from manikit.plan.actions import PendingPod, Plan, ResourceUsage, SchedulingPreview
-from manikit.runtime.api import Api
-from manikit.runtime.reconcile import reconcile
 
 RESOURCES = ("cpu", "memory", "pods")
 
 
-def with_preview(api: Api, plan: Plan) -> Plan:
-    """``plan`` with its scheduling preview (the plan itself is unchanged)."""
-    dry = api.dry_run()
-    execute(dry, plan)
-    reconcile(dry)
-    return dataclasses.replace(plan, preview=preview_of(dry))
+def with_preview(cluster: Cluster, plan: Plan) -> Plan:
+    """``plan`` with its scheduling preview (the plan itself is unchanged); an empty plan as it is."""
+    if plan.empty:
+        return plan
+    simulation = cluster.simulation()
+    execute(simulation, plan)
+    simulation.run()
+    return dataclasses.replace(plan, preview=preview_of(simulation))
 
 
-def preview_of(api: Api) -> SchedulingPreview:
-    pods = [p for p in api.list("Pod") if _active(p)]
-    nodes = api.list("Node")
+def preview_of(cluster: Cluster) -> SchedulingPreview:
+    pods = [p for p in cluster.list("Pod") if _active(p)]
+    nodes = cluster.list("Node")
     return SchedulingPreview(pending_pods(pods), _usage(nodes, pods), len(pods), len(nodes))
 
 

@@ -6,7 +6,7 @@ import typer
 
 from manikit.cli.state import STATE_OPTION, control_plane
 from manikit.cli.timing import duration
-from manikit.runtime.clock import format_duration, rfc3339
+from manikit.cluster.times import format_duration, rfc3339
 
 
 def advance(
@@ -21,7 +21,7 @@ def advance(
     assert delta is not None
     with control_plane(state) as cp:
         cp.reconcile(delta)
-        typer.echo(f"advanced {format_duration(delta)}; the cluster's clock is {rfc3339(cp.clock.now())}")
+        typer.echo(f"advanced {format_duration(delta)}; the cluster's clock is {rfc3339(cp.cluster.now())}")
 
 
 def register(app: typer.Typer) -> None:

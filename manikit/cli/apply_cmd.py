@@ -10,8 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from manikit.apply.executor import ApplyResult, check_fresh, execute
-from manikit.apply.planning import make_plan, plan_key
-from manikit.apply.rollout import RolloutReport, rollout_report
+from manikit.apply.report import RolloutReport, rollout_report
 from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
@@ -28,19 +27,19 @@ from manikit.cli.plan_support import (
     PREVIEW_OPTION,
     PRUNE_OPTION,
     PlanFormat,
+    plan_for,
     print_plan,
     read_desired,
 )
 from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
-from manikit.cli.state_cmd import keep_backup
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.words import plural
+from manikit.cluster.statefile import keep_backup
 from manikit.errors import PlanError
 from manikit.plan.actions import Plan
 from manikit.plan.planfile import MAGIC, load_plan
 from manikit.plan.render.pending import group_pending, pods
 
-LOCK_NAME = "apply"
 #: below this many changes an apply takes well under a second: no progress bar
 PROGRESS_MIN_CHANGES = 500
 
@@ -103,24 +102,29 @@ def apply(
         render = template_options(values, set_values, allow_env)
         desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
     command = "manikit " + " ".join(sys.argv[1:]) if sys.argv else "manikit apply"
-    with control_plane(state) as cp, cp.store.acquire_lock(LOCK_NAME, command, lock_timeout) as lock:
-        if "took_over" in lock.extra:
-            console.stderr().print(lock.extra["took_over"], markup=False)
+    with control_plane(state) as cp, cp.cluster.apply_lock(command, lock_timeout) as lock:
+        if "took_over" in lock:
+            console.stderr().print(lock["took_over"], markup=False)
         if plan_file is not None:
-            plan = load_plan(plan_file, plan_key(cp.api))
-            check_fresh(cp.api, plan)
+            plan = load_plan(plan_file, cp.cluster.signing_key())
+            check_fresh(cp.cluster, plan)
         else:
             assert desired is not None
             with console.phase("planning..."):
-                plan = make_plan(
-                    cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
+                plan = plan_for(
+                    cp.cluster,
+                    desired,
+                    applyset=applyset,
+                    prune=prune,
+                    allow_empty=allow_empty,
+                    preview=preview,
                 )
         print_plan(plan, PlanFormat.text)
         if plan.empty:
             _finish(cp, ApplyResult(), wait, timeout, ran_for)
             return
         _confirm(auto_approve)
-        keep_backup(cp.store)
+        keep_backup(cp.cluster)
         result = _execute(cp, plan)
         _finish(cp, result, wait, timeout, ran_for)
 
@@ -152,10 +156,10 @@ def _confirm(auto_approve: bool) -> None:
 def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
     err = console.stderr()
     count = len(plan.changes)
-    err.print(f"applying {plural(count, 'change')} to {cp.store.location}", markup=False)
+    err.print(f"applying {plural(count, 'change')} to {cp.cluster.location}", markup=False)
     err.file.flush()
     if not console.is_interactive() or count < PROGRESS_MIN_CHANGES:
-        return execute(cp.api, plan)  # CI logs get no progress bar
+        return execute(cp.cluster, plan)  # CI logs get no progress bar
     with Progress(
         TextColumn("applying"),
         BarColumn(),
@@ -165,7 +169,7 @@ def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
         transient=True,
     ) as bar:
         task = bar.add_task("apply", total=count)
-        return execute(cp.api, plan, progress=lambda done: bar.update(task, completed=done))
+        return execute(cp.cluster, plan, progress=lambda done: bar.update(task, completed=done))
 
 
 def _finish(
@@ -192,8 +196,7 @@ def _finish(
                 shown.add(line.text)
                 out.print(f"  waiting: {line.text}", style="yellow", markup=False)
 
-    report = rollout_report(cp.api, cp.clock, wait_seconds=timeout if wait else 0.0, progress=progress)
-    cp.save_clock()
+    report = rollout_report(cp.cluster, wait_seconds=timeout if wait else 0.0, progress=progress)
     _print_report(report)
     if wait and not report.converged:
         behind = sum(not line.ok for line in report.deployments)

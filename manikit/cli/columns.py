@@ -7,12 +7,12 @@ from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
+from manikit.cluster import Body
+from manikit.cluster.objects import is_ready
+from manikit.cluster.times import human_age
 from manikit.kinds.resources import pod_requests as kinds_pod_requests
 from manikit.models.pod import PodSpec
 from manikit.models.quantity import QuantityFormat, format_quantity, parse_quantity
-from manikit.runtime.clock import human_age
-from manikit.runtime.controllers.common import is_ready
-from manikit.runtime.store import Body
 
 Row = list[str]
 

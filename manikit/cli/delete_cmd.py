@@ -9,8 +9,8 @@ import typer
 from manikit.cli.resources import RESOURCE_ARGUMENT, qualified, resource_args
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
+from manikit.cluster import Propagation
 from manikit.errors import UserError
-from manikit.runtime.api import Propagation
 
 
 class Cascade(StrEnum):
@@ -60,12 +60,12 @@ def delete(
         for info, named in wanted:
             ns = (namespace or "default") if info.namespaced else None
             found = list(named) + (
-                [b["metadata"]["name"] for b in cp.api.list(info.kind, ns, selector)] if selector else []
+                [b["metadata"]["name"] for b in cp.cluster.list(info.kind, ns, selector)] if selector else []
             )
             targets += [(info, ns, name) for name in found]
-        with cp.api.transaction():
+        with cp.cluster.batch():
             for info, ns, name in targets:
-                cp.api.delete(
+                cp.cluster.delete(
                     info.kind,
                     name,
                     ns,

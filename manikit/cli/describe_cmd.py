@@ -15,13 +15,11 @@ from manikit.cli import console
 from manikit.cli.columns import format_table, node_status_text, node_usage, pod_status_text
 from manikit.cli.resources import RESOURCE_ARGUMENT, resource_args
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
+from manikit.cluster import Body, Cluster
+from manikit.cluster.deployments import replica_sets
+from manikit.cluster.objects import controller_uid, is_ready
+from manikit.cluster.times import human_age, parse_time
 from manikit.models.quantity import QuantityFormat, format_quantity
-from manikit.runtime.api import Api
-from manikit.runtime.clock import human_age, parse_time
-from manikit.runtime.controllers import rollout
-from manikit.runtime.controllers.common import controller_uid, is_ready
-from manikit.runtime.controllers.scheduling import NOTE_TOPIC
-from manikit.runtime.store import Body
 
 Lines = list[str]
 
@@ -43,23 +41,23 @@ def describe(
         bodies = []
         for info, named in wanted:
             if named:
-                bodies += [cp.api.get(info.kind, name, namespace) for name in named]
+                bodies += [cp.cluster.get(info.kind, name, namespace) for name in named]
             else:
-                bodies += cp.api.list(info.kind, (namespace or "default") if info.namespaced else None)
+                bodies += cp.cluster.list(info.kind, (namespace or "default") if info.namespaced else None)
         if not bodies:
             console.stderr().print(f"No resources found in {namespace or 'default'} namespace.", markup=False)
             return
-        blocks = ["\n".join(describe_object(cp.api, body, cp.clock.now())) for body in bodies]
+        blocks = ["\n".join(describe_object(cp.cluster, body, cp.cluster.now())) for body in bodies]
         typer.echo("\n\n".join(blocks))
 
 
-def describe_object(api: Api, body: Body, now: datetime) -> Lines:
+def describe_object(cluster: Cluster, body: Body, now: datetime) -> Lines:
     kind = body["kind"]
     lines = _header(body)
     section = SECTIONS.get(kind)
     if section is not None:
-        lines += section(api, body, now)
-    lines += _events(api, body, now)
+        lines += section(cluster, body, now)
+    lines += _events(cluster, body, now)
     return _align(lines)
 
 
@@ -127,8 +125,8 @@ def _table(title: str, headers: list[str], rows: list[list[str]]) -> Lines:
     return [f"{title}:", *("  " + line for line in table.splitlines())]
 
 
-def _events(api: Api, body: Body, now: datetime) -> Lines:
-    events = api.events(obj=body)
+def _events(cluster: Cluster, body: Body, now: datetime) -> Lines:
+    events = cluster.events(obj=body)
     if not events:
         return [_field("Events", "<none>")]
     rows = []
@@ -189,7 +187,7 @@ def _state(indent: str, label: str, state: dict[str, Any]) -> Lines:
     return lines
 
 
-def _pod(api: Api, pod: Body, now: datetime) -> Lines:
+def _pod(cluster: Cluster, pod: Body, now: datetime) -> Lines:
     spec, status = pod["spec"], pod.get("status") or {}
     node = spec.get("nodeName")
     lines = [
@@ -209,24 +207,22 @@ def _pod(api: Api, pod: Body, now: datetime) -> Lines:
     tolerations = [_toleration(t) for t in spec.get("tolerations") or []] or ["<none>"]
     lines.append(_field("Tolerations", tolerations[0]))
     lines += [f"{TAB}{text}" for text in tolerations[1:]]
-    lines += _verdicts(api, pod)
+    lines += _verdicts(cluster, pod)
     return lines
 
 
-def _verdicts(api: Api, pod: Body) -> Lines:
+def _verdicts(cluster: Cluster, pod: Body) -> Lines:
     """Each node's verdict from the last decision that left the pod Pending."""
-    if pod["spec"].get("nodeName"):
-        return []
-    note = api.store.get_note(NOTE_TOPIC, pod["metadata"]["uid"])
-    if not note or note.get("node"):
+    verdicts = cluster.scheduling_verdicts(pod)
+    if verdicts is None:
         return []
     rows = []
-    for verdict in note.get("verdicts") or []:
-        if verdict["feasible"]:
-            rows.append([verdict["node"], "fits", "", f"score {verdict['total']}"])
+    for verdict in verdicts.nodes:
+        if verdict.feasible:
+            rows.append([verdict.node, "fits", "", f"score {verdict.score}"])
         else:
-            rows.append([verdict["node"], "rejected", verdict["plugin"], ", ".join(verdict["reasons"])])
-    lines = [_field("Scheduling", note.get("message", ""))]
+            rows.append([verdict.node, "rejected", verdict.plugin, ", ".join(verdict.reasons)])
+    lines = [_field("Scheduling", verdicts.message)]
     return lines + _table("Node verdicts", ["Node", "Verdict", "Plugin", "Reason"], rows)
 
 
@@ -239,7 +235,7 @@ def _replicas_line(dep: Body) -> str:
     )
 
 
-def _deployment(api: Api, dep: Body, now: datetime) -> Lines:
+def _deployment(cluster: Cluster, dep: Body, now: datetime) -> Lines:
     spec = dep["spec"]
     strategy = spec.get("strategy") or {}
     lines = [
@@ -263,11 +259,7 @@ def _deployment(api: Api, dep: Body, now: datetime) -> Lines:
         for c in (dep.get("status") or {}).get("conditions") or []
     ]
     lines += _table("Conditions", ["Type", "Status", "Reason"], conditions)
-    uid = dep["metadata"]["uid"]
-    sets = [rs for rs in api.list("ReplicaSet", dep["metadata"]["namespace"]) if controller_uid(rs) == uid]
-    wanted = rollout.template_hash(spec["template"])
-    new = [rs for rs in sets if (rs["metadata"].get("labels") or {}).get(rollout.HASH_LABEL) == wanted]
-    olds = [rs for rs in sets if rs not in new and rs["spec"].get("replicas", 0) > 0]
+    sets = replica_sets(cluster, dep)
 
     def show(group: list[Body]) -> str:
         parts = []
@@ -278,7 +270,7 @@ def _deployment(api: Api, dep: Body, now: datetime) -> Lines:
             )
         return ", ".join(parts) or "<none>"
 
-    lines += [_field("OldReplicaSets", show(olds)), _field("NewReplicaSet", show(new))]
+    lines += [_field("OldReplicaSets", show(sets.old)), _field("NewReplicaSet", show(sets.new))]
     return lines
 
 
@@ -291,10 +283,12 @@ def _selector(selector: dict[str, Any]) -> str:
     return ",".join(parts) or "<none>"
 
 
-def _replicaset(api: Api, rs: Body, now: datetime) -> Lines:
+def _replicaset(cluster: Cluster, rs: Body, now: datetime) -> Lines:
     st = rs.get("status") or {}
     pods = [
-        p for p in api.list("Pod", rs["metadata"]["namespace"]) if controller_uid(p) == rs["metadata"]["uid"]
+        p
+        for p in cluster.list("Pod", rs["metadata"]["namespace"])
+        if controller_uid(p) == rs["metadata"]["uid"]
     ]
     phases = {
         phase: sum(1 for p in pods if (p.get("status") or {}).get("phase") == phase)
@@ -314,7 +308,7 @@ def _replicaset(api: Api, rs: Body, now: datetime) -> Lines:
     ]
 
 
-def _service(api: Api, svc: Body, now: datetime) -> Lines:
+def _service(cluster: Cluster, svc: Body, now: datetime) -> Lines:
     spec = svc["spec"]
     lines = [
         _field(
@@ -324,7 +318,7 @@ def _service(api: Api, svc: Body, now: datetime) -> Lines:
         _field("Type", spec.get("type", "ClusterIP")),
         _field("IP", spec.get("clusterIP", "<none>")),
     ]
-    endpoints = api.find("Endpoints", svc["metadata"]["name"], svc["metadata"]["namespace"])
+    endpoints = cluster.find("Endpoints", svc["metadata"]["name"], svc["metadata"]["namespace"])
     for port in spec.get("ports") or []:
         label = port.get("name") or "<unset>"
         lines.append(_field("Port", f"{label}  {port['port']}/{port.get('protocol', 'TCP')}"))
@@ -346,16 +340,16 @@ def _service(api: Api, svc: Body, now: datetime) -> Lines:
     return lines
 
 
-def _namespace(api: Api, ns: Body, now: datetime) -> Lines:
+def _namespace(cluster: Cluster, ns: Body, now: datetime) -> Lines:
     return [_field("Status", (ns.get("status") or {}).get("phase", "Active"))]
 
 
-def _node(api: Api, node: Body, now: datetime) -> Lines:
+def _node(cluster: Cluster, node: Body, now: datetime) -> Lines:
     status = node.get("status") or {}
     name = node["metadata"]["name"]
     pods = [
         p
-        for p in api.list("Pod")
+        for p in cluster.list("Pod")
         if p["spec"].get("nodeName") == name
         and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
     ]

@@ -11,10 +11,10 @@ from manikit.cli.columns import format_table
 from manikit.cli.resources import resolve_kind
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.watch import watch_events
+from manikit.cluster import Cluster
+from manikit.cluster.objects import EventRecord
+from manikit.cluster.times import human_age
 from manikit.errors import UserError
-from manikit.runtime.api import Api
-from manikit.runtime.clock import human_age
-from manikit.runtime.store import EventRecord
 
 
 def events(
@@ -44,7 +44,7 @@ def events(
         wanted = {t.lower() for t in types}
 
         def listed() -> list[EventRecord]:
-            found = cp.api.events(namespace=ns) if ns is None else _in_namespace(cp.api, ns)
+            found = cp.cluster.events(namespace=ns) if ns is None else _in_namespace(cp.cluster, ns)
             if kind is not None:
                 found = [e for e in found if e.kind == kind and e.name == name]
             return [e for e in found if e.type.lower() in wanted] if wanted else found
@@ -55,12 +55,12 @@ def events(
             console.stderr().print(f"No events found{where}.", markup=False)
             return
         if found:
-            typer.echo(_table(found, cp.clock.now(), ns is None))
+            typer.echo(_table(found, cp.cluster.now(), ns is None))
         if watch:
             watch_events(
                 cp,
                 listed,
-                lambda fresh: _table(fresh, cp.clock.now(), ns is None, header=False),
+                lambda fresh: _table(fresh, cp.cluster.now(), ns is None, header=False),
                 None,  # --for names an object here
             )
 
@@ -85,11 +85,11 @@ def _table(found: list[EventRecord], now: datetime, all_namespaces: bool, header
     return text if header else "\n".join(text.splitlines()[1:])
 
 
-def _in_namespace(api: Api, namespace: str) -> list[EventRecord]:
+def _in_namespace(cluster: Cluster, namespace: str) -> list[EventRecord]:
     # Events of cluster-scoped objects (nodes) have no namespace; kubectl shows them under default.
-    found = api.events(namespace=namespace)
+    found = cluster.events(namespace=namespace)
     if namespace == "default":
-        found = sorted([*found, *api.events(namespace="")], key=lambda e: (e.last_timestamp, e.id))
+        found = sorted([*found, *cluster.events(namespace="")], key=lambda e: (e.last_timestamp, e.id))
     return found
 
 

@@ -14,10 +14,9 @@ from manikit.cli.resources import qualified, resource_args
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.watch import watch_objects
+from manikit.cluster import Body, Cluster
 from manikit.errors import UserError
 from manikit.models.registry import KindInfo
-from manikit.runtime.api import Api
-from manikit.runtime.store import Body
 from manikit.source.yamldump import dump_yaml
 
 
@@ -68,14 +67,14 @@ def get(
         for info, named in wanted:
             ns = None if all_namespaces or not info.namespaced else (namespace or "default")
             if named:
-                found = [cp.api.get(info.kind, name, ns or namespace) for name in named]
+                found = [cp.cluster.get(info.kind, name, ns or namespace) for name in named]
             else:
-                found = cp.api.list(info.kind, ns, selector)
+                found = cp.cluster.list(info.kind, ns, selector)
             items.extend(found)
             if found and output not in (Output.yaml, Output.json):
                 show_ns = all_namespaces and info.namespaced
                 blocks.append(
-                    render(cp.api, info, found, output, show_ns, cp.clock.now(), several, show_labels)
+                    render(cp.cluster, info, found, output, show_ns, cp.cluster.now(), several, show_labels)
                 )
         if output in (Output.yaml, Output.json):
             single = len(wanted) == 1 and len(wanted[0][1]) == 1  # one object by name: bare, as kubectl
@@ -101,7 +100,7 @@ def as_list(items: list[Body], output: Output, *, bare: bool = False) -> str:
 
 
 def render(
-    api: Api,
+    cluster: Cluster,
     info: KindInfo,
     found: list[Body],
     output: Output | None,
@@ -115,7 +114,7 @@ def render(
     if output in (Output.yaml, Output.json):
         return as_list(found, output)
     wide = output is Output.wide
-    pods = api.list("Pod") if info.kind == "Node" else []
+    pods = cluster.list("Pod") if info.kind == "Node" else []
     headers = headers_for(info.kind, wide)
     rows = rows_for(info.kind, found, now, wide, pods)
     if prefixed:
@@ -139,13 +138,13 @@ def _watch(
         headers = (["NAMESPACE"] if show_ns else []) + headers_for(info.kind, wide)
 
         def rows(found: list[Body]) -> list[list[str]]:
-            pods = cp.api.list("Pod") if info.kind == "Node" else []
-            made = rows_for(info.kind, found, cp.clock.now(), wide, pods)
+            pods = cp.cluster.list("Pod") if info.kind == "Node" else []
+            made = rows_for(info.kind, found, cp.cluster.now(), wide, pods)
             if show_ns:
                 made = [[b["metadata"].get("namespace", ""), *r] for b, r in zip(found, made, strict=True)]
             return made
 
-        watch_objects(cp, headers, lambda: cp.api.list(info.kind, ns, selector), rows, duration(run_for))
+        watch_objects(cp, headers, lambda: cp.cluster.list(info.kind, ns, selector), rows, duration(run_for))
 
 
 def _labels(body: Body) -> str:

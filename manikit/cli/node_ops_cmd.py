@@ -7,10 +7,9 @@ import typer
 
 from manikit.cli import console
 from manikit.cli.nodes_cmd import nodes_app
-from manikit.cli.state import STATE_OPTION, control_plane
+from manikit.cli.state import STATE_OPTION, control_plane, local_cluster
 from manikit.cli.timing import FOR_OPTION, duration
-from manikit.runtime import nodeops
-from manikit.runtime.controllers.node_lifecycle import set_stopped
+from manikit.cluster import nodeops
 
 NODE_ARGUMENT = typer.Argument(..., metavar="NAME", help="The node.")
 
@@ -25,8 +24,7 @@ def stop(
     Example: manikit nodes stop node-1
     """
     with control_plane(state) as cp:
-        cp.api.get("Node", name)
-        changed = set_stopped(cp.api, name, True)
+        changed = local_cluster(cp, "nodes stop").set_node_stopped(name, True)
         typer.echo(f"node/{name} {'stopped' if changed else 'already stopped'}")
         cp.reconcile(duration(run_for))
 
@@ -40,15 +38,14 @@ def start(
     Example: manikit nodes start node-1
     """
     with control_plane(state) as cp:
-        cp.api.get("Node", name)
-        changed = set_stopped(cp.api, name, False)
+        changed = local_cluster(cp, "nodes start").set_node_stopped(name, False)
         typer.echo(f"node/{name} {'started' if changed else 'already running'}")
         cp.reconcile(duration(run_for))
 
 
 def _cordon(name: str, state: str | None, flag: bool, run_for: str | None) -> None:
     with control_plane(state) as cp:
-        changed = nodeops.set_unschedulable(cp.api, name, flag)
+        changed = nodeops.set_unschedulable(cp.cluster, name, flag)
         word = "cordoned" if flag else "uncordoned"
         typer.echo(f"node/{name} {word}" if changed else f"node/{name} already {word}")
         cp.reconcile(duration(run_for))
@@ -91,7 +88,7 @@ def taint(
     Example: manikit nodes taint node-1 dedicated=gpu:NoSchedule
     """
     with control_plane(state) as cp:
-        typer.echo(f"node/{name} {nodeops.taint(cp.api, name, specs, overwrite)}")
+        typer.echo(f"node/{name} {nodeops.taint(cp.cluster, name, specs, overwrite)}")
         cp.reconcile(duration(run_for))
 
 
@@ -111,10 +108,10 @@ def drain(
     Example: manikit nodes drain node-1 --ignore-daemonsets
     """
     with control_plane(state) as cp:
-        changed = nodeops.set_unschedulable(cp.api, name, True)
+        changed = nodeops.set_unschedulable(cp.cluster, name, True)
         typer.echo(f"node/{name} {'cordoned' if changed else 'already cordoned'}")
         plan = nodeops.drain_plan(
-            cp.api,
+            cp.cluster,
             name,
             force=force,
             ignore_daemonsets=ignore_daemonsets,
@@ -134,15 +131,15 @@ def drain(
             raise typer.Exit(1)
         for warning in plan.warnings:
             err.print(f"Warning: {warning}", markup=False)
-        with cp.api.transaction():
+        with cp.cluster.batch():
             for pod in plan.evict:
                 meta = pod["metadata"]
                 typer.echo(f"evicting pod {meta['namespace']}/{meta['name']}")
-                cp.api.delete("Pod", meta["name"], meta["namespace"])
+                cp.cluster.delete("Pod", meta["name"], meta["namespace"])
         cp.reconcile(duration(run_for))
         for pod in plan.evict:
             meta = pod["metadata"]
-            if cp.api.find("Pod", meta["name"], meta["namespace"]) is None:
+            if cp.cluster.find("Pod", meta["name"], meta["namespace"]) is None:
                 typer.echo(f"pod/{meta['name']} evicted")
         typer.echo(f"node/{name} drained")
 

@@ -39,9 +39,9 @@ def add(
     if not objects:
         raise UserError(f"no Node manifests found in {', '.join(paths)}")
     with control_plane(state, default_cluster=False) as cp:  # your nodes instead of the default ones
-        with cp.api.transaction():
+        with cp.cluster.batch():
             for node in objects:
-                cp.api.create(node)
+                cp.cluster.create(node.to_k8s())
         for node in objects:
             typer.echo(f"node/{node.name} created")
         cp.reconcile(duration(run_for))

@@ -43,12 +43,12 @@ def patch(
         raise UserError('--patch must be a JSON object, e.g. \'{"spec":{"replicas":3}}\'')
     with control_plane(state) as cp:
         ns = (namespace or "default") if info.namespaced else None
-        body = cp.api.get(info.kind, name, ns)
+        body = cp.cluster.get(info.kind, name, ns)
         patched = merge_patch(body, change)
         if patched == body:
             typer.echo(f"{qualified(info)}/{name} patched (no change)")
             return
-        cp.api.update(patched)
+        cp.cluster.update(patched)
         typer.echo(f"{qualified(info)}/{name} patched")
         cp.reconcile(duration(run_for))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from manikit.apply.planning import make_plan, plan_key
 from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
@@ -22,6 +21,7 @@ from manikit.cli.plan_support import (
     PREVIEW_OPTION,
     PRUNE_OPTION,
     PlanFormat,
+    plan_for,
     print_plan,
     read_desired,
 )
@@ -73,10 +73,10 @@ def plan(
     desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
     # a saved plan is bound to a state: it needs one; a plan to read creates none
     with control_plane(state, read_only=out is None) as cp, console.phase("planning..."):
-        result = make_plan(
-            cp.api, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
+        result = plan_for(
+            cp.cluster, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
         )
-        key = plan_key(cp.api, create=True) if out else ""
+        key = cp.cluster.signing_key(create=True) if out else ""
     print_plan(result, output_format)
     if out:
         save_plan(result, out, key)

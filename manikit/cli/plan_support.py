@@ -8,14 +8,17 @@ from enum import StrEnum
 
 import typer
 
+from manikit.apply.preview import with_preview
 from manikit.catalogue import is_server_error
 from manikit.cli import console
 from manikit.cli.common import config_exclude, manifest_files, not_manifests_notice
 from manikit.cli.words import listed, plural
+from manikit.cluster import Cluster
 from manikit.diagnostics import Level, Problem
 from manikit.errors import InvalidError, NoManifestsError
 from manikit.plan.actions import Plan
 from manikit.plan.desired import DesiredSet, load_desired
+from manikit.plan.planner import make_plan
 from manikit.plan.render.json_format import render_json
 from manikit.plan.render.markdown import render_markdown
 from manikit.plan.render.text import render_text
@@ -108,3 +111,11 @@ def print_plan(plan: Plan, output_format: PlanFormat) -> None:
             return
         for line in lines:
             out.print(line.text, style=line.style or None, markup=False, highlight=False)
+
+
+def plan_for(
+    cluster: Cluster, desired: DesiredSet, *, applyset: str, prune: bool, allow_empty: bool, preview: bool
+) -> Plan:
+    """The plan to ``desired``, with its scheduling preview unless ``preview`` is False."""
+    plan = make_plan(cluster, desired, applyset=applyset, prune=prune, allow_empty=allow_empty)
+    return with_preview(cluster, plan) if preview else plan

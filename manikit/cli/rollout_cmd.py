@@ -14,12 +14,10 @@ from manikit.cli.columns import format_table
 from manikit.cli.resources import one_object
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
+from manikit.cluster.deployments import revisions as revisions_of
+from manikit.cluster.deployments import rollout_status, template_without_hash
+from manikit.cluster.times import rfc3339
 from manikit.errors import UserError
-from manikit.runtime.api import Api
-from manikit.runtime.clock import rfc3339
-from manikit.runtime.controllers import rollout
-from manikit.runtime.controllers.common import controller_uid
-from manikit.runtime.store import Body
 from manikit.source.yamldump import dump_yaml
 
 rollout_app = typer.Typer(help="Manage the rollout of a deployment.", no_args_is_help=True)
@@ -39,12 +37,6 @@ def _deployment(kind: str, name: str | None) -> str:
     return found
 
 
-def _history(api: Api, dep: Body) -> dict[int, Body]:
-    uid = dep["metadata"]["uid"]
-    sets = [rs for rs in api.list("ReplicaSet", dep["metadata"]["namespace"]) if controller_uid(rs) == uid]
-    return {rollout.revision_of(rs): rs for rs in sets if rollout.revision_of(rs) > 0}
-
-
 @rollout_app.command("status")
 def status(
     kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
@@ -61,12 +53,12 @@ def status(
     name = _deployment(kind, name)
     limit = duration(timeout, "--timeout")
     with control_plane(state, read_only=True) as cp:
-        dep = cp.api.get("Deployment", name, namespace)
+        dep = cp.cluster.get("Deployment", name, namespace)
         ns = dep["metadata"]["namespace"]
         shown: list[str] = []
 
         def look() -> bool:
-            message, done = status_message(cp.api.get("Deployment", name, ns))
+            message, done = rollout_status(cp.cluster.get("Deployment", name, ns))
             if not shown or shown[-1] != message:
                 typer.echo(message)
                 shown.append(message)
@@ -76,55 +68,17 @@ def status(
             return
         if not watch:
             raise typer.Exit(1)
-        start = cp.clock.now()
+        start = cp.cluster.now()
         cp.reconcile(limit, observe=look)
         if look():
             return
-        if limit is not None and cp.clock.now() >= start + limit:
+        if limit is not None and cp.cluster.now() >= start + limit:
             console.stderr().print("error: timed out waiting for the condition", markup=False)
         else:
             console.stderr().print(
                 f'error: deployment "{name}" rollout cannot finish: the cluster has settled', markup=False
             )
         raise typer.Exit(1)
-
-
-def status_message(dep: Body) -> tuple[str, bool]:
-    """kubectl's DeploymentStatusViewer wording."""
-    name = dep["metadata"]["name"]
-    spec, st = dep["spec"], dep.get("status") or {}
-    if dep["metadata"].get("generation", 1) > st.get("observedGeneration", 0):
-        return "Waiting for deployment spec update to be observed...", False
-    for cond in st.get("conditions") or []:
-        if cond.get("type") == "Progressing" and cond.get("reason") == "ProgressDeadlineExceeded":
-            return f'error: deployment "{name}" exceeded its progress deadline', False
-    replicas = spec.get("replicas", 1)
-    updated, total = st.get("updatedReplicas", 0), st.get("replicas", 0)
-    available = st.get("availableReplicas", 0)
-    if spec.get("paused"):
-        return (
-            f'deployment "{name}" is paused; resume it with `manikit rollout resume deployment {name}`',
-            False,
-        )
-    if updated < replicas:
-        return (
-            f'Waiting for deployment "{name}" rollout to finish: {updated} out of {replicas} new replicas '
-            "have been updated...",
-            False,
-        )
-    if total > updated:
-        return (
-            f'Waiting for deployment "{name}" rollout to finish: {total - updated} old replicas are pending '
-            "termination...",
-            False,
-        )
-    if available < updated:
-        return (
-            f'Waiting for deployment "{name}" rollout to finish: {available} of {updated} updated replicas '
-            "are available...",
-            False,
-        )
-    return f'deployment "{name}" successfully rolled out', True
 
 
 @rollout_app.command("history")
@@ -141,12 +95,12 @@ def history(
     """
     name = _deployment(kind, name)
     with control_plane(state, read_only=True) as cp:
-        dep = cp.api.get("Deployment", name, namespace)
-        revisions = _history(cp.api, dep)
+        dep = cp.cluster.get("Deployment", name, namespace)
+        revisions = revisions_of(cp.cluster, dep)
         if revision is not None:
             if revision not in revisions:
                 raise UserError(f"unable to find the specified revision {revision}")
-            template = rollout.template_without_hash(revisions[revision]["spec"]["template"])
+            template = template_without_hash(revisions[revision]["spec"]["template"])
             typer.echo(f"deployment.apps/{name} with revision #{revision}\nPod Template:")
             typer.echo(dump_yaml(template).rstrip("\n"))
             return
@@ -172,8 +126,8 @@ def undo(
     """
     name = _deployment(kind, name)
     with control_plane(state) as cp:
-        dep = cp.api.get("Deployment", name, namespace)
-        revisions = _history(cp.api, dep)
+        dep = cp.cluster.get("Deployment", name, namespace)
+        revisions = revisions_of(cp.cluster, dep)
         if to_revision == 0:
             previous = sorted(revisions)[:-1]
             if not previous:
@@ -181,14 +135,14 @@ def undo(
             to_revision = previous[-1]
         if to_revision not in revisions:
             raise UserError(f"unable to find specified revision {to_revision} in history")
-        template = rollout.template_without_hash(revisions[to_revision]["spec"]["template"])
+        template = template_without_hash(revisions[to_revision]["spec"]["template"])
         if template == dep["spec"]["template"]:
             typer.echo(
                 f"deployment.apps/{name} skipped rollback "
                 f"(current template already matches revision {to_revision})"
             )
             return
-        cp.api.update({**dep, "spec": {**dep["spec"], "template": template}})
+        cp.cluster.update({**dep, "spec": {**dep["spec"], "template": template}})
         typer.echo(f"deployment.apps/{name} rolled back")
         cp.reconcile(duration(run_for))
 
@@ -197,12 +151,12 @@ def _set_paused(
     name: str, namespace: str | None, state: str | None, paused: bool, run_for: str | None
 ) -> None:
     with control_plane(state) as cp:
-        dep = cp.api.get("Deployment", name, namespace)
+        dep = cp.cluster.get("Deployment", name, namespace)
         word = "paused" if paused else "resumed"
         if bool(dep["spec"].get("paused")) == paused:
             typer.echo(f"deployment.apps/{name} already {word}")
             return
-        cp.api.update({**dep, "spec": {**dep["spec"], "paused": paused}})
+        cp.cluster.update({**dep, "spec": {**dep["spec"], "paused": paused}})
         typer.echo(f"deployment.apps/{name} {word}")
         cp.reconcile(duration(run_for))
 
@@ -219,15 +173,15 @@ def restart(
     """
     name = _deployment(kind, name)
     with control_plane(state) as cp:
-        dep = cp.api.get("Deployment", name, namespace)
+        dep = cp.cluster.get("Deployment", name, namespace)
         if dep["spec"].get("paused"):
             raise UserError(
                 f'deployments.apps "{name}" can\'t restart paused deployment (run rollout resume first)'
             )
         template = dep["spec"]["template"]
         meta = dict(template.get("metadata") or {})
-        meta["annotations"] = {**(meta.get("annotations") or {}), RESTARTED_AT: rfc3339(cp.clock.now())}
-        cp.api.update({**dep, "spec": {**dep["spec"], "template": {**template, "metadata": meta}}})
+        meta["annotations"] = {**(meta.get("annotations") or {}), RESTARTED_AT: rfc3339(cp.cluster.now())}
+        cp.cluster.update({**dep, "spec": {**dep["spec"], "template": {**template, "metadata": meta}}})
         typer.echo(f"deployment.apps/{name} restarted")
         cp.reconcile(duration(run_for))
 

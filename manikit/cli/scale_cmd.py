@@ -36,9 +36,9 @@ def scale(
     if info.kind not in ("Deployment", "ReplicaSet"):
         raise UserError(f"cannot scale a {info.kind}: only deployments and replicasets have replicas")
     with control_plane(state) as cp:
-        body = cp.api.get(info.kind, name, namespace)
+        body = cp.cluster.get(info.kind, name, namespace)
         spec = {**body["spec"], "replicas": replicas}
-        cp.api.update({**body, "spec": spec})
+        cp.cluster.update({**body, "spec": spec})
         typer.echo(f"{qualified(info)}/{name} scaled")
         cp.reconcile(duration(run_for))
 

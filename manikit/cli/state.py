@@ -23,22 +23,10 @@ from pathlib import Path
 import typer
 
 from manikit.cli import console
-from manikit.errors import ConfigError, StateDamagedError
-from manikit.runtime.api import Api
-from manikit.runtime.api.bootstrap import is_bootstrapped
-from manikit.runtime.api.damage import find_damage
-from manikit.runtime.clock import SimulatedClock, parse_time, rfc3339
-from manikit.runtime.cluster import ensure_default_cluster
-from manikit.runtime.reconcile import ReconcileResult, reconcile
-from manikit.runtime.store import (
-    DEFAULT_STATE,
-    STATE_ENV,
-    Store,
-    open_store,
-    resolve_state_path,
-    state_failures,
-)
-from manikit.server.client import ServedStore, is_served
+from manikit.cluster import Cluster, LocalCluster, Settling, open_cluster
+from manikit.cluster.locations import DEFAULT_STATE, STATE_ENV, is_served, resolve_state_path
+from manikit.cluster.times import parse_time, rfc3339
+from manikit.errors import ConfigError, UserError
 
 STATE_OPTION = typer.Option(
     None,
@@ -92,7 +80,6 @@ NAMESPACE_OPTION = typer.Option(
     None, "--namespace", "-n", metavar="NAME", help="The namespace (default: default)."
 )
 NOW_ENV = "MANIKIT_NOW"
-CLOCK_NOTE = ("clock", "now")
 #: MANIKIT_NOW's range: simulated time moves on by days at most, far from datetime's year 9999.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
@@ -100,54 +87,38 @@ LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 @dataclass
 class ControlPlane:
-    store: Store
-    api: Api
-    clock: SimulatedClock
+    """What a command works on: the cluster, and running it with a warning when it does not settle."""
+
+    cluster: Cluster
 
     def reconcile(
         self, run_for: timedelta | None = None, observe: Callable[[], bool] | None = None
-    ) -> ReconcileResult:
-        """Run the controllers until the cluster settles, or for ``run_for`` of simulated time
-        (``observe``: see ``runtime.reconcile``); warn on stderr if it does not settle."""
-        until = None if run_for is None else self.clock.now() + run_for
-        result = reconcile(self.api, self.clock, until=until, observe=observe)
-        self.save_clock()
+    ) -> Settling:
+        """Run the cluster until it settles, or for ``run_for`` of simulated time (``observe``: see
+        ``Cluster.run``); warn on stderr if it does not settle."""
+        result = self.cluster.run(run_for, observe)
         if not result.settled:
-            console.stderr().print(f"warning: {result.summary()}", markup=False)
+            console.stderr().print(f"warning: {result.summary}", markup=False)
         return result
 
-    def save_clock(self) -> None:
-        self.store.put_note(*CLOCK_NOTE, rfc3339(self.clock.now()))
 
-
-def _start_time(store: Store) -> datetime:
-    """The state's saved clock (moved on to MANIKIT_NOW if that is later); for a new state,
-    MANIKIT_NOW or the wall clock."""
+def pinned_now() -> datetime | None:
+    """MANIKIT_NOW, checked: the time a new state starts at, or a later one to move a state's clock to."""
     pinned = os.environ.get(NOW_ENV)
-    now: datetime | None = None
-    if pinned:
-        try:
-            now = parse_time(pinned)
-        except (ValueError, OverflowError) as exc:
-            raise ConfigError(
-                f"{NOW_ENV}={pinned[:40]!r} is not an RFC3339 time like 2025-01-01T00:00:00Z"
-            ) from exc
-        if not EARLIEST <= now <= LATEST:
-            raise ConfigError(
-                f"{NOW_ENV}={pinned[:40]!r} is out of range: give a time from {rfc3339(EARLIEST)} to "
-                f"{rfc3339(LATEST)}"
-            )
-    saved = store.get_note(*CLOCK_NOTE)
-    if not saved:
-        return now or datetime.now(UTC).replace(microsecond=0)
+    if not pinned:
+        return None
     try:
-        clock = parse_time(saved)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise StateDamagedError(
-            f"state {store.location} is damaged: its clock {str(saved)[:40]!r} is not a time; "
-            "restore it with `manikit state restore`"
+        now = parse_time(pinned)
+    except (ValueError, OverflowError) as exc:
+        raise ConfigError(
+            f"{NOW_ENV}={pinned[:40]!r} is not an RFC3339 time like 2025-01-01T00:00:00Z"
         ) from exc
-    return max(now, clock) if now else clock
+    if not EARLIEST <= now <= LATEST:
+        raise ConfigError(
+            f"{NOW_ENV}={pinned[:40]!r} is out of range: give a time from {rfc3339(EARLIEST)} to "
+            f"{rfc3339(LATEST)}"
+        )
+    return now
 
 
 @contextmanager
@@ -161,59 +132,23 @@ def control_plane(
     err = console.stderr()
     if where.source and where.source != "--state":  # what the command line does not show
         err.print(f"using state {where.target} (from {where.source})", markup=False)
+    target: str | Path = where.target
     if read_only and not where.exists():
         err.print(
             f"note: no state at {where.target} yet (nothing applied): reading an empty cluster; "
             "`manikit apply` creates it",
             markup=False,
         )
-        store = open_store(":memory:")
-    else:
-        target = where.target
-        store = ServedStore(target) if isinstance(target, str) and is_served(target) else open_store(target)
-    try:
-        with state_failures(store.location):
-            try:
-                yield from _opened(store, default_cluster)
-            except _UNEXPECTED as exc:
-                _raise_if_damaged(store, exc)
-                raise
-    finally:
-        store.close()
+        target = ":memory:"
+    cluster = open_cluster(target, now=pinned_now(), default_cluster=default_cluster)
+    if cluster.announcement:
+        err.print(cluster.announcement, markup=False)
+    with cluster:
+        yield ControlPlane(cluster)
 
 
-#: what code meeting a stored object of the wrong shape raises; also what a bug raises
-_UNEXPECTED = (LookupError, TypeError, AttributeError, ValueError, ArithmeticError)
-
-
-def _raise_if_damaged(store: Store, exc: BaseException) -> None:
-    """A command failed unexpectedly: if stored objects are not what their kinds allow, the state is
-    damaged (exit 1, with what to do); else it is a bug, and the caller re-raises it as one."""
-    if store.in_transaction:
-        return
-    try:
-        damage = find_damage(store)
-    except Exception:  # the search itself met the damage: report the original failure
-        return
-    if damage:
-        raise StateDamagedError(
-            f"state {store.location} is damaged: {'; '.join(damage)}; restore it with "
-            "`manikit state restore`, or delete those objects with `manikit delete KIND NAME`"
-        ) from exc
-
-
-def _opened(store: Store, default_cluster: bool) -> Iterator[ControlPlane]:
-    start = _start_time(store)
-    clock = SimulatedClock(start)
-    api = Api(store, clock)
-    if not is_bootstrapped(api):
-        api.ensure_system_namespaces()
-    announcement = ensure_default_cluster(api) if default_cluster else None
-    if announcement and store.location != ":memory:":
-        console.stderr().print(announcement, markup=False)
-    plane = ControlPlane(store, api, clock)
-    if store.get_note(*CLOCK_NOTE) is None and store.location != ":memory:":
-        plane.save_clock()  # the state's time starts here
-    yield plane
-    if clock.now() > start:  # simulated time moved on (a reconcile fast-forwarded): keep it
-        plane.save_clock()
+def local_cluster(cp: ControlPlane, command: str) -> LocalCluster:
+    """The local control plane behind ``cp``, for what only a simulated cluster can do."""
+    if not isinstance(cp.cluster, LocalCluster):
+        raise UserError(f"manikit {command} works on a local state only, not on {cp.cluster.location}")
+    return cp.cluster

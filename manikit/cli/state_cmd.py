@@ -7,18 +7,15 @@ Every apply keeps the state as it was in ``<state>.backup`` (terraform keeps ter
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 import typer
 
 from manikit.cli import console
 from manikit.cli.state import STATE_OPTION, locate_state
+from manikit.cluster.statefile import backup_path, backup_state, break_lock, check_backup, check_state
 from manikit.errors import StateDamagedError, StateError, UserError
-from manikit.runtime.api.damage import find_damage
-from manikit.runtime.store import SqliteStore, Store, open_store, state_failures
 
-BACKUP_SUFFIX = ".backup"
 YES_OPTION = typer.Option(False, "--yes", "-y", help="Do it without asking for confirmation.")
 
 state_app = typer.Typer(
@@ -28,18 +25,7 @@ state_app = typer.Typer(
 )
 
 
-def backup_path(location: str) -> Path:
-    return Path(location + BACKUP_SUFFIX)
-
-
-def keep_backup(store: Store) -> None:
-    """Before an apply writes: the state as it is, in ``<state>.backup`` (SQLite files only)."""
-    if isinstance(store, SqliteStore) and store.location != ":memory:":
-        with state_failures(store.location):
-            store.backup_to(backup_path(store.location))
-
-
-def _sqlite(state: str | None) -> SqliteStore:
+def _sqlite(state: str | None) -> Path:
     path = locate_state(state).target  # found as every command finds it
     if not isinstance(path, Path):
         raise UserError(
@@ -48,9 +34,7 @@ def _sqlite(state: str | None) -> SqliteStore:
         )
     if not path.exists():
         raise StateError(f"state {path} does not exist")
-    store = open_store(path)
-    assert isinstance(store, SqliteStore)
-    return store
+    return path
 
 
 @state_app.command("check")
@@ -59,20 +43,12 @@ def check(state: str | None = STATE_OPTION) -> None:
 
     Example: manikit state check
     """
-    store = _sqlite(state)
-    try:
-        with state_failures(store.location):
-            problems = store.check() or find_damage(store)
-            objects = store.size()
-            revision = store.revision()
-    finally:
-        store.close()
-    if problems:
-        shown = "; ".join(problems[:5])
-        raise StateDamagedError(
-            f"state {store.location} is damaged: {shown}; restore it with `manikit state restore`"
-        )
-    typer.echo(f"state {store.location} is healthy: {objects} objects, revision {revision}")
+    path = _sqlite(state)
+    health = check_state(path)
+    if health.problems:
+        shown = "; ".join(health.problems[:5])
+        raise StateDamagedError(f"state {path} is damaged: {shown}; restore it with `manikit state restore`")
+    typer.echo(f"state {path} is healthy: {health.objects} objects, revision {health.revision}")
 
 
 @state_app.command("backup")
@@ -86,16 +62,10 @@ def backup(
 
     Example: manikit state backup --out before-upgrade.db
     """
-    store = _sqlite(state)
-    target = Path(out) if out else backup_path(store.location)
-    try:
-        with state_failures(store.location):
-            store.backup_to(target)
-    except OSError as exc:
-        raise StateError(f"cannot write backup {target}: {exc.strerror or exc}") from exc
-    finally:
-        store.close()
-    typer.echo(f"backed up state {store.location} to {target}")
+    path = _sqlite(state)
+    target = Path(out) if out else backup_path(str(path))
+    backup_state(path, target)
+    typer.echo(f"backed up state {path} to {target}")
 
 
 @state_app.command("restore")
@@ -120,7 +90,7 @@ def restore(
     temp = path.with_name(f".{path.name}.restore-{os.getpid()}")
     try:
         temp.write_bytes(source.read_bytes())
-        summary = _checked(temp, source)
+        summary = check_backup(temp, source)
         _confirm(yes, f"Replace state {path} with {source} ({summary})?")
         for suffix in ("-wal", "-shm"):  # they belong to the file being replaced
             Path(str(path) + suffix).unlink(missing_ok=True)
@@ -132,25 +102,6 @@ def restore(
         for suffix in ("-wal", "-shm"):
             Path(str(temp) + suffix).unlink(missing_ok=True)
     typer.echo(f"restored state {path} from {source} ({summary})")
-
-
-def _checked(copy: Path, source: Path) -> str:
-    try:
-        store = SqliteStore.open(copy)
-    except StateError as exc:
-        raise StateDamagedError(f"backup {source} cannot be restored: {exc}") from exc
-    try:
-        with state_failures(str(source)):
-            problems = store.check()
-            revision = store.revision()
-    finally:
-        store.close()
-    if problems:
-        raise StateDamagedError(f"backup {source} is damaged too: {'; '.join(problems[:3])}")
-    with sqlite3.connect(copy) as conn:  # one self-contained file before it is moved into place
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return f"revision {revision}"
 
 
 @state_app.command("unlock")
@@ -165,21 +116,17 @@ def unlock(
 
     Example: manikit state unlock 3f2a9c --yes
     """
-    store = _sqlite(state)
-    try:
-        with state_failures(store.location):
-            holder = store.lock_with_id(lock_id)
-            if holder is None:
-                raise StateError(f"state {store.location} holds no lock with ID {lock_id}")
-            _confirm(
-                yes,
-                f"Break the {holder.name} lock of pid {holder.pid} on {holder.host} ({holder.command}), "
-                f"held since {holder.acquired_at}? If that process still runs, two writers will collide.",
-            )
-            store.unlock(lock_id)
-    finally:
-        store.close()
-    typer.echo(f"lock {lock_id} of state {store.location} broken")
+    path = _sqlite(state)
+    break_lock(
+        path,
+        lock_id,
+        lambda holder: _confirm(
+            yes,
+            f"Break the {holder.name} lock of pid {holder.pid} on {holder.host} ({holder.command}), "
+            f"held since {holder.acquired_at}? If that process still runs, two writers will collide.",
+        ),
+    )
+    typer.echo(f"lock {lock_id} of state {path} broken")
 
 
 def _confirm(yes: bool, question: str) -> None:

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import typer
 
-from manikit.runtime.clock import parse_duration
+from manikit.cluster.times import parse_duration
 
 
 def duration(value: str | None, option: str = "--for") -> timedelta | None:

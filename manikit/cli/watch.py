@@ -11,7 +11,8 @@ import typer
 
 from manikit.cli.columns import format_table
 from manikit.cli.state import ControlPlane
-from manikit.runtime.store import Body, EventRecord
+from manikit.cluster import Body
+from manikit.cluster.objects import EventRecord
 
 Rows = Callable[[list[Body]], list[list[str]]]
 

@@ -1,6 +1,8 @@
 """The cluster seam: the ``Cluster`` protocol that plan, apply and the CLI use, ``LocalCluster`` over
 the local control plane, and ``open_cluster``, the one way to open one."""
 
+from manikit.cluster.local import LocalCluster
+from manikit.cluster.opening import open_cluster
 from manikit.cluster.protocol import (
     Body,
     Cluster,
@@ -16,6 +18,7 @@ from manikit.cluster.protocol import (
 __all__ = [
     "Body",
     "Cluster",
+    "LocalCluster",
     "Member",
     "NodeVerdict",
     "Propagation",
@@ -23,4 +26,5 @@ __all__ = [
     "Selector",
     "Settling",
     "Watched",
+    "open_cluster",
 ]

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from manikit.diagnostics import Level, Problem
+from manikit.plan.changes import Desired
 from manikit.plan.normalize import desired_body
-from manikit.plan.planner import Desired
 from manikit.source.values import RenderOptions
 from manikit.validate.pipeline import FileOutcome, duplicate_problems, map_files, validate_file
 

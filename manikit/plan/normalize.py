@@ -10,11 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from manikit.cluster.objects import NAME_LABEL, is_default_toleration
 from manikit.kinds.registry import allocated_fields, apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.models.quantity import QuantityError, parse_quantity
-from manikit.runtime.api.bootstrap import NAME_LABEL
-from manikit.runtime.api.deletion import is_default_toleration
 
 Body = dict[str, Any]
 

@@ -1,142 +1,38 @@
-"""Desired objects against recorded ones: what would be created, changed, replaced or deleted.
-
-Identical objects are skipped before any field-level diff by comparing their canonical forms whole
-(dict equality runs in C and stops at the first difference: cheaper than hashing both sides), so a
-plan of 10,000 objects with one change diffs one object.
-"""
+"""Making a plan against a cluster: desired objects, the apply set and the live objects, diffed by
+``changes``. Shared by ``manikit plan``, ``manikit apply`` and ``manikit.plan()``; the scheduling
+preview is added by ``apply.preview`` (it applies the plan to a simulation)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-
+from manikit.cluster import Cluster
 from manikit.errors import PlanError
-from manikit.kinds.registry import forces_replacement
-from manikit.plan.actions import APPLY_ORDER, Action, Body, ObjectKey, Plan, ResourceChange
-from manikit.plan.diff import FieldChange, count_leaves, diff
-from manikit.plan.normalize import comparable, drop_allocated
-
-PREVENT_DESTROY = "manikit.dev/prevent-destroy"
+from manikit.plan.actions import Plan
+from manikit.plan.changes import plan_changes
+from manikit.plan.desired import DesiredSet
+from manikit.plan.live import live_objects, members
 
 
-@dataclass(frozen=True)
-class Desired:
-    """One manifest object, already defaulted (``normalize.desired_body``), and where it came from."""
-
-    body: Body
-    source: str = ""
-
-    @property
-    def key(self) -> ObjectKey:
-        return ObjectKey.of(self.body)
-
-
-def plan_changes(
-    desired: Sequence[Desired],
-    live: Mapping[ObjectKey, Body],
-    inventory: Iterable[ObjectKey],
+def make_plan(
+    cluster: Cluster,
+    desired: DesiredSet,
     *,
-    store_id: str,
-    base_revision: int,
     applyset: str,
     prune: bool = False,
+    allow_empty: bool = False,
 ) -> Plan:
-    """Compare ``desired`` with the ``live`` objects of the same keys; with ``prune``, delete what the
-    apply set's ``inventory`` holds that the manifests no longer do."""
-    changes: list[ResourceChange] = []
-    wanted = {d.key for d in desired}
-    unchanged = 0
-    for item in desired:
-        change = _change_for(item, live.get(item.key))
-        if change.action is Action.NOOP:
-            unchanged += 1
-        else:
-            changes.append(change)
-    if prune:
-        for key in sorted(set(inventory) - wanted):
-            body = live.get(key)
-            if body is not None:
-                changes.append(
-                    ResourceChange(
-                        key,
-                        Action.DELETE,
-                        comparable(body),
-                        None,
-                        (),
-                        _rv(body),
-                        count_leaves(comparable(body)),
-                    )
-                )
-    plan = Plan(tuple(sorted(changes, key=_order)), store_id, base_revision, applyset, unchanged, prune)
-    _check_prevent_destroy(plan, live)
-    return plan
-
-
-def _change_for(item: Desired, recorded: Body | None) -> ResourceChange:
-    after = comparable(item.body)
-    if recorded is None:
-        return ResourceChange(
-            item.key, Action.CREATE, None, after, (), None, 0, item.source, _known_after_apply(after)
-        )
-    before = drop_allocated(comparable(recorded), after)
-    if before == after:
-        return ResourceChange(item.key, Action.NOOP, before, after, (), _rv(recorded), 0, item.source)
-    changes = tuple(_mark_immutable(item.key.kind, c, before) for c in diff(before, after))
-    action = Action.REPLACE if any(c.forces_replacement for c in changes) else Action.UPDATE
-    hidden = max(0, count_leaves(after) - len(changes))
-    return ResourceChange(item.key, action, before, after, changes, _rv(recorded), hidden, item.source)
-
-
-def _mark_immutable(kind: str, change: FieldChange, before: Body) -> FieldChange:
-    if _is_immutable(kind, change, before):
-        return FieldChange(change.path, change.kind, change.before, change.after, forces_replacement=True)
-    return change
-
-
-def _is_immutable(kind: str, change: FieldChange, before: Body) -> bool:
-    return forces_replacement(kind, change.path, change.kind, before)
-
-
-def _known_after_apply(after: Body) -> tuple[str, ...]:
-    kind = after.get("kind")
-    spec = after.get("spec") or {}
-    paths: list[str] = []
-    if kind == "Service":
-        if not spec.get("clusterIP") and spec.get("type") != "ExternalName":
-            paths.append("spec.clusterIP")
-        if spec.get("type") in ("NodePort", "LoadBalancer"):
-            for port in spec.get("ports") or []:
-                if "nodePort" not in port:
-                    paths.append(f"spec.ports[port={port.get('port')}].nodePort")
-    if kind in ("Deployment", "ReplicaSet"):
-        paths.append("pods (names, nodes, IPs)")
-    if kind == "Pod":
-        paths.extend(["spec.nodeName", "status.podIP"])
-    return tuple(paths)
-
-
-def _rv(body: Body) -> str | None:
-    value = (body.get("metadata") or {}).get("resourceVersion")
-    return str(value) if value is not None else None
-
-
-def _order(change: ResourceChange) -> tuple[int, int, ObjectKey]:
-    rank = APPLY_ORDER.index(change.key.kind) if change.key.kind in APPLY_ORDER else len(APPLY_ORDER)
-    if change.action is Action.DELETE:
-        return (1, -rank, change.key)
-    return (0, rank, change.key)
-
-
-def _check_prevent_destroy(plan: Plan, live: Mapping[ObjectKey, Body]) -> None:
-    blocked = []
-    for change in plan.changes:
-        if change.action not in (Action.DELETE, Action.REPLACE):
-            continue
-        annotations = ((live.get(change.key) or {}).get("metadata") or {}).get("annotations") or {}
-        if str(annotations.get(PREVENT_DESTROY, "")).lower() == "true":
-            blocked.append(f"{change.key} ({change.action.value})")
-    if blocked:
+    """The plan from the recorded state to ``desired`` (which must hold no errors)."""
+    if prune and not desired.objects and not allow_empty:
         raise PlanError(
-            f'the plan would destroy objects marked {PREVENT_DESTROY}: "true": {", ".join(blocked)}; '
-            "remove the annotation first if this is intended"
+            "refusing to prune with no manifests in the input: that would delete every object of apply set "
+            f'"{applyset}"; pass --allow-empty if that is what you want'
         )
+    keys, known = members(cluster, applyset)
+    return plan_changes(
+        desired.objects,
+        live_objects(cluster, {d.key for d in desired.objects} | keys, known),
+        keys,
+        store_id=cluster.identity,
+        base_revision=cluster.revision(),
+        applyset=applyset,
+        prune=prune,
+    )

@@ -4,62 +4,59 @@ from typing import Any
 import pytest
 
 from manikit.apply.executor import check_fresh, execute
+from manikit.cluster import LocalCluster, open_cluster
 from manikit.errors import PlanError
 from manikit.plan.actions import Action, Plan
+from manikit.plan.changes import plan_changes
 from manikit.plan.desired import load_desired
-from manikit.plan.planner import plan_changes
-from manikit.plan.state import APPLYSET_LABEL, inventory, live_objects
-from manikit.runtime.api import Api
-from manikit.runtime.store import open_store
+from manikit.plan.live import APPLYSET_LABEL, inventory, live_objects
 from manikit.source.reader import expand_paths
 from tests.conftest import EXAMPLES, write
 
 
 @pytest.fixture
-def api() -> Api:
-    api = Api(open_store(":memory:"))
-    api.ensure_system_namespaces()
-    return api
+def cluster() -> LocalCluster:
+    return open_cluster(default_cluster=False)
 
 
-def make_plan(api: Api, paths: list[str], prune: bool = True, applyset: str = "default") -> Plan:
+def make_plan(cluster: LocalCluster, paths: list[str], prune: bool = True, applyset: str = "default") -> Plan:
     desired = load_desired(expand_paths(paths))
     assert desired.errors == []
-    members = inventory(api, applyset)
+    members = inventory(cluster, applyset)
     keys = {d.key for d in desired.objects} | members
     return plan_changes(
         desired.objects,
-        live_objects(api, keys),
+        live_objects(cluster, keys),
         members,
-        store_id=api.identity,
-        base_revision=api.revision(),
+        store_id=cluster.identity,
+        base_revision=cluster.revision(),
         applyset=applyset,
         prune=prune,
     )
 
 
-def test_apply_then_plan_is_empty(api: Api) -> None:
-    first = make_plan(api, [str(EXAMPLES / "app")])
+def test_apply_then_plan_is_empty(cluster: LocalCluster) -> None:
+    first = make_plan(cluster, [str(EXAMPLES / "app")])
     assert [c.action for c in first.changes] == [Action.CREATE] * 4
-    result = execute(api, first)
+    result = execute(cluster, first)
     assert len(result.created) == 4
-    assert make_plan(api, [str(EXAMPLES / "app")]).empty
-    svc = api.get("Service", "web", "shop")
+    assert make_plan(cluster, [str(EXAMPLES / "app")]).empty
+    svc = cluster.get("Service", "web", "shop")
     assert svc["metadata"]["labels"][APPLYSET_LABEL] == "default"
 
 
-def test_drift_shows_as_update_back(api: Api) -> None:
-    execute(api, make_plan(api, [str(EXAMPLES / "app")]))
-    live = api.get("Deployment", "web", "shop")
+def test_drift_shows_as_update_back(cluster: LocalCluster) -> None:
+    execute(cluster, make_plan(cluster, [str(EXAMPLES / "app")]))
+    live = cluster.get("Deployment", "web", "shop")
     live["spec"]["replicas"] = 7
-    api.update(live)
-    again = make_plan(api, [str(EXAMPLES / "app")])
+    cluster.update(live)
+    again = make_plan(cluster, [str(EXAMPLES / "app")])
     (change,) = again.changes
     assert change.action is Action.UPDATE
     assert [(c.path, c.before, c.after) for c in change.changes] == [("spec.replicas", 7, 3)]
 
 
-def test_prune_deletes_only_this_apply_sets_objects(api: Api, tmp_path: Path) -> None:
+def test_prune_deletes_only_this_apply_sets_objects(cluster: LocalCluster, tmp_path: Path) -> None:
     ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n"
     svc = (
         "apiVersion: v1\nkind: Service\nmetadata: {name: %s, namespace: team}\nspec: {ports: [{port: 80}]}\n"
@@ -67,8 +64,8 @@ def test_prune_deletes_only_this_apply_sets_objects(api: Api, tmp_path: Path) ->
     write(tmp_path, "a/ns.yaml", ns)
     write(tmp_path, "a/one.yaml", svc % "one")
     write(tmp_path, "a/two.yaml", svc % "two")
-    execute(api, make_plan(api, [str(tmp_path / "a")]))
-    api.create(
+    execute(cluster, make_plan(cluster, [str(tmp_path / "a")]))
+    cluster.create(
         {
             "apiVersion": "v1",
             "kind": "Service",
@@ -77,36 +74,36 @@ def test_prune_deletes_only_this_apply_sets_objects(api: Api, tmp_path: Path) ->
         }
     )
     (tmp_path / "a" / "two.yaml").unlink()
-    pruned = make_plan(api, [str(tmp_path / "a")])
+    pruned = make_plan(cluster, [str(tmp_path / "a")])
     assert [(c.key.name, c.action) for c in pruned.changes] == [("two", Action.DELETE)]
-    assert make_plan(api, [str(tmp_path / "a")], prune=False).empty
-    execute(api, pruned)
-    assert api.find("Service", "two", "team") is None
-    assert api.find("Service", "other", "team") is not None
-    assert {k.name for k in inventory(api, "default")} == {"team", "one"}
+    assert make_plan(cluster, [str(tmp_path / "a")], prune=False).empty
+    execute(cluster, pruned)
+    assert cluster.find("Service", "two", "team") is None
+    assert cluster.find("Service", "other", "team") is not None
+    assert {k.name for k in inventory(cluster, "default")} == {"team", "one"}
 
 
-def test_stale_plan_is_refused_naming_the_object(api: Api) -> None:
-    execute(api, make_plan(api, [str(EXAMPLES / "app")]))
-    live = api.get("Deployment", "web", "shop")
+def test_stale_plan_is_refused_naming_the_object(cluster: LocalCluster) -> None:
+    execute(cluster, make_plan(cluster, [str(EXAMPLES / "app")]))
+    live = cluster.get("Deployment", "web", "shop")
     live["spec"]["replicas"] = 9
-    api.update(live)
-    plan = make_plan(api, [str(EXAMPLES / "app")])
-    live = api.get("Deployment", "web", "shop")
+    cluster.update(live)
+    plan = make_plan(cluster, [str(EXAMPLES / "app")])
+    live = cluster.get("Deployment", "web", "shop")
     live["spec"]["replicas"] = 10
-    api.update(live)
+    cluster.update(live)
     with pytest.raises(PlanError, match=r"stale.*Deployment/shop/web.*manikit plan"):
-        check_fresh(api, plan)
+        check_fresh(cluster, plan)
 
 
-def test_plan_for_another_state_is_refused(api: Api) -> None:
-    plan = make_plan(api, [str(EXAMPLES / "app")])
-    other = Api(open_store(":memory:"))
+def test_plan_for_another_state_is_refused(cluster: LocalCluster) -> None:
+    plan = make_plan(cluster, [str(EXAMPLES / "app")])
+    other = open_cluster(default_cluster=False)
     with pytest.raises(PlanError, match="another state"):
         check_fresh(other, plan)
 
 
-def test_a_failing_change_leaves_nothing_behind(api: Api, tmp_path: Path) -> None:
+def test_a_failing_change_leaves_nothing_behind(cluster: LocalCluster, tmp_path: Path) -> None:
     # the Service is fine, the Pod names a namespace that does not exist: nothing may land
     write(
         tmp_path,
@@ -119,30 +116,30 @@ def test_a_failing_change_leaves_nothing_behind(api: Api, tmp_path: Path) -> Non
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: nowhere}\n"
         "spec: {containers: [{name: a, image: 'x:1'}]}\n",
     )
-    plan = make_plan(api, [str(tmp_path / "m")])
-    before = api.revision()
+    plan = make_plan(cluster, [str(tmp_path / "m")])
+    before = cluster.revision()
     with pytest.raises(Exception, match="nowhere"):
-        execute(api, plan)
-    assert api.revision() == before
-    assert api.find("Service", "s", "default") is None
+        execute(cluster, plan)
+    assert cluster.revision() == before
+    assert cluster.find("Service", "s", "default") is None
 
 
-def test_replace_recreates_the_object(api: Api, tmp_path: Path) -> None:
+def test_replace_recreates_the_object(cluster: LocalCluster, tmp_path: Path) -> None:
     pod = (
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeSelector: {disk: %s}\n"
         "  containers: [{name: a, image: 'x:1'}]\n"
     )
     path = write(tmp_path, "p.yaml", pod % "ssd")
-    execute(api, make_plan(api, [str(path)]))
-    uid = api.get("Pod", "p", "default")["metadata"]["uid"]
+    execute(cluster, make_plan(cluster, [str(path)]))
+    uid = cluster.get("Pod", "p", "default")["metadata"]["uid"]
     path.write_text(pod % "hdd")
-    plan = make_plan(api, [str(path)])
+    plan = make_plan(cluster, [str(path)])
     (change,) = plan.changes
     assert change.action is Action.REPLACE
     assert change.replacement_reasons == ("spec.nodeSelector.disk",)
-    result = execute(api, plan)
-    assert result.replaced and api.get("Pod", "p", "default")["metadata"]["uid"] != uid
+    result = execute(cluster, plan)
+    assert result.replaced and cluster.get("Pod", "p", "default")["metadata"]["uid"] != uid
 
 
-def _body(api: Api, kind: str, name: str, ns: str) -> dict[str, Any]:
-    return api.get(kind, name, ns)
+def _body(cluster: LocalCluster, kind: str, name: str, ns: str) -> dict[str, Any]:
+    return cluster.get(kind, name, ns)

@@ -8,14 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from manikit.apply.executor import execute
+from manikit.cluster import LocalCluster, open_cluster
 from manikit.models.registry import KINDS
 from manikit.plan.actions import Plan
+from manikit.plan.changes import Desired, plan_changes
+from manikit.plan.live import inventory, live_objects
 from manikit.plan.normalize import comparable, desired_body, drop_allocated
-from manikit.plan.planner import Desired, plan_changes
-from manikit.plan.state import inventory, live_objects
-from manikit.runtime.api import Api
-from manikit.runtime.reconcile import reconcile
-from manikit.runtime.store import open_store
 
 names = st.sampled_from(["a", "b", "c", "web", "db"])
 cpu = st.sampled_from(["100m", "0.1", "250m", "0.25", "1", "1000m", 1, 0.5])
@@ -104,39 +102,37 @@ def manifests(draw: st.DrawFn) -> list[dict[str, Any]]:
     return out
 
 
-def fresh_api() -> Api:
-    api = Api(open_store(":memory:"))
-    api.ensure_system_namespaces()
-    return api
+def fresh_cluster() -> LocalCluster:
+    return open_cluster(default_cluster=False)
 
 
 def desired_of(docs: list[dict[str, Any]]) -> list[Desired]:
     return [Desired(desired_body(KINDS[(d["apiVersion"], d["kind"])].model.model_validate(d))) for d in docs]
 
 
-def make_plan(api: Api, docs: list[dict[str, Any]]) -> Plan:
+def make_plan(cluster: LocalCluster, docs: list[dict[str, Any]]) -> Plan:
     desired = desired_of(docs)
-    members = inventory(api, "default")
-    live = live_objects(api, {d.key for d in desired} | members)
+    members = inventory(cluster, "default")
+    live = live_objects(cluster, {d.key for d in desired} | members)
     return plan_changes(
         desired,
         live,
         members,
-        store_id=api.identity,
-        base_revision=api.revision(),
+        store_id=cluster.identity,
+        base_revision=cluster.revision(),
         applyset="default",
         prune=True,
     )
 
 
-def snapshot(api: Api, docs: list[dict[str, Any]]) -> dict[str, Any]:
+def snapshot(cluster: LocalCluster, docs: list[dict[str, Any]]) -> dict[str, Any]:
     """The apply set's objects as a plan compares them; values the control plane allocates (a
     Service's clusterIP and nodePorts) are left out where the manifests leave them out."""
     wanted = {d.key: d.body for d in desired_of(docs)}
-    keys = inventory(api, "default")
+    keys = inventory(cluster, "default")
     return {
         str(k): drop_allocated(comparable(b), comparable(wanted[k]))
-        for k, b in live_objects(api, keys).items()
+        for k, b in live_objects(cluster, keys).items()
     }
 
 
@@ -146,29 +142,29 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(manifests())
 def test_plan_is_empty_right_after_apply(docs: list[dict[str, Any]]) -> None:
-    api = fresh_api()
-    execute(api, make_plan(api, docs))
-    reconcile(api)  # controllers write status, annotations, pods: none of it is a difference
-    after = make_plan(api, docs)
+    cluster = fresh_cluster()
+    execute(cluster, make_plan(cluster, docs))
+    cluster.run()  # controllers write status, annotations, pods: none of it is a difference
+    after = make_plan(cluster, docs)
     assert after.empty, [(str(c.key), c.changes) for c in after.changes]
 
 
 @SETTINGS
 @given(manifests())
 def test_plan_of_a_against_a_is_empty(docs: list[dict[str, Any]]) -> None:
-    api = fresh_api()
-    execute(api, make_plan(api, docs))
-    execute(api, make_plan(api, docs))  # applying an empty plan changes nothing either
-    assert make_plan(api, docs).empty
+    cluster = fresh_cluster()
+    execute(cluster, make_plan(cluster, docs))
+    execute(cluster, make_plan(cluster, docs))  # applying an empty plan changes nothing either
+    assert make_plan(cluster, docs).empty
 
 
 @SETTINGS
 @given(manifests(), manifests())
 def test_apply_then_reverse_restores_the_original(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> None:
-    api = fresh_api()
-    execute(api, make_plan(api, a))
-    original = snapshot(api, a)
-    execute(api, make_plan(api, b))
-    reconcile(api)
-    execute(api, make_plan(api, a))
-    assert snapshot(api, a) == original
+    cluster = fresh_cluster()
+    execute(cluster, make_plan(cluster, a))
+    original = snapshot(cluster, a)
+    execute(cluster, make_plan(cluster, b))
+    cluster.run()
+    execute(cluster, make_plan(cluster, a))
+    assert snapshot(cluster, a) == original

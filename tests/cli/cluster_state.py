@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from manikit.runtime.api import Api
-from manikit.runtime.clock import SimulatedClock, parse_time
-from manikit.runtime.cluster import ensure_default_cluster
+from manikit.cluster import open_cluster
+from manikit.runtime.clock import parse_time
 from manikit.runtime.reconcile import reconcile
-from manikit.runtime.store import open_store
 from tests.cli.helpers import Result, run_cli
 
 NOW = "2025-06-01T12:00:00Z"
@@ -21,18 +19,15 @@ class State:
         self.env = {"MANIKIT_NOW": NOW, "NO_COLOR": "1"}
 
     def seed(self, *objects: dict[str, Any], settle: bool = True) -> None:
-        store = open_store(self.path)
+        cluster = open_cluster(self.path, now=parse_time(NOW))
         try:
-            api = Api(store, SimulatedClock(parse_time(NOW)))
-            api.ensure_system_namespaces()
-            ensure_default_cluster(api)
-            with api.transaction():
+            with cluster.batch():
                 for obj in objects:
-                    api.create(obj)
-            if settle:
-                reconcile(api)
+                    cluster.create(obj)
+            if settle:  # the runtime's loop, not cluster.run(): the state's clock stays at NOW
+                reconcile(cluster.api)
         finally:
-            store.close()
+            cluster.close()
 
     def run(self, *args: str) -> Result:
         """The command with ``--state`` before the subcommand, as kubectl takes --kubeconfig."""

@@ -6,14 +6,14 @@ import jsonschema
 
 from manikit.models.service import Service
 from manikit.plan.actions import ObjectKey, PendingPod, ResourceUsage, SchedulingPreview
+from manikit.plan.changes import Desired, plan_changes
 from manikit.plan.normalize import desired_body
 from manikit.plan.planfile import load_plan, save_plan
-from manikit.plan.planner import Desired, plan_changes
 from manikit.plan.render.json_format import plan_to_dict, render_json
 from manikit.plan.render.markdown import render_markdown
 from manikit.plan.render.text import render_text
 from tests.conftest import REPO
-from tests.plan.test_planner import deployment, recorded
+from tests.plan.test_changes import deployment, recorded
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -5,18 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from manikit.cluster import open_cluster
 from manikit.runtime.api import Api
-from manikit.runtime.clock import SimulatedClock
-from manikit.runtime.cluster import ensure_default_cluster
-from manikit.runtime.store import open_store
+from manikit.runtime.clock import EPOCH
 
 
 def new_api(nodes: bool = True) -> Api:
-    api = Api(open_store(":memory:"), SimulatedClock())
-    api.ensure_system_namespaces()
-    if nodes:
-        ensure_default_cluster(api)
-    return api
+    """The API server of a fresh in-memory cluster (the default nodes unless ``nodes`` is False)."""
+    return open_cluster(now=EPOCH, default_cluster=nodes).api
 
 
 def deployment(

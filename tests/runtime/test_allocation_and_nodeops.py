@@ -6,6 +6,7 @@ import ipaddress
 
 import pytest
 
+from manikit.cluster.nodeops import parse_taint
 from manikit.errors import UserError
 from manikit.runtime.api.allocators import (
     STATIC_IPS,
@@ -14,7 +15,6 @@ from manikit.runtime.api.allocators import (
     allocate_node_port,
     seeded,
 )
-from manikit.runtime.nodeops import parse_taint
 
 
 def test_static_bands_are_kubernetes_sizes() -> None:

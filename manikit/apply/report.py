@@ -1,5 +1,6 @@
 """After an apply: how each Deployment's rollout stands, which pods are Pending and why, and (for
-``--wait``) whether everything converged within the allowed simulated time."""
+``--wait``) whether everything converged within the allowed time. "Rolled out" is
+``cluster.deployments.rollout_status``'s, the same as ``manikit rollout status``."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from manikit.apply.preview import pending_pods
+from manikit.cluster import Body, Cluster
+from manikit.cluster.deployments import rollout_status
 from manikit.plan.actions import PendingPod
-from manikit.runtime.api import Api
-from manikit.runtime.clock import SimulatedClock
-from manikit.runtime.reconcile import reconcile
 
 MAX_LINES = 20
 _STEP = timedelta(seconds=10)
@@ -31,27 +31,34 @@ class RolloutReport:
 
 
 def rollout_report(
-    api: Api,
-    clock: SimulatedClock,
+    cluster: Cluster,
     wait_seconds: float = 0.0,
     progress: Callable[[RolloutReport], None] | None = None,
 ) -> RolloutReport:
-    """The state of every Deployment; with ``wait_seconds``, keep running the cluster (in simulated
-    time, ``_STEP`` at a time, each step's report handed to ``progress``) until every Deployment is
-    Available at its new generation or the time is up."""
-    deadline = clock.now() + timedelta(seconds=wait_seconds)
-    report = _report(api)
-    while not report.converged and clock.now() < deadline:
-        reconcile(api, clock, until=min(deadline, clock.now() + _STEP))
-        report = _report(api)
-        if progress is not None:
-            progress(report)
-    return report
+    """The state of every Deployment; with ``wait_seconds``, wait for the cluster (``_STEP`` at a time,
+    each step's report handed to ``progress``) until every Deployment is rolled out and no pod is
+    Pending, or the time is up."""
+    report = _report(cluster)
+    if report.converged or wait_seconds <= 0:
+        return report
+    latest = [report]
+    asked = [False]
+
+    def converged() -> bool:  # Cluster.wait asks once before its first step: the report just made
+        if asked[0]:
+            latest.append(_report(cluster))
+            if progress is not None:
+                progress(latest[-1])
+        asked[0] = True
+        return latest[-1].converged
+
+    cluster.wait(converged, timedelta(seconds=wait_seconds), _STEP)
+    return latest[-1]
 
 
-def _report(api: Api) -> RolloutReport:
-    lines = [_line(d) for d in api.list("Deployment")]
-    pending = pending_pods(api.list("Pod"))
+def _report(cluster: Cluster) -> RolloutReport:
+    lines = [_line(d) for d in cluster.list("Deployment")]
+    pending = pending_pods(cluster.list("Pod"))
     converged = all(line.ok for line in lines) and not pending
     if len(lines) > MAX_LINES:
         ok = sum(line.ok for line in lines)
@@ -63,19 +70,12 @@ def _report(api: Api) -> RolloutReport:
     return RolloutReport(lines, pending, converged)
 
 
-def _line(dep: dict[str, object]) -> DeploymentLine:
-    meta = dep["metadata"]
-    spec = dep.get("spec") or {}
-    status = dep.get("status") or {}
-    assert isinstance(meta, dict) and isinstance(spec, dict) and isinstance(status, dict)
+def _line(dep: Body) -> DeploymentLine:
+    meta, spec, status = dep["metadata"], dep.get("spec") or {}, dep.get("status") or {}
     name = f"deployment.apps/{meta['name']} ({meta.get('namespace')})"
     want = int(spec.get("replicas", 1))
     ready = int(status.get("readyReplicas", 0) or 0)
     updated = int(status.get("updatedReplicas", 0) or 0)
-    available = any(
-        c.get("type") == "Available" and c.get("status") == "True" for c in status.get("conditions") or []
-    )
-    current = int(status.get("observedGeneration", 0) or 0) >= int(meta.get("generation", 1) or 1)
-    ok = current and available and ready >= want and updated >= want
+    ok = rollout_status(dep).done
     state = "successfully rolled out" if ok else "rolling out"
     return DeploymentLine(f"{name}: {ready}/{want} ready, {updated} up-to-date: {state}", ok)

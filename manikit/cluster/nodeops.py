@@ -11,23 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from manikit.cluster.objects import controller_uid
+from manikit.cluster.protocol import Body, Cluster
 from manikit.errors import UserError
-from manikit.runtime.api import Api
-from manikit.runtime.controllers.common import controller_uid
-from manikit.runtime.store import Body
 
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
-def set_unschedulable(api: Api, name: str, unschedulable: bool) -> bool:
+def set_unschedulable(cluster: Cluster, name: str, unschedulable: bool) -> bool:
     """Cordon or uncordon; False when the node already was so."""
-    node = api.get("Node", name)
+    node = cluster.get("Node", name)
     if bool(node["spec"].get("unschedulable")) == unschedulable:
         return False
     spec = {k: v for k, v in node["spec"].items() if k != "unschedulable"}
     if unschedulable:
         spec["unschedulable"] = True
-    api.update({**node, "spec": spec})
+    cluster.update({**node, "spec": spec})
     return True
 
 
@@ -48,9 +47,9 @@ def parse_taint(text: str) -> tuple[dict[str, Any], bool]:
     return taint, remove
 
 
-def taint(api: Api, name: str, specs: list[str], overwrite: bool = False) -> str:
+def taint(cluster: Cluster, name: str, specs: list[str], overwrite: bool = False) -> str:
     """Apply taint specs to a node; returns "tainted" or "untainted" as kubectl says."""
-    node = api.get("Node", name)
+    node = cluster.get("Node", name)
     taints = list(node["spec"].get("taints") or [])
     removed_any = False
     for text in specs:
@@ -76,7 +75,7 @@ def taint(api: Api, name: str, specs: list[str], overwrite: bool = False) -> str
     spec = {**node["spec"], "taints": taints}
     if not taints:
         del spec["taints"]
-    api.update({**node, "spec": spec})
+    cluster.update({**node, "spec": spec})
     return "untainted" if removed_any and len(specs) == 1 else "tainted"
 
 
@@ -88,12 +87,12 @@ class DrainPlan:
 
 
 def drain_plan(
-    api: Api, name: str, *, force: bool, ignore_daemonsets: bool, delete_emptydir: bool
+    cluster: Cluster, name: str, *, force: bool, ignore_daemonsets: bool, delete_emptydir: bool
 ) -> DrainPlan:
-    api.get("Node", name)
+    cluster.get("Node", name)
     plan = DrainPlan()
     unmanaged, daemons, local = [], [], []
-    for pod in api.list("Pod"):
+    for pod in cluster.list("Pod"):
         if pod["spec"].get("nodeName") != name or "deletionTimestamp" in pod["metadata"]:
             continue
         ref = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"

@@ -1,7 +1,7 @@
 """The recorded side of a plan: live objects for the desired keys, and the apply set's inventory.
 
 An apply set is the objects one `manikit apply` manages: each carries the label
-``manikit.dev/applyset: <name>``, and the store keeps the set's inventory as a note, so that a prune
+``manikit.dev/applyset: <name>``, and the cluster keeps the set's inventory, so that a prune
 deletes exactly what this apply set created and nothing else.
 """
 
@@ -9,25 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from manikit.cluster import Cluster
 from manikit.plan.actions import APPLY_ORDER, Body, ObjectKey
-from manikit.runtime.api import Api
 
 APPLYSET_LABEL = "manikit.dev/applyset"
-INVENTORY_TOPIC = "applyset"
 DEFAULT_APPLYSET = "default"
 
 
-def inventory(api: Api, applyset: str) -> set[ObjectKey]:
+def inventory(cluster: Cluster, applyset: str) -> set[ObjectKey]:
     """The apply set's members: the stored inventory plus anything still labelled as a member."""
-    return set(members(api, applyset)[0])
+    return set(members(cluster, applyset)[0])
 
 
-def members(api: Api, applyset: str) -> tuple[set[ObjectKey], dict[ObjectKey, Body]]:
+def members(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], dict[ObjectKey, Body]]:
     """The apply set's keys, and the live objects among them found by their label (read once)."""
-    keys = {ObjectKey(*k) for k in api.store.get_note(INVENTORY_TOPIC, applyset) or []}
+    keys = {ObjectKey(*k) for k in cluster.applyset_inventory(applyset)}
     found: dict[ObjectKey, Body] = {}
     for kind in APPLY_ORDER:
-        for body in api.list(kind, None, {APPLYSET_LABEL: applyset}):
+        for body in cluster.list(kind, None, {APPLYSET_LABEL: applyset}):
             key = ObjectKey.of(body)
             keys.add(key)
             found[key] = body
@@ -35,7 +34,7 @@ def members(api: Api, applyset: str) -> tuple[set[ObjectKey], dict[ObjectKey, Bo
 
 
 def live_objects(
-    api: Api, keys: Iterable[ObjectKey], known: dict[ObjectKey, Body] | None = None
+    cluster: Cluster, keys: Iterable[ObjectKey], known: dict[ObjectKey, Body] | None = None
 ) -> dict[ObjectKey, Body]:
     """The current object for each key that exists (``known``: objects already read)."""
     found: dict[ObjectKey, Body] = {}
@@ -43,13 +42,11 @@ def live_objects(
     for key in keys:
         body = known.get(key)
         if body is None:
-            body = api.find(key.kind, key.name, key.namespace or None)
+            body = cluster.find(key.kind, key.name, key.namespace or None)
         if body is not None:
             found[key] = body
     return found
 
 
-def save_inventory(api: Api, applyset: str, keys: Iterable[ObjectKey]) -> None:
-    api.store.put_note(
-        INVENTORY_TOPIC, applyset, sorted([k.kind, k.namespace, k.name, k.api_version] for k in keys)
-    )
+def save_inventory(cluster: Cluster, applyset: str, keys: Iterable[ObjectKey]) -> None:
+    cluster.save_applyset_inventory(applyset, [(k.kind, k.namespace, k.name, k.api_version) for k in keys])

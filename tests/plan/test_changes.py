@@ -5,8 +5,8 @@ import pytest
 from manikit.errors import PlanError
 from manikit.models.workloads import Deployment
 from manikit.plan.actions import Action, ObjectKey
+from manikit.plan.changes import Desired, plan_changes
 from manikit.plan.normalize import comparable, desired_body
-from manikit.plan.planner import Desired, plan_changes
 
 
 def deployment(
