@@ -1,6 +1,7 @@
 """README's command blocks run as written from a fresh clone: every `manikit ...` line of every ```sh
 block, in README order (the plan and apply blocks make the state the later blocks read), in a clone
-of this checkout's HEAD. Lines that are not manikit commands are named in SKIPPED with the reason."""
+of this checkout's HEAD. Lines that are not manikit commands are named in SKIPPED with the reason.
+Every ```python block runs as a new user's script would, in a clone of its own."""
 
 from __future__ import annotations
 
@@ -94,6 +95,34 @@ def test_every_readme_command_runs_as_written_from_a_clone(tmp_path: Path) -> No
         assert "Traceback" not in done.stderr, shown
     assert (clone / "manikit.sarif").is_file() and (clone / "release.mkplan").is_file()
     assert (clone / ".manikit" / "state.db").is_file()
+
+
+def python_blocks(text: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", text, re.S)
+
+
+def test_readme_python_blocks_are_found() -> None:
+    blocks = python_blocks(README.read_text(encoding="utf-8"))
+    assert blocks and all("import manikit" in block for block in blocks)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("index", range(len(python_blocks(README.read_text(encoding="utf-8")))))
+def test_every_readme_python_block_runs_as_written_from_a_clone(tmp_path: Path, index: int) -> None:
+    clone = fresh_clone(tmp_path)
+    script = clone / "example.py"
+    script.write_text(python_blocks(README.read_text(encoding="utf-8"))[index], encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MANIKIT")}
+    env.update({"MANIKIT_CACHE_DIR": "off", "HOME": str(tmp_path), "PYTHONSAFEPATH": "1"})
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=clone, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, f"README python block {index} failed:\n{done.stdout}{done.stderr}"
+    assert "Traceback" not in done.stderr
+    if index == 0:  # the example's own printed results: the plan, the apply, the rollout, a refusal
+        assert "{'create': 4}" in done.stdout and "created 4 objects" in done.stdout
+        assert "web ready: 3 of 3" in done.stdout
+        assert "refused: the manifests have 2 error(s): <text>:" in done.stdout
 
 
 FIGURE = re.compile(r"\b\d[\d,]*(?:\.\d+)? (?:s|ms|MiB|resources/s|objects/s|pods/s|writes/s)\b")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import partial
 
 import typer
 
@@ -35,7 +34,7 @@ from manikit.cli.common import (
 from manikit.cli.hook import hook_scope
 from manikit.cli.words import plural
 from manikit.diagnostics import Level
-from manikit.validate.pipeline import duplicate_problems, map_files, validate_file
+from manikit.validate.pipeline import validate_files
 
 
 def validate(
@@ -73,10 +72,8 @@ def validate(
     except NothingToCheck:
         no_documents(inputs, [], none_ok=True)
         return
-    check = partial(validate_file, keep_objects=False, render=render, strict_files=strict_files)
-    outcomes = map_files(files, check, jobs)
-    problems = [p for o in outcomes for p in o.problems]
-    problems.extend(duplicate_problems(outcomes, namespace, render))
+    found = validate_files(files, namespace=namespace, render=render, strict_files=strict_files, jobs=jobs)
+    outcomes, problems = found.outcomes, found.problems
     shown = [o for o in outcomes if report_on is None or o.name in report_on]
     problems = sorted(p for p in problems if report_on is None or p.file in report_on)
     documents = sum(o.documents for o in shown)

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from manikit.diagnostics import Problem
@@ -132,3 +133,27 @@ def duplicate_problems(
     kept = {o.name: o.stdin_docs for o in outcomes if o.stdin_docs}
     docs = [d for name in files for d in (kept[name] if name in kept else load_file(name, render).documents)]
     return find_duplicates(docs, default_namespace)
+
+
+@dataclass
+class Validation:
+    """What ``validate_files`` found: every problem (sorted) and each file's outcome."""
+
+    problems: list[Problem]
+    outcomes: list[FileOutcome]
+
+
+def validate_files(
+    files: Sequence[str],
+    *,
+    namespace: str = "default",
+    render: RenderOptions | None = None,
+    strict_files: bool = False,
+    jobs: int | None = None,
+) -> Validation:
+    """Validate ``files`` as ``manikit validate`` does: each file, then duplicates across all of them."""
+    check = partial(validate_file, keep_objects=False, render=render, strict_files=strict_files)
+    outcomes = map_files(files, check, jobs)
+    problems = [p for o in outcomes for p in o.problems]
+    problems.extend(duplicate_problems(outcomes, namespace, render))
+    return Validation(sorted(problems), outcomes)
