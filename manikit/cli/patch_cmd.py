@@ -10,8 +10,8 @@ import typer
 from manikit.cli.resources import one_object, qualified
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
+from manikit.cluster.patch import merge_patch  # RFC 7386, the same as PATCH on the served API
 from manikit.errors import UserError
-from manikit.server.patch import merge_patch  # RFC 7386, the same as PATCH on the served API
 
 
 def patch(

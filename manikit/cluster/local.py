@@ -124,8 +124,8 @@ class LocalCluster:
         self, kind: str, name: str, namespace: str | None, patch: Mapping[str, Any], *, dry_run: bool = False
     ) -> Body:
         def patched() -> Body:
-            current = self.api.get(kind, name, namespace)
-            return self.api.update(merge_patch(current, patch))
+            with self.api.transaction():  # read and write as one: no other write between them
+                return self.api.update(merge_patch(self.api.get(kind, name, namespace), patch))
 
         return self._write(patched, dry_run)
 

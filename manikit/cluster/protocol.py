@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from manikit.models.selector import LabelSelector
+from manikit.runtime.store.base import EventRecord
 
 Body = dict[str, Any]
 Propagation = Literal["Background", "Orphan", "Foreground"]
@@ -96,7 +97,7 @@ class Cluster(Protocol):
 
     def watch(self, since: int, kinds: builtins.list[str] | None = None) -> Iterator[Watched]: ...
 
-    def events(self, namespace: str | None = None, obj: Body | None = None) -> builtins.list[Any]: ...
+    def events(self, namespace: str | None = None, obj: Body | None = None) -> builtins.list[EventRecord]: ...
 
     # Writes (``dry_run``: validated and admitted, never stored) -------------------------------------
     def create(self, obj: Mapping[str, Any], *, dry_run: bool = False) -> Body: ...

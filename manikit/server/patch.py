@@ -13,6 +13,7 @@ import copy
 import json
 from typing import Any
 
+from manikit.cluster.patch import merge_patch
 from manikit.server.backend import Backend, Body
 from manikit.server.objects import Call, scale_of, write_scale
 from manikit.server.status import ApiError
@@ -55,19 +56,6 @@ def decode(body: bytes) -> Any:
         return json.loads(body)
     except ValueError as exc:
         raise ApiError("BadRequest", f"the patch is not valid JSON: {exc}") from exc
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386: objects merge, ``null`` deletes, anything else replaces."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    result = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        else:
-            result[key] = merge_patch(result.get(key), value)
-    return result
 
 
 def _pointer(path: str) -> list[str]:
