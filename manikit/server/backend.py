@@ -117,7 +117,7 @@ class Backend:
     def events(self, namespace: str | None) -> builtins.list[EventRecord]:
         return self.store.events(namespace=namespace)
 
-    def history(self, since: int, kinds: builtins.list[str]) -> builtins.list[HistoryEntry]:
+    def history(self, since: int, kinds: builtins.list[str] | None) -> builtins.list[HistoryEntry]:
         return builtins.list(self.api.watch(since, kinds))
 
     # Writes ----------------------------------------------------------------------------------------
