@@ -176,7 +176,9 @@ class Server:
     async def _resource(self, request: Request, target: Target) -> Response:
         query = dict(request.query_params)
         method = request.method
-        call = Call(target, query, await request.body(), request.headers.get("content-type", ""))
+        headers = request.headers
+        raw = await request.body()
+        call = Call(target, query, raw, headers.get("content-type", ""), headers.get("user-agent", ""))
         accept = request.headers.get("accept", "")
         as_table = wants_table(accept)
         if method == "GET" and target.name is None and query.get("watch") in ("true", "1"):
