@@ -30,7 +30,7 @@ from manikit.server.objects import (
     replace_object,
 )
 from manikit.server.patch import patch_object
-from manikit.server.resources import GROUP_VERSIONS, Target, parse_path
+from manikit.server.resources import BY_KIND, GROUP_VERSIONS, Target, parse_path
 from manikit.server.selectors import continue_revision
 from manikit.server.status import ApiError, from_error, status_body
 from manikit.server.table import TABLE_MEDIA, Columns, table, wants_table
@@ -97,6 +97,7 @@ class Server:
             await asyncio.get_running_loop().run_in_executor(None, self.backend.close)
 
     async def _reconcile_forever(self) -> None:
+        await self.backend.run(self.backend.warm, [k for k in BY_KIND if k != "Event"])
         while True:
             timer = self.backend.seconds_to_timer()
             wait = RECONCILE_SECONDS if timer is None else min(timer + TIMER_SLACK, RECONCILE_SECONDS)
