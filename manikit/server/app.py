@@ -115,8 +115,9 @@ class Server:
             except Exception as exc:  # a bug: said on the server's stderr; the API keeps serving
                 sys.stderr.write(f"manikit serve: reconcile failed (a bug in manikit): {exc!r}\n")
             self.ready = True
-            if await self.backend.run(self.backend.revision) != before:
-                await self.backend.run(self.history.refresh, self.backend)  # compacts with no watch open
+            after = await self.backend.run(self.backend.revision)
+            self.history.compact(after)  # with no watch open too
+            if after != before:
                 self.changes.notify()
 
     def wrote(self) -> None:

@@ -72,6 +72,15 @@ class WatchHistory:
         del self._entries[:drop]
         self.floor, self.head = floor, max(self.head, current)
 
+    def compact(self, current: int) -> None:
+        """Move the window up to the store's revision ``current`` without reading anything: what
+        is not read yet is read by the next ``refresh`` (a watch's), if it is still in the window."""
+        floor = max(self.floor, current - self.capacity)
+        drop = bisect.bisect_right(self._entries, floor, key=lambda e: e.revision)
+        del self._entries[:drop]
+        self.floor = floor
+        self.head = max(self.head, floor)
+
     def check(self, since: int) -> None:
         if since < self.floor:
             raise Expired(f"too old resource version: {since} ({self.floor})")

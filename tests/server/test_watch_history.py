@@ -76,6 +76,19 @@ def test_compaction_moves_with_new_writes_and_nothing_new_is_no_read() -> None:
     history.check_continue(13)
 
 
+def test_compaction_alone_reads_nothing_and_a_refresh_reads_only_the_window() -> None:
+    history, backend = _window(3)
+    backend.write(2)
+    history.refresh(backend)  # type: ignore[arg-type]
+    backend.write(10)
+    history.compact(backend.revision())
+    assert (history.floor, history.head, len(history), backend.reads) == (9, 9, 0, [0])
+    history.refresh(backend)  # type: ignore[arg-type]
+    assert [e.revision for e in history.since(9, "Pod")] == [11] and backend.reads == [0, 9]
+    with pytest.raises(Expired):
+        history.since(8, "Pod")
+
+
 def test_a_window_of_nothing_is_refused() -> None:
     with pytest.raises(ValueError, match="at least one revision"):
         WatchHistory(0, 0)
