@@ -138,15 +138,16 @@ class Watch:
     def _changes_since(self, since: int) -> tuple[list[bytes], int]:
         """The events after ``since``, rendered (on the store's thread), and the revision reached."""
         lines = []
-        self.history.refresh(self.backend)
-        for entry in self.history.since(since, self.resource.kind):
+        entries = self.history.since(self.backend, since, self.resource.kind)
+        for entry in entries:
             if self._wanted(entry):
                 body = entry.body
                 if entry.op == "DELETED":
                     body = copy.copy(body)
                     body["metadata"] = {**body["metadata"], "resourceVersion": str(entry.revision)}
                 lines.append(_line(entry.op, self.render(body)))
-        return lines, max(since, self.history.head)
+        # the window's head was read first: a write by another process since is in ``entries``
+        return lines, max(since, self.history.head, entries[-1].revision if entries else 0)
 
     def _initial(self) -> tuple[list[bytes], int]:
         self.history.refresh(self.backend)  # the window reaches the revision the replay is of

@@ -25,7 +25,7 @@ class FakeBackend:
 
     def __init__(self) -> None:
         self.rev = 0
-        self.reads: list[int] = []
+        self.reads: list[tuple[int, list[str] | None]] = []
 
     def write(self, count: int) -> None:
         self.rev += count
@@ -34,59 +34,45 @@ class FakeBackend:
         return self.rev
 
     def history(self, since: int, kinds: list[str] | None) -> list[HistoryEntry]:
-        self.reads.append(since)
-        return [
+        self.reads.append((since, kinds))
+        found = [
             HistoryEntry(r, "ADDED", "Pod" if r % 2 else "Service", "default", f"o{r}", {"metadata": {}})
             for r in range(since + 1, self.rev + 1)
         ]
+        return [e for e in found if kinds is None or e.kind in kinds]
 
 
-def _window(capacity: int, start: int = 0) -> tuple[WatchHistory, FakeBackend]:
+def _window(capacity: int, start: int = 0) -> tuple[WatchHistory, Any]:
     backend = FakeBackend()
     backend.write(start)
     return WatchHistory(capacity, start), backend
 
 
-def test_the_window_keeps_the_last_capacity_revisions() -> None:
+def test_the_window_is_the_last_capacity_revisions() -> None:
     history, backend = _window(5)
     backend.write(12)
-    history.refresh(backend)  # type: ignore[arg-type]
-    assert (history.floor, history.head, len(history)) == (7, 12, 5)
-    assert backend.reads == [7]  # what would be compacted at once is not even read
-    assert [e.revision for e in history.since(7, "Pod")] == [9, 11]
-    assert [e.revision for e in history.since(10, "Service")] == [12]
+    assert [e.revision for e in history.since(backend, 7, "Pod")] == [9, 11]
+    assert (history.floor, history.head) == (7, 12)
+    assert [e.revision for e in history.since(backend, 10, "Service")] == [12]
+    assert backend.reads == [(7, ["Pod"]), (10, ["Service"])]
     with pytest.raises(Expired, match=r"too old resource version: 6 \(7\)"):
-        history.since(6, "Pod")
+        history.since(backend, 6, "Pod")
+    assert len(backend.reads) == 2  # refused before reading anything
 
 
-def test_compaction_moves_with_new_writes_and_nothing_new_is_no_read() -> None:
+def test_the_window_starts_at_the_start_and_moves_with_new_writes() -> None:
     history, backend = _window(4, start=10)
     with pytest.raises(Expired):
         history.check(9)  # before the server started
     backend.write(2)
-    history.refresh(backend)  # type: ignore[arg-type]
-    assert history.floor == 10 and [e.revision for e in history.since(10, "Pod")] == [11]
-    history.refresh(backend)  # type: ignore[arg-type]
-    assert backend.reads == [10]
+    assert [e.revision for e in history.since(backend, 10, "Pod")] == [11]
     backend.write(5)
-    history.refresh(backend)  # type: ignore[arg-type]
-    assert (history.floor, [e.revision for e in history.since(13, "Pod")]) == (13, [15, 17])
+    history.compact(backend.revision())  # as the reconciler does, with no watch open
+    assert (history.floor, history.head) == (13, 17)
+    assert [e.revision for e in history.since(backend, 13, "Pod")] == [15, 17]
     with pytest.raises(Expired, match="continue parameter is too old"):
         history.check_continue(12)
     history.check_continue(13)
-
-
-def test_compaction_alone_reads_nothing_and_a_refresh_reads_only_the_window() -> None:
-    history, backend = _window(3)
-    backend.write(2)
-    history.refresh(backend)  # type: ignore[arg-type]
-    backend.write(10)
-    history.compact(backend.revision())
-    assert (history.floor, history.head, len(history), backend.reads) == (9, 9, 0, [0])
-    history.refresh(backend)  # type: ignore[arg-type]
-    assert [e.revision for e in history.since(9, "Pod")] == [11] and backend.reads == [0, 9]
-    with pytest.raises(Expired):
-        history.since(8, "Pod")
 
 
 def test_a_window_of_nothing_is_refused() -> None:
