@@ -1,8 +1,10 @@
 """Bench: ``manikit serve`` on loopback. A state with 10,000 running pods on 100 nodes is made first
 (in-process, as bench/reconcile.py makes it), then served; prints GET/LIST requests per second from
-one client (and from four), ``kubectl get pods -A`` wall time over the 10,000 pods, and watch events
-per second (the 10,000 pods replayed to a watch from resourceVersion 0, and the events of a scale-up
-streamed as the controllers write them).
+one client (and from four), ``kubectl get pods -A`` wall time over the 10,000 pods (paged as kubectl
+pages by default, and in one request with ``--chunk-size=0``; beside it the floor kubectl's own rate
+limiter sets on the pages, and the server's time for one Table page and for the whole Table), and
+watch events per second (the 10,000 pods replayed to a watch from resourceVersion 0, and the events
+of a scale-up streamed as the controllers write them).
 
     .venv/bin/python bench/serve.py [--pods 10000] [--nodes 100] [--seconds 3]
 """
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 import httpx
@@ -33,6 +36,7 @@ from manikit.cluster import open_cluster
 from manikit.runtime.clock import EPOCH
 
 BIN = Path(sys.executable).parent
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
 CA: list[str] = []  # the certificate authority of the server last started
 
 
@@ -100,14 +104,43 @@ def requests_per_second(client: httpx.Client, paths: list[str], seconds: float) 
     return done / seconds
 
 
-def kubectl_get_all(env: dict[str, str], runs: int = 3) -> tuple[float, int, float]:
+#: kubectl's defaults: ``--chunk-size`` 500, and client-go's rate limiter (5 requests a second after
+#: a burst of 10) that every page waits on; discovery has a limiter of its own
+CHUNK, QPS, BURST = 500, 5.0, 10
+
+
+def throttle_floor(rows: int) -> tuple[int, float]:
+    """The pages of a default ``kubectl get`` and the least time its rate limiter lets them take,
+    against any server: the bucket starts with BURST tokens and refills at QPS."""
+    pages = max(1, -(-rows // CHUNK))
+    return pages, max(0, pages - BURST) / QPS
+
+
+def table_seconds(client: httpx.Client, params: dict[str, str], runs: int = 3) -> float:
+    """Median time of one Table response of pods in all namespaces, read to its end."""
+    url = client.base_url
+    conn = http.client.HTTPSConnection(url.host, url.port, context=ssl.create_default_context(cafile=CA[0]))
+    headers = {"Authorization": client.headers["authorization"], "Accept": TABLE}
+    path = "/api/v1/pods" + (f"?{urllib.parse.urlencode(params)}" if params else "")
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        answer = conn.getresponse()
+        answer.read()
+        times.append(time.perf_counter() - began)
+    conn.close()
+    return statistics.median(times)
+
+
+def kubectl_get_all(env: dict[str, str], *extra: str, runs: int = 3) -> tuple[float, int, float]:
     """Median wall time, rows, and kubectl's own CPU time per run."""
     times, lines = [], 0
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     for _ in range(runs):
         began = time.perf_counter()
         out = subprocess.run(
-            [str(BIN / "kubectl"), "get", "pods", "-A"], env=env, capture_output=True, check=True
+            [str(BIN / "kubectl"), "get", "pods", "-A", *extra], env=env, capture_output=True, check=True
         )
         times.append(time.perf_counter() - began)
         lines = out.stdout.count(b"\n") - 1
@@ -189,13 +222,23 @@ def main() -> int:
             with concurrent.futures.ThreadPoolExecutor(4) as pool:
                 rates = list(pool.map(lambda _: requests_per_second(client, paths, args.seconds), range(4)))
             print(f"  GET and LIST, four clients: {sum(rates):,.0f} requests/s")
-            cpu = cpu_seconds(proc.pid)
-            seconds, lines, client_cpu = kubectl_get_all(env)
-            served = (cpu_seconds(proc.pid) - cpu) / 3
+            for label, extra in (("", ()), (" --chunk-size=0", ("--chunk-size=0",))):
+                cpu = cpu_seconds(proc.pid)
+                seconds, lines, client_cpu = kubectl_get_all(env, *extra)
+                served = (cpu_seconds(proc.pid) - cpu) / 3
+                print(
+                    f"  kubectl get pods -A{label} ({lines:,} rows): {seconds:.2f} s (median of 3; "
+                    f"CPU each: server {served:.2f} s, kubectl {client_cpu:.2f} s)"
+                )
+            pages, floor = throttle_floor(lines)
             print(
-                f"  kubectl get pods -A ({lines:,} rows): {seconds:.2f} s (median of 3; "
-                f"CPU each: server {served:.2f} s, kubectl {client_cpu:.2f} s)"
+                f"  kubectl's rate limiter alone holds its {pages} pages of {CHUNK} for {floor:.1f} s "
+                f"(QPS {QPS:g}, burst {BURST}), whatever the server"
             )
+            page = table_seconds(client, {"limit": str(CHUNK)})
+            whole = table_seconds(client, {})
+            shown = f"a Table page of {CHUNK} pods {page * 1000:.0f} ms, all {lines:,} in one {whole:.2f} s"
+            print(f"  server: {shown}")
             replay = watch_rate(client, {"resourceVersion": "0"}, args.pods)
             print(f"  watch, {args.pods:,} pods replayed from resourceVersion 0: {replay:,.0f} events/s")
             listed = client.get("/api/v1/namespaces/kube-system/pods").json()["metadata"]["resourceVersion"]

@@ -9,6 +9,7 @@ import typer
 from manikit.cli import console
 from manikit.cli.columns import headers_for, rows_for
 from manikit.cli.state import STATE_OPTION, locate_state
+from manikit.server.history import DEFAULT_CAPACITY
 from manikit.server.runner import ServeOptions, serve
 from manikit.server.table import Columns
 
@@ -30,13 +31,20 @@ def serve_command(
     insecure_http: bool = typer.Option(
         False, "--insecure-http", help="Plain http without credentials (loopback addresses only)."
     ),
+    watch_history: int = typer.Option(
+        DEFAULT_CAPACITY,
+        "--watch-history",
+        metavar="N",
+        help="Revisions a watch can resume from; older resourceVersions are 410 Expired.",
+    ),
 ) -> None:
     """Serve the control plane as a Kubernetes API server; controllers reconcile in the background.
 
     Example: manikit serve --port 6443, then KUBECONFIG=.manikit/kubeconfig kubectl get pods -A
     """
     err = console.stderr()
-    options = ServeOptions(locate_state(state).target, address, port, kubeconfig.resolve(), insecure_http)
+    target = locate_state(state).target
+    options = ServeOptions(target, address, port, kubeconfig.resolve(), insecure_http, watch_history)
     serve(options, Columns(headers_for, rows_for), lambda text: err.print(text, markup=False))
 
 

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from manikit.errors import ManikitError
 from manikit.server import discovery, openapi
 from manikit.server.backend import Backend, Body
+from manikit.server.history import DEFAULT_CAPACITY, Expired, WatchHistory
 from manikit.server.objects import (
     Call,
     create_object,
@@ -29,7 +30,8 @@ from manikit.server.objects import (
     replace_object,
 )
 from manikit.server.patch import patch_object
-from manikit.server.resources import GROUP_VERSIONS, Target, parse_path
+from manikit.server.resources import BY_KIND, GROUP_VERSIONS, Target, parse_path
+from manikit.server.selectors import continue_revision
 from manikit.server.status import ApiError, from_error, status_body
 from manikit.server.table import TABLE_MEDIA, Columns, table, wants_table
 from manikit.server.watch import Changes, Watch
@@ -58,15 +60,20 @@ def _error(exc: BaseException, target: Target | None = None) -> Response:
         if target.resource.group:
             details["group"] = target.resource.group
     body = from_error(exc, details)
+    if isinstance(exc, Expired):
+        body["code"] = exc.code
     return _json(body, body["code"])
 
 
 class Server:
     """One control plane served: the backend, the watchers' wake-up, the reconciler task."""
 
-    def __init__(self, backend: Backend, columns: Columns, token: str | None) -> None:
+    def __init__(
+        self, backend: Backend, columns: Columns, token: str | None, watch_history: int = DEFAULT_CAPACITY
+    ) -> None:
         self.backend, self.columns, self.token = backend, columns, token
         self.changes = Changes()
+        self.history = WatchHistory(watch_history, 0)
         self._dirty = asyncio.Event()
         self._reconciler: asyncio.Task[None] | None = None
         #: the first reconcile after start has finished (``/readyz`` says so)
@@ -78,6 +85,8 @@ class Server:
         self._dirty = asyncio.Event()
         self._dirty.set()  # catch up with the state at once
         self.changes = Changes()
+        start = await self.backend.run(self.backend.revision)
+        self.history = WatchHistory(self.history.capacity, start)
         self._reconciler = asyncio.create_task(self._reconcile_forever())
         try:
             yield
@@ -88,6 +97,7 @@ class Server:
             await asyncio.get_running_loop().run_in_executor(None, self.backend.close)
 
     async def _reconcile_forever(self) -> None:
+        await self.backend.run(self.backend.warm, [k for k in BY_KIND if k != "Event"])
         while True:
             timer = self.backend.seconds_to_timer()
             wait = RECONCILE_SECONDS if timer is None else min(timer + TIMER_SLACK, RECONCILE_SECONDS)
@@ -105,7 +115,9 @@ class Server:
             except Exception as exc:  # a bug: said on the server's stderr; the API keeps serving
                 sys.stderr.write(f"manikit serve: reconcile failed (a bug in manikit): {exc!r}\n")
             self.ready = True
-            if await self.backend.run(self.backend.revision) != before:
+            after = await self.backend.run(self.backend.revision)
+            self.history.compact(after)  # with no watch open too
+            if after != before:
                 self.changes.notify()
 
     def wrote(self) -> None:
@@ -166,11 +178,16 @@ class Server:
     async def _resource(self, request: Request, target: Target) -> Response:
         query = dict(request.query_params)
         method = request.method
-        call = Call(target, query, await request.body(), request.headers.get("content-type", ""))
+        headers = request.headers
+        raw = await request.body()
+        call = Call(target, query, raw, headers.get("content-type", ""), headers.get("user-agent", ""))
         accept = request.headers.get("accept", "")
         as_table = wants_table(accept)
         if method == "GET" and target.name is None and query.get("watch") in ("true", "1"):
             return await self._watch(call, as_table)
+        if method == "GET" and target.name is None and query.get("continue"):
+            since = continue_revision(query["continue"])
+            await self.backend.run(self._check_continue, since)
         if method == "GET":
             handler: Handler = list_objects if target.name is None else get_object
             code, body = await self.backend.run(handler, self.backend, call)
@@ -191,6 +208,10 @@ class Server:
             response.headers.append("Warning", f"299 - {json.dumps(warning)}")
         return response
 
+    def _check_continue(self, revision: int) -> None:
+        self.history.refresh(self.backend)
+        self.history.check_continue(revision)
+
     def _as_table(self, call: Call, body: Body) -> Body:
         include = call.query.get("includeObject", "Metadata")
         kind = call.target.resource.kind
@@ -203,13 +224,15 @@ class Server:
         render: Callable[[Body], Body] = (
             (lambda body: self._as_table(call, body)) if as_table else (lambda b: b)
         )
-        watch = await self.backend.run(Watch, self.backend, call, render)
+        watch = await self.backend.run(Watch, self.backend, self.history, call, render)
         media = TABLE_MEDIA if as_table else JSON
         return StreamingResponse(watch.stream(self.changes), media_type=media)
 
 
-def create_app(backend: Backend, columns: Columns, token: str | None) -> Starlette:
-    server = Server(backend, columns, token)
+def create_app(
+    backend: Backend, columns: Columns, token: str | None, watch_history: int = DEFAULT_CAPACITY
+) -> Starlette:
+    server = Server(backend, columns, token, watch_history)
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     route = Route("/{path:path}", server.handle, methods=methods)
     app = Starlette(routes=[route], lifespan=server.lifespan)

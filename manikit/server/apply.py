@@ -17,16 +17,22 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from manikit.server.backend import Backend, Body
+from manikit.server.fields_v1 import (
+    ITEM,
+    Path,
+    dotted,
+    field_set,
+    from_fields_v1,
+    remove,
+    to_fields_v1,
+    value_at,
+)
 from manikit.server.objects import Call, check_identity
-from manikit.server.patch import list_key, strategic_merge
+from manikit.server.ownership import describe, identity, sort_entries
+from manikit.server.patch import strategic_merge
 from manikit.server.status import ApiError
 
-Path = tuple[str, ...]
-ITEM = "."  # a list item itself, as fieldsV1 marks it
-#: Fields the server owns: never part of an applier's set.
-SERVER_FIELDS = frozenset(
-    {"status", "resourceVersion", "uid", "creationTimestamp", "generation", "managedFields"}
-)
+__all__ = ["field_set", "from_fields_v1", "merge_applied", "server_side_apply", "to_fields_v1"]
 
 
 def decode(body: bytes) -> Body:
@@ -42,140 +48,50 @@ def decode(body: bytes) -> Body:
     return data
 
 
-def field_set(config: Any, prefix: Path = ()) -> set[Path]:
-    """The leaf paths ``config`` sets: ``f:spec``, ``f:replicas``; keyed list items ``k:{...}``."""
-    found: set[Path] = set()
-    if not isinstance(config, dict):
-        return {prefix}
-    for key, value in config.items():
-        if not prefix and key in ("apiVersion", "kind"):
-            continue
-        if key in SERVER_FIELDS and len(prefix) <= 1:
-            continue
-        if prefix == ("f:metadata",) and key in ("name", "namespace"):
-            continue  # they name the object; nobody owns them
-        path = (*prefix, f"f:{key}")
-        if isinstance(value, dict) and value:
-            found |= field_set(value, path)
-        elif (
-            isinstance(value, list)
-            and value
-            and list_key(key, value)
-            and all(isinstance(i, dict) for i in value)
-        ):
-            merge_key = list_key(key, value) or ""
-            for item in value:
-                item_path = (
-                    *path,
-                    f"k:{json.dumps({merge_key: item.get(merge_key)}, separators=(',', ':'))}",
-                )
-                found.add((*item_path, ITEM))
-                found |= field_set({k: v for k, v in item.items()}, item_path)
-        else:
-            found.add(path)
-    return found
-
-
-def to_fields_v1(paths: set[Path]) -> dict[str, Any]:
-    root: dict[str, Any] = {}
-    for path in sorted(paths):
-        node = root
-        for part in path:
-            node = node.setdefault(part, {})
-    return root
-
-
-def from_fields_v1(tree: dict[str, Any], prefix: Path = ()) -> set[Path]:
-    found: set[Path] = set()
-    for key, child in tree.items():
-        path = (*prefix, key)
-        if isinstance(child, dict) and child:
-            found |= from_fields_v1(child, path)
-        else:
-            found.add(path)
-    return found
-
-
-def _child(node: Any, part: str) -> tuple[bool, Any]:
-    if part.startswith("f:") and isinstance(node, dict):
-        name = part[2:]
-        return name in node, node.get(name)
-    if part.startswith("k:") and isinstance(node, list):
-        wanted = json.loads(part[2:])
-        for item in node:
-            if isinstance(item, dict) and all(item.get(k) == v for k, v in wanted.items()):
-                return True, item
-    return False, None
-
-
-def value_at(obj: Any, path: Path) -> tuple[bool, Any]:
-    node = obj
-    for part in path:
-        if part == ITEM:
-            return True, node
-        found, node = _child(node, part)
-        if not found:
-            return False, None
-    return True, node
-
-
-def remove(obj: Any, path: Path) -> None:
-    """Remove the field (or list item) at ``path`` from ``obj``, if it is there."""
-    if path and path[-1] == ITEM:
-        path = path[:-1]
-    found, parent = value_at(obj, path[:-1])
-    last = path[-1]
-    if not found:
-        return
-    if last.startswith("f:") and isinstance(parent, dict):
-        parent.pop(last[2:], None)
-    elif last.startswith("k:") and isinstance(parent, list):
-        exists, item = _child(parent, last)
-        if exists:
-            parent.remove(item)
-
-
 def _managers(body: Body) -> list[dict[str, Any]]:
     return [dict(m) for m in body.get("metadata", {}).get("managedFields") or []]
 
 
-Conflict = tuple[str, str, Path]
+def _applier(manager: str, version: str) -> dict[str, Any]:
+    return {"manager": manager, "operation": "Apply", "apiVersion": version}
+
+
+#: (the other manager's entry, the field)
+Conflict = tuple[dict[str, Any], Path]
 
 
 def conflicts(live: Body, config: Body, applied: set[Path], manager: str) -> list[Conflict]:
-    """(other manager, its apiVersion, field) for each field applied with a value another owns
-    (applying the value already there is no conflict: the field is then owned together)."""
+    """Each field applied with a value another manager (an applier or an updater) owns; applying
+    the value already there is no conflict: the field is then owned together."""
     found = []
+    me = identity(_applier(manager, ""))
     for entry in _managers(live):
-        if entry.get("manager") == manager:
+        if identity(entry) == me:
             continue
         owned = from_fields_v1(entry.get("fieldsV1") or {})
         for path in sorted(owned & applied):
             if path[-1] == ITEM:
                 continue
             if value_at(live, path) != value_at(config, path):
-                found.append((str(entry.get("manager")), str(entry.get("apiVersion", "")), path))
+                found.append((entry, path))
     return found
 
 
-def _dotted(path: Path) -> str:
-    parts = []
-    for part in path:
-        if part.startswith("f:"):
-            parts.append("." + part[2:])
-        elif part.startswith("k:"):
-            key = json.loads(part[2:])
-            parts.append("[" + ",".join(f"{k}={json.dumps(v)}" for k, v in key.items()) + "]")
-    return "".join(parts)
-
-
 def _conflict_error(found: list[Conflict]) -> ApiError:
+    """kube's words: one conflict on a line, several grouped by manager."""
     count = len(found)
-    lines = [f'conflict with "{m}" using {v}: {_dotted(f)}' for m, v, f in found]
-    message = f"Apply failed with {count} conflict{'s' if count > 1 else ''}: " + "\n".join(lines)
+    if count == 1:
+        entry, path = found[0]
+        message = f"Apply failed with 1 conflict: conflict with {describe(entry)}: {dotted(path)}"
+    else:
+        grouped: dict[str, list[str]] = {}
+        for entry, path in found:
+            grouped.setdefault(describe(entry), []).append(f"- {dotted(path)}")
+        lines = [line for who in sorted(grouped) for line in (f"conflicts with {who}:", *grouped[who])]
+        message = f"Apply failed with {count} conflicts: " + "\n".join(lines)
     causes = [
-        {"reason": "FieldManagerConflict", "message": f'conflict with "{m}" using {v}', "field": _dotted(f)}
-        for m, v, f in found
+        {"reason": "FieldManagerConflict", "message": f"conflict with {describe(e)}", "field": dotted(p)}
+        for e, p in found
     ]
     return ApiError("Conflict", message, {"causes": causes})
 
@@ -187,16 +103,16 @@ def merge_applied(
     found = conflicts(live, config, applied, manager)
     if found and not force:
         raise _conflict_error(found)
-    entries = _managers(live)
+    me = identity(_applier(manager, ""))
     previous: set[Path] = set()
     others: set[Path] = set()
     kept = []
-    for entry in entries:
+    for entry in _managers(live):
         owned = from_fields_v1(entry.get("fieldsV1") or {})
-        if entry.get("manager") == manager and entry.get("operation") == "Apply":
+        if identity(entry) == me:
             previous = owned
             continue
-        owned -= {path for who, _, path in found if who == entry.get("manager")}  # forced: moved
+        owned -= {path for other, path in found if identity(other) == identity(entry)}  # forced: moved
         if owned:
             kept.append({**entry, "fieldsV1": to_fields_v1(owned)})
             others |= owned
@@ -207,15 +123,13 @@ def merge_applied(
         remove(merged, path)
     kept.append(
         {
-            "manager": manager,
-            "operation": "Apply",
-            "apiVersion": config.get("apiVersion", ""),
+            **_applier(manager, config.get("apiVersion", "")),
             "time": stamp,
             "fieldsType": "FieldsV1",
             "fieldsV1": to_fields_v1(applied),
         }
     )
-    merged["metadata"]["managedFields"] = kept
+    merged["metadata"]["managedFields"] = sort_entries(kept)
     return merged
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from manikit.runtime.api import Api
+from manikit.runtime.api.objects import to_body
 from manikit.runtime.clock import TimerPending, WallClock, human_age, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.reconcile import ReconcileResult, reconcile
@@ -114,10 +115,16 @@ class Backend:
             return self.api.list(kind, namespace, labels), self.store.revision()
         return self.view.list(kind, namespace, labels), self.store.revision()
 
+    def warm(self, kinds: builtins.list[str]) -> None:
+        """Load the read cache of ``kinds`` now: else the first list of each pays for it (seconds
+        for 10,000 pods), after ``/readyz`` has already said the server is ready."""
+        for kind in kinds:
+            self.view.list(kind)
+
     def events(self, namespace: str | None) -> builtins.list[EventRecord]:
         return self.store.events(namespace=namespace)
 
-    def history(self, since: int, kinds: builtins.list[str]) -> builtins.list[HistoryEntry]:
+    def history(self, since: int, kinds: builtins.list[str] | None) -> builtins.list[HistoryEntry]:
         return builtins.list(self.api.watch(since, kinds))
 
     # Writes ----------------------------------------------------------------------------------------
@@ -135,13 +142,19 @@ class Backend:
         finally:
             copy.store.close()
 
-    def create(self, body: Body, namespace: str | None, dry_run: bool) -> Body:
-        with self.writer(dry_run) as api:
-            return self._unspent(api.create(body, namespace), dry_run)
+    def defaulted(self, body: Body, namespace: str | None) -> Body:
+        """``body`` validated and defaulted as a write stores it (its errors are the write's), so the
+        fields a writer owns include the defaults, as kube-apiserver's decoder fills them in first.
+        Written back with ``trusted=True``: checked once."""
+        return to_body(body, namespace, False)[1]
 
-    def update(self, body: Body, dry_run: bool) -> Body:
+    def create(self, body: Body, namespace: str | None, dry_run: bool, trusted: bool = False) -> Body:
         with self.writer(dry_run) as api:
-            return self._unspent(api.update(body), dry_run)
+            return self._unspent(api.create(body, namespace, trusted=trusted), dry_run)
+
+    def update(self, body: Body, dry_run: bool, trusted: bool = False) -> Body:
+        with self.writer(dry_run) as api:
+            return self._unspent(api.update(body, trusted=trusted), dry_run)
 
     def update_status(self, body: Body, dry_run: bool) -> Body:
         with self.writer(dry_run) as api:

@@ -15,6 +15,7 @@ from typing import Any, cast
 from manikit.errors import ConflictError
 from manikit.server.backend import Backend, Body, EventRecord, Propagation
 from manikit.server.fields import enforce
+from manikit.server.ownership import manager_name, record_update
 from manikit.server.resources import Resource, Target
 from manikit.server.selectors import page, parse_field_selector, select
 from manikit.server.status import ApiError, success
@@ -28,11 +29,17 @@ class Call:
     query: Mapping[str, str]
     body: bytes = b""
     content_type: str = ""
+    user_agent: str = ""
     #: ``Warning`` headers for the response (unknown fields dropped under fieldValidation=Warn)
     warnings: list[str] = field(default_factory=list)
 
     def check_fields(self, body: Body) -> None:
         enforce(body, self.query.get("fieldValidation"), self.warnings)
+
+    @property
+    def manager(self) -> str:
+        """Who a write is by: ``fieldManager``, else the User-Agent's prefix (as kube-apiserver)."""
+        return manager_name(self.query, self.user_agent)
 
     @property
     def dry_run(self) -> bool:
@@ -200,7 +207,19 @@ def create_object(backend: Backend, call: Call) -> tuple[int, Body]:
         raise ApiError("MethodNotAllowed", "the server does not allow this method on the requested resource")
     check_identity(target, body, named=False)
     call.check_fields(body)
-    return 201, backend.create(body, target.namespace, call.dry_run)
+    body = backend.defaulted(body, target.namespace)
+    record_update(None, body, call.manager, backend.rfc3339_now())
+    return 201, backend.create(body, target.namespace, call.dry_run, trusted=True)
+
+
+def write_owned(backend: Backend, call: Call, body: Body) -> Body:
+    """PUT or PATCH of the object itself: defaulted, its managedFields an Update by the call's
+    manager against the live object."""
+    target = call.target
+    live = backend.get(target.resource.kind, target.name or "", target.namespace)
+    body = backend.defaulted(body, None)
+    record_update(live, body, call.manager, backend.rfc3339_now())
+    return backend.update(body, call.dry_run, trusted=True)
 
 
 def replace_object(backend: Backend, call: Call) -> tuple[int, Body]:
@@ -212,7 +231,7 @@ def replace_object(backend: Backend, call: Call) -> tuple[int, Body]:
     call.check_fields(body)
     if target.subresource == "status":
         return 200, backend.update_status(body, call.dry_run)
-    return 200, backend.update(body, call.dry_run)
+    return 200, write_owned(backend, call, body)
 
 
 def write_scale(backend: Backend, call: Call, scale: Body) -> Body:
@@ -225,11 +244,13 @@ def write_scale(backend: Backend, call: Call, scale: Body) -> Body:
             f'Scale.autoscaling "{target.name}" is invalid: spec.replicas: Invalid value: {replicas!r}: '
             "must be greater than or equal to 0",
         )
-    body = copy.deepcopy(backend.get(target.resource.kind, target.name or "", target.namespace))
+    live = backend.get(target.resource.kind, target.name or "", target.namespace)
+    body = copy.deepcopy(live)
     wanted_rv = (scale.get("metadata") or {}).get("resourceVersion")
     if wanted_rv:
         body["metadata"]["resourceVersion"] = wanted_rv
     body["spec"]["replicas"] = replicas
+    record_update(live, body, call.manager, backend.rfc3339_now(), "scale")
     return backend.update(body, call.dry_run)
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from manikit.cluster.patch import merge_patch
 from manikit.server.backend import Backend, Body
-from manikit.server.objects import Call, scale_of, write_scale
+from manikit.server.merge_keys import list_key
+from manikit.server.objects import Call, scale_of, write_owned, write_scale
 from manikit.server.status import ApiError
 
 MERGE_PATCH = "application/merge-patch+json"
@@ -23,26 +24,6 @@ JSON_PATCH = "application/json-patch+json"
 STRATEGIC = "application/strategic-merge-patch+json"
 APPLY_YAML = "application/apply-patch+yaml"
 
-#: Lists merged item by item, by field name, with their merge key (the kinds manikit serves).
-MERGE_KEYS = {
-    "containers": "name",
-    "initContainers": "name",
-    "ephemeralContainers": "name",
-    "volumes": "name",
-    "env": "name",
-    "volumeMounts": "mountPath",
-    "volumeDevices": "devicePath",
-    "imagePullSecrets": "name",
-    "conditions": "type",
-    "ownerReferences": "uid",
-    "hostAliases": "ip",
-    "topologySpreadConstraints": "topologyKey",
-    "readinessGates": "conditionType",
-    "resourceClaims": "name",
-    "addresses": "type",
-    "containerStatuses": "name",
-    "initContainerStatuses": "name",
-}
 #: Primitive lists whose strategy is merge (a union), not replace.
 MERGED_PRIMITIVES = frozenset({"finalizers"})
 DIRECTIVE = "$patch"
@@ -148,13 +129,6 @@ def json_patch(target: Any, operations: Any) -> Any:
     return doc
 
 
-def list_key(field: str, items: list[Any]) -> str | None:
-    if field == "ports":  # container ports by containerPort, Service ports by port
-        sample = next((i for i in items if isinstance(i, dict)), {})
-        return "containerPort" if "containerPort" in sample else "port"
-    return MERGE_KEYS.get(field)
-
-
 def strategic_merge(target: Any, patch: Any) -> Any:
     """Apply a strategic merge patch to ``target`` (a new value; ``target`` is left alone)."""
     if not isinstance(patch, dict):
@@ -249,4 +223,4 @@ def patch_object(backend: Backend, call: Call) -> tuple[int, Body]:
     call.check_fields(patched)
     if target.subresource == "status":
         return 200, backend.update_status(patched, call.dry_run)
-    return 200, backend.update(patched, call.dry_run)
+    return 200, write_owned(backend, call, patched)

@@ -21,6 +21,7 @@ from manikit.errors import ConfigError
 from manikit.server import tls
 from manikit.server.app import create_app
 from manikit.server.backend import Backend
+from manikit.server.history import DEFAULT_CAPACITY
 from manikit.server.table import Columns
 
 GRACE_SECONDS = 2
@@ -33,6 +34,8 @@ class ServeOptions:
     port: int
     kubeconfig: Path
     insecure_http: bool = False
+    #: revisions the served watch keeps (older resourceVersions are 410 Expired)
+    watch_history: int = DEFAULT_CAPACITY
 
 
 def is_loopback(address: str) -> bool:
@@ -65,6 +68,8 @@ def _bind(address: str, port: int) -> socket.socket:
 
 def serve(options: ServeOptions, columns: Columns, say: Callable[[str], None]) -> None:
     """Serve until SIGTERM or SIGINT."""
+    if options.watch_history < 1:
+        raise ConfigError(f"--watch-history must be at least 1, not {options.watch_history}")
     if options.insecure_http and not is_loopback(options.address):
         raise ConfigError(
             f"--insecure-http is allowed only on a loopback address, not {options.address}: "
@@ -83,7 +88,7 @@ def serve(options: ServeOptions, columns: Columns, say: Callable[[str], None]) -
     )
     url = f"{'http' if creds is None else 'https'}://{shown}:{port}"
     tls.write_kubeconfig(options.kubeconfig, url, creds)
-    app = create_app(backend, columns, None if creds is None else creds.token)
+    app = create_app(backend, columns, None if creds is None else creds.token, options.watch_history)
     config = uvicorn.Config(
         app,
         log_level="warning",

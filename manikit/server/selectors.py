@@ -98,19 +98,26 @@ def _key(body: dict[str, Any]) -> list[str]:
     return [meta.get("namespace") or "", meta["name"]]
 
 
+def _decode(token: str) -> tuple[list[str], int]:
+    try:
+        state = json.loads(base64.urlsafe_b64decode(token.encode()))
+        return list(state["after"]), int(state["rv"])
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise ApiError("BadRequest", "continue key is not valid: it must come from a previous list") from exc
+
+
+def continue_revision(token: str) -> int:
+    """The revision of the list a ``continue`` token carries on (a 400 if it is not one of ours)."""
+    return _decode(token)[1]
+
+
 def page(
     bodies: list[dict[str, Any]], limit: int | None, token: str | None, revision: int
 ) -> tuple[list[dict[str, Any]], str | None, int]:
     """One page of ``bodies`` (sorted by namespace and name), the token of the next page, and the
     revision the whole list is of (kept across pages, as the API server keeps a list's snapshot)."""
     if token:
-        try:
-            state = json.loads(base64.urlsafe_b64decode(token.encode()))
-            after, revision = list(state["after"]), int(state["rv"])
-        except (ValueError, KeyError, TypeError, binascii.Error) as exc:
-            raise ApiError(
-                "BadRequest", "continue key is not valid: it must come from a previous list"
-            ) from exc
+        after, revision = _decode(token)
         bodies = bodies[bisect.bisect_right(bodies, after, key=_key) :]  # sorted by namespace and name
     if limit is None or limit <= 0 or len(bodies) <= limit:
         return bodies, None, revision

@@ -4,7 +4,9 @@
 every current object first. ``sendInitialEvents=true`` (the watch-list mode of kubectl's ``rollout
 status`` and ``wait``): the ADDED events, then a BOOKMARK annotated ``k8s.io/initial-events-end``.
 Bookmarks are sent when asked for (``allowWatchBookmarks``) every ``BOOKMARK_SECONDS``. A stream ends
-at ``timeoutSeconds`` (at most ``MAX_TIMEOUT``) or when the client goes away.
+at ``timeoutSeconds`` (at most ``MAX_TIMEOUT``) or when the client goes away. The changes come from the
+server's ``WatchHistory``: a version it has compacted away ends the stream with an ERROR event
+carrying a 410 ``Expired`` Status, as kube-apiserver's watch cache ends it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import orjson
 
 from manikit.models.selector import LabelSelector, parse_selector
 from manikit.server.backend import Backend, Body, HistoryEntry
+from manikit.server.history import Expired, WatchHistory, expired_status
 from manikit.server.objects import Call, current
 from manikit.server.selectors import parse_field_selector
 from manikit.server.status import ApiError
@@ -65,9 +68,11 @@ def _chunks(lines: list[bytes]) -> Iterator[bytes]:
 class Watch:
     """One watch request's parameters, checked before the stream starts (so errors are a Status)."""
 
-    def __init__(self, backend: Backend, call: Call, render: Callable[[Body], Body]) -> None:
+    def __init__(
+        self, backend: Backend, history: WatchHistory, call: Call, render: Callable[[Body], Body]
+    ) -> None:
         query = call.query
-        self.backend, self.call, self.render = backend, call, render
+        self.backend, self.history, self.call, self.render = backend, history, call, render
         self.resource = call.target.resource
         self.fields = parse_field_selector(query.get("fieldSelector"), self.resource.kind)
         labels = query.get("labelSelector") or ""
@@ -117,7 +122,11 @@ class Watch:
             return
         last_bookmark = time.monotonic()
         while (left := deadline - time.monotonic()) > 0:
-            lines, since = await self.backend.run(self._changes_since, since)
+            try:
+                lines, since = await self.backend.run(self._changes_since, since)
+            except Expired as exc:
+                yield _line("ERROR", expired_status(exc.message))
+                return
             for chunk in _chunks(lines):
                 yield chunk
             if self.bookmarks and time.monotonic() - last_bookmark >= BOOKMARK_SECONDS:
@@ -129,16 +138,19 @@ class Watch:
     def _changes_since(self, since: int) -> tuple[list[bytes], int]:
         """The events after ``since``, rendered (on the store's thread), and the revision reached."""
         lines = []
-        for entry in self.backend.history(since, [self.resource.kind]):
+        entries = self.history.since(self.backend, since, self.resource.kind)
+        for entry in entries:
             if self._wanted(entry):
                 body = entry.body
                 if entry.op == "DELETED":
                     body = copy.copy(body)
                     body["metadata"] = {**body["metadata"], "resourceVersion": str(entry.revision)}
                 lines.append(_line(entry.op, self.render(body)))
-        return lines, max(since, self.backend.revision())
+        # the window's head was read first: a write by another process since is in ``entries``
+        return lines, max(since, self.history.head, entries[-1].revision if entries else 0)
 
     def _initial(self) -> tuple[list[bytes], int]:
+        self.history.refresh(self.backend)  # the window reaches the revision the replay is of
         bodies, revision = current(self.backend, self.call)
         return [_line("ADDED", self.render(body)) for body in bodies], revision
 

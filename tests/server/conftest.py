@@ -42,14 +42,14 @@ class Served:
         }
 
     def kubectl(
-        self, *args: str, input: str | None = None, timeout: float = 60
+        self, *args: str, input: str | None = None, timeout: float = 60, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [str(KUBECTL), *args],
             input=input,
             capture_output=True,
             text=True,
-            env=self.env(),
+            env={**self.env(), **(env or {})},
             timeout=timeout,
         )
 

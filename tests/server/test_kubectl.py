@@ -159,9 +159,7 @@ def test_apply_server_side_with_conflict(server: Served) -> None:
         "apply", "--server-side", "--field-manager=other", "-n", ns, "-f", "-", input=deployment("ssa", 4)
     )
     assert other.returncode == 1
-    assert (
-        'Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: .spec.replicas' in other.stderr
-    )
+    assert 'Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas' in other.stderr
     forced = ["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-n", ns, "-f", "-"]
     ok(server.kubectl(*forced, input=deployment("ssa", 4)))
     body = json.loads(

@@ -47,7 +47,7 @@ def test_a_different_value_owned_by_another_is_a_conflict_unless_forced() -> Non
     assert caught.value.details["causes"] == [
         {
             "reason": "FieldManagerConflict",
-            "message": 'conflict with "first" using apps/v1',
+            "message": 'conflict with "first"',  # an applier: named alone, as kube names it
             "field": ".spec.replicas",
         }
     ]

@@ -1,0 +1,224 @@
+"""Field ownership of writes that are not server-side apply: managers named as kube-apiserver names
+them, Update entries with the fields each write added or changed, and the conflicts a later
+server-side apply then meets; without a server, through httpx and through the real kubectl."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from manikit.server.apply import field_set, from_fields_v1, merge_applied
+from manikit.server.ownership import describe, manager_name, record_update
+from manikit.server.status import ApiError
+from tests.server.conftest import Served
+from tests.server.test_kubectl import deployment, namespace, ok
+
+T0, T1 = "2025-01-01T00:00:00Z", "2025-01-01T00:01:00Z"
+REPLICAS = ("f:spec", "f:replicas")
+IMAGE = ("f:spec", "f:template", "f:spec", "f:containers", 'k:{"name":"c"}', "f:image")
+
+
+def deploy(replicas: int = 2, image: str = "nginx", **labels: str) -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "d", "namespace": "default", "labels": {"app": "d", **labels}},
+        "spec": {
+            "replicas": replicas,
+            "template": {"spec": {"containers": [{"name": "c", "image": image}]}},
+        },
+        "status": {"replicas": 0},
+    }
+
+
+def owners(body: dict[str, Any]) -> dict[tuple[str, str, str], set[tuple[str, ...]]]:
+    return {
+        (m["manager"], m["operation"], m.get("subresource", "")): from_fields_v1(m["fieldsV1"])
+        for m in body["metadata"]["managedFields"]
+    }
+
+
+def test_the_manager_is_field_manager_else_the_user_agent_prefix() -> None:
+    assert manager_name({"fieldManager": "kubectl-edit"}, "kubectl/v1.37.1 (linux/amd64)") == "kubectl-edit"
+    assert manager_name({}, "kubectl/v1.37.1 (linux/amd64) kubernetes/f78e722") == "kubectl"
+    assert manager_name({}, "python-httpx/0.28") == "python-httpx"
+    assert manager_name({}, "x" * 200) == "x" * 128
+    with pytest.raises(ApiError) as caught:
+        manager_name({"fieldManager": "m" * 129}, "")
+    assert caught.value.reason == "Invalid" and "at most 128 characters" in caught.value.message
+
+
+def test_a_create_owns_every_field_it_set_but_status() -> None:
+    body = deploy()
+    record_update(None, body, "creator", T0)
+    [(who, fields)] = owners(body).items()
+    assert who == ("creator", "Update", "")
+    assert {REPLICAS, IMAGE, ("f:metadata", "f:labels", "f:app")} <= fields
+    assert not any(p[0] == "f:status" for p in fields) and ("f:metadata", "f:name") not in fields
+    assert body["metadata"]["managedFields"][0]["time"] == T0
+
+
+def test_an_update_takes_the_fields_it_changes_from_every_other_manager() -> None:
+    live = deploy()
+    record_update(None, live, "creator", T0)
+    new = copy.deepcopy(live)
+    new["spec"]["replicas"] = 5
+    new["metadata"]["labels"]["tier"] = "web"
+    record_update(live, new, "scaler", T1)
+    found = owners(new)
+    assert found[("scaler", "Update", "")] == {REPLICAS, ("f:metadata", "f:labels", "f:tier")}
+    assert REPLICAS not in found[("creator", "Update", "")] and IMAGE in found[("creator", "Update", "")]
+
+
+def test_removed_fields_leave_their_owners_and_an_unchanged_owner_keeps_its_time() -> None:
+    live = deploy(tier="web")
+    record_update(None, live, "creator", T0)
+    new = copy.deepcopy(live)
+    del new["metadata"]["labels"]["tier"]
+    record_update(live, new, "editor", T1)
+    found = owners(new)
+    assert ("f:metadata", "f:labels", "f:tier") not in found[("creator", "Update", "")]
+    assert ("editor", "Update", "") not in found  # it only removed: it owns nothing
+    again = copy.deepcopy(new)
+    record_update(new, again, "creator", T1)  # a write that changes nothing
+    assert [m["time"] for m in again["metadata"]["managedFields"]] == [T0]
+
+
+def test_a_scale_is_recorded_with_its_subresource_and_an_apply_then_conflicts() -> None:
+    applied = deploy()
+    live = merge_applied({"metadata": {}}, applied, field_set(applied), "kubectl", False, T0)
+    scaled = copy.deepcopy(live)
+    scaled["spec"]["replicas"] = 3
+    record_update(live, scaled, "kubectl", T1, "scale")
+    found = owners(scaled)
+    assert found[("kubectl", "Update", "scale")] == {REPLICAS}
+    assert REPLICAS not in found[("kubectl", "Apply", "")]  # the same name, another manager
+    with pytest.raises(ApiError) as caught:
+        merge_applied(scaled, applied, field_set(applied), "kubectl", False, T1)
+    assert caught.value.message == (
+        'Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" '
+        f"using apps/v1 at {T1}: .spec.replicas"
+    )
+    forced = merge_applied(scaled, applied, field_set(applied), "kubectl", True, T1)
+    assert ("kubectl", "Update", "scale") not in owners(forced)
+
+
+def test_several_conflicts_are_grouped_by_manager_as_kube_prints_them() -> None:
+    live = deploy()
+    record_update(None, live, "creator", T0)
+    wanted = deploy(replicas=4, image="nginx:2")
+    with pytest.raises(ApiError) as caught:
+        merge_applied(live, wanted, field_set(wanted), "me", False, T1)
+    assert caught.value.message == (
+        f'Apply failed with 2 conflicts: conflicts with "creator" using apps/v1 at {T0}:\n'
+        '- .spec.replicas\n- .spec.template.spec.containers[name="c"].image'
+    )
+    assert describe({"manager": "a", "operation": "Apply"}) == '"a"'
+
+
+def test_a_body_may_reset_its_managed_fields() -> None:
+    live = deploy()
+    record_update(None, live, "creator", T0)
+    new = copy.deepcopy(live)
+    new["metadata"]["managedFields"] = [{}]  # kube's way to clear them
+    new["spec"]["replicas"] = 7
+    record_update(live, new, "resetter", T1)
+    assert set(owners(new)) == {("resetter", "Update", "")}
+
+
+# Through the server ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def api(server: Served) -> Iterator[httpx.Client]:
+    with server.client() as client:
+        namespace(server, "own")
+        yield client
+
+
+DEPLOYS = "/apis/apps/v1/namespaces/own/deployments"
+
+
+def _managers(body: dict[str, Any]) -> list[tuple[str, str, str]]:
+    entries = body["metadata"]["managedFields"]
+    return [(m["manager"], m["operation"], m.get("subresource", "")) for m in entries]
+
+
+def test_writes_through_the_api_record_their_managers(api: httpx.Client) -> None:
+    body = deploy()
+    body["metadata"] = {"name": "h", "labels": {"app": "h"}}
+    body["spec"]["selector"] = {"matchLabels": {"app": "h"}}
+    body["spec"]["template"]["metadata"] = {"labels": {"app": "h"}}
+    created = api.post(DEPLOYS, json=body, params={"fieldManager": "maker"})
+    assert created.status_code == 201, created.text
+    fields = from_fields_v1(created.json()["metadata"]["managedFields"][0]["fieldsV1"])
+    assert ("f:spec", "f:progressDeadlineSeconds") in fields  # the defaults belong to the creator too
+    patched = api.patch(
+        f"{DEPLOYS}/h",
+        content=json.dumps({"metadata": {"labels": {"x": "1"}}}),
+        headers={"Content-Type": "application/merge-patch+json", "User-Agent": "my-tool/1.0 (linux)"},
+    )
+    assert _managers(patched.json()) == [("maker", "Update", ""), ("my-tool", "Update", "")]
+    scaled = api.patch(
+        f"{DEPLOYS}/h/scale",
+        content=json.dumps({"spec": {"replicas": 4}}),
+        headers={"Content-Type": "application/merge-patch+json"},
+        params={"fieldManager": "autoscaler"},
+    )
+    assert scaled.status_code == 200
+    after = api.get(f"{DEPLOYS}/h").json()
+    assert ("autoscaler", "Update", "scale") in _managers(after)
+    del after["metadata"]["resourceVersion"]  # the controllers write its status meanwhile
+    dry = api.put(
+        f"{DEPLOYS}/h",
+        json={**after, "spec": {**after["spec"], "replicas": 1}},
+        params={
+            "dryRun": "All",
+            "fieldManager": "dreamer",
+        },
+    )
+    assert dry.status_code == 200, dry.text
+    assert ("dreamer", "Update", "") in _managers(dry.json())
+    assert ("dreamer", "Update", "") not in _managers(api.get(f"{DEPLOYS}/h").json())
+    bad = api.patch(
+        f"{DEPLOYS}/h",
+        content=b"{}",
+        headers={"Content-Type": "application/merge-patch+json"},
+        params={"fieldManager": "m" * 129},
+    )
+    assert bad.status_code == 422 and bad.json()["reason"] == "Invalid"
+
+
+def test_kubectl_scale_then_server_side_apply_conflicts_with_the_scaler(server: Served) -> None:
+    ns = namespace(server, "own-ssa")
+    ok(server.kubectl("apply", "--server-side", "-n", ns, "-f", "-", input=deployment("s", 2)))
+    ok(server.kubectl("scale", "deploy/s", "--replicas=5", "-n", ns))
+    ok(server.kubectl("label", "deploy/s", "tier=web", "-n", ns))
+    again = server.kubectl("apply", "--server-side", "-n", ns, "-f", "-", input=deployment("s", 2))
+    assert again.returncode == 1
+    assert 'conflict with "kubectl" with subresource "scale" using apps/v1 at ' in again.stderr
+    assert again.stderr.split("\n")[0].endswith(": .spec.replicas")
+    forced = ["apply", "--server-side", "--force-conflicts", "-n", ns, "-f", "-"]
+    ok(server.kubectl(*forced, input=deployment("s", 2)))
+    body = json.loads(ok(server.kubectl("get", "deploy/s", "-n", ns, "-o", "json", "--show-managed-fields")))
+    assert body["spec"]["replicas"] == 2
+    found = owners(body)
+    assert REPLICAS in found[("kubectl", "Apply", "")] and ("kubectl", "Update", "scale") not in found
+    assert found[("kubectl-label", "Update", "")] == {("f:metadata", "f:labels", "f:tier")}
+
+
+def test_kubectl_edit_and_client_side_apply_are_their_own_managers(server: Served) -> None:
+    ns = namespace(server, "own-edit")
+    ok(server.kubectl("apply", "-n", ns, "-f", "-", input=deployment("e", 1)))
+    editor = {"KUBE_EDITOR": "sed -i s/nginx:1.25/nginx:1.27/"}
+    edited = server.kubectl("edit", "deploy/e", "-n", ns, env=editor)
+    assert edited.returncode == 0, edited.stderr
+    body = json.loads(ok(server.kubectl("get", "deploy/e", "-n", ns, "-o", "json", "--show-managed-fields")))
+    image = (*IMAGE[:4], 'k:{"name":"main"}', "f:image")
+    found = owners(body)
+    assert image in found[("kubectl-edit", "Update", "")]
+    assert (*image[:-1], ".") not in found[("kubectl-edit", "Update", "")]  # the item was there before
+    assert image not in found[("kubectl-client-side-apply", "Update", "")]
