@@ -13,6 +13,7 @@ from manikit.models.node import Node
 from manikit.models.pod import Pod
 from manikit.models.quantity import Quantity, QuantityFormat
 from manikit.plan.actions import PendingPod, Plan, ResourceUsage, SchedulingPreview
+from manikit.plan.capacity import node_usages
 from manikit.runtime.api import Api
 from manikit.runtime.reconcile import reconcile
 
@@ -21,10 +22,17 @@ RESOURCES = ("cpu", "memory", "pods")
 
 def with_preview(api: Api, plan: Plan) -> Plan:
     """``plan`` with its scheduling preview (the plan itself is unchanged)."""
+    before = tuple(node_usages(api.list("Node"), api.list("Pod")))
     dry = api.dry_run()
     execute(dry, plan)
     reconcile(dry)
-    return dataclasses.replace(plan, preview=preview_of(dry))
+    after = preview_of(dry)
+    after = dataclasses.replace(after, nodes_before=before, nodes_after=tuple(node_usages(*_bodies(dry))))
+    return dataclasses.replace(plan, preview=after)
+
+
+def _bodies(api: Api) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    return api.list("Node"), api.list("Pod")
 
 
 def preview_of(api: Api) -> SchedulingPreview:

@@ -32,6 +32,7 @@ from manikit.server.patch import patch_object
 from manikit.server.resources import GROUP_VERSIONS, Target, parse_path
 from manikit.server.status import ApiError, from_error, status_body
 from manikit.server.table import TABLE_MEDIA, Columns, table, wants_table
+from manikit.server.ui import mount_ui
 from manikit.server.watch import Changes, Watch
 
 JSON = "application/json"
@@ -212,6 +213,6 @@ def create_app(backend: Backend, columns: Columns, token: str | None) -> Starlet
     server = Server(backend, columns, token)
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     route = Route("/{path:path}", server.handle, methods=methods)
-    app = Starlette(routes=[route], lifespan=server.lifespan)
+    app = Starlette(routes=[mount_ui(server), route], lifespan=server.lifespan)
     app.state.server = server
     return app
