@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from manikit.cli.plan_support import (
     print_plan,
     read_desired,
 )
+from manikit.cli.rollout_bars import RolloutBars
 from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
 from manikit.cli.state_cmd import keep_backup
 from manikit.cli.timing import FOR_OPTION, duration
@@ -192,7 +194,17 @@ def _finish(
                 shown.add(line.text)
                 out.print(f"  waiting: {line.text}", style="yellow", markup=False)
 
-    report = rollout_report(cp.api, cp.clock, wait_seconds=timeout if wait else 0.0, progress=progress)
+    bars = RolloutBars() if wait else None
+
+    def drawn(step: RolloutReport) -> None:
+        progress(step)
+        if bars is not None:
+            bars.update(cp.api.list("Deployment"))
+
+    with bars or nullcontext():
+        if bars is not None:
+            bars.update(cp.api.list("Deployment"))
+        report = rollout_report(cp.api, cp.clock, wait_seconds=timeout if wait else 0.0, progress=drawn)
     cp.save_clock()
     _print_report(report)
     if wait and not report.converged:

@@ -12,6 +12,7 @@ import typer
 from manikit.cli import console
 from manikit.cli.columns import format_table
 from manikit.cli.resources import one_object
+from manikit.cli.rollout_bars import RolloutBars
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
@@ -65,8 +66,12 @@ def status(
         ns = dep["metadata"]["namespace"]
         shown: list[str] = []
 
+        bars = RolloutBars()
+
         def look() -> bool:
-            message, done = status_message(cp.api.get("Deployment", name, ns))
+            current = cp.api.get("Deployment", name, ns)
+            message, done = status_message(current)
+            bars.update([current])
             if not shown or shown[-1] != message:
                 typer.echo(message)
                 shown.append(message)
@@ -77,9 +82,10 @@ def status(
         if not watch:
             raise typer.Exit(1)
         start = cp.clock.now()
-        cp.reconcile(limit, observe=look)
-        if look():
-            return
+        with bars:
+            cp.reconcile(limit, observe=look)
+            if look():
+                return
         if limit is not None and cp.clock.now() >= start + limit:
             console.stderr().print("error: timed out waiting for the condition", markup=False)
         else:
