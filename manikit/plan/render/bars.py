@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from manikit.plan.capacity import NodeUsage, Usage
 
@@ -29,20 +30,19 @@ class Segments:
 def segments(usage: Usage, width: int = WIDTH) -> Segments:
     if not usage.allocatable:
         return Segments(0, 0, width)
-    requests = _cells(usage.percent, width)
-    limited = _cells(usage.limit_percent, width) if usage.limits is not None else 0
+    requests = _cells(usage.requested / usage.allocatable, width)
+    limited = _cells((usage.limits or 0) / usage.allocatable, width)
     limits = max(limited - requests, 0)
     return Segments(requests, limits, width - requests - limits)
 
 
-def _cells(percent: int, width: int) -> int:
-    """Cells for a share: any use shows at least one cell, and only 100% fills the bar."""
-    if percent <= 0:
+def _cells(share: Fraction, width: int) -> int:
+    """Cells for a share: any use shows at least one cell, and only a full node fills the bar."""
+    if share <= 0:
         return 0
-    cells = min(round(percent * width / 100), width)
-    if percent < 100:
-        cells = min(max(cells, 1), width - 1)
-    return cells
+    if share >= 1:
+        return width
+    return min(max(round(share * width), 1), width - 1)
 
 
 def text_bar(usage: Usage, width: int = WIDTH) -> str:

@@ -104,7 +104,7 @@ def _capacity(plan: Plan) -> dict[str, Any]:
             "resource": r.resource,
             "before": _cell(r.before, "not there"),
             "after": _cell(r.after, "gone"),
-            "full": r.node in full,
+            "full": r.node in full and r.resource == "cpu",  # said once per node
         }
         for r in rows
         if r.node in kept
