@@ -196,9 +196,10 @@ def _finish(
 
     bars = RolloutBars() if wait else None
 
-    def drawn(step: RolloutReport) -> None:
-        progress(step)
-        if bars is not None:
+    def drawn(step: RolloutReport) -> None:  # on a terminal the bars say what the lines would
+        if bars is None or not bars.enabled:
+            progress(step)
+        else:
             bars.update(cp.api.list("Deployment"))
 
     with bars or nullcontext():
