@@ -47,6 +47,9 @@ def signed_in(served: Served) -> Iterator[httpx.Client]:
 
 
 def test_the_dashboard_wants_the_servers_token(served: Served) -> None:
+    said = (served.root / "serve.log").read_text()
+    assert f"dashboard on {served.url}/ui/ (open /ui/?token=TOKEN once" in said
+    assert served.token is not None and served.token not in said  # the token is never printed
     with browser(served) as client:
         denied = client.get("/ui/")
         assert denied.status_code == 401 and "/ui/?token=TOKEN" in denied.text
