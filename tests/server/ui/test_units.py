@@ -125,3 +125,27 @@ def test_templates_escape_what_users_stored() -> None:
     )
     assert "<script>x()" not in page and "&lt;script&gt;x()&lt;/script&gt;" in page
     assert "<td>&lt;b&gt;</td>" in page
+
+
+def test_templates_and_static_files_are_package_data() -> None:
+    """A wheel carries every file the dashboard and the plan renderers read (pyproject's package-data)."""
+    import fnmatch
+    import tomllib
+
+    from tests.conftest import REPO
+
+    patterns = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    root = REPO / "manikit"
+    files = [
+        *(root / "server" / "ui" / "templates").iterdir(),
+        *(root / "server" / "ui" / "static").iterdir(),
+        *(root / "plan" / "render" / "templates").iterdir(),
+    ]
+    assert len(files) >= 14
+    for path in files:
+        name = path.relative_to(root).as_posix()
+        # setuptools' ** matches any depth, the top level included
+        assert any(
+            fnmatch.fnmatch(name, p) or fnmatch.fnmatch(name, p.removeprefix("**/"))
+            for p in patterns["manikit"]
+        ), name
