@@ -208,3 +208,11 @@ def test_markdown_with_a_thousand_nodes_fits_one_github_comment() -> None:
     assert len(text) <= GITHUB_COMMENT_LIMIT
     assert "... and 970 more nodes whose requests change" in text
     assert text.count("| `node-") == 30 * 3
+
+
+def test_text_lines_count_the_nodes_past_the_limit() -> None:
+    nodes = [node(f"n{i:02d}") for i in range(12)]
+    after = node_usages(nodes, [pod(f"p{i}", f"n{i:02d}") for i in range(12)])
+    lines = list(text_lines(node_usages(nodes, []), after, width=5, nodes=10))
+    assert len(lines) == 10 * 3 + 1
+    assert lines[-1] == "... and 2 more nodes (manikit plan --html FILE draws them all)"

@@ -16,6 +16,8 @@ REQUEST, LIMIT, FREE = "█", "▒", "░"
 WIDTH = 20
 #: the resources drawn per node (pods is a count, shown as a number beside them)
 DRAWN = ("cpu", "memory")
+#: nodes drawn in the text plan; the rest are counted
+TEXT_NODES = 40
 
 
 @dataclass(frozen=True)
@@ -102,15 +104,22 @@ def full_nodes(nodes: Sequence[NodeUsage]) -> list[str]:
     return [n.node for n in nodes if n.full]
 
 
-def text_lines(before: Sequence[NodeUsage], after: Sequence[NodeUsage], width: int = WIDTH) -> Iterator[str]:
-    """The plan's per-node pictures: ``  node-1  cpu     ███░░ 20% (..) -> █████ 100% (..)``; only
-    the nodes whose requests change, or every node when none does."""
+def text_lines(
+    before: Sequence[NodeUsage], after: Sequence[NodeUsage], width: int = WIDTH, nodes: int = TEXT_NODES
+) -> Iterator[str]:
+    """The plan's per-node pictures: ``node-1  cpu     ███░░ 20% (..)  ->  █████ 100% (..)``; only
+    the nodes whose requests change (every node when none does), at most ``nodes`` of them."""
     rows = capacity_rows(before, after)
     changed = {r.node for r in rows if r.changed}
     shown = [r for r in rows if r.node in changed] or rows
+    names = sorted({r.node for r in shown})
+    kept = set(names[:nodes])
+    shown = [r for r in shown if r.node in kept]
     name_width = max((len(r.node) for r in shown), default=0)
     lefts = [labelled(r.before, width) if r.before is not None else "(not there)" for r in shown]
     left_width = max((len(text) for text in lefts), default=0)
     for row, left in zip(shown, lefts, strict=True):
         right = labelled(row.after, width) if row.after is not None else "(gone)"
         yield f"{row.node:<{name_width}}  {row.resource:<6}  {left:<{left_width}}  ->  {right}"
+    if len(names) > len(kept):
+        yield f"... and {len(names) - len(kept)} more nodes (manikit plan --html FILE draws them all)"

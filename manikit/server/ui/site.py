@@ -7,6 +7,7 @@ sandboxed jinja2 environment; nothing a user stored can become markup or script.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from collections.abc import Awaitable, Callable
 from importlib import resources
@@ -119,7 +120,10 @@ def mount_ui(served: Served) -> Mount:
             data = await backend.run(_read, backend, context, params)
         except NotFound as exc:
             return _html(render("missing.html.j2", {"what": str(exc)}), 404)
-        return _html(await backend.run(render, template, {**data, "page": name.split("/", 1)[0]}))
+        # rendered off the store's thread: API requests wait for the read only, not for the HTML
+        loop = asyncio.get_running_loop()
+        shown = {**data, "page": name.split("/", 1)[0]}
+        return _html(await loop.run_in_executor(None, render, template, shown))
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
