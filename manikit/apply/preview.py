@@ -14,18 +14,27 @@ from manikit.models.node import Node
 from manikit.models.pod import Pod
 from manikit.models.quantity import Quantity, QuantityFormat
 from manikit.plan.actions import PendingPod, Plan, ResourceUsage, SchedulingPreview
+from manikit.plan.capacity import node_usages
 
 RESOURCES = ("cpu", "memory", "pods")
 
 
 def with_preview(cluster: Cluster, plan: Plan) -> Plan:
-    """``plan`` with its scheduling preview (the plan itself is unchanged); an empty plan as it is."""
+    """``plan`` with its scheduling preview and each node's usage before and after (the plan itself is
+    unchanged); an empty plan as it is."""
     if plan.empty:
         return plan
+    before = tuple(node_usages(cluster.list("Node"), cluster.list("Pod")))
     simulation = cluster.simulation()
     execute(simulation, plan)
     simulation.run()
-    return dataclasses.replace(plan, preview=preview_of(simulation))
+    after = preview_of(simulation)
+    after = dataclasses.replace(
+        after,
+        nodes_before=before,
+        nodes_after=tuple(node_usages(simulation.list("Node"), simulation.list("Pod"))),
+    )
+    return dataclasses.replace(plan, preview=after)
 
 
 def preview_of(cluster: Cluster) -> SchedulingPreview:

@@ -25,6 +25,7 @@ from manikit.cli import (
     schema_cmd,
     serve_cmd,
     state_cmd,
+    top_cmd,
     validate_cmd,
 )
 from manikit.cli.state import STATE_OPTION, set_global_state
@@ -80,3 +81,4 @@ advance_cmd.register(app)
 node_ops_cmd.register(app)
 patch_cmd.register(app)
 serve_cmd.register(app)
+top_cmd.register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from manikit.cli.plan_support import (
     print_plan,
     read_desired,
 )
+from manikit.cli.rollout_bars import RolloutBars
 from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.words import plural
@@ -196,7 +198,18 @@ def _finish(
                 shown.add(line.text)
                 out.print(f"  waiting: {line.text}", style="yellow", markup=False)
 
-    report = rollout_report(cp.cluster, wait_seconds=timeout if wait else 0.0, progress=progress)
+    bars = RolloutBars() if wait else None
+
+    def drawn(step: RolloutReport) -> None:  # on a terminal the bars say what the lines would
+        if bars is None or not bars.enabled:
+            progress(step)
+        else:
+            bars.update(cp.cluster.list("Deployment"))
+
+    with bars or nullcontext():
+        if bars is not None:
+            bars.update(cp.cluster.list("Deployment"))
+        report = rollout_report(cp.cluster, wait_seconds=timeout if wait else 0.0, progress=drawn)
     _print_report(report)
     if wait and not report.converged:
         behind = sum(not line.ok for line in report.deployments)

@@ -24,6 +24,7 @@ from manikit.cli.plan_support import (
     plan_for,
     print_plan,
     read_desired,
+    write_html,
 )
 from manikit.cli.state import STATE_OPTION, control_plane
 from manikit.plan.planfile import save_plan
@@ -42,6 +43,13 @@ def plan(
         "--out",
         metavar="FILE",
         help="Save the plan to this file, for `manikit apply FILE` (terraform's -out).",
+        show_default=False,
+    ),
+    html: str | None = typer.Option(
+        None,
+        "--html",
+        metavar="FILE",
+        help="Also write the plan as a self-contained HTML page with per-node capacity bars.",
         show_default=False,
     ),
     detailed_exitcode: bool = typer.Option(
@@ -78,6 +86,8 @@ def plan(
         )
         key = cp.cluster.signing_key(create=True) if out else ""
     print_plan(result, output_format)
+    if html:
+        write_html(result, html)
     if out:
         save_plan(result, out, key)
         typer.echo(f"\nSaved the plan to {out}. To apply exactly this plan: manikit apply {out}", err=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
@@ -15,10 +16,11 @@ from manikit.cli.common import config_exclude, manifest_files, not_manifests_not
 from manikit.cli.words import listed, plural
 from manikit.cluster import Cluster
 from manikit.diagnostics import Level, Problem
-from manikit.errors import InvalidError, NoManifestsError
+from manikit.errors import InvalidError, NoManifestsError, UserError
 from manikit.plan.actions import Plan
 from manikit.plan.desired import DesiredSet, load_desired
 from manikit.plan.planner import make_plan
+from manikit.plan.render.html import render_html
 from manikit.plan.render.json_format import render_json
 from manikit.plan.render.markdown import render_markdown
 from manikit.plan.render.text import render_text
@@ -95,6 +97,18 @@ def refusals(errors: Sequence[Problem]) -> list[str]:
         error = InvalidError("", kind, rest.rpartition("/")[2], tuple(found))
         lines.append(error.kubectl_message())
     return lines
+
+
+def write_html(plan: Plan, path: str) -> None:
+    """``--html FILE``: the page, written whole or not at all."""
+    target = Path(path)
+    try:
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(render_html(plan), encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write the HTML plan: {exc.strerror or exc}") from exc
+    typer.echo(f"Wrote the plan as HTML to {path}", err=True)
 
 
 def print_plan(plan: Plan, output_format: PlanFormat) -> None:

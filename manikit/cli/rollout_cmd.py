@@ -12,6 +12,7 @@ import typer
 from manikit.cli import console
 from manikit.cli.columns import format_table
 from manikit.cli.resources import one_object
+from manikit.cli.rollout_bars import RolloutBars
 from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cluster.deployments import revisions as revisions_of
@@ -57,8 +58,12 @@ def status(
         ns = dep["metadata"]["namespace"]
         shown: list[str] = []
 
+        bars = RolloutBars()
+
         def look() -> bool:
-            message, done = rollout_status(cp.cluster.get("Deployment", name, ns))
+            current = cp.cluster.get("Deployment", name, ns)
+            message, done = rollout_status(current)
+            bars.update([current])
             if not shown or shown[-1] != message:
                 typer.echo(message)
                 shown.append(message)
@@ -69,9 +74,10 @@ def status(
         if not watch:
             raise typer.Exit(1)
         start = cp.cluster.now()
-        cp.reconcile(limit, observe=look)
-        if look():
-            return
+        with bars:
+            cp.reconcile(limit, observe=look)
+            if look():
+                return
         if limit is not None and cp.cluster.now() >= start + limit:
             console.stderr().print("error: timed out waiting for the condition", markup=False)
         else:

@@ -8,6 +8,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from manikit.plan.capacity import NodeUsage
 from manikit.plan.diff import FieldChange
 
 Body = dict[str, Any]
@@ -112,6 +113,9 @@ class SchedulingPreview:
     usage: tuple[ResourceUsage, ...] = ()
     pods: int = 0
     nodes: int = 0
+    #: each node's requests and limits before the change and after it (the capacity pictures)
+    nodes_before: tuple[NodeUsage, ...] = ()
+    nodes_after: tuple[NodeUsage, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from manikit.server.resources import BY_KIND, GROUP_VERSIONS, Target, parse_path
 from manikit.server.selectors import continue_revision
 from manikit.server.status import ApiError, from_error, status_body
 from manikit.server.table import TABLE_MEDIA, Columns, table, wants_table
+from manikit.server.ui import mount_ui
 from manikit.server.watch import Changes, Watch
 
 JSON = "application/json"
@@ -235,6 +236,6 @@ def create_app(
     server = Server(backend, columns, token, watch_history)
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
     route = Route("/{path:path}", server.handle, methods=methods)
-    app = Starlette(routes=[route], lifespan=server.lifespan)
+    app = Starlette(routes=[mount_ui(server), route], lifespan=server.lifespan)
     app.state.server = server
     return app

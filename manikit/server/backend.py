@@ -22,6 +22,7 @@ from manikit.runtime.api import Api
 from manikit.runtime.api.objects import to_body
 from manikit.runtime.clock import TimerPending, WallClock, human_age, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
+from manikit.runtime.controllers.scheduling import NOTE_TOPIC as SCHEDULING_NOTE
 from manikit.runtime.reconcile import ReconcileResult, reconcile
 from manikit.runtime.store import (
     Body,
@@ -126,6 +127,15 @@ class Backend:
 
     def history(self, since: int, kinds: builtins.list[str] | None) -> builtins.list[HistoryEntry]:
         return builtins.list(self.api.watch(since, kinds))
+
+    def object_history(self, kind: str, namespace: str, name: str) -> builtins.list[HistoryEntry]:
+        """Every stored write of one object, oldest first (for the dashboard)."""
+        return [e for e in self.store.history(0, [kind]) if (e.namespace, e.name) == (namespace, name)]
+
+    def scheduling_note(self, uid: str) -> Body | None:
+        """The scheduler's last decision about a pod: its message and every node's verdict."""
+        note = self.store.get_note(SCHEDULING_NOTE, uid)
+        return note if isinstance(note, dict) else None
 
     # Writes ----------------------------------------------------------------------------------------
     @contextmanager

@@ -99,6 +99,10 @@ def serve(options: ServeOptions, columns: Columns, say: Callable[[str], None]) -
         ssl_keyfile=None if creds is None else str(creds.server_key),
     )
     say(f"serving the Kubernetes API on {url}; KUBECONFIG={options.kubeconfig} kubectl get nodes")
+    say(
+        f"dashboard on {url}/ui/"
+        + ("" if creds is None else " (open /ui/?token=TOKEN once: the kubeconfig's token)")
+    )
     # uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the handler it found:
     # with this one the process then ends normally (exit 0), its state closed
     previous = signal.signal(signal.SIGTERM, _stopped)

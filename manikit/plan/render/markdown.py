@@ -13,6 +13,8 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from manikit.plan.actions import Plan
+from manikit.plan.capacity import Usage
+from manikit.plan.render.bars import capacity_rows, full_nodes, share, text_bar
 from manikit.plan.render.pending import group_pending, pods
 from manikit.plan.render.text import render_text
 
@@ -20,6 +22,8 @@ _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False
 GITHUB_COMMENT_LIMIT = 65_536
 _MARGIN = 1_000  # room for the cut notices and the pending block's own lines
 _PENDING_GROUPS = 20
+_CAPACITY_NODES = 30
+_MD_WIDTH = 10
 
 
 def render_markdown(plan: Plan, limit: int = GITHUB_COMMENT_LIMIT) -> str:
@@ -48,6 +52,7 @@ def render_markdown(plan: Plan, limit: int = GITHUB_COMMENT_LIMIT) -> str:
         "details_left": 0,
         "pending": group_pending(pending)[:_PENDING_GROUPS],
         "pending_count": pods(len(pending)),
+        **_capacity(plan),
     }
     text = template.render(**context)
     if len(text) <= limit:
@@ -79,6 +84,38 @@ def _fit(context: dict[str, Any], without_details: str, limit: int) -> dict[str,
             break
         kept_lines.append(line)
     return {**context, "details": kept_lines, "details_left": len(details) - len(kept_lines)}
+
+
+def _capacity(plan: Plan) -> dict[str, Any]:
+    """The per-node chart: rows of the nodes whose requests change (every node when none does), at
+    most ``_CAPACITY_NODES`` of them; the rest are counted."""
+    preview = plan.preview
+    if preview is None or not preview.nodes_after:
+        return {"capacity": [], "capacity_left": 0}
+    rows = capacity_rows(preview.nodes_before, preview.nodes_after)
+    changed = {r.node for r in rows if r.changed}
+    rows = [r for r in rows if r.node in changed] or rows
+    names = sorted({r.node for r in rows})
+    kept = set(names[:_CAPACITY_NODES])
+    full = set(full_nodes(preview.nodes_after))
+    shown = [
+        {
+            "node": r.node,
+            "resource": r.resource,
+            "before": _cell(r.before, "not there"),
+            "after": _cell(r.after, "gone"),
+            "full": r.node in full and r.resource == "cpu",  # said once per node
+        }
+        for r in rows
+        if r.node in kept
+    ]
+    return {"capacity": shown, "capacity_left": len(names) - len(kept)}
+
+
+def _cell(usage: Usage | None, missing: str) -> str:
+    if usage is None:
+        return f"_{missing}_"
+    return f"`{text_bar(usage, _MD_WIDTH)}` {share(usage)}"
 
 
 def _diff_line(text: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from manikit.plan.actions import Action, Plan, ResourceChange
 from manikit.plan.diff import FieldChange
+from manikit.plan.render.bars import FREE, LIMIT, REQUEST, full_nodes, text_lines
 from manikit.plan.render.pending import group_pending, pods
 
 NO_CHANGES = "No changes. Your manifests match the recorded state."
@@ -106,6 +107,11 @@ def _preview(plan: Plan) -> Iterator[Line]:
     for usage in preview.usage:
         share = f"{usage.requested} of {usage.allocatable} allocatable ({usage.percent}%)"
         yield Line(f"  {usage.resource:<7} requested {share}")
+    if preview.nodes_after:
+        yield Line(f"  Per node, before -> after ({REQUEST} requests, {LIMIT} limits, {FREE} free):")
+        full = set(full_nodes(preview.nodes_after))
+        for text in text_lines(preview.nodes_before, preview.nodes_after):
+            yield Line(f"    {text}", "red" if text.split(" ", 1)[0] in full else "")
     if not preview.pending:
         yield Line("  every pod would be scheduled", "green")
         return

@@ -1,0 +1,134 @@
+"""Per-node capacity: what the pods on each node request and are limited to, against its allocatable.
+
+Requests are counted as the scheduler counts them (``manikit.kinds.resources.pod_requests``); limits as
+``kubectl describe node`` sums them (containers' limits, raised to the largest init container's). The
+plan's preview, ``manikit top nodes`` and the dashboard all draw from these values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from manikit.kinds.resources import pod_requests
+from manikit.models.pod import PodSpec
+from manikit.models.quantity import Quantity, QuantityFormat, parse_quantity
+
+Body = dict[str, Any]
+RESOURCES = ("cpu", "memory", "pods")
+#: A node whose requests reach this share of some resource is drawn as full.
+FULL_PERCENT = 95
+
+
+@dataclass(frozen=True)
+class Usage:
+    """One resource on one node. ``limits`` is None for pods (a count has no limit)."""
+
+    resource: str
+    requested: Fraction
+    limits: Fraction | None
+    allocatable: Fraction
+
+    @property
+    def percent(self) -> int:
+        return _percent(self.requested, self.allocatable)
+
+    @property
+    def limit_percent(self) -> int:
+        return _percent(self.limits or Fraction(0), self.allocatable)
+
+    def shown(self, value: Fraction | None) -> str:
+        return show_quantity(value or Fraction(0), self.resource)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "resource": self.resource,
+            "requested": self.shown(self.requested),
+            "limits": None if self.limits is None else self.shown(self.limits),
+            "allocatable": self.shown(self.allocatable),
+            "percent": self.percent,
+        }
+
+
+@dataclass(frozen=True)
+class NodeUsage:
+    node: str
+    usages: tuple[Usage, ...]
+    pods: tuple[str, ...] = ()  # namespace/name of the pods bound there
+
+    @property
+    def full(self) -> bool:
+        return any(u.allocatable and u.percent >= FULL_PERCENT for u in self.usages)
+
+    def usage(self, resource: str) -> Usage:
+        return next(u for u in self.usages if u.resource == resource)
+
+
+def _percent(part: Fraction, whole: Fraction) -> int:
+    return int(part * 100 / whole) if whole else 0
+
+
+def show_quantity(value: Fraction, resource: str) -> str:
+    if resource == "pods":
+        return str(int(value))
+    fmt = QuantityFormat.BINARY_SI if resource == "memory" else QuantityFormat.DECIMAL_SI
+    return Quantity.from_value(value, fmt).canonical()
+
+
+def is_active(pod: Body) -> bool:
+    return (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+
+
+def pod_limits(spec: PodSpec) -> dict[str, Fraction]:
+    """cpu and memory limits of a pod as kubectl's ``describe node`` adds them up."""
+    total: dict[str, Fraction] = {}
+    for c in spec.containers:
+        for res, q in c.limits().items():
+            total[res] = total.get(res, Fraction(0)) + q.value
+    for c in spec.init_containers or []:
+        for res, q in c.limits().items():
+            if q.value > total.get(res, Fraction(0)):
+                total[res] = q.value
+    return total
+
+
+def node_usages(nodes: Sequence[Body], pods: Iterable[Body]) -> list[NodeUsage]:
+    """Every node's usage by the active pods bound to it, in node name order."""
+    by_node: dict[str, list[Body]] = {}
+    for pod in pods:
+        node = (pod.get("spec") or {}).get("nodeName")
+        if node and is_active(pod):
+            by_node.setdefault(node, []).append(pod)
+    return [
+        _node_usage(node, by_node.get(node["metadata"]["name"], []))
+        for node in sorted(nodes, key=lambda n: n["metadata"]["name"])
+    ]
+
+
+def _node_usage(node: Body, pods: list[Body]) -> NodeUsage:
+    status = node.get("status") or {}
+    alloc = {**(status.get("capacity") or {}), **(status.get("allocatable") or {})}
+    requested = dict.fromkeys(RESOURCES, Fraction(0))
+    limits = dict.fromkeys(RESOURCES, Fraction(0))
+    for pod in pods:
+        spec = PodSpec.model_validate(pod["spec"])
+        requested["pods"] += 1
+        for res, q in pod_requests(spec, pod_defaults=False).items():
+            if res in requested:
+                requested[res] += q.value
+        for res, value in pod_limits(spec).items():
+            if res in limits:
+                limits[res] += value
+    usages = tuple(
+        Usage(
+            res,
+            requested[res],
+            None if res == "pods" else limits[res],
+            parse_quantity(str(alloc[res])).value if res in alloc else Fraction(0),
+        )
+        for res in RESOURCES
+    )
+    names = tuple(f"{p['metadata'].get('namespace', '')}/{p['metadata']['name']}" for p in pods)
+    return NodeUsage(node["metadata"]["name"], usages, tuple(sorted(names)))
