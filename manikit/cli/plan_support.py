@@ -80,7 +80,7 @@ def read_desired(
 
 def refusals(errors: Sequence[Problem]) -> list[str]:
     """What the API server would answer for each object it refuses, in kubectl's words:
-    ``The Deployment "web" is invalid: <cause>; <cause>``."""
+    ``The Deployment "web" is invalid: <cause>`` (several: one ``* <cause>`` a line)."""
     causes: dict[str, list[str]] = {}
     for problem in errors:
         if problem.object_ref and is_server_error(problem.code):
@@ -89,7 +89,7 @@ def refusals(errors: Sequence[Problem]) -> list[str]:
     lines = []
     for ref, found in causes.items():
         kind, _, rest = ref.partition("/")
-        error = InvalidError("", kind, rest.rpartition("/")[2], tuple(found))
+        error = InvalidError("", kind=kind, name=rest.rpartition("/")[2], causes=found)
         lines.append(error.kubectl_message())
     return lines
 

@@ -54,7 +54,7 @@ def test_duplicate_name_is_refused(api: Api) -> None:
         api.create(deployment())
     assert (
         caught.value.kubectl_message()
-        == 'Error from server (AlreadyExists): deployments "web" already exists'
+        == 'Error from server (AlreadyExists): deployments.apps "web" already exists'
     )
 
 
@@ -71,7 +71,7 @@ def test_same_name_in_another_namespace_is_fine(api: Api) -> None:
 def test_not_found_message(api: Api) -> None:
     with pytest.raises(NotFoundError) as caught:
         api.get("Deployment", "web")
-    assert caught.value.kubectl_message() == 'Error from server (NotFound): deployments "web" not found'
+    assert caught.value.kubectl_message() == 'Error from server (NotFound): deployments.apps "web" not found'
 
 
 def test_invalid_object_is_refused(api: Api) -> None:

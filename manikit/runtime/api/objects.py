@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from manikit.errors import InvalidError
+from manikit.errors import Cause, InvalidError
 from manikit.kinds.registry import apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.runtime.api.admission import check_create
@@ -62,10 +62,15 @@ def validate(data: Mapping[str, Any]) -> TypeMeta:
         return validate_model(info.model, dict(data))
     except ValidationError as exc:
         name = str((data.get("metadata") or {}).get("name", ""))
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)
-        )
-        raise invalid(kind, name, details) from exc
+        causes = [
+            Cause(
+                "FieldValueRequired" if e["type"] == "missing" else "FieldValueInvalid",
+                e["msg"],
+                ".".join(str(p) for p in e["loc"]),
+            )
+            for e in exc.errors(include_url=False)
+        ]
+        raise invalid(kind, name, *causes) from exc
 
 
 def generated_name(prefix: str, seed: str, taken: set[str] | None = None) -> str:
@@ -75,7 +80,9 @@ def generated_name(prefix: str, seed: str, taken: set[str] | None = None) -> str
         suffix = "".join(NAME_ALPHABET[b % len(NAME_ALPHABET)] for b in digest[:5])
         if taken is None or prefix + suffix not in taken:
             return prefix + suffix
-    raise InvalidError(f"cannot generate a free name with prefix {prefix!r}")
+    why = f"Invalid value: {prefix!r}: no free name is left with this prefix"
+    cause = Cause.of("metadata.generateName", why)
+    raise InvalidError(f"cannot generate a free name with prefix {prefix!r}", causes=[cause])
 
 
 def spec_of(body: Body) -> Any:
