@@ -111,7 +111,10 @@ def test_one_object_by_name_is_bare_as_kubectl_prints_it(applied: dict[str, str]
             ("get", "deployment.batch/web"),
             'error: the server doesn\'t have a resource type "deployment.batch"; did you mean "deployment"?',
         ),
-        (("get", "deploy/nope", "-n", "shop"), 'Error from server (NotFound): deployments.apps "nope" not found'),
+        (
+            ("get", "deploy/nope", "-n", "shop"),
+            'Error from server (NotFound): deployments.apps "nope" not found',
+        ),
         (
             ("describe", "deploy", "nope", "-n", "shop"),
             'Error from server (NotFound): deployments.apps "nope" not found',

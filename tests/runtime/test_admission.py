@@ -55,7 +55,11 @@ def test_kubectl_form_lists_every_cause() -> None:
     )
     causes = caught.value.to_status()["details"]["causes"]
     assert causes == [
-        {"reason": "FieldValueRequired", "message": "Required value", "field": "spec.template.spec.containers[0].image"},
+        {
+            "reason": "FieldValueRequired",
+            "message": "Required value",
+            "field": "spec.template.spec.containers[0].image",
+        },
         {
             "reason": "FieldValueInvalid",
             "message": "Invalid value: 0: may not be 0 when `maxSurge` is 0",

@@ -15,6 +15,7 @@ from manikit.models.meta import TypeMeta
 from manikit.runtime.api.admission import check_create
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.store import Body
+from manikit.validate.pydantic_errors import error_message
 from manikit.validate.semantic import validate_model
 
 #: Kubernetes' alphabet for generated name suffixes (no vowels, no confusable digits).
@@ -62,15 +63,19 @@ def validate(data: Mapping[str, Any]) -> TypeMeta:
         return validate_model(info.model, dict(data))
     except ValidationError as exc:
         name = str((data.get("metadata") or {}).get("name", ""))
-        causes = [
-            Cause(
-                "FieldValueRequired" if e["type"] == "missing" else "FieldValueInvalid",
-                e["msg"],
-                ".".join(str(p) for p in e["loc"]),
-            )
-            for e in exc.errors(include_url=False)
-        ]
+        causes = [_cause(dict(e)) for e in exc.errors(include_url=False)]
         raise invalid(kind, name, *causes) from exc
+
+
+def _cause(error: dict[str, Any]) -> Cause:
+    """A schema error as the API server's field error: ``spec.replicas: Invalid value: -1: must be
+    greater than or equal to 0``."""
+    field = ".".join(str(step) for step in error["loc"])
+    if error["type"] == "missing":
+        return Cause("FieldValueRequired", "Required value", field)
+    if error["type"] == "extra_forbidden":
+        return Cause("FieldValueNotSupported", f'unknown field "{error["loc"][-1]}"', field)
+    return Cause("FieldValueInvalid", f"Invalid value: {error_message([error])}", field)
 
 
 def generated_name(prefix: str, seed: str, taken: set[str] | None = None) -> str:
