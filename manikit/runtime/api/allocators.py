@@ -134,8 +134,9 @@ def check_cluster_ip(ip: str, used: set[str], ranges: ServiceRanges) -> str | No
     return None
 
 
-def allocate_cluster_ip(used: set[str], rng: random.Random, ranges: ServiceRanges) -> str:
-    """A free address drawn from above the static band (then from the band, when that is full)."""
+def allocate_cluster_ip(used: set[str], rng: random.Random, ranges: ServiceRanges, name: str = "") -> str:
+    """A free address drawn from above the static band (then from the band, when that is full), for
+    the Service ``name`` (namespace/name, for the message)."""
     base = int(ranges.cidr.network_address)
     upper = range(max(1, ranges.static_ips), ranges.cidr.num_addresses - 1)
     if upper:
@@ -148,11 +149,16 @@ def allocate_cluster_ip(used: set[str], rng: random.Random, ranges: ServiceRange
         if candidate != ranges.kubernetes_ip and candidate not in used:
             return candidate
     raise RangeFullError(
-        "Internal error occurred: failed to allocate a serviceIP: range is full (the Service clusterIP "
-        f"range {ranges.cidr} has no free address: delete a Service you no longer need, use a headless "
-        f"Service (clusterIP: None), or set a wider range with {IP_RANGE_ENV})",
+        "Internal error occurred: failed to allocate a serviceIP: range is full: the Service clusterIP "
+        f"range {ranges.cidr} has no free address{_for(name)}; delete a Service you no longer need, use a "
+        f"headless Service (clusterIP: None), or set a wider range with {IP_RANGE_ENV}",
         kind="services",
+        name=name.rpartition("/")[2],
     )
+
+
+def _for(name: str) -> str:
+    return f" for Service {name}" if name else ""
 
 
 def check_node_port(index: int, port: int, used: set[int], ranges: ServiceRanges) -> str | None:
@@ -166,7 +172,7 @@ def check_node_port(index: int, port: int, used: set[int], ranges: ServiceRanges
     return None
 
 
-def allocate_node_port(used: set[int], rng: random.Random, ranges: ServiceRanges) -> int:
+def allocate_node_port(used: set[int], rng: random.Random, ranges: ServiceRanges, name: str = "") -> int:
     upper = ranges.ports[ranges.static_ports :]
     if upper:
         for _ in range(64):
@@ -177,8 +183,9 @@ def allocate_node_port(used: set[int], rng: random.Random, ranges: ServiceRanges
         if port not in used:
             return port
     raise RangeFullError(
-        "Internal error occurred: failed to allocate a nodePort: range is full (the NodePort range "
-        f"{ranges.port_text} has no free port: delete a NodePort or LoadBalancer Service you no longer "
-        f"need, use type ClusterIP, or set a wider range with {PORT_RANGE_ENV})",
+        "Internal error occurred: failed to allocate a nodePort: range is full: the NodePort range "
+        f"{ranges.port_text} has no free port{_for(name)}; delete a NodePort or LoadBalancer Service you "
+        f"no longer need, use type ClusterIP, or set a wider range with {PORT_RANGE_ENV}",
         kind="services",
+        name=name.rpartition("/")[2],
     )

@@ -41,7 +41,7 @@ def allocate(body: Body, taken: Allocations) -> None:
             if problem:
                 raise invalid("Service", name, problem)
         else:
-            ip = allocators.allocate_cluster_ip(taken.ips, rng, taken.ranges)
+            ip = allocators.allocate_cluster_ip(taken.ips, rng, taken.ranges, _named(body))
         taken.ips.add(ip)
         spec["clusterIP"] = ip
         spec["clusterIPs"] = [ip]
@@ -69,7 +69,7 @@ def _allocate_node_ports(body: Body, used: set[int], rng: random.Random, ranges:
             if problem:
                 raise invalid("Service", body["metadata"]["name"], problem)
         else:
-            port["nodePort"] = allocators.allocate_node_port(used, rng, ranges)
+            port["nodePort"] = allocators.allocate_node_port(used, rng, ranges, _named(body))
         used.add(port["nodePort"])
 
 
@@ -87,6 +87,11 @@ def check_update(body: Body, old: Body, existing: list[Body], ranges: ServiceRan
         f"{meta.get('namespace')}/{meta['name']}/{old['metadata'].get('resourceVersion')}"
     )
     if not spec.get("clusterIP") and spec.get("type") != "ExternalName":
-        ip = allocators.allocate_cluster_ip(allocators.used_cluster_ips(others), rng, ranges)
+        ip = allocators.allocate_cluster_ip(allocators.used_cluster_ips(others), rng, ranges, _named(body))
         spec["clusterIP"], spec["clusterIPs"] = ip, [ip]
     _allocate_node_ports(body, allocators.used_node_ports(others), rng, ranges)
+
+
+def _named(body: Body) -> str:
+    meta = body["metadata"]
+    return f"{meta.get('namespace') or 'default'}/{meta['name']}"
