@@ -73,6 +73,9 @@ CAUSE_REASONS = (
     ("Internal error", "InternalError"),
 )
 
+#: How a field error's message begins (``Invalid value: ...``), whatever its type.
+FIELD_ERROR_WORDS = tuple(words for words, _ in CAUSE_REASONS)
+
 
 @dataclass(frozen=True, slots=True)
 class Cause:

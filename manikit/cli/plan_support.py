@@ -13,7 +13,7 @@ from manikit.cli import console
 from manikit.cli.common import config_exclude, manifest_files, not_manifests_notice
 from manikit.cli.words import listed, plural
 from manikit.diagnostics import Level, Problem
-from manikit.errors import InvalidError, NoManifestsError
+from manikit.errors import FIELD_ERROR_WORDS, InvalidError, NoManifestsError
 from manikit.plan.actions import Plan
 from manikit.plan.desired import DesiredSet, load_desired
 from manikit.plan.render.json_format import render_json
@@ -84,7 +84,10 @@ def refusals(errors: Sequence[Problem]) -> list[str]:
     causes: dict[str, list[str]] = {}
     for problem in errors:
         if problem.object_ref and is_server_error(problem.code):
-            cause = f"{problem.path}: {problem.message}" if problem.path else problem.message
+            message = problem.message
+            if problem.code == "MK001" and not message.startswith(FIELD_ERROR_WORDS):
+                message = f"Invalid value: {message}"  # a schema error, worded as the server's
+            cause = f"{problem.path}: {message}" if problem.path else message
             causes.setdefault(problem.object_ref, []).append(cause)
     lines = []
     for ref, found in causes.items():

@@ -71,3 +71,15 @@ def test_plan_says_the_same(tmp_path: Path) -> None:
     assert 'The Deployment "web" is invalid:\n* spec.template.spec.containers[0].image: Required value\n' in (
         result.stderr
     )
+
+
+def test_a_schema_error_is_worded_as_the_server_words_it(tmp_path: Path) -> None:
+    manifest = write(
+        tmp_path, "web.yaml", GOOD.replace("spec:\n  selector:", "spec:\n  replicas: -1\n  selector:")
+    )
+    result = run_cli("apply", "--state", str(tmp_path / "state.db"), "--auto-approve", str(manifest))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1] == (
+        'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: '
+        "must be greater than or equal to 0"
+    )
