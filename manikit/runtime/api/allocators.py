@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from manikit.errors import ConfigError, RangeFullError
+from manikit.kinds.service import NODE_PORT_RANGE as VALID_NODE_PORTS
 
 IP_RANGE_ENV = "MANIKIT_SERVICE_CLUSTER_IP_RANGE"
 PORT_RANGE_ENV = "MANIKIT_SERVICE_NODE_PORT_RANGE"
 SERVICE_CIDR = ipaddress.IPv4Network("10.96.0.0/12")
-NODE_PORT_RANGE = range(30000, 32768)
+#: the range manikit's validation allows (``manikit.kinds.service``); a configured range lies inside it
+NODE_PORT_RANGE = range(VALID_NODE_PORTS[0], VALID_NODE_PORTS[1] + 1)
 #: Kubernetes' limit on a service range (2^20 addresses); at least two usable ones (/30).
 LARGEST_PREFIX, SMALLEST_PREFIX = 12, 30
 KUBERNETES_SERVICE_IP = str(SERVICE_CIDR.network_address + 1)
