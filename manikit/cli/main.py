@@ -31,30 +31,30 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, prog_name="manikit", standalone_mode=False)
     except _EXIT as done:
-        return _exit(done.exit_code)
+        return done.exit_code
     except _ABORT:
         sys.stderr.write("Aborted.\n")
-        return _exit(1)
+        return 1
     except _USAGE as exc:
         exc.__dict__["message"] = _plain(exc.message)  # Final in click's stubs; a plain attribute
         exc.show()
-        return _exit(_error_exit_code(exc.exit_code, args))
+        return _error_exit_code(exc.exit_code, args)
     except StateError as exc:
         sys.stderr.write(exc.kubectl_message() + "\n")
-        return _exit(_error_exit_code(exc.exit_code, args))
+        return _error_exit_code(exc.exit_code, args)
     except UserError as exc:
         sys.stderr.write(f"error: {exc}\n")
-        return _exit(_error_exit_code(exc.exit_code, args))
-    except ManikitError as exc:
-        return _exit(_internal(exc))
+        return _error_exit_code(exc.exit_code, args)
+    except ManikitError as exc:  # raised as it is, the base error is a bug
+        return _internal(exc)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
-        return _exit(130)
+        return 130
     except BrokenPipeError:
-        return _exit(0)
+        return 0
     except Exception as exc:  # the last line of defence: a bug, said as one
-        return _exit(_internal(exc))
-    return _exit(result if isinstance(result, int) else 0)
+        return _internal(exc)
+    return result if isinstance(result, int) else 0
 
 
 def _plain(message: str) -> str:
@@ -79,10 +79,6 @@ def _internal(exc: BaseException) -> int:
     if os.environ.get("MANIKIT_DEBUG"):
         traceback.print_exc()
     return 3
-
-
-def _exit(code: int) -> int:
-    return code
 
 
 def run() -> None:

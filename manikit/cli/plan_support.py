@@ -16,7 +16,7 @@ from manikit.cli.common import config_exclude, manifest_files, not_manifests_not
 from manikit.cli.words import listed, plural
 from manikit.cluster import Cluster
 from manikit.diagnostics import Level, Problem
-from manikit.errors import InvalidError, NoManifestsError, UserError
+from manikit.errors import FIELD_ERROR_WORDS, InvalidError, NoManifestsError, UserError
 from manikit.plan.actions import Plan
 from manikit.plan.desired import DesiredSet, load_desired
 from manikit.plan.planner import make_plan
@@ -85,16 +85,19 @@ def read_desired(
 
 def refusals(errors: Sequence[Problem]) -> list[str]:
     """What the API server would answer for each object it refuses, in kubectl's words:
-    ``The Deployment "web" is invalid: <cause>; <cause>``."""
+    ``The Deployment "web" is invalid: <cause>`` (several: one ``* <cause>`` a line)."""
     causes: dict[str, list[str]] = {}
     for problem in errors:
         if problem.object_ref and is_server_error(problem.code):
-            cause = f"{problem.path}: {problem.message}" if problem.path else problem.message
+            message = problem.message
+            if problem.code == "MK001" and not message.startswith(FIELD_ERROR_WORDS):
+                message = f"Invalid value: {message}"  # a schema error, worded as the server's
+            cause = f"{problem.path}: {message}" if problem.path else message
             causes.setdefault(problem.object_ref, []).append(cause)
     lines = []
     for ref, found in causes.items():
         kind, _, rest = ref.partition("/")
-        error = InvalidError("", kind, rest.rpartition("/")[2], tuple(found))
+        error = InvalidError("", kind=kind, name=rest.rpartition("/")[2], causes=found)
         lines.append(error.kubectl_message())
     return lines
 

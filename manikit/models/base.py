@@ -59,12 +59,6 @@ def _out_of_range(key: object, value: int) -> None:
     )
 
 
-class LooseModel(BaseModel):
-    """For the few places where Kubernetes itself takes arbitrary content (status we do not model)."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True, alias_generator=to_camel)
-
-
 #: Kubernetes' IntOrString. Strict: "80" stays a string (a port name), 80 an integer.
 IntOrString = int | str
 #: A free-form object Kubernetes defines but manikit does not look inside.

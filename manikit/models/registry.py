@@ -150,10 +150,6 @@ BUILTIN_KINDS: dict[str, frozenset[str]] = {
 }
 
 
-def lookup(api_version: str, kind: str) -> KindInfo | None:
-    return KINDS.get((api_version, kind))
-
-
 def is_namespaced(kind: str) -> bool:
     info = KINDS_BY_NAME.get(kind)
     if info is not None:

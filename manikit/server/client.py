@@ -22,7 +22,7 @@ import httpx
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from manikit.errors import ConfigError, NotFoundError, StateError, UserError
+from manikit.errors import ConfigError, NotFoundError, StateError, UserError, from_status
 from manikit.server.backend import EventRecord, HistoryEntry, LockHolder, StoredObject
 from manikit.server.resources import BY_KIND
 
@@ -86,7 +86,7 @@ class ServedStore:
         if answer.status_code == 404 and answer.json().get("reason") == "NotFound":
             return None
         if answer.status_code >= 400:
-            raise StateError(answer.json().get("message", answer.text))
+            raise _refusal(answer)
         return answer.json()
 
     @property
@@ -191,3 +191,14 @@ class ServedStore:
 
     create = update = delete = record_event = delete_events = delete_note = acquire_lock = _refuse
     copy_in_memory = _refuse
+
+
+def _refusal(answer: httpx.Response) -> StateError:
+    """The server's answer as the error it carries (its Status as sent), else its text."""
+    try:
+        body = answer.json()
+    except ValueError:
+        return StateError(answer.text[:500])
+    if isinstance(body, dict) and body.get("kind") == "Status":
+        return from_status(body)
+    return StateError(str(body)[:500])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from collections.abc import Iterator
 from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
@@ -221,11 +220,6 @@ def _element_type(annotation: Any) -> Any:
     annotation = _unwrap(annotation)
     args = typing.get_args(annotation)
     return _unwrap(args[-1]) if args else None
-
-
-def iter_error_paths(exc: ValidationError) -> Iterator[tuple[Any, ...]]:
-    for error in exc.errors(include_url=False):
-        yield tuple(error["loc"])
 
 
 def error_message(errors: list[dict[str, Any]]) -> str:

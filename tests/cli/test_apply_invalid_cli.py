@@ -53,12 +53,13 @@ def test_apply_refuses_an_invalid_object_in_kubectl_words_and_writes_nothing(tmp
         f"{manifest}:15:29: error MK102 limit-below-request: "
         "spec.template.spec.containers[0].resources.requests[cpu]"
     )
-    assert lines[2] == (
-        'The Deployment "web" is invalid: spec.template.spec.containers[0].image: Required value; '
-        'spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "2": '
-        "must be less than or equal to cpu limit of 1"
-    )
-    assert lines[3] == "2 errors in the manifests: nothing planned"
+    assert lines[2:5] == [
+        'The Deployment "web" is invalid:',
+        "* spec.template.spec.containers[0].image: Required value",
+        '* spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "2": '
+        "must be less than or equal to cpu limit of 1",
+    ]
+    assert lines[5] == "2 errors in the manifests: nothing planned"
     after = Api(open_store(state))
     assert after.revision() == revision and after.get("Deployment", "web") == stored
 
@@ -67,6 +68,18 @@ def test_plan_says_the_same(tmp_path: Path) -> None:
     manifest = write(tmp_path, "web.yaml", BAD)
     result = run_cli("plan", "--state", str(tmp_path / "state.db"), str(manifest))
     assert result.exit_code == 1
-    assert 'The Deployment "web" is invalid: spec.template.spec.containers[0].image: Required value; ' in (
+    assert 'The Deployment "web" is invalid:\n* spec.template.spec.containers[0].image: Required value\n' in (
         result.stderr
+    )
+
+
+def test_a_schema_error_is_worded_as_the_server_words_it(tmp_path: Path) -> None:
+    manifest = write(
+        tmp_path, "web.yaml", GOOD.replace("spec:\n  selector:", "spec:\n  replicas: -1\n  selector:")
+    )
+    result = run_cli("apply", "--state", str(tmp_path / "state.db"), "--auto-approve", str(manifest))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1] == (
+        'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: '
+        "must be greater than or equal to 0"
     )

@@ -144,7 +144,7 @@ def test_several_kinds(state: State) -> None:
 def test_not_found_is_kubectls_message(state: State) -> None:
     result = state.run("get", "deployment", "nope")
     assert result.exit_code == 1
-    assert result.stderr.strip() == 'Error from server (NotFound): deployments "nope" not found'
+    assert result.stderr.strip() == 'Error from server (NotFound): deployments.apps "nope" not found'
 
 
 def test_unknown_kind(state: State) -> None:

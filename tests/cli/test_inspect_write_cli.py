@@ -85,7 +85,7 @@ def test_delete_with_cascade_orphan_keeps_pods(state: State) -> None:
 def test_delete_missing_is_not_found(state: State) -> None:
     result = state.run("delete", "deploy", "nope")
     assert result.exit_code == 1
-    assert result.stderr.strip() == 'Error from server (NotFound): deployments "nope" not found'
+    assert result.stderr.strip() == 'Error from server (NotFound): deployments.apps "nope" not found'
 
 
 def test_delete_namespace_removes_its_content(tmp_path: Path) -> None:
@@ -212,7 +212,7 @@ def test_a_real_process_prints_kubectl_errors(tmp_path: Path) -> None:
     env = {"MANIKIT_STATE": str(tmp_path / "p.db")}
     result = run_process("get", "deploy", "web", env=env)
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == 'Error from server (NotFound): deployments "web" not found'
+    assert result.stderr.splitlines()[-1] == 'Error from server (NotFound): deployments.apps "web" not found'
 
 
 def test_simulated_time_carries_over_between_commands(tmp_path: Path) -> None:

@@ -111,14 +111,17 @@ def test_one_object_by_name_is_bare_as_kubectl_prints_it(applied: dict[str, str]
             ("get", "deployment.batch/web"),
             'error: the server doesn\'t have a resource type "deployment.batch"; did you mean "deployment"?',
         ),
-        (("get", "deploy/nope", "-n", "shop"), 'Error from server (NotFound): deployments "nope" not found'),
+        (
+            ("get", "deploy/nope", "-n", "shop"),
+            'Error from server (NotFound): deployments.apps "nope" not found',
+        ),
         (
             ("describe", "deploy", "nope", "-n", "shop"),
-            'Error from server (NotFound): deployments "nope" not found',
+            'Error from server (NotFound): deployments.apps "nope" not found',
         ),
         (
             ("scale", "deploy/nope", "--replicas", "1", "-n", "shop"),
-            'Error from server (NotFound): deployments "nope" not found',
+            'Error from server (NotFound): deployments.apps "nope" not found',
         ),
     ],
     ids=["typo", "typo-slash", "wrong-group", "get-not-found", "describe-not-found", "scale-not-found"],

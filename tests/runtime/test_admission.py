@@ -49,9 +49,23 @@ def test_kubectl_form_lists_every_cause() -> None:
     with pytest.raises(InvalidError) as caught:
         api.create(data)
     assert caught.value.kubectl_message() == (
-        'The Deployment "web" is invalid: spec.template.spec.containers[0].image: Required value; '
-        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
+        'The Deployment "web" is invalid:\n'
+        "* spec.template.spec.containers[0].image: Required value\n"
+        "* spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0"
     )
+    causes = caught.value.to_status()["details"]["causes"]
+    assert causes == [
+        {
+            "reason": "FieldValueRequired",
+            "message": "Required value",
+            "field": "spec.template.spec.containers[0].image",
+        },
+        {
+            "reason": "FieldValueInvalid",
+            "message": "Invalid value: 0: may not be 0 when `maxSurge` is 0",
+            "field": "spec.strategy.rollingUpdate.maxUnavailable",
+        },
+    ]
     assert str(caught.value).startswith('Deployment.apps "web" is invalid: [spec.template')
 
 

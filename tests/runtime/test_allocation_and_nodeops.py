@@ -8,31 +8,27 @@ import pytest
 
 from manikit.cluster.nodeops import parse_taint
 from manikit.errors import UserError
-from manikit.runtime.api.allocators import (
-    STATIC_IPS,
-    STATIC_PORTS,
-    allocate_cluster_ip,
-    allocate_node_port,
-    seeded,
-)
+from manikit.runtime.api.allocators import ServiceRanges, allocate_cluster_ip, allocate_node_port, seeded
+
+DEFAULT = ServiceRanges()
 
 
 def test_static_bands_are_kubernetes_sizes() -> None:
-    assert (STATIC_IPS, STATIC_PORTS) == (256, 86)
+    assert (DEFAULT.static_ips, DEFAULT.static_ports) == (256, 86)
 
 
 def test_dynamic_values_come_from_above_the_static_band_and_repeat_with_the_seed() -> None:
-    ips = [allocate_cluster_ip(set(), seeded(f"default/svc-{i}/7")) for i in range(50)]
+    ips = [allocate_cluster_ip(set(), seeded(f"default/svc-{i}/7"), DEFAULT) for i in range(50)]
     assert all(int(ipaddress.ip_address(ip)) - int(ipaddress.ip_address("10.96.0.0")) >= 256 for ip in ips)
-    assert ips == [allocate_cluster_ip(set(), seeded(f"default/svc-{i}/7")) for i in range(50)]
+    assert ips == [allocate_cluster_ip(set(), seeded(f"default/svc-{i}/7"), DEFAULT) for i in range(50)]
     assert len(set(ips)) > 45  # spread, not sequential
-    ports = [allocate_node_port(set(), seeded(f"p{i}")) for i in range(50)]
+    ports = [allocate_node_port(set(), seeded(f"p{i}"), DEFAULT) for i in range(50)]
     assert all(30086 <= p <= 32767 for p in ports)
 
 
 def test_a_full_upper_band_falls_back_to_the_static_band() -> None:
     used = set(range(30086, 32768))
-    assert allocate_node_port(used, seeded("x")) == 30000
+    assert allocate_node_port(used, seeded("x"), DEFAULT) == 30000
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def test_duplicate_name_is_refused(api: Api) -> None:
         api.create(deployment())
     assert (
         caught.value.kubectl_message()
-        == 'Error from server (AlreadyExists): deployments "web" already exists'
+        == 'Error from server (AlreadyExists): deployments.apps "web" already exists'
     )
 
 
@@ -71,7 +71,7 @@ def test_same_name_in_another_namespace_is_fine(api: Api) -> None:
 def test_not_found_message(api: Api) -> None:
     with pytest.raises(NotFoundError) as caught:
         api.get("Deployment", "web")
-    assert caught.value.kubectl_message() == 'Error from server (NotFound): deployments "web" not found'
+    assert caught.value.kubectl_message() == 'Error from server (NotFound): deployments.apps "web" not found'
 
 
 def test_invalid_object_is_refused(api: Api) -> None:
@@ -350,3 +350,29 @@ def test_service_type_change_drops_node_ports(api: Api) -> None:
     assert "nodePort" not in updated["spec"]["ports"][0]
     again = api.update(service("a", type="NodePort"))
     assert 30000 <= again["spec"]["ports"][0]["nodePort"] <= 32767
+
+
+def test_refusals_carry_their_status_details(api: Api) -> None:
+    """What the API raises carries group, kind (the resource) and name, as Kubernetes' Status details."""
+    with pytest.raises(NotFoundError) as missing:
+        api.get("Deployment", "web")
+    assert missing.value.to_status()["details"] == {"name": "web", "group": "apps", "kind": "deployments"}
+    created = api.create(deployment())
+    with pytest.raises(AlreadyExistsError) as twice:
+        api.create(deployment())
+    assert (twice.value.code, twice.value.details) == (
+        409,
+        {"name": "web", "group": "apps", "kind": "deployments"},
+    )
+    stale = copy.deepcopy(created)
+    api.update(copy.deepcopy(created))
+    with pytest.raises(ConflictError) as conflict:
+        api.update(stale)
+    assert conflict.value.details == {"name": "web", "group": "apps", "kind": "deployments"}
+    assert str(conflict.value).endswith(
+        "the object has been modified; please apply your changes to the latest version and try again"
+    )
+    with pytest.raises(NotFoundError) as no_pod:
+        api.delete("Pod", "nope")
+    assert no_pod.value.to_status()["details"] == {"name": "nope", "kind": "pods"}
+    assert no_pod.value.kubectl_message() == 'Error from server (NotFound): pods "nope" not found'

@@ -8,7 +8,7 @@ from manikit.kinds import registry as kind_rules
 from manikit.models.meta import TypeMeta
 from manikit.runtime.api.kinds import refuse_invalid
 from manikit.runtime.store import Body
-from manikit.runtime.store.names import resource_name
+from manikit.runtime.store.names import group_of, resource_name
 
 PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
@@ -16,12 +16,10 @@ PROTECTED_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-leas
 def check_namespace(kind: str, name: str, namespace_obj: Body | None, namespace: str) -> None:
     """A namespaced object needs an existing namespace that is not being terminated."""
     if namespace_obj is None:
-        raise NotFoundError(f'namespaces "{namespace}" not found')
+        raise NotFoundError.of("namespaces", namespace)
     if is_terminating(namespace_obj):
-        raise ForbiddenError(
-            f'{resource_name(kind)} "{name}" is forbidden: unable to create new content in namespace '
-            f"{namespace} because it is being terminated"
-        )
+        why = f"unable to create new content in namespace {namespace} because it is being terminated"
+        raise ForbiddenError.of(resource_name(kind), name, why, group_of(kind))
 
 
 def is_terminating(namespace_obj: Body) -> bool:
@@ -31,7 +29,7 @@ def is_terminating(namespace_obj: Body) -> bool:
 
 def check_namespace_deletable(name: str) -> None:
     if name in PROTECTED_NAMESPACES[:2]:
-        raise ForbiddenError(f'namespaces "{name}" is forbidden: this namespace may not be deleted')
+        raise ForbiddenError.of("namespaces", name, "this namespace may not be deleted")
 
 
 def check_immutable(kind: str, old: Body, new: Body) -> None:

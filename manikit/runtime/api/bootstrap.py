@@ -1,12 +1,12 @@
 """What every cluster has from the start, as kubeadm and the API server make it: the namespaces
 default, kube-system, kube-public and kube-node-lease, and the ``kubernetes`` Service at the first
-address of the service range with the API server's endpoint."""
+address of the service range (10.96.0.1 by default) with the API server's endpoint."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from manikit.runtime.api.allocators import KUBERNETES_SERVICE_IP
+from manikit.runtime.api.allocators import ServiceRanges
 
 if TYPE_CHECKING:
     from manikit.runtime.api.core import Api
@@ -16,7 +16,7 @@ NAME_LABEL = "kubernetes.io/metadata.name"
 API_SERVER = ("172.18.0.2", 6443)  # where kind's control plane listens
 
 
-def kubernetes_service() -> dict[str, Any]:
+def kubernetes_service(cluster_ip: str) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Service",
@@ -27,7 +27,7 @@ def kubernetes_service() -> dict[str, Any]:
         },
         "spec": {
             "type": "ClusterIP",
-            "clusterIP": KUBERNETES_SERVICE_IP,
+            "clusterIP": cluster_ip,
             "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
             "sessionAffinity": "None",
         },
@@ -58,9 +58,10 @@ def bootstrap(api: Api) -> None:
             if api.find("Namespace", name) is None:
                 api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
         if api.find("Service", "kubernetes", "default") is None:
-            taken = any(s["spec"].get("clusterIP") == KUBERNETES_SERVICE_IP for s in api.list("Service"))
+            address = ServiceRanges.from_env().kubernetes_ip
+            taken = any(s["spec"].get("clusterIP") == address for s in api.list("Service"))
             if not taken:
-                api.create(kubernetes_service())
+                api.create(kubernetes_service(address))
                 if api.find("Endpoints", "kubernetes", "default") is None:
                     api.create(kubernetes_endpoints(), trusted=True)
 

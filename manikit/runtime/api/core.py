@@ -7,14 +7,15 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Literal
 
-from manikit.errors import ConflictError, InvalidError, NotFoundError
+from manikit.errors import Cause, ConflictError, InvalidError, NotFoundError
 from manikit.models.meta import TypeMeta
 from manikit.models.selector import LabelSelector, parse_selector
 from manikit.runtime.api import admission, bootstrap, deletion, limits, services
+from manikit.runtime.api.allocators import ServiceRanges
 from manikit.runtime.api.bootstrap import NAME_LABEL
 from manikit.runtime.api.cache import ObjectCache
 from manikit.runtime.api.deletion import FOREGROUND
-from manikit.runtime.api.kinds import kind_info, scope
+from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.api.objects import (
     STATUS_ON_CREATE,
     deterministic_uid,
@@ -26,7 +27,7 @@ from manikit.runtime.api.objects import (
 from manikit.runtime.api.qos import qos_class
 from manikit.runtime.clock import Clock, SimulatedClock, rfc3339
 from manikit.runtime.store import Body, EventRecord, HistoryEntry, Store
-from manikit.runtime.store.names import resource_name
+from manikit.runtime.store.names import group_of, resource_name
 
 Propagation = Literal["Background", "Orphan", "Foreground"]
 Selector = LabelSelector | Mapping[str, str] | str | None
@@ -97,7 +98,7 @@ class Api:
     def get(self, kind: str, name: str, namespace: str | None = None) -> Body:
         found = self.find(kind, name, namespace)
         if found is None:
-            raise NotFoundError(f'{resource_name(kind)} "{name}" not found')
+            raise NotFoundError.of(resource_name(kind), name, group_of(kind))
         return found
 
     def list(self, kind: str, namespace: str | None = None, selector: Selector = None) -> builtins.list[Body]:
@@ -130,9 +131,8 @@ class Api:
         with self._atomic():
             if not meta.get("name"):
                 if not meta.get("generateName"):
-                    raise InvalidError(
-                        f"{kind} is invalid: metadata.name: Required value: name or generateName is required"
-                    )
+                    why = "Required value: name or generateName is required"
+                    raise invalid(kind, "", Cause.of("metadata.name", why))
                 seed = f"{ns}/{meta['generateName']}/{self.store.revision()}"
                 meta["name"] = generated_name(meta["generateName"], seed)
             name = meta["name"]
@@ -193,7 +193,7 @@ class Api:
             admission.check_immutable(kind, old, body)
             limits.check_replicas(kind, body)
             if kind == "Service":
-                services.check_update(body, old, self.list("Service"))
+                services.check_update(body, old, self.list("Service"), ServiceRanges.from_env())
             deletion.check_finalizers(kind, old, body)
             if deletion.released(kind, body):
                 self._remove(kind, ns, name, expected)
@@ -227,9 +227,8 @@ class Api:
             pod = self.get("Pod", name, namespace)
             current = pod["spec"].get("nodeName")
             if current:
-                raise ConflictError(
-                    f'Operation cannot be fulfilled on pods/binding "{name}": pod {name} is already '
-                    f'assigned to node "{current}"'
+                raise ConflictError.of(
+                    "pods/binding", name, f'pod {name} is already assigned to node "{current}"'
                 )
             if expected is not None and pod["metadata"].get("resourceVersion") != expected:
                 _expected({"resourceVersion": expected}, pod)
@@ -312,9 +311,9 @@ class Api:
         with self.transaction():
             ns = self.get("Namespace", name)
             if not admission.is_terminating(ns):
-                raise InvalidError(f'namespaces "{name}" is not terminating')
+                raise InvalidError(f'namespaces "{name}" is not terminating', kind="Namespace", name=name)
             if self.store.namespaces_in_use().get(name):
-                raise InvalidError(f'namespaces "{name}" still has content')
+                raise InvalidError(f'namespaces "{name}" still has content', kind="Namespace", name=name)
             self.store.delete_events(name)
             self._remove("Namespace", "", name)
 
@@ -342,7 +341,8 @@ class Api:
         long as every write to the store comes through this Api."""
         current = self.store.revision()
         if self._allocations is None or self._allocations.revision != current:
-            self._allocations = services.Allocations.of(self.list("Service"), current)
+            ranges = ServiceRanges.from_env()
+            self._allocations = services.Allocations.of(self.list("Service"), current, ranges)
         return self._allocations
 
     def _wrote(
@@ -408,11 +408,10 @@ def _expected(meta: Mapping[str, Any], old: Body) -> int:
     try:
         wanted = int(str(given))
     except ValueError as exc:
-        raise InvalidError(f'metadata.resourceVersion: Invalid value: "{given}": must be an integer') from exc
+        kind, name = str(old.get("kind", "")), old["metadata"]["name"]
+        cause = Cause.of("metadata.resourceVersion", f'Invalid value: "{given}": must be an integer')
+        raise invalid(kind, name, cause) from exc
     if wanted != current:
-        plural = resource_name(str(old.get("kind", "")))
-        raise ConflictError(
-            f'Operation cannot be fulfilled on {plural} "{old["metadata"]["name"]}": the object has been '
-            "modified; please apply your changes to the latest version and try again"
-        )
+        kind = str(old.get("kind", ""))
+        raise ConflictError.of(resource_name(kind), old["metadata"]["name"], group=group_of(kind))
     return wanted

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from manikit.errors import InvalidError
+from manikit.errors import Cause, InvalidError
 from manikit.runtime.clock import rfc3339
 from manikit.runtime.store import Body
+from manikit.runtime.store.names import group_of
 
 FOREGROUND = "foregroundDeletion"
 DEFAULT_GRACE_SECONDS = 30
@@ -63,10 +64,11 @@ def check_finalizers(kind: str, old: Body, body: Body) -> None:
     added = sorted(set(body["metadata"].get("finalizers") or []) - before)
     if added:
         name = old["metadata"]["name"]
-        raise InvalidError(
-            f'{kind} "{name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added '
-            f"if the object is being deleted, found new finalizers {added}"
+        why = (
+            "Forbidden: no new finalizers can be added if the object is being deleted, "
+            f"found new finalizers {added}"
         )
+        raise InvalidError.of(kind, name, [Cause.of("metadata.finalizers", why)], group_of(kind))
 
 
 def add_default_tolerations(spec: dict[str, Any]) -> None:

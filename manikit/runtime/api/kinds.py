@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from manikit.errors import InvalidError, NotFoundError
+from manikit.errors import Cause, InvalidError, NotFoundError
+from manikit.kinds.field import FieldError
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import INTERNAL_KINDS, KINDS, KindInfo
+from manikit.runtime.store.names import group_of
 
 API_KINDS: dict[str, KindInfo] = {info.kind: info for info in (*KINDS.values(), *INTERNAL_KINDS.values())}
-
-#: The API group shown in messages (kubectl: ``deployments.apps``, ``Deployment.apps``).
-GROUP_SUFFIX = {"Deployment": ".apps", "ReplicaSet": ".apps"}
 
 
 def kind_info(kind: str) -> KindInfo:
@@ -32,17 +31,14 @@ def scope(kind: str, namespace: str | None) -> str:
     return namespace or "default"
 
 
-def invalid(kind: str, name: str, detail: str, *more: str) -> InvalidError:
+def invalid(kind: str, name: str, *causes: Cause | str) -> InvalidError:
     """Kubernetes' Invalid status: ``Deployment.apps "web" is invalid: spec.selector: ...``; several
-    causes are listed as the server lists them, ``[a, b]``."""
-    causes = (detail, *more)
-    shown = detail if not more else f"[{', '.join(causes)}]"
-    return InvalidError(
-        f'{kind}{GROUP_SUFFIX.get(kind, "")} "{name}" is invalid: {shown}', kind, name, causes
-    )
+    causes are listed as the server lists them, ``[a, b]``. A cause is a ``Cause`` or its printed form
+    (``spec.ports[0].nodePort: Invalid value: 1: ...``)."""
+    return InvalidError.of(kind, name, causes, group_of(kind))
 
 
-def refuse_invalid(kind: str, name: str, errors: Sequence[object]) -> None:
+def refuse_invalid(kind: str, name: str, errors: Sequence[FieldError]) -> None:
     """Raise the Invalid status for ``errors`` (field errors), if there are any."""
     if errors:
-        raise invalid(kind, name, *(str(e) for e in errors))
+        raise invalid(kind, name, *(Cause.of(e.path.text, e.body) for e in errors))

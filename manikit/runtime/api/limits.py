@@ -11,7 +11,7 @@ import os
 
 from manikit.errors import ConfigError, ForbiddenError
 from manikit.runtime.store import Body
-from manikit.runtime.store.names import resource_name
+from manikit.runtime.store.names import group_of, resource_name
 
 MAX_REPLICAS = 100_000
 MAX_REPLICAS_ENV = "MANIKIT_MAX_REPLICAS"
@@ -33,8 +33,8 @@ def check_replicas(kind: str, body: Body) -> None:
     replicas = (body.get("spec") or {}).get("replicas")
     limit = max_replicas()
     if type(replicas) is int and replicas > limit:
-        raise ForbiddenError(
-            f'{resource_name(kind)} "{body["metadata"]["name"]}" is forbidden: spec.replicas {replicas} is '
-            f"over the local control plane's limit of {limit} replicas per workload; lower it, or raise "
-            f"the limit with {MAX_REPLICAS_ENV}"
+        why = (
+            f"spec.replicas {replicas} is over the local control plane's limit of {limit} replicas per "
+            f"workload; lower it, or raise the limit with {MAX_REPLICAS_ENV}"
         )
+        raise ForbiddenError.of(resource_name(kind), body["metadata"]["name"], why, group_of(kind))

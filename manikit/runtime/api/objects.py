@@ -9,12 +9,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from manikit.errors import InvalidError
+from manikit.errors import Cause, InvalidError
 from manikit.kinds.registry import apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.runtime.api.admission import check_create
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.store import Body
+from manikit.validate.pydantic_errors import error_message
 from manikit.validate.semantic import validate_model
 
 #: Kubernetes' alphabet for generated name suffixes (no vowels, no confusable digits).
@@ -62,10 +63,19 @@ def validate(data: Mapping[str, Any]) -> TypeMeta:
         return validate_model(info.model, dict(data))
     except ValidationError as exc:
         name = str((data.get("metadata") or {}).get("name", ""))
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors(include_url=False)
-        )
-        raise invalid(kind, name, details) from exc
+        causes = [_cause(dict(e)) for e in exc.errors(include_url=False)]
+        raise invalid(kind, name, *causes) from exc
+
+
+def _cause(error: dict[str, Any]) -> Cause:
+    """A schema error as the API server's field error: ``spec.replicas: Invalid value: -1: must be
+    greater than or equal to 0``."""
+    field = ".".join(str(step) for step in error["loc"])
+    if error["type"] == "missing":
+        return Cause("FieldValueRequired", "Required value", field)
+    if error["type"] == "extra_forbidden":
+        return Cause("FieldValueNotSupported", f'unknown field "{error["loc"][-1]}"', field)
+    return Cause("FieldValueInvalid", f"Invalid value: {error_message([error])}", field)
 
 
 def generated_name(prefix: str, seed: str, taken: set[str] | None = None) -> str:
@@ -75,7 +85,9 @@ def generated_name(prefix: str, seed: str, taken: set[str] | None = None) -> str
         suffix = "".join(NAME_ALPHABET[b % len(NAME_ALPHABET)] for b in digest[:5])
         if taken is None or prefix + suffix not in taken:
             return prefix + suffix
-    raise InvalidError(f"cannot generate a free name with prefix {prefix!r}")
+    why = f"Invalid value: {prefix!r}: no free name is left with this prefix"
+    cause = Cause.of("metadata.generateName", why)
+    raise InvalidError(f"cannot generate a free name with prefix {prefix!r}", causes=[cause])
 
 
 def spec_of(body: Body) -> Any:

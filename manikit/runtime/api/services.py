@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from manikit.runtime.api import allocators
+from manikit.runtime.api.allocators import ServiceRanges
 from manikit.runtime.api.kinds import invalid
 from manikit.runtime.store import Body
 
@@ -18,10 +19,12 @@ class Allocations:
     revision: int
     ips: set[str]
     ports: set[int]
+    ranges: ServiceRanges
 
     @classmethod
-    def of(cls, existing: list[Body], revision: int) -> Allocations:
-        return cls(revision, allocators.used_cluster_ips(existing), allocators.used_node_ports(existing))
+    def of(cls, existing: list[Body], revision: int, ranges: ServiceRanges) -> Allocations:
+        used_ips, used_ports = allocators.used_cluster_ips(existing), allocators.used_node_ports(existing)
+        return cls(revision, used_ips, used_ports, ranges)
 
 
 def allocate(body: Body, taken: Allocations) -> None:
@@ -34,20 +37,20 @@ def allocate(body: Body, taken: Allocations) -> None:
     ip = spec.get("clusterIP")
     if ip != "None":
         if ip:
-            problem = allocators.check_cluster_ip(ip, taken.ips)
+            problem = allocators.check_cluster_ip(ip, taken.ips, taken.ranges)
             if problem:
                 raise invalid("Service", name, problem)
         else:
-            ip = allocators.allocate_cluster_ip(taken.ips, rng)
+            ip = allocators.allocate_cluster_ip(taken.ips, rng, taken.ranges, _named(body))
         taken.ips.add(ip)
         spec["clusterIP"] = ip
         spec["clusterIPs"] = [ip]
         spec.setdefault("ipFamilies", ["IPv4"])
         spec.setdefault("ipFamilyPolicy", "SingleStack")
-    _allocate_node_ports(body, taken.ports, rng)
+    _allocate_node_ports(body, taken.ports, rng, taken.ranges)
 
 
-def _allocate_node_ports(body: Body, used: set[int], rng: random.Random) -> None:
+def _allocate_node_ports(body: Body, used: set[int], rng: random.Random, ranges: ServiceRanges) -> None:
     spec = body["spec"]
     if spec.get("type") not in ("NodePort", "LoadBalancer"):
         for index, port in enumerate(spec.get("ports") or []):
@@ -62,15 +65,15 @@ def _allocate_node_ports(body: Body, used: set[int], rng: random.Random) -> None
     for index, port in enumerate(spec.get("ports") or []):
         wanted = port.get("nodePort")
         if wanted:
-            problem = allocators.check_node_port(index, wanted, used)
+            problem = allocators.check_node_port(index, wanted, used, ranges)
             if problem:
                 raise invalid("Service", body["metadata"]["name"], problem)
         else:
-            port["nodePort"] = allocators.allocate_node_port(used, rng)
+            port["nodePort"] = allocators.allocate_node_port(used, rng, ranges, _named(body))
         used.add(port["nodePort"])
 
 
-def check_update(body: Body, old: Body, existing: list[Body]) -> None:
+def check_update(body: Body, old: Body, existing: list[Body], ranges: ServiceRanges) -> None:
     """NodePorts newly asked for on update must be free; a type change may need allocation."""
     others = [
         s
@@ -84,6 +87,11 @@ def check_update(body: Body, old: Body, existing: list[Body]) -> None:
         f"{meta.get('namespace')}/{meta['name']}/{old['metadata'].get('resourceVersion')}"
     )
     if not spec.get("clusterIP") and spec.get("type") != "ExternalName":
-        ip = allocators.allocate_cluster_ip(allocators.used_cluster_ips(others), rng)
+        ip = allocators.allocate_cluster_ip(allocators.used_cluster_ips(others), rng, ranges, _named(body))
         spec["clusterIP"], spec["clusterIPs"] = ip, [ip]
-    _allocate_node_ports(body, allocators.used_node_ports(others), rng)
+    _allocate_node_ports(body, allocators.used_node_ports(others), rng, ranges)
+
+
+def _named(body: Body) -> str:
+    meta = body["metadata"]
+    return f"{meta.get('namespace') or 'default'}/{meta['name']}"

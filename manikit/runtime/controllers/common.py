@@ -113,11 +113,6 @@ def set_condition(
     return [*others, new] if current is None else [new if c is current else c for c in conditions]
 
 
-def with_status(body: Body, status: dict[str, Any]) -> Body:
-    """A copy of ``body`` carrying ``status`` (cached bodies are read-only)."""
-    return {**body, "metadata": dict(body["metadata"]), "status": status}
-
-
 def status_patch(body: Body, status: dict[str, Any]) -> Body:
     """What a controller hands ``update_status``: the object's identity and its new status, applied
     to the current version (a pass runs inside one transaction, so there is nothing to race)."""

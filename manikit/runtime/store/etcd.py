@@ -52,7 +52,7 @@ from manikit.runtime.store.etcd_commit import Committer
 from manikit.runtime.store.etcd_copy import sqlite_copy
 from manikit.runtime.store.etcd_lock import KeepAlive, read_holder, try_lock
 from manikit.runtime.store.locks import lock_message, new_holder
-from manikit.runtime.store.names import resource_name
+from manikit.runtime.store.names import group_of, resource_name
 
 FORMAT = "manikit-state/1"
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
@@ -368,7 +368,7 @@ class EtcdStore:
     def create(self, kind: str, namespace: str, name: str, body: Body) -> int:
         with self._writing():
             if self.get(kind, namespace, name) is not None:
-                raise AlreadyExistsError(f'{resource_name(kind)} "{name}" already exists')
+                raise AlreadyExistsError.of(resource_name(kind), name, group_of(kind))
             return self._write("ADDED", kind, namespace, name, body)
 
     def update(self, kind: str, namespace: str, name: str, body: Body, expected: int | None) -> int:
@@ -383,14 +383,11 @@ class EtcdStore:
 
     def _check(self, kind: str, namespace: str, name: str, expected: int | None) -> StoredObject:
         current = self.get(kind, namespace, name)
-        plural = resource_name(kind)
+        plural, group = resource_name(kind), group_of(kind)
         if current is None:
-            raise NotFoundError(f'{plural} "{name}" not found')
+            raise NotFoundError.of(plural, name, group)
         if expected is not None and current.revision != expected:
-            raise ConflictError(
-                f'Operation cannot be fulfilled on {plural} "{name}": the object has been modified; '
-                "please apply your changes to the latest version and try again"
-            )
+            raise ConflictError.of(plural, name, group=group)
         return current
 
     def history(self, since: int, kinds: Sequence[str] | None = None) -> Iterator[HistoryEntry]:

@@ -1,4 +1,4 @@
-"""Resource names for messages, as kubectl prints them (``deployments "web" not found``)."""
+"""Resource names and groups for messages, as kubectl prints them (``deployments.apps "web" not found``)."""
 
 from __future__ import annotations
 
@@ -11,3 +11,11 @@ def resource_name(kind: str) -> str:
         if info.kind == kind:
             return info.plural
     return kind.lower() + "s"
+
+
+def group_of(kind: str) -> str:
+    """The API group of a kind: Deployment -> apps, Pod -> "" (the core group)."""
+    for info in (*KINDS.values(), *INTERNAL_KINDS.values()):
+        if info.kind == kind:
+            return info.api_version.rpartition("/")[0]
+    return ""

@@ -24,7 +24,7 @@ import sqlite_utils
 from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
 from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Op, StoredObject
 from manikit.runtime.store.locks import lock_message, new_holder
-from manikit.runtime.store.names import resource_name
+from manikit.runtime.store.names import group_of, resource_name
 from manikit.runtime.store.schema import migrate
 from manikit.runtime.store.sqlite_checks import (
     check_existing_file,
@@ -337,7 +337,7 @@ class SqliteStore:
                 )
             except sqlite3.IntegrityError as exc:
                 self._rev = rev - 1
-                raise AlreadyExistsError(f'{resource_name(kind)} "{name}" already exists') from exc
+                raise AlreadyExistsError.of(resource_name(kind), name, group_of(kind)) from exc
             self._append(rev, "ADDED", kind, namespace, name, text)
             return rev
 
@@ -409,13 +409,10 @@ class SqliteStore:
         exists = self._conn.execute(
             "SELECT 1 FROM objects WHERE kind = ? AND namespace = ? AND name = ?", (kind, namespace, name)
         ).fetchone()
-        plural = resource_name(kind)
+        plural, group = resource_name(kind), group_of(kind)
         if exists is None:
-            raise NotFoundError(f'{plural} "{name}" not found')
-        raise ConflictError(
-            f'Operation cannot be fulfilled on {plural} "{name}": the object has been modified; '
-            "please apply your changes to the latest version and try again"
-        )
+            raise NotFoundError.of(plural, name, group)
+        raise ConflictError.of(plural, name, group=group)
 
     def history(self, since: int, kinds: Sequence[str] | None = None) -> Iterator[HistoryEntry]:
         """Every write after revision ``since``, oldest first (a watch from ``since``)."""
