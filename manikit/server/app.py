@@ -20,7 +20,7 @@ from starlette.routing import Route
 from manikit.errors import ManikitError
 from manikit.server import discovery, openapi
 from manikit.server.backend import Backend, Body
-from manikit.server.history import DEFAULT_CAPACITY, Expired, WatchHistory
+from manikit.server.history import DEFAULT_CAPACITY, WatchHistory
 from manikit.server.objects import (
     Call,
     create_object,
@@ -61,8 +61,6 @@ def _error(exc: BaseException, target: Target | None = None) -> Response:
         if target.resource.group:
             details["group"] = target.resource.group
     body = from_error(exc, details)
-    if isinstance(exc, Expired):
-        body["code"] = exc.code
     return _json(body, body["code"])
 
 

@@ -30,8 +30,6 @@ CONTINUE_EXPIRED = (
 class Expired(ApiError):
     """A resourceVersion older than the window: 410, reason ``Expired``."""
 
-    code = EXPIRED_CODE
-
     def __init__(self, message: str) -> None:
         super().__init__("Expired", message)
 
