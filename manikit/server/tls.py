@@ -8,10 +8,12 @@ TLS, so plain http (loopback only, on request) carries no credentials at all.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import ipaddress
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,12 +47,22 @@ def _name(common_name: str) -> x509.Name:
 
 
 def _private_write(path: Path, data: bytes) -> None:
-    """Write a file only its owner can read, never leaving it readable by others even for a moment."""
+    """Write a file only its owner can read, never leaving it readable by others even for a moment, and
+    never half-written: a reader (kubectl, a test waiting for the kubeconfig) sees the old file or the
+    whole new one, as the data is written to a private file beside it and renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    os.chmod(path, 0o600)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _san(host: str) -> list[x509.GeneralName]:
