@@ -109,8 +109,9 @@ def input_paths(paths: Sequence[str] | None, filenames: Sequence[str] | None) ->
 
 def config_exclude() -> tuple[str, ...]:
     """The ``exclude`` globs of the nearest configuration, and the configuration files themselves."""
-    config = load_config(find_config(Path.cwd()))
-    return (*config.exclude, *CONFIG_NAMES)
+    path = find_config(Path.cwd())
+    exclude = load_config(path).exclude if path is not None else ()  # no file: no rule needs loading
+    return (*exclude, *CONFIG_NAMES)
 
 
 class NothingToCheck(Exception):
@@ -121,15 +122,14 @@ def manifest_files(paths: Sequence[str], exclude: Sequence[str] = (), *, none_ok
     """The files to read (Helm charts and values files set aside with a notice); none at all is a user
     error (exit 2), never a silent pass, unless ``none_ok`` (then NothingToCheck)."""
     found = discover(paths, exclude)
-    err = console.stderr()
     for chart in found.helm_charts:
-        err.print(
+        console.stderr().print(
             f"notice: {chart} is a Helm chart (Go templates), passed over; to check what it renders: "
             f"helm template {chart} | manikit lint -",
             markup=False,
         )
     if found.values_files:
-        err.print(
+        console.stderr().print(
             f"notice: passed over {plural(len(found.values_files), 'values file')} of template trees "
             f"(not manifests; give them with --values): {listed(found.values_files)}",
             markup=False,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:  # rich is imported when something is printed through it: it costs start-up time
+    from rich.console import Console
 
 
 def _color_system(stream: object) -> bool:
@@ -19,6 +21,8 @@ def _color_system(stream: object) -> bool:
 
 
 def stdout() -> Console:
+    from rich.console import Console
+
     color = _color_system(sys.stdout)
     return Console(
         file=sys.stdout,
@@ -31,6 +35,8 @@ def stdout() -> Console:
 
 
 def stderr() -> Console:
+    from rich.console import Console
+
     color = _color_system(sys.stderr)
     return Console(
         file=sys.stderr,

@@ -6,11 +6,9 @@ sends back only Problems and small facts; the parent process sorts and merges.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -84,6 +82,9 @@ def map_files(names: Sequence[str], check: Callable[[str], R], jobs: int | None 
     workers = jobs if jobs is not None else _auto_jobs(names)
     if workers <= 1 or len(names) < 2:
         return [check(name) for name in names]
+    import multiprocessing  # imported only when workers start: start-up time of every small run
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunk = max(1, len(names) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
