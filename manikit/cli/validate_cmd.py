@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from functools import partial
 
 import typer
 
@@ -34,7 +33,7 @@ from manikit.cli.common import (
 from manikit.cli.hook import hook_scope
 from manikit.cli.words import plural
 from manikit.diagnostics import Level
-from manikit.validate.pipeline import duplicate_problems, map_files, validate_file
+from manikit.validate.pipeline import duplicate_problems, validate_files
 
 
 def validate(
@@ -72,8 +71,7 @@ def validate(
     except NothingToCheck:
         no_documents(inputs, [], none_ok=True)
         return
-    check = partial(validate_file, keep_objects=False, render=render, strict_files=strict_files)
-    outcomes = map_files(files, check, jobs)
+    outcomes = validate_files(files, jobs, render=render, strict_files=strict_files)
     problems = [p for o in outcomes for p in o.problems]
     problems.extend(duplicate_problems(outcomes, namespace, render))
     shown = [o for o in outcomes if report_on is None or o.name in report_on]

@@ -1,7 +1,8 @@
 """Run a per-file check over many files, on every core for large inputs, and gather the results.
 
 Files are independent until cross-object checks, so each worker loads and validates whole files and
-sends back only Problems and small facts; the parent process sorts and merges.
+sends back only Problems and small facts; the parent process sorts and merges. ``validate_files`` also
+cuts one big file into pieces of whole documents (pieces.py), so that a single stream uses every core.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from manikit.diagnostics import Problem
+from manikit.source.discovery import looks_like_kubernetes
 from manikit.source.documents import Document, load_file
 from manikit.source.reader import TEMPLATE_SUFFIX
 from manikit.source.values import RenderOptions
+from manikit.validate.pieces import Task, group_by_file, load_piece, plan_tasks, pool_map
 from manikit.validate.validator import ValidObject, find_duplicates, object_identity, validate_documents
 
 R = TypeVar("R")
@@ -80,15 +84,79 @@ def doc_key(doc: Document) -> DocKey:
 def map_files(names: Sequence[str], check: Callable[[str], R], jobs: int | None = None) -> list[R]:
     """``check`` over every file, in input order; in worker processes when the input is large."""
     workers = jobs if jobs is not None else _auto_jobs(names)
-    if workers <= 1 or len(names) < 2:
-        return [check(name) for name in names]
-    import multiprocessing  # imported only when workers start: start-up time of every small run
-    from concurrent.futures import ProcessPoolExecutor
+    return pool_map(names, check, workers)
 
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = max(1, len(names) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(check, names, chunksize=chunk))
+
+@dataclass(slots=True)
+class PieceOutcome:
+    """A worker's result for one piece of a big file."""
+
+    outcome: FileOutcome
+    yaml_documents: int  # documents parsed, empty ones included: the index offset of the next piece
+    kubernetes: bool  # some document looks like a Kubernetes object
+    whole_file: bool  # the parse stopped or found nothing: validate the file whole instead
+
+
+def validate_files(
+    names: Sequence[str],
+    jobs: int | None = None,
+    *,
+    render: RenderOptions | None = None,
+    strict_files: bool = False,
+) -> list[FileOutcome]:
+    """``validate_file`` over every file, in input order, a big file cut into pieces for the workers;
+    the outcomes are those of the sequential path, positions included."""
+    workers = jobs if jobs is not None else _auto_jobs(names)
+    check = partial(validate_file, keep_objects=False, render=render, strict_files=strict_files)
+    tasks = plan_tasks(names, workers)
+    results = pool_map(tasks, partial(_run_task, render=render, strict_files=strict_files), workers)
+    outcomes: list[FileOutcome] = []
+    for name, parts in group_by_file(tasks, results):
+        if len(parts) == 1 and isinstance(parts[0], FileOutcome):
+            outcomes.append(parts[0])
+        else:
+            pieces = [p for p in parts if isinstance(p, PieceOutcome)]
+            outcomes.append(_joined(pieces, strict_files) or check(name))
+    return outcomes
+
+
+def _run_task(task: Task, render: RenderOptions | None, strict_files: bool) -> FileOutcome | PieceOutcome:
+    if task.piece is None:
+        return validate_file(task.name, keep_objects=False, render=render, strict_files=strict_files)
+    loaded, whole_file = load_piece(task.piece, task.display)
+    if whole_file:
+        return PieceOutcome(FileOutcome(name=loaded.name), 0, False, True)
+    result = validate_documents(loaded.documents, keep_objects=False)
+    outcome = FileOutcome(
+        name=loaded.name,
+        problems=[*loaded.problems, *result.problems],
+        documents=result.documents,
+        passed_over=result.passed_over,
+        keys=[doc_key(doc) for doc in loaded.documents if isinstance(doc.data, dict)],
+    )
+    kubernetes = any(looks_like_kubernetes(doc.data) for doc in loaded.documents)
+    return PieceOutcome(outcome, loaded.yaml_documents, kubernetes, False)
+
+
+def _joined(pieces: Sequence[PieceOutcome], strict_files: bool) -> FileOutcome | None:
+    """The pieces as one file's outcome; None when the file must be validated whole."""
+    if not pieces or any(p.whole_file for p in pieces):
+        return None
+    joined = FileOutcome(name=pieces[0].outcome.name)
+    if not strict_files and not any(p.kubernetes for p in pieces):
+        joined.not_manifest = True
+        return joined
+    offset = 0
+    for piece in pieces:
+        part = piece.outcome
+        joined.problems.extend(part.problems)
+        joined.documents += part.documents
+        joined.passed_over.update(part.passed_over)
+        for key in part.keys:
+            key.index += offset
+            joined.keys.append(key)
+        offset += piece.yaml_documents
+    return joined
 
 
 def _auto_jobs(names: Sequence[str]) -> int:
