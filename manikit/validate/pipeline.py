@@ -83,8 +83,12 @@ def doc_key(doc: Document) -> DocKey:
 
 def map_files(names: Sequence[str], check: Callable[[str], R], jobs: int | None = None) -> list[R]:
     """``check`` over every file, in input order; in worker processes when the input is large."""
-    workers = jobs if jobs is not None else _auto_jobs(names)
-    return pool_map(names, check, workers)
+    return pool_map(names, check, worker_count(names, jobs))
+
+
+def worker_count(names: Sequence[str], jobs: int | None) -> int:
+    """``jobs`` when given, else all cores for large inputs and 1 for small ones."""
+    return jobs if jobs is not None else _auto_jobs(names)
 
 
 @dataclass(slots=True)
@@ -106,7 +110,7 @@ def validate_files(
 ) -> list[FileOutcome]:
     """``validate_file`` over every file, in input order, a big file cut into pieces for the workers;
     the outcomes are those of the sequential path, positions included."""
-    workers = jobs if jobs is not None else _auto_jobs(names)
+    workers = worker_count(names, jobs)
     check = partial(validate_file, keep_objects=False, render=render, strict_files=strict_files)
     tasks = plan_tasks(names, workers)
     results = pool_map(tasks, partial(_run_task, render=render, strict_files=strict_files), workers)
