@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
@@ -169,13 +170,20 @@ def no_documents(paths: Sequence[str], not_manifests: Sequence[str], *, none_ok:
     raise NoManifestsError(f"no manifests found in {', '.join(paths)}: {why}")
 
 
+# What rich strips from printed text (rich.control.strip_control_codes): BEL, BS, VT, FF, CR.
+_CONTROL_CODES = dict.fromkeys((7, 8, 11, 12, 13))
+
+
 def print_problems_text(problems: Sequence[Problem], *, show_info: bool = True) -> None:
+    shown = [p for p in problems if show_info or p.level is not Level.INFO]
+    if not console.is_colored(sys.stdout):  # plain text: rich would only cost time (and start-up)
+        sys.stdout.write("".join(p.headline().translate(_CONTROL_CODES) + "\n" for p in shown))
+        sys.stdout.flush()
+        return
     out = console.stdout()
     styles = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "cyan"}
-    for p in problems:
-        if p.level is Level.INFO and not show_info:
-            continue
-        out.print(p.headline(), style=styles[p.level], markup=False)
+    for p in shown:
+        out.print(p.headline(), style=styles[p.level], markup=False, emoji=False)
     out.file.flush()
 
 

@@ -20,6 +20,11 @@ def _color_system(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
+def is_colored(stream: object) -> bool:
+    """Whether what is printed to ``stream`` gets colors (a terminal, and no NO_COLOR)."""
+    return _color_system(stream)
+
+
 def stdout() -> Console:
     from rich.console import Console
 
