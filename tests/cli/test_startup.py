@@ -136,3 +136,13 @@ def test_the_root_state_option_is_the_commands_state_option() -> None:
 
     assert ROOT_STATE_OPTION.help == STATE_OPTION.help
     assert ROOT_STATE_OPTION.metavar == STATE_OPTION.metavar
+
+
+def test_linting_one_file_loads_no_control_plane_and_no_rich() -> None:
+    modules = _modules_after(
+        f"from manikit.cli.main import main\nassert main(['lint', {str(ONE_FILE)!r}]) == 0"
+    )
+    assert "manikit.lint.registry" in modules  # the probe did lint: the rules are needed here
+    lint_needs = ("manikit.lint.registry", "manikit.lint.rules")
+    assert _heavy(modules) == sorted(m for m in _heavy(modules) if m.startswith(lint_needs))
+    assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.lint_cmd"]
