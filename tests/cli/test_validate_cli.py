@@ -145,7 +145,7 @@ def test_internal_errors_say_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
         raise RuntimeError("boom")
 
     monkeypatch.setattr(pipeline, "map_files", broken)
-    monkeypatch.setattr("manikit.cli.validate_cmd.map_files", broken)
+    monkeypatch.setattr("manikit.cli.validate_cmd.validate_files", broken)
     result = run_cli("validate", str(write(tmp_path, "a.yaml", "a: 1")))
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr
