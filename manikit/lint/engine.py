@@ -28,10 +28,9 @@ from manikit.lint.suppress import (
     subject_of,
 )
 from manikit.lint.walk import pod_of
-from manikit.source.discovery import looks_like_kubernetes
 from manikit.source.documents import Document, FileResult, load_file
 from manikit.source.values import RenderOptions
-from manikit.validate.pieces import Task, group_by_file, load_piece, plan_tasks, pool_map
+from manikit.validate.pieces import PieceResult, Task, group_by_file, load_piece, plan_tasks, pool_map
 from manikit.validate.pipeline import FileOutcome, doc_key, duplicate_problems, worker_count
 from manikit.validate.validator import validate_document
 
@@ -167,41 +166,30 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
     return _lint_loaded(setup, loaded, name)
 
 
-@dataclass(slots=True)
-class PieceLint:
-    """A worker's result for one piece of a big file (see validate/pieces.py)."""
-
-    lint: FileLint
-    yaml_documents: int  # documents parsed, empty ones included: the index offset of the next piece
-    kubernetes: bool  # some document looks like a Kubernetes object
-    whole_file: bool  # the parse stopped or found nothing: lint the file whole instead
-
-
-def _lint_task(setup: LintSetup, task: Task) -> FileLint | PieceLint:
+def _lint_task(setup: LintSetup, task: Task) -> FileLint | PieceResult[FileLint]:
     if task.piece is None:
         return lint_file(setup, task.name)
     loaded, whole_file = load_piece(task.piece, task.display)
     if whole_file:
-        return PieceLint(FileLint(FileOutcome(name=loaded.name), [], InputSet()), 0, False, True)
-    kubernetes = any(looks_like_kubernetes(doc.data) for doc in loaded.documents)
-    return PieceLint(_lint_loaded(setup, loaded, task.name), loaded.yaml_documents, kubernetes, False)
+        return PieceResult.whole(FileLint(FileOutcome(name=loaded.name), [], InputSet()))
+    return PieceResult.of(_lint_loaded(setup, loaded, task.name), loaded)
 
 
-def _joined(parts: Sequence[FileLint | PieceLint]) -> FileLint | None:
+def _joined(parts: Sequence[FileLint | PieceResult[FileLint]]) -> FileLint | None:
     """A file's results as one FileLint, document indexes shifted to the file's own; None when the
     file must be linted whole (the caller does it, sequentially)."""
     if len(parts) == 1 and isinstance(parts[0], FileLint):
         return parts[0]
-    pieces = [p for p in parts if isinstance(p, PieceLint)]
+    pieces = [p for p in parts if isinstance(p, PieceResult)]
     if not pieces or len(pieces) != len(parts) or any(p.whole_file for p in pieces):
         return None
-    name = pieces[0].lint.validation.name
+    name = pieces[0].result.validation.name
     if not any(p.kubernetes for p in pieces):
         return None  # whether it is a manifest at all is the whole file's question
     joined = FileLint(FileOutcome(name=name), [], InputSet())
     offset = 0
     for piece in pieces:
-        part = piece.lint
+        part = piece.result
         joined.validation.documents += part.validation.documents
         joined.validation.passed_over.update(part.validation.passed_over)
         for key in part.validation.keys:

@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from manikit.source.chunks import Piece, split_stream
+from manikit.source.discovery import looks_like_kubernetes
 from manikit.source.documents import FileResult, load_text
 from manikit.source.reader import STDIN_NAME, TEMPLATE_SUFFIX, SourceText, read_source
 
@@ -33,6 +34,26 @@ class Task:
     name: str  # the file as given on the command line
     piece: Piece | None = None
     display: str = ""  # the name problems carry (the decoded source's)
+
+
+@dataclass(slots=True)
+class PieceResult(Generic[R]):
+    """A worker's result for one piece of a big file: the command's own result, and what putting the
+    pieces back together needs."""
+
+    result: R
+    yaml_documents: int  # documents parsed, empty ones included: the index offset of the next piece
+    kubernetes: bool  # some document looks like a Kubernetes object
+    whole_file: bool  # the parse stopped or found nothing: the file is checked whole instead
+
+    @classmethod
+    def of(cls, result: R, loaded: FileResult) -> PieceResult[R]:
+        kubernetes = any(looks_like_kubernetes(doc.data) for doc in loaded.documents)
+        return cls(result, loaded.yaml_documents, kubernetes, False)
+
+    @classmethod
+    def whole(cls, result: R) -> PieceResult[R]:
+        return cls(result, 0, False, True)
 
 
 def plan_tasks(names: Sequence[str], workers: int) -> list[Task]:

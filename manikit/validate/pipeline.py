@@ -15,11 +15,10 @@ from functools import partial
 from typing import TypeVar
 
 from manikit.diagnostics import Problem
-from manikit.source.discovery import looks_like_kubernetes
 from manikit.source.documents import Document, load_file
 from manikit.source.reader import TEMPLATE_SUFFIX
 from manikit.source.values import RenderOptions
-from manikit.validate.pieces import Task, group_by_file, load_piece, plan_tasks, pool_map
+from manikit.validate.pieces import PieceResult, Task, group_by_file, load_piece, plan_tasks, pool_map
 from manikit.validate.validator import ValidObject, find_duplicates, object_identity, validate_documents
 
 R = TypeVar("R")
@@ -91,16 +90,6 @@ def worker_count(names: Sequence[str], jobs: int | None) -> int:
     return jobs if jobs is not None else _auto_jobs(names)
 
 
-@dataclass(slots=True)
-class PieceOutcome:
-    """A worker's result for one piece of a big file."""
-
-    outcome: FileOutcome
-    yaml_documents: int  # documents parsed, empty ones included: the index offset of the next piece
-    kubernetes: bool  # some document looks like a Kubernetes object
-    whole_file: bool  # the parse stopped or found nothing: validate the file whole instead
-
-
 def validate_files(
     names: Sequence[str],
     jobs: int | None = None,
@@ -119,17 +108,19 @@ def validate_files(
         if len(parts) == 1 and isinstance(parts[0], FileOutcome):
             outcomes.append(parts[0])
         else:
-            pieces = [p for p in parts if isinstance(p, PieceOutcome)]
+            pieces = [p for p in parts if isinstance(p, PieceResult)]
             outcomes.append(_joined(pieces, strict_files) or check(name))
     return outcomes
 
 
-def _run_task(task: Task, render: RenderOptions | None, strict_files: bool) -> FileOutcome | PieceOutcome:
+def _run_task(
+    task: Task, render: RenderOptions | None, strict_files: bool
+) -> FileOutcome | PieceResult[FileOutcome]:
     if task.piece is None:
         return validate_file(task.name, keep_objects=False, render=render, strict_files=strict_files)
     loaded, whole_file = load_piece(task.piece, task.display)
     if whole_file:
-        return PieceOutcome(FileOutcome(name=loaded.name), 0, False, True)
+        return PieceResult.whole(FileOutcome(name=loaded.name))
     result = validate_documents(loaded.documents, keep_objects=False)
     outcome = FileOutcome(
         name=loaded.name,
@@ -138,21 +129,20 @@ def _run_task(task: Task, render: RenderOptions | None, strict_files: bool) -> F
         passed_over=result.passed_over,
         keys=[doc_key(doc) for doc in loaded.documents if isinstance(doc.data, dict)],
     )
-    kubernetes = any(looks_like_kubernetes(doc.data) for doc in loaded.documents)
-    return PieceOutcome(outcome, loaded.yaml_documents, kubernetes, False)
+    return PieceResult.of(outcome, loaded)
 
 
-def _joined(pieces: Sequence[PieceOutcome], strict_files: bool) -> FileOutcome | None:
+def _joined(pieces: Sequence[PieceResult[FileOutcome]], strict_files: bool) -> FileOutcome | None:
     """The pieces as one file's outcome; None when the file must be validated whole."""
     if not pieces or any(p.whole_file for p in pieces):
         return None
-    joined = FileOutcome(name=pieces[0].outcome.name)
+    joined = FileOutcome(name=pieces[0].result.name)
     if not strict_files and not any(p.kubernetes for p in pieces):
         joined.not_manifest = True
         return joined
     offset = 0
     for piece in pieces:
-        part = piece.outcome
+        part = piece.result
         joined.problems.extend(part.problems)
         joined.documents += part.documents
         joined.passed_over.update(part.passed_over)
