@@ -36,6 +36,7 @@ unit: $(STAMP)
 
 # every benchmark, one after another; writes bench/FIGURES.md, the figures README quotes (minutes)
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/all.py --out bench/FIGURES.md
 
 # the long fuzz run: many more hypothesis examples, then the whole-process fault campaign's figures

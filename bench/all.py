@@ -4,7 +4,8 @@
 
 Each benchmark runs as its own process, one after another, with its default sizes; the file records
 when, on how many cores and under what load average, so that figures of one run are compared with
-each other and never with another run's. store_backends needs etcd installed and is skipped without.
+each other and never with another run's. store_backends needs etcd installed and is skipped without;
+validate and lint compare with the tools of the bench extra (pip install -e '.[bench]'), skipped without.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = (
-    "validate", "lint", "render", "plan", "apply", "reconcile", "schedule", "store", "serve",
+    "startup", "validate", "lint", "render", "plan", "apply", "reconcile", "schedule", "store", "serve",
     "store_backends",
 )  # fmt: skip
 

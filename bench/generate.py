@@ -1,7 +1,8 @@
 """Realistic generated manifests for the benchmarks: Deployments, Services and Pods with 1-3
-containers, spread over files of a few documents each, as application repositories hold them.
+containers, spread over files of a few documents each, as application repositories hold them; or
+all in one stream, as ``helm template`` and ``kustomize build`` print them (``--one-file``).
 
-    python bench/generate.py OUT_DIR --resources 10000 [--seed 1] [--clean | --with-findings]
+    python bench/generate.py OUT_DIR --resources 10000 [--seed 1] [--clean | --with-findings] [--one-file]
 """
 
 from __future__ import annotations
@@ -137,6 +138,19 @@ def generate(out: Path, resources: int, seed: int = 1, clean: bool = True) -> li
     return files
 
 
+def one_file(path: Path, resources: int = 10_000, seed: int = 1) -> Path:
+    """One stream of ``resources`` documents: Deployments with 0 replicas and their Services, half each
+    (the issue-17 case: 10,000 objects in one file)."""
+    rng = random.Random(seed)
+    docs: list[str] = []
+    for i in range(resources // 2):
+        docs.append(deployment(rng, i, clean=True).replace("  replicas: ", "  replicas: 0  # was ", 1))
+        docs.append(service(i))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\n".join(docs[:resources]), encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -145,7 +159,12 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--with-findings", action="store_true", help="sprinkle in typical mistakes")
+    parser.add_argument("--one-file", action="store_true", help="one stream, OUT_DIR/all.yaml")
     args = parser.parse_args()
+    if args.one_file:
+        path = one_file(args.out / "all.yaml", args.resources, args.seed)
+        print(f"wrote {args.resources} resources in one file, {path}")
+        return
     files = generate(args.out, args.resources, args.seed, clean=not args.with_findings)
     print(f"wrote {args.resources} resources in {len(files)} files to {args.out}")
 

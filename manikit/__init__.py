@@ -20,13 +20,7 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
-
-try:
-    __version__ = version("manikit")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0.0.0+unknown"
 
 #: public name -> the module that defines it
 _EXPORTS = {
@@ -109,7 +103,21 @@ for _name in _CALLABLE_PACKAGES:  # those a caller imported before manikit itsel
         setattr(sys.modules[__name__], _name, sys.modules[f"{__name__}.{_name}"])
 
 
+def _version() -> str:
+    """``__version__``, read from the installed metadata on first use: importlib.metadata costs more
+    start-up time than validating a small file, and most commands never print the version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("manikit")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
+        return "0.0.0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = found = _version()
+        return found
     if name in _CALLABLE_PACKAGES:
         return importlib.import_module(f"{__name__}.{name}")  # made callable as it is set here
     module = _EXPORTS.get(name)

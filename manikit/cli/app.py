@@ -1,40 +1,87 @@
-"""The typer application: global options, and every command registered explicitly, one module each."""
+"""The typer application: global options, and every command registered explicitly, one module each.
+
+Command modules are imported only when their command runs (see lazy.py): ``manikit validate`` must
+not pay for the control plane, numpy or the lint rules at start-up.
+"""
 
 from __future__ import annotations
+
+import sys
 
 import typer
 from typer.core import TyperArgument
 
-from manikit import __version__
-from manikit.cli import (
-    advance_cmd,
-    apply_cmd,
-    delete_cmd,
-    describe_cmd,
-    events_cmd,
-    get_cmd,
-    lint_cmd,
-    node_ops_cmd,
-    nodes_cmd,
-    patch_cmd,
-    plan_cmd,
-    render_cmd,
-    rollout_cmd,
-    rules_cmd,
-    scale_cmd,
-    schema_cmd,
-    serve_cmd,
-    state_cmd,
-    top_cmd,
-    validate_cmd,
-)
-from manikit.cli.state import STATE_OPTION, set_global_state
+from manikit.cli.lazy import LazyCommand, LazyGroup
 
 # typer prints an argument's Python type beside its name (`PATH <list[str]>`); the metavar says it all.
 TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
 
+
+def _cmd(module: str, help: str, *more: str) -> LazyCommand:
+    return LazyCommand((f"manikit.cli.{module}", *(f"manikit.cli.{m}" for m in more)), help)
+
+
+# The command registry: one module per command, registered here and nowhere else, in --help's order.
+# ``help`` is what --help lists without importing the module (tests/cli/test_startup.py keeps it true).
+COMMANDS: dict[str, LazyCommand] = {
+    "validate": _cmd(
+        "validate_cmd", "Validate manifests: YAML, apiVersion/kind, every field and value, duplicate objects."
+    ),
+    "schema": _cmd(
+        "schema_cmd",
+        "Write JSON Schemas for each kind and for any manifest (for editors and jsonschema).",
+    ),
+    "lint": _cmd(
+        "lint_cmd", "Lint manifests: validation plus resource, metadata and security rules, with fixes."
+    ),
+    "plan": _cmd(
+        "plan_cmd", "Show what `manikit apply` would change in the control plane, like `terraform plan`."
+    ),
+    "apply": _cmd(
+        "apply_cmd", "Apply manifests (or a saved plan) to the local control plane, then reconcile."
+    ),
+    "render": _cmd(
+        "render_cmd",
+        "Print the manifests as validate, lint, plan and apply read them: *.j2 files rendered.",
+    ),
+    "get": _cmd(
+        "get_cmd",
+        "Display objects of the local control plane as kubectl does; -w: run the cluster and print changes.",
+    ),
+    "describe": _cmd("describe_cmd", "Show one or more objects in detail, with their events."),
+    "delete": _cmd(
+        "delete_cmd", "Delete objects; their ReplicaSets and pods go too unless --cascade=orphan."
+    ),
+    "scale": _cmd("scale_cmd", "Set the replicas of a Deployment or ReplicaSet."),
+    "events": _cmd(
+        "events_cmd",
+        "List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE); -w: run the cluster and print new ones.",
+    ),
+    "advance": _cmd(
+        "advance_cmd",
+        "Run the cluster for DURATION of simulated time (image pulls, probes, back-offs, evictions).",
+    ),
+    "patch": _cmd("patch_cmd", "Update fields of an object with a JSON merge patch."),
+    "serve": _cmd(
+        "serve_cmd",
+        "Serve the control plane as a Kubernetes API server; controllers reconcile in the background.",
+    ),
+    "rules": _cmd("rules_cmd", "List lint rules (code, name, default level, enabled) and explain one."),
+    "rollout": _cmd("rollout_cmd", "Manage the rollout of a deployment."),
+    # node_ops_cmd adds cordon, drain, ... to the nodes group when imported
+    "nodes": _cmd("nodes_cmd", "Manage the nodes of the local cluster.", "node_ops_cmd"),
+    "state": _cmd("state_cmd", "Check, back up and restore the state file, and break a stale lock."),
+    "top": _cmd("top_cmd", "Show what the pods reserve on each node, as bars."),
+}
+
+
+class ManikitGroup(LazyGroup):
+    LAZY = COMMANDS
+
+
 app = typer.Typer(
     name="manikit",
+    cls=ManikitGroup,
     help="Validate, lint, plan and apply Kubernetes-style manifests against a local control plane.",
     no_args_is_help=True,
     add_completion=True,
@@ -46,8 +93,23 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
+        from manikit import __version__
+
         typer.echo(f"manikit {__version__}")
         raise typer.Exit(0)
+
+
+# The same option as cli.state.STATE_OPTION (a test keeps the two alike), declared here so that
+# parsing it does not import the control plane.
+ROOT_STATE_OPTION = typer.Option(
+    None,
+    "--state",
+    metavar="PATH|URL",
+    help="The state: a file (default: the nearest .manikit/state.db here or in a parent directory), "
+    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster, or the https://host:port of a "
+    "running `manikit serve` (read only); env MANIKIT_STATE.",
+    show_default=False,
+)
 
 
 @app.callback()
@@ -55,30 +117,12 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
-    state: str | None = STATE_OPTION,
+    state: str | None = ROOT_STATE_OPTION,
 ) -> None:
     """manikit: manifests in git, checked, planned and applied."""
-    set_global_state(state)  # `manikit --state X get pods`, as kubectl takes --kubeconfig anywhere
+    # `manikit --state X get pods`, as kubectl takes --kubeconfig anywhere; an earlier in-process run's
+    # value (tests) is cleared, and cli.state is imported only when there is something to set.
+    if state is not None or "manikit.cli.state" in sys.modules:
+        from manikit.cli.state import set_global_state
 
-
-# The command registry: one module per command, registered here and nowhere else.
-validate_cmd.register(app)
-schema_cmd.register(app)
-lint_cmd.register(app)
-plan_cmd.register(app)
-apply_cmd.register(app)
-rules_cmd.register(app)
-render_cmd.register(app)
-get_cmd.register(app)
-describe_cmd.register(app)
-delete_cmd.register(app)
-scale_cmd.register(app)
-rollout_cmd.register(app)
-events_cmd.register(app)
-nodes_cmd.register(app)
-state_cmd.register(app)
-advance_cmd.register(app)
-node_ops_cmd.register(app)
-patch_cmd.register(app)
-serve_cmd.register(app)
-top_cmd.register(app)
+        set_global_state(state)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from enum import StrEnum
@@ -109,8 +110,9 @@ def input_paths(paths: Sequence[str] | None, filenames: Sequence[str] | None) ->
 
 def config_exclude() -> tuple[str, ...]:
     """The ``exclude`` globs of the nearest configuration, and the configuration files themselves."""
-    config = load_config(find_config(Path.cwd()))
-    return (*config.exclude, *CONFIG_NAMES)
+    path = find_config(Path.cwd())
+    exclude = load_config(path).exclude if path is not None else ()  # no file: no rule needs loading
+    return (*exclude, *CONFIG_NAMES)
 
 
 class NothingToCheck(Exception):
@@ -121,15 +123,14 @@ def manifest_files(paths: Sequence[str], exclude: Sequence[str] = (), *, none_ok
     """The files to read (Helm charts and values files set aside with a notice); none at all is a user
     error (exit 2), never a silent pass, unless ``none_ok`` (then NothingToCheck)."""
     found = discover(paths, exclude)
-    err = console.stderr()
     for chart in found.helm_charts:
-        err.print(
+        console.stderr().print(
             f"notice: {chart} is a Helm chart (Go templates), passed over; to check what it renders: "
             f"helm template {chart} | manikit lint -",
             markup=False,
         )
     if found.values_files:
-        err.print(
+        console.stderr().print(
             f"notice: passed over {plural(len(found.values_files), 'values file')} of template trees "
             f"(not manifests; give them with --values): {listed(found.values_files)}",
             markup=False,
@@ -169,13 +170,20 @@ def no_documents(paths: Sequence[str], not_manifests: Sequence[str], *, none_ok:
     raise NoManifestsError(f"no manifests found in {', '.join(paths)}: {why}")
 
 
+# What rich strips from printed text (rich.control.strip_control_codes): BEL, BS, VT, FF, CR.
+_CONTROL_CODES = dict.fromkeys((7, 8, 11, 12, 13))
+
+
 def print_problems_text(problems: Sequence[Problem], *, show_info: bool = True) -> None:
+    shown = [p for p in problems if show_info or p.level is not Level.INFO]
+    if not console.is_colored(sys.stdout):  # plain text: rich would only cost time (and start-up)
+        sys.stdout.write("".join(p.headline().translate(_CONTROL_CODES) + "\n" for p in shown))
+        sys.stdout.flush()
+        return
     out = console.stdout()
     styles = {Level.ERROR: "bold red", Level.WARNING: "yellow", Level.INFO: "cyan"}
-    for p in problems:
-        if p.level is Level.INFO and not show_info:
-            continue
-        out.print(p.headline(), style=styles[p.level], markup=False)
+    for p in shown:
+        out.print(p.headline(), style=styles[p.level], markup=False, emoji=False)
     out.file.flush()
 
 

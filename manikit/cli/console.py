@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:  # rich is imported when something is printed through it: it costs start-up time
+    from rich.console import Console
 
 
 def _color_system(stream: object) -> bool:
@@ -18,7 +20,14 @@ def _color_system(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
+def is_colored(stream: object) -> bool:
+    """Whether what is printed to ``stream`` gets colors (a terminal, and no NO_COLOR)."""
+    return _color_system(stream)
+
+
 def stdout() -> Console:
+    from rich.console import Console
+
     color = _color_system(sys.stdout)
     return Console(
         file=sys.stdout,
@@ -31,6 +40,8 @@ def stdout() -> Console:
 
 
 def stderr() -> Console:
+    from rich.console import Console
+
     color = _color_system(sys.stderr)
     return Console(
         file=sys.stderr,

@@ -6,6 +6,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from enum import StrEnum
 from functools import partial
@@ -188,10 +189,9 @@ def _write(report: LintReport, fmt: LintFormat, output: Path | None, sarif_file:
     if output is not None:
         _write_file(output, REPORTERS[fmt.value](report, False))
         return
-    out = console.stdout()
-    text = REPORTERS[fmt.value](report, fmt is LintFormat.text and out.is_terminal and not out.no_color)
-    out.file.write(text)
-    out.file.flush()
+    color = fmt is LintFormat.text and console.is_colored(sys.stdout)  # rich is imported only for color
+    sys.stdout.write(REPORTERS[fmt.value](report, color))
+    sys.stdout.flush()
 
 
 def _write_file(path: Path, text: str) -> None:
@@ -203,20 +203,19 @@ def _write_file(path: Path, text: str) -> None:
 
 
 def _summary(report: LintReport, threshold: Level, quiet: bool) -> None:
-    err = console.stderr()
     notices = (
         passed_over_notice(report.passed_over, templates_linted=True),
         not_manifests_notice(report.not_manifests),
     )
     for notice in notices:
         if notice and not quiet:
-            err.print(notice, markup=False)
+            typer.echo(notice, err=True)
     verdict = "failed" if report.fails(threshold) else "passed"
-    err.print(
+    typer.echo(
         f"{plural(report.documents, 'document')} in {plural(len(report.files), 'file')}: "
         f"{plural(report.count(Level.ERROR), 'error')}, {plural(report.count(Level.WARNING), 'warning')}, "
         f"{plural(report.count(Level.INFO), 'note')} ({verdict} at --fail-on {threshold})",
-        markup=False,
+        err=True,
     )
 
 

@@ -6,25 +6,28 @@ import os
 import sys
 import traceback
 
-import click
 import typer
 
-from manikit import __version__
 from manikit.errors import ManikitError, StateError, UserError
 
-try:  # typer >= 0.20 carries its own copy of click; older ones use click itself
-    from typer._click import exceptions as _typer_click
+# typer >= 0.20 carries its own copy of click, and manikit imports click nowhere else: importing
+# click here as well only cost start-up time. Older typers raise click's own exceptions.
+try:
+    from typer._click import exceptions as _click_exceptions
 except ImportError:  # pragma: no cover - depends on the installed typer
-    _typer_click = click.exceptions  # type: ignore[misc]
+    from click import exceptions as _click_exceptions  # type: ignore[no-redef]
 
-_EXIT = (click.exceptions.Exit, typer.Exit)
-_ABORT = (click.exceptions.Abort, typer.Abort)
-_USAGE = (click.ClickException, _typer_click.ClickException)
+_EXIT = (typer.Exit, getattr(_click_exceptions, "Exit", typer.Exit))
+_ABORT = (typer.Abort, getattr(_click_exceptions, "Abort", typer.Abort))
+_USAGE = (_click_exceptions.ClickException,)
 
 REPORT_URL = "https://github.com/manikit/manikit/issues"
 
 
 def main(argv: list[str] | None = None) -> int:
+    # pydantic looks for plugins through every installed package's metadata on first use, which
+    # costs more start-up time than validating a small file; manikit's models take no plugins.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from manikit.cli.app import app
 
     args = argv if argv is not None else sys.argv[1:]
@@ -71,6 +74,8 @@ def _error_exit_code(code: int, argv: list[str]) -> int:
 
 
 def _internal(exc: BaseException) -> int:
+    from manikit import __version__  # read on demand: importlib.metadata is slow to import
+
     sys.stderr.write(
         f"internal error: {type(exc).__name__}: {exc}\n"
         f"This is a bug in manikit {__version__}, not in your manifests. Please report it at {REPORT_URL}\n"

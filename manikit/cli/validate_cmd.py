@@ -6,7 +6,6 @@ from collections import Counter
 
 import typer
 
-from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
     FILENAME_OPTION,
@@ -95,16 +94,16 @@ def validate(
     if output_format is TextOrJson.json:
         typer.echo(problems_json(problems, summary))
     else:
-        print_problems_text(problems, show_info=not quiet)
-        err = console.stderr()
+        if problems:  # rich (colors) is imported only when there is something to color
+            print_problems_text(problems, show_info=not quiet)
         for notice in (passed_over_notice(passed_over), not_manifests_notice(not_manifests)):
             if notice and not quiet:
-                err.print(notice, markup=False)
+                typer.echo(notice, err=True)
         verdict = "valid" if not levels[Level.ERROR] else "invalid"
-        err.print(
+        typer.echo(
             f"{plural(documents, 'document')} in {plural(len(shown), 'file')}: "
             f"{plural(levels[Level.ERROR], 'error')}, {plural(levels[Level.WARNING], 'warning')} ({verdict})",
-            markup=False,
+            err=True,
         )
     if levels[Level.ERROR]:
         raise typer.Exit(1)

@@ -16,22 +16,26 @@ Every mistake is a ConfigError naming the file, the line and the key.
 from __future__ import annotations
 
 import difflib
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from manikit.catalogue import is_server_error
 from manikit.diagnostics import Level
 from manikit.errors import ConfigError
-from manikit.lint.registry import RULES, find_check
-from manikit.lint.suppress import IgnoreEntry
 from manikit.source.documents import load_file
 from manikit.source.positions import Path as DataPath
 from manikit.validate.pydantic_errors import error_message
+
+if TYPE_CHECKING:
+    from manikit.lint.rule import Rule
+    from manikit.lint.suppress import IgnoreEntry
+
+# The rules are imported only when a configuration is built: `manikit validate` reads the exclude
+# globs of a configuration file through this module and never needs a rule.
 
 CONFIG_NAMES = (".manikit.yaml", ".manikit.yml")
 _TOP_KEYS = ("rules", "ignore", "exclude", "fail-on", "nodes")
@@ -42,10 +46,12 @@ _IGNORE_KEYS = ("rule", "kind", "name", "namespace", "path-glob")
 class LintConfig:
     source: str | None = None  # the file it was read from; None for the defaults
     levels: dict[str, Level | None] = field(
-        default_factory=lambda: {code: rule.default_level for code, rule in RULES.items() if not rule.builtin}
+        default_factory=lambda: {
+            code: rule.default_level for code, rule in _rules().items() if not rule.builtin
+        }
     )
     options: dict[str, BaseModel] = field(
-        default_factory=lambda: {code: rule.default_options() for code, rule in RULES.items()}
+        default_factory=lambda: {code: rule.default_options() for code, rule in _rules().items()}
     )
     fail_on: Level = Level.ERROR
     exclude: tuple[str, ...] = ()
@@ -55,6 +61,18 @@ class LintConfig:
     def enabled(self) -> dict[str, Level]:
         """Rule code -> level, for the rules that are on."""
         return {code: level for code, level in self.levels.items() if level is not None}
+
+
+def _rules() -> dict[str, Rule]:
+    from manikit.lint.registry import RULES
+
+    return RULES
+
+
+def _find_check(key: str) -> Rule | None:
+    from manikit.lint.registry import find_check
+
+    return find_check(key)
 
 
 def find_config(start: Path) -> Path | None:
@@ -103,6 +121,8 @@ def _read_yaml(path: Path) -> tuple[Any, Locator]:
 
 
 def _read_toml(path: Path) -> tuple[Any, Locator]:
+    import tomllib  # only for pyproject.toml configurations: start-up time otherwise
+
     text = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(text).get("tool", {}).get("manikit", {})
@@ -149,7 +169,7 @@ def _rule_setting(
     key: str, value: Any, where: Locator, levels: dict[str, Level | None], options: dict[str, BaseModel]
 ) -> None:
     at: DataPath = ("rules", key)
-    rule = find_check(key)
+    rule = _find_check(key)
     if rule is None:
         raise ConfigError(f"{where(at)}: unknown rule {key!r}; see `manikit rules`")
     if is_server_error(rule.code):
@@ -197,6 +217,8 @@ def _fail_on(value: Any, where: Locator) -> Level:
 
 
 def _ignores(value: Any, where: Locator) -> list[IgnoreEntry]:
+    from manikit.lint.suppress import IgnoreEntry
+
     if not isinstance(value, list):
         raise ConfigError(f"{where(('ignore',))}: ignore must be a list of entries")
     entries = []
@@ -208,7 +230,7 @@ def _ignores(value: Any, where: Locator) -> list[IgnoreEntry]:
                 raise ConfigError(
                     f"{where((*at, key))}: unknown key {key!r}{_did_you_mean(str(key), _IGNORE_KEYS)}"
                 )
-        rule = find_check(str(item.get("rule", "")))
+        rule = _find_check(str(item.get("rule", "")))
         if rule is None:
             raise ConfigError(
                 f"{where((*at, 'rule'), True)}: unknown rule {item.get('rule')!r}; see `manikit rules`"

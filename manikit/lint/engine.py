@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from manikit.diagnostics import Level, Problem
 from manikit.lint.config import LintConfig
 from manikit.lint.facts import InputSet, gather
-from manikit.lint.findings import LintObject, NodeCapacity, RuleContext, SetFinding, to_problem
+from manikit.lint.findings import DocRef, LintObject, NodeCapacity, RuleContext, SetFinding, to_problem
 from manikit.lint.registry import RULES
 from manikit.lint.rule import ObjectCheck
 from manikit.lint.suppress import (
@@ -28,9 +28,10 @@ from manikit.lint.suppress import (
     subject_of,
 )
 from manikit.lint.walk import pod_of
-from manikit.source.documents import Document, load_file
+from manikit.source.documents import Document, FileResult, load_file
 from manikit.source.values import RenderOptions
-from manikit.validate.pipeline import FileOutcome, doc_key, duplicate_problems, map_files
+from manikit.validate.pieces import PieceResult, Task, group_by_file, load_piece, plan_tasks, pool_map
+from manikit.validate.pipeline import FileOutcome, doc_key, duplicate_problems, worker_count
 from manikit.validate.validator import validate_document
 
 
@@ -135,7 +136,10 @@ def lint_files(
     setup = LintSetup(
         config.enabled(), config.options, nodes, namespace, config.ignores, render, strict_files
     )
-    outcomes = map_files(files, partial(lint_file, setup), jobs)
+    workers = worker_count(files, jobs)
+    tasks = plan_tasks(files, workers)  # a big file in pieces of whole documents, one per task
+    results = pool_map(tasks, partial(_lint_task, setup), workers)
+    outcomes = [_joined(parts) or lint_file(setup, name) for name, parts in group_by_file(tasks, results)]
     problems = [p for o in outcomes for p in o.problems]
     problems.extend(_whole_set_problems(outcomes, setup))
     problems.sort()
@@ -159,6 +163,50 @@ def lint_file(setup: LintSetup, name: str) -> FileLint:
     loaded = load_file(name, setup.render)
     if not setup.strict_files and not loaded.is_manifest:
         return FileLint(FileOutcome(name=loaded.name, not_manifest=True), [], InputSet())
+    return _lint_loaded(setup, loaded, name)
+
+
+def _lint_task(setup: LintSetup, task: Task) -> FileLint | PieceResult[FileLint]:
+    if task.piece is None:
+        return lint_file(setup, task.name)
+    loaded, whole_file = load_piece(task.piece, task.display)
+    if whole_file:
+        return PieceResult.whole(FileLint(FileOutcome(name=loaded.name), [], InputSet()))
+    return PieceResult.of(_lint_loaded(setup, loaded, task.name), loaded)
+
+
+def _joined(parts: Sequence[FileLint | PieceResult[FileLint]]) -> FileLint | None:
+    """A file's results as one FileLint, document indexes shifted to the file's own; None when the
+    file must be linted whole (the caller does it, sequentially)."""
+    if len(parts) == 1 and isinstance(parts[0], FileLint):
+        return parts[0]
+    pieces = [p for p in parts if isinstance(p, PieceResult)]
+    if not pieces or len(pieces) != len(parts) or any(p.whole_file for p in pieces):
+        return None
+    name = pieces[0].result.validation.name
+    if not any(p.kubernetes for p in pieces):
+        return None  # whether it is a manifest at all is the whole file's question
+    joined = FileLint(FileOutcome(name=name), [], InputSet())
+    offset = 0
+    for piece in pieces:
+        part = piece.result
+        joined.validation.documents += part.validation.documents
+        joined.validation.passed_over.update(part.validation.passed_over)
+        for key in part.validation.keys:
+            key.index += offset
+            joined.validation.keys.append(key)
+        joined.problems.extend(part.problems)
+        joined.inputs.pods.extend(f._replace(doc=_shifted(f.doc, offset)) for f in part.inputs.pods)
+        joined.inputs.services.extend(f._replace(doc=_shifted(f.doc, offset)) for f in part.inputs.services)
+        offset += piece.yaml_documents
+    return joined
+
+
+def _shifted(ref: DocRef, offset: int) -> DocRef:
+    return ref._replace(doc_index=ref.doc_index + offset)
+
+
+def _lint_loaded(setup: LintSetup, loaded: FileResult, name: str) -> FileLint:
     outcome = FileOutcome(name=loaded.name)
     problems = list(loaded.problems)
     inputs = InputSet()

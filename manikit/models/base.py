@@ -27,6 +27,10 @@ class K8sModel(BaseModel):
         alias_generator=to_camel,
         validate_default=False,
         ser_json_inf_nan="constants",
+        # Start-up time (issue 17): a model's validator is built when it is first used, so a command
+        # that validates only Services never builds the pod models. The model modules also leave out
+        # ``from __future__ import annotations``: pydantic would compile each string annotation.
+        defer_build=True,
     )
 
     @model_validator(mode="before")

@@ -1,7 +1,5 @@
 """ObjectMeta, OwnerReference and the fields every object shares (apiVersion, kind, metadata)."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Namespace (v1)."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

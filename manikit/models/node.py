@@ -1,7 +1,5 @@
 """Node (v1): capacity, allocatable, labels, taints; the scheduler's view of a machine."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Pod, PodSpec, Container and their parts, with the resource arithmetic the scheduler and lint share."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field

@@ -2,8 +2,6 @@
 security options, DNS, resource claims), each strict and complete so that a misspelt field is an error.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -1,7 +1,5 @@
 """Label selectors (matchLabels and matchExpressions) and how they match a set of labels."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import model_validator
@@ -17,7 +15,7 @@ class LabelSelectorRequirement(K8sModel):
     values: list[str] | None = None
 
     @model_validator(mode="after")
-    def _values_fit_operator(self) -> LabelSelectorRequirement:
+    def _values_fit_operator(self) -> "LabelSelectorRequirement":
         if self.operator in ("In", "NotIn") and not self.values:
             raise ValueError(f"values: must be specified when `operator` is '{self.operator}'")
         if self.operator in ("Exists", "DoesNotExist") and self.values:

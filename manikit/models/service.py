@@ -1,7 +1,5 @@
 """Service (v1) and the Endpoints its controller maintains."""
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field

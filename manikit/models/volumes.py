@@ -3,8 +3,6 @@
 Also the small reference and selector types volumes share with env ``valueFrom`` and image pull secrets.
 """
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from manikit.models.base import K8sModel, Opaque

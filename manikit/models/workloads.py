@@ -1,7 +1,5 @@
 """ReplicaSet and Deployment (apps/v1), with rollout strategy and status."""
 
-from __future__ import annotations
-
 import re
 from typing import Literal
 

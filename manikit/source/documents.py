@@ -79,6 +79,7 @@ class FileResult:
     name: str
     documents: list[Document]
     problems: list[Problem]
+    yaml_documents: int = 0  # YAML documents parsed, empty ones included (Document.index counts them)
 
     @property
     def is_manifest(self) -> bool:
@@ -123,7 +124,7 @@ def load_text(
         documents.extend(_unpack_list(doc))
     if not documents and not problems:
         problems.append(_empty(source.name, rendered=lines is not None))
-    return FileResult(source.name, documents, problems)
+    return FileResult(source.name, documents, problems, len(raw_docs))
 
 
 def _in_template(problem: Problem, lines: LineMap) -> Problem:

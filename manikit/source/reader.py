@@ -8,6 +8,7 @@ with ``MANIKIT_FOLLOW_SYMLINKS=1``, and then only to targets inside the reposito
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import sys
@@ -76,7 +77,12 @@ def expand_paths(
 def _repository_root(path: Path) -> Path:
     """The nearest directory at or above ``path`` holding ``.git``; else the directory given."""
     start = Path(os.path.abspath(path))
-    start = start if start.is_dir() else start.parent
+    return _root_of(start if start.is_dir() else start.parent)
+
+
+@functools.lru_cache(maxsize=1024)
+def _root_of(start: Path) -> Path:
+    """Per directory, once: hundreds of files named on one command line share a few directories."""
     for candidate in (start, *start.parents):
         if (candidate / ".git").exists():
             return candidate

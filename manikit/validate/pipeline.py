@@ -1,16 +1,16 @@
 """Run a per-file check over many files, on every core for large inputs, and gather the results.
 
 Files are independent until cross-object checks, so each worker loads and validates whole files and
-sends back only Problems and small facts; the parent process sorts and merges.
+sends back only Problems and small facts; the parent process sorts and merges. ``validate_outcomes``
+also cuts one big file into pieces of whole documents (pieces.py), so that a single stream uses every
+core; ``validate_files`` adds the duplicates across files.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
@@ -19,6 +19,7 @@ from manikit.diagnostics import Problem
 from manikit.source.documents import Document, load_file
 from manikit.source.reader import TEMPLATE_SUFFIX
 from manikit.source.values import RenderOptions
+from manikit.validate.pieces import PieceResult, Task, group_by_file, load_piece, plan_tasks, pool_map
 from manikit.validate.validator import ValidObject, find_duplicates, object_identity, validate_documents
 
 R = TypeVar("R")
@@ -82,13 +83,75 @@ def doc_key(doc: Document) -> DocKey:
 
 def map_files(names: Sequence[str], check: Callable[[str], R], jobs: int | None = None) -> list[R]:
     """``check`` over every file, in input order; in worker processes when the input is large."""
-    workers = jobs if jobs is not None else _auto_jobs(names)
-    if workers <= 1 or len(names) < 2:
-        return [check(name) for name in names]
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    chunk = max(1, len(names) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(check, names, chunksize=chunk))
+    return pool_map(names, check, worker_count(names, jobs))
+
+
+def worker_count(names: Sequence[str], jobs: int | None) -> int:
+    """``jobs`` when given, else all cores for large inputs and 1 for small ones."""
+    return jobs if jobs is not None else _auto_jobs(names)
+
+
+def validate_outcomes(
+    names: Sequence[str],
+    jobs: int | None = None,
+    *,
+    render: RenderOptions | None = None,
+    strict_files: bool = False,
+) -> list[FileOutcome]:
+    """``validate_file`` over every file, in input order, a big file cut into pieces for the workers;
+    the outcomes are those of the sequential path, positions included."""
+    workers = worker_count(names, jobs)
+    check = partial(validate_file, keep_objects=False, render=render, strict_files=strict_files)
+    tasks = plan_tasks(names, workers)
+    results = pool_map(tasks, partial(_run_task, render=render, strict_files=strict_files), workers)
+    outcomes: list[FileOutcome] = []
+    for name, parts in group_by_file(tasks, results):
+        if len(parts) == 1 and isinstance(parts[0], FileOutcome):
+            outcomes.append(parts[0])
+        else:
+            pieces = [p for p in parts if isinstance(p, PieceResult)]
+            outcomes.append(_joined(pieces, strict_files) or check(name))
+    return outcomes
+
+
+def _run_task(
+    task: Task, render: RenderOptions | None, strict_files: bool
+) -> FileOutcome | PieceResult[FileOutcome]:
+    if task.piece is None:
+        return validate_file(task.name, keep_objects=False, render=render, strict_files=strict_files)
+    loaded, whole_file = load_piece(task.piece, task.display)
+    if whole_file:
+        return PieceResult.whole(FileOutcome(name=loaded.name))
+    result = validate_documents(loaded.documents, keep_objects=False)
+    outcome = FileOutcome(
+        name=loaded.name,
+        problems=[*loaded.problems, *result.problems],
+        documents=result.documents,
+        passed_over=result.passed_over,
+        keys=[doc_key(doc) for doc in loaded.documents if isinstance(doc.data, dict)],
+    )
+    return PieceResult.of(outcome, loaded)
+
+
+def _joined(pieces: Sequence[PieceResult[FileOutcome]], strict_files: bool) -> FileOutcome | None:
+    """The pieces as one file's outcome; None when the file must be validated whole."""
+    if not pieces or any(p.whole_file for p in pieces):
+        return None
+    joined = FileOutcome(name=pieces[0].result.name)
+    if not strict_files and not any(p.kubernetes for p in pieces):
+        joined.not_manifest = True
+        return joined
+    offset = 0
+    for piece in pieces:
+        part = piece.result
+        joined.problems.extend(part.problems)
+        joined.documents += part.documents
+        joined.passed_over.update(part.passed_over)
+        for key in part.keys:
+            key.index += offset
+            joined.keys.append(key)
+        offset += piece.yaml_documents
+    return joined
 
 
 def _auto_jobs(names: Sequence[str]) -> int:
@@ -151,9 +214,9 @@ def validate_files(
     strict_files: bool = False,
     jobs: int | None = None,
 ) -> Validation:
-    """Validate ``files`` as ``manikit validate`` does: each file, then duplicates across all of them."""
-    check = partial(validate_file, keep_objects=False, render=render, strict_files=strict_files)
-    outcomes = map_files(files, check, jobs)
+    """Validate ``files`` as ``manikit validate`` does: each file (a big one in pieces), then duplicates
+    across all of them."""
+    outcomes = validate_outcomes(files, jobs, render=render, strict_files=strict_files)
     problems = [p for o in outcomes for p in o.problems]
     problems.extend(duplicate_problems(outcomes, namespace, render))
     return Validation(sorted(problems), outcomes)

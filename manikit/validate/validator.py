@@ -106,8 +106,11 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
 
 
 def _unmodelled(doc: Document, api_version: str, kind: str) -> list[Problem]:
-    mark = doc.locate(("apiVersion",))
     replacement = REMOVED_APIS.get((api_version, kind))
+    known = KINDS_BY_NAME.get(kind)
+    if replacement is None and known is None:
+        return []  # another kind: passed over (counted by the caller), never an error
+    mark = doc.locate(("apiVersion",))  # only now: locating parses the file's positions
     if replacement is not None:
         return [
             _problem(
@@ -121,7 +124,6 @@ def _unmodelled(doc: Document, api_version: str, kind: str) -> list[Problem]:
                 "apiVersion",
             )
         ]
-    known = KINDS_BY_NAME.get(kind)
     if known is not None and kind != "Node":
         return [
             _problem(
@@ -135,20 +137,18 @@ def _unmodelled(doc: Document, api_version: str, kind: str) -> list[Problem]:
                 "apiVersion",
             )
         ]
-    if known is not None:
-        return [
-            _problem(
-                doc,
-                mark.line,
-                mark.col,
-                "MK013",
-                "wrong-api-version",
-                Level.ERROR,
-                f'Node is served as apiVersion "v1", not "{api_version}"',
-                "apiVersion",
-            )
-        ]
-    return []  # another kind: passed over (counted by the caller), never an error
+    return [
+        _problem(
+            doc,
+            mark.line,
+            mark.col,
+            "MK013",
+            "wrong-api-version",
+            Level.ERROR,
+            f'Node is served as apiVersion "v1", not "{api_version}"',
+            "apiVersion",
+        )
+    ]
 
 
 def _maybe_patch(doc: Document, problems: list[Problem]) -> list[Problem]:

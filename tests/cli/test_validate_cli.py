@@ -144,7 +144,7 @@ def test_internal_errors_say_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "map_files", broken)  # what validate_files runs the files with
+    monkeypatch.setattr(pipeline, "validate_outcomes", broken)  # what validate_files runs the files with
     result = run_cli("validate", str(write(tmp_path, "a.yaml", "a: 1")))
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr

@@ -1,0 +1,114 @@
+"""One big file validated on every core: its documents cut into pieces (source/chunks.py), each piece
+validated in a worker, the outcomes put back together as the file's own.
+
+Positions need no fixing afterwards: a piece is parsed behind as many empty lines as precede it in
+the file. Document indexes are shifted by the YAML documents of the pieces before. A piece whose parse
+stops (a syntax error, a YAML limit) or that holds no document sends the whole file the sequential way,
+so what is reported never depends on where the file was cut.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from manikit.source.chunks import Piece, split_stream
+from manikit.source.discovery import looks_like_kubernetes
+from manikit.source.documents import FileResult, load_text
+from manikit.source.reader import STDIN_NAME, TEMPLATE_SUFFIX, SourceText, read_source
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+PIECE_MIN_BYTES = 256_000  # smaller pieces cost more in process hand-over than they save
+PIECES_PER_WORKER = 4  # a few pieces each, so that a slow piece does not leave a core idle
+WHOLE_FILE_CODES = frozenset({"MK004", "MK010", "MK012"})  # parse stopped, or no document at all
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """A unit of work: a whole file, or one piece of a big one."""
+
+    name: str  # the file as given on the command line
+    piece: Piece | None = None
+    display: str = ""  # the name problems carry (the decoded source's)
+
+
+@dataclass(slots=True)
+class PieceResult(Generic[R]):
+    """A worker's result for one piece of a big file: the command's own result, and what putting the
+    pieces back together needs."""
+
+    result: R
+    yaml_documents: int  # documents parsed, empty ones included: the index offset of the next piece
+    kubernetes: bool  # some document looks like a Kubernetes object
+    whole_file: bool  # the parse stopped or found nothing: the file is checked whole instead
+
+    @classmethod
+    def of(cls, result: R, loaded: FileResult) -> PieceResult[R]:
+        kubernetes = any(looks_like_kubernetes(doc.data) for doc in loaded.documents)
+        return cls(result, loaded.yaml_documents, kubernetes, False)
+
+    @classmethod
+    def whole(cls, result: R) -> PieceResult[R]:
+        return cls(result, 0, False, True)
+
+
+def plan_tasks(names: Sequence[str], workers: int) -> list[Task]:
+    """One task per file; big plain YAML files (not templates, not stdin) as one task per piece."""
+    tasks: list[Task] = []
+    for name in names:
+        tasks.extend(_file_tasks(name, workers))
+    return tasks
+
+
+def _file_tasks(name: str, workers: int) -> list[Task]:
+    if name == "-" or name.lower().endswith(TEMPLATE_SUFFIX) or workers <= 1:
+        return [Task(name)]
+    try:
+        size = os.path.getsize(name)
+    except OSError:
+        return [Task(name)]  # the worker reports it as validate_file does
+    if size < 2 * PIECE_MIN_BYTES:
+        return [Task(name)]
+    source, problems = read_source(name)
+    if source is None or problems:
+        return [Task(name)]
+    count = min(size // PIECE_MIN_BYTES, workers * PIECES_PER_WORKER)
+    pieces = split_stream(source.text, count)
+    if len(pieces) < 2:
+        return [Task(name)]
+    return [Task(name, piece, source.name) for piece in pieces]
+
+
+def load_piece(piece: Piece, display: str) -> tuple[FileResult, bool]:
+    """Parse one piece: its documents and problems, and whether the whole file must go the sequential
+    way instead."""
+    loaded = load_text(SourceText(display or STDIN_NAME, piece.padded()))
+    return loaded, any(p.code in WHOLE_FILE_CODES for p in loaded.problems)
+
+
+def group_by_file(tasks: Sequence[Task], results: Sequence[R]) -> list[tuple[str, list[R]]]:
+    """(file, its results in order) per file, in input order."""
+    grouped: list[tuple[str, list[R]]] = []
+    for task, result in zip(tasks, results, strict=True):
+        if grouped and grouped[-1][0] == task.name and task.piece is not None and task.piece.first_line > 1:
+            grouped[-1][1].append(result)
+        else:
+            grouped.append((task.name, [result]))
+    return grouped
+
+
+def pool_map(items: Sequence[T], work: Callable[[T], R], workers: int) -> list[R]:
+    """``work`` over ``items`` in input order, in ``workers`` processes (here when 1)."""
+    if workers <= 1 or len(items) < 2:
+        return [work(item) for item in items]
+    import multiprocessing  # imported only when workers start: start-up time of every small run
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    chunk = max(1, len(items) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(work, items, chunksize=chunk))

@@ -1,0 +1,148 @@
+"""Start-up: a command imports what it needs and nothing more (issue 17).
+
+Each check runs in a fresh interpreter and looks at ``sys.modules``: an eager import of the control
+plane, numpy, jinja2, rich or the lint rules into the entry module or the validate path fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+
+from manikit.cli.app import COMMANDS, ROOT_STATE_OPTION, app
+from manikit.cli.lazy import LazyCommands
+
+ROOT = Path(__file__).resolve().parents[2]
+ONE_FILE = ROOT / "examples" / "app" / "web-deployment.yaml"
+
+# Never needed to start the CLI, print its help or validate a file.
+HEAVY = (
+    "numpy",
+    "jinja2",
+    "rich",
+    "click",  # typer carries its own copy
+    "sqlite_utils",
+    "httpx",
+    "starlette",
+    "deepdiff",
+    "jsonschema",
+    "multiprocessing",
+    "manikit.runtime",
+    "manikit.plan",
+    "manikit.apply",
+    "manikit.server",
+    "manikit.lint.registry",
+    "manikit.lint.rules",
+)
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code``."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def _heavy(modules: set[str], extra: tuple[str, ...] = ()) -> list[str]:
+    names = (*HEAVY, *extra)
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_the_entry_module_imports_no_command_and_nothing_heavy() -> None:
+    modules = _modules_after("import manikit.cli.main, manikit.__main__")
+    assert _heavy(modules, ("pydantic", "ruamel", "manikit.models", "importlib.metadata")) == []
+    assert sorted(m for m in modules if m.endswith("_cmd")) == []
+
+
+def test_help_loads_no_command_module() -> None:
+    modules = _modules_after(
+        "from manikit.cli.main import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['--help']) == 0"
+    )
+    assert sorted(m for m in modules if m.endswith("_cmd")) == []
+    assert _heavy(modules, ("manikit.models", "manikit.validate")) == []
+
+
+def test_validating_one_file_loads_only_the_validate_path() -> None:
+    modules = _modules_after(
+        f"from manikit.cli.main import main\nassert main(['validate', {str(ONE_FILE)!r}]) == 0"
+    )
+    assert "manikit.validate.validator" in modules  # the probe did validate
+    assert _heavy(modules) == []
+    assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.validate_cmd"]
+
+
+def test_a_config_file_is_still_read_by_validate(tmp_path: Path) -> None:
+    """Loading the rules lazily must not skip the configuration's checks or its exclude globs."""
+    (tmp_path / ".manikit.yaml").write_text("exclude: [vendor/**]\n", encoding="utf-8")
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "bad.yaml").write_text("kind: [\n", encoding="utf-8")
+    (tmp_path / "ok.yaml").write_text(ONE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "manikit", "validate", "."], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "1 document in 1 file" in done.stderr
+    (tmp_path / ".manikit.yaml").write_text("rules: {no-such-rule: off}\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "manikit", "validate", "."], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 2
+    assert "unknown rule 'no-such-rule'" in done.stderr
+
+
+def _loaded_group() -> typer.core.TyperGroup:
+    group = typer.main.get_group(app)
+    assert isinstance(group.commands, LazyCommands)
+    return group
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_the_registry_line_is_the_commands_own_help(name: str) -> None:
+    """--help lists commands from the registry without importing them: the line must be theirs."""
+    command = _loaded_group().commands[name]
+    help_text = command.help or ""
+    first_paragraph = " ".join(help_text.split("\n\n")[0].split())
+    assert COMMANDS[name].help == first_paragraph
+    assert command.name == name
+
+
+def test_every_registered_command_is_listed_in_order() -> None:
+    group = _loaded_group()
+    assert list(group.commands) == list(COMMANDS)
+    assert [n for n in group.commands if n not in COMMANDS] == []
+
+
+def test_unknown_commands_still_get_a_suggestion() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "manikit", "valdate", "x.yaml"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 2
+    assert "Did you mean 'validate'?" in done.stderr
+
+
+def test_the_root_state_option_is_the_commands_state_option() -> None:
+    from manikit.cli.state import STATE_OPTION
+
+    assert ROOT_STATE_OPTION.help == STATE_OPTION.help
+    assert ROOT_STATE_OPTION.metavar == STATE_OPTION.metavar
+
+
+def test_linting_one_file_loads_no_control_plane_and_no_rich() -> None:
+    modules = _modules_after(
+        f"from manikit.cli.main import main\nassert main(['lint', {str(ONE_FILE)!r}]) == 0"
+    )
+    assert "manikit.lint.registry" in modules  # the probe did lint: the rules are needed here
+    lint_needs = ("manikit.lint.registry", "manikit.lint.rules")
+    assert _heavy(modules) == sorted(m for m in _heavy(modules) if m.startswith(lint_needs))
+    assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.lint_cmd"]

@@ -1,0 +1,158 @@
+"""One big file validated in pieces on several processes reports exactly what the sequential path
+reports: the same problems at the same lines and columns, with the same messages, in the same order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from manikit.validate import pieces
+from manikit.validate.pipeline import duplicate_problems, validate_file, validate_outcomes
+
+GOOD = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{i}
+  annotations:
+    note: |
+      a block scalar whose lines look like markers
+      ---
+      ...
+spec:
+  replicas: 0
+  selector:
+    matchLabels: {{app: app-{i}}}
+  template:
+    metadata:
+      labels: {{app: app-{i}}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+        resources:
+          requests: {{cpu: 100m, memory: {memory}}}
+"""
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: app-{i}
+spec:
+  selector: {{app: app-{i}}}
+  ports:
+  - port: {port}
+    targetPort: 8080
+"""
+
+LIST = """\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {{name: listed-{i}}}
+  spec:
+    ports:
+    - port: 70000
+"""
+
+
+def _stream(count: int) -> str:
+    """Documents with an error planted in many of them, comments, empty documents and end markers."""
+    docs = []
+    for i in range(count):
+        memory = "128mi" if i % 7 == 0 else "128Mi"
+        docs.append(GOOD.format(i=i, memory=memory))
+        port = "-1" if i % 5 == 0 else "80"
+        service = SERVICE.format(i=i, port=port)
+        if i % 11 == 0:
+            service = service.replace("spec:\n", "spec:\n  clusterIP: None\n  clusterIP: None\n")
+        if i % 13 == 0:
+            service = service.replace("  name:", "  nmae:")  # an unknown field and a missing name
+        docs.append(service)
+        if i % 9 == 0:
+            docs.append(LIST.format(i=i))
+        if i % 17 == 0:
+            docs.append("# only a comment\n")
+        if i == 30:
+            docs.append(GOOD.format(i=3, memory="1Gi"))  # a duplicate of app-3
+        if i == count // 2:
+            docs[-1] += "...\n"  # an explicit document end
+    return "---\n".join(docs)
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pieces, "PIECE_MIN_BYTES", 2_000)
+
+
+def _report(outcomes: list) -> list[tuple]:
+    return [
+        (o.name, o.documents, dict(o.passed_over), o.not_manifest, [p.to_dict() for p in sorted(o.problems)],
+         [(k.index, k.line, k.kind, k.name) for k in o.keys])
+        for o in outcomes
+    ]  # fmt: skip
+
+
+def test_a_big_stream_is_cut_into_pieces(tmp_path: Path, small_pieces: None) -> None:
+    big = tmp_path / "all.yaml"
+    big.write_text(_stream(60), encoding="utf-8")
+    tasks = pieces.plan_tasks([str(big)], workers=2)
+    assert len(tasks) == 2 * pieces.PIECES_PER_WORKER
+    assert [t.piece.first_line for t in tasks if t.piece] == sorted(
+        {t.piece.first_line for t in tasks if t.piece}
+    )
+
+
+def test_every_position_is_the_sequential_paths(tmp_path: Path, small_pieces: None) -> None:
+    big = tmp_path / "all.yaml"
+    big.write_text(_stream(60), encoding="utf-8")
+    small = tmp_path / "small.yaml"
+    small.write_text(SERVICE.format(i=999, port="-3"), encoding="utf-8")
+    names = [str(small), str(big)]
+    sequential = [validate_file(n) for n in names]
+    parallel = validate_outcomes(names, jobs=2)
+    assert _report(parallel) == _report(sequential)
+    problems = [p for o in sequential for p in o.problems if p.file == str(big)]
+    assert not any(p.code == "MK004" for p in problems)  # parsed to the end: no whole-file fallback
+    assert len({p.code for p in problems}) >= 4  # the planted kinds of error were all found
+    assert len({p.line for p in problems}) > 30  # in many documents, all over the file
+    assert duplicate_problems(parallel) == duplicate_problems(sequential) != []
+
+
+def test_a_syntax_error_in_one_piece_validates_the_file_whole(tmp_path: Path, small_pieces: None) -> None:
+    """A parse that stops drops the documents after it: the cut must not bring them back."""
+    text = _stream(40)
+    middle = text.index("kind: Service", len(text) // 2)
+    big = tmp_path / "broken.yaml"
+    big.write_text(text[:middle] + "kind: [Service\n" + text[middle + len("kind: Service\n") :], "utf-8")
+    sequential = validate_file(str(big))
+    assert any(p.code == "MK004" for p in sequential.problems)
+    assert _report(validate_outcomes([str(big)], jobs=2)) == _report([sequential])
+
+
+def test_a_big_file_of_other_yaml_is_passed_over_as_whole(tmp_path: Path, small_pieces: None) -> None:
+    big = tmp_path / "compose.yaml"
+    big.write_text("---\n".join(f"service{i}:\n  image: nginx\n  ports: [80]\n" for i in range(400)), "utf-8")
+    assert len(pieces.plan_tasks([str(big)], workers=2)) > 1
+    (outcome,) = validate_outcomes([str(big)], jobs=2)
+    assert outcome.not_manifest
+    assert _report([outcome]) == _report([validate_file(str(big))])
+    (strict,) = validate_outcomes([str(big)], jobs=2, strict_files=True)
+    assert _report([strict]) == _report([validate_file(str(big), strict_files=True)])
+    assert strict.problems != []
+
+
+def test_the_cli_reports_the_same_with_one_or_two_workers(tmp_path: Path, small_pieces: None) -> None:
+    from tests.cli.helpers import run_cli
+
+    big = tmp_path / "all.yaml"
+    big.write_text(_stream(50), encoding="utf-8")
+    one = run_cli("validate", "-o", "json", "--jobs", "1", str(big))
+    two = run_cli("validate", "-o", "json", "--jobs", "2", str(big))
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout
+    assert '"line": ' in one.stdout
