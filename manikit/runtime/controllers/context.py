@@ -41,6 +41,9 @@ class ModelCache:
     #: pods the kubelet found nothing to do for: uid -> (resourceVersion, next timer or None,
     #: recurring); while the pod is unchanged and the timer not due, there is still nothing to do
     idle_pods: dict[str, tuple[str, datetime | None, bool]] = field(default_factory=dict)
+    #: per controller that depends on nothing but what it reads (no clock): the resourceVersions of
+    #: its inputs in its last run that wrote nothing; the same inputs again would write nothing again
+    settled_inputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def clear(self) -> None:
         self._models.clear()
@@ -49,6 +52,7 @@ class ModelCache:
         self._template_hashes.clear()
         self.unchanged_schedule = None
         self.idle_pods.clear()
+        self.settled_inputs.clear()
 
     def pod(self, body: Body) -> Pod:
         status = body.get("status")
@@ -102,6 +106,11 @@ class ModelCache:
         validated = model.model_validate(view)
         self._models[uid] = (view, validated)
         return validated
+
+
+def versions(*tables: list[Body]) -> tuple[str, ...]:
+    """The resourceVersions of the bodies (a write to any changes it; so does a create or delete)."""
+    return tuple(b["metadata"]["resourceVersion"] for table in tables for b in table)
 
 
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
