@@ -230,3 +230,16 @@ def test_a_pass_that_fails_forgets_the_models_that_outlive_the_call(monkeypatch:
     with pytest.raises(RuntimeError):
         reconcile(api)
     assert not models.idle_pods and not models.settled_inputs
+
+
+def test_a_phase_change_alone_gives_the_model_a_full_validation_gives() -> None:
+    cache = ModelCache()
+    first = cache.pod(stored_pod("a", "1", spec={"nodeName": "node-1"}, metadata={"labels": {"app": "web"}}))
+    body = stored_pod("a", "2", spec={"nodeName": "node-1"}, metadata={"labels": {"app": "web"}})
+    body["status"] = {"phase": "Running", "podIP": "10.0.0.2"}
+    running = cache.pod(body)
+    assert running is not first and first.status is not None and first.status.phase == "Pending"
+    view = {**body, "metadata": {**body["metadata"], "resourceVersion": None}, "status": {"phase": "Running"}}
+    assert running.model_dump() == Pod.model_validate(view).model_dump()
+    body["status"] = {}
+    assert cache.pod(body).model_dump() == Pod.model_validate({**view, "status": {}}).model_dump()

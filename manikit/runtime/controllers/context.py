@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from manikit.models.node import Node
-from manikit.models.pod import Pod, PodSpec
+from manikit.models.pod import Pod, PodSpec, PodStatus
 from manikit.runtime.api import Api
 from manikit.runtime.clock import Clock
 from manikit.runtime.controllers import rollout
@@ -64,6 +64,14 @@ class ModelCache:
         if found is not None and found[0] == view:
             cached: Pod = found[1]
             return cached
+        if found is not None and _same_but_status(found[0], view):
+            # only the phase moved (Pending -> Running): the metadata and spec stay validated
+            status = view.get("status")
+            moved: Pod = found[1].model_copy(
+                update={"status": None if status is None else PodStatus.model_validate(status)}
+            )
+            self._models[uid] = (view, moved)
+            return moved
         validated = Pod.model_validate({**view, "spec": self._pod_spec(body["spec"])})
         self._models[uid] = (view, validated)
         return validated
@@ -106,6 +114,13 @@ class ModelCache:
         validated = model.model_validate(view)
         self._models[uid] = (view, validated)
         return validated
+
+
+def _same_but_status(old: Body, new: Body) -> bool:
+    return len(old) == len(new) and all(k == "status" or new.get(k, _MISSING) == v for k, v in old.items())
+
+
+_MISSING = object()
 
 
 def versions(*tables: list[Body]) -> tuple[str, ...]:
