@@ -97,6 +97,7 @@ def format_duration(delta: timedelta) -> str:
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)  # a pass stamps thousands of writes and events with one moment
 def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

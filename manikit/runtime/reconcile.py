@@ -10,6 +10,7 @@ what it kept changing.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +20,7 @@ from manikit.runtime.api import Api
 from manikit.runtime.clock import Clock
 from manikit.runtime.controllers import CONTROLLERS, ModelCache, PassContext
 from manikit.runtime.gcpause import paused_gc
+from manikit.runtime.store import Store
 
 DEFAULT_MAX_PASSES = 200
 #: how far "until settled" may move the clock: a cluster still changing a day later never settles
@@ -57,8 +59,7 @@ def reconcile(
     ``observe`` is called after every pass that changed something (a watcher printing what it
     sees); when it returns True the loop stops there."""
     clock = clock or api.clock
-    view = Api(api.store, clock, cached=True)
-    models = ModelCache()
+    view, models = _caches(api.store, clock)
     writes = passes = here = 0
     horizon = clock.now() + SETTLE_HORIZON
     with paused_gc():
@@ -84,6 +85,27 @@ def reconcile(
             here = 0
 
 
+@dataclass
+class _Caches:
+    view: Api
+    models: ModelCache
+
+
+#: per store, the controllers' cached view and models, kept from one reconcile to the next (a
+#: server reconciling after every write, ``apply --wait`` stepping the clock): the view catches up
+#: from the store's history, so only what was written since is read again, not every object
+_CACHES: weakref.WeakKeyDictionary[Store, _Caches] = weakref.WeakKeyDictionary()
+
+
+def _caches(store: Store, clock: Clock) -> tuple[Api, ModelCache]:
+    found = _CACHES.get(store)
+    if found is None:
+        found = _Caches(Api(store, clock, cached=True), ModelCache())
+        _CACHES[store] = found
+    found.view.clock = clock
+    return found.view, found.models
+
+
 def _next_moment(ctx: PassContext, until: datetime | None) -> datetime | None:
     """Where the clock goes next: the earliest timer, while any timer still matters."""
     if until is None:
@@ -101,10 +123,13 @@ def _run_pass(view: Api, clock: Clock, models: ModelCache) -> PassContext:
                 for controller in CONTROLLERS.values():
                     controller(ctx)
         except ConflictError:
+            models.clear()  # revisions of the rolled-back pass will be reused by other bodies
             if attempt == CONFLICT_RETRIES:
                 raise
-            models.clear()  # revisions of the rolled-back pass will be reused by other bodies
             continue
+        except BaseException:
+            models.clear()  # the same, and the models outlive this call
+            raise
         return ctx
     raise AssertionError("unreachable")
 

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 
 from manikit.models.pod import Pod
-from manikit.runtime.controllers import PassContext, rollout, scheduling
+from manikit.runtime import reconcile as rc
+from manikit.runtime.controllers import CONTROLLERS, PassContext, endpoints, rollout, scheduling
 from manikit.runtime.controllers.context import ModelCache
 from manikit.runtime.controllers.endpoints import PodIndex, _selected
 from manikit.runtime.controllers.replicaset import Orphans
 from manikit.runtime.reconcile import reconcile
 from manikit.runtime.scheduler import Decision
-from tests.runtime.control_plane import deployment, new_api
+from tests.runtime.control_plane import deployment, new_api, service
 
 
 def stored_pod(uid: str, rv: str, **extra: Any) -> dict[str, Any]:
@@ -167,3 +168,78 @@ def test_orphan_candidates_are_what_a_scan_of_the_namespace_finds_and_adopted_on
     for pod in orphans.candidates("a", match_labels):
         orphans.take(pod)
     assert orphans.candidates("a", match_labels) == []
+
+
+def _endpoint_addresses(api: Any) -> list[str]:
+    found = api.get("Endpoints", "web", "default")
+    return sorted(a["ip"] for s in found.get("subsets", []) for a in s.get("addresses", []))
+
+
+def test_endpoints_are_not_derived_again_from_the_inputs_of_a_run_that_changed_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = new_api()
+    api.create(deployment(replicas=2))
+    api.create(service(selector={"app": "web"}))
+    reconcile(api)
+    calls: list[int] = []
+    real = endpoints._sync
+
+    def counting(*args: Any) -> None:
+        calls.append(1)
+        real(*args)
+
+    monkeypatch.setattr(endpoints, "_sync", counting)
+    view, models = api.cached(), ModelCache()
+    for _ in range(3):
+        with view.transaction():
+            endpoints.reconcile(PassContext(view, api.clock, models))
+    assert len(calls) == 1  # the second and third runs saw the very same Services, Endpoints, pods
+    api.update(deployment(replicas=3))
+    reconcile(api)  # a pod more: the Endpoints follow
+    assert len(_endpoint_addresses(api)) == 3
+
+
+def test_a_reconcile_keeps_its_caches_for_the_next_and_sees_what_was_written_in_between() -> None:
+    api = new_api()
+    api.create(deployment(replicas=2))
+    api.create(service(selector={"app": "web"}))
+    reconcile(api)
+    view, models = rc._caches(api.store, api.clock)
+    assert len(_endpoint_addresses(api)) == 2
+    api.update(deployment(replicas=4))  # written by another view of the store, between two runs
+    result = reconcile(api)
+    assert result.settled and rc._caches(api.store, api.clock) == (view, models)
+    assert len(_endpoint_addresses(api)) == 4
+    assert sorted(p["metadata"]["name"] for p in view.list("Pod")) == sorted(
+        p["metadata"]["name"] for p in api.list("Pod")
+    )
+
+
+def test_a_pass_that_fails_forgets_the_models_that_outlive_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    api = new_api()
+    api.create(deployment(replicas=1))
+    reconcile(api)
+    _, models = rc._caches(api.store, api.clock)
+    assert models.idle_pods and models.settled_inputs
+
+    def failing(ctx: PassContext) -> None:
+        raise RuntimeError("a controller failed")
+
+    monkeypatch.setitem(CONTROLLERS, "endpoints", failing)
+    with pytest.raises(RuntimeError):
+        reconcile(api)
+    assert not models.idle_pods and not models.settled_inputs
+
+
+def test_a_phase_change_alone_gives_the_model_a_full_validation_gives() -> None:
+    cache = ModelCache()
+    first = cache.pod(stored_pod("a", "1", spec={"nodeName": "node-1"}, metadata={"labels": {"app": "web"}}))
+    body = stored_pod("a", "2", spec={"nodeName": "node-1"}, metadata={"labels": {"app": "web"}})
+    body["status"] = {"phase": "Running", "podIP": "10.0.0.2"}
+    running = cache.pod(body)
+    assert running is not first and first.status is not None and first.status.phase == "Pending"
+    view = {**body, "metadata": {**body["metadata"], "resourceVersion": None}, "status": {"phase": "Running"}}
+    assert running.model_dump() == Pod.model_validate(view).model_dump()
+    body["status"] = {}
+    assert cache.pod(body).model_dump() == Pod.model_validate({**view, "status": {}}).model_dump()

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from manikit.models.node import Node
-from manikit.models.pod import Pod, PodSpec
+from manikit.models.pod import Pod, PodSpec, PodStatus
 from manikit.runtime.api import Api
 from manikit.runtime.clock import Clock
 from manikit.runtime.controllers import rollout
@@ -41,6 +41,9 @@ class ModelCache:
     #: pods the kubelet found nothing to do for: uid -> (resourceVersion, next timer or None,
     #: recurring); while the pod is unchanged and the timer not due, there is still nothing to do
     idle_pods: dict[str, tuple[str, datetime | None, bool]] = field(default_factory=dict)
+    #: per controller that depends on nothing but what it reads (no clock): the resourceVersions of
+    #: its inputs in its last run that wrote nothing; the same inputs again would write nothing again
+    settled_inputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def clear(self) -> None:
         self._models.clear()
@@ -49,6 +52,7 @@ class ModelCache:
         self._template_hashes.clear()
         self.unchanged_schedule = None
         self.idle_pods.clear()
+        self.settled_inputs.clear()
 
     def pod(self, body: Body) -> Pod:
         status = body.get("status")
@@ -60,6 +64,14 @@ class ModelCache:
         if found is not None and found[0] == view:
             cached: Pod = found[1]
             return cached
+        if found is not None and _same_but_status(found[0], view):
+            # only the phase moved (Pending -> Running): the metadata and spec stay validated
+            status = view.get("status")
+            moved: Pod = found[1].model_copy(
+                update={"status": None if status is None else PodStatus.model_validate(status)}
+            )
+            self._models[uid] = (view, moved)
+            return moved
         validated = Pod.model_validate({**view, "spec": self._pod_spec(body["spec"])})
         self._models[uid] = (view, validated)
         return validated
@@ -102,6 +114,18 @@ class ModelCache:
         validated = model.model_validate(view)
         self._models[uid] = (view, validated)
         return validated
+
+
+def _same_but_status(old: Body, new: Body) -> bool:
+    return len(old) == len(new) and all(k == "status" or new.get(k, _MISSING) == v for k, v in old.items())
+
+
+_MISSING = object()
+
+
+def versions(*tables: list[Body]) -> tuple[str, ...]:
+    """The resourceVersions of the bodies (a write to any changes it; so does a create or delete)."""
+    return tuple(b["metadata"]["resourceVersion"] for table in tables for b in table)
 
 
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode

@@ -65,10 +65,14 @@ class PodInfoCache:
 
     def __init__(self) -> None:
         self._by_signature: dict[str, PodInfo] = {}
+        # signatures by the identity of the spec's signature fields: pods of one template share
+        # those objects (the controllers' model cache shares them), so most pods skip the JSON dump;
+        # the objects are kept with it, so no id is reused while the entry lives
+        self._by_parts: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
 
     def get(self, pod: Pod) -> PodInfo:
         namespace = pod.namespace or "default"
-        signature = pod.spec.model_dump_json(exclude_none=True, include=_SIGNATURE_FIELDS)
+        signature = self._signature(pod)
         template = self._by_signature.get(signature)
         if template is None:
             template = self._by_signature[signature] = _from_spec(pod, signature)
@@ -81,6 +85,16 @@ class PodInfoCache:
             group=controller_group(pod, namespace),
             affinity=pod_affinity_terms(pod, namespace) if template.affinity is not None else None,
         )
+
+    def _signature(self, pod: Pod) -> str:
+        parts = tuple(getattr(pod.spec, name) for name in _SIGNATURE_FIELDS)
+        identity = tuple(map(id, parts))
+        known = self._by_parts.get(identity)
+        if known is not None:
+            return known[1]
+        signature = pod.spec.model_dump_json(exclude_none=True, include=_SIGNATURE_FIELDS)
+        self._by_parts[identity] = (parts, signature)
+        return signature
 
 
 def pod_info(pod: Pod) -> PodInfo:

@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
+from manikit.runtime.store import codec
 from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Op, Store, StoredObject
 from manikit.runtime.store.etcd_client import (
     EtcdUrl,
@@ -55,7 +56,7 @@ from manikit.runtime.store.locks import lock_message, new_holder
 from manikit.runtime.store.names import group_of, resource_name
 
 FORMAT = "manikit-state/1"
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+_dumps = codec.dumps
 _INSIDE: AbstractContextManager[None] = nullcontext()
 _ABSENT = object()
 

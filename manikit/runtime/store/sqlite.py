@@ -9,7 +9,6 @@ WAL guarantees it, and every write of an object touches the history in the same 
 from __future__ import annotations
 
 import builtins
-import json
 import os
 import sqlite3
 import time
@@ -22,6 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
+from manikit.runtime.store import codec
 from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Op, StoredObject
 from manikit.runtime.store.locks import lock_message, new_holder
 from manikit.runtime.store.names import group_of, resource_name
@@ -44,10 +44,8 @@ from manikit.runtime.store.sqlite_lease import (
 )
 
 BUSY_TIMEOUT_SECONDS = 60.0
-# Bodies are JSON trees (decoded JSON, or models dumped to it): never circular, so the encoder's
-# bookkeeping of every container it enters (a fifth of its time on a pod) is skipped.
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
-_loads = json.loads
+_dumps = codec.dumps
+_loads = codec.loads
 _INSIDE: AbstractContextManager[None] = nullcontext()
 #: Queued appends are written in batches of this many rows (inside the open transaction): the
 #: speed of executemany without holding a whole reconcile pass of bodies in memory until the commit.

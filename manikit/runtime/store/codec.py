@@ -1,0 +1,29 @@
+"""How bodies, notes and records are written as JSON text: compact, non-ASCII kept, by orjson.
+
+orjson writes the same text as ``json`` with ``separators=(",", ":"), ensure_ascii=False`` for the
+JSON trees a control plane holds (a float's exponent may be spelled ``1e-7`` for ``1e-07``: the same
+number), about ten times faster (a pod body: 7 us instead of 80 us), which
+is most of a write's cost. What orjson refuses (integers beyond 64 bits, non-string keys) is written
+by ``json`` as before, and a NaN is written as ``null`` (``json`` wrote ``NaN``, which is not JSON and
+SQLite's JSON functions reject). Text is read back by ``json``: orjson would read an integer beyond
+64 bits as a float.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+_fallback = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+
+
+def dumps(value: Any) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError: a value orjson does not write
+        return _fallback(value)
+
+
+loads = json.loads

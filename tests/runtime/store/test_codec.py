@@ -1,0 +1,37 @@
+"""The store's JSON text: orjson's, byte for byte what ``json`` wrote, with ``json`` where orjson refuses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from manikit.runtime.store import codec
+
+_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+SCALARS = st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=8)
+TREES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+)
+
+
+@given(TREES)
+def test_the_text_is_what_json_writes(value: Any) -> None:
+    assert codec.dumps(value) == _json(value)
+    assert codec.loads(codec.dumps(value)) == value
+
+
+def test_non_ascii_and_floats_are_written_as_json_writes_them() -> None:
+    body = {"metadata": {"name": "café", "annotations": {"note": '日本 \u2028 "q"'}}, "f": [0.1, 1.5, -2.0]}
+    assert codec.dumps(body) == _json(body)
+
+
+def test_what_orjson_refuses_is_written_by_json() -> None:
+    big = {"value": 2**70, "small": -(2**65)}
+    assert codec.dumps(big) == '{"value":1180591620717411303424,"small":-36893488147419103232}'
+    assert codec.loads(codec.dumps(big)) == big  # read back exactly, not as a float
+    assert codec.dumps({1: "a"}) == '{"1":"a"}'
