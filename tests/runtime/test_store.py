@@ -132,6 +132,31 @@ def test_events_aggregate_by_reason_and_message(store: SqliteStore) -> None:
     ]
 
 
+def test_a_new_event_record_is_the_constructors_record() -> None:
+    args = ("Pod", "default", "a", "u1", "Normal", "Pulled", "done", "kubelet")
+    made = EventRecord.new(*args, "2025-01-01T00:00:00Z")
+    assert made == EventRecord(*args, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z")
+    assert (made.count, made.id) == (1, 0)
+    assert hash(made) == hash(EventRecord(*args, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z"))
+    with pytest.raises(AttributeError):
+        made.count = 2  # type: ignore[misc]
+
+
+def test_events_recorded_in_and_out_of_a_transaction_aggregate_alike(store: SqliteStore) -> None:
+    def event(at: str) -> EventRecord:
+        return EventRecord.new("Pod", "default", "a", "u1", "Normal", "Pulled", "done", "kubelet", at)
+
+    store.record_event(event("2025-01-01T00:00:00Z"))  # a transaction of its own
+    with store.transaction():
+        store.record_event(event("2025-01-01T00:00:01Z"))
+        store.record_event(event("2025-01-01T00:00:02Z"))
+        assert [(e.count, e.last_timestamp) for e in store.events(uid="u1")] == [(3, "2025-01-01T00:00:02Z")]
+    with pytest.raises(RuntimeError), store.transaction():
+        store.record_event(event("2025-01-01T00:00:03Z"))
+        raise RuntimeError("rolled back")
+    assert [(e.count, e.last_timestamp) for e in store.events(uid="u1")] == [(3, "2025-01-01T00:00:02Z")]
+
+
 def test_notes_round_trip(store: SqliteStore) -> None:
     store.put_note("scheduling", "u1", {"node": None, "verdicts": [1, 2]})
     assert store.get_note("scheduling", "u1") == {"node": None, "verdicts": [1, 2]}

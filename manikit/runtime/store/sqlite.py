@@ -440,10 +440,13 @@ class SqliteStore:
             event.first_timestamp,
             event.last_timestamp,
         )
-        with self._writing():
-            self._pending_events.append(row)
-            if len(self._pending_events) >= FLUSH_ROWS:
-                self._flush_events()
+        if not self._depth:
+            with self.transaction():
+                self._pending_events.append(row)
+            return
+        self._pending_events.append(row)
+        if len(self._pending_events) >= FLUSH_ROWS:
+            self._flush_events()
 
     def _flush_events(self) -> None:
         if not self._pending_events:
