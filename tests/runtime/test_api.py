@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import ipaddress
+import uuid
 
 import pytest
 
 from manikit.errors import AlreadyExistsError, ConflictError, ForbiddenError, InvalidError, NotFoundError
 from manikit.models.workloads import Deployment
 from manikit.runtime.api import Api
+from manikit.runtime.api.objects import deterministic_uid
 from manikit.runtime.reconcile import reconcile
 from tests.runtime.control_plane import deployment, namespace, new_api, pod, service
 
@@ -41,6 +44,19 @@ def test_create_sets_system_fields_and_defaults(api: Api) -> None:
     assert body["spec"]["strategy"]["rollingUpdate"] == {"maxUnavailable": "25%", "maxSurge": "25%"}
     assert body["spec"]["revisionHistoryLimit"] == 10
     assert "status" not in body
+
+
+def test_uids_are_rfc4122_version_4_and_derived_from_the_history() -> None:
+    seen = set()
+    for revision in range(2000):
+        uid = deterministic_uid("Pod", "default", f"web-{revision % 7}", revision)
+        parsed = uuid.UUID(uid)
+        assert str(parsed) == uid and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+        digest = hashlib.sha256(f"Pod/default/web-{revision % 7}/{revision}".encode()).digest()[:16]
+        assert uid == str(uuid.UUID(bytes=digest, version=4))  # the same uids as before
+        seen.add(uid)
+    assert len(seen) == 2000
+    assert deterministic_uid("Pod", "default", "web", 5) == deterministic_uid("Pod", "default", "web", 5)
 
 
 def test_create_accepts_a_model(api: Api) -> None:

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
-from manikit.runtime.store import SCHEMA_VERSION, EventRecord, open_store, resolve_state_path
+from manikit.runtime.store import SCHEMA_VERSION, EventRecord, open_store, resolve_state_path, sqlite_checks
 from manikit.runtime.store.sqlite import SqliteStore
+from manikit.runtime.store.sqlite_checks import PAGE_SIZE
 
 
 def pod(name: str, **labels: str) -> dict:
@@ -130,6 +131,53 @@ def test_events_aggregate_by_reason_and_message(store: SqliteStore) -> None:
         ("no room", 2, "2025-01-01T00:00:05Z"),
         ("other", 1, "2025-01-01T00:00:06Z"),
     ]
+
+
+def test_a_new_event_record_is_the_constructors_record() -> None:
+    args = ("Pod", "default", "a", "u1", "Normal", "Pulled", "done", "kubelet")
+    made = EventRecord.new(*args, "2025-01-01T00:00:00Z")
+    assert made == EventRecord(*args, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z")
+    assert (made.count, made.id) == (1, 0)
+    assert hash(made) == hash(EventRecord(*args, "2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z"))
+    with pytest.raises(AttributeError):
+        made.count = 2  # type: ignore[misc]
+
+
+def test_events_recorded_in_and_out_of_a_transaction_aggregate_alike(store: SqliteStore) -> None:
+    def event(at: str) -> EventRecord:
+        return EventRecord.new("Pod", "default", "a", "u1", "Normal", "Pulled", "done", "kubelet", at)
+
+    store.record_event(event("2025-01-01T00:00:00Z"))  # a transaction of its own
+    with store.transaction():
+        store.record_event(event("2025-01-01T00:00:01Z"))
+        store.record_event(event("2025-01-01T00:00:02Z"))
+        assert [(e.count, e.last_timestamp) for e in store.events(uid="u1")] == [(3, "2025-01-01T00:00:02Z")]
+    with pytest.raises(RuntimeError), store.transaction():
+        store.record_event(event("2025-01-01T00:00:03Z"))
+        raise RuntimeError("rolled back")
+    assert [(e.count, e.last_timestamp) for e in store.events(uid="u1")] == [(3, "2025-01-01T00:00:02Z")]
+
+
+def test_a_new_state_has_large_pages_in_a_file_and_in_memory(store: SqliteStore) -> None:
+    assert store._conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
+    memory = SqliteStore.open(":memory:")
+    assert memory._conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+    assert store.copy_in_memory()._conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+
+
+def test_a_state_made_with_another_page_size_keeps_it_and_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_checks, "PAGE_SIZE", 4096)  # as states made before it changed
+    SqliteStore.open(tmp_path / "old.db").close()
+    monkeypatch.undo()
+    old = SqliteStore.open(tmp_path / "old.db")
+    assert old._conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+    with old.transaction():
+        for index in range(50):
+            old.create("Pod", "default", f"p{index}", pod(f"p{index}", app="web"))
+    assert [o.name for o in old.list("Pod", labels={"app": "web"})][:3] == ["p0", "p1", "p10"]
+    assert old.check() == []
 
 
 def test_notes_round_trip(store: SqliteStore) -> None:

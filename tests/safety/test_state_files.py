@@ -15,7 +15,7 @@ import pytest
 
 from manikit.errors import StateDamagedError, StateError
 from manikit.runtime.api import Api
-from manikit.runtime.store import SqliteStore, state_failures
+from manikit.runtime.store import SqliteStore, sqlite_checks, state_failures
 from tests.cli.helpers import run_cli
 from tests.conftest import EXAMPLES
 
@@ -205,6 +205,8 @@ def test_read_only_and_full_states_through_the_cli(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pragma: str, message: str
 ) -> None:
     """chmod does not stop root (CI runs as root): the failure is injected where SQLite meets the file."""
+    # small pages, so that the writes below need new ones (a full disk is a page count not to exceed)
+    monkeypatch.setattr(sqlite_checks, "PAGE_SIZE", 4096)
     state = _applied(tmp_path)
     before = run_cli("get", "all", "-A", "-o", "yaml", "--state", str(state)).stdout
     opened = SqliteStore.open

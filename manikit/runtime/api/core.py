@@ -362,19 +362,17 @@ class Api:
     # Events -----------------------------------------------------------------------------------------
     def record_event(self, obj: Body, type_: str, reason: str, message: str, source: str) -> None:
         meta = obj["metadata"]
-        now = rfc3339(self.clock.now())
         self.store.record_event(
-            EventRecord(
-                kind=obj["kind"],
-                namespace=meta.get("namespace", "") or "",
-                name=meta["name"],
-                uid=meta.get("uid", ""),
-                type=type_,
-                reason=reason,
-                message=message,
-                source=source,
-                first_timestamp=now,
-                last_timestamp=now,
+            EventRecord.new(
+                obj["kind"],
+                meta.get("namespace") or "",
+                meta["name"],
+                meta.get("uid", ""),
+                type_,
+                reason,
+                message,
+                source,
+                rfc3339(self.clock.now()),
             )
         )
 

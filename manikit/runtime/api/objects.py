@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -98,5 +97,10 @@ def spec_of(body: Body) -> Any:
 def deterministic_uid(kind: str, namespace: str, name: str, revision: int) -> str:
     """A version-4-shaped uid derived from what is created and when (the store revision): random
     looking, as the API server's, but the same for the same history."""
-    digest = hashlib.sha256(f"{kind}/{namespace}/{name}/{revision}".encode()).digest()[:16]
-    return str(uuid.UUID(bytes=digest, version=4))
+    digest = bytearray(hashlib.sha256(f"{kind}/{namespace}/{name}/{revision}".encode()).digest()[:16])
+    # RFC 4122 version 4 and variant bits, formatted directly (what uuid.UUID(bytes=, version=4)
+    # writes, at a fraction of its cost: one uid per create, 10,000 in a large rollout)
+    digest[6] = (digest[6] & 0x0F) | 0x40
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

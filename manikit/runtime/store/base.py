@@ -56,6 +56,39 @@ class EventRecord:
     count: int = 1
     id: int = 0
 
+    @classmethod
+    def new(
+        cls,
+        kind: str,
+        namespace: str,
+        name: str,
+        uid: str,
+        type_: str,
+        reason: str,
+        message: str,
+        source: str,
+        timestamp: str,
+    ) -> EventRecord:
+        """A first occurrence (count 1) at ``timestamp``: the same record as the constructor's,
+        without its per-field frozen ``__setattr__`` (the kubelet records 50,000 events in a large
+        rollout)."""
+        record = object.__new__(cls)
+        record.__dict__.update(
+            kind=kind,
+            namespace=namespace,
+            name=name,
+            uid=uid,
+            type=type_,
+            reason=reason,
+            message=message,
+            source=source,
+            first_timestamp=timestamp,
+            last_timestamp=timestamp,
+            count=1,
+            id=0,
+        )
+        return record
+
 
 @dataclass(frozen=True)
 class LockHolder:

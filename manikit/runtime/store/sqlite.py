@@ -27,6 +27,7 @@ from manikit.runtime.store.locks import lock_message, new_holder
 from manikit.runtime.store.names import group_of, resource_name
 from manikit.runtime.store.schema import migrate
 from manikit.runtime.store.sqlite_checks import (
+    PAGE_SIZE,
     check_existing_file,
     create_if_missing,
     damaged,
@@ -88,6 +89,8 @@ class SqliteStore:
         try:
             if location != ":memory:":
                 use_wal(conn)
+            else:  # a new in-memory state is made here, not by create_if_missing
+                conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
             # NORMAL in WAL mode survives a killed process (not a power cut), at far less fsync cost.
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache for bulk passes
@@ -440,10 +443,13 @@ class SqliteStore:
             event.first_timestamp,
             event.last_timestamp,
         )
-        with self._writing():
-            self._pending_events.append(row)
-            if len(self._pending_events) >= FLUSH_ROWS:
-                self._flush_events()
+        if not self._depth:
+            with self.transaction():
+                self._pending_events.append(row)
+            return
+        self._pending_events.append(row)
+        if len(self._pending_events) >= FLUSH_ROWS:
+            self._flush_events()
 
     def _flush_events(self) -> None:
         if not self._pending_events:

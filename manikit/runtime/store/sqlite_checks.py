@@ -21,6 +21,14 @@ from manikit.errors import StateDamagedError, StateError
 
 APPLICATION_ID = 0x4D4B5354  # "MKST"
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: The page size of a new state (SQLite's default is 4096). A pod body of a few KiB and its history
+#: row share pages with their neighbours instead of spilling into overflow chains, so a reconcile
+#: pass of 10,000 pod writes dirties, and commits to the WAL, far fewer pages (measured: the bench's
+#: commits 0.85 s -> 0.32 s of CPU, the whole reconcile about 1.2 s less). The price: a transaction
+#: of one write commits larger pages (``bench/store.py --batch 1``: about a quarter fewer writes per
+#: CPU second; batched writes gain about 15%). A state created with another page size keeps it:
+#: SQLite fixes it when the file is made.
+PAGE_SIZE = 16384
 #: quick_check reads every page: on open only below this size (``manikit state check`` always).
 QUICK_CHECK_MAX_BYTES = 16 * 2**20
 _MANIKIT_TABLES = frozenset({"meta", "objects", "revisions", "events", "notes", "locks"})
@@ -154,6 +162,7 @@ def create_if_missing(path: Path) -> None:
     try:
         conn = sqlite3.connect(temp, isolation_level=None)
         try:
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
             conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute("BEGIN IMMEDIATE")
             migrate(sqlite_utils.Database(conn), str(path))
