@@ -107,48 +107,16 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
 
 def _unmodelled(doc: Document, api_version: str, kind: str) -> list[Problem]:
     replacement = REMOVED_APIS.get((api_version, kind))
-    known = KINDS_BY_NAME.get(kind)
-    if replacement is None and known is None:
+    if replacement is not None:
+        code, name = "MK007", "removed-api-version"
+        message = f"{kind} {api_version} was removed in Kubernetes 1.16; use apiVersion: {replacement}"
+    elif (known := KINDS_BY_NAME.get(kind)) is not None:
+        code, name = "MK013", "wrong-api-version"
+        message = f'{kind} is served as apiVersion "{known.api_version}", not "{api_version}"'
+    else:
         return []  # another kind: passed over (counted by the caller), never an error
     mark = doc.locate(("apiVersion",))  # only now: locating parses the file's positions
-    if replacement is not None:
-        return [
-            _problem(
-                doc,
-                mark.line,
-                mark.col,
-                "MK007",
-                "removed-api-version",
-                Level.ERROR,
-                f"{kind} {api_version} was removed in Kubernetes 1.16; use apiVersion: {replacement}",
-                "apiVersion",
-            )
-        ]
-    if known is not None and kind != "Node":
-        return [
-            _problem(
-                doc,
-                mark.line,
-                mark.col,
-                "MK013",
-                "wrong-api-version",
-                Level.ERROR,
-                f'{kind} is served as apiVersion "{known.api_version}", not "{api_version}"',
-                "apiVersion",
-            )
-        ]
-    return [
-        _problem(
-            doc,
-            mark.line,
-            mark.col,
-            "MK013",
-            "wrong-api-version",
-            Level.ERROR,
-            f'Node is served as apiVersion "v1", not "{api_version}"',
-            "apiVersion",
-        )
-    ]
+    return [_problem(doc, mark.line, mark.col, code, name, Level.ERROR, message, "apiVersion")]
 
 
 def _maybe_patch(doc: Document, problems: list[Problem]) -> list[Problem]:

@@ -120,6 +120,19 @@ def test_removed_api_names_the_replacement(tmp_path: Path) -> None:
     assert "use apiVersion: apps/v1" in found[0][4]
 
 
+@pytest.mark.parametrize(
+    ("api_version", "kind", "served"),
+    [("v1", "Deployment", "apps/v1"), ("apps/v1", "Node", "v1"), ("apps/v1", "Service", "v1")],
+)
+def test_a_known_kind_under_another_api_version_names_the_served_one(
+    tmp_path: Path, api_version: str, kind: str, served: str
+) -> None:
+    found = problems_of(tmp_path, f"apiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: x}}\n")
+    assert [(f[2], f[4]) for f in found] == [
+        ("MK013", f'{kind} is served as apiVersion "{served}", not "{api_version}"')
+    ]
+
+
 def test_other_kinds_are_passed_over_not_errors(tmp_path: Path) -> None:
     path = write(tmp_path, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
     result = validate_documents(load_file(str(path)).documents)
