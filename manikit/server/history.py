@@ -12,15 +12,11 @@ keeps them (held in memory, a window of 100,000 pods' writes would take about 80
 
 from __future__ import annotations
 
-from typing import Any
-
 from manikit.server.backend import Backend, HistoryEntry
 from manikit.server.status import ApiError
 
 #: Revisions kept by default (``manikit serve --watch-history``).
 DEFAULT_CAPACITY = 100_000
-#: The HTTP code of an ``Expired`` Status (``StatusReasonExpired``).
-EXPIRED_CODE = 410
 CONTINUE_EXPIRED = (
     "The provided continue parameter is too old to display a consistent list result. You can start a "
     "new list without the continue parameter."
@@ -32,19 +28,6 @@ class Expired(ApiError):
 
     def __init__(self, message: str) -> None:
         super().__init__("Expired", message)
-
-
-def expired_status(message: str) -> dict[str, Any]:
-    """The Status of a watch's ERROR event (a watch is already answered 200 when it finds out)."""
-    return {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": message,
-        "reason": "Expired",
-        "code": EXPIRED_CODE,
-    }
 
 
 class WatchHistory:

@@ -22,7 +22,7 @@ import orjson
 
 from manikit.models.selector import LabelSelector, parse_selector
 from manikit.server.backend import Backend, Body, HistoryEntry
-from manikit.server.history import Expired, WatchHistory, expired_status
+from manikit.server.history import Expired, WatchHistory
 from manikit.server.objects import Call, current
 from manikit.server.selectors import parse_field_selector
 from manikit.server.status import ApiError
@@ -125,7 +125,7 @@ class Watch:
             try:
                 lines, since = await self.backend.run(self._changes_since, since)
             except Expired as exc:
-                yield _line("ERROR", expired_status(exc.message))
+                yield _line("ERROR", exc.to_status())  # 410 Expired, as a watch says it
                 return
             for chunk in _chunks(lines):
                 yield chunk
