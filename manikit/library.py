@@ -20,7 +20,7 @@ from manikit.diagnostics import Level, Problem
 from manikit.errors import SourceError
 from manikit.lint.config import find_config, load_config
 from manikit.lint.engine import lint_files
-from manikit.plan.actions import Plan
+from manikit.plan.actions import ObjectKey, Plan
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
 from manikit.source.reader import expand_paths
@@ -58,8 +58,11 @@ def plan(
     prune: bool = False,
     preview: bool = True,
     namespace: str = "default",
+    replace: Sequence[str] = (),
+    force_conflicts: bool = False,
 ) -> Plan:
-    """The plan from ``cluster`` to the manifests in ``source`` (``SourceError`` if any has an error).
+    """The plan from ``cluster`` to the manifests in ``source`` (``SourceError`` if any has an error):
+    server-side apply's outcome for each object (``Plan.refusals``: what the cluster would refuse).
     With ``preview``, the pods that would stay Pending, from a simulation of the cluster."""
     with _files(source) as (files, shown):
         desired = load_desired(files, namespace)
@@ -68,8 +71,16 @@ def plan(
         listed = "; ".join(_said(p) for p in errors[:5])
         more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
         raise SourceError(f"the manifests have {len(errors)} error(s): {listed}{more}")
-    made = make_plan(cluster, desired, applyset=applyset, prune=prune, allow_empty=prune)
-    return with_preview(cluster, made) if preview else made
+    made = make_plan(
+        cluster,
+        desired,
+        applyset=applyset,
+        prune=prune,
+        allow_empty=prune,
+        replace=replace,
+        force_conflicts=force_conflicts,
+    )
+    return with_preview(cluster, made) if preview and not made.refusals else made
 
 
 def apply(
@@ -80,15 +91,17 @@ def apply(
     prune: bool = False,
     wait: timedelta | None = None,
 ) -> ApplyResult:
-    """Apply a ``Plan`` (refused if the cluster moved since it was made) or plan ``source`` and apply
-    that; under the apply lock, then let the cluster settle (or run for ``wait``)."""
+    """Apply a ``Plan`` (refused if the cluster moved since it was made, or if the cluster would refuse
+    part of it) or plan ``source`` and apply that; under the apply lock, then let the cluster settle
+    (or run for ``wait``)."""
     with cluster.apply_lock("manikit.apply()"):
+        already: set[ObjectKey] = set()
         if isinstance(plan_or_source, Plan):
             chosen = plan_or_source
-            check_fresh(cluster, chosen)
+            already = check_fresh(cluster, chosen)
         else:
             chosen = plan(plan_or_source, cluster, applyset=applyset, prune=prune, preview=False)
-        result = execute(cluster, chosen)
+        result = execute(cluster, chosen, skip=already)
     cluster.run(wait)
     return result
 

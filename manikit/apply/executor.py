@@ -1,8 +1,12 @@
-"""Execute a Plan against the control plane: in apply order, in one transaction, refusing a stale plan.
+"""Execute a Plan against a cluster: in apply order, by server-side apply, refusing a stale plan.
 
-Upserts run in APPLY_ORDER (Namespaces, Nodes, Services, Deployments/ReplicaSets, Pods), deletes in
-reverse after every upsert. Either the whole plan lands or none of it does: a process killed mid-apply
-leaves the previous state intact (SQLite rolls the open transaction back).
+Upserts run in APPLY_ORDER (Namespaces first, as kubectl does), deletes in reverse after every
+upsert. Each object is applied as its manifest, under field manager ``manikit`` (``--force-conflicts``
+takes what the plan said it would). On the local control plane the whole plan is one transaction:
+it lands entirely or not at all, and a process killed mid-apply leaves the previous state intact. A
+Kubernetes API server has no such transaction: apply stops at the first refusal (or interruption),
+and the result says exactly what was applied and what was not; applying the same manifests again
+converges, and so does the same saved plan (what it already applied is recognised and skipped).
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from manikit.cluster import Cluster
-from manikit.errors import PlanError
+from manikit.cluster import FIELD_MANAGER, Cluster
+from manikit.errors import PlanError, StatusError
 from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
 from manikit.plan.live import APPLYSET_LABEL, inventory, save_inventory
+from manikit.plan.normalize import comparable, drop_allocated
 
 
 @dataclass
@@ -23,24 +28,49 @@ class ApplyResult:
     replaced: list[ObjectKey] = field(default_factory=list)
     deleted: list[ObjectKey] = field(default_factory=list)
     revision: int = 0
+    #: changes of a saved plan found already applied (an earlier, interrupted apply of it)
+    already: list[ObjectKey] = field(default_factory=list)
+    #: where a non-atomic apply stopped: the object and why (None: it did not stop)
+    stopped_at: ObjectKey | None = None
+    stopped_because: str = ""
+    #: the changes not applied because apply stopped
+    not_applied: list[ObjectKey] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return len(self.created) + len(self.updated) + len(self.replaced) + len(self.deleted)
 
+    @property
+    def applied(self) -> list[ObjectKey]:
+        return [*self.created, *self.updated, *self.replaced, *self.deleted]
 
-def check_fresh(cluster: Cluster, plan: Plan) -> None:
-    """Refuse a plan made against another state, or whose objects changed since it was made."""
+
+class ApplyStopped(PlanError):
+    """A non-atomic apply stopped at a refusal or an interruption; ``result`` says what landed."""
+
+    def __init__(self, message: str, result: ApplyResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def check_fresh(cluster: Cluster, plan: Plan) -> set[ObjectKey]:
+    """Refuse a plan made against another cluster, or whose objects changed since it was made; the
+    keys it returns are changes found already applied (by an earlier, interrupted apply of it)."""
+    if plan.refusals:
+        raise PlanError(_refused(plan))
     if plan.store_id != cluster.identity:
         raise PlanError(
-            f"the plan was made against another state (store {plan.store_id}, this one is "
-            f"{cluster.identity}); run manikit plan against this state"
+            f"the plan was made against another cluster (identity {plan.store_id}; {cluster.location} is "
+            f"{cluster.identity}); run manikit plan against this one"
         )
     moved: list[str] = []
+    done: set[ObjectKey] = set()
     for change in plan.changes:
         current = cluster.find(change.key.kind, change.key.name, change.key.namespace or None)
         now = (current or {}).get("metadata", {}).get("resourceVersion") if current else None
-        if change.action is Action.CREATE and current is not None:
+        if _landed(change, current):
+            done.add(change.key)
+        elif change.action is Action.CREATE and current is not None:
             moved.append(f"{change.key} (created since)")
         elif change.action is not Action.CREATE and current is None:
             moved.append(f"{change.key} (deleted since)")
@@ -52,64 +82,113 @@ def check_fresh(cluster: Cluster, plan: Plan) -> None:
             + ", ".join(moved)
             + "; run `manikit plan --out PLANFILE` again, or `manikit apply PATH` to plan and apply at once"
         )
+    return done
 
 
-def execute(cluster: Cluster, plan: Plan, progress: Callable[[int], None] | None = None) -> ApplyResult:
+def _landed(change: ResourceChange, current: Body | None) -> bool:
+    """Whether the cluster already holds what ``change`` makes (it moved because this plan did it)."""
+    if change.action is Action.DELETE:
+        return current is None
+    if current is None or change.after is None:
+        return False
+    if str(current.get("metadata", {}).get("resourceVersion")) == str(change.resource_version):
+        return False  # untouched since the plan: not applied yet
+    if change.action is Action.REPLACE and (current.get("metadata") or {}).get("uid") == (
+        (change.before or {}).get("metadata") or {}
+    ).get("uid"):
+        return False
+    return drop_allocated(comparable(current), change.after) == change.after
+
+
+def execute(
+    cluster: Cluster,
+    plan: Plan,
+    progress: Callable[[int], None] | None = None,
+    *,
+    skip: set[ObjectKey] | None = None,
+) -> ApplyResult:
     """Apply every change of ``plan`` in one batch (atomic where the cluster's batches are) and record
-    the apply set's inventory.
+    the apply set's inventory. ``skip``: changes already applied (``check_fresh``).
 
     ``progress`` is told how many changes are done after each one (for a progress bar).
     """
+    if plan.refusals:
+        raise PlanError(_refused(plan))
     result = ApplyResult()
-    done = 0
+    skip = skip or set()
+    order = [c for c in plan.changes if c.action is not Action.DELETE] + [
+        c for c in reversed(plan.changes) if c.action is Action.DELETE
+    ]
     with cluster.batch():
         members = inventory(cluster, plan.applyset)
-        for change in plan.changes:
+        for done, change in enumerate(order, 1):
+            if change.key in skip:
+                result.already.append(change.key)
+            else:
+                try:
+                    _carry_out(cluster, change, plan, result)
+                except (StatusError, KeyboardInterrupt) as exc:
+                    if cluster.atomic_batches:
+                        raise
+                    _stop(cluster, plan, members, result, order[done - 1 :], exc)
             if change.action is Action.DELETE:
-                continue
-            _upsert(cluster, change, plan.applyset, result)
-            members.add(change.key)
-            done += 1
+                members.discard(change.key)
+            else:
+                members.add(change.key)
             if progress is not None:
                 progress(done)
-        for change in reversed(plan.changes):
-            if change.action is Action.DELETE:
-                _delete(cluster, change)
-                result.deleted.append(change.key)
-                members.discard(change.key)
-                done += 1
-                if progress is not None:
-                    progress(done)
         save_inventory(cluster, plan.applyset, members)
     result.revision = cluster.revision()
     return result
 
 
-def _upsert(cluster: Cluster, change: ResourceChange, applyset: str, result: ApplyResult) -> None:
-    body = _member(change.after, applyset)
-    if change.action is Action.CREATE:
-        cluster.create(body)
-        result.created.append(change.key)
-    elif change.action is Action.UPDATE:
-        body["metadata"]["resourceVersion"] = change.resource_version
-        cluster.update(body)
-        result.updated.append(change.key)
-    elif change.action is Action.REPLACE:
+def _stop(
+    cluster: Cluster,
+    plan: Plan,
+    members: set[ObjectKey],
+    result: ApplyResult,
+    rest: list[ResourceChange],
+    exc: BaseException,
+) -> None:
+    """A non-atomic apply stops: keep the inventory of what landed, say what did not."""
+    save_inventory(cluster, plan.applyset, members)
+    result.stopped_at = rest[0].key
+    result.stopped_because = (
+        exc.kubectl_message() if isinstance(exc, StatusError) else "interrupted (Ctrl-C or SIGINT)"
+    )
+    result.not_applied = [c.key for c in rest]
+    result.revision = cluster.revision()
+    raise ApplyStopped(f"apply stopped at {rest[0].key}: {result.stopped_because}", result) from exc
+
+
+def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: ApplyResult) -> None:
+    key = change.key
+    if change.action is Action.DELETE:
+        cluster.delete(key.kind, key.name, key.namespace or None)  # background, as kubectl
+        result.deleted.append(key)
+        return
+    body = _member(change, plan.applyset)
+    if change.action is Action.REPLACE:
         # as `kubectl replace --force`: the old object goes now (its dependents in the background)
-        key = change.key
         cluster.delete(key.kind, key.name, key.namespace or None, grace_period=0)
-        cluster.create(body)
-        result.replaced.append(change.key)
+    cluster.apply(body, manager=FIELD_MANAGER, force=plan.force_conflicts)
+    {Action.CREATE: result.created, Action.UPDATE: result.updated, Action.REPLACE: result.replaced}[
+        change.action
+    ].append(key)
 
 
-def _delete(cluster: Cluster, change: ResourceChange) -> None:
-    cluster.delete(change.key.kind, change.key.name, change.key.namespace or None)  # background, as kubectl
-
-
-def _member(after: Body | None, applyset: str) -> Body:
-    if after is None:
+def _member(change: ResourceChange, applyset: str) -> Body:
+    sent = change.manifest if change.manifest is not None else change.after
+    if sent is None:
         raise PlanError("a plan change without a desired object cannot be applied; make a new plan")
-    # the API validates into a fresh object, so a shallow copy down to the labels is enough
-    meta = dict(after.get("metadata") or {})
+    meta = dict(sent.get("metadata") or {})
     meta["labels"] = {**(meta.get("labels") or {}), APPLYSET_LABEL: applyset}
-    return {**after, "metadata": meta}
+    return {**sent, "metadata": meta}
+
+
+def _refused(plan: Plan) -> str:
+    names = ", ".join(str(r.key) for r in plan.refusals)
+    return (
+        f"the cluster would refuse {len(plan.refusals)} object(s) of this plan ({names}): nothing applied; "
+        "resolve what the plan says for each and plan again"
+    )

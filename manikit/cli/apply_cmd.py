@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from manikit.apply.executor import ApplyResult, check_fresh, execute
+from manikit.apply.executor import ApplyResult, ApplyStopped, check_fresh, execute
 from manikit.apply.report import RolloutReport, rollout_report
 from manikit.cli import console
 from manikit.cli.common import (
@@ -25,8 +25,10 @@ from manikit.cli.common import (
 from manikit.cli.plan_support import (
     ALLOW_EMPTY_OPTION,
     APPLYSET_OPTION,
+    FORCE_CONFLICTS_OPTION,
     PREVIEW_OPTION,
     PRUNE_OPTION,
+    REPLACE_OPTION,
     PlanFormat,
     plan_for,
     print_plan,
@@ -38,7 +40,7 @@ from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.words import plural
 from manikit.cluster.statefile import keep_backup
 from manikit.errors import PlanError
-from manikit.plan.actions import Plan
+from manikit.plan.actions import ObjectKey, Plan
 from manikit.plan.planfile import MAGIC, load_plan
 from manikit.plan.render.pending import group_pending, pods
 
@@ -62,6 +64,8 @@ def apply(
     prune: bool = PRUNE_OPTION,
     allow_empty: bool = ALLOW_EMPTY_OPTION,
     preview: bool = PREVIEW_OPTION,
+    replace: list[str] | None = REPLACE_OPTION,
+    force_conflicts: bool = FORCE_CONFLICTS_OPTION,
     lock_timeout: float = typer.Option(
         0.0,
         "--lock-timeout",
@@ -109,7 +113,7 @@ def apply(
             console.stderr().print(lock["took_over"], markup=False)
         if plan_file is not None:
             plan = load_plan(plan_file, cp.cluster.signing_key())
-            check_fresh(cp.cluster, plan)
+            already = check_fresh(cp.cluster, plan)
         else:
             assert desired is not None
             with console.phase("planning..."):
@@ -120,14 +124,22 @@ def apply(
                     prune=prune,
                     allow_empty=allow_empty,
                     preview=preview,
+                    replace=replace or (),
+                    force_conflicts=force_conflicts,
                 )
+            already = set()
         print_plan(plan, PlanFormat.text)
+        if plan.refusals:
+            raise PlanError(
+                "nothing applied: the cluster would refuse part of this plan (see above); "
+                "resolve each refusal and apply again"
+            )
         if plan.empty:
             _finish(cp, ApplyResult(), wait, timeout, ran_for)
             return
         _confirm(auto_approve)
         keep_backup(cp.cluster)
-        result = _execute(cp, plan)
+        result = _execute(cp, plan, already)
         _finish(cp, result, wait, timeout, ran_for)
 
 
@@ -155,13 +167,42 @@ def _confirm(auto_approve: bool) -> None:
         raise typer.Exit(1)
 
 
-def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
+def _execute(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResult:
     err = console.stderr()
     count = len(plan.changes)
     err.print(f"applying {plural(count, 'change')} to {cp.cluster.location}", markup=False)
+    if already:
+        err.print(
+            f"{plural(len(already), 'change')} of this plan already applied (an earlier apply of it "
+            f"stopped): {', '.join(str(k) for k in sorted(already))}",
+            markup=False,
+        )
     err.file.flush()
+    try:
+        return _run(cp, plan, already)
+    except ApplyStopped as stopped:
+        _print_stopped(stopped.result)
+        raise
+
+def _print_stopped(result: ApplyResult) -> None:
+    """What a non-atomic apply did before it stopped, and what it did not do."""
+    err = console.stderr()
+    err.print(f"error: apply stopped at {result.stopped_at}: {result.stopped_because}", style="red", markup=False)
+    applied = ", ".join(str(k) for k in result.applied) or "nothing"
+    err.print(f"  applied: {applied}", markup=False)
+    err.print(f"  not applied: {', '.join(str(k) for k in result.not_applied)}", markup=False)
+    err.print(
+        "  The cluster holds the applied changes. Fix the cause and run the same command again: "
+        "what is applied already is not applied twice.",
+        markup=False,
+    )
+
+
+def _run(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResult:
+    count = len(plan.changes)
+    err = console.stderr()
     if not console.is_interactive() or count < PROGRESS_MIN_CHANGES:
-        return execute(cp.cluster, plan)  # CI logs get no progress bar
+        return execute(cp.cluster, plan, skip=already)  # CI logs get no progress bar
     with Progress(
         TextColumn("applying"),
         BarColumn(),
@@ -171,7 +212,9 @@ def _execute(cp: ControlPlane, plan: Plan) -> ApplyResult:
         transient=True,
     ) as bar:
         task = bar.add_task("apply", total=count)
-        return execute(cp.cluster, plan, progress=lambda done: bar.update(task, completed=done))
+        return execute(
+            cp.cluster, plan, progress=lambda done: bar.update(task, completed=done), skip=already
+        )
 
 
 def _finish(

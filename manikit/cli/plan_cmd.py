@@ -18,8 +18,10 @@ from manikit.cli.common import (
 from manikit.cli.plan_support import (
     ALLOW_EMPTY_OPTION,
     APPLYSET_OPTION,
+    FORCE_CONFLICTS_OPTION,
     PREVIEW_OPTION,
     PRUNE_OPTION,
+    REPLACE_OPTION,
     PlanFormat,
     plan_for,
     print_plan,
@@ -59,6 +61,8 @@ def plan(
     prune: bool = PRUNE_OPTION,
     allow_empty: bool = ALLOW_EMPTY_OPTION,
     preview: bool = PREVIEW_OPTION,
+    replace: list[str] | None = REPLACE_OPTION,
+    force_conflicts: bool = FORCE_CONFLICTS_OPTION,
     namespace: str = MANIFEST_NAMESPACE_OPTION,
     jobs: int | None = JOBS_OPTION,
     values: list[str] | None = VALUES_OPTION,
@@ -70,9 +74,13 @@ def plan(
     Examples: manikit plan examples/app; manikit plan -f examples/app -out app.plan; manikit plan -o
     markdown examples/app > plan.md
 
+    Each object is planned as a server-side apply under field manager `manikit` (dry run): a field
+    the manifests no longer set is removed, a field they never set (replicas after a scale) is left
+    alone, and a field another manager owns is a conflict naming it (--force-conflicts takes it).
     Server-owned fields and defaults never show as differences; quantities compare by value; lists
-    compare by their keys. A change to an immutable field shows as a replacement. Unless --no-preview,
-    the controllers and scheduler are dry-run on a copy of the state to show pods that would stay Pending.
+    compare by their keys. What the cluster would refuse (an immutable field: see --replace) is an
+    error, exit 1. Unless --no-preview, the controllers and scheduler are dry-run on a copy of the
+    state to show pods that would stay Pending.
     """
     paths = [*(paths or []), *(filenames or [])]
     if not paths and not allow_empty:
@@ -82,12 +90,23 @@ def plan(
     # a saved plan is bound to a state: it needs one; a plan to read creates none
     with control_plane(state, read_only=out is None) as cp, console.phase("planning..."):
         result = plan_for(
-            cp.cluster, desired, applyset=applyset, prune=prune, allow_empty=allow_empty, preview=preview
+            cp.cluster,
+            desired,
+            applyset=applyset,
+            prune=prune,
+            allow_empty=allow_empty,
+            preview=preview,
+            replace=replace or (),
+            force_conflicts=force_conflicts,
         )
-        key = cp.cluster.signing_key(create=True) if out else ""
+        key = cp.cluster.signing_key(create=True) if out and not result.refusals else ""
     print_plan(result, output_format)
     if html:
         write_html(result, html)
+    if result.refusals:
+        if out:
+            typer.echo(f"\nThe plan was not saved to {out}: the cluster would refuse part of it.", err=True)
+        raise typer.Exit(1)
     if out:
         save_plan(result, out, key)
         typer.echo(f"\nSaved the plan to {out}. To apply exactly this plan: manikit apply {out}", err=True)

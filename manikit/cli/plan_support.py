@@ -38,6 +38,19 @@ PRUNE_OPTION = typer.Option(
 ALLOW_EMPTY_OPTION = typer.Option(
     False, "--allow-empty", help="Allow --prune with no manifests (deletes all)."
 )
+REPLACE_OPTION = typer.Option(
+    None,
+    "--replace",
+    metavar="KIND/NAMESPACE/NAME",
+    help="Delete this object and create it again (terraform's -replace), e.g. to change a field "
+    "Kubernetes refuses to change in place. Repeatable.",
+    show_default=False,
+)
+FORCE_CONFLICTS_OPTION = typer.Option(
+    False,
+    "--force-conflicts",
+    help="Take fields another field manager owns (kubectl apply --server-side --force-conflicts).",
+)
 PREVIEW_OPTION = typer.Option(
     True,
     "--preview/--no-preview",
@@ -131,8 +144,25 @@ def print_plan(plan: Plan, output_format: PlanFormat) -> None:
 
 
 def plan_for(
-    cluster: Cluster, desired: DesiredSet, *, applyset: str, prune: bool, allow_empty: bool, preview: bool
+    cluster: Cluster,
+    desired: DesiredSet,
+    *,
+    applyset: str,
+    prune: bool,
+    allow_empty: bool,
+    preview: bool,
+    replace: Sequence[str] = (),
+    force_conflicts: bool = False,
 ) -> Plan:
-    """The plan to ``desired``, with its scheduling preview unless ``preview`` is False."""
-    plan = make_plan(cluster, desired, applyset=applyset, prune=prune, allow_empty=allow_empty)
-    return with_preview(cluster, plan) if preview else plan
+    """The plan to ``desired``, with its scheduling preview unless ``preview`` is False (or the cluster
+    would refuse part of it: a preview of a plan that cannot be applied would mislead)."""
+    plan = make_plan(
+        cluster,
+        desired,
+        applyset=applyset,
+        prune=prune,
+        allow_empty=allow_empty,
+        replace=replace,
+        force_conflicts=force_conflicts,
+    )
+    return with_preview(cluster, plan) if preview and not plan.refusals else plan

@@ -12,7 +12,8 @@ from manikit.plan.capacity import NodeUsage
 from manikit.plan.diff import FieldChange
 
 Body = dict[str, Any]
-PLAN_FORMAT_VERSION = 1
+#: 2: changes carry the applied configuration (server-side apply), plans their refusals
+PLAN_FORMAT_VERSION = 2
 
 
 class Action(enum.Enum):
@@ -63,6 +64,10 @@ class ResourceChange:
     unchanged_fields: int = 0
     source: str = ""  # file:line of the manifest, when there is one
     known_after_apply: tuple[str, ...] = ()  # paths the control plane will fill in
+    #: what apply sends: the manifest as written (server-side apply owns exactly its fields)
+    manifest: Body | None = None
+    #: fields ``--force-conflicts`` takes from other managers (kube's conflict lines)
+    takes: tuple[str, ...] = ()
 
     @property
     def replacement_reasons(self) -> tuple[str, ...]:
@@ -83,6 +88,28 @@ class ResourceChange:
             "replacement_paths": list(self.replacement_reasons),
             "known_after_apply": list(self.known_after_apply),
             "resource_version": self.resource_version,
+            "source": self.source or None,
+            "takes": list(self.takes),
+        }
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An object the cluster would refuse (an immutable field, a conflict with another field manager,
+    admission, quota): the server's own message, and what the user can do about it."""
+
+    key: ObjectKey
+    reason: str  # the Status reason: Invalid, Conflict, Forbidden...
+    message: str  # as kubectl prints it
+    hint: str = ""
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "address": str(self.key),
+            "reason": self.reason,
+            "message": self.message,
+            "hint": self.hint or None,
             "source": self.source or None,
         }
 
@@ -128,6 +155,12 @@ class Plan:
     prune: bool = False
     preview: SchedulingPreview | None = None
     format_version: int = PLAN_FORMAT_VERSION
+    #: objects the cluster would refuse: a plan with any is not applied
+    refusals: tuple[Refusal, ...] = ()
+    #: apply takes fields other managers own (``--force-conflicts``)
+    force_conflicts: bool = False
+    #: whether the cluster applies the plan all at once or not at all (a local state), else one by one
+    atomic: bool = True
 
     def counts(self) -> dict[Action, int]:
         out = dict.fromkeys(Action, 0)
@@ -148,4 +181,6 @@ class Plan:
         if n[Action.REPLACE]:
             names = ", ".join(str(c.key) for c in self.changes if c.action is Action.REPLACE)
             line += f" ({n[Action.REPLACE]} to replace: {names})"
+        if self.refusals:
+            line += f" {len(self.refusals)} refused by the cluster: nothing will be applied."
         return line

@@ -7,12 +7,12 @@ plan of 10,000 objects with one change diffs one object.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from manikit.errors import PlanError
 from manikit.kinds.registry import forces_replacement
-from manikit.plan.actions import APPLY_ORDER, Action, Body, ObjectKey, Plan, ResourceChange
+from manikit.plan.actions import APPLY_ORDER, Action, Body, ObjectKey, Plan, Refusal, ResourceChange
 from manikit.plan.diff import FieldChange, count_leaves, diff
 from manikit.plan.normalize import comparable, drop_allocated
 
@@ -23,8 +23,10 @@ PREVENT_DESTROY = "manikit.dev/prevent-destroy"
 class Desired:
     """One manifest object, already defaulted (``normalize.desired_body``), and where it came from."""
 
-    body: Body
+    body: Body  # what the cluster would hold: the manifest defaulted, or a dry-run apply's answer
     source: str = ""
+    manifest: Body | None = None  # the manifest as written: what server-side apply sends
+    takes: tuple[str, ...] = ()  # fields --force-conflicts takes from other managers
 
     @property
     def key(self) -> ObjectKey:
@@ -40,14 +42,28 @@ def plan_changes(
     base_revision: int,
     applyset: str,
     prune: bool = False,
+    replace: Collection[ObjectKey] = (),
+    refusals: Sequence[Refusal] = (),
+    force_conflicts: bool = False,
+    atomic: bool = True,
 ) -> Plan:
     """Compare ``desired`` with the ``live`` objects of the same keys; with ``prune``, delete what the
-    apply set's ``inventory`` holds that the manifests no longer do."""
+    apply set's ``inventory`` holds that the manifests no longer do.
+
+    A change to an immutable field is a refusal, as Kubernetes answers it, unless the object is in
+    ``replace`` (then it is deleted and created again: ``-/+``)."""
     changes: list[ResourceChange] = []
+    refused = list(refusals)
     wanted = {d.key for d in desired}
+    refused_keys = {r.key for r in refused}
     unchanged = 0
     for item in desired:
-        change = _change_for(item, live.get(item.key))
+        if item.key in refused_keys:
+            continue
+        change = _change_for(item, live.get(item.key), item.key in replace)
+        if change.action is Action.REPLACE and item.key not in replace:
+            refused.append(immutable_refusal(change))
+            continue
         if change.action is Action.NOOP:
             unchanged += 1
         else:
@@ -67,24 +83,72 @@ def plan_changes(
                         count_leaves(comparable(body)),
                     )
                 )
-    plan = Plan(tuple(sorted(changes, key=_order)), store_id, base_revision, applyset, unchanged, prune)
+    plan = Plan(
+        tuple(sorted(changes, key=_order)),
+        store_id,
+        base_revision,
+        applyset,
+        unchanged,
+        prune,
+        refusals=tuple(sorted(refused, key=lambda r: r.key)),
+        force_conflicts=force_conflicts,
+        atomic=atomic,
+    )
     _check_prevent_destroy(plan, live)
     return plan
 
 
-def _change_for(item: Desired, recorded: Body | None) -> ResourceChange:
+def _change_for(item: Desired, recorded: Body | None, replace: bool = False) -> ResourceChange:
     after = comparable(item.body)
+    manifest = item.manifest
     if recorded is None:
         return ResourceChange(
-            item.key, Action.CREATE, None, after, (), None, 0, item.source, _known_after_apply(after)
+            item.key,
+            Action.CREATE,
+            None,
+            after,
+            (),
+            None,
+            0,
+            item.source,
+            _known_after_apply(after),
+            manifest,
+            item.takes,
         )
     before = drop_allocated(comparable(recorded), after)
-    if before == after:
-        return ResourceChange(item.key, Action.NOOP, before, after, (), _rv(recorded), 0, item.source)
+    if before == after and not replace:
+        return ResourceChange(
+            item.key, Action.NOOP, before, after, (), _rv(recorded), 0, item.source, (), manifest
+        )
     changes = tuple(_mark_immutable(item.key.kind, c, before) for c in diff(before, after))
-    action = Action.REPLACE if any(c.forces_replacement for c in changes) else Action.UPDATE
+    forced = replace or any(c.forces_replacement for c in changes)
+    action = Action.REPLACE if forced else Action.UPDATE
     hidden = max(0, count_leaves(after) - len(changes))
-    return ResourceChange(item.key, action, before, after, changes, _rv(recorded), hidden, item.source)
+    return ResourceChange(
+        item.key, action, before, after, changes, _rv(recorded), hidden, item.source, (), manifest, item.takes
+    )
+
+
+def immutable_refusal(change: ResourceChange) -> Refusal:
+    """Kubernetes' answer to an in-place change of immutable fields, and the way out (``--replace``)."""
+    paths = change.replacement_reasons
+    causes = [f"{path}: field is immutable" for path in paths]
+    listed = causes[0] if len(causes) == 1 else f"[{', '.join(causes)}]"
+    return Refusal(
+        change.key,
+        "Invalid",
+        f'The {change.key.kind} "{change.key.name}" is invalid: {listed}',
+        replace_hint(change.key, paths),
+        change.source,
+    )
+
+
+def replace_hint(key: ObjectKey, paths: Sequence[str] = ()) -> str:
+    fields = ", ".join(paths) if paths else "these fields"
+    return (
+        f"Kubernetes refuses to change {fields} in place. To delete {key} and create it again "
+        f"(its pods and traffic go while it does), plan with --replace {key}"
+    )
 
 
 def _mark_immutable(kind: str, change: FieldChange, before: Body) -> FieldChange:

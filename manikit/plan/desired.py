@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Any
 
 from manikit.diagnostics import Level, Problem
+from manikit.plan.actions import Body
 from manikit.plan.changes import Desired
 from manikit.plan.normalize import desired_body
 from manikit.source.values import RenderOptions
@@ -36,12 +38,30 @@ def desired_file(
     """Validate one file (rendering it first if it is a template) and default its objects; the
     outcome keeps no models."""
     outcome = validate_file(name, keep_objects=True, render=render)
-    desired = [
-        Desired(desired_body(v.obj, namespace, owned=True), f"{v.doc.file}:{v.doc.line}")
-        for v in outcome.objects
-    ]
+    desired = []
+    for v in outcome.objects:
+        body = desired_body(v.obj, namespace, owned=True)
+        desired.append(Desired(body, f"{v.doc.file}:{v.doc.line}", as_written(v.doc.data, body)))
     outcome.objects = []
     return outcome, desired
+
+
+def as_written(data: Any, body: Body) -> Body:
+    """The manifest as its file says it (what server-side apply sends, so that manikit owns exactly
+    the fields it sets), as plain JSON data, with the namespace the object gets."""
+    out = _plain(data)
+    namespace = (body.get("metadata") or {}).get("namespace")
+    if namespace:
+        out["metadata"] = {**(out.get("metadata") or {}), "namespace": namespace}
+    return out
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
 
 
 def load_desired(

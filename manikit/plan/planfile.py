@@ -48,6 +48,8 @@ class _ChangeSchema(_Strict):
     unchanged_fields: int = Field(0, ge=0)
     source: str = ""
     known_after_apply: list[str] = []
+    manifest: dict[str, Any] | None = None
+    takes: list[str] = []
 
 
 class _PlanSchema(_Strict):
@@ -57,6 +59,8 @@ class _PlanSchema(_Strict):
     applyset: str
     prune: bool = False
     unchanged: int = Field(0, ge=0)
+    force_conflicts: bool = False
+    atomic: bool = True
     changes: list[_ChangeSchema]
 
 
@@ -67,6 +71,8 @@ def _checksum(text: str, key: str) -> str:
 
 
 def save_plan(plan: Plan, path: str | os.PathLike[str], key: str = "") -> None:
+    if plan.refusals:
+        raise PlanError(f"{path}: not saved: the cluster would refuse part of this plan")
     body = {
         "format_version": plan.format_version,
         "store_id": plan.store_id,
@@ -74,6 +80,8 @@ def save_plan(plan: Plan, path: str | os.PathLike[str], key: str = "") -> None:
         "applyset": plan.applyset,
         "prune": plan.prune,
         "unchanged": plan.unchanged,
+        "force_conflicts": plan.force_conflicts,
+        "atomic": plan.atomic,
         "changes": [_change_to_dict(c) for c in plan.changes],
     }
     text = json.dumps(body, sort_keys=True, default=str)
@@ -131,6 +139,8 @@ def load_plan(path: str | os.PathLike[str], key: str = "") -> Plan:
         applyset=body["applyset"],
         unchanged=int(body.get("unchanged", 0)),
         prune=bool(body.get("prune", False)),
+        force_conflicts=bool(body.get("force_conflicts", False)),
+        atomic=bool(body.get("atomic", True)),
     )
 
 
@@ -145,6 +155,8 @@ def _change_to_dict(change: ResourceChange) -> dict[str, Any]:
         "unchanged_fields": change.unchanged_fields,
         "source": change.source,
         "known_after_apply": list(change.known_after_apply),
+        "manifest": change.manifest,
+        "takes": list(change.takes),
     }
 
 
@@ -165,4 +177,6 @@ def _change_from_dict(data: dict[str, Any]) -> ResourceChange:
         unchanged_fields=int(data.get("unchanged_fields", 0)),
         source=data.get("source", ""),
         known_after_apply=tuple(data.get("known_after_apply", ())),
+        manifest=data.get("manifest"),
+        takes=tuple(data.get("takes", ())),
     )

@@ -140,16 +140,32 @@ def test_prevent_destroy(state: str, tmp_path: Path) -> None:
     assert "prevent-destroy" in result.stderr and "Service/default/keep" in result.stderr
 
 
-def test_immutable_change_is_a_replacement_at_plan_time(state: str, tmp_path: Path) -> None:
+def test_immutable_change_is_refused_unless_replace_is_asked(state: str, tmp_path: Path) -> None:
     text = (EXAMPLES / "app" / "web-deployment.yaml").read_text()
     path = write(tmp_path, "d/web.yaml", text)
     write(tmp_path, "d/ns.yaml", (EXAMPLES / "app" / "namespace.yaml").read_text())
     apply(state, str(tmp_path / "d"))
     path.write_text(text.replace("app: web", "app: storefront"))
-    result = run_cli("plan", "--state", state, str(tmp_path / "d"), "--no-preview")
+    refused = run_cli("plan", "--state", state, str(tmp_path / "d"), "--no-preview", "-out", str(tmp_path / "p"))
+    assert refused.exit_code == 1
+    assert "Error: Deployment/shop/web would be refused" in refused.stdout
+    assert "field is immutable" in refused.stdout
+    assert "plan with --replace Deployment/shop/web" in refused.stdout
+    assert "-/+" not in refused.stdout
+    assert "not saved" in refused.stderr and not (tmp_path / "p").exists()
+    not_applied = apply(state, str(tmp_path / "d"))
+    assert not_applied.exit_code == 1 and "nothing applied" in not_applied.stderr
+
+    result = run_cli(
+        "plan", "--state", state, str(tmp_path / "d"), "--no-preview", "--replace", "Deployment/shop/web"
+    )
+    assert result.exit_code == 0, result.stderr
     assert "-/+ Deployment/shop/web" in result.stdout
     assert 'spec.selector.matchLabels.app: "web" -> "storefront" # forces replacement' in result.stdout
     assert "(1 to replace: Deployment/shop/web)" in result.stdout
+    replaced = apply(state, str(tmp_path / "d"), "--replace", "Deployment/shop/web")
+    assert replaced.exit_code == 0, replaced.stderr
+    assert "0 added, 0 changed, 1 replaced, 0 destroyed" in replaced.stdout
 
 
 def test_equal_quantities_and_env_reorder(state: str, tmp_path: Path) -> None:

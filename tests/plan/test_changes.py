@@ -43,11 +43,20 @@ def recorded(obj: Deployment, rv: str = "7", **meta: Any) -> dict[str, Any]:
     return body
 
 
-def plan(desired: list[Deployment], live: list[dict[str, Any]], prune: bool = False) -> Any:
+def plan(
+    desired: list[Deployment], live: list[dict[str, Any]], prune: bool = False, replace: bool = False
+) -> Any:
     items = [Desired(desired_body(d)) for d in desired]
     mapping = {ObjectKey.of(b): b for b in live}
     return plan_changes(
-        items, mapping, mapping.keys(), store_id="s", base_revision=1, applyset="a", prune=prune
+        items,
+        mapping,
+        mapping.keys(),
+        store_id="s",
+        base_revision=1,
+        applyset="a",
+        prune=prune,
+        replace={i.key for i in items} if replace else (),
     )
 
 
@@ -70,8 +79,21 @@ def test_update_with_field_changes_and_hidden_count() -> None:
     assert result.summary() == "Plan: 0 to add, 1 to change, 0 to destroy."
 
 
-def test_selector_change_forces_replacement() -> None:
+def test_selector_change_is_refused_as_kubernetes_refuses_it() -> None:
     result = plan([deployment(selector="api")], [recorded(deployment(selector="web"))])
+    assert not result.changes
+    (refusal,) = result.refusals
+    assert refusal.key == ObjectKey("Deployment", "shop", "web")
+    assert refusal.reason == "Invalid"
+    assert "spec.selector.matchLabels.app: field is immutable" in refusal.message
+    assert refusal.message.startswith('The Deployment "web" is invalid: ')
+    assert "--replace Deployment/shop/web" in refusal.hint
+    assert result.summary().endswith("1 refused by the cluster: nothing will be applied.")
+
+
+def test_selector_change_with_replace_is_a_replacement() -> None:
+    result = plan([deployment(selector="api")], [recorded(deployment(selector="web"))], replace=True)
+    assert not result.refusals
     (change,) = result.changes
     assert change.action is Action.REPLACE
     assert "spec.selector.matchLabels.app" in change.replacement_reasons
@@ -97,7 +119,13 @@ def test_prevent_destroy_blocks_delete_and_replace() -> None:
     with pytest.raises(PlanError, match="prevent-destroy"):
         plan([], [live], prune=True)
     with pytest.raises(PlanError, match="replace"):
-        plan([deployment(selector="api")], [live])
+        plan([deployment(selector="api")], [live], replace=True)
+
+
+def test_replace_of_an_unchanged_object_is_still_a_replacement() -> None:
+    result = plan([deployment()], [recorded(deployment())], replace=True)
+    (change,) = result.changes
+    assert change.action is Action.REPLACE and change.changes == ()
 
 
 def test_allocated_cluster_ip_is_not_a_difference() -> None:

@@ -9,21 +9,29 @@ from typing import Any
 from manikit.plan.actions import Action, Plan
 
 
+#: the JSON output's own version (stable: fields are added, never removed); saved plan files have theirs
+JSON_FORMAT_VERSION = 1
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     counts = plan.counts()
     return {
-        "format_version": plan.format_version,
+        "format_version": JSON_FORMAT_VERSION,
         "applyset": plan.applyset,
         "store_id": plan.store_id,
         "base_revision": plan.base_revision,
         "prune": plan.prune,
+        "atomic": plan.atomic,
+        "force_conflicts": plan.force_conflicts,
         "summary": {
             "add": counts[Action.CREATE] + counts[Action.REPLACE],
             "change": counts[Action.UPDATE],
             "destroy": counts[Action.DELETE] + counts[Action.REPLACE],
             "replace": counts[Action.REPLACE],
             "unchanged": plan.unchanged,
+            "refused": len(plan.refusals),
         },
+        "refusals": [r.to_dict() for r in plan.refusals],
         "resource_changes": [c.to_dict() for c in plan.changes],
         "scheduling_preview": _preview(plan),
     }

@@ -6,6 +6,7 @@ first, the field-by-field details are collapsed, and whatever does not fit is cu
 
 from __future__ import annotations
 
+import dataclasses
 from importlib import resources
 from typing import Any
 
@@ -16,7 +17,7 @@ from manikit.plan.actions import Plan
 from manikit.plan.capacity import Usage
 from manikit.plan.render.bars import capacity_rows, full_nodes, share, text_bar
 from manikit.plan.render.pending import group_pending, pods
-from manikit.plan.render.text import render_text
+from manikit.plan.render.text import NOT_ATOMIC, render_text
 
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 GITHUB_COMMENT_LIMIT = 65_536
@@ -41,11 +42,20 @@ def render_markdown(plan: Plan, limit: int = GITHUB_COMMENT_LIMIT) -> str:
         }
         for c in plan.changes
     ]
-    details = [_diff_line(line.text) for line in render_text(plan)[2:] if line.text.strip()]
+    details = [
+        _diff_line(line.text)
+        for line in render_text(dataclasses.replace(plan, refusals=(), atomic=True))[2:]
+        if line.text.strip()
+    ]
     pending = list(plan.preview.pending) if plan.preview is not None else []
     context: dict[str, Any] = {
         "empty": plan.empty,
         "summary": plan.summary(),
+        "refusals": [
+            {**r.to_dict(), "message": " ".join(r.message.split())} for r in plan.refusals
+        ],
+        "atomic": plan.atomic,
+        "not_atomic": NOT_ATOMIC,
         "changes": changes,
         "changes_left": 0,
         "details": details,

@@ -28,18 +28,29 @@ class Line:
     style: str = ""
 
 
+NOT_ATOMIC = (
+    "Note: this cluster applies changes one by one, not as one transaction: apply stops at the first "
+    "refusal and says what was applied; running it again converges."
+)
+
+
 def render_text(plan: Plan) -> list[Line]:
     lines: list[Line] = []
-    if plan.empty:
+    if plan.empty and not plan.refusals:
         lines.append(Line(NO_CHANGES, "green"))
+    elif plan.empty:
+        lines.append(Line(plan.summary(), "bold"))
     else:
         lines.append(Line(plan.summary(), "bold"))  # the headline first: a big plan is read from the top
+        if not plan.atomic:
+            lines.append(Line(NOT_ATOMIC, "yellow"))
         lines.append(Line("manikit will perform the following actions:"))
         for change in plan.changes:
             lines.append(Line(""))
             lines.extend(_resource(change))
         lines.append(Line(""))
         lines.append(Line(plan.summary(), "bold"))
+    lines.extend(_refusals(plan))
     if plan.preview is not None:
         lines.extend(_preview(plan))
     return lines
@@ -50,6 +61,8 @@ def _resource(change: ResourceChange) -> Iterator[Line]:
     source = f"  ({change.source})" if change.source else ""
     yield Line(f"  # {change.key} {_VERB[change.action]}{source}", "dim")
     yield Line(f"{change.action.symbol:>3} {change.key}", style)
+    for taken in change.takes:
+        yield Line(f"      ! takes {taken} (--force-conflicts)", "magenta")
     if change.action is Action.CREATE:
         for path, value in _leaves(change.after or {}):
             yield Line(f"      + {path}: {_show(value)}", "green")
@@ -63,6 +76,18 @@ def _resource(change: ResourceChange) -> Iterator[Line]:
         yield _field(field)
     if change.unchanged_fields:
         yield Line(f"        # ({change.unchanged_fields} unchanged fields hidden)", "dim")
+
+
+def _refusals(plan: Plan) -> Iterator[Line]:
+    """What the cluster would refuse, in its own words (kubectl's), and the way out."""
+    for refusal in plan.refusals:
+        source = f"  ({refusal.source})" if refusal.source else ""
+        yield Line("")
+        yield Line(f"Error: {refusal.key} would be refused{source}", "bold red")
+        for text in refusal.message.splitlines():
+            yield Line(f"  {text}", "red")
+        if refusal.hint:
+            yield Line(f"  {refusal.hint}")
 
 
 def _field(change: FieldChange) -> Line:
