@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from manikit.errors import ConflictError
+from manikit.fields import record_update
 from manikit.server.backend import Backend, Body, EventRecord, Propagation
 from manikit.server.fields import enforce
-from manikit.server.ownership import manager_name, record_update
+from manikit.server.ownership import manager_name
 from manikit.server.resources import Resource, Target
 from manikit.server.selectors import page, parse_field_selector, select
 from manikit.server.status import ApiError, success

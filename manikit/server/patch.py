@@ -1,11 +1,5 @@
-"""PATCH bodies: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and strategic merge patch.
-
-Strategic merge follows apimachinery's ``strategicpatch``: lists of objects with a merge key are merged
-item by item (``containers`` by ``name``, container ``ports`` by ``containerPort``, ...), primitive
-lists with the merge strategy are unions, and kubectl's directives are honoured: ``$patch: delete``
-and ``$patch: replace``, ``$setElementOrder/FIELD``, ``$retainKeys`` and
-``$deleteFromPrimitiveList/FIELD``.
-"""
+"""PATCH bodies: JSON merge patch (RFC 7386), JSON patch (RFC 6902) and strategic merge patch
+(``manikit.fields.strategic``, with kubectl's directives), chosen by the request's media type."""
 
 from __future__ import annotations
 
@@ -14,8 +8,8 @@ import json
 from typing import Any
 
 from manikit.cluster.patch import merge_patch
+from manikit.fields import strategic_merge
 from manikit.server.backend import Backend, Body
-from manikit.server.merge_keys import list_key
 from manikit.server.objects import Call, scale_of, write_owned, write_scale
 from manikit.server.status import ApiError
 
@@ -23,13 +17,6 @@ MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
 STRATEGIC = "application/strategic-merge-patch+json"
 APPLY_YAML = "application/apply-patch+yaml"
-
-#: Primitive lists whose strategy is merge (a union), not replace.
-MERGED_PRIMITIVES = frozenset({"finalizers"})
-DIRECTIVE = "$patch"
-ORDER = "$setElementOrder/"
-DELETE_PRIMITIVE = "$deleteFromPrimitiveList/"
-RETAIN = "$retainKeys"
 
 
 def decode(body: bytes) -> Any:
@@ -127,62 +114,6 @@ def json_patch(target: Any, operations: Any) -> Any:
         else:
             raise ApiError("BadRequest", f"json patch: unknown operation {name!r}")
     return doc
-
-
-def strategic_merge(target: Any, patch: Any) -> Any:
-    """Apply a strategic merge patch to ``target`` (a new value; ``target`` is left alone)."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    if patch.get(DIRECTIVE) == "replace":
-        return {k: copy.deepcopy(v) for k, v in patch.items() if k != DIRECTIVE}
-    if patch.get(DIRECTIVE) == "delete":
-        return None
-    result = dict(target) if isinstance(target, dict) else {}
-    retain = patch.get(RETAIN)
-    for key, value in patch.items():
-        if key in (DIRECTIVE, RETAIN) or key.startswith(ORDER):
-            continue
-        if key.startswith(DELETE_PRIMITIVE):
-            field = key[len(DELETE_PRIMITIVE) :]
-            result[field] = [v for v in result.get(field) or [] if v not in value]
-            continue
-        if value is None:
-            result.pop(key, None)
-        elif isinstance(value, list):
-            order = patch.get(ORDER + key)
-            result[key] = _merge_list(key, result.get(key), value, order)
-        else:
-            result[key] = strategic_merge(result.get(key), value)
-    if isinstance(retain, list):
-        result = {k: v for k, v in result.items() if k in retain}
-    return result
-
-
-def _merge_list(field: str, live: Any, patch: list[Any], order: list[Any] | None) -> list[Any]:
-    live_items = live if isinstance(live, list) else []
-    if field in MERGED_PRIMITIVES:
-        return [*live_items, *(v for v in patch if v not in live_items)]
-    key = list_key(field, [*patch, *live_items])
-    if key is None or not all(isinstance(i, dict) for i in patch):
-        if patch and isinstance(patch[0], dict) and patch[0].get(DIRECTIVE) == "replace":
-            return [copy.deepcopy(i) for i in patch[1:]]
-        return copy.deepcopy(patch)
-    if any(i.get(DIRECTIVE) == "replace" for i in patch):
-        return [copy.deepcopy(i) for i in patch if i.get(DIRECTIVE) != "replace"]
-    merged: dict[Any, Any] = {i.get(key): i for i in live_items if isinstance(i, dict)}
-    ordered = [i.get(key) for i in live_items if isinstance(i, dict)]
-    for item in patch:
-        name = item.get(key)
-        if item.get(DIRECTIVE) == "delete":
-            merged.pop(name, None)
-            continue
-        merged[name] = strategic_merge(merged.get(name), item)
-        if name not in ordered:
-            ordered.append(name)
-    if order is not None:
-        wanted = [(o.get(key) if isinstance(o, dict) else o) for o in order]
-        ordered = [n for n in wanted if n in merged] + [n for n in ordered if n not in wanted]
-    return [merged[n] for n in ordered if n in merged]
 
 
 def apply_patch(target: Any, content_type: str, body: bytes) -> Any:

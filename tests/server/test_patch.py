@@ -1,4 +1,4 @@
-"""Patch semantics without a server: merge patch, JSON patch, strategic merge and its directives."""
+"""Patch semantics without a server: merge patch and JSON patch (strategic merge: tests/fields)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,9 @@ from typing import Any
 
 import pytest
 
-from manikit.server.patch import json_patch, merge_patch, strategic_merge
+from manikit.server.patch import json_patch, merge_patch
 from manikit.server.status import ApiError
-
-POD: dict[str, Any] = {
-    "metadata": {"name": "p", "labels": {"a": "1", "b": "2"}, "finalizers": ["x"]},
-    "spec": {
-        "containers": [
-            {"name": "web", "image": "nginx:1", "ports": [{"containerPort": 80}, {"containerPort": 443}]},
-            {"name": "side", "image": "envoy"},
-        ],
-        "tolerations": [{"key": "k1"}],
-    },
-}
+from tests.fields.test_strategic import POD
 
 
 @pytest.mark.parametrize(
@@ -42,62 +32,6 @@ def test_merge_patch_replaces_lists_and_leaves_input_alone() -> None:
 
 def names(pod: dict[str, Any]) -> list[str]:
     return [c["name"] for c in pod["spec"]["containers"]]
-
-
-@pytest.mark.parametrize(
-    ("patch", "check"),
-    [
-        (
-            {"spec": {"containers": [{"name": "web", "image": "nginx:2"}]}},
-            lambda r: (names(r), r["spec"]["containers"][0]["image"]) == (["web", "side"], "nginx:2"),
-        ),
-        ({"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}, lambda r: names(r) == ["web"]),
-        ({"spec": {"containers": [{"$patch": "replace"}, {"name": "new"}]}}, lambda r: names(r) == ["new"]),
-        (
-            {
-                "spec": {
-                    "$setElementOrder/containers": [{"name": "side"}, {"name": "web"}],
-                    "containers": [{"name": "web", "image": "n"}],
-                }
-            },
-            lambda r: names(r) == ["side", "web"],
-        ),
-        (
-            {"metadata": {"$deleteFromPrimitiveList/finalizers": ["x"]}},
-            lambda r: r["metadata"]["finalizers"] == [],
-        ),
-        ({"metadata": {"finalizers": ["y"]}}, lambda r: r["metadata"]["finalizers"] == ["x", "y"]),
-        ({"spec": {"tolerations": [{"key": "k2"}]}}, lambda r: r["spec"]["tolerations"] == [{"key": "k2"}]),
-        (
-            {"spec": {"containers": [{"name": "web", "ports": [{"containerPort": 8080}]}]}},
-            lambda r: [p["containerPort"] for p in r["spec"]["containers"][0]["ports"]] == [80, 443, 8080],
-        ),
-        (
-            {"metadata": {"labels": {"$patch": "replace", "z": "9"}}},
-            lambda r: r["metadata"]["labels"] == {"z": "9"},
-        ),
-        (
-            {"spec": {"$retainKeys": ["containers"], "containers": [{"name": "web"}]}},
-            lambda r: "tolerations" not in r["spec"],
-        ),
-        ({"metadata": {"labels": {"a": None}}}, lambda r: r["metadata"]["labels"] == {"b": "2"}),
-    ],
-    ids=[
-        "merge-by-name",
-        "delete-directive",
-        "replace-directive-list",
-        "set-element-order",
-        "delete-from-primitive-list",
-        "merged-primitive-list",
-        "atomic-list-replaced",
-        "ports-by-container-port",
-        "replace-directive-map",
-        "retain-keys",
-        "null-deletes",
-    ],
-)
-def test_strategic_merge(patch: dict[str, Any], check: Any) -> None:
-    assert check(strategic_merge(POD, patch))
 
 
 def test_json_patch_operations() -> None:

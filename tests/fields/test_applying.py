@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from manikit.server.apply import field_set, from_fields_v1, merge_applied, to_fields_v1
-from manikit.server.status import ApiError
+from manikit.errors import ConflictError
+from manikit.fields import field_set, from_fields_v1, merge_applied, to_fields_v1
 
 
 def config(replicas: int, env: list[str], label: str | None = "x") -> dict[str, Any]:
@@ -41,7 +41,7 @@ def test_field_set_keys_list_items_and_round_trips() -> None:
 
 def test_a_different_value_owned_by_another_is_a_conflict_unless_forced() -> None:
     live = applied({"metadata": {}}, config(2, ["A"]), "first")
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(ConflictError) as caught:
         applied(live, config(3, ["A"]), "second")
     assert caught.value.reason == "Conflict"
     assert caught.value.details["causes"] == [

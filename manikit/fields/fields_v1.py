@@ -1,6 +1,6 @@
 """Field sets as managedFields' ``fieldsV1`` spells them: ``f:spec``, ``f:replicas``, keyed list items
 ``k:{"name":"web"}`` and ``.`` for an item itself; reading, removing and printing the fields they name.
-Server-side apply and the ownership of other writes share them.
+Server-side apply (``applying``) and the ownership of other writes (``ownership``) share them.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from manikit.server.merge_keys import list_key
+from manikit.fields.strategic import list_key
 
 Path = tuple[str, ...]
 ITEM = "."  # a list item itself, as fieldsV1 marks it

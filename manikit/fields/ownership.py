@@ -1,0 +1,148 @@
+"""Field ownership (``metadata.managedFields``) of writes that are not server-side apply.
+
+As kube-apiserver's field manager records them (structured-merge-diff's ``Updater.Update``): every
+create, update and patch is an ``Update`` by a manager. The manager comes to own every field its write
+added or changed (the defaults filled in too), and those fields leave every other manager, appliers
+included: an update never conflicts. A later server-side apply of a different value conflicts with
+it. A write to the ``scale`` subresource is recorded with its subresource and owns ``.spec.replicas``;
+a write to ``status`` with its subresource and owns what it set under ``.status``; the object's own
+writes never own ``status``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from manikit.errors import InvalidError
+from manikit.fields.fields_v1 import ITEM, Path, field_set, from_fields_v1, to_fields_v1, value_at
+
+#: kube's FieldManagerMaxLength
+MAX_MANAGER = 128
+Entry = dict[str, Any]
+REPLICAS: Path = ("f:spec", "f:replicas")
+
+
+def check_manager(manager: str) -> str:
+    """``manager`` if kube accepts it as a field manager: printable, at most 128 characters."""
+    if len(manager) > MAX_MANAGER or not manager.isprintable():
+        raise InvalidError(
+            f"fieldManager: Invalid value: {json.dumps(manager)}: must be printable and at most "
+            f"{MAX_MANAGER} characters"
+        )
+    return manager
+
+
+def identity(entry: Mapping[str, Any]) -> tuple[str, str, str, str]:
+    """Who an entry is: manager, operation, subresource and, for updates, the API version."""
+    operation = str(entry.get("operation", ""))
+    version = str(entry.get("apiVersion", "")) if operation == "Update" else ""
+    return (str(entry.get("manager", "")), operation, str(entry.get("subresource", "")), version)
+
+
+def describe(entry: Mapping[str, Any]) -> str:
+    """A manager as kube's conflict messages name it (``printManager``)."""
+    shown = json.dumps(entry.get("manager", ""))
+    if entry.get("subresource"):
+        shown += f" with subresource {json.dumps(entry['subresource'])}"
+    if entry.get("operation") == "Update":
+        shown += f" using {entry.get('apiVersion', '')}"
+        if entry.get("time"):
+            shown += f" at {entry['time']}"
+    return shown
+
+
+def sort_entries(entries: list[Entry]) -> list[Entry]:
+    """kube's order: appliers before updaters, then oldest first, then by name."""
+    return sorted(
+        entries,
+        key=lambda e: (
+            str(e.get("operation", "")),
+            str(e.get("time", "")),
+            str(e.get("manager", "")),
+            str(e.get("apiVersion", "")),
+            str(e.get("subresource", "")),
+        ),
+    )
+
+
+def entries_of(body: Mapping[str, Any] | None) -> list[Entry]:
+    """A body's managedFields entries (copies)."""
+    return [dict(e) for e in ((body or {}).get("metadata") or {}).get("managedFields") or []]
+
+
+def tracked(body: Mapping[str, Any], subresource: str | None) -> set[Path]:
+    """The fields a write to ``subresource`` (None: the object itself) can own."""
+    if subresource == "scale":
+        return {REPLICAS}
+    if subresource == "status":
+        status = body.get("status")
+        return field_set(status, ("f:status",)) if isinstance(status, dict) and status else set()
+    return field_set(dict(body))
+
+
+def base_entries(
+    live: Mapping[str, Any] | None, new: Mapping[str, Any], subresource: str | None
+) -> list[Entry]:
+    """The entries a write starts from: those the new body carries (a client may reset them; one
+    empty entry clears them all), else the live object's (an update that sends none keeps them)."""
+    given = (new.get("metadata") or {}).get("managedFields")
+    if subresource is None and isinstance(given, list) and given:
+        return [dict(e) for e in given if isinstance(e, dict) and e.get("manager")]
+    return entries_of(live)
+
+
+def keep_entries(live: Mapping[str, Any] | None, new: dict[str, Any]) -> None:
+    """An unrecorded write (no manager): ``new`` keeps the entries it starts from, none added."""
+    kept = base_entries(live, new, None)
+    meta = new.setdefault("metadata", {})
+    if kept:
+        meta["managedFields"] = kept
+    else:
+        meta.pop("managedFields", None)
+
+
+def record_update(
+    live: Mapping[str, Any] | None,
+    new: dict[str, Any],
+    manager: str,
+    stamp: str,
+    subresource: str | None = None,
+) -> None:
+    """Set ``new``'s managedFields as an Update of ``live`` (None: a create) by ``manager``."""
+    before = tracked(live, subresource) if live is not None else set()
+    after = tracked(new, subresource)
+    empty: dict[str, Any] = {}
+    # a list item itself (``.``) changes only by appearing: its fields say what changed in it
+    changed = (after - before) | {
+        p for p in after & before if p[-1] != ITEM and value_at(live or empty, p) != value_at(new, p)
+    }
+    removed = before - after
+    me: Entry = {
+        "manager": manager,
+        "operation": "Update",
+        "apiVersion": new.get("apiVersion", ""),
+        **({"subresource": subresource} if subresource else {}),
+    }
+    mine: set[Path] = set()
+    previous: Entry | None = None
+    kept: list[Entry] = []
+    for entry in base_entries(live, new, subresource):
+        owned = from_fields_v1(entry.get("fieldsV1") or {})
+        if identity(entry) == identity(me):
+            previous, mine = entry, owned
+            continue
+        owned -= changed | removed
+        if owned:
+            kept.append({**entry, "fieldsV1": to_fields_v1(owned)})
+    mine = (mine - removed) | changed
+    if mine:
+        unchanged = previous is not None and from_fields_v1(previous.get("fieldsV1") or {}) == mine
+        time = previous.get("time", stamp) if unchanged and previous is not None else stamp
+        kept.append({**me, "time": time, "fieldsType": "FieldsV1", "fieldsV1": to_fields_v1(mine)})
+    meta = new.setdefault("metadata", {})
+    if kept:
+        meta["managedFields"] = sort_entries(kept)
+    else:
+        meta.pop("managedFields", None)

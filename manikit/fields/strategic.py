@@ -1,0 +1,105 @@
+"""Strategic merge patch (apimachinery's ``strategicpatch``) over the merge keys of manikit's kinds.
+
+Lists of objects with a merge key are merged item by item (``containers`` by ``name``, container
+``ports`` by ``containerPort``, ...), primitive lists with the merge strategy are unions, and
+kubectl's directives are honoured: ``$patch: delete`` and ``$patch: replace``,
+``$setElementOrder/FIELD``, ``$retainKeys`` and ``$deleteFromPrimitiveList/FIELD``. Field ownership
+keys list items by the same merge keys (``k:{"name":"web"}``).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+#: Lists merged item by item, by field name, with their merge key (the Go types' ``patchMergeKey`` /
+#: ``listMapKeys``).
+MERGE_KEYS = {
+    "containers": "name",
+    "initContainers": "name",
+    "ephemeralContainers": "name",
+    "volumes": "name",
+    "env": "name",
+    "volumeMounts": "mountPath",
+    "volumeDevices": "devicePath",
+    "imagePullSecrets": "name",
+    "conditions": "type",
+    "ownerReferences": "uid",
+    "hostAliases": "ip",
+    "topologySpreadConstraints": "topologyKey",
+    "readinessGates": "conditionType",
+    "resourceClaims": "name",
+    "addresses": "type",
+    "containerStatuses": "name",
+    "initContainerStatuses": "name",
+}
+#: Primitive lists whose strategy is merge (a union), not replace.
+MERGED_PRIMITIVES = frozenset({"finalizers"})
+DIRECTIVE = "$patch"
+ORDER = "$setElementOrder/"
+DELETE_PRIMITIVE = "$deleteFromPrimitiveList/"
+RETAIN = "$retainKeys"
+
+
+def list_key(field: str, items: list[Any]) -> str | None:
+    """The merge key of the list ``field`` (None: the list is atomic)."""
+    if field == "ports":  # container ports by containerPort, Service ports by port
+        sample = next((i for i in items if isinstance(i, dict)), {})
+        return "containerPort" if "containerPort" in sample else "port"
+    return MERGE_KEYS.get(field)
+
+
+def strategic_merge(target: Any, patch: Any) -> Any:
+    """Apply a strategic merge patch to ``target`` (a new value; ``target`` is left alone)."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    if patch.get(DIRECTIVE) == "replace":
+        return {k: copy.deepcopy(v) for k, v in patch.items() if k != DIRECTIVE}
+    if patch.get(DIRECTIVE) == "delete":
+        return None
+    result = dict(target) if isinstance(target, dict) else {}
+    retain = patch.get(RETAIN)
+    for key, value in patch.items():
+        if key in (DIRECTIVE, RETAIN) or key.startswith(ORDER):
+            continue
+        if key.startswith(DELETE_PRIMITIVE):
+            field = key[len(DELETE_PRIMITIVE) :]
+            result[field] = [v for v in result.get(field) or [] if v not in value]
+            continue
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, list):
+            order = patch.get(ORDER + key)
+            result[key] = _merge_list(key, result.get(key), value, order)
+        else:
+            result[key] = strategic_merge(result.get(key), value)
+    if isinstance(retain, list):
+        result = {k: v for k, v in result.items() if k in retain}
+    return result
+
+
+def _merge_list(field: str, live: Any, patch: list[Any], order: list[Any] | None) -> list[Any]:
+    live_items = live if isinstance(live, list) else []
+    if field in MERGED_PRIMITIVES:
+        return [*live_items, *(v for v in patch if v not in live_items)]
+    key = list_key(field, [*patch, *live_items])
+    if key is None or not all(isinstance(i, dict) for i in patch):
+        if patch and isinstance(patch[0], dict) and patch[0].get(DIRECTIVE) == "replace":
+            return [copy.deepcopy(i) for i in patch[1:]]
+        return copy.deepcopy(patch)
+    if any(i.get(DIRECTIVE) == "replace" for i in patch):
+        return [copy.deepcopy(i) for i in patch if i.get(DIRECTIVE) != "replace"]
+    merged: dict[Any, Any] = {i.get(key): i for i in live_items if isinstance(i, dict)}
+    ordered = [i.get(key) for i in live_items if isinstance(i, dict)]
+    for item in patch:
+        name = item.get(key)
+        if item.get(DIRECTIVE) == "delete":
+            merged.pop(name, None)
+            continue
+        merged[name] = strategic_merge(merged.get(name), item)
+        if name not in ordered:
+            ordered.append(name)
+    if order is not None:
+        wanted = [(o.get(key) if isinstance(o, dict) else o) for o in order]
+        ordered = [n for n in wanted if n in merged] + [n for n in ordered if n not in wanted]
+    return [merged[n] for n in ordered if n in merged]
