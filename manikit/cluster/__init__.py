@@ -4,6 +4,7 @@ the local control plane, and ``open_cluster``, the one way to open one."""
 from manikit.cluster.local import LocalCluster
 from manikit.cluster.opening import open_cluster
 from manikit.cluster.protocol import (
+    FIELD_MANAGER,
     Body,
     Cluster,
     Member,
@@ -16,6 +17,7 @@ from manikit.cluster.protocol import (
 )
 
 __all__ = [
+    "FIELD_MANAGER",
     "Body",
     "Cluster",
     "LocalCluster",

@@ -16,6 +16,7 @@ from typing import Any
 from manikit.cluster.guard import guard
 from manikit.cluster.patch import merge_patch
 from manikit.cluster.protocol import (
+    FIELD_MANAGER,
     Body,
     Cluster,
     Member,
@@ -114,18 +115,36 @@ class LocalCluster:
         return self.api.events(namespace, obj)
 
     # Writes -----------------------------------------------------------------------------------------
-    def create(self, obj: Mapping[str, Any], *, dry_run: bool = False) -> Body:
-        return self._write(lambda: self.api.create(obj), dry_run)
+    def apply(
+        self,
+        obj: Mapping[str, Any],
+        *,
+        manager: str = FIELD_MANAGER,
+        force: bool = False,
+        dry_run: bool = False,
+    ) -> Body:
+        return self._write(lambda: self.api.apply(obj, manager, force), dry_run)
 
-    def update(self, obj: Mapping[str, Any], *, dry_run: bool = False) -> Body:
-        return self._write(lambda: self.api.update(obj), dry_run)
+    def create(self, obj: Mapping[str, Any], *, dry_run: bool = False, manager: str | None = None) -> Body:
+        return self._write(lambda: self.api.create(obj, manager=manager), dry_run)
+
+    def update(self, obj: Mapping[str, Any], *, dry_run: bool = False, manager: str | None = None) -> Body:
+        return self._write(lambda: self.api.update(obj, manager=manager), dry_run)
 
     def patch(
-        self, kind: str, name: str, namespace: str | None, patch: Mapping[str, Any], *, dry_run: bool = False
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        patch: Mapping[str, Any],
+        *,
+        dry_run: bool = False,
+        manager: str | None = None,
     ) -> Body:
         def patched() -> Body:
             with self.api.transaction():  # read and write as one: no other write between them
-                return self.api.update(merge_patch(self.api.get(kind, name, namespace), patch))
+                live = self.api.get(kind, name, namespace)
+                return self.api.update(merge_patch(live, patch), manager=manager)
 
         return self._write(patched, dry_run)
 
@@ -160,6 +179,10 @@ class LocalCluster:
     @property
     def atomic_batches(self) -> bool:
         return self._writable
+
+    @property
+    def defaults_locally(self) -> bool:
+        return True
 
     def batch(self) -> AbstractContextManager[None]:
         return self.api.transaction()

@@ -4,6 +4,11 @@ real cluster. Nothing above ``manikit.cluster`` reaches past it into the runtime
 
 Bodies are Kubernetes JSON dicts; kinds are named as in manifests (``"Deployment"``). Errors are
 ``manikit.errors`` StateErrors (NotFound, AlreadyExists, Conflict, Invalid, Forbidden).
+
+Writes record field ownership (``metadata.managedFields``) as kube-apiserver does: ``apply`` is
+server-side apply as a field manager (``manikit`` for plan and apply); ``create``, ``update`` and
+``patch`` given a ``manager`` are that manager's Update (manikit's own commands name theirs as
+kubectl's do: ``manikit-scale``, ``manikit-rollout``, ``manikit-patch``...).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from manikit.models.selector import LabelSelector
 from manikit.runtime.store.base import EventRecord
 
 Body = dict[str, Any]
+#: The field manager manikit applies as (``kubectl apply --server-side``'s is ``kubectl``).
+FIELD_MANAGER = "manikit"
 Propagation = Literal["Background", "Orphan", "Foreground"]
 Selector = LabelSelector | Mapping[str, str] | str | None
 #: one apply-set member as the inventory records it: (kind, namespace, name, apiVersion)
@@ -99,15 +106,40 @@ class Cluster(Protocol):
 
     def events(self, namespace: str | None = None, obj: Body | None = None) -> builtins.list[EventRecord]: ...
 
-    # Writes (``dry_run``: validated and admitted, never stored) -------------------------------------
-    def create(self, obj: Mapping[str, Any], *, dry_run: bool = False) -> Body: ...
+    # Writes (``dry_run``: validated, defaulted and admitted, never stored) --------------------------
+    def apply(
+        self,
+        obj: Mapping[str, Any],
+        *,
+        manager: str = FIELD_MANAGER,
+        force: bool = False,
+        dry_run: bool = False,
+    ) -> Body:
+        """Server-side apply obj (the manifest as written: only the fields it sets) as manager; creates
+        the object if missing. Raises ConflictError (causes: one per field, kube's message naming the
+        other manager, field like '.spec.replicas') unless force; InvalidError for a refused change
+        ('field is immutable')."""
+        ...
 
-    def update(self, obj: Mapping[str, Any], *, dry_run: bool = False) -> Body: ...
+    def create(self, obj: Mapping[str, Any], *, dry_run: bool = False, manager: str | None = None) -> Body:
+        """Create ``obj``; with a ``manager``, recorded as its Update."""
+        ...
+
+    def update(self, obj: Mapping[str, Any], *, dry_run: bool = False, manager: str | None = None) -> Body:
+        """Replace ``obj``; with a ``manager``, recorded as its Update (it owns what it changed)."""
+        ...
 
     def patch(
-        self, kind: str, name: str, namespace: str | None, patch: Mapping[str, Any], *, dry_run: bool = False
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        patch: Mapping[str, Any],
+        *,
+        dry_run: bool = False,
+        manager: str | None = None,
     ) -> Body:
-        """An RFC 7386 JSON merge patch."""
+        """An RFC 7386 JSON merge patch; with a ``manager``, recorded as its Update."""
         ...
 
     def delete(
@@ -124,6 +156,12 @@ class Cluster(Protocol):
     @property
     def atomic_batches(self) -> bool:
         """Whether the writes inside ``batch()`` land all together or not at all."""
+        ...
+
+    @property
+    def defaults_locally(self) -> bool:
+        """Whether manikit's own defaulting is this cluster's (the local control plane's is; a real
+        cluster's defaults are its API server's, seen only in its dry-run answers)."""
         ...
 
     def batch(self) -> AbstractContextManager[None]:

@@ -3,13 +3,12 @@ and ``managedFields`` are the control plane's (``manikit.fields.applying``)."""
 
 from __future__ import annotations
 
-import copy
 import json
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from manikit.fields import check_applier, field_set, merge_applied
+from manikit.fields import check_applier
 from manikit.server.backend import Backend, Body
 from manikit.server.objects import Call, check_identity
 from manikit.server.status import ApiError
@@ -29,6 +28,7 @@ def decode(body: bytes) -> Body:
 
 
 def server_side_apply(backend: Backend, call: Call) -> tuple[int, Body]:
+    """PATCH with an applied configuration: the control plane merges it and records the manager."""
     target = call.target
     manager = check_applier(call.query.get("fieldManager") or "")
     if target.subresource is not None:
@@ -38,14 +38,6 @@ def server_side_apply(backend: Backend, call: Call) -> tuple[int, Body]:
     config = decode(call.body)
     check_identity(target, config, named=True)
     call.check_fields(config)
-    applied = field_set(config)
     force = call.query.get("force") in ("true", "1")
-    stamp = backend.rfc3339_now()
-    live = backend.find(target.resource.kind, target.name or "", target.namespace)
-    if live is None:
-        created = merge_applied({"metadata": {}}, config, applied, manager, force, stamp)
-        created["apiVersion"], created["kind"] = config["apiVersion"], config["kind"]
-        return 201, backend.create(created, target.namespace, call.dry_run)
-    merged = merge_applied(copy.deepcopy(live), config, applied, manager, force, stamp)
-    merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
-    return 200, backend.update(merged, call.dry_run)
+    created, body = backend.apply(config, manager, force, call.dry_run)
+    return (201 if created else 200), body

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Literal, ParamSpec, TypeVar
 
 from manikit.runtime.api import Api
-from manikit.runtime.api.objects import to_body
 from manikit.runtime.clock import TimerPending, WallClock, human_age, parse_time, rfc3339
 from manikit.runtime.cluster import ensure_default_cluster
 from manikit.runtime.controllers.scheduling import NOTE_TOPIC as SCHEDULING_NOTE
@@ -152,23 +151,26 @@ class Backend:
         finally:
             copy.store.close()
 
-    def defaulted(self, body: Body, namespace: str | None) -> Body:
-        """``body`` validated and defaulted as a write stores it (its errors are the write's), so the
-        fields a writer owns include the defaults, as kube-apiserver's decoder fills them in first.
-        Written back with ``trusted=True``: checked once."""
-        return to_body(body, namespace, False)[1]
-
-    def create(self, body: Body, namespace: str | None, dry_run: bool, trusted: bool = False) -> Body:
+    def create(self, body: Body, namespace: str | None, dry_run: bool, manager: str | None = None) -> Body:
         with self.writer(dry_run) as api:
-            return self._unspent(api.create(body, namespace, trusted=trusted), dry_run)
+            return self._unspent(api.create(body, namespace, manager=manager), dry_run)
 
-    def update(self, body: Body, dry_run: bool, trusted: bool = False) -> Body:
+    def update(
+        self, body: Body, dry_run: bool, manager: str | None = None, subresource: str | None = None
+    ) -> Body:
         with self.writer(dry_run) as api:
-            return self._unspent(api.update(body, trusted=trusted), dry_run)
+            return self._unspent(api.update(body, manager=manager, subresource=subresource), dry_run)
 
-    def update_status(self, body: Body, dry_run: bool) -> Body:
+    def update_status(self, body: Body, dry_run: bool, manager: str | None = None) -> Body:
         with self.writer(dry_run) as api:
-            return self._unspent(api.update_status(body), dry_run)
+            return self._unspent(api.update_status(body, manager=manager), dry_run)
+
+    def apply(self, config: Body, manager: str, force: bool, dry_run: bool) -> tuple[bool, Body]:
+        """Server-side apply; (whether it created the object, the object)."""
+        meta = config.get("metadata") or {}
+        with self.writer(dry_run) as api:
+            created = api.find(config.get("kind", ""), meta.get("name", ""), meta.get("namespace")) is None
+            return created, self._unspent(api.apply(config, manager, force), dry_run)
 
     def delete(
         self,

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from manikit.errors import ConflictError
-from manikit.fields import record_update
 from manikit.server.backend import Backend, Body, EventRecord, Propagation
 from manikit.server.fields import enforce
 from manikit.server.ownership import manager_name
@@ -208,19 +207,12 @@ def create_object(backend: Backend, call: Call) -> tuple[int, Body]:
         raise ApiError("MethodNotAllowed", "the server does not allow this method on the requested resource")
     check_identity(target, body, named=False)
     call.check_fields(body)
-    body = backend.defaulted(body, target.namespace)
-    record_update(None, body, call.manager, backend.rfc3339_now())
-    return 201, backend.create(body, target.namespace, call.dry_run, trusted=True)
+    return 201, backend.create(body, target.namespace, call.dry_run, call.manager)
 
 
 def write_owned(backend: Backend, call: Call, body: Body) -> Body:
-    """PUT or PATCH of the object itself: defaulted, its managedFields an Update by the call's
-    manager against the live object."""
-    target = call.target
-    live = backend.get(target.resource.kind, target.name or "", target.namespace)
-    body = backend.defaulted(body, None)
-    record_update(live, body, call.manager, backend.rfc3339_now())
-    return backend.update(body, call.dry_run, trusted=True)
+    """PUT or PATCH of the object itself, recorded as an Update by the call's manager."""
+    return backend.update(body, call.dry_run, call.manager)
 
 
 def replace_object(backend: Backend, call: Call) -> tuple[int, Body]:
@@ -231,7 +223,7 @@ def replace_object(backend: Backend, call: Call) -> tuple[int, Body]:
     check_identity(target, body, named=True)
     call.check_fields(body)
     if target.subresource == "status":
-        return 200, backend.update_status(body, call.dry_run)
+        return 200, backend.update_status(body, call.dry_run, call.manager)
     return 200, write_owned(backend, call, body)
 
 
@@ -251,8 +243,7 @@ def write_scale(backend: Backend, call: Call, scale: Body) -> Body:
     if wanted_rv:
         body["metadata"]["resourceVersion"] = wanted_rv
     body["spec"]["replicas"] = replicas
-    record_update(live, body, call.manager, backend.rfc3339_now(), "scale")
-    return backend.update(body, call.dry_run)
+    return backend.update(body, call.dry_run, call.manager, "scale")
 
 
 def delete_collection(backend: Backend, call: Call) -> tuple[int, Body]:

@@ -153,5 +153,5 @@ def patch_object(backend: Backend, call: Call) -> tuple[int, Body]:
         raise ApiError("BadRequest", "a patch may not change metadata.name")
     call.check_fields(patched)
     if target.subresource == "status":
-        return 200, backend.update_status(patched, call.dry_run)
+        return 200, backend.update_status(patched, call.dry_run, call.manager)
     return 200, write_owned(backend, call, patched)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from manikit.errors import Cause, ConflictError, InvalidError, NotFoundError
 from manikit.models.meta import TypeMeta
 from manikit.models.selector import LabelSelector, parse_selector
-from manikit.runtime.api import admission, bootstrap, deletion, limits, services
+from manikit.runtime.api import admission, bootstrap, deletion, fieldmanager, limits, services
 from manikit.runtime.api.allocators import ServiceRanges
 from manikit.runtime.api.bootstrap import NAME_LABEL
 from manikit.runtime.api.cache import ObjectCache
@@ -123,8 +123,15 @@ class Api:
 
     # Writes -----------------------------------------------------------------------------------------
     def create(
-        self, obj: TypeMeta | Mapping[str, Any], namespace: str | None = None, *, trusted: bool = False
+        self,
+        obj: TypeMeta | Mapping[str, Any],
+        namespace: str | None = None,
+        *,
+        trusted: bool = False,
+        manager: str | None = None,
     ) -> Body:
+        """Create an object; with a ``manager``, its managedFields record the create as theirs (the
+        defaults filled in too, not what the server allocates)."""
         kind, body = to_body(obj, namespace, trusted)
         meta = body["metadata"]
         ns = scope(kind, meta.get("namespace"))
@@ -143,6 +150,7 @@ class Api:
             meta["creationTimestamp"] = rfc3339(self.clock.now())
             meta["generation"] = 1
             limits.check_replicas(kind, body)
+            fieldmanager.record(self, None, body, manager)
             self._prepare_create(kind, body)
             revision = self.store.create(kind, ns, name, body)
             self._wrote(kind, ns, name, revision, body, created=True)
@@ -163,11 +171,21 @@ class Api:
         elif kind == "Service":
             services.allocate(body, self._service_allocations())
 
-    def update(self, obj: TypeMeta | Mapping[str, Any], *, trusted: bool = False) -> Body:
+    def update(
+        self,
+        obj: TypeMeta | Mapping[str, Any],
+        *,
+        trusted: bool = False,
+        manager: str | None = None,
+        subresource: str | None = None,
+    ) -> Body:
         """Replace an object's spec and metadata (its status is kept; see ``update_status``).
 
         A ``metadata.resourceVersion`` in ``obj`` must be current, else ``ConflictError``; without
-        one the update applies to the version read here (still atomic against other writers).
+        one the update applies to the version read here (still atomic against other writers). With a
+        ``manager`` the write is recorded in managedFields as that manager's Update (of
+        ``subresource``: ``scale`` owns only the replicas); without one, the entries are kept (those
+        ``obj`` carries, else the live object's).
         """
         kind, body = to_body(obj, None, trusted)
         meta = body["metadata"]
@@ -175,6 +193,7 @@ class Api:
         with self._atomic():
             old = self.get(kind, name, ns)
             expected = _expected(meta, old)
+            fieldmanager.record(self, old, body, manager, subresource)
             old_meta = old["metadata"]
             for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"):
                 if field in old_meta:
@@ -204,8 +223,11 @@ class Api:
             self._wrote(kind, ns, name, revision, body)
         return body
 
-    def update_status(self, obj: Mapping[str, Any], *, trusted: bool = False) -> Body:
-        """Replace only the status of an object (the status subresource)."""
+    def update_status(
+        self, obj: Mapping[str, Any], *, trusted: bool = False, manager: str | None = None
+    ) -> Body:
+        """Replace only the status of an object (the status subresource); with a ``manager``,
+        recorded as its Update of the ``status`` subresource."""
         kind = str(obj.get("kind", ""))
         meta = obj.get("metadata") or {}
         name, ns = str(meta.get("name", "")), scope(kind, meta.get("namespace"))
@@ -217,9 +239,17 @@ class Api:
                 body.pop("status")
             if not trusted:
                 validate(body)
+            fieldmanager.record(self, old, body, manager, "status")
             revision = self.store.update(kind, ns, name, body, expected)
             self._wrote(kind, ns, name, revision, body)
         return body
+
+    def apply(self, config: Mapping[str, Any], manager: str, force: bool = False) -> Body:
+        """Server-side apply: ``config`` (the manifest as written: only the fields it sets) merged
+        into the object as ``manager``'s, created if missing, in one transaction. Fields another
+        manager owns with another value are a ``ConflictError`` (a cause each) unless ``force``."""
+        with self._atomic():
+            return fieldmanager.apply(self, config, manager, force)
 
     def bind(self, namespace: str, name: str, node: str, expected: str | None = None) -> Body:
         """The binding subresource: the one way to set a pod's ``spec.nodeName`` after creation."""
