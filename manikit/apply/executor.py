@@ -6,19 +6,19 @@ takes what the plan said it would). On the local control plane the whole plan is
 it lands entirely or not at all, and a process killed mid-apply leaves the previous state intact. A
 Kubernetes API server has no such transaction: apply stops at the first refusal (or interruption),
 and the result says exactly what was applied and what was not; applying the same manifests again
-converges, and so does the same saved plan (what it already applied is recognised and skipped).
+converges, and so does the same saved plan: the CLI keeps what it applied beside the plan file, and
+the next apply of that plan skips those objects if nothing touched them since.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from manikit.cluster import FIELD_MANAGER, Cluster
 from manikit.errors import PlanError, StatusError
 from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
 from manikit.plan.live import APPLYSET_LABEL, inventory, save_inventory
-from manikit.plan.normalize import comparable, drop_allocated
 
 
 @dataclass
@@ -35,6 +35,9 @@ class ApplyResult:
     stopped_because: str = ""
     #: the changes not applied because apply stopped
     not_applied: list[ObjectKey] = field(default_factory=list)
+    #: each applied change's object as it then was (its resourceVersion; None: deleted), so that a
+    #: saved plan applied again after a stop knows what it did itself
+    versions: dict[ObjectKey, str | None] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -53,9 +56,12 @@ class ApplyStopped(PlanError):
         self.result = result
 
 
-def check_fresh(cluster: Cluster, plan: Plan) -> set[ObjectKey]:
-    """Refuse a plan made against another cluster, or whose objects changed since it was made; the
-    keys it returns are changes found already applied (by an earlier, interrupted apply of it)."""
+def check_fresh(
+    cluster: Cluster, plan: Plan, applied: Mapping[ObjectKey, str | None] | None = None
+) -> set[ObjectKey]:
+    """Refuse a plan made against another cluster, or whose objects changed since it was made. An
+    earlier apply of the same plan that stopped says in ``applied`` what it did (each object's
+    resourceVersion after it; None: deleted): those still as it left them are returned, to be skipped."""
     if plan.refusals:
         raise PlanError(_refused(plan))
     if plan.store_id != cluster.identity:
@@ -65,11 +71,16 @@ def check_fresh(cluster: Cluster, plan: Plan) -> set[ObjectKey]:
         )
     moved: list[str] = []
     done: set[ObjectKey] = set()
+    applied = applied or {}
     for change in plan.changes:
         current = cluster.find(change.key.kind, change.key.name, change.key.namespace or None)
         now = (current or {}).get("metadata", {}).get("resourceVersion") if current else None
-        if _landed(change, current):
-            done.add(change.key)
+        if change.key in applied:
+            gone = current is None or bool((current.get("metadata") or {}).get("deletionTimestamp"))
+            if (None if gone else str(now)) == applied[change.key]:
+                done.add(change.key)
+            else:
+                moved.append(f"{change.key} (changed after this plan applied it)")
         elif change.action is Action.CREATE and current is not None:
             moved.append(f"{change.key} (created since)")
         elif change.action is not Action.CREATE and current is None:
@@ -83,21 +94,6 @@ def check_fresh(cluster: Cluster, plan: Plan) -> set[ObjectKey]:
             + "; run `manikit plan --out PLANFILE` again, or `manikit apply PATH` to plan and apply at once"
         )
     return done
-
-
-def _landed(change: ResourceChange, current: Body | None) -> bool:
-    """Whether the cluster already holds what ``change`` makes (it moved because this plan did it)."""
-    if change.action is Action.DELETE:
-        return current is None
-    if current is None or change.after is None:
-        return False
-    if str(current.get("metadata", {}).get("resourceVersion")) == str(change.resource_version):
-        return False  # untouched since the plan: not applied yet
-    if change.action is Action.REPLACE and (current.get("metadata") or {}).get("uid") == (
-        (change.before or {}).get("metadata") or {}
-    ).get("uid"):
-        return False
-    return drop_allocated(comparable(current), change.after) == change.after
 
 
 def execute(
@@ -166,12 +162,15 @@ def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: App
     if change.action is Action.DELETE:
         cluster.delete(key.kind, key.name, key.namespace or None)  # background, as kubectl
         result.deleted.append(key)
+        result.versions[key] = None
         return
     body = _member(change, plan.applyset)
     if change.action is Action.REPLACE:
         # as `kubectl replace --force`: the old object goes now (its dependents in the background)
         cluster.delete(key.kind, key.name, key.namespace or None, grace_period=0)
-    cluster.apply(body, manager=FIELD_MANAGER, force=plan.force_conflicts)
+    answer = cluster.apply(body, manager=FIELD_MANAGER, force=plan.force_conflicts)
+    version = (answer.get("metadata") or {}).get("resourceVersion")
+    result.versions[key] = None if version is None else str(version)
     {Action.CREATE: result.created, Action.UPDATE: result.updated, Action.REPLACE: result.replaced}[
         change.action
     ].append(key)

@@ -41,7 +41,7 @@ from manikit.cli.words import plural
 from manikit.cluster.statefile import keep_backup
 from manikit.errors import PlanError
 from manikit.plan.actions import ObjectKey, Plan
-from manikit.plan.planfile import MAGIC, load_plan
+from manikit.plan.planfile import MAGIC, clear_progress, load_plan, load_progress, save_progress
 from manikit.plan.render.pending import group_pending, pods
 
 #: below this many changes an apply takes well under a second: no progress bar
@@ -113,7 +113,8 @@ def apply(
             console.stderr().print(lock["took_over"], markup=False)
         if plan_file is not None:
             plan = load_plan(plan_file, cp.cluster.signing_key())
-            already = check_fresh(cp.cluster, plan)
+            progress = load_progress(plan_file)
+            already = check_fresh(cp.cluster, plan, progress)
         else:
             assert desired is not None
             with console.phase("planning..."):
@@ -127,7 +128,7 @@ def apply(
                     replace=replace or (),
                     force_conflicts=force_conflicts,
                 )
-            already = set()
+            already, progress = set(), {}
         print_plan(plan, PlanFormat.text)
         if plan.refusals:
             raise PlanError(
@@ -139,7 +140,14 @@ def apply(
             return
         _confirm(auto_approve)
         keep_backup(cp.cluster)
-        result = _execute(cp, plan, already)
+        try:
+            result = _execute(cp, plan, already)
+        except ApplyStopped as stopped:
+            if plan_file is not None:
+                save_progress(plan_file, {**progress, **stopped.result.versions})
+            raise
+        if plan_file is not None:
+            clear_progress(plan_file)
         _finish(cp, result, wait, timeout, ran_for)
 
 
@@ -184,16 +192,19 @@ def _execute(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResu
         _print_stopped(stopped.result)
         raise
 
+
 def _print_stopped(result: ApplyResult) -> None:
     """What a non-atomic apply did before it stopped, and what it did not do."""
     err = console.stderr()
-    err.print(f"error: apply stopped at {result.stopped_at}: {result.stopped_because}", style="red", markup=False)
+    err.print(
+        f"error: apply stopped at {result.stopped_at}: {result.stopped_because}", style="red", markup=False
+    )
     applied = ", ".join(str(k) for k in result.applied) or "nothing"
     err.print(f"  applied: {applied}", markup=False)
     err.print(f"  not applied: {', '.join(str(k) for k in result.not_applied)}", markup=False)
     err.print(
-        "  The cluster holds the applied changes. Fix the cause and run the same command again: "
-        "what is applied already is not applied twice.",
+        "  The cluster holds the applied changes. Fix the cause and run the same command again "
+        "(the same saved plan too): what is applied already is not applied twice.",
         markup=False,
     )
 
@@ -212,9 +223,7 @@ def _run(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResult:
         transient=True,
     ) as bar:
         task = bar.add_task("apply", total=count)
-        return execute(
-            cp.cluster, plan, progress=lambda done: bar.update(task, completed=done), skip=already
-        )
+        return execute(cp.cluster, plan, progress=lambda done: bar.update(task, completed=done), skip=already)
 
 
 def _finish(

@@ -68,6 +68,9 @@ class ResourceChange:
     manifest: Body | None = None
     #: fields ``--force-conflicts`` takes from other managers (kube's conflict lines)
     takes: tuple[str, ...] = ()
+    #: recorded without manikit as its applier (made before server-side apply, or by another tool):
+    #: apply makes manikit the owner of the manifest's fields, even with no field changing
+    adopts: bool = False
 
     @property
     def replacement_reasons(self) -> tuple[str, ...]:
@@ -90,6 +93,7 @@ class ResourceChange:
             "resource_version": self.resource_version,
             "source": self.source or None,
             "takes": list(self.takes),
+            "adopts": self.adopts,
         }
 
 

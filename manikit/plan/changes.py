@@ -27,6 +27,7 @@ class Desired:
     source: str = ""
     manifest: Body | None = None  # the manifest as written: what server-side apply sends
     takes: tuple[str, ...] = ()  # fields --force-conflicts takes from other managers
+    adopts: bool = False  # recorded without manikit as its applier: apply makes it one
 
     @property
     def key(self) -> ObjectKey:
@@ -54,13 +55,13 @@ def plan_changes(
     ``replace`` (then it is deleted and created again: ``-/+``)."""
     changes: list[ResourceChange] = []
     refused = list(refusals)
-    wanted = {d.key for d in desired}
     refused_keys = {r.key for r in refused}
+    wanted = {d.key for d in desired} | refused_keys  # a refused object is still wanted: never pruned
     unchanged = 0
     for item in desired:
         if item.key in refused_keys:
             continue
-        change = _change_for(item, live.get(item.key), item.key in replace)
+        change = change_for(item, live.get(item.key), item.key in replace)
         if change.action is Action.REPLACE and item.key not in replace:
             refused.append(immutable_refusal(change))
             continue
@@ -98,7 +99,8 @@ def plan_changes(
     return plan
 
 
-def _change_for(item: Desired, recorded: Body | None, replace: bool = False) -> ResourceChange:
+def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> ResourceChange:
+    """The change from ``recorded`` to ``item`` (a replacement where it touches immutable fields)."""
     after = comparable(item.body)
     manifest = item.manifest
     if recorded is None:
@@ -117,15 +119,39 @@ def _change_for(item: Desired, recorded: Body | None, replace: bool = False) -> 
         )
     before = drop_allocated(comparable(recorded), after)
     if before == after and not replace:
+        action = Action.UPDATE if item.adopts else Action.NOOP
+        hidden = count_leaves(after) if item.adopts else 0
         return ResourceChange(
-            item.key, Action.NOOP, before, after, (), _rv(recorded), 0, item.source, (), manifest
+            item.key,
+            action,
+            before,
+            after,
+            (),
+            _rv(recorded),
+            hidden,
+            item.source,
+            (),
+            manifest,
+            (),
+            item.adopts,
         )
     changes = tuple(_mark_immutable(item.key.kind, c, before) for c in diff(before, after))
     forced = replace or any(c.forces_replacement for c in changes)
     action = Action.REPLACE if forced else Action.UPDATE
     hidden = max(0, count_leaves(after) - len(changes))
     return ResourceChange(
-        item.key, action, before, after, changes, _rv(recorded), hidden, item.source, (), manifest, item.takes
+        item.key,
+        action,
+        before,
+        after,
+        changes,
+        _rv(recorded),
+        hidden,
+        item.source,
+        (),
+        manifest,
+        item.takes,
+        item.adopts,
     )
 
 

@@ -49,7 +49,7 @@ def desired_file(
 def as_written(data: Any, body: Body) -> Body:
     """The manifest as its file says it (what server-side apply sends, so that manikit owns exactly
     the fields it sets), as plain JSON data, with the namespace the object gets."""
-    out = _plain(data)
+    out: Body = dict(_plain(data))
     namespace = (body.get("metadata") or {}).get("namespace")
     if namespace:
         out["metadata"] = {**(out.get("metadata") or {}), "namespace": namespace}

@@ -50,6 +50,7 @@ class _ChangeSchema(_Strict):
     known_after_apply: list[str] = []
     manifest: dict[str, Any] | None = None
     takes: list[str] = []
+    adopts: bool = False
 
 
 class _PlanSchema(_Strict):
@@ -157,6 +158,7 @@ def _change_to_dict(change: ResourceChange) -> dict[str, Any]:
         "known_after_apply": list(change.known_after_apply),
         "manifest": change.manifest,
         "takes": list(change.takes),
+        "adopts": change.adopts,
     }
 
 
@@ -179,4 +181,49 @@ def _change_from_dict(data: dict[str, Any]) -> ResourceChange:
         known_after_apply=tuple(data.get("known_after_apply", ())),
         manifest=data.get("manifest"),
         takes=tuple(data.get("takes", ())),
+        adopts=bool(data.get("adopts", False)),
     )
+
+
+def _progress_path(path: str | os.PathLike[str]) -> Path:
+    return Path(f"{os.fspath(path)}.applied")
+
+
+def _plan_digest(path: str | os.PathLike[str]) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_progress(path: str | os.PathLike[str]) -> dict[ObjectKey, str | None]:
+    """What an earlier apply of the plan at ``path`` applied before it stopped (each object's
+    resourceVersion after it, None: deleted); empty if none did, or if the plan file was replaced."""
+    try:
+        data = json.loads(_progress_path(path).read_text(encoding="utf-8"))
+        if data.get("plan") != _plan_digest(path):
+            return {}
+        return {
+            ObjectKey(*entry["key"]): (None if entry["version"] is None else str(entry["version"]))
+            for entry in data["applied"]
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def save_progress(path: str | os.PathLike[str], applied: dict[ObjectKey, str | None]) -> None:
+    """Keep beside the plan file what an apply of it did before it stopped (``load_progress``)."""
+    body = {
+        "plan": _plan_digest(path),
+        "applied": [
+            {"key": [k.kind, k.namespace, k.name, k.api_version], "version": v} for k, v in applied.items()
+        ],
+    }
+    target = _progress_path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.write_text(json.dumps(body, indent=1), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise PlanError(f"{target}: cannot record what was applied: {exc.strerror or exc}") from exc
+
+
+def clear_progress(path: str | os.PathLike[str]) -> None:
+    _progress_path(path).unlink(missing_ok=True)

@@ -26,7 +26,9 @@ def check_replace(
                 "KIND/NAMESPACE/NAME (KIND/NAME for a Namespace or Node), e.g. Deployment/shop/web"
             )
         if key not in live:
-            raise PlanError(f"--replace {address}: {key} is not in the cluster yet, so there is nothing to replace")
+            raise PlanError(
+                f"--replace {address}: {key} is not in the cluster yet, so there is nothing to replace"
+            )
         found.add(key)
     return frozenset(found)
 

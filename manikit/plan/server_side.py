@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from manikit.cluster import FIELD_MANAGER, Cluster
 from manikit.errors import ConflictError, StatusError
 from manikit.fields.fields_v1 import ITEM, field_set, from_fields_v1, value_at
+from manikit.fields.strategic import list_key
 from manikit.plan.actions import Body, ObjectKey, Refusal
-from manikit.plan.changes import Desired, replace_hint
+from manikit.plan.changes import Desired, change_for, replace_hint
 from manikit.plan.live import APPLYSET_LABEL
 from manikit.plan.normalize import comparable
 
@@ -63,8 +65,7 @@ def resolve(
         manifest = member_manifest(item.manifest, applyset)
         recorded = live.get(item.key)
         if item.key in replace_keys or (
-            recorded is None
-            and (cluster.defaults_locally or item.key.namespace in created_namespaces)
+            recorded is None and (cluster.defaults_locally or item.key.namespace in created_namespaces)
         ):
             # created again (or first) with manikit's defaulting: a dry run of a create whose
             # namespace does not exist yet would only say so
@@ -76,9 +77,10 @@ def resolve(
         try:
             answer, takes = _dry_run(cluster, manifest, force_conflicts)
         except StatusError as exc:
-            out.refusals.append(refusal(item, exc))
+            out.refusals.append(refusal(item, exc, recorded))
             continue
-        out.desired.append(replace(item, body=answer, manifest=manifest, takes=takes))
+        adopts = recorded is not None and applier(recorded) is None
+        out.desired.append(replace(item, body=answer, manifest=manifest, takes=takes, adopts=adopts))
     return out
 
 
@@ -97,7 +99,7 @@ def _manager_of(message: str) -> str:
     return message.removeprefix("conflict with ").strip() or "another manager"
 
 
-def refusal(item: Desired, exc: StatusError) -> Refusal:
+def refusal(item: Desired, exc: StatusError, recorded: Body | None = None) -> Refusal:
     """The server's answer for one object, as kubectl prints it, and what to do about it."""
     key = item.key
     hint = ""
@@ -106,28 +108,53 @@ def refusal(item: Desired, exc: StatusError) -> Refusal:
             "another field manager owns these fields with other values; to take them, plan with "
             "--force-conflicts; to leave them, remove them from the manifest"
         )
-    elif exc.reason == "Invalid" and "field is immutable" in str(exc):
-        paths = tuple(c.field for c in exc.causes if "immutable" in c.message and c.field)
-        hint = replace_hint(key, paths)
+    elif exc.reason == "Invalid" and recorded is not None:
+        paths = change_for(item, recorded).replacement_reasons  # what Kubernetes will not change in place
+        if paths or "field is immutable" in str(exc):
+            hint = replace_hint(key, paths)
     return Refusal(key, exc.reason, exc.kubectl_message(), hint, item.source)
+
+
+def applier(recorded: Body) -> dict[str, Any] | None:
+    """The managedFields entry of manikit's server-side applies, if it has one."""
+    for entry in (recorded.get("metadata") or {}).get("managedFields") or []:
+        if entry.get("manager") == FIELD_MANAGER and entry.get("operation") == "Apply":
+            return dict(entry)
+    return None
 
 
 def applied_already(recorded: Body, manifest: Body) -> bool:
     """Whether applying ``manifest`` as ``manikit`` would change nothing: manikit already owns
     exactly its fields, and each holds the manifest's value (quantities compared by value)."""
-    owned: set[tuple[str, ...]] | None = None
-    for entry in (recorded.get("metadata") or {}).get("managedFields") or []:
-        if entry.get("manager") == FIELD_MANAGER and entry.get("operation") == "Apply":
-            owned = from_fields_v1(entry.get("fieldsV1") or {})
-            break
+    entry = applier(recorded)
+    owned = from_fields_v1(entry.get("fieldsV1") or {}) if entry is not None else None
     wanted = field_set(manifest)
     if owned is None or owned != wanted:
         return False
     have, want = comparable(recorded), comparable(manifest)
     for path in wanted:
-        if path[-1] == ITEM or path[:2] == ("f:metadata", "f:labels") and len(path) == 3:
+        if path[-1] == ITEM or (path[:2] == ("f:metadata", "f:labels") and len(path) == 3):
             continue  # an item is its fields; bookkeeping labels are compared below
         if value_at(have, path) != value_at(want, path):
             return False
     labels = (recorded.get("metadata") or {}).get("labels") or {}
-    return all(labels.get(k) == v for k, v in ((manifest.get("metadata") or {}).get("labels") or {}).items())
+    if any(labels.get(k) != v for k, v in ((manifest.get("metadata") or {}).get("labels") or {}).items()):
+        return False
+    return _same_order(manifest, recorded)
+
+
+def _same_order(applied: Any, live: Any, field: str = "") -> bool:
+    """Whether every keyed list of ``applied`` lists its items in ``live`` in the same order (an env
+    var reordered is a change: later variables may refer to earlier ones)."""
+    if isinstance(applied, dict) and isinstance(live, dict):
+        return all(_same_order(v, live.get(k), k) for k, v in applied.items())
+    if not (isinstance(applied, list) and isinstance(live, list)):
+        return True
+    key = list_key(field, applied)
+    if key is None or not all(isinstance(i, dict) for i in [*applied, *live]):
+        return True
+    wanted = [i.get(key) for i in applied]
+    found = {i.get(key): i for i in live}
+    if [k for k in (i.get(key) for i in live) if k in set(wanted)] != wanted:
+        return False
+    return all(_same_order(i, found.get(i.get(key)), "") for i in applied)

@@ -6,10 +6,10 @@ import pytest
 from manikit.apply.executor import check_fresh, execute
 from manikit.cluster import LocalCluster, open_cluster
 from manikit.errors import PlanError
+from manikit.plan import planner
 from manikit.plan.actions import Action, Plan
-from manikit.plan.changes import plan_changes
 from manikit.plan.desired import load_desired
-from manikit.plan.live import APPLYSET_LABEL, inventory, live_objects
+from manikit.plan.live import APPLYSET_LABEL, inventory
 from manikit.source.reader import expand_paths
 from tests.conftest import EXAMPLES, write
 
@@ -19,19 +19,22 @@ def cluster() -> LocalCluster:
     return open_cluster(default_cluster=False)
 
 
-def make_plan(cluster: LocalCluster, paths: list[str], prune: bool = True, applyset: str = "default") -> Plan:
+def make_plan(
+    cluster: LocalCluster,
+    paths: list[str],
+    prune: bool = True,
+    applyset: str = "default",
+    replace: bool = False,
+) -> Plan:
     desired = load_desired(expand_paths(paths))
     assert desired.errors == []
-    members = inventory(cluster, applyset)
-    keys = {d.key for d in desired.objects} | members
-    return plan_changes(
-        desired.objects,
-        live_objects(cluster, keys),
-        members,
-        store_id=cluster.identity,
-        base_revision=cluster.revision(),
+    return planner.make_plan(
+        cluster,
+        desired,
         applyset=applyset,
         prune=prune,
+        allow_empty=True,
+        replace=[str(d.key) for d in desired.objects] if replace else (),
     )
 
 
@@ -99,7 +102,7 @@ def test_stale_plan_is_refused_naming_the_object(cluster: LocalCluster) -> None:
 def test_plan_for_another_state_is_refused(cluster: LocalCluster) -> None:
     plan = make_plan(cluster, [str(EXAMPLES / "app")])
     other = open_cluster(default_cluster=False)
-    with pytest.raises(PlanError, match="another state"):
+    with pytest.raises(PlanError, match="another cluster"):
         check_fresh(other, plan)
 
 
@@ -133,7 +136,11 @@ def test_replace_recreates_the_object(cluster: LocalCluster, tmp_path: Path) -> 
     execute(cluster, make_plan(cluster, [str(path)]))
     uid = cluster.get("Pod", "p", "default")["metadata"]["uid"]
     path.write_text(pod % "hdd")
-    plan = make_plan(cluster, [str(path)])
+    refused = make_plan(cluster, [str(path)])
+    (refusal,) = refused.refusals
+    assert not refused.changes and "pod updates may not change fields" in refusal.message
+    assert "spec.nodeSelector.disk" in refusal.hint and "--replace Pod/default/p" in refusal.hint
+    plan = make_plan(cluster, [str(path)], replace=True)
     (change,) = plan.changes
     assert change.action is Action.REPLACE
     assert change.replacement_reasons == ("spec.nodeSelector.disk",)

@@ -146,7 +146,9 @@ def test_immutable_change_is_refused_unless_replace_is_asked(state: str, tmp_pat
     write(tmp_path, "d/ns.yaml", (EXAMPLES / "app" / "namespace.yaml").read_text())
     apply(state, str(tmp_path / "d"))
     path.write_text(text.replace("app: web", "app: storefront"))
-    refused = run_cli("plan", "--state", state, str(tmp_path / "d"), "--no-preview", "-out", str(tmp_path / "p"))
+    refused = run_cli(
+        "plan", "--state", state, str(tmp_path / "d"), "--no-preview", "-out", str(tmp_path / "p")
+    )
     assert refused.exit_code == 1
     assert "Error: Deployment/shop/web would be refused" in refused.stdout
     assert "field is immutable" in refused.stdout

@@ -18,7 +18,7 @@ from tests.plan.test_changes import deployment, recorded
 GOLDEN = Path(__file__).parent / "golden"
 
 
-def sample_plan() -> Any:
+def sample_plan(replace: bool = True, atomic: bool = True) -> Any:
     import dataclasses
 
     svc = Service.model_validate(
@@ -43,7 +43,15 @@ def sample_plan() -> Any:
     ]
     live = {ObjectKey.of(b): b for b in (old, gone, pod_live)}
     plan = plan_changes(
-        desired, live, live.keys(), store_id="store-1", base_revision=42, applyset="default", prune=True
+        desired,
+        live,
+        live.keys(),
+        store_id="store-1",
+        base_revision=42,
+        applyset="default",
+        prune=True,
+        replace={ObjectKey("Deployment", "shop", "api")} if replace else (),
+        atomic=atomic,
     )
     preview = SchedulingPreview(
         pending=(
@@ -102,3 +110,24 @@ def test_planfile_refuses_tampering_and_garbage(tmp_path: Path) -> None:
     path.write_text("not json")
     with pytest.raises(PlanError, match="not a manikit plan"):
         load_plan(path)
+
+
+def test_refusals_golden_text_markdown_and_json(golden: Any) -> None:
+    """An immutable change without --replace is refused: the plan says so in the server's words, with
+    the way out, in every format; a non-atomic cluster's plan says apply goes one by one."""
+    plan = sample_plan(replace=False, atomic=False)
+    assert [str(r.key) for r in plan.refusals] == ["Deployment/shop/api"]
+    text = "".join(line.text + "\n" for line in render_text(plan))
+    golden(GOLDEN / "plan_refused.txt", text)
+    assert "Error: Deployment/shop/api would be refused  (app/api.yaml:1)" in text
+    assert "plan with --replace Deployment/shop/api" in text
+    assert "one by one, not as one transaction" in text
+    markdown = render_markdown(plan)
+    golden(GOLDEN / "plan_refused.md", markdown)
+    assert markdown.startswith("### manikit plan: refused")
+    data = json.loads(render_json(plan))
+    jsonschema.Draft202012Validator(json.loads((REPO / "schemas" / "plan.schema.json").read_text())).validate(
+        data
+    )
+    assert data["summary"]["refused"] == 1 and data["atomic"] is False
+    assert data["refusals"][0]["reason"] == "Invalid"

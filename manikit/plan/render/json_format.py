@@ -8,7 +8,6 @@ from typing import Any
 
 from manikit.plan.actions import Action, Plan
 
-
 #: the JSON output's own version (stable: fields are added, never removed); saved plan files have theirs
 JSON_FORMAT_VERSION = 1
 

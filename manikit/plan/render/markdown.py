@@ -51,9 +51,7 @@ def render_markdown(plan: Plan, limit: int = GITHUB_COMMENT_LIMIT) -> str:
     context: dict[str, Any] = {
         "empty": plan.empty,
         "summary": plan.summary(),
-        "refusals": [
-            {**r.to_dict(), "message": " ".join(r.message.split())} for r in plan.refusals
-        ],
+        "refusals": [{**r.to_dict(), "message": " ".join(r.message.split())} for r in plan.refusals],
         "atomic": plan.atomic,
         "not_atomic": NOT_ATOMIC,
         "changes": changes,

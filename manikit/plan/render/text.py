@@ -72,6 +72,10 @@ def _resource(change: ResourceChange) -> Iterator[Line]:
     if change.action is Action.DELETE:
         yield Line(f"        # ({change.unchanged_fields} fields destroyed)", "dim")
         return
+    if change.adopts:
+        yield Line(
+            "      # manikit becomes the field manager of the manifest's fields (server-side apply)", "dim"
+        )
     for field in change.changes:
         yield _field(field)
     if change.unchanged_fields:
