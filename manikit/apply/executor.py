@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from manikit.cluster import Cluster
 from manikit.errors import PlanError
 from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
-from manikit.plan.live import APPLYSET_LABEL, inventory, save_inventory
+from manikit.plan.applyset import ApplySet, member_labels
+from manikit.plan.live import inventory, save_inventory
 
 
 @dataclass
@@ -111,5 +112,7 @@ def _member(after: Body | None, applyset: str) -> Body:
         raise PlanError("a plan change without a desired object cannot be applied; make a new plan")
     # the API validates into a fresh object, so a shallow copy down to the labels is enough
     meta = dict(after.get("metadata") or {})
-    meta["labels"] = {**(meta.get("labels") or {}), APPLYSET_LABEL: applyset}
+    meta["labels"] = member_labels(
+        meta.get("labels") or {}, ApplySet.named(applyset), str(ObjectKey.of(after))
+    )
     return {**after, "metadata": meta}

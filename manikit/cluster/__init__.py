@@ -6,7 +6,6 @@ from manikit.cluster.opening import open_cluster
 from manikit.cluster.protocol import (
     Body,
     Cluster,
-    Member,
     NodeVerdict,
     Propagation,
     SchedulingVerdicts,
@@ -19,7 +18,6 @@ __all__ = [
     "Body",
     "Cluster",
     "LocalCluster",
-    "Member",
     "NodeVerdict",
     "Propagation",
     "SchedulingVerdicts",
