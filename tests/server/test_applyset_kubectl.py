@@ -125,3 +125,14 @@ def test_a_set_kubectl_makes_has_manikits_id_and_manikit_leaves_it_alone(
     )
     assert refused.exit_code == 1, refused.stdout + refused.stderr
     assert 'ConfigMap kube-system/kset is the parent of an apply set managed by "kubectl/' in refused.stderr
+
+
+def test_configmaps_are_served(served: Served) -> None:
+    resources = ok(served.kubectl("api-resources", "--no-headers"))
+    rows = {line.split()[0]: line.split() for line in resources.splitlines()}
+    assert rows["configmaps"][1:] == ["cm", "v1", "true", "ConfigMap"]
+    table = ok(served.kubectl("get", "cm", "-n", "shop")).splitlines()
+    assert table[0].split() == ["NAME", "DATA", "AGE"]
+    assert [row.split()[:2] for row in table[1:]] == [["extra", "1"], ["settings", "1"]]
+    mode = served.kubectl("get", "configmap", "settings", "-n", "shop", "-o", "jsonpath={.data.mode}")
+    assert ok(mode) == "fast"
