@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from manikit.cluster import FIELD_MANAGER, Cluster
 from manikit.errors import PlanError, StatusError
 from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
-from manikit.plan.live import APPLYSET_LABEL, inventory, save_inventory
+from manikit.plan.live import inventory, save_inventory
+from manikit.plan.server_side import member_manifest
 
 
 @dataclass
@@ -117,6 +118,12 @@ def execute(
     ]
     with cluster.batch():
         members = inventory(cluster, plan.applyset)
+        if not cluster.atomic_batches:
+            # as kubectl: the parent lists every kind the set will hold before any member is written,
+            # so an apply that stops half way leaves no member the set does not know of
+            save_inventory(
+                cluster, plan.applyset, members | {c.key for c in order if c.action is not Action.DELETE}
+            )
         for done, change in enumerate(order, 1):
             if change.key in skip:
                 result.already.append(change.key)
@@ -180,9 +187,7 @@ def _member(change: ResourceChange, applyset: str) -> Body:
     sent = change.manifest if change.manifest is not None else change.after
     if sent is None:
         raise PlanError("a plan change without a desired object cannot be applied; make a new plan")
-    meta = dict(sent.get("metadata") or {})
-    meta["labels"] = {**(meta.get("labels") or {}), APPLYSET_LABEL: applyset}
-    return {**sent, "metadata": meta}
+    return member_manifest(sent, applyset)
 
 
 def _refused(plan: Plan) -> str:

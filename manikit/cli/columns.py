@@ -163,6 +163,11 @@ def _namespace_row(ns: Body, now: datetime, wide: bool) -> Row:
     return [ns["metadata"]["name"], (ns.get("status") or {}).get("phase", "Active"), _age(ns, now)]
 
 
+def _configmap_row(cm: Body, now: datetime, wide: bool) -> Row:
+    count = len(cm.get("data") or {}) + len(cm.get("binaryData") or {})
+    return [cm["metadata"]["name"], str(count), _age(cm, now)]
+
+
 def _endpoints_row(ep: Body, now: datetime, wide: bool) -> Row:
     pairs = [
         f"{address['ip']}:{port['port']}"
@@ -254,6 +259,7 @@ HEADERS: dict[str, tuple[list[str], list[str]]] = {
     "Service": (["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], ["SELECTOR"]),
     "Namespace": (["NAME", "STATUS", "AGE"], []),
     "Endpoints": (["NAME", "ENDPOINTS", "AGE"], []),
+    "ConfigMap": (["NAME", "DATA", "AGE"], []),
     "Node": (
         ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "CPU(REQ/ALLOC)", "MEMORY(REQ/ALLOC)", "PODS"],
         ["INTERNAL-IP", "ZONE"],
@@ -272,6 +278,7 @@ def rows_for(
         "Service": _service_row,
         "Namespace": _namespace_row,
         "Endpoints": _endpoints_row,
+        "ConfigMap": _configmap_row,
     }
     if kind == "Node":
         by_node: dict[str, list[Body]] = {}

@@ -6,6 +6,7 @@ filter plugin that rejected it), from the verdicts recorded with the last schedu
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Any
 
@@ -344,6 +345,17 @@ def _namespace(cluster: Cluster, ns: Body, now: datetime) -> Lines:
     return [_field("Status", (ns.get("status") or {}).get("phase", "Active"))]
 
 
+def _configmap(cluster: Cluster, cm: Body, now: datetime) -> Lines:
+    """kubectl's layout: each key, a rule, its value; binary values by their size."""
+    lines = ["", "Data", "===="]
+    for key, value in sorted((cm.get("data") or {}).items()):
+        lines += [f"{key}:", "----", str(value).expandtabs(), ""]
+    lines += ["", "BinaryData", "===="]
+    for key, value in sorted((cm.get("binaryData") or {}).items()):
+        lines.append(f"{key}: {len(base64.b64decode(value))} bytes")
+    return [*lines, ""]
+
+
 def _node(cluster: Cluster, node: Body, now: datetime) -> Lines:
     status = node.get("status") or {}
     name = node["metadata"]["name"]
@@ -405,6 +417,7 @@ SECTIONS = {
     "Service": _service,
     "Namespace": _namespace,
     "Node": _node,
+    "ConfigMap": _configmap,
 }
 
 

@@ -1,6 +1,6 @@
 """``LocalCluster``: the ``Cluster`` protocol over manikit's own control plane (``manikit.runtime``):
 the API server over a SQLite or etcd store, a simulated clock, and the controllers and scheduler that
-``run`` drives. What the protocol keeps as cluster state (the apply set's inventory, the apply lock,
+``run`` drives. What the protocol keeps as cluster state (the apply lock,
 the clock, the plan-signing key, the scheduler's verdicts) lives here in the store's notes."""
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from manikit.cluster.protocol import (
     FIELD_MANAGER,
     Body,
     Cluster,
-    Member,
     NodeVerdict,
     Propagation,
     SchedulingVerdicts,
@@ -35,7 +34,6 @@ from manikit.runtime.reconcile import reconcile
 from manikit.runtime.store import EventRecord, Store
 
 CLOCK_NOTE = ("clock", "now")
-INVENTORY_TOPIC = "applyset"
 PLAN_KEY_NOTE = ("planfile", "key")
 LOCK_NAME = "apply"
 
@@ -187,13 +185,7 @@ class LocalCluster:
     def batch(self) -> AbstractContextManager[None]:
         return self.api.transaction()
 
-    # The apply set, the apply lock, the plan key ----------------------------------------------------
-    def applyset_inventory(self, applyset: str) -> builtins.list[Member]:
-        return [(k[0], k[1], k[2], k[3]) for k in self.store.get_note(INVENTORY_TOPIC, applyset) or []]
-
-    def save_applyset_inventory(self, applyset: str, members: builtins.list[Member]) -> None:
-        self.store.put_note(INVENTORY_TOPIC, applyset, sorted(list(m) for m in members))
-
+    # The apply lock, the plan key ----------------------------------------------------------------
     @contextmanager
     def apply_lock(self, command: str, timeout: float = 0.0) -> Iterator[Mapping[str, str]]:
         with self.store.acquire_lock(LOCK_NAME, command, timeout) as holder:

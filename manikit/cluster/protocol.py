@@ -28,8 +28,6 @@ Body = dict[str, Any]
 FIELD_MANAGER = "manikit"
 Propagation = Literal["Background", "Orphan", "Foreground"]
 Selector = LabelSelector | Mapping[str, str] | str | None
-#: one apply-set member as the inventory records it: (kind, namespace, name, apiVersion)
-Member = tuple[str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -168,11 +166,7 @@ class Cluster(Protocol):
         """Group writes: one transaction where ``atomic_batches``, else just in order."""
         ...
 
-    # The apply set and the apply lock ---------------------------------------------------------------
-    def applyset_inventory(self, applyset: str) -> builtins.list[Member]: ...
-
-    def save_applyset_inventory(self, applyset: str, members: builtins.list[Member]) -> None: ...
-
+    # The apply lock ---------------------------------------------------------------------------------
     def apply_lock(self, command: str, timeout: float = 0.0) -> AbstractContextManager[Mapping[str, str]]:
         """Held while one apply runs; yields what to tell the user (``took_over``) if anything."""
         ...

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from manikit.kinds import deployment, namespace, node, pod, replicaset, service
+from manikit.kinds import configmap, deployment, namespace, node, pod, replicaset, service
 from manikit.kinds.field import FieldError
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import is_namespaced
@@ -63,7 +63,7 @@ def _build(modules: Iterable[Any]) -> dict[str, KindRules]:
     return table
 
 
-KIND_RULES = _build((pod, replicaset, deployment, service, namespace, node))
+KIND_RULES = _build((pod, replicaset, deployment, service, namespace, node, configmap))
 
 
 def apply_defaults(obj: T, namespace: str = DEFAULT_NAMESPACE, *, in_place: bool = False) -> T:

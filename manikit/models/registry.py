@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from manikit.models.configmap import ConfigMap
 from manikit.models.meta import TypeMeta
 from manikit.models.namespace import Namespace
 from manikit.models.node import Node
@@ -48,6 +49,7 @@ KINDS = build_registry(
         KindInfo("apps/v1", "Deployment", Deployment, "deployments", ("deploy",), namespaced=True),
         KindInfo("v1", "Service", Service, "services", ("svc",), namespaced=True),
         KindInfo("v1", "Node", Node, "nodes", ("no",), namespaced=False),
+        KindInfo("v1", "ConfigMap", ConfigMap, "configmaps", ("cm",), namespaced=True),
     ]
 )
 

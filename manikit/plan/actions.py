@@ -29,7 +29,7 @@ class Action(enum.Enum):
 
 
 #: The order objects are applied in; deletions run in the reverse order, after every upsert.
-APPLY_ORDER = ("Namespace", "Node", "Service", "Deployment", "ReplicaSet", "Pod")
+APPLY_ORDER = ("Namespace", "Node", "ConfigMap", "Service", "Deployment", "ReplicaSet", "Pod")
 
 
 @dataclass(frozen=True, order=True)

@@ -1,8 +1,9 @@
-"""The recorded side of a plan: live objects for the desired keys, and the apply set's inventory.
+"""The recorded side of a plan: live objects for the desired keys, and the apply set's members.
 
-An apply set is the objects one `manikit apply` manages: each carries the label
-``manikit.dev/applyset: <name>``, and the cluster keeps the set's inventory, so that a prune
-deletes exactly what this apply set created and nothing else.
+An apply set follows the ApplySet standard (``manikit.plan.applyset``): its members are the objects
+of the kinds its parent lists that carry ``applyset.kubernetes.io/part-of: <id>``, read through the
+``Cluster`` protocol alone, so that a prune deletes exactly what this apply set applied. A set made
+by an older manikit (no parent yet) is read the old way and moved to the standard by the next apply.
 """
 
 from __future__ import annotations
@@ -10,23 +11,48 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from manikit.cluster import Cluster
+from manikit.cluster.legacy import LEGACY_LABEL, forget_legacy_inventory, legacy_inventory
+from manikit.errors import NotFoundError, PlanError
 from manikit.plan.actions import APPLY_ORDER, Body, ObjectKey
+from manikit.plan.applyset import PART_OF_LABEL, ApplySet, group_kind, group_kinds, read_parent, save_parent
 
-APPLYSET_LABEL = "manikit.dev/applyset"
 DEFAULT_APPLYSET = "default"
 
 
 def inventory(cluster: Cluster, applyset: str) -> set[ObjectKey]:
-    """The apply set's members: the stored inventory plus anything still labelled as a member."""
+    """The apply set's members' keys."""
     return set(members(cluster, applyset)[0])
 
 
 def members(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], dict[ObjectKey, Body]]:
-    """The apply set's keys, and the live objects among them found by their label (read once)."""
-    keys = {ObjectKey(*k) for k in cluster.applyset_inventory(applyset)}
+    """The apply set's keys, and the live objects among them (read once). Refuses a parent that
+    another tool manages."""
+    aset = ApplySet.named(applyset)
+    parent = read_parent(cluster, aset)
+    if parent is None:
+        return _legacy_members(cluster, applyset)
+    found: dict[ObjectKey, Body] = {}
+    for kind, group in group_kinds(parent):
+        try:
+            listed = cluster.list(kind, None, aset.member_labels)
+        except NotFoundError as exc:
+            raise PlanError(
+                f"{aset} lists members of kind {kind}{'.' + group if group else ''}, which this cluster "
+                f"does not serve: {exc}"
+            ) from exc
+        for body in listed:
+            key = ObjectKey.of(body)
+            if group_kind(key) == (f"{kind}.{group}" if group else kind):
+                found[key] = body
+    return set(found), found
+
+
+def _legacy_members(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], dict[ObjectKey, Body]]:
+    """A set without a parent: the old inventory plus anything with the old label (none for a new set)."""
+    keys = {ObjectKey(*k) for k in legacy_inventory(cluster, applyset)}
     found: dict[ObjectKey, Body] = {}
     for kind in APPLY_ORDER:
-        for body in cluster.list(kind, None, {APPLYSET_LABEL: applyset}):
+        for body in cluster.list(kind, None, {LEGACY_LABEL: applyset}):
             key = ObjectKey.of(body)
             keys.add(key)
             found[key] = body
@@ -49,4 +75,26 @@ def live_objects(
 
 
 def save_inventory(cluster: Cluster, applyset: str, keys: Iterable[ObjectKey]) -> None:
-    cluster.save_applyset_inventory(applyset, [(k.kind, k.namespace, k.name, k.api_version) for k in keys])
+    """Bring the set's parent up to date with ``keys``, the members after an apply. The first save of a
+    set an older manikit made labels its members as the standard says and forgets the old inventory."""
+    aset = ApplySet.named(applyset)
+    keys = set(keys)
+    if read_parent(cluster, aset) is None:
+        _migrate(cluster, aset, keys)
+    save_parent(cluster, aset, keys)
+
+
+def _migrate(cluster: Cluster, aset: ApplySet, keys: set[ObjectKey]) -> None:
+    """Label the members an older manikit recorded (the members just applied carry the label)."""
+    old_keys, known = _legacy_members(cluster, aset.name)
+    for key in sorted(keys & old_keys):
+        body = known.get(key) or cluster.find(key.kind, key.name, key.namespace or None)
+        if body is None:
+            continue
+        labels = dict((body.get("metadata") or {}).get("labels") or {})
+        if labels.get(PART_OF_LABEL) == aset.id and LEGACY_LABEL not in labels:
+            continue
+        labels.pop(LEGACY_LABEL, None)
+        labels[PART_OF_LABEL] = aset.id
+        cluster.update({**body, "metadata": {**body["metadata"], "labels": labels}})
+    forget_legacy_inventory(cluster, aset.name)

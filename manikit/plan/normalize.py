@@ -30,7 +30,12 @@ SERVER_METADATA = (
     "ownerReferences",
 )
 #: Annotation and label prefixes manikit and the controllers write on recorded objects.
-BOOKKEEPING_PREFIXES = ("manikit.dev/applyset", "manikit.dev/last-applied", "deployment.kubernetes.io/")
+BOOKKEEPING_PREFIXES = (
+    "manikit.dev/applyset",
+    "applyset.kubernetes.io/",
+    "manikit.dev/last-applied",
+    "deployment.kubernetes.io/",
+)
 
 
 def desired_body(obj: TypeMeta, namespace: str = "default", *, owned: bool = False) -> Body:

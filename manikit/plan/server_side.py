@@ -25,8 +25,8 @@ from manikit.errors import ConflictError, StatusError
 from manikit.fields.fields_v1 import ITEM, field_set, from_fields_v1, value_at
 from manikit.fields.strategic import list_key
 from manikit.plan.actions import Body, ObjectKey, Refusal
+from manikit.plan.applyset import ApplySet, member_labels
 from manikit.plan.changes import Desired, change_for, replace_hint
-from manikit.plan.live import APPLYSET_LABEL
 from manikit.plan.normalize import comparable
 
 
@@ -39,9 +39,12 @@ class Resolved:
 
 
 def member_manifest(manifest: Body, applyset: str) -> Body:
-    """The manifest with the apply set's member label: what apply sends."""
+    """The manifest with the apply set's member label (``applyset.kubernetes.io/part-of``): what apply
+    sends."""
     meta = dict(manifest.get("metadata") or {})
-    meta["labels"] = {**(meta.get("labels") or {}), APPLYSET_LABEL: applyset}
+    meta["labels"] = member_labels(
+        meta.get("labels") or {}, ApplySet.named(applyset), str(ObjectKey.of(manifest))
+    )
     return {**manifest, "metadata": meta}
 
 

@@ -8,8 +8,9 @@ from manikit.cluster import LocalCluster, open_cluster
 from manikit.errors import PlanError
 from manikit.plan import planner
 from manikit.plan.actions import Action, Plan
+from manikit.plan.applyset import PART_OF_LABEL, ApplySet
 from manikit.plan.desired import load_desired
-from manikit.plan.live import APPLYSET_LABEL, inventory
+from manikit.plan.live import inventory
 from manikit.source.reader import expand_paths
 from tests.conftest import EXAMPLES, write
 
@@ -45,7 +46,7 @@ def test_apply_then_plan_is_empty(cluster: LocalCluster) -> None:
     assert len(result.created) == 4
     assert make_plan(cluster, [str(EXAMPLES / "app")]).empty
     svc = cluster.get("Service", "web", "shop")
-    assert svc["metadata"]["labels"][APPLYSET_LABEL] == "default"
+    assert svc["metadata"]["labels"][PART_OF_LABEL] == ApplySet("default").id
 
 
 def test_drift_shows_as_update_back(cluster: LocalCluster) -> None:

@@ -110,13 +110,13 @@ def test_whole_process_lint_of_the_repository(repo: Path) -> None:
 
 def test_plan_and_apply_name_the_kinds_they_do_not_manage(repo: Path) -> None:
     (repo / "deploy" / "extra.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\n---\n"
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: settings, namespace: shop}\n---\n"
         "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: shop}\n"
     )
     env = {"MANIKIT_NOW": "2025-06-01T12:00:00Z"}
     notice = (
         "notice: 2 objects not managed here (kinds manikit does not model; not planned or applied): "
-        "ConfigMap/shop/settings, StatefulSet/shop/db"
+        "Secret/shop/settings, StatefulSet/shop/db"
     )
     plan = run_cli("plan", "deploy", env=env)
     assert plan.exit_code == 0 and notice in plan.stderr

@@ -85,10 +85,10 @@ def test_stdin() -> None:
 
 
 def test_other_kinds_get_a_notice(tmp_path: Path) -> None:
-    path = write(tmp_path, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    path = write(tmp_path, "s.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: c}\n")
     result = run_cli("validate", str(path))
     assert result.exit_code == 0
-    assert "passed over 1 object of kinds manikit does not model: ConfigMap (1)" in result.stderr
+    assert "passed over 1 object of kinds manikit does not model: Secret (1)" in result.stderr
 
 
 @pytest.mark.parametrize(

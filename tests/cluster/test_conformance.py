@@ -12,6 +12,9 @@ import pytest
 from manikit.cluster import Cluster
 from manikit.cluster.deployments import replica_sets, rollout_status
 from manikit.errors import ConflictError, InvalidError, LockError, NotFoundError
+from manikit.plan.actions import ObjectKey
+from manikit.plan.applyset import ApplySet
+from manikit.plan.live import members, save_inventory
 from tests.cluster.conftest import Opener
 from tests.runtime.control_plane import deployment, pod, service
 
@@ -111,13 +114,20 @@ def test_watch_sees_each_write_in_order(cluster: Cluster) -> None:
     assert revisions == sorted(revisions) and revisions[0] > since
 
 
-def test_apply_set_inventories_are_kept_apart(opener: Opener) -> None:
+def test_apply_sets_are_kept_apart(opener: Opener) -> None:
+    """An apply set lives in the cluster (its parent and its members' labels), seen by every handle."""
     one, two = opener(), opener()
-    assert one.applyset_inventory("web") == []
-    members = [("Service", "default", "web", "v1"), ("Namespace", "", "shop", "v1")]
-    one.save_applyset_inventory("web", members)
-    assert sorted(two.applyset_inventory("web")) == sorted(members)
-    assert two.applyset_inventory("db") == []
+    assert members(one, "web") == (set(), {})
+    web = ApplySet.named("web")
+    svc = service("web")
+    svc["metadata"]["labels"] = web.member_labels
+    made = one.create(svc)
+    save_inventory(one, "web", {ObjectKey.of(made)})
+    keys, found = members(two, "web")
+    assert keys == {ObjectKey.of(made)} and found[ObjectKey.of(made)]["metadata"]["name"] == "web"
+    assert members(two, "db") == (set(), {})
+    parent = two.get("ConfigMap", "web", "kube-system")
+    assert parent["metadata"]["labels"] == {"applyset.kubernetes.io/id": web.id}
 
 
 def test_the_apply_lock_is_exclusive(opener: Opener) -> None:

@@ -4,8 +4,9 @@ from manikit.models.pod import Pod
 from manikit.models.registry import KINDS, KindInfo, build_registry, is_namespaced, resolve_kind_name
 
 
-def test_the_five_kinds_and_node_are_registered() -> None:
-    assert {k for _, k in KINDS} == {"Pod", "ReplicaSet", "Deployment", "Service", "Namespace", "Node"}
+def test_the_modelled_kinds_are_registered() -> None:
+    kinds = {k for _, k in KINDS}
+    assert kinds == {"Pod", "ReplicaSet", "Deployment", "Service", "Namespace", "Node", "ConfigMap"}
 
 
 def test_duplicates_fail_loudly() -> None:

@@ -134,10 +134,10 @@ def test_a_known_kind_under_another_api_version_names_the_served_one(
 
 
 def test_other_kinds_are_passed_over_not_errors(tmp_path: Path) -> None:
-    path = write(tmp_path, "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+    path = write(tmp_path, "s.yaml", "apiVersion: v1\nkind: Secret\nmetadata: {name: c}\ndata: {a: Yg==}\n")
     result = validate_documents(load_file(str(path)).documents)
     assert result.problems == []
-    assert result.passed_over == {"ConfigMap": 1}
+    assert result.passed_over == {"Secret": 1}
 
 
 def test_kustomize_patch_is_a_notice(tmp_path: Path) -> None:
