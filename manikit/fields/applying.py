@@ -93,7 +93,7 @@ def merge_applied(
             kept.append({**entry, "fieldsV1": to_fields_v1(owned)})
             others |= owned
     merged: Body = strategic_merge(
-        copy.deepcopy(dict(live)), {k: v for k, v in config.items() if k != "status"}
+        copy.deepcopy(dict(live)), {k: v for k, v in config.items() if k != "status"}, applied=True
     )
     merged.setdefault("metadata", {})
     # whole list items first (their fields go with them: the item is found by its key), then the

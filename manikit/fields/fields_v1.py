@@ -109,6 +109,32 @@ def remove(obj: Any, path: Path) -> None:
         exists, item = _child(parent, last)
         if exists:
             parent.remove(item)
+    else:
+        return
+    if len(path) > 1 and path[-2].startswith("f:") and _omitted_when_empty(parent, path[-2][2:]):
+        remove(obj, path[:-1])  # as Go's omitempty: a list or map left empty is not written
+
+
+#: maps (Go ``map[string]string`` with omitempty), as opposed to structs: empty, they are not written
+_MAPS = frozenset(
+    {
+        "labels",
+        "annotations",
+        "nodeSelector",
+        "matchLabels",
+        "selector",
+        "data",
+        "binaryData",
+        "requests",
+        "limits",
+    }
+)
+
+
+def _omitted_when_empty(node: Any, field: str) -> bool:
+    if isinstance(node, list):
+        return not node
+    return isinstance(node, dict) and not node and field in _MAPS
 
 
 def dotted(path: Path) -> str:

@@ -49,8 +49,10 @@ def list_key(field: str, items: list[Any]) -> str | None:
     return MERGE_KEYS.get(field)
 
 
-def strategic_merge(target: Any, patch: Any) -> Any:
-    """Apply a strategic merge patch to ``target`` (a new value; ``target`` is left alone)."""
+def strategic_merge(target: Any, patch: Any, *, applied: bool = False) -> Any:
+    """Apply a strategic merge patch to ``target`` (a new value; ``target`` is left alone). With
+    ``applied`` (server-side apply's merge), items of a keyed list that both sides hold come in the
+    patch's order, in the places they held; items only the target holds stay where they were."""
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
     if patch.get(DIRECTIVE) == "replace":
@@ -70,15 +72,17 @@ def strategic_merge(target: Any, patch: Any) -> Any:
             result.pop(key, None)
         elif isinstance(value, list):
             order = patch.get(ORDER + key)
-            result[key] = _merge_list(key, result.get(key), value, order)
+            result[key] = _merge_list(key, result.get(key), value, order, applied)
         else:
-            result[key] = strategic_merge(result.get(key), value)
+            result[key] = strategic_merge(result.get(key), value, applied=applied)
     if isinstance(retain, list):
         result = {k: v for k, v in result.items() if k in retain}
     return result
 
 
-def _merge_list(field: str, live: Any, patch: list[Any], order: list[Any] | None) -> list[Any]:
+def _merge_list(
+    field: str, live: Any, patch: list[Any], order: list[Any] | None, applied: bool = False
+) -> list[Any]:
     live_items = live if isinstance(live, list) else []
     if field in MERGED_PRIMITIVES:
         return [*live_items, *(v for v in patch if v not in live_items)]
@@ -96,9 +100,15 @@ def _merge_list(field: str, live: Any, patch: list[Any], order: list[Any] | None
         if item.get(DIRECTIVE) == "delete":
             merged.pop(name, None)
             continue
-        merged[name] = strategic_merge(merged.get(name), item)
+        merged[name] = strategic_merge(merged.get(name), item, applied=applied)
         if name not in ordered:
             ordered.append(name)
+    if applied:
+        present = {i.get(key) for i in live_items if isinstance(i, dict)}
+        shared = [i.get(key) for i in patch if i.get(key) in present and i.get(key) in merged]
+        slots = iter(shared)
+        chosen = set(shared)
+        ordered = [next(slots, n) if n in chosen else n for n in ordered]
     if order is not None:
         wanted = [(o.get(key) if isinstance(o, dict) else o) for o in order]
         ordered = [n for n in wanted if n in merged] + [n for n in ordered if n not in wanted]

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from manikit.apply.executor import execute
 from manikit.cluster import LocalCluster, open_cluster
 from manikit.models.registry import KINDS
+from manikit.plan import planner
 from manikit.plan.actions import Plan
-from manikit.plan.changes import Desired, plan_changes
+from manikit.plan.changes import Desired
+from manikit.plan.desired import DesiredSet, as_written
 from manikit.plan.live import inventory, live_objects
 from manikit.plan.normalize import comparable, desired_body, drop_allocated
 
@@ -107,22 +109,26 @@ def fresh_cluster() -> LocalCluster:
 
 
 def desired_of(docs: list[dict[str, Any]]) -> list[Desired]:
-    return [Desired(desired_body(KINDS[(d["apiVersion"], d["kind"])].model.model_validate(d))) for d in docs]
+    out = []
+    for doc in docs:
+        body = desired_body(KINDS[(doc["apiVersion"], doc["kind"])].model.model_validate(doc))
+        out.append(Desired(body, "", as_written(doc, body)))
+    return out
 
 
 def make_plan(cluster: LocalCluster, docs: list[dict[str, Any]]) -> Plan:
-    desired = desired_of(docs)
-    members = inventory(cluster, "default")
-    live = live_objects(cluster, {d.key for d in desired} | members)
-    return plan_changes(
-        desired,
-        live,
-        members,
-        store_id=cluster.identity,
-        base_revision=cluster.revision(),
-        applyset="default",
-        prune=True,
-    )
+    """The plan, as `manikit apply --prune` makes it; an object Kubernetes will not change in place
+    (a Pod's spec, a selector, a Deployment switched to Recreate while the server's defaulted
+    rollingUpdate is still there) is replaced, as `--replace` asks."""
+    desired = DesiredSet(objects=desired_of(docs))
+    made = planner.make_plan(cluster, desired, applyset="default", prune=True, allow_empty=True)
+    if made.refusals:
+        replace = [str(r.key) for r in made.refusals if r.reason == "Invalid"]
+        made = planner.make_plan(
+            cluster, desired, applyset="default", prune=True, allow_empty=True, replace=replace
+        )
+    assert not made.refusals, made.refusals
+    return made
 
 
 def snapshot(cluster: LocalCluster, docs: list[dict[str, Any]]) -> dict[str, Any]:

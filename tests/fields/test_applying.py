@@ -76,3 +76,31 @@ def test_fields_no_longer_applied_are_removed_unless_owned_by_another() -> None:
     )
     kept = applied(shared, config(2, ["A"], label=None), "me")
     assert kept["metadata"]["labels"] == {"app": "a", "extra": "x"}
+
+
+def test_applied_order_wins_for_shared_items_and_live_only_items_keep_their_place() -> None:
+    """As structured-merge-diff merges an associative list: an env reordered in the applied
+    configuration is reordered on the object; an item only the live object has stays where it was."""
+    from manikit.fields.strategic import strategic_merge
+
+    live = {"env": [{"name": "A", "value": "1"}, {"name": "X", "value": "x"}, {"name": "B", "value": "2"}]}
+    patch = {"env": [{"name": "B", "value": "2"}, {"name": "A", "value": "1"}, {"name": "C", "value": "3"}]}
+    merged = strategic_merge(live, patch, applied=True)
+    assert [e["name"] for e in merged["env"]] == ["B", "X", "A", "C"]
+    assert [e["name"] for e in strategic_merge(live, patch)["env"]] == ["A", "X", "B", "C"]  # a patch keeps
+
+
+def test_a_list_or_map_left_empty_by_a_removal_goes_as_go_omits_it() -> None:
+    from manikit.fields.fields_v1 import remove
+
+    obj = {
+        "spec": {
+            "ports": [{"containerPort": 1}],
+            "nodeSelector": {"disk": "ssd"},
+            "emptyDir": {"medium": "x"},
+        }
+    }
+    remove(obj, ("f:spec", "f:ports", 'k:{"containerPort":1}'))
+    remove(obj, ("f:spec", "f:nodeSelector", "f:disk"))
+    remove(obj, ("f:spec", "f:emptyDir", "f:medium"))
+    assert obj == {"spec": {"emptyDir": {}}}  # a struct left empty is still there: it means something
