@@ -41,7 +41,7 @@ def add(
     with control_plane(state, default_cluster=False) as cp:  # your nodes instead of the default ones
         with cp.cluster.batch():
             for node in objects:
-                cp.cluster.create(node.to_k8s())
+                cp.cluster.create(node.to_k8s(), manager="manikit-create")
         for node in objects:
             typer.echo(f"node/{node.name} created")
         cp.reconcile(duration(run_for))

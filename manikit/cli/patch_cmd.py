@@ -48,7 +48,7 @@ def patch(
         if patched == body:
             typer.echo(f"{qualified(info)}/{name} patched (no change)")
             return
-        cp.cluster.update(patched)
+        cp.cluster.update(patched, manager="manikit-patch")  # kubectl patch: kubectl-patch
         typer.echo(f"{qualified(info)}/{name} patched")
         cp.reconcile(duration(run_for))
 

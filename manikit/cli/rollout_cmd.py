@@ -28,6 +28,8 @@ KIND_ARGUMENT = typer.Argument(
 NAME_ARGUMENT = typer.Argument(None, metavar="NAME", help="The deployment.", show_default=False)
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
+#: The field manager of pause, resume, restart and undo (kubectl rollout's is "kubectl-rollout").
+MANAGER = "manikit-rollout"
 
 
 def _deployment(kind: str, name: str | None) -> str:
@@ -148,7 +150,7 @@ def undo(
                 f"(current template already matches revision {to_revision})"
             )
             return
-        cp.cluster.update({**dep, "spec": {**dep["spec"], "template": template}})
+        cp.cluster.update({**dep, "spec": {**dep["spec"], "template": template}}, manager=MANAGER)
         typer.echo(f"deployment.apps/{name} rolled back")
         cp.reconcile(duration(run_for))
 
@@ -162,7 +164,7 @@ def _set_paused(
         if bool(dep["spec"].get("paused")) == paused:
             typer.echo(f"deployment.apps/{name} already {word}")
             return
-        cp.cluster.update({**dep, "spec": {**dep["spec"], "paused": paused}})
+        cp.cluster.update({**dep, "spec": {**dep["spec"], "paused": paused}}, manager=MANAGER)
         typer.echo(f"deployment.apps/{name} {word}")
         cp.reconcile(duration(run_for))
 
@@ -187,7 +189,8 @@ def restart(
         template = dep["spec"]["template"]
         meta = dict(template.get("metadata") or {})
         meta["annotations"] = {**(meta.get("annotations") or {}), RESTARTED_AT: rfc3339(cp.cluster.now())}
-        cp.cluster.update({**dep, "spec": {**dep["spec"], "template": {**template, "metadata": meta}}})
+        spec = {**dep["spec"], "template": {**template, "metadata": meta}}
+        cp.cluster.update({**dep, "spec": spec}, manager=MANAGER)
         typer.echo(f"deployment.apps/{name} restarted")
         cp.reconcile(duration(run_for))
 

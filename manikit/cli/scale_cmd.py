@@ -10,6 +10,9 @@ from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 from manikit.models.base import INT32_MAX
 
+#: The field manager of a scale (kubectl scale names none and is "kubectl" on the scale subresource).
+MANAGER = "manikit-scale"
+
 
 def scale(
     kind: str = typer.Argument(
@@ -38,7 +41,7 @@ def scale(
     with control_plane(state) as cp:
         body = cp.cluster.get(info.kind, name, namespace)
         spec = {**body["spec"], "replicas": replicas}
-        cp.cluster.update({**body, "spec": spec})
+        cp.cluster.update({**body, "spec": spec}, manager=MANAGER)
         typer.echo(f"{qualified(info)}/{name} scaled")
         cp.reconcile(duration(run_for))
 

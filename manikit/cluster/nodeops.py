@@ -16,6 +16,8 @@ from manikit.cluster.protocol import Body, Cluster
 from manikit.errors import UserError
 
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+#: The field managers these writes record (kubectl taint names its "kubectl-taint"; cordon none).
+CORDON_MANAGER, TAINT_MANAGER = "manikit-cordon", "manikit-taint"
 
 
 def set_unschedulable(cluster: Cluster, name: str, unschedulable: bool) -> bool:
@@ -26,7 +28,7 @@ def set_unschedulable(cluster: Cluster, name: str, unschedulable: bool) -> bool:
     spec = {k: v for k, v in node["spec"].items() if k != "unschedulable"}
     if unschedulable:
         spec["unschedulable"] = True
-    cluster.update({**node, "spec": spec})
+    cluster.update({**node, "spec": spec}, manager=CORDON_MANAGER)
     return True
 
 
@@ -75,7 +77,7 @@ def taint(cluster: Cluster, name: str, specs: list[str], overwrite: bool = False
     spec = {**node["spec"], "taints": taints}
     if not taints:
         del spec["taints"]
-    cluster.update({**node, "spec": spec})
+    cluster.update({**node, "spec": spec}, manager=TAINT_MANAGER)
     return "untainted" if removed_any and len(specs) == 1 else "tainted"
 
 

@@ -6,6 +6,7 @@ Server-side apply (``applying``) and the ownership of other writes (``ownership`
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from manikit.fields.strategic import list_key
@@ -18,11 +19,8 @@ SERVER_FIELDS = frozenset(
 )
 
 
-def field_set(config: Any, prefix: Path = ()) -> set[Path]:
-    """The leaf paths ``config`` sets: ``f:spec``, ``f:replicas``; keyed list items ``k:{...}``."""
-    found: set[Path] = set()
-    if not isinstance(config, dict):
-        return {prefix}
+def _fields(config: dict[str, Any], prefix: Path) -> Iterator[tuple[str, Path, Any]]:
+    """(key, path, value) of each field of ``config`` that someone can own."""
     for key, value in config.items():
         if not prefix and key in ("apiVersion", "kind"):
             continue
@@ -30,26 +28,95 @@ def field_set(config: Any, prefix: Path = ()) -> set[Path]:
             continue
         if prefix == ("f:metadata",) and key in ("name", "namespace"):
             continue  # they name the object; nobody owns them
-        path = (*prefix, f"f:{key}")
+        yield key, (*prefix, f"f:{key}"), value
+
+
+def _merge_key(key: str, value: Any) -> str | None:
+    """The merge key of a list owned item by item (None: a leaf, owned whole)."""
+    if isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
+        return list_key(key, value)
+    return None
+
+
+def _item(path: Path, merge_key: str, item: dict[str, Any]) -> Path:
+    return (*path, f"k:{json.dumps({merge_key: item.get(merge_key)}, separators=(',', ':'))}")
+
+
+def field_set(config: Any, prefix: Path = ()) -> set[Path]:
+    """The leaf paths ``config`` sets: ``f:spec``, ``f:replicas``; keyed list items ``k:{...}``."""
+    if not isinstance(config, dict):
+        return {prefix}
+    found: set[Path] = set()
+    for key, path, value in _fields(config, prefix):
+        merge_key = _merge_key(key, value)
         if isinstance(value, dict) and value:
             found |= field_set(value, path)
-        elif (
-            isinstance(value, list)
-            and value
-            and list_key(key, value)
-            and all(isinstance(i, dict) for i in value)
-        ):
-            merge_key = list_key(key, value) or ""
+        elif merge_key:
             for item in value:
-                item_path = (
-                    *path,
-                    f"k:{json.dumps({merge_key: item.get(merge_key)}, separators=(',', ':'))}",
-                )
+                item_path = _item(path, merge_key, item)
                 found.add((*item_path, ITEM))
-                found |= field_set({k: v for k, v in item.items()}, item_path)
+                found |= field_set(item, item_path)
         else:
             found.add(path)
     return found
+
+
+def changed_fields(
+    old: dict[str, Any], new: dict[str, Any], prefix: Path = ()
+) -> tuple[set[Path], set[Path]]:
+    """(the fields of ``new`` that ``old`` lacks or has with another value, the fields of ``old`` that
+    ``new`` lacks), as ``field_set`` names them; subtrees that are equal are not walked (a status
+    write does not walk the pod's spec). A list item itself (``.``) changes only by appearing."""
+    changed: set[Path] = set()
+    removed: set[Path] = set()
+    olds = {key: (path, value) for key, path, value in _fields(old, prefix)}
+    for key, path, value in _fields(new, prefix):
+        if key not in olds:
+            changed |= field_set({key: value}, prefix)
+            continue
+        before = olds.pop(key)[1]
+        if before == value:
+            continue
+        merge_key = _merge_key(key, value)
+        if isinstance(value, dict) and value and isinstance(before, dict) and before:
+            more, fewer = changed_fields(before, value, path)
+        elif merge_key and _merge_key(key, before) == merge_key:
+            more, fewer = _changed_items(before, value, path, merge_key)
+        else:
+            more, fewer = _changed_leaves({key: before}, {key: value}, prefix)
+        changed |= more
+        removed |= fewer
+    for key, (_, value) in olds.items():
+        removed |= field_set({key: value}, prefix)
+    return changed, removed
+
+
+def _changed_leaves(old: dict[str, Any], new: dict[str, Any], prefix: Path) -> tuple[set[Path], set[Path]]:
+    """``changed_fields`` by comparing every field (a value changed its shape: a map became a leaf)."""
+    after, before = field_set(new, prefix), field_set(old, prefix)
+    cut = len(prefix)
+    same = {p for p in after & before if p[-1] == ITEM or value_at(old, p[cut:]) == value_at(new, p[cut:])}
+    return after - before - same | (after & before) - same, before - after
+
+
+def _changed_items(
+    old: list[dict[str, Any]], new: list[dict[str, Any]], path: Path, merge_key: str
+) -> tuple[set[Path], set[Path]]:
+    changed: set[Path] = set()
+    removed: set[Path] = set()
+    olds = {_item(path, merge_key, i): i for i in old}
+    for item in new:
+        item_path = _item(path, merge_key, item)
+        before = olds.pop(item_path, None)
+        if before is None:
+            changed |= {(*item_path, ITEM), *field_set(item, item_path)}
+        elif before != item:
+            more, fewer = changed_fields(before, item, item_path)
+            changed |= more
+            removed |= fewer
+    for item_path, item in olds.items():
+        removed |= {(*item_path, ITEM), *field_set(item, item_path)}
+    return changed, removed
 
 
 def to_fields_v1(paths: set[Path]) -> dict[str, Any]:
@@ -59,6 +126,20 @@ def to_fields_v1(paths: set[Path]) -> dict[str, Any]:
         for part in path:
             node = node.setdefault(part, {})
     return root
+
+
+def owns_any(tree: dict[str, Any], paths: set[Path]) -> bool:
+    """Whether the ``fieldsV1`` ``tree`` has any of ``paths`` as a field (without reading it all)."""
+    for path in paths:
+        node: Any = tree
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                break
+        else:
+            if node == {}:
+                return True
+    return False
 
 
 def from_fields_v1(tree: dict[str, Any], prefix: Path = ()) -> set[Path]:

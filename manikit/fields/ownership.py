@@ -16,7 +16,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from manikit.errors import InvalidError
-from manikit.fields.fields_v1 import ITEM, Path, field_set, from_fields_v1, to_fields_v1, value_at
+from manikit.fields.fields_v1 import (
+    Path,
+    changed_fields,
+    field_set,
+    from_fields_v1,
+    owns_any,
+    to_fields_v1,
+    value_at,
+)
 
 #: kube's FieldManagerMaxLength
 MAX_MANAGER = 128
@@ -77,9 +85,25 @@ def tracked(body: Mapping[str, Any], subresource: str | None) -> set[Path]:
     if subresource == "scale":
         return {REPLICAS}
     if subresource == "status":
-        status = body.get("status")
-        return field_set(status, ("f:status",)) if isinstance(status, dict) and status else set()
+        return field_set(_status(body), ("f:status",))
     return field_set(dict(body))
+
+
+def _status(body: Mapping[str, Any] | None) -> dict[str, Any]:
+    status = (body or {}).get("status")
+    return status if isinstance(status, dict) else {}
+
+
+def changes(
+    live: Mapping[str, Any] | None, new: Mapping[str, Any], subresource: str | None
+) -> tuple[set[Path], set[Path]]:
+    """(what a write added or changed, what it removed) among the fields it can own."""
+    if subresource == "scale":
+        moved = live is None or value_at(live, REPLICAS) != value_at(new, REPLICAS)
+        return ({REPLICAS} if moved else set()), set()
+    if subresource == "status":
+        return changed_fields(_status(live), _status(new), ("f:status",))
+    return changed_fields(dict(live or {}), dict(new))
 
 
 def base_entries(
@@ -111,14 +135,8 @@ def record_update(
     subresource: str | None = None,
 ) -> None:
     """Set ``new``'s managedFields as an Update of ``live`` (None: a create) by ``manager``."""
-    before = tracked(live, subresource) if live is not None else set()
-    after = tracked(new, subresource)
-    empty: dict[str, Any] = {}
-    # a list item itself (``.``) changes only by appearing: its fields say what changed in it
-    changed = (after - before) | {
-        p for p in after & before if p[-1] != ITEM and value_at(live or empty, p) != value_at(new, p)
-    }
-    removed = before - after
+    changed, removed = changes(live, new, subresource)
+    moved = changed | removed
     me: Entry = {
         "manager": manager,
         "operation": "Update",
@@ -129,18 +147,20 @@ def record_update(
     previous: Entry | None = None
     kept: list[Entry] = []
     for entry in base_entries(live, new, subresource):
-        owned = from_fields_v1(entry.get("fieldsV1") or {})
+        tree = entry.get("fieldsV1") or {}
         if identity(entry) == identity(me):
-            previous, mine = entry, owned
-            continue
-        owned -= changed | removed
-        if owned:
-            kept.append({**entry, "fieldsV1": to_fields_v1(owned)})
-    mine = (mine - removed) | changed
-    if mine:
-        unchanged = previous is not None and from_fields_v1(previous.get("fieldsV1") or {}) == mine
-        time = previous.get("time", stamp) if unchanged and previous is not None else stamp
-        kept.append({**me, "time": time, "fieldsType": "FieldsV1", "fieldsV1": to_fields_v1(mine)})
+            previous, mine = entry, from_fields_v1(tree)
+        elif not owns_any(tree, moved):
+            kept.append(entry)  # the common case: the write touched none of its fields
+        else:
+            owned = from_fields_v1(tree) - moved
+            if owned:
+                kept.append({**entry, "fieldsV1": to_fields_v1(owned)})
+    owned_now = (mine - removed) | changed
+    if previous is not None and owned_now == mine:
+        kept.append(previous)  # nothing of its own changed: its entry and time stay
+    elif owned_now:
+        kept.append({**me, "time": stamp, "fieldsType": "FieldsV1", "fieldsV1": to_fields_v1(owned_now)})
     meta = new.setdefault("metadata", {})
     if kept:
         meta["managedFields"] = sort_entries(kept)

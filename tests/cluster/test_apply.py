@@ -143,3 +143,22 @@ def test_writes_that_name_a_manager_are_its_updates(cluster: Cluster) -> None:
     assert ("maker", "Update") in owners(patched)
     unrecorded = cluster.update({**patched, "metadata": {**patched["metadata"], "managedFields": None}})
     assert set(owners(unrecorded)) == {("maker", "Update"), ("labeller", "Update")}  # kept as they were
+
+
+def test_the_controllers_own_what_they_write_and_a_later_apply_meets_no_conflict(cluster: Cluster) -> None:
+    cluster.apply(manifest(replicas=2))
+    cluster.run()
+    live = cluster.get("Deployment", "web", "default")
+    entries = {(m["manager"], m.get("subresource", "")): m for m in live["metadata"]["managedFields"]}
+    assert set(entries) == {
+        (FIELD_MANAGER, ""),
+        ("kube-controller-manager", ""),
+        ("kube-controller-manager", "status"),
+    }
+    status = from_fields_v1(entries[("kube-controller-manager", "status")]["fieldsV1"])
+    assert ("f:status", "f:readyReplicas") in status
+    revision = ("f:metadata", "f:annotations", "f:deployment.kubernetes.io/revision")
+    assert from_fields_v1(entries[("kube-controller-manager", "")]["fieldsV1"]) == {revision}
+    [replica_set] = cluster.list("ReplicaSet", "default")
+    assert {m["manager"] for m in replica_set["metadata"]["managedFields"]} == {"kube-controller-manager"}
+    assert cluster.apply(manifest(replicas=3))["spec"]["replicas"] == 3

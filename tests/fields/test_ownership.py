@@ -121,3 +121,22 @@ def test_a_body_may_reset_its_managed_fields() -> None:
     new["spec"]["replicas"] = 7
     record_update(live, new, "resetter", T1)
     assert set(owners(new)) == {("resetter", "Update", "")}
+
+
+def test_a_status_write_owns_the_status_fields_it_changed_and_leaves_the_rest() -> None:
+    live = deploy()
+    record_update(None, live, "creator", T0)
+    new = copy.deepcopy(live)
+    new["status"] = {"replicas": 2, "readyReplicas": 2}
+    new["spec"]["replicas"] = 9  # not the status subresource's to change: never owned by it
+    record_update(live, new, "kube-controller-manager", T1, "status")
+    found = owners(new)
+    assert found[("kube-controller-manager", "Update", "status")] == {
+        ("f:status", "f:replicas"),
+        ("f:status", "f:readyReplicas"),
+    }
+    assert REPLICAS in found[("creator", "Update", "")]
+    cleared = copy.deepcopy(new)
+    del cleared["status"]
+    record_update(new, cleared, "kube-controller-manager", T1, "status")
+    assert ("kube-controller-manager", "Update", "status") not in owners(cleared)

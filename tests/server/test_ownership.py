@@ -59,7 +59,8 @@ def test_writes_through_the_api_record_their_managers(api: httpx.Client) -> None
         content=json.dumps({"metadata": {"labels": {"x": "1"}}}),
         headers={"Content-Type": "application/merge-patch+json", "User-Agent": "my-tool/1.0 (linux)"},
     )
-    assert _managers(patched.json()) == [("maker", "Update", ""), ("my-tool", "Update", "")]
+    mine = [m for m in _managers(patched.json()) if m[0] != "kube-controller-manager"]  # its status
+    assert mine == [("maker", "Update", ""), ("my-tool", "Update", "")]
     scaled = api.patch(
         f"{DEPLOYS}/h/scale",
         content=json.dumps({"spec": {"replicas": 4}}),
@@ -88,6 +89,25 @@ def test_writes_through_the_api_record_their_managers(api: httpx.Client) -> None
         params={"fieldManager": "m" * 129},
     )
     assert bad.status_code == 422 and bad.json()["reason"] == "Invalid"
+
+
+def test_a_status_write_is_recorded_with_its_subresource(api: httpx.Client) -> None:
+    body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "own-status", "labels": {"t": "a"}}}
+    assert api.post("/api/v1/namespaces", json=body, params={"fieldManager": "maker"}).status_code == 201
+    live = api.get("/api/v1/namespaces/own-status").json()
+    status = {**live, "status": {"phase": "Active", "conditions": [{"type": "Probe", "status": "True"}]}}
+    written = api.put("/api/v1/namespaces/own-status/status", json=status, params={"fieldManager": "prober"})
+    assert written.status_code == 200, written.text
+    after = api.get("/api/v1/namespaces/own-status").json()
+    entries = {(m["manager"], m.get("subresource", "")): m for m in after["metadata"]["managedFields"]}
+    assert set(entries) == {("maker", ""), ("prober", "status")}
+    owned = from_fields_v1(entries[("prober", "status")]["fieldsV1"])
+    assert owned == {
+        ("f:status", "f:conditions", 'k:{"type":"Probe"}', "."),
+        ("f:status", "f:conditions", 'k:{"type":"Probe"}', "f:type"),
+        ("f:status", "f:conditions", 'k:{"type":"Probe"}', "f:status"),
+    }  # the phase it wrote as it was is not a change: not taken
+    assert not any(p[0] == "f:status" for p in from_fields_v1(entries[("maker", "")]["fieldsV1"]))
 
 
 def test_kubectl_scale_then_server_side_apply_conflicts_with_the_scaler(server: Served) -> None:

@@ -15,6 +15,7 @@ from manikit.models.selector import LabelSelector
 from manikit.runtime.clock import parse_time
 from manikit.runtime.controllers import rollout
 from manikit.runtime.controllers.common import (
+    CONTROLLER_MANAGER,
     controller_uid,
     group_by_controller,
     is_active,
@@ -78,7 +79,11 @@ def _adopt(ctx: PassContext, dep: Body, orphans: list[Body]) -> list[Body]:
         if selector.matches(meta.get("labels") or {}):
             refs = [*(meta.get("ownerReferences") or []), owner_ref(dep)]
             adopted.append(
-                ctx.api.update({**rs, "metadata": {**meta, "ownerReferences": refs}}, trusted=True)
+                ctx.api.update(
+                    {**rs, "metadata": {**meta, "ownerReferences": refs}},
+                    trusted=True,
+                    manager=CONTROLLER_MANAGER,
+                )
             )
             orphans.remove(rs)
     return adopted
@@ -102,7 +107,7 @@ def sync(ctx: PassContext, dep: Body, sets: list[Body], pods: dict[str, list[Bod
         _cleanup(run)
     old = dep.get("status") or {}
     if status != old:
-        ctx.api.update_status(status_patch(run.dep, status), trusted=True)
+        ctx.api.update_status(status_patch(run.dep, status), trusted=True, manager=CONTROLLER_MANAGER)
 
 
 def _hash_of(rs: Body) -> str | None:
@@ -239,7 +244,7 @@ def _create_new(run: Rollout, wanted: str, replicas: int) -> None:
         },
         "spec": spec,
     }
-    run.new = run.ctx.api.create(body, trusted=True)
+    run.new = run.ctx.api.create(body, trusted=True, manager=CONTROLLER_MANAGER)
     run.created = True
     if replicas > 0:
         _event(run, f"Scaled up replica set {run.new['metadata']['name']} to {replicas}")
@@ -267,7 +272,7 @@ def _scale(run: Rollout, rs: Body, replicas: int) -> None:
         "metadata": {**meta, "annotations": annotations},
         "spec": {**rs["spec"], "replicas": replicas},
     }
-    updated = run.ctx.api.update(body, trusted=True)
+    updated = run.ctx.api.update(body, trusted=True, manager=CONTROLLER_MANAGER)
     _replace(run, rs, updated)
     if before == replicas:
         return
@@ -315,13 +320,17 @@ def _sync_revision(run: Rollout) -> None:
         current = wanted
     if annotations != before:
         run.new = run.ctx.api.update(
-            {**run.new, "metadata": {**meta, "annotations": annotations}}, trusted=True
+            {**run.new, "metadata": {**meta, "annotations": annotations}},
+            trusted=True,
+            manager=CONTROLLER_MANAGER,
         )
     meta = run.dep["metadata"]
     if (meta.get("annotations") or {}).get(rollout.REVISION) != str(current):
         annotations = {**(meta.get("annotations") or {}), rollout.REVISION: str(current)}
         run.dep = run.ctx.api.update(
-            {**run.dep, "metadata": {**meta, "annotations": annotations}}, trusted=True
+            {**run.dep, "metadata": {**meta, "annotations": annotations}},
+            trusted=True,
+            manager=CONTROLLER_MANAGER,
         )
 
 

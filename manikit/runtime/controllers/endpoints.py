@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from manikit.runtime.controllers.common import is_ready
+from manikit.runtime.controllers.common import CONTROLLER_MANAGER, is_ready
 from manikit.runtime.controllers.context import PassContext, versions
 from manikit.runtime.store import Body
 
@@ -186,6 +186,6 @@ def _write(
     if subsets:
         body["subsets"] = subsets
     if current is None:
-        ctx.api.create(body, trusted=True)
+        ctx.api.create(body, trusted=True, manager=CONTROLLER_MANAGER)
     else:
-        ctx.api.update(body, trusted=True)
+        ctx.api.update(body, trusted=True, manager=CONTROLLER_MANAGER)

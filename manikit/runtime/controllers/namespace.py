@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from manikit.runtime.api.kinds import API_KINDS
-from manikit.runtime.controllers.common import set_condition, status_patch
+from manikit.runtime.controllers.common import CONTROLLER_MANAGER, set_condition, status_patch
 from manikit.runtime.controllers.context import PassContext
 from manikit.runtime.store import Body
 from manikit.runtime.store.names import resource_name
@@ -82,4 +82,8 @@ def _report(ctx: PassContext, ns: Body, remaining: Counter[str], finalizers: Cou
     for type_, status, reason, message in wanted:
         conditions = set_condition(conditions, type_, status, reason, message, now)
     if conditions != list((ns.get("status") or {}).get("conditions") or []):
-        ctx.api.update_status(status_patch(ns, {**ns["status"], "conditions": conditions}), trusted=True)
+        ctx.api.update_status(
+            status_patch(ns, {**ns["status"], "conditions": conditions}),
+            trusted=True,
+            manager=CONTROLLER_MANAGER,
+        )

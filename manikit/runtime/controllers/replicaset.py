@@ -15,6 +15,7 @@ from manikit.runtime.api import limits
 from manikit.runtime.api.objects import generated_name
 from manikit.runtime.controllers import ranking
 from manikit.runtime.controllers.common import (
+    CONTROLLER_MANAGER,
     available_at,
     controller_uid,
     group_by_controller,
@@ -190,4 +191,4 @@ def _update_status(ctx: PassContext, rs: Body, active: list[Body]) -> None:
     }
     old = rs.get("status") or {}
     if {k: old.get(k, 0) for k in status} != status:
-        ctx.api.update_status(status_patch(rs, status), trusted=True)
+        ctx.api.update_status(status_patch(rs, status), trusted=True, manager=CONTROLLER_MANAGER)

@@ -1,0 +1,82 @@
+"""Field sets: ``changed_fields`` (what a write added, changed or removed, walking only what differs)
+agrees with comparing the two whole field sets path by path; ``owns_any`` with reading the set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from manikit.fields.fields_v1 import (
+    ITEM,
+    Path,
+    changed_fields,
+    field_set,
+    from_fields_v1,
+    owns_any,
+    to_fields_v1,
+    value_at,
+)
+
+LEAVES = st.one_of(
+    st.integers(0, 3), st.sampled_from(["a", "b"]), st.just({}), st.lists(st.integers(0, 2), max_size=2)
+)
+CONTAINER = st.fixed_dictionaries(
+    {"name": st.sampled_from(["web", "side", "init"])},
+    optional={
+        "image": st.sampled_from(["nginx:1", "nginx:2"]),
+        "args": st.lists(st.sampled_from(["-v"]), max_size=2),
+    },
+)
+BODIES = st.fixed_dictionaries(
+    {"apiVersion": st.just("v1"), "kind": st.just("Pod")},
+    optional={
+        "metadata": st.fixed_dictionaries(
+            {"name": st.just("p")},
+            optional={"labels": st.dictionaries(st.sampled_from(["a", "b", "c"]), LEAVES, max_size=3)},
+        ),
+        "spec": st.fixed_dictionaries(
+            {},
+            optional={
+                "containers": st.lists(CONTAINER, max_size=3, unique_by=lambda c: c["name"]),
+                "replicas": LEAVES,
+                "template": st.dictionaries(st.sampled_from(["x", "y"]), LEAVES, max_size=2),
+            },
+        ),
+        "status": st.dictionaries(st.sampled_from(["phase"]), LEAVES, max_size=1),
+    },
+)
+
+
+def reference(old: dict[str, Any], new: dict[str, Any]) -> tuple[set[Path], set[Path]]:
+    """Every path compared: new or with another value; gone. A list item itself only by appearing."""
+    after, before = field_set(new), field_set(old)
+    same_place = {p for p in after & before if p[-1] != ITEM and value_at(old, p) != value_at(new, p)}
+    return (after - before) | same_place, before - after
+
+
+@settings(max_examples=300, deadline=None)
+@given(BODIES, BODIES)
+def test_changed_fields_agrees_with_comparing_every_field(old: dict[str, Any], new: dict[str, Any]) -> None:
+    assert changed_fields(old, new) == reference(old, new)
+
+
+@settings(max_examples=200, deadline=None)
+@given(BODIES, BODIES)
+def test_owns_any_agrees_with_reading_the_whole_set(one: dict[str, Any], other: dict[str, Any]) -> None:
+    owned, asked = field_set(one), field_set(other)
+    assert owns_any(to_fields_v1(owned), asked) == bool(owned & asked)
+    assert from_fields_v1(to_fields_v1(owned)) == owned
+
+
+def test_an_unchanged_write_changes_nothing_and_a_status_change_only_the_status() -> None:
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "c"}]},
+    }
+    assert changed_fields(pod, pod) == (set(), set())
+    ready = {"phase": "Running"}
+    assert changed_fields({"phase": "Pending"}, ready, ("f:status",)) == ({("f:status", "f:phase")}, set())
