@@ -98,8 +98,10 @@ def merge_applied(
     merged.setdefault("metadata", {})
     # whole list items first (their fields go with them: the item is found by its key), then the
     # deepest fields first
-    for path in sorted(previous - applied - others, key=lambda p: (p[-1] != ITEM, -len(p), p)):
-        remove(merged, path)
+    # a field now applied through its children (``env: []`` before, ``env: [A]`` now) stays
+    inside = {path[:i] for path in applied for i in range(1, len(path))}
+    for path in sorted(previous - applied - others - inside, key=lambda p: (p[-1] != ITEM, -len(p), p)):
+        remove(merged, path, applied)
     kept.append(
         {
             **applier(manager, config.get("apiVersion", "")),

@@ -176,8 +176,9 @@ def value_at(obj: Any, path: Path) -> tuple[bool, Any]:
     return True, node
 
 
-def remove(obj: Any, path: Path) -> None:
-    """Remove the field (or list item) at ``path`` from ``obj``, if it is there."""
+def remove(obj: Any, path: Path, keep: frozenset[Path] | set[Path] = frozenset()) -> None:
+    """Remove the field (or list item) at ``path`` from ``obj``, if it is there; a list or map it
+    leaves empty goes too, unless ``keep`` names it (an applied ``env: []`` stays)."""
     if path and path[-1] == ITEM:
         path = path[:-1]
     found, parent = value_at(obj, path[:-1])
@@ -192,8 +193,9 @@ def remove(obj: Any, path: Path) -> None:
             parent.remove(item)
     else:
         return
-    if len(path) > 1 and path[-2].startswith("f:") and _omitted_when_empty(parent, path[-2][2:]):
-        remove(obj, path[:-1])  # as Go's omitempty: a list or map left empty is not written
+    up = path[:-1]
+    if up and up[-1].startswith("f:") and up not in keep and _omitted_when_empty(parent, up[-1][2:]):
+        remove(obj, up, keep)  # as Go's omitempty: a list or map left empty is not written
 
 
 #: maps (Go ``map[string]string`` with omitempty), as opposed to structs: empty, they are not written

@@ -145,7 +145,12 @@ def _canonical_pod_spec(spec: Body) -> Body:
 def _canonical_container(container: Body) -> Body:
     resources = container.get("resources")
     if not resources:
-        return container
+        # ``resources: {}`` is how Kubernetes writes none (a struct Go's omitempty keeps)
+        return (
+            {k: v for k, v in container.items() if k != "resources"}
+            if "resources" in container
+            else container
+        )
     fixed = {k: _canonical_map(v) if k in ("requests", "limits") else v for k, v in resources.items()}
     return {**container, "resources": fixed}
 

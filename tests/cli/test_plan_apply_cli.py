@@ -84,15 +84,48 @@ def test_apply_refuses_without_a_terminal_or_auto_approve(state: str) -> None:
     assert api.find("Namespace", "shop") is None
 
 
-def test_drift_shows_as_update_back(state: str) -> None:
+def test_a_scale_of_replicas_the_manifests_set_is_a_conflict_naming_the_scaler(state: str) -> None:
     apply(state, APP)
     assert (
         run_cli("scale", "--state", state, "deployment", "web", "-n", "shop", "--replicas", "5").exit_code
         == 0
     )
-    result = run_cli("plan", "--state", state, APP, "--no-preview")
+    refused = run_cli("plan", "--state", state, APP, "--no-preview")
+    assert refused.exit_code == 1
+    assert "Error: Deployment/shop/web would be refused" in refused.stdout
+    assert 'conflict with "manikit-scale"' in refused.stdout and ".spec.replicas" in refused.stdout
+    assert "--force-conflicts" in refused.stdout
+    result = run_cli("plan", "--state", state, APP, "--no-preview", "--force-conflicts")
+    assert result.exit_code == 0, result.stdout
+    assert '! takes .spec.replicas from "manikit-scale"' in result.stdout
     assert "~ spec.replicas: 5 -> 3" in result.stdout
     assert "Plan: 0 to add, 1 to change, 0 to destroy." in result.stdout
+    taken = apply(state, APP, "--force-conflicts")
+    assert taken.exit_code == 0 and "1 changed" in taken.stdout
+    assert run_cli("plan", "--state", state, APP, "--detailed-exitcode").exit_code == 0
+
+
+def test_fields_the_manifests_never_set_are_left_to_whoever_set_them(state: str, tmp_path: Path) -> None:
+    """An autoscaler's (or a person's) replicas and a paused rollout survive every apply of manifests
+    that do not say; after resume no phantom `spec.paused` is planned."""
+    text = (EXAMPLES / "app" / "web-deployment.yaml").read_text()
+    assert "  replicas: 3\n" in text
+    write(tmp_path, "d/web.yaml", text.replace("  replicas: 3\n", ""))
+    write(tmp_path, "d/ns.yaml", (EXAMPLES / "app" / "namespace.yaml").read_text())
+    folder = str(tmp_path / "d")
+    assert apply(state, folder).exit_code == 0
+    run_cli("scale", "--state", state, "deployment", "web", "-n", "shop", "--replicas", "5")
+    assert run_cli("rollout", "pause", "deployment/web", "-n", "shop", "--state", state).exit_code == 0
+    assert run_cli("plan", "--state", state, folder, "--detailed-exitcode").exit_code == 0
+    write(tmp_path, "d/web.yaml", text.replace("  replicas: 3\n", "").replace("LOG_LEVEL", "LOG_LEVELS"))
+    changed = apply(state, folder)
+    assert changed.exit_code == 0 and "1 changed" in changed.stdout
+    shown = run_cli("get", "deployment", "web", "-n", "shop", "-o", "json", "--state", state)
+    spec = json.loads(shown.stdout)["spec"]
+    assert spec["replicas"] == 5 and spec["paused"] is True
+    assert run_cli("rollout", "resume", "deployment/web", "-n", "shop", "--state", state).exit_code == 0
+    after = run_cli("plan", "--state", state, folder, "--no-preview")
+    assert after.stdout.strip() == "No changes. Your manifests match the recorded state."
 
 
 def test_saved_plan_applies_exactly_and_stale_is_refused(state: str, tmp_path: Path) -> None:
@@ -101,7 +134,7 @@ def test_saved_plan_applies_exactly_and_stale_is_refused(state: str, tmp_path: P
     ok = run_cli("apply", "--state", state, "--auto-approve", planfile)
     assert ok.exit_code == 0, ok.stderr
     run_cli("scale", "--state", state, "deployment", "web", "-n", "shop", "--replicas", "5")
-    assert run_cli("plan", "--state", state, APP, "--out", planfile).exit_code == 0
+    assert run_cli("plan", "--state", state, APP, "--force-conflicts", "--out", planfile).exit_code == 0
     run_cli("scale", "--state", state, "deployment", "web", "-n", "shop", "--replicas", "6")
     stale = run_cli("apply", "--state", state, "--auto-approve", planfile)
     assert stale.exit_code == 1

@@ -104,3 +104,14 @@ def test_a_list_or_map_left_empty_by_a_removal_goes_as_go_omits_it() -> None:
     remove(obj, ("f:spec", "f:nodeSelector", "f:disk"))
     remove(obj, ("f:spec", "f:emptyDir", "f:medium"))
     assert obj == {"spec": {"emptyDir": {}}}  # a struct left empty is still there: it means something
+
+
+def test_an_empty_list_applied_then_filled_keeps_what_is_applied_now() -> None:
+    """``env: []`` owned as a leaf, then ``env: [A]``: the field is applied through its item now and
+    is not removed as no longer applied; the other way round, ``env: []`` empties it and stays."""
+    emptied = applied({"metadata": {}}, config(1, []), "manikit")
+    assert emptied["spec"]["template"]["spec"]["containers"][0]["env"] == []
+    filled = applied(emptied, config(1, ["A"]), "manikit")
+    assert [e["name"] for e in filled["spec"]["template"]["spec"]["containers"][0]["env"]] == ["A"]
+    again = applied(filled, config(1, []), "manikit")
+    assert again["spec"]["template"]["spec"]["containers"][0]["env"] == []
