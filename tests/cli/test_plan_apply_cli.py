@@ -33,6 +33,8 @@ def test_plan_apply_plan_is_no_changes(state: str) -> None:
     assert first.exit_code == 2, first.stderr
     assert "Plan: 4 to add, 0 to change, 0 to destroy." in first.stdout
     assert "spec.clusterIP: (known after apply)" in first.stdout
+    assert '+ spec.selector.app: "web"\n' in first.stdout  # the manifest's
+    assert '+ spec.sessionAffinity: "None" # (server default)' in first.stdout  # the server's
     assert "every pod would be scheduled" in first.stdout
     applied = run_cli("apply", "--state", state, "--auto-approve", APP)
     assert applied.exit_code == 0, applied.stderr

@@ -9,6 +9,7 @@ from typing import Any
 
 from manikit.plan.actions import Action, Plan, ResourceChange
 from manikit.plan.diff import FieldChange
+from manikit.plan.normalize import comparable
 from manikit.plan.render.bars import FREE, LIMIT, REQUEST, full_nodes, text_lines
 from manikit.plan.render.pending import group_pending, pods
 
@@ -28,6 +29,8 @@ class Line:
     style: str = ""
 
 
+DEFAULTED = "# (server default)"
+ADOPTS = "# manikit becomes the field manager of the manifest's fields (server-side apply)"
 NOT_ATOMIC = (
     "Note: this cluster applies changes one by one, not as one transaction: apply stops at the first "
     "refusal and says what was applied; running it again converges."
@@ -64,8 +67,12 @@ def _resource(change: ResourceChange) -> Iterator[Line]:
     for taken in change.takes:
         yield Line(f"      ! takes {taken} (--force-conflicts)", "magenta")
     if change.action is Action.CREATE:
+        mine = {path for path, _ in _leaves(comparable(change.manifest))} if change.manifest else None
         for path, value in _leaves(change.after or {}):
-            yield Line(f"      + {path}: {_show(value)}", "green")
+            if mine is None or path in mine or path in ("apiVersion", "kind"):
+                yield Line(f"      + {path}: {_show(value)}", "green")
+            else:  # what the server's defaulting adds is the server's: shown, not the manifest's
+                yield Line(f"      + {path}: {_show(value)} {DEFAULTED}", "dim")
         for path in change.known_after_apply:
             yield Line(f"      + {path}: (known after apply)", "green")
         return
@@ -73,9 +80,7 @@ def _resource(change: ResourceChange) -> Iterator[Line]:
         yield Line(f"        # ({change.unchanged_fields} fields destroyed)", "dim")
         return
     if change.adopts:
-        yield Line(
-            "      # manikit becomes the field manager of the manifest's fields (server-side apply)", "dim"
-        )
+        yield Line(f"      {ADOPTS}", "dim")
     for field in change.changes:
         yield _field(field)
     if change.unchanged_fields:
