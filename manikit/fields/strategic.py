@@ -104,12 +104,29 @@ def _merge_list(
         if name not in ordered:
             ordered.append(name)
     if applied:
-        present = {i.get(key) for i in live_items if isinstance(i, dict)}
-        shared = [i.get(key) for i in patch if i.get(key) in present and i.get(key) in merged]
-        slots = iter(shared)
-        chosen = set(shared)
-        ordered = [next(slots, n) if n in chosen else n for n in ordered]
+        ordered = _applied_order(
+            [i.get(key) for i in live_items if isinstance(i, dict)], [i.get(key) for i in patch]
+        )
     if order is not None:
         wanted = [(o.get(key) if isinstance(o, dict) else o) for o in order]
         ordered = [n for n in wanted if n in merged] + [n for n in ordered if n not in wanted]
     return [merged[n] for n in ordered if n in merged]
+
+
+def _applied_order(live: list[Any], applied: list[Any]) -> list[Any]:
+    """Server-side apply's order of a keyed list: the applied items in the applied order; an item only
+    the live list holds goes just before the applied item that followed it there (else at the end)."""
+    wanted = set(applied)
+    out: list[Any] = []
+    seen: set[Any] = set()
+    for name in applied:
+        if name in live:
+            for earlier in live[: live.index(name)]:
+                if earlier not in wanted and earlier not in seen:
+                    out.append(earlier)
+                    seen.add(earlier)
+        if name not in seen:
+            out.append(name)
+            seen.add(name)
+    out.extend(n for n in live if n not in seen)
+    return out

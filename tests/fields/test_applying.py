@@ -80,13 +80,18 @@ def test_fields_no_longer_applied_are_removed_unless_owned_by_another() -> None:
 
 def test_applied_order_wins_for_shared_items_and_live_only_items_keep_their_place() -> None:
     """As structured-merge-diff merges an associative list: an env reordered in the applied
-    configuration is reordered on the object; an item only the live object has stays where it was."""
+    configuration is reordered on the object; an item only the live object has stays before the item
+    it preceded."""
     from manikit.fields.strategic import strategic_merge
 
     live = {"env": [{"name": "A", "value": "1"}, {"name": "X", "value": "x"}, {"name": "B", "value": "2"}]}
     patch = {"env": [{"name": "B", "value": "2"}, {"name": "A", "value": "1"}, {"name": "C", "value": "3"}]}
     merged = strategic_merge(live, patch, applied=True)
-    assert [e["name"] for e in merged["env"]] == ["B", "X", "A", "C"]
+    assert [e["name"] for e in merged["env"]] == ["X", "B", "A", "C"]
+    refilled = strategic_merge(
+        {"env": [{"name": "B"}]}, {"env": [{"name": "A"}, {"name": "B"}]}, applied=True
+    )
+    assert [e["name"] for e in refilled["env"]] == ["A", "B"]  # a new item where the applied list has it
     assert [e["name"] for e in strategic_merge(live, patch)["env"]] == ["A", "X", "B", "C"]  # a patch keeps
 
 
