@@ -162,3 +162,28 @@ def test_the_controllers_own_what_they_write_and_a_later_apply_meets_no_conflict
     [replica_set] = cluster.list("ReplicaSet", "default")
     assert {m["manager"] for m in replica_set["metadata"]["managedFields"]} == {"kube-controller-manager"}
     assert cluster.apply(manifest(replicas=3))["spec"]["replicas"] == 3
+
+
+def test_apply_of_a_cluster_scoped_object_and_of_a_service_keeps_what_the_server_allocated(
+    cluster: Cluster,
+) -> None:
+    namespace = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"t": "a"}}}
+    made = cluster.apply(namespace)
+    assert "namespace" not in made["metadata"] and made["metadata"]["labels"]["t"] == "a"
+    assert cluster.apply({**namespace, "metadata": {"name": "shop"}})["metadata"]["labels"] == {
+        "kubernetes.io/metadata.name": "shop"
+    }
+    web = service("web")
+    first = cluster.apply(web)
+    again = cluster.apply({**web, "spec": {**web["spec"], "ports": [{"port": 8080}]}})
+    assert again["spec"]["clusterIP"] == first["spec"]["clusterIP"] != ""
+    assert [p["port"] for p in again["spec"]["ports"]] == [8080]
+
+
+def test_a_resource_version_in_the_applied_configuration_is_a_precondition(cluster: Cluster) -> None:
+    seen = cluster.apply(manifest(replicas=2))["metadata"]["resourceVersion"]
+    pinned = manifest(replicas=3)
+    pinned["metadata"]["resourceVersion"] = seen
+    assert cluster.apply(pinned)["spec"]["replicas"] == 3
+    with pytest.raises(ConflictError, match="the object has been modified"):
+        cluster.apply(pinned)  # the version it names is no longer current

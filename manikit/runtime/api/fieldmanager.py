@@ -29,8 +29,9 @@ def record(
 
 
 def apply(api: Api, config: Mapping[str, Any], manager: str, force: bool) -> Body:
-    """Server-side apply ``config`` (the fields it sets) as ``manager``; creates the object if missing.
-    The caller holds a transaction: the read and the write are one."""
+    """Server-side apply ``config`` (the fields it sets) as ``manager``; creates the object if missing
+    (a ``metadata.resourceVersion`` it carries must then be current). The caller holds a transaction:
+    the read and the write are one."""
     manager = check_applier(manager)
     applied_config = dict(config)
     kind = str(applied_config.get("kind", ""))
@@ -50,5 +51,6 @@ def apply(api: Api, config: Mapping[str, Any], manager: str, force: bool) -> Bod
         created["apiVersion"], created["kind"] = applied_config.get("apiVersion", ""), kind
         return api.create(created, ns or None)
     merged = merge_applied(live, applied_config, applied, manager, force, stamp)
-    merged["metadata"]["resourceVersion"] = live["metadata"]["resourceVersion"]
+    # a resourceVersion in the configuration is a precondition, as kube honours it: a stale one is a 409
+    merged["metadata"]["resourceVersion"] = meta.get("resourceVersion") or live["metadata"]["resourceVersion"]
     return api.update(merged)
