@@ -16,6 +16,7 @@ from typing import Any
 from manikit.cluster.guard import guard
 from manikit.cluster.patch import merge_patch
 from manikit.cluster.protocol import (
+    FIELD_MANAGER,
     Body,
     Cluster,
     Member,
@@ -114,14 +115,42 @@ class LocalCluster:
         return self.api.events(namespace, obj)
 
     # Writes -----------------------------------------------------------------------------------------
-    def create(self, obj: Mapping[str, Any], *, dry_run: bool = False) -> Body:
+    # ``manager`` and ``apply`` below are placeholders of the protocol's signatures in this branch:
+    # the field-ownership branch (issue 15, H1) records managedFields and replaces them at integration.
+    def create(self, obj: Mapping[str, Any], *, dry_run: bool = False, manager: str | None = None) -> Body:
         return self._write(lambda: self.api.create(obj), dry_run)
 
-    def update(self, obj: Mapping[str, Any], *, dry_run: bool = False) -> Body:
+    def update(self, obj: Mapping[str, Any], *, dry_run: bool = False, manager: str | None = None) -> Body:
         return self._write(lambda: self.api.update(obj), dry_run)
 
+    def apply(
+        self,
+        obj: Mapping[str, Any],
+        *,
+        manager: str = FIELD_MANAGER,
+        force: bool = False,
+        dry_run: bool = False,
+    ) -> Body:
+        meta = obj.get("metadata") or {}
+        live = self.find(str(obj.get("kind", "")), str(meta.get("name", "")), meta.get("namespace"))
+        if live is None:
+            return self.create(obj, dry_run=dry_run)
+        return self.patch(str(obj["kind"]), live["metadata"]["name"], live["metadata"].get("namespace"), obj,
+                          dry_run=dry_run)  # fmt: skip
+
+    @property
+    def defaults_locally(self) -> bool:
+        return True
+
     def patch(
-        self, kind: str, name: str, namespace: str | None, patch: Mapping[str, Any], *, dry_run: bool = False
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        patch: Mapping[str, Any],
+        *,
+        dry_run: bool = False,
+        manager: str | None = None,
     ) -> Body:
         def patched() -> Body:
             with self.api.transaction():  # read and write as one: no other write between them

@@ -23,6 +23,8 @@ Propagation = Literal["Background", "Orphan", "Foreground"]
 Selector = LabelSelector | Mapping[str, str] | str | None
 #: one apply-set member as the inventory records it: (kind, namespace, name, apiVersion)
 Member = tuple[str, str, str, str]
+#: the field manager manikit applies and writes as (server-side apply's ``fieldManager``)
+FIELD_MANAGER = "manikit"
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,12 @@ class Cluster(Protocol):
         """The cluster's clock (simulated for a local state), for ages and timestamps."""
         ...
 
+    @property
+    def defaults_locally(self) -> bool:
+        """Whether manikit itself defaults and validates writes (the local control plane), or the
+        server does (a remote cluster)."""
+        ...
+
     # Reads ------------------------------------------------------------------------------------------
     def get(self, kind: str, name: str, namespace: str | None = None) -> Body: ...
 
@@ -100,14 +108,37 @@ class Cluster(Protocol):
     def events(self, namespace: str | None = None, obj: Body | None = None) -> builtins.list[EventRecord]: ...
 
     # Writes (``dry_run``: validated and admitted, never stored) -------------------------------------
-    def create(self, obj: Mapping[str, Any], *, dry_run: bool = False) -> Body: ...
+    def create(self, obj: Mapping[str, Any], *, dry_run: bool = False, manager: str | None = None) -> Body:
+        """``manager``: sent as ``fieldManager``."""
+        ...
 
-    def update(self, obj: Mapping[str, Any], *, dry_run: bool = False) -> Body: ...
+    def update(
+        self, obj: Mapping[str, Any], *, dry_run: bool = False, manager: str | None = None
+    ) -> Body: ...
 
     def patch(
-        self, kind: str, name: str, namespace: str | None, patch: Mapping[str, Any], *, dry_run: bool = False
+        self,
+        kind: str,
+        name: str,
+        namespace: str | None,
+        patch: Mapping[str, Any],
+        *,
+        dry_run: bool = False,
+        manager: str | None = None,
     ) -> Body:
         """An RFC 7386 JSON merge patch."""
+        ...
+
+    def apply(
+        self,
+        obj: Mapping[str, Any],
+        *,
+        manager: str = FIELD_MANAGER,
+        force: bool = False,
+        dry_run: bool = False,
+    ) -> Body:
+        """Server-side apply (application/apply-patch+yaml); a 409 is a ConflictError with the Status
+        causes kept (the fields and the managers that own them)."""
         ...
 
     def delete(
