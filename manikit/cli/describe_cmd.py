@@ -14,7 +14,7 @@ import typer
 from manikit.cli import console
 from manikit.cli.columns import format_table, node_status_text, node_usage, pod_status_text
 from manikit.cli.resources import RESOURCE_ARGUMENT, resource_args
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cluster import Body, Cluster
 from manikit.cluster.deployments import replica_sets
 from manikit.cluster.objects import controller_uid, is_ready
@@ -31,6 +31,8 @@ def describe(
     ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
 ) -> None:
     """Show one or more objects in detail, with their events.
 
