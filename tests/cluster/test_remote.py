@@ -27,6 +27,7 @@ from tests.runtime.control_plane import deployment, pod, service
 from tests.server.conftest import Served, server  # noqa: F401  (the module's server fixture)
 
 _names = itertools.count()
+STEP = timedelta(milliseconds=50)
 
 
 @pytest.fixture
@@ -117,6 +118,8 @@ def test_patch_merges_and_names_its_manager(remote: RemoteCluster, ns: str) -> N
 @pytest.mark.parametrize("write", ["create", "update", "patch", "apply", "delete"])
 def test_dry_run_stores_nothing(remote: RemoteCluster, ns: str, write: str) -> None:
     live = remote.create(_in(ns, service("web")))
+    quiet = remote.wait(lambda: remote.find("Endpoints", "web", ns) is not None, timedelta(seconds=10), STEP)
+    assert quiet  # the endpoints controller's write is done: from here, only this test writes
     revision = remote.revision()
     labelled = {**live, "metadata": {**live["metadata"], "labels": {"v": "1"}}}
     answer = {
