@@ -132,6 +132,14 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     assert "sekrit" not in failed.stderr + failed.stdout
 
 
+def test_simulated_time_is_the_local_states_only(server: Served) -> None:  # noqa: F811
+    refused = run_cli("--context", "manikit", "advance", "5m", env=_env(server))
+    line = _one_line_error(refused, 2)
+    assert (
+        line == f"error: manikit advance works on a local state only, not on {server.url} (context manikit)"
+    )
+
+
 def test_state_and_context_together_are_refused(tmp_path: Path) -> None:
     both = run_cli(
         "get", "pods", "--state", str(tmp_path / "s.db"), "--context", "x", env={"MANIKIT_STATE": ""}
