@@ -5,6 +5,7 @@ kubectl's words, watch, events, identity, the local plan key and the seeded simu
 from __future__ import annotations
 
 import itertools
+import json
 import stat
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,6 +19,7 @@ from manikit.cluster.remote import RemoteCluster
 from manikit.cluster.remote_simulation import RemoteSimulation
 from manikit.errors import (
     AlreadyExistsError,
+    ConfigError,
     ConflictError,
     InvalidError,
     NotFoundError,
@@ -277,3 +279,42 @@ def test_tls_is_verified_unless_the_kubeconfig_says_otherwise(
                 StateError, match=r"cannot reach the Kubernetes API server.*CERTIFICATE_VERIFY_FAILED"
             ):
                 cluster.get("Namespace", "default")
+
+
+def test_credentials_from_an_exec_plugin(server: Served, tmp_path: Path) -> None:  # noqa: F811
+    plugin = tmp_path / "token-plugin"
+    credential = {
+        "apiVersion": "client.authentication.k8s.io/v1beta1",
+        "kind": "ExecCredential",
+        "status": {"token": server.token},
+    }
+    plugin.write_text(f"#!/bin/sh\necho '{json.dumps(credential)}'\n")
+    plugin.chmod(0o700)
+    config = tmp_path / "kubeconfig"
+    config.write_text(
+        json.dumps(
+            {
+                "apiVersion": "v1",
+                "kind": "Config",
+                "current-context": "m",
+                "clusters": [
+                    {"name": "m", "cluster": {"server": server.url, "certificate-authority": str(server.ca)}}
+                ],
+                "users": [
+                    {
+                        "name": "m",
+                        "user": {"exec": {"apiVersion": credential["apiVersion"], "command": str(plugin)}},
+                    }
+                ],
+                "contexts": [{"name": "m", "context": {"cluster": "m", "user": "m"}}],
+            }
+        )
+    )
+    with open_cluster(kubeconfig=config) as cluster:
+        assert cluster.get("Namespace", "default")["metadata"]["name"] == "default"
+    plugin.write_text("#!/bin/sh\necho 'denied' >&2\nexit 3\n")
+    with (
+        open_cluster(kubeconfig=config) as cluster,
+        pytest.raises(ConfigError, match=r"cannot be used: Exec .* returned 3"),
+    ):
+        cluster.get("Namespace", "default")
