@@ -225,6 +225,8 @@ def _verdicts(cluster: Cluster, pod: Body) -> Lines:
         else:
             rows.append([verdict.node, "rejected", verdict.plugin, ", ".join(verdict.reasons)])
     lines = [_field("Scheduling", verdicts.message)]
+    if not rows:  # a real cluster's scheduler publishes its message only
+        return lines
     return lines + _table("Node verdicts", ["Node", "Verdict", "Plugin", "Reason"], rows)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,26 @@ def test_write_commands_through_the_servers_url(server: Served) -> None:  # noqa
     deleted = run_cli("--state", server.url, "delete", "deploy", "api", "-n", "url", env=_env(server))
     assert deleted.exit_code == 0, deleted.stderr
     assert server.kubectl("get", "deploy", "api", "-n", "url").returncode == 1
+
+
+def test_describe_a_pending_pod_shows_the_schedulers_message(server: Served) -> None:  # noqa: F811
+    _namespace(server, "pending")
+    big = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "big", "namespace": "pending"},
+        "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "64"}}}]},
+    }
+    assert server.kubectl("apply", "-f", "-", input=json.dumps(big)).returncode == 0
+    for _ in range(100):
+        shown = run_cli("describe", "pod", "big", "-n", "pending", "--context", "manikit", env=_env(server))
+        assert shown.exit_code == 0, shown.stderr
+        if "Scheduling:" in shown.stdout:
+            break
+        time.sleep(0.1)
+    scheduling = [line for line in shown.stdout.splitlines() if line.startswith("Scheduling:")]
+    assert len(scheduling) == 1 and "0/3 nodes are available" in scheduling[0]
+    assert "Node verdicts" not in shown.stdout
 
 
 def test_an_api_error_is_kubectls_line(server: Served) -> None:  # noqa: F811
