@@ -87,6 +87,8 @@ def load_merged(files: tuple[Path, ...]) -> dict[str, Any]:
                 if not isinstance(entry, dict) or not entry.get("name"):
                     raise ConfigError(f"{path}: every entry of {section} needs a name")
                 name = str(entry["name"])
+                if not isinstance(entry.get(field) or {}, dict):
+                    raise ConfigError(f"{path}: {section} {name}: {field} is a mapping of its settings")
                 if name not in seen[section]:
                     seen[section].add(name)
                     body = _resolved(dict(entry.get(field) or {}), field, path.parent)

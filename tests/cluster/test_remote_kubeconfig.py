@@ -154,3 +154,19 @@ def test_no_context_anywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         ConfigError, match=r"no kubeconfig context in .*none; give --kubeconfig FILE or set KUBECONFIG"
     ):
         select_context()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a list\n", r"a kubeconfig is a mapping"),
+        ("clusters: [{cluster: {server: x}}]\n", r"every entry of clusters needs a name"),
+        ("users: [{name: me, user: token}]\n", r"users me: user is a mapping of its settings"),
+    ],
+    ids=["not-a-mapping", "nameless", "user-not-a-mapping"],
+)
+def test_malformed_kubeconfigs_name_the_file_and_the_entry(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "k"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=rf"^{path}: .*{message}"):
+        select_context(kubeconfig=path)
