@@ -2,7 +2,8 @@
 running ``manikit serve``), reached through a kubeconfig with lightkube.
 
 What differs from the local control plane, and why:
-- the cluster's own controllers reconcile it: ``run`` returns at once, ``wait`` polls the real clock;
+- the cluster's own controllers reconcile it: ``run`` returns at once unless a command follows the
+  cluster (then it polls in real time, as ``wait`` does);
 - writes are not atomic together (``atomic_batches`` is False: ``batch`` runs them in order);
 - the apply lock and the plan-signing key are not the cluster's: there is no lock (``apply_lock``
   yields nothing to report), and the key lives on this machine (``plan_keys``);
@@ -15,7 +16,6 @@ from __future__ import annotations
 import builtins
 import contextlib
 import json
-import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -64,6 +64,8 @@ WATCH_SECONDS = 5
 WATCHED_KINDS = tuple(k for k in KINDS_SERVED if k != "Event")
 IDENTITY_NAMESPACE = "kube-system"
 RUN_SUMMARY = "the cluster's own controllers reconcile it: nothing to run here"
+#: how often a command following a remote cluster (``rollout status``, ``get -w``) looks again
+POLL_SECONDS = 0.5
 
 
 class RemoteCluster:
@@ -335,14 +337,19 @@ class RemoteCluster:
         return simulate(self)
 
     def run(self, run_for: timedelta | None = None, observe: Callable[[], bool] | None = None) -> Settling:
-        """The cluster's own controllers run it: return at once (settled), or, for ``run_for`` of real
-        time, call ``observe`` every second until it says stop."""
-        if run_for is None:
+        """The cluster's own controllers run it: without ``observe`` or ``run_for``, return at once
+        (settled). Otherwise follow it in real time, as kubectl's ``-w`` does: call ``observe`` every
+        ``POLL_SECONDS`` until it says stop, or ``run_for`` has passed (without it: until then, or
+        until interrupted)."""
+        if run_for is None and observe is None:
             return Settling(True, RUN_SUMMARY)
-        deadline = time.monotonic() + run_for.total_seconds()
-        stop = threading.Event()
-        while not stop.wait(min(1.0, max(0.0, deadline - time.monotonic()))):
-            if (observe is not None and observe()) or time.monotonic() >= deadline:
+        deadline = None if run_for is None else time.monotonic() + run_for.total_seconds()
+        while True:
+            left = POLL_SECONDS if deadline is None else max(0.0, deadline - time.monotonic())
+            time.sleep(min(POLL_SECONDS, left))
+            if observe is not None and observe():
+                break
+            if deadline is not None and time.monotonic() >= deadline:
                 break
         return Settling(True, RUN_SUMMARY)
 

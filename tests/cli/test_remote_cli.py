@@ -121,6 +121,31 @@ def test_describe_a_pending_pod_shows_the_schedulers_message(server: Served) -> 
     assert "Node verdicts" not in shown.stdout
 
 
+def test_rollout_status_follows_a_rollout_in_progress(server: Served) -> None:  # noqa: F811
+    _namespace(server, "roll")
+    deployment = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "slow", "namespace": "roll"},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "slow"}},
+            "template": {
+                "metadata": {"labels": {"app": "slow"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx:1.25"}]},  # pulled for seconds
+            },
+        },
+    }
+    assert server.kubectl("apply", "-f", "-", input=json.dumps(deployment)).returncode == 0
+    followed = run_cli(
+        "rollout", "status", "deploy/slow", "-n", "roll", "--context", "manikit", env=_env(server)
+    )
+    assert followed.exit_code == 0, followed.stderr
+    lines = followed.stdout.strip().splitlines()
+    assert lines[-1] == 'deployment "slow" successfully rolled out'
+    assert len(lines) > 1  # it was still rolling out when the command started
+
+
 def test_an_api_error_is_kubectls_line(server: Served) -> None:  # noqa: F811
     missing = run_cli("--context", "manikit", "get", "pod", "nope", "-n", "default", env=_env(server))
     assert _one_line_error(missing, 1) == 'Error from server (NotFound): pods "nope" not found'

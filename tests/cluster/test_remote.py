@@ -198,6 +198,10 @@ def test_events_and_the_schedulers_message(remote: RemoteCluster, ns: str) -> No
 def test_run_returns_at_once_and_wait_gives_up(remote: RemoteCluster) -> None:
     settled = remote.run()
     assert settled.settled and "own controllers" in settled.summary
+    looks = itertools.count(1)
+    assert remote.run(observe=lambda: next(looks) == 3).settled  # followed until observe says stop
+    assert next(looks) == 4
+    remote.run(timedelta(milliseconds=200), observe=lambda: False)  # or for run_for
     assert remote.wait(lambda: False, timedelta(milliseconds=300), timedelta(milliseconds=100)) is False
 
 
