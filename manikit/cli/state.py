@@ -83,7 +83,14 @@ class StateLocation:
 
 
 def locate_state(option: str | None, cwd: Path | None = None) -> StateLocation:
-    """The state a command uses, and where that choice came from."""
+    """The state a command uses, and where that choice came from. A command that works on a local
+    state only (``state``, ``serve``) refuses ``--context``/``--kubeconfig`` rather than ignore them."""
+    named = [f"--{k} {_GLOBAL[k]}" for k in ("context", "kubeconfig") if _GLOBAL[k]]
+    if named:
+        raise ConfigError(
+            f"{' '.join(named)} names an API server, but this command works on a local state only (a "
+            "file or etcd://); drop it, or give --state"
+        )
     here = (cwd or Path.cwd()).absolute()
     chosen, source = option or _GLOBAL["state"], "--state"
     if not chosen and os.environ.get(STATE_ENV):

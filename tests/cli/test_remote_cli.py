@@ -186,6 +186,15 @@ def test_simulated_time_is_the_local_states_only(server: Served) -> None:  # noq
     )
 
 
+@pytest.mark.parametrize("command", ["state check", "serve"], ids=["state", "serve"])
+def test_local_only_commands_refuse_a_context(command: str) -> None:
+    refused = run_cli("--context", "prod", *command.split(), env={"MANIKIT_STATE": ""})
+    line = _one_line_error(refused, 2)
+    assert line.startswith(
+        "error: --context prod names an API server, but this command works on a local state"
+    )
+
+
 def test_state_and_context_together_are_refused(tmp_path: Path) -> None:
     both = run_cli(
         "get", "pods", "--state", str(tmp_path / "s.db"), "--context", "x", env={"MANIKIT_STATE": ""}
