@@ -6,7 +6,7 @@ The Python API (each name is imported on first use, so ``import manikit`` stays 
 
     problems = manikit.validate("deploy/")              # paths, YAML text, or parsed documents
     findings = manikit.lint("deploy/", config=".manikit.yaml")
-    with manikit.open_cluster(".manikit/state.db") as cluster:   # or ":memory:", etcd://..., https://...
+    with manikit.open_cluster(".manikit/state.db") as cluster:   # or ":memory:", etcd://..., context="prod"
         plan = manikit.plan("deploy/", cluster)         # a frozen Plan; plan.changes, plan.preview
         result = manikit.apply(plan, cluster)           # refused if the cluster moved since the plan
         assert manikit.plan("deploy/", cluster).empty

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from manikit.cli.state import STATE_OPTION, control_plane
+from manikit.cli.state import STATE_OPTION, control_plane, local_cluster
 from manikit.cli.timing import duration
 from manikit.cluster.times import format_duration, rfc3339
 
@@ -20,6 +20,7 @@ def advance(
     delta = duration(length, "DURATION")
     assert delta is not None
     with control_plane(state) as cp:
+        local_cluster(cp, "advance")  # a real cluster's time is its own
         cp.reconcile(delta)
         typer.echo(f"advanced {format_duration(delta)}; the cluster's clock is {rfc3339(cp.cluster.now())}")
 

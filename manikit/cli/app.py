@@ -106,8 +106,25 @@ ROOT_STATE_OPTION = typer.Option(
     "--state",
     metavar="PATH|URL",
     help="The state: a file (default: the nearest .manikit/state.db here or in a parent directory), "
-    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster, or the https://host:port of a "
-    "running `manikit serve` (read only); env MANIKIT_STATE.",
+    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster, or the https://host:port of an "
+    "API server a kubeconfig names (a running `manikit serve`); env MANIKIT_STATE.",
+    show_default=False,
+)
+# The same options as cli.state.CONTEXT_OPTION and KUBECONFIG_OPTION (a test keeps them alike).
+ROOT_CONTEXT_OPTION = typer.Option(
+    None,
+    "--context",
+    metavar="NAME",
+    help="Work on the Kubernetes API server of this kubeconfig context instead of the local state, as "
+    "kubectl's --context (the files: --kubeconfig, else KUBECONFIG, else ~/.kube/config).",
+    show_default=False,
+)
+ROOT_KUBECONFIG_OPTION = typer.Option(
+    None,
+    "--kubeconfig",
+    metavar="FILE",
+    help="The kubeconfig to read, and no other (default: KUBECONFIG's files, else ~/.kube/config); alone, "
+    "work on its current context.",
     show_default=False,
 )
 
@@ -118,11 +135,14 @@ def _root(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
     state: str | None = ROOT_STATE_OPTION,
+    context: str | None = ROOT_CONTEXT_OPTION,
+    kubeconfig: str | None = ROOT_KUBECONFIG_OPTION,
 ) -> None:
     """manikit: manifests in git, checked, planned and applied."""
     # `manikit --state X get pods`, as kubectl takes --kubeconfig anywhere; an earlier in-process run's
     # value (tests) is cleared, and cli.state is imported only when there is something to set.
-    if state is not None or "manikit.cli.state" in sys.modules:
+    given = state is not None or context is not None or kubeconfig is not None
+    if given or "manikit.cli.state" in sys.modules:
         from manikit.cli.state import set_global_state
 
-        set_global_state(state)
+        set_global_state(state, context, kubeconfig)

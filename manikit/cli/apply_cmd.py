@@ -35,7 +35,7 @@ from manikit.cli.plan_support import (
     read_desired,
 )
 from manikit.cli.rollout_bars import RolloutBars
-from manikit.cli.state import STATE_OPTION, ControlPlane, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, STATE_OPTION, ControlPlane, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.words import plural
 from manikit.cluster.statefile import keep_backup
@@ -57,6 +57,8 @@ def apply(
     ),
     filenames: list[str] | None = FILENAME_OPTION,
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     auto_approve: bool = typer.Option(
         False, "--auto-approve", "-y", help="Apply without asking for confirmation."
     ),

@@ -7,7 +7,7 @@ from enum import StrEnum
 import typer
 
 from manikit.cli.resources import RESOURCE_ARGUMENT, qualified, resource_args
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cluster import Propagation
 from manikit.errors import UserError
@@ -46,6 +46,8 @@ def delete(
     ),
     force: bool = typer.Option(False, "--force", help="With --grace-period=0: remove pods at once."),
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
     """Delete objects; their ReplicaSets and pods go too unless --cascade=orphan.

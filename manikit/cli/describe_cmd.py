@@ -15,7 +15,7 @@ import typer
 from manikit.cli import console
 from manikit.cli.columns import format_table, node_status_text, node_usage, pod_status_text
 from manikit.cli.resources import RESOURCE_ARGUMENT, resource_args
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cluster import Body, Cluster
 from manikit.cluster.deployments import replica_sets
 from manikit.cluster.objects import controller_uid, is_ready
@@ -32,6 +32,8 @@ def describe(
     ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
 ) -> None:
     """Show one or more objects in detail, with their events.
 
@@ -224,6 +226,8 @@ def _verdicts(cluster: Cluster, pod: Body) -> Lines:
         else:
             rows.append([verdict.node, "rejected", verdict.plugin, ", ".join(verdict.reasons)])
     lines = [_field("Scheduling", verdicts.message)]
+    if not rows:  # a real cluster's scheduler publishes its message only
+        return lines
     return lines + _table("Node verdicts", ["Node", "Verdict", "Plugin", "Reason"], rows)
 
 

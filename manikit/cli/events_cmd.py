@@ -9,7 +9,7 @@ import typer
 from manikit.cli import console
 from manikit.cli.columns import format_table
 from manikit.cli.resources import resolve_kind
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.watch import watch_events
 from manikit.cluster import Cluster
 from manikit.cluster.objects import EventRecord
@@ -28,6 +28,8 @@ def events(
     ),
     watch: bool = typer.Option(False, "--watch", "-w", help="Run the cluster and print events as they come."),
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
 ) -> None:
     """List events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE); -w: run the cluster and print new ones.
 

@@ -11,7 +11,7 @@ import typer
 from manikit.cli import console
 from manikit.cli.columns import format_table, headers_for, rows_for
 from manikit.cli.resources import qualified, resource_args
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.watch import watch_objects
 from manikit.cluster import Body, Cluster
@@ -48,6 +48,8 @@ def get(
     show_labels: bool = typer.Option(False, "--show-labels", help="Add a LABELS column."),
     watch: bool = typer.Option(False, "--watch", "-w", help="Run the cluster and print each change."),
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
     """Display objects of the local control plane as kubectl does; -w: run the cluster and print changes.

@@ -7,7 +7,7 @@ import typer
 
 from manikit.cli import console
 from manikit.cli.nodes_cmd import nodes_app
-from manikit.cli.state import STATE_OPTION, control_plane, local_cluster
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, STATE_OPTION, control_plane, local_cluster
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cluster import nodeops
 
@@ -81,6 +81,8 @@ def taint(
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace a taint of the same key and effect."),
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
     """Add or remove taints (NoExecute ones evict the pods that do not tolerate them).
@@ -101,6 +103,8 @@ def drain(
         False, "--delete-emptydir-data", help="Also evict pods with emptyDir volumes (their data is lost)."
     ),
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
     """Cordon the node and evict its pods, as kubectl drain (refusing what would not come back).

@@ -8,7 +8,7 @@ import json
 import typer
 
 from manikit.cli.resources import one_object, qualified
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cluster.patch import merge_patch  # RFC 7386, the same as PATCH on the served API
 from manikit.errors import UserError
@@ -28,6 +28,8 @@ def patch(
     ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
     """Update fields of an object with a JSON merge patch.

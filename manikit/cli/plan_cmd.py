@@ -28,7 +28,7 @@ from manikit.cli.plan_support import (
     read_desired,
     write_html,
 )
-from manikit.cli.state import STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, STATE_OPTION, control_plane
 from manikit.plan.planfile import save_plan
 
 
@@ -36,6 +36,8 @@ def plan(
     paths: list[str] | None = PATHS_ARGUMENT,
     filenames: list[str] | None = FILENAME_OPTION,
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     output_format: PlanFormat = typer.Option(
         PlanFormat.text, "--output", "-o", "--format", metavar="FORMAT", help="text, json or markdown."
     ),

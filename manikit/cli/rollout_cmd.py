@@ -13,7 +13,7 @@ from manikit.cli import console
 from manikit.cli.columns import format_table
 from manikit.cli.resources import one_object
 from manikit.cli.rollout_bars import RolloutBars
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cluster.deployments import revisions as revisions_of
 from manikit.cluster.deployments import rollout_status, template_without_hash
@@ -48,6 +48,8 @@ def status(
         None, "--timeout", metavar="DURATION", help="Give up after this much simulated time (default: never)."
     ),
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
 ) -> None:  # fmt: skip
     """Show the rollout's progress until it completes; exit 1 unless it does.
 
@@ -96,6 +98,8 @@ def history(
         None, "--revision", metavar="N", help="Show the pod template of this revision."
     ),
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
 ) -> None:  # fmt: skip
     """List the revisions of a deployment (or show one).
 
@@ -126,6 +130,8 @@ def undo(
         0, "--to-revision", metavar="N", help="Revision to go back to (default: previous)."
     ),
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Roll back to the previous (or a given) revision's pod template.
@@ -173,6 +179,8 @@ def _set_paused(
 def restart(
     kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Restart every pod by a rollout (kubectl's restartedAt annotation on the pod template).
@@ -199,6 +207,8 @@ def restart(
 def pause(
     kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Pause a deployment: template changes wait until it is resumed.
@@ -213,6 +223,8 @@ def pause(
 def resume(
     kind: str = KIND_ARGUMENT, name: str | None = NAME_ARGUMENT, namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:  # fmt: skip
     """Resume a paused deployment.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from manikit.cli.resources import one_object, qualified
-from manikit.cli.state import NAMESPACE_OPTION, STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.errors import UserError
 from manikit.models.base import INT32_MAX
@@ -29,6 +29,8 @@ def scale(
     ),
     namespace: str | None = NAMESPACE_OPTION,
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     run_for: str | None = FOR_OPTION,
 ) -> None:
     """Set the replicas of a Deployment or ReplicaSet.

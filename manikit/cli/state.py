@@ -1,5 +1,10 @@
-"""The ``--state`` option, finding the state as git finds its repository, and opening the local
-control plane for a command.
+"""The ``--state``, ``--context`` and ``--kubeconfig`` options, finding the state as git finds its
+repository, and opening the cluster a command works on.
+
+Which cluster: ``--context NAME`` or ``--kubeconfig FILE`` (before or after the subcommand, as kubectl
+takes them) name a Kubernetes API server through a kubeconfig; ``--state https://HOST:PORT`` names one
+by its address (a running ``manikit serve``). ``KUBECONFIG`` alone never moves a command off the local
+state. Credentials come from the kubeconfig only, and are never printed.
 
 Which state: ``--state`` (before or after the subcommand), else ``MANIKIT_STATE``, else the nearest
 ``.manikit/state.db`` in the current directory or a parent, else ``.manikit/state.db`` here (created
@@ -33,15 +38,39 @@ STATE_OPTION = typer.Option(
     "--state",
     metavar="PATH|URL",
     help="The state: a file (default: the nearest .manikit/state.db here or in a parent directory), "
-    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster, or the https://host:port of a "
-    "running `manikit serve` (read only); env MANIKIT_STATE.",
+    "etcd://host:port[,host:port...]/prefix for a shared etcd cluster, or the https://host:port of an "
+    "API server a kubeconfig names (a running `manikit serve`); env MANIKIT_STATE.",
     show_default=False,
 )
-_GLOBAL: dict[str, str | None] = {"state": None}  # ``manikit --state X get ...``: set by the root callback
+CONTEXT_HELP = (
+    "Work on the Kubernetes API server of this kubeconfig context instead of the local state, as "
+    "kubectl's --context (the files: --kubeconfig, else KUBECONFIG, else ~/.kube/config)."
+)
+KUBECONFIG_HELP = (
+    "The kubeconfig to read, and no other (default: KUBECONFIG's files, else ~/.kube/config); alone, "
+    "work on its current context."
+)
+#: ``manikit --state X get ...``: set by the root callback; ``--context``/``--kubeconfig`` after the
+#: subcommand too (their callbacks), so that every command's ``control_plane`` sees them.
+_GLOBAL: dict[str, str | None] = {"state": None, "context": None, "kubeconfig": None}
 
 
-def set_global_state(value: str | None) -> None:
-    _GLOBAL["state"] = value
+def set_global_state(value: str | None, context: str | None = None, kubeconfig: str | None = None) -> None:
+    _GLOBAL.update(state=value, context=context, kubeconfig=kubeconfig)
+
+
+def _remember(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    if value is not None and param.name:
+        _GLOBAL[param.name] = value
+    return value
+
+
+CONTEXT_OPTION = typer.Option(
+    None, "--context", metavar="NAME", help=CONTEXT_HELP, callback=_remember, show_default=False
+)
+KUBECONFIG_OPTION = typer.Option(
+    None, "--kubeconfig", metavar="FILE", help=KUBECONFIG_HELP, callback=_remember, show_default=False
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +83,14 @@ class StateLocation:
 
 
 def locate_state(option: str | None, cwd: Path | None = None) -> StateLocation:
-    """The state a command uses, and where that choice came from."""
+    """The state a command uses, and where that choice came from. A command that works on a local
+    state only (``state``, ``serve``) refuses ``--context``/``--kubeconfig`` rather than ignore them."""
+    named = [f"--{k} {_GLOBAL[k]}" for k in ("context", "kubeconfig") if _GLOBAL[k]]
+    if named:
+        raise ConfigError(
+            f"{' '.join(named)} names an API server, but this command works on a local state only (a "
+            "file or etcd://); drop it, or give --state"
+        )
     here = (cwd or Path.cwd()).absolute()
     chosen, source = option or _GLOBAL["state"], "--state"
     if not chosen and os.environ.get(STATE_ENV):
@@ -127,9 +163,20 @@ def control_plane(
 ) -> Iterator[ControlPlane]:
     """Open the state (creating it, its namespaces and, unless ``default_cluster`` is False because the
     command brings its own nodes, the default cluster on first use). ``read_only`` commands never
-    create a state: without one, they read an empty cluster in memory."""
-    where = locate_state(state)
+    create a state: without one, they read an empty cluster in memory. With ``--context`` or
+    ``--kubeconfig``, the API server the kubeconfig names instead."""
     err = console.stderr()
+    context, kubeconfig = _GLOBAL["context"], _GLOBAL["kubeconfig"]
+    if context or kubeconfig:
+        chosen = state or _GLOBAL["state"]
+        if chosen and not is_served(chosen):
+            raise ConfigError(
+                f"--state {chosen} and --context/--kubeconfig name two clusters: give one of them"
+            )
+        with open_cluster(chosen or ":memory:", context=context, kubeconfig=kubeconfig) as remote:
+            yield ControlPlane(remote)
+        return
+    where = locate_state(state)
     if where.source and where.source != "--state":  # what the command line does not show
         err.print(f"using state {where.target} (from {where.source})", markup=False)
     target: str | Path = where.target

@@ -11,7 +11,7 @@ import typer
 from rich.text import Text
 
 from manikit.cli import console
-from manikit.cli.state import STATE_OPTION, control_plane
+from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, STATE_OPTION, control_plane
 from manikit.cli.words import plural
 from manikit.plan.capacity import NodeUsage, Usage, node_usages
 from manikit.plan.render.bars import FREE, LIMIT, REQUEST, WIDTH, segments, share
@@ -53,6 +53,8 @@ def node_lines(node: NodeUsage, width: int = WIDTH) -> list[Text]:
 @top_app.command("nodes")
 def top_nodes(
     state: str | None = STATE_OPTION,
+    context: str | None = CONTEXT_OPTION,
+    kubeconfig: str | None = KUBECONFIG_OPTION,
     width: int = typer.Option(WIDTH, "--width", min=5, max=200, metavar="CELLS", help="Cells per bar."),
 ) -> None:
     """Bars per node and resource: requests and limits against allocatable.

@@ -268,7 +268,7 @@ def test_nodes_have_kubectls_columns_and_create_f_works(server: Served) -> None:
     assert typed.returncode == 1 and "kubectl apply -f" in typed.stderr
 
 
-def test_manikit_reads_a_served_state_and_refuses_to_write(server: Served) -> None:
+def test_manikit_reads_and_writes_a_served_state(server: Served) -> None:
     ns = namespace(server, "two-terminals")
     ok(server.kubectl("apply", "-n", ns, "-f", "-", input=deployment("seen", 2)))
     rolled_out(server, ns, "seen")
@@ -279,5 +279,9 @@ def test_manikit_reads_a_served_state_and_refuses_to_write(server: Served) -> No
     written = run_process(
         "scale", "deploy", "seen", "--replicas", "1", "-n", ns, "--state", server.url, env=env
     )
-    assert written.exit_code == 2 and "is a served control plane" in written.stderr
-    assert "Traceback" not in written.stderr
+    assert written.exit_code == 0, written.stderr
+    assert "deployment.apps/seen scaled" in written.stdout
+    assert (
+        json.loads(ok(server.kubectl("get", "deploy", "seen", "-n", ns, "-o", "json")))["spec"]["replicas"]
+        == 1
+    )
