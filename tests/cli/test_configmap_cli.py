@@ -71,11 +71,13 @@ def test_an_immutable_configmaps_data_cannot_change(tmp_path: Path) -> None:
     assert run_cli("apply", "--state", state, "-y", str(write(tmp_path, "v1/cm.yaml", frozen))).exit_code == 0
     changed = frozen.replace("mode: fast", "mode: slow")
     result = run_cli("apply", "--state", state, "-y", str(write(tmp_path, "v2/cm.yaml", changed)))
-    assert result.exit_code != 0
+    assert result.exit_code != 0  # refused at plan time, in the server's words: nothing applied
+    assert "Error: ConfigMap/default/settings would be refused" in result.stdout
     assert (
         'ConfigMap "settings" is invalid: data: Forbidden: field is immutable when `immutable` is set'
-        in result.stderr
+        in result.stdout
     )
+    assert "nothing applied" in result.stderr
     assert "Traceback" not in result.stderr
     got = run_cli("get", "--state", state, "cm", "settings", "-o", "json")
     assert json.loads(got.stdout)["data"]["mode"] == "fast"
