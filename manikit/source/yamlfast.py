@@ -47,7 +47,7 @@ class _Frame:
         self.key: Any = _NO_KEY
         self.key_mark: Any = None  # where the pending key starts: read only for a duplicate key
         self.size = 1
-        self.keys_seen: dict[Any, Any] | None = {} if is_map else None
+        self.keys_seen: dict[Any, Any] = {}  # each key's mark (a mapping's; a sequence's stays empty)
 
 
 def load_yaml(text: str, filename: str) -> tuple[list[RawDocument], list[Problem]]:
@@ -132,6 +132,23 @@ class _Builder:
                     value = event.value
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
+                if frame is None:
+                    root.append(value)
+                    continue
+                frame.size += 1  # a scalar value: what _add does, inlined for the commonest event
+                if frame.size > MAX_NODES:
+                    raise _Abort(self._too_many(event))
+                if frame.is_map:
+                    key = frame.key
+                    frame.key = _NO_KEY
+                    if key in frame.keys_seen:
+                        self._duplicate(frame, key)
+                    else:
+                        frame.keys_seen[key] = frame.key_mark
+                    frame.container[key] = value
+                else:
+                    frame.container.append(value)
+                continue
             elif cls in starts:
                 if len(stack) >= MAX_DEPTH:
                     raise _Abort(self._limit(event, f"the document is nested deeper than {MAX_DEPTH} levels"))
@@ -186,26 +203,27 @@ class _Builder:
         if key == "<<" and isinstance(value, (dict, list)):
             self._merge(frame, value)
             return
-        seen = frame.keys_seen
-        assert seen is not None
-        if key in seen:
-            first = seen[key].line + 1
-            mark = frame.key_mark
-            self.problems.append(
-                Problem(
-                    self.filename,
-                    mark.line + 1,
-                    mark.column + 1,
-                    "MK005",
-                    "duplicate-key",
-                    Level.ERROR,
-                    f'duplicate key "{key}" (first at line {first}); Kubernetes rejects duplicate fields: '
-                    "keep one",
-                )
-            )
+        if key in frame.keys_seen:
+            self._duplicate(frame, key)
         else:
-            seen[key] = frame.key_mark
+            frame.keys_seen[key] = frame.key_mark
         container[key] = value
+
+    def _duplicate(self, frame: _Frame, key: Any) -> None:
+        first = frame.keys_seen[key].line + 1
+        mark = frame.key_mark
+        self.problems.append(
+            Problem(
+                self.filename,
+                mark.line + 1,
+                mark.column + 1,
+                "MK005",
+                "duplicate-key",
+                Level.ERROR,
+                f'duplicate key "{key}" (first at line {first}); Kubernetes rejects duplicate fields: '
+                "keep one",
+            )
+        )
 
     def _merge(self, frame: _Frame, value: Any) -> None:
         mark = frame.key_mark
