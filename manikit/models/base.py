@@ -41,10 +41,12 @@ class K8sModel(BaseModel):
         """Kubernetes integers are at most int64 (Go's int64): a bigger one never reaches the control
         plane, where it would overflow every later computation. Nested models check their own."""
         if isinstance(data, dict):
-            for key, value in data.items():
-                if type(value) is int and not INT64_MIN <= value <= INT64_MAX:
-                    _out_of_range(key, value)
-                if type(value) is list:
+            for key, value in data.items():  # every model of every document: kept lean
+                kind = type(value)
+                if kind is int:
+                    if not INT64_MIN <= value <= INT64_MAX:
+                        _out_of_range(key, value)
+                elif kind is list:
                     for item in value:
                         if type(item) is int and not INT64_MIN <= item <= INT64_MAX:
                             _out_of_range(key, item)
