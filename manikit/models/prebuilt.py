@@ -28,6 +28,7 @@ from pydantic import BaseModel
 from pydantic_core import SchemaSerializer, SchemaValidator
 
 CACHE_ENV = "MANIKIT_CACHE_DIR"  # the same setting as the template cache; "off" keeps none
+STALE_SECONDS = 7 * 24 * 3600  # the schemas of another version of the models, unused this long, go
 
 
 def load(cls: type[BaseModel]) -> bool:
@@ -92,6 +93,8 @@ def _directory() -> str | None:
     )
     directory = os.path.join(base, f"models-{_code_tag()}")
     try:
+        if not os.path.isdir(directory):
+            _forget_other_versions(base)
         os.makedirs(directory, mode=0o700, exist_ok=True)
         info = os.stat(directory)
     except OSError:
@@ -99,6 +102,23 @@ def _directory() -> str | None:
     if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o022):
         return None  # pickles others could write are code others could run: not used
     return directory
+
+
+def _forget_other_versions(base: str) -> None:
+    """A new version of the models starts its own directory: the schemas of versions no run has
+    written to for a week are removed rather than left to pile up (checkouts of other versions in
+    use on the same machine keep theirs)."""
+    import shutil  # only when the models changed
+    import time
+
+    stale = time.time() - STALE_SECONDS
+    with contextlib.suppress(OSError):
+        for name in os.listdir(base):
+            path = os.path.join(base, name)
+            if not name.startswith("models-") or len(name) != 23 or os.path.islink(path):
+                continue
+            if os.stat(path).st_mtime < stale:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _code_tag() -> str:

@@ -8,6 +8,7 @@ import os
 import pickle
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,28 @@ def test_the_directory_changes_with_the_models_source(
     with (copy / "pod.py").open("a", encoding="utf-8") as handle:
         handle.write("\n# changed\n")
     assert prebuilt._code_tag() != before
+
+
+def test_a_new_version_of_the_models_removes_the_stale_schemas_of_old_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "cache"
+    old = base / "models-0123456789abcdef"
+    old.mkdir(parents=True)
+    (old / "manikit.models.workloads.Deployment").write_bytes(b"old")
+    week_ago = time.time() - prebuilt.STALE_SECONDS - 60
+    os.utime(old, (week_ago, week_ago))
+    recent = base / "models-fedcba9876543210"  # another checkout's, in use: kept
+    recent.mkdir()
+    templates = base / "templates-0123456789abcdef"  # the template cache's: not ours to remove
+    templates.mkdir()
+    os.utime(templates, (week_ago, week_ago))
+    monkeypatch.setenv(prebuilt.CACHE_ENV, str(base))
+    prebuilt._directory.cache_clear()
+    try:
+        directory = prebuilt._directory()
+    finally:
+        prebuilt._directory.cache_clear()
+    assert directory is not None
+    kept = sorted(p.name for p in base.iterdir())
+    assert kept == sorted([Path(directory).name, recent.name, templates.name])
