@@ -140,8 +140,14 @@ def _version(body: Body) -> tuple[str, str] | None:
     return (uid, version) if uid and version else None
 
 
+# What pod_requests and pod_limits read of a spec: a recorded pod is valid, so validating only these
+# gives the same figures as the whole spec (its volumes, affinity, ... are most of a pod's fields).
+_RESOURCE_FIELDS = ("containers", "initContainers", "overhead")
+
+
 def _pod_totals(pod: Body) -> Totals:
-    spec = PodSpec.model_validate(pod["spec"])
+    body = pod["spec"]
+    spec = PodSpec.model_validate({k: body[k] for k in _RESOURCE_FIELDS if k in body})
     requests = {res: q.value for res, q in pod_requests(spec, pod_defaults=False).items()}
     return requests, pod_limits(spec)
 
