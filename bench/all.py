@@ -22,7 +22,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = (
-    "startup", "validate", "lint", "render", "plan", "apply", "reconcile", "schedule", "store", "serve",
+    "startup", "validate", "lint", "render", "plan", "preview", "apply", "reconcile", "schedule", "store",
+    "serve",
     "store_backends",
 )  # fmt: skip
 

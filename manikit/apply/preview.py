@@ -9,12 +9,10 @@ from fractions import Fraction
 
 from manikit.apply.executor import execute
 from manikit.cluster import Cluster
-from manikit.kinds.resources import pod_requests
 from manikit.models.node import Node
-from manikit.models.pod import Pod
 from manikit.models.quantity import Quantity, QuantityFormat
 from manikit.plan.actions import PendingPod, Plan, ResourceUsage, SchedulingPreview
-from manikit.plan.capacity import node_usages
+from manikit.plan.capacity import Body, PodResources, node_usages
 
 RESOURCES = ("cpu", "memory", "pods")
 
@@ -24,23 +22,29 @@ def with_preview(cluster: Cluster, plan: Plan) -> Plan:
     unchanged); an empty plan as it is."""
     if plan.empty:
         return plan
-    before = tuple(node_usages(cluster.list("Node"), cluster.list("Pod")))
+    # The pods and nodes the change leaves alone are the same objects (uid, resourceVersion) before and
+    # after: their requests and each such node's usage are computed once, for both pictures.
+    resources = PodResources()
+    before = tuple(node_usages(cluster.list("Node"), cluster.list("Pod"), resources))
     simulation = cluster.simulation()
     execute(simulation, plan)
     simulation.run()
-    after = preview_of(simulation)
+    nodes, pods = simulation.list("Node"), simulation.list("Pod")
     after = dataclasses.replace(
-        after,
+        _preview(nodes, pods, resources),
         nodes_before=before,
-        nodes_after=tuple(node_usages(simulation.list("Node"), simulation.list("Pod"))),
+        nodes_after=tuple(node_usages(nodes, pods, resources)),
     )
     return dataclasses.replace(plan, preview=after)
 
 
 def preview_of(cluster: Cluster) -> SchedulingPreview:
-    pods = [p for p in cluster.list("Pod") if _active(p)]
-    nodes = cluster.list("Node")
-    return SchedulingPreview(pending_pods(pods), _usage(nodes, pods), len(pods), len(nodes))
+    return _preview(cluster.list("Node"), cluster.list("Pod"), PodResources())
+
+
+def _preview(nodes: list[Body], all_pods: list[Body], resources: PodResources) -> SchedulingPreview:
+    pods = [p for p in all_pods if _active(p)]
+    return SchedulingPreview(pending_pods(pods), _usage(nodes, pods, resources), len(pods), len(nodes))
 
 
 def pending_pods(pods: list[dict[str, object]]) -> tuple[PendingPod, ...]:
@@ -76,7 +80,7 @@ def _message(pod: dict[str, object]) -> str:
     return "not scheduled yet"
 
 
-def _usage(nodes: list[dict[str, object]], pods: list[dict[str, object]]) -> tuple[ResourceUsage, ...]:
+def _usage(nodes: list[Body], pods: list[Body], resources: PodResources) -> tuple[ResourceUsage, ...]:
     allocatable: dict[str, Fraction] = dict.fromkeys(RESOURCES, Fraction(0))
     for body in nodes:
         for name, q in Node.model_validate(body).allocatable().items():
@@ -88,9 +92,9 @@ def _usage(nodes: list[dict[str, object]], pods: list[dict[str, object]]) -> tup
         if not isinstance(spec, dict) or not spec.get("nodeName"):
             continue
         requested["pods"] += 1
-        for name, q in pod_requests(Pod.model_validate(body).spec, pod_defaults=False).items():
+        for name, value in resources.of(body)[0].items():
             if name in requested:
-                requested[name] += q.value
+                requested[name] += value
     return tuple(
         ResourceUsage(
             name,

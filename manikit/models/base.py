@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
+from manikit.models import prebuilt
+
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
@@ -39,14 +41,41 @@ class K8sModel(BaseModel):
         """Kubernetes integers are at most int64 (Go's int64): a bigger one never reaches the control
         plane, where it would overflow every later computation. Nested models check their own."""
         if isinstance(data, dict):
-            for key, value in data.items():
-                if type(value) is int and not INT64_MIN <= value <= INT64_MAX:
-                    _out_of_range(key, value)
-                if type(value) is list:
+            for key, value in data.items():  # every model of every document: kept lean
+                kind = type(value)
+                if kind is int:
+                    if not INT64_MIN <= value <= INT64_MAX:
+                        _out_of_range(key, value)
+                elif kind is list:
                     for item in value:
                         if type(item) is int and not INT64_MIN <= item <= INT64_MAX:
                             _out_of_range(key, item)
         return data
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        """pydantic's build on first use, from the schema kept by an earlier run when there is one
+        (prebuilt.py), and kept for the next run when there is not."""
+        if cls.__pydantic_complete__ and not force:
+            return None
+        if not force and _types_namespace is None and prebuilt.load(cls):
+            return True
+        done = super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth + 1,  # this frame is one more
+            _types_namespace=_types_namespace,
+        )
+        if done and cls.__pydantic_complete__:
+            prebuilt.keep(cls)
+        return done
 
     def to_k8s(self) -> dict[str, Any]:
         """The object as Kubernetes writes it: camelCase keys, absent fields left out."""

@@ -36,6 +36,7 @@ _MAX_DIGITS = 64  # beyond this no real quantity exists; bounds the work on host
 _MAX_EXPONENT = 64
 #: The largest MilliValue() a Kubernetes quantity can give without overflowing Go's int64.
 MAX_MILLI = 2**63 - 1
+_MAX_VALUE = Fraction(MAX_MILLI, 1000)  # the same bound as a quantity value
 
 QUANTITY_PATTERN = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[numkMGTPE]|[KMGTPE]i|[eE][+-]?[0-9]+)?$"
 
@@ -170,6 +171,8 @@ def _serialize(q: Quantity) -> str:
 
 
 def _validate(value: Any) -> Quantity:
+    if type(value) is str:
+        return _validate_text(value)  # the common case, once per distinct text
     if isinstance(value, Quantity):
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -178,11 +181,22 @@ def _validate(value: Any) -> Quantity:
             "a quantity must be a string or a number, not {kind}",
             {"kind": type(value).__name__},
         )
+    return _within_range(value)
+
+
+@lru_cache(maxsize=8192)
+def _validate_text(text: str) -> Quantity:
+    """A manifest's quantity text: manifests repeat a few values ("100m", "128Mi") many times, and
+    the parse and the range check (Fraction arithmetic) are done once for each."""
+    return _within_range(text)
+
+
+def _within_range(value: str | int | float) -> Quantity:
     try:
         quantity = parse_quantity(value)
     except QuantityError as exc:
         raise PydanticCustomError("quantity", "{message}", {"message": str(exc)}) from None
-    if abs(quantity.value) * 1000 > MAX_MILLI:
+    if not -_MAX_VALUE <= quantity.value <= _MAX_VALUE:
         raise PydanticCustomError(
             "quantity_range",
             "too large: Kubernetes quantities hold at most 2^63-1 thousandths "

@@ -94,31 +94,93 @@ def pod_limits(spec: PodSpec) -> dict[str, Fraction]:
     return total
 
 
-def node_usages(nodes: Sequence[Body], pods: Iterable[Body]) -> list[NodeUsage]:
-    """Every node's usage by the active pods bound to it, in node name order."""
+Totals = tuple[dict[str, Fraction], dict[str, Fraction]]  # a pod's requests and limits
+
+
+class PodResources:
+    """Each pod's requests and limits, and each node's usage, computed once per version of the objects.
+
+    The plan's preview asks for the whole cluster before the change and again after it, and a change
+    touches a few pods: the pods and nodes it does not touch come back with the same uid and
+    resourceVersion (the simulation is a copy of the state), so their figures are reused instead of
+    validating every pod again. Objects without a uid or resourceVersion are always computed.
+    """
+
+    def __init__(self) -> None:
+        self._pods: dict[tuple[str, str], Totals] = {}
+        self._nodes: dict[tuple[Any, ...], NodeUsage] = {}
+
+    def of(self, pod: Body) -> Totals:
+        key = _version(pod)
+        if key is None:
+            return _pod_totals(pod)
+        found = self._pods.get(key)
+        if found is None:
+            found = self._pods[key] = _pod_totals(pod)
+        return found
+
+    def node(self, node: Body, pods: list[Body]) -> NodeUsage:
+        # A node's status changes as the simulation runs (heartbeats): its name and capacity are what
+        # its usage depends on.
+        status = node.get("status") or {}
+        versions = [_version(p) for p in pods]
+        if None in versions:
+            return _node_usage(node, pods, self)
+        capacity = (status.get("capacity"), status.get("allocatable"))
+        key = (node["metadata"]["name"], repr(capacity), *versions)
+        found = self._nodes.get(key)
+        if found is None:
+            found = self._nodes[key] = _node_usage(node, pods, self)
+        return found
+
+
+def _version(body: Body) -> tuple[str, str] | None:
+    meta = body.get("metadata") or {}
+    uid, version = meta.get("uid"), meta.get("resourceVersion")
+    return (uid, version) if uid and version else None
+
+
+# What pod_requests and pod_limits read of a spec: a recorded pod is valid, so validating only these
+# gives the same figures as the whole spec (its volumes, affinity, ... are most of a pod's fields).
+_RESOURCE_FIELDS = ("containers", "initContainers", "overhead")
+
+
+def _pod_totals(pod: Body) -> Totals:
+    body = pod["spec"]
+    spec = PodSpec.model_validate({k: body[k] for k in _RESOURCE_FIELDS if k in body})
+    requests = {res: q.value for res, q in pod_requests(spec, pod_defaults=False).items()}
+    return requests, pod_limits(spec)
+
+
+def node_usages(
+    nodes: Sequence[Body], pods: Iterable[Body], resources: PodResources | None = None
+) -> list[NodeUsage]:
+    """Every node's usage by the active pods bound to it, in node name order (``resources``: figures
+    already computed for the same objects, see PodResources)."""
+    memo = resources if resources is not None else PodResources()
     by_node: dict[str, list[Body]] = {}
     for pod in pods:
         node = (pod.get("spec") or {}).get("nodeName")
         if node and is_active(pod):
             by_node.setdefault(node, []).append(pod)
     return [
-        _node_usage(node, by_node.get(node["metadata"]["name"], []))
+        memo.node(node, by_node.get(node["metadata"]["name"], []))
         for node in sorted(nodes, key=lambda n: n["metadata"]["name"])
     ]
 
 
-def _node_usage(node: Body, pods: list[Body]) -> NodeUsage:
+def _node_usage(node: Body, pods: list[Body], memo: PodResources) -> NodeUsage:
     status = node.get("status") or {}
     alloc = {**(status.get("capacity") or {}), **(status.get("allocatable") or {})}
     requested = dict.fromkeys(RESOURCES, Fraction(0))
     limits = dict.fromkeys(RESOURCES, Fraction(0))
     for pod in pods:
-        spec = PodSpec.model_validate(pod["spec"])
+        pod_requested, pod_limited = memo.of(pod)
         requested["pods"] += 1
-        for res, q in pod_requests(spec, pod_defaults=False).items():
+        for res, value in pod_requested.items():
             if res in requested:
-                requested[res] += q.value
-        for res, value in pod_limits(spec).items():
+                requested[res] += value
+        for res, value in pod_limited.items():
             if res in limits:
                 limits[res] += value
     usages = tuple(

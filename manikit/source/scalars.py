@@ -37,6 +37,8 @@ def resolve_plain(text: str) -> Any:
         return None
     if text[0] not in _MAYBE_NOT_STRING:
         return text
+    if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
+        return int(text)  # the common number: decimal digits, no sign, no octal leading zero
     if text in _NULL:
         return None
     if text in _TRUE:

@@ -38,16 +38,16 @@ class _Abort(Exception):
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_col", "key_line", "keys_seen", "size")
+    __slots__ = ("anchor", "container", "is_map", "key", "key_mark", "keys_seen", "size")
 
-    def __init__(self, container: Any, anchor: str | None) -> None:
+    def __init__(self, container: Any, anchor: str | None, is_map: bool) -> None:
         self.container = container
         self.anchor = anchor
+        self.is_map = is_map
         self.key: Any = _NO_KEY
-        self.key_line = 0
-        self.key_col = 0
+        self.key_mark: Any = None  # where the pending key starts: read only for a duplicate key
         self.size = 1
-        self.keys_seen: dict[Any, int] | None = {} if isinstance(container, dict) else None
+        self.keys_seen: dict[Any, Any] = {}  # each key's mark (a mapping's; a sequence's stays empty)
 
 
 def load_yaml(text: str, filename: str) -> tuple[list[RawDocument], list[Problem]]:
@@ -97,23 +97,34 @@ class _Builder:
         self.problems: list[Problem] = []
 
     def run(self, text: str) -> None:
+        # The hot loop of every command: one pass over the parser's events, the adding of a value to
+        # its container inlined (a call per event costs a tenth of the parse).
         parser = CParser(text)
         stack: list[_Frame] = []
         anchors: dict[str, tuple[Any, int]] = {}
         doc_line = 1
         root: list[Any] = []
-        root_size = [0]
         get_event = parser.get_event
+        scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
+        starts = {ev.MappingStartEvent: True, ev.SequenceStartEvent: False}
+        ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
+        frame: _Frame | None = None  # the innermost open container: stack[-1]
         while True:
             event = get_event()
-            if event is None or isinstance(event, ev.StreamEndEvent):
-                return
             cls = type(event)
-            if cls is ev.ScalarEvent:
+            size = 1
+            if cls is scalar_event:
+                if frame is not None and frame.is_map and frame.key is _NO_KEY:
+                    if event.anchor:
+                        anchors[event.anchor] = (event.value, 1)
+                    frame.size += 1
+                    if frame.size > MAX_NODES:
+                        raise _Abort(self._too_many(event))
+                    frame.key = event.value  # mapping keys stay text: Kubernetes' keys are strings
+                    frame.key_mark = event.start_mark
+                    continue
                 tag = event.tag
-                if stack and stack[-1].keys_seen is not None and stack[-1].key is _NO_KEY:
-                    value = event.value  # mapping keys stay text: Kubernetes' keys are strings
-                elif event.implicit[0] and not tag:
+                if event.implicit[0] and not tag:
                     value = resolve_plain(event.value)
                 elif tag:
                     value = resolve_tagged(event.value, str(tag))
@@ -121,57 +132,71 @@ class _Builder:
                     value = event.value
                 if event.anchor:
                     anchors[event.anchor] = (value, 1)
-                self._add(stack, root, root_size, value, 1, event)
-            elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
+                if frame is None:
+                    root.append(value)
+                    continue
+                frame.size += 1  # a scalar value: what _add does, inlined for the commonest event
+                if frame.size > MAX_NODES:
+                    raise _Abort(self._too_many(event))
+                if frame.is_map:
+                    key = frame.key
+                    frame.key = _NO_KEY
+                    if key in frame.keys_seen:
+                        self._duplicate(frame, key)
+                    else:
+                        frame.keys_seen[key] = frame.key_mark
+                    frame.container[key] = value
+                else:
+                    frame.container.append(value)
+                continue
+            elif cls in starts:
                 if len(stack) >= MAX_DEPTH:
                     raise _Abort(self._limit(event, f"the document is nested deeper than {MAX_DEPTH} levels"))
-                stack.append(_Frame({} if cls is ev.MappingStartEvent else [], event.anchor))
-            elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
-                frame = stack.pop()
-                if frame.anchor:
-                    anchors[frame.anchor] = (frame.container, frame.size)
-                self._add(stack, root, root_size, frame.container, frame.size, event)
-            elif cls is ev.AliasEvent:
+                is_map = starts[cls]
+                frame = _Frame({} if is_map else [], event.anchor, is_map)
+                stack.append(frame)
+                continue
+            elif cls in ends:
+                done = stack.pop()
+                frame = stack[-1] if stack else None
+                value, size = done.container, done.size
+                if done.anchor:
+                    anchors[done.anchor] = (value, size)
+            elif cls is alias_event:
                 if event.anchor not in anchors:
                     raise _Abort(self._error(event, "MK004", "yaml-syntax", f"unknown alias *{event.anchor}"))
                 value, size = anchors[event.anchor]
-                self._add(stack, root, root_size, value, size, event)
             elif cls is ev.DocumentStartEvent:
                 doc_line = event.start_mark.line + 1
                 root.clear()
-                root_size[0] = 0
                 anchors = {}
+                continue
             elif cls is ev.DocumentEndEvent:
                 data = root[0] if root else None
                 self.documents.append(RawDocument(len(self.documents), data, doc_line))
+                continue
+            elif event is None or cls is ev.StreamEndEvent:
+                return
+            else:
+                continue
+            if frame is None:
+                root.append(value)
+            else:
+                self._add(frame, value, size, event)
 
-    def _add(
-        self, stack: list[_Frame], root: list[Any], root_size: list[int], value: Any, size: int, event: Any
-    ) -> None:
-        if not stack:
-            root.append(value)
-            root_size[0] = size
-            return
-        frame = stack[-1]
+    def _add(self, frame: _Frame, value: Any, size: int, event: Any) -> None:
         frame.size += size
         if frame.size > MAX_NODES:
-            raise _Abort(
-                self._limit(
-                    event,
-                    f"the document expands to more than {MAX_NODES:,} nodes through aliases "
-                    "(a YAML alias bomb?)",
-                )
-            )
+            raise _Abort(self._too_many(event))
         container = frame.container
-        if frame.keys_seen is None:
+        if not frame.is_map:
             container.append(value)
             return
-        if frame.key is _NO_KEY:
+        if frame.key is _NO_KEY:  # a key that is not a scalar: a mapping, a sequence or an alias of one
             if isinstance(value, (dict, list)):
                 raise _Abort(self._error(event, "MK004", "yaml-syntax", "a mapping key must be a scalar"))
             frame.key = value
-            frame.key_line = event.start_mark.line + 1
-            frame.key_col = event.start_mark.column + 1
+            frame.key_mark = event.start_mark
             return
         key = frame.key
         frame.key = _NO_KEY
@@ -179,29 +204,34 @@ class _Builder:
             self._merge(frame, value)
             return
         if key in frame.keys_seen:
-            first = frame.keys_seen[key]
-            self.problems.append(
-                Problem(
-                    self.filename,
-                    frame.key_line,
-                    frame.key_col,
-                    "MK005",
-                    "duplicate-key",
-                    Level.ERROR,
-                    f'duplicate key "{key}" (first at line {first}); Kubernetes rejects duplicate fields: '
-                    "keep one",
-                )
-            )
+            self._duplicate(frame, key)
         else:
-            frame.keys_seen[key] = frame.key_line
+            frame.keys_seen[key] = frame.key_mark
         container[key] = value
 
-    def _merge(self, frame: _Frame, value: Any) -> None:
+    def _duplicate(self, frame: _Frame, key: Any) -> None:
+        first = frame.keys_seen[key].line + 1
+        mark = frame.key_mark
         self.problems.append(
             Problem(
                 self.filename,
-                frame.key_line,
-                frame.key_col,
+                mark.line + 1,
+                mark.column + 1,
+                "MK005",
+                "duplicate-key",
+                Level.ERROR,
+                f'duplicate key "{key}" (first at line {first}); Kubernetes rejects duplicate fields: '
+                "keep one",
+            )
+        )
+
+    def _merge(self, frame: _Frame, value: Any) -> None:
+        mark = frame.key_mark
+        self.problems.append(
+            Problem(
+                self.filename,
+                mark.line + 1,
+                mark.column + 1,
                 "MK011",
                 "merge-key",
                 Level.ERROR,
@@ -218,6 +248,12 @@ class _Builder:
     def _error(self, event: Any, code: str, name: str, message: str) -> Problem:
         mark = event.start_mark
         return Problem(self.filename, mark.line + 1, mark.column + 1, code, name, Level.ERROR, message)
+
+    def _too_many(self, event: Any) -> Problem:
+        return self._limit(
+            event,
+            f"the document expands to more than {MAX_NODES:,} nodes through aliases (a YAML alias bomb?)",
+        )
 
     def _limit(self, event: Any, message: str) -> Problem:
         return self._error(event, "MK010", "yaml-limits", message)

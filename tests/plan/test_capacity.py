@@ -216,3 +216,40 @@ def test_text_lines_count_the_nodes_past_the_limit() -> None:
     lines = list(text_lines(node_usages(nodes, []), after, width=5, nodes=10))
     assert len(lines) == 10 * 3 + 1
     assert lines[-1] == "... and 2 more nodes (manikit plan --html FILE draws them all)"
+
+
+def _versioned(body: dict[str, Any], uid: str, version: str) -> dict[str, Any]:
+    return {**body, "metadata": {**body["metadata"], "uid": uid, "resourceVersion": version}}
+
+
+def test_pod_resources_reuse_the_figures_of_the_same_object_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview asks for the cluster before and after a change: pods and nodes the change leaves
+    alone are computed once, a pod written again (a new resourceVersion) is computed anew, and the
+    figures are those node_usages gives without reuse."""
+    from manikit.plan import capacity
+
+    computed: list[str] = []
+    original = capacity._pod_totals
+
+    def counting(body: dict[str, Any]) -> capacity.Totals:
+        computed.append(body["metadata"]["name"])
+        return original(body)
+
+    monkeypatch.setattr(capacity, "_pod_totals", counting)
+    nodes = [_versioned(node("n1"), "u-n1", "1"), _versioned(node("n2"), "u-n2", "2")]
+    a = _versioned(pod("a", "n1", "1", limit="2"), "u-a", "3")
+    b = _versioned(pod("b", "n2", "250m"), "u-b", "4")
+    memo = capacity.PodResources()
+    before = node_usages(nodes, [a, b], memo)
+    assert sorted(computed) == ["a", "b"]
+    b_resized = _versioned(pod("b", "n2", "750m"), "u-b", "9")
+    c = _versioned(pod("c", "n2", "100m"), "u-c", "10")
+    after = node_usages(nodes, [a, b_resized, c], memo)
+    assert sorted(computed) == ["a", "b", "b", "c"]  # a's figures reused, b's new version computed
+    assert after[0] is before[0]  # n1 and its pods unchanged: the same usage
+    assert after == node_usages(nodes, [a, b_resized, c])  # reuse never changes a figure
+    assert after[1].usage("cpu").requested == Fraction(850, 1000)
+    unversioned = pod("d", "n1")
+    node_usages(nodes, [unversioned], memo)
+    node_usages(nodes, [unversioned], memo)
+    assert computed.count("d") == 2  # no uid and resourceVersion: nothing to know it by

@@ -13,6 +13,10 @@ def codes(text: str) -> list[tuple[int, int, str]]:
     ("text", "expected"),
     [
         ("a: 1", {"a": 1}),
+        ("a: 0", {"a": 0}),
+        ("a: 00", {"a": 0}),  # octal too
+        ("a: 8080", {"a": 8080}),
+        ("a: 99999999999999999999", {"a": 99999999999999999999}),
         ("a: '1'", {"a": "1"}),
         ("a: 0644", {"a": 420}),  # go-yaml v2: a leading zero is octal (defaultMode: 0644)
         ("a: 0x1F", {"a": 31}),
