@@ -6,6 +6,7 @@ and a screenshot that is a readable page. Skipped, saying why, where chromium is
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,16 +66,12 @@ def test_dashboard_in_chromium(served: Served, tmp_path: Path) -> None:
             ]
             web = page.locator('[data-deployment="shop/web"] .replicas')
             assert web.inner_text() == f"{WEB}/{WEB} ready"
-            page.wait_for_function("document.getElementById('live').textContent.startsWith('live')")
+            # locator waits, not wait_for_function: its predicate is eval'd, which the page's CSP forbids
+            sync_api.expect(page.locator("#live")).to_have_text(re.compile(r"^\s*live"), timeout=30_000)
 
             result = served.kubectl("scale", "deploy/web", "-n", "shop", f"--replicas={WEB + 20}")
             assert result.returncode == 0, result.stderr
-            page.wait_for_function(
-                "want => document.querySelector('[data-deployment=\"shop/web\"] .replicas')"
-                ".textContent.trim() === want",
-                arg=f"{WEB + 20}/{WEB + 20} ready",
-                timeout=60_000,
-            )
+            sync_api.expect(web).to_have_text(f"{WEB + 20}/{WEB + 20} ready", timeout=60_000)
             assert page.locator(".live").first.inner_text().startswith("live · store revision")
 
             shot = tmp_path / "dashboard.png"
