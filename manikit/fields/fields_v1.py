@@ -61,6 +61,25 @@ def field_set(config: Any, prefix: Path = ()) -> set[Path]:
     return found
 
 
+def fields_v1_of(config: dict[str, Any], prefix: Path = ()) -> dict[str, Any]:
+    """``to_fields_v1(field_set(config))`` built in one walk (no path tuples): what an applier of
+    ``config`` owns, as its managedFields entry spells it."""
+    tree: dict[str, Any] = {}
+    for key, path, value in _fields(config, prefix):
+        merge_key = _merge_key(key, value)
+        if isinstance(value, dict) and value:
+            tree[path[-1]] = fields_v1_of(value, path)
+        elif merge_key:
+            items: dict[str, Any] = {}
+            for item in value:
+                item_path = _item(path, merge_key, item)
+                items[item_path[-1]] = {ITEM: {}, **fields_v1_of(item, item_path)}
+            tree[path[-1]] = items
+        else:
+            tree[path[-1]] = {}
+    return tree
+
+
 def changed_fields(
     old: dict[str, Any], new: dict[str, Any], prefix: Path = ()
 ) -> tuple[set[Path], set[Path]]:

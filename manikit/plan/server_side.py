@@ -22,7 +22,7 @@ from typing import Any
 
 from manikit.cluster import FIELD_MANAGER, Cluster
 from manikit.errors import ConflictError, StatusError
-from manikit.fields.fields_v1 import ITEM, field_set, from_fields_v1, value_at
+from manikit.fields.fields_v1 import fields_v1_of
 from manikit.fields.strategic import list_key
 from manikit.plan.actions import Body, ObjectKey, Refusal
 from manikit.plan.applyset import ApplySet, member_labels
@@ -128,36 +128,27 @@ def applier(recorded: Body) -> dict[str, Any] | None:
 
 def applied_already(recorded: Body, manifest: Body) -> bool:
     """Whether applying ``manifest`` as ``manikit`` would change nothing: manikit already owns
-    exactly its fields, and each holds the manifest's value (quantities compared by value)."""
+    exactly its fields, and the recorded object holds each of them with the manifest's value (keyed
+    lists in the manifest's order; quantities compared by value)."""
     entry = applier(recorded)
-    owned = from_fields_v1(entry.get("fieldsV1") or {}) if entry is not None else None
-    wanted = field_set(manifest)
-    if owned is None or owned != wanted:
+    if entry is None or entry.get("fieldsV1") != fields_v1_of(manifest):
         return False
-    have, want = comparable(recorded), comparable(manifest)
-    for path in wanted:
-        if path[-1] == ITEM or (path[:2] == ("f:metadata", "f:labels") and len(path) == 3):
-            continue  # an item is its fields; bookkeeping labels are compared below
-        if value_at(have, path) != value_at(want, path):
-            return False
-    labels = (recorded.get("metadata") or {}).get("labels") or {}
-    if any(labels.get(k) != v for k, v in ((manifest.get("metadata") or {}).get("labels") or {}).items()):
-        return False
-    return _same_order(manifest, recorded)
+    return _holds(comparable(recorded), comparable(manifest))
 
 
-def _same_order(applied: Any, live: Any, field: str = "") -> bool:
-    """Whether every keyed list of ``applied`` lists its items in ``live`` in the same order (an env
-    var reordered is a change: later variables may refer to earlier ones)."""
-    if isinstance(applied, dict) and isinstance(live, dict):
-        return all(_same_order(v, live.get(k), k) for k, v in applied.items())
-    if not (isinstance(applied, list) and isinstance(live, list)):
-        return True
-    key = list_key(field, applied)
-    if key is None or not all(isinstance(i, dict) for i in [*applied, *live]):
-        return True
-    wanted = [i.get(key) for i in applied]
-    found = {i.get(key): i for i in live}
-    if [k for k in (i.get(key) for i in live) if k in set(wanted)] != wanted:
-        return False
-    return all(_same_order(i, found.get(i.get(key)), "") for i in applied)
+def _holds(have: Any, want: Any, field: str = "") -> bool:
+    """Whether ``have`` holds everything ``want`` sets (and maybe more), keyed list items matched by
+    their merge key and in ``want``'s order (an env var reordered is a change: later variables may
+    refer to earlier ones)."""
+    if isinstance(want, dict):
+        return isinstance(have, dict) and all(k in have and _holds(have[k], v, k) for k, v in want.items())
+    if isinstance(want, list) and want and all(isinstance(i, dict) for i in want):
+        key = list_key(field, want)
+        if key is not None and isinstance(have, list):
+            found = {i.get(key): i for i in have if isinstance(i, dict)}
+            wanted = [i.get(key) for i in want]
+            chosen = set(wanted)
+            if [k for k in found if k in chosen] != wanted:
+                return False
+            return all(_holds(found[i.get(key)], i) for i in want)
+    return bool(have == want)

@@ -80,3 +80,27 @@ def test_an_unchanged_write_changes_nothing_and_a_status_change_only_the_status(
     assert changed_fields(pod, pod) == (set(), set())
     ready = {"phase": "Running"}
     assert changed_fields({"phase": "Pending"}, ready, ("f:status",)) == ({("f:status", "f:phase")}, set())
+
+
+def test_fields_v1_of_is_the_field_set_spelled_as_managed_fields() -> None:
+    from manikit.fields.fields_v1 import field_set, fields_v1_of, to_fields_v1
+
+    config = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "a", "namespace": "b", "labels": {"x": "1"}, "uid": "u"},
+        "spec": {
+            "replicas": 2,
+            "strategy": {},
+            "template": {
+                "spec": {
+                    "containers": [
+                        {"name": "c", "env": [{"name": "A", "value": "1"}], "ports": [{"containerPort": 80}]}
+                    ],
+                    "volumes": [],
+                }
+            },
+        },
+        "status": {"replicas": 1},
+    }
+    assert fields_v1_of(config) == to_fields_v1(field_set(config))
