@@ -161,7 +161,15 @@ def _stop(
     )
     result.not_applied = [c.key for c in rest]
     result.revision = cluster.revision()
-    raise ApplyStopped(f"apply stopped at {rest[0].key}: {result.stopped_because}", result) from exc
+    applied = ", ".join(str(k) for k in result.applied) or "nothing"
+    raise ApplyStopped(
+        f"apply stopped at {rest[0].key}: {result.stopped_because}\n"
+        f"  applied: {applied}\n"
+        f"  not applied: {', '.join(str(c.key) for c in rest)}\n"
+        "  The cluster holds what was applied. Fix the cause and run the same command again (or the "
+        "same saved plan): what is applied already is not applied twice.",
+        result,
+    ) from exc
 
 
 def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: ApplyResult) -> None:

@@ -188,27 +188,7 @@ def _execute(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResu
             markup=False,
         )
     err.file.flush()
-    try:
-        return _run(cp, plan, already)
-    except ApplyStopped as stopped:
-        _print_stopped(stopped.result)
-        raise
-
-
-def _print_stopped(result: ApplyResult) -> None:
-    """What a non-atomic apply did before it stopped, and what it did not do."""
-    err = console.stderr()
-    err.print(
-        f"error: apply stopped at {result.stopped_at}: {result.stopped_because}", style="red", markup=False
-    )
-    applied = ", ".join(str(k) for k in result.applied) or "nothing"
-    err.print(f"  applied: {applied}", markup=False)
-    err.print(f"  not applied: {', '.join(str(k) for k in result.not_applied)}", markup=False)
-    err.print(
-        "  The cluster holds the applied changes. Fix the cause and run the same command again "
-        "(the same saved plan too): what is applied already is not applied twice.",
-        markup=False,
-    )
+    return _run(cp, plan, already)
 
 
 def _run(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from manikit.errors import PlanError
 from manikit.kinds.registry import forces_replacement
@@ -29,7 +30,7 @@ class Desired:
     takes: tuple[str, ...] = ()  # fields --force-conflicts takes from other managers
     adopts: bool = False  # recorded without manikit as its applier: apply makes it one
 
-    @property
+    @cached_property
     def key(self) -> ObjectKey:
         return ObjectKey.of(self.body)
 

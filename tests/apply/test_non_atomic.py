@@ -90,6 +90,9 @@ def test_a_refusal_stops_apply_and_says_what_landed_and_what_did_not(
     with pytest.raises(ApplyStopped) as stopped:
         execute(cluster, plan)  # type: ignore[arg-type]
     result = stopped.value.result
+    said = str(stopped.value).splitlines()
+    assert said[0].startswith("apply stopped at Service/team/web: Error from server (BadRequest): admission")
+    assert said[1:3] == ["  applied: Namespace/team, Service/team/api", "  not applied: Service/team/web"]
     assert result.stopped_at == ObjectKey("Service", "team", "web")
     assert DENIED in result.stopped_because
     assert [str(k) for k in result.applied] == ["Namespace/team", "Service/team/api"]

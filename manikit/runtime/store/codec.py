@@ -5,13 +5,16 @@ JSON trees a control plane holds (a float's exponent may be spelled ``1e-7`` for
 number), about ten times faster (a pod body: 7 us instead of 80 us), which
 is most of a write's cost. What orjson refuses (integers beyond 64 bits, non-string keys) is written
 by ``json`` as before, and a NaN is written as ``null`` (``json`` wrote ``NaN``, which is not JSON and
-SQLite's JSON functions reject). Text is read back by ``json``: orjson would read an integer beyond
-64 bits as a float.
+SQLite's JSON functions reject). Text is read back by orjson too (a 10,000-object list: 0.3 s instead
+of 2 s), except text that may hold an integer of 19 digits or more, which orjson would read beyond 64
+bits as a float, and text orjson refuses (``NaN`` an older manikit wrote, a lone surrogate): ``json``
+reads those.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -26,4 +29,14 @@ def dumps(value: Any) -> str:
         return _fallback(value)
 
 
-loads = json.loads
+#: an integer literal of 19 digits or more outside a string (a string with one only costs the json path)
+_LONG_INTEGER = re.compile(r"[:\[,]\s*-?\d{19}")
+
+
+def loads(text: str | bytes) -> Any:
+    if _LONG_INTEGER.search(text if isinstance(text, str) else text.decode("utf-8", "replace")):
+        return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)

@@ -35,3 +35,12 @@ def test_what_orjson_refuses_is_written_by_json() -> None:
     assert codec.dumps(big) == '{"value":1180591620717411303424,"small":-36893488147419103232}'
     assert codec.loads(codec.dumps(big)) == big  # read back exactly, not as a float
     assert codec.dumps({1: "a"}) == '{"1":"a"}'
+
+
+def test_text_orjson_would_misread_or_refuse_is_read_by_json() -> None:
+    assert codec.loads('{"a":9223372036854775808}') == {"a": 2**63}  # not 9.223372036854776e18
+    assert codec.loads('{"a":[1,-12345678901234567890]}') == {"a": [1, -12345678901234567890]}
+    assert codec.loads('{"a":NaN}')["a"] != codec.loads('{"a":NaN}')["a"]  # json's NaN, as before
+    assert codec.loads('{"s":"12345678901234567890"}') == {"s": "12345678901234567890"}
+    assert codec.loads('{"s":"\\ud800"}') == {"s": "\ud800"}
+    assert codec.loads(b'{"n":1.5}') == {"n": 1.5}
