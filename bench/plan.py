@@ -10,6 +10,7 @@ peak RSS.
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import statistics
 import sys
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from plan_apply_common import manifest_tree, run
 
 from manikit.apply.executor import execute
+from manikit.cli.main import GC_THRESHOLDS
 from manikit.cluster import open_cluster
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
@@ -39,6 +41,7 @@ def change_some(files: list[Path], count: int, seed: int = 7) -> int:
 
 
 def main() -> None:
+    gc.set_threshold(*GC_THRESHOLDS)  # as the `manikit` command sets it
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
