@@ -10,12 +10,14 @@ import json
 import sys
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from manikit.errors import ManikitError
 from manikit.server import discovery, openapi
@@ -124,17 +126,25 @@ class Server:
         self.changes.notify()
 
     # Requests -------------------------------------------------------------------------------------
-    def _authorized(self, request: Request) -> bool:
+    def _authorized(self, headers: dict[str, str]) -> bool:
         if self.token is None:
             return True
-        given = request.headers.get("authorization", "")
+        given = headers.get("authorization", "")
         return given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip(), self.token)
 
     async def handle(self, request: Request) -> Response:
-        if not self._authorized(request):
+        """A request of the API (not the dashboard): read from the ASGI scope directly, as Starlette's
+        ``Request`` would (the first of a repeated header, the last of a repeated query parameter)."""
+        scope = request.scope
+        headers: dict[str, str] = {}
+        for key, value in scope["headers"]:
+            headers.setdefault(key.decode("latin-1").lower(), value.decode("latin-1"))
+        if not self._authorized(headers):
             return _json(status_body("Unauthorized", "Unauthorized"), 401)
-        path = request.url.path.rstrip("/") or "/"
-        static = self._static(path, request.headers.get("accept", ""))
+        # as Starlette's ``request.url.path``
+        path = scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+        path = path.rstrip("/") or "/"
+        static = self._static(path, headers.get("accept", ""))
         if static is not None:
             return static
         target: Target | None = None
@@ -142,7 +152,7 @@ class Server:
             target = parse_path(path)
             if target is None:
                 raise ApiError("NotFound", "the server could not find the requested resource")
-            return await self._resource(request, target)
+            return await self._resource(request, target, headers)
         except ManikitError as exc:
             return _error(exc, target)
         except Exception as exc:  # a bug: the client gets a 500 Status, the server keeps serving
@@ -174,14 +184,13 @@ class Server:
             return _json(doc) if doc is not None else None
         return None
 
-    async def _resource(self, request: Request, target: Target) -> Response:
-        query = dict(request.query_params)
-        method = request.method
-        headers = request.headers
-        raw = await request.body()
+    async def _resource(self, request: Request, target: Target, headers: dict[str, str]) -> Response:
+        raw_query = request.scope["query_string"]
+        query = dict(parse_qsl(raw_query.decode("latin-1"), keep_blank_values=True)) if raw_query else {}
+        method = request.scope["method"]
+        raw = b"" if method == "GET" else await request.body()  # a GET's body means nothing
         call = Call(target, query, raw, headers.get("content-type", ""), headers.get("user-agent", ""))
-        accept = request.headers.get("accept", "")
-        as_table = wants_table(accept)
+        as_table = wants_table(headers.get("accept", ""))
         if method == "GET" and target.name is None and query.get("watch") in ("true", "1"):
             return await self._watch(call, as_table)
         if method == "GET" and target.name is None and query.get("continue"):
@@ -228,12 +237,36 @@ class Server:
         return StreamingResponse(watch.stream(self.changes), media_type=media)
 
 
+#: the methods of the API; others (HEAD, OPTIONS) go through Starlette's routing, as before
+API_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+
+
+class App:
+    """The ASGI app. An API request goes straight to ``Server.handle``: Starlette's middleware stack
+    and route matching cost as much as the rest of a GET. The dashboard (``/ui/``), the lifespan and
+    other methods go through the Starlette app (``handle`` catches every error itself)."""
+
+    def __init__(self, server: Server, app: Starlette) -> None:
+        self.server, self.app, self.state = server, app, app.state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] in API_METHODS
+            and not scope["path"].startswith("/ui/")
+        ):
+            response = await self.server.handle(Request(scope, receive))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def create_app(
     backend: Backend, columns: Columns, token: str | None, watch_history: int = DEFAULT_CAPACITY
-) -> Starlette:
+) -> App:
     server = Server(backend, columns, token, watch_history)
-    methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+    methods = list(API_METHODS)
     route = Route("/{path:path}", server.handle, methods=methods)
     app = Starlette(routes=[mount_ui(server), route], lifespan=server.lifespan)
     app.state.server = server
-    return app
+    return App(server, app)
