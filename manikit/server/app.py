@@ -40,6 +40,8 @@ from manikit.server.ui import mount_ui
 from manikit.server.watch import Changes, Watch
 
 JSON = "application/json"
+#: the request headers the API reads
+REQUEST_HEADERS = {h.encode(): h for h in ("authorization", "accept", "content-type", "user-agent")}
 RECONCILE_SECONDS = 1.0
 #: timestamps have whole seconds: run a little after a timer's second has begun
 TIMER_SLACK = 0.05
@@ -52,8 +54,17 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+class JsonResponse(Response):
+    """A JSON body with the headers Starlette's ``Response`` gives it (content-length, content-type),
+    made without its general header handling."""
+
+    def __init__(self, body: bytes, code: int, media: str) -> None:
+        self.status_code, self.media_type, self.background, self.body = code, media, None, body
+        self.raw_headers = [(b"content-length", str(len(body)).encode()), (b"content-type", media.encode())]
+
+
 def _json(body: Any, code: int = 200, media: str = JSON) -> Response:
-    return Response(orjson.dumps(body), code, media_type=media)
+    return JsonResponse(orjson.dumps(body), code, media)
 
 
 def _error(exc: BaseException, target: Target | None = None) -> Response:
@@ -137,8 +148,10 @@ class Server:
         ``Request`` would (the first of a repeated header, the last of a repeated query parameter)."""
         scope = request.scope
         headers: dict[str, str] = {}
-        for key, value in scope["headers"]:
-            headers.setdefault(key.decode("latin-1").lower(), value.decode("latin-1"))
+        for key, value in scope["headers"]:  # names are lowercase in ASGI
+            name = REQUEST_HEADERS.get(key)
+            if name is not None and name not in headers:
+                headers[name] = value.decode("latin-1")
         if not self._authorized(headers):
             return _json(status_body("Unauthorized", "Unauthorized"), 401)
         # as Starlette's ``request.url.path``
