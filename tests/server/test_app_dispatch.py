@@ -3,6 +3,8 @@ Starlette's ``Request`` reads it); the dashboard and other methods still go thro
 
 from __future__ import annotations
 
+import gc
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +28,11 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 def client(tmp_path: Path) -> Iterator[TestClient]:
     backend = Backend.open(tmp_path / "state.db")
     app = create_app(backend, Columns(headers_for, rows_for), TOKEN)
-    with TestClient(app, base_url="https://testserver") as test_client:
-        yield test_client
+    try:
+        with TestClient(app, base_url="https://testserver") as test_client:
+            yield test_client
+    finally:
+        gc.unfreeze()  # what the served app froze: the rest of the tests' process
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}])
@@ -75,3 +80,11 @@ def test_other_methods_and_the_dashboard_go_through_starlette(client: TestClient
     page = client.get("/ui/")  # no token: the dashboard's sign-in page, not an API Status
     assert page.status_code == 401
     assert page.headers["content-type"].startswith("text/html")
+
+
+def test_the_warm_cache_is_frozen_out_of_the_collectors_passes(client: TestClient) -> None:
+    deadline = time.monotonic() + 30
+    while client.get("/readyz", headers=AUTH).status_code != 200:  # the reconciler warmed the cache first
+        assert time.monotonic() < deadline, "the server never became ready"
+        time.sleep(0.05)
+    assert gc.get_freeze_count() > 0
