@@ -111,11 +111,6 @@ class Server:
 
     async def _reconcile_forever(self) -> None:
         await self.backend.run(self.backend.warm, [k for k in BY_KIND if k != "Event"])
-        # The read cache (every object, for good) is most of the heap: frozen, the collector's full
-        # passes no longer walk it, which a big Table (10,000 rows of new dicts) set off every few
-        # requests. Its bodies have no cycles, so replaced ones are still freed by their refcount.
-        gc.collect()
-        gc.freeze()
         while True:
             timer = self.backend.seconds_to_timer()
             wait = RECONCILE_SECONDS if timer is None else min(timer + TIMER_SLACK, RECONCILE_SECONDS)
@@ -123,7 +118,7 @@ class Server:
                 await asyncio.wait_for(self._dirty.wait(), wait)
             self._dirty.clear()
             if not await self.backend.run(self.backend.needs_reconcile):
-                self.ready = True
+                self._caught_up()
                 continue
             before = await self.backend.run(self.backend.revision)
             try:
@@ -132,11 +127,21 @@ class Server:
                 pass  # a pass that cannot finish is retried on the next wake-up; its transaction left nothing
             except Exception as exc:  # a bug: said on the server's stderr; the API keeps serving
                 sys.stderr.write(f"manikit serve: reconcile failed (a bug in manikit): {exc!r}\n")
-            self.ready = True
+            self._caught_up()
             after = await self.backend.run(self.backend.revision)
             self.history.compact(after)  # with no watch open too
             if after != before:
                 self.changes.notify()
+
+    def _caught_up(self) -> None:
+        """The first reconcile has finished: ready. The read cache, warm and caught up, is most of the
+        heap: frozen then, the collector's full passes no longer walk it (a big Table, 10,000 rows of
+        new dicts, set one off every few requests). Its bodies have no cycles, so the ones replaced
+        later are still freed by their refcount."""
+        if not self.ready:
+            gc.collect()
+            gc.freeze()
+        self.ready = True
 
     def wrote(self) -> None:
         self._dirty.set()
