@@ -157,6 +157,7 @@ def test_a_continue_token_from_before_the_window_is_410(small: Served) -> None:
 
 def test_kubectl_sees_the_expired_watch_and_list(small: Served) -> None:
     with small.client() as client:
+        _write(client, "listed", 2)  # two pages however the tests were shared out (-n 2)
         version = _version(client)
         first = client.get("/api/v1/namespaces/default/services", params={"limit": "1"}).json()
         _write(client, "kube", KEPT + 1)
