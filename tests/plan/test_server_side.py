@@ -181,3 +181,29 @@ def test_objects_applied_before_field_ownership_are_adopted(cluster: LocalCluste
     assert change.action is Action.UPDATE and change.adopts
     applied(cluster, path)
     assert applied_already(deployment(cluster), member_manifest(desired.manifest or {}, "default"))
+
+
+NODE = """\
+apiVersion: v1
+kind: Node
+metadata: {{name: big-1, labels: {{zone: a}}}}
+status:
+  capacity: {{cpu: "{cpu}", memory: 16Gi, pods: "110"}}
+  allocatable: {{cpu: "{cpu}", memory: 16Gi, pods: "110"}}
+"""
+
+
+def test_a_node_manifest_declares_its_size_and_a_resize_is_applied(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    """Server-side apply ignores status, but a Node manifest says the simulated node's size there
+    (as `nodes add` takes it): applied, planned and changed like the rest of the manifest."""
+    path = str(write(tmp_path, "node.yaml", NODE.format(cpu=4)))
+    applied(cluster, path)
+    assert cluster.get("Node", "big-1")["status"]["allocatable"]["cpu"] == "4"
+    assert plan(cluster, path).empty
+    resized = plan(cluster, str(write(tmp_path, "node.yaml", NODE.format(cpu=8))))
+    (change,) = resized.changes
+    assert ("status.capacity.cpu", "4", "8") in [(c.path, c.before, c.after) for c in change.changes]
+    execute(cluster, resized)
+    assert cluster.get("Node", "big-1")["status"]["allocatable"]["cpu"] == "8"

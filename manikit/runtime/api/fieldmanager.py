@@ -49,8 +49,25 @@ def apply(api: Api, config: Mapping[str, Any], manager: str, force: bool) -> Bod
     if live is None:
         created = merge_applied({"metadata": {}}, applied_config, applied, manager, force, stamp)
         created["apiVersion"], created["kind"] = applied_config.get("apiVersion", ""), kind
+        _node_size(created, applied_config)
         return api.create(created, ns or None)
     merged = merge_applied(live, applied_config, applied, manager, force, stamp)
     # a resourceVersion in the configuration is a precondition, as kube honours it: a stale one is a 409
     merged["metadata"]["resourceVersion"] = meta.get("resourceVersion") or live["metadata"]["resourceVersion"]
-    return api.update(merged)
+    updated = api.update(merged)
+    resized = {**updated, "status": dict(updated.get("status") or {})}
+    _node_size(resized, applied_config)
+    if resized["status"] != (updated.get("status") or {}):
+        return api.update_status(resized)  # the simulated kubelet reports the declared size
+    return updated
+
+
+def _node_size(body: Body, config: Mapping[str, Any]) -> None:
+    """A Node manifest says the simulated node's size in ``status`` (capacity, allocatable), as
+    ``nodes add`` takes it: the local kubelet reports what the manifest declares. Apply ignores every
+    other status, as kube-apiserver does."""
+    if body.get("kind") != "Node" or not isinstance(config.get("status"), dict):
+        return
+    size = {k: v for k, v in config["status"].items() if k in ("capacity", "allocatable") and v}
+    if size:
+        body["status"] = {**(body.get("status") or {}), **size}
