@@ -217,16 +217,9 @@ class Server:
         as_table = wants_table(headers.get("accept", ""))
         if method == "GET" and target.name is None and query.get("watch") in ("true", "1"):
             return await self._watch(call, as_table)
-        if method == "GET" and target.name is None and query.get("continue"):
-            since = continue_revision(query["continue"])
-            await self.backend.run(self._check_continue, since)
         if method == "GET":
-            handler: Handler = list_objects if target.name is None else get_object
-            code, body = await self.backend.run(handler, self.backend, call)
-            if as_table and target.subresource is None:
-                body = await self.backend.run(self._as_table, call, body)
-                return _json(body, code, TABLE_MEDIA)
-            return _json(body, code)
+            code, body = await self.backend.read(self._read, call, as_table)
+            return _json(body, code, TABLE_MEDIA if as_table and call.target.subresource is None else JSON)
         chosen = HANDLERS.get(method)
         if chosen is None or (method in ("PUT", "PATCH") and target.name is None):
             raise ApiError(
@@ -240,9 +233,18 @@ class Server:
             response.headers.append("Warning", f"299 - {json.dumps(warning)}")
         return response
 
-    def _check_continue(self, revision: int) -> None:
-        self.history.refresh(self.backend)
-        self.history.check_continue(revision)
+    def _read(self, call: Call, as_table: bool) -> tuple[int, Body]:
+        """A GET or LIST, as a Table when asked for (one call on the store: no write between)."""
+        target = call.target
+        if target.name is None and call.query.get("continue"):
+            since = continue_revision(call.query["continue"])
+            self.history.refresh(self.backend)
+            self.history.check_continue(since)
+        handler: Handler = list_objects if target.name is None else get_object
+        code, body = handler(self.backend, call)
+        if as_table and target.subresource is None:
+            body = self._as_table(call, body)
+        return code, body
 
     def _as_table(self, call: Call, body: Body) -> Body:
         include = call.query.get("includeObject", "Metadata")
@@ -256,7 +258,7 @@ class Server:
         render: Callable[[Body], Body] = (
             (lambda body: self._as_table(call, body)) if as_table else (lambda b: b)
         )
-        watch = await self.backend.run(Watch, self.backend, self.history, call, render)
+        watch = await self.backend.read(Watch, self.backend, self.history, call, render)
         media = TABLE_MEDIA if as_table else JSON
         return StreamingResponse(watch.stream(self.changes), media_type=media)
 

@@ -1,17 +1,15 @@
 """The server's one door into the runtime: the Api, the reconcile loop and the clock.
 
-Every call runs on one worker thread that owns the store (SQLite connections are not shared between
-threads, and one writer at a time is what the store wants anyway); the async routes await it. Issue 13
+Calls that use the store run one at a time (one writer at a time is what the store wants anyway), on
+the store's thread (``manikit.server.worker``); the async routes await it, and a short read runs
+inline when the store is idle. Issue 13
 replaces the runtime behind this module with a ``Cluster``; nothing else in ``manikit.server`` imports
 ``manikit.runtime``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import builtins
-import concurrent.futures
-import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -32,6 +30,7 @@ from manikit.runtime.store import (
     StoredObject,
     open_store,
 )
+from manikit.server.worker import StoreWorker
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -70,7 +69,7 @@ class Backend:
         message = ensure_default_cluster(self.api)
         if message and announce:
             announce(message)
-        self._worker = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="manikit-store")
+        self._worker = StoreWorker()
         self.last_result: ReconcileResult | None = None
         #: when a controller waits for a moment (a readiness delay): the next reconcile is due then
         self.timer: datetime | None = None
@@ -82,14 +81,17 @@ class Backend:
 
     # Threading -------------------------------------------------------------------------------------
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run ``fn`` on the store's thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._worker, functools.partial(fn, *args, **kwargs))
+        """Run ``fn`` on the store's thread, after the calls queued before it."""
+        return await self._worker.run(fn, *args, **kwargs)
+
+    async def read(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run a short read of the store: at once on this thread when the store is idle, else queued."""
+        return await self._worker.read(fn, *args, **kwargs)
 
     def close(self) -> None:
         """Finish the queued calls, save the clock, close the store (all on the store's thread)."""
-        self._worker.submit(self._save_clock).result()
-        self._worker.shutdown(wait=True)
+        self._worker.call(self._save_clock)
+        self._worker.stop()
         self.store.close()
 
     # Reads -----------------------------------------------------------------------------------------

@@ -94,6 +94,7 @@ def serve(options: ServeOptions, columns: Columns, say: Callable[[str], None]) -
         log_level="warning",
         access_log=False,
         lifespan="on",
+        proxy_headers=False,  # nothing here reads the client's address
         timeout_graceful_shutdown=GRACE_SECONDS,
         ssl_certfile=None if creds is None else str(creds.server_cert),
         ssl_keyfile=None if creds is None else str(creds.server_key),

@@ -123,7 +123,7 @@ class Watch:
         last_bookmark = time.monotonic()
         while (left := deadline - time.monotonic()) > 0:
             try:
-                lines, since = await self.backend.run(self._changes_since, since)
+                lines, since = await self.backend.read(self._changes_since, since)
             except Expired as exc:
                 yield _line("ERROR", exc.to_status())  # 410 Expired, as a watch says it
                 return
