@@ -1,12 +1,14 @@
 """Bench: ``manikit serve`` on loopback. A state with 10,000 running pods on 100 nodes is made first
 (in-process, as bench/reconcile.py makes it), then served; prints GET/LIST requests per second from
-one client (and from four), ``kubectl get pods -A`` wall time over the 10,000 pods (paged as kubectl
-pages by default, and in one request with ``--chunk-size=0``; beside it the floor kubectl's own rate
-limiter sets on the pages, and the server's time for one Table page and for the whole Table), and
-watch events per second (the 10,000 pods replayed to a watch from resourceVersion 0, and the events
-of a scale-up streamed as the controllers write them).
+one client (and from four), with the CPU each request costs the server and the client; ``kubectl get
+pods -A`` wall time over the 10,000 pods (paged as kubectl pages by default, and in one request with
+``--chunk-size=0``; beside it the floor kubectl's own rate limiter sets on the pages, kubectl's CPU per
+page, and the server's time for one Table page and for the whole Table); and watch events per second,
+delivery apart from production: the 10,000 pods replayed to a watch from resourceVersion 0, a
+scale-up's events as the controllers write them (their pace, not the watch's), and the same events
+delivered again to a watch resuming from before the scale-up (the watch's pace).
 
-    .venv/bin/python bench/serve.py [--pods 10000] [--nodes 100] [--seconds 3]
+    .venv/bin/python bench/serve.py [--pods 10000] [--nodes 100] [--seconds 3] [--scale 1000]
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import contextlib
 import http.client
 import json
 import os
+import re
 import resource
 import signal
 import ssl
@@ -85,14 +88,23 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def requests_per_second(client: httpx.Client, paths: list[str], seconds: float) -> float:
+def idle_cpu(pid: int, seconds: float = 1.0) -> float:
+    """The server's CPU over ``seconds`` with no client: zero once the controllers have settled."""
+    before = cpu_seconds(pid)
+    time.sleep(seconds)
+    return cpu_seconds(pid) - before
+
+
+def requests_per_second(client: httpx.Client, paths: list[str], seconds: float) -> tuple[float, float]:
     """Requests per second from one keep-alive connection of the standard library's client (lighter
-    on the shared CPU than httpx, so more of it goes to the server)."""
+    on the shared CPU than httpx, so more of it goes to the server; bodies read, not decoded), and
+    the client's CPU seconds per request (this thread's)."""
     url = client.base_url
     context = ssl.create_default_context(cafile=CA[0])
     conn = http.client.HTTPSConnection(url.host, url.port, context=context)
     headers = {"Authorization": client.headers["authorization"]}
-    done, end = 0, time.perf_counter() + seconds
+    conn.connect()
+    done, cpu, end = 0, time.thread_time(), time.perf_counter() + seconds
     while time.perf_counter() < end:
         for path in paths:
             conn.request("GET", path, headers=headers)
@@ -100,8 +112,9 @@ def requests_per_second(client: httpx.Client, paths: list[str], seconds: float) 
             answer.read()
             assert answer.status == 200, answer.status
         done += len(paths)
+    cpu = time.thread_time() - cpu
     conn.close()
-    return done / seconds
+    return done / seconds, cpu / max(done, 1)
 
 
 #: kubectl's defaults: ``--chunk-size`` 500, and client-go's rate limiter (5 requests a second after
@@ -149,19 +162,89 @@ def kubectl_get_all(env: dict[str, str], *extra: str, runs: int = 3) -> tuple[fl
     return statistics.median(times), lines, cpu
 
 
-def watch_rate(client: httpx.Client, params: dict[str, str], count: int, then: object = None) -> float:
-    seen, began = 0, 0.0
-    query = {"watch": "true", "timeoutSeconds": "120", **params}
+#: how client-go logs a request its rate limiter held back (kubectl -v=4 and above)
+THROTTLED = re.compile(
+    r'"Waited before sending request" delay="([0-9.]+)(ms|s|µs)" reason="client-side throttling'
+)
+UNITS = {"ms": 1e-3, "s": 1.0, "µs": 1e-6}
+
+
+def throttled(env: dict[str, str]) -> tuple[int, float]:
+    """Requests of one ``kubectl get pods -A`` that its rate limiter held back, and for how long in
+    all, as kubectl itself reports them."""
+    out = subprocess.run(
+        [str(BIN / "kubectl"), "get", "pods", "-A", "-v=4"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    waits = [float(value) * UNITS[unit] for value, unit in THROTTLED.findall(out.stderr)]
+    return len(waits), sum(waits)
+
+
+def watch_events(
+    client: httpx.Client, params: dict[str, str], count: int | None, until: list[int] | None = None
+) -> tuple[int, float, float, float]:
+    """Read a watch of all pods until ``count`` events (not bookmarks) or, with bookmarks asked for,
+    a bookmark at the revision in ``until`` or later (once it holds one): (events, when the request
+    was made, when the last event came, this thread's CPU seconds). Each event is decoded, as a
+    client would."""
+    seen, cpu = 0, time.thread_time()
+    query = {"watch": "true", "timeoutSeconds": "300", **params}
+    began = last = time.perf_counter()
     with client.stream("GET", "/api/v1/pods", params=query) as stream:
-        began = time.perf_counter()
-        if callable(then):
-            then()
         for line in stream.iter_lines():
-            if line and json.loads(line)["type"] != "BOOKMARK":
-                seen += 1
-                if seen == count:
+            if not line:
+                continue
+            event = json.loads(line)
+            if event["type"] == "BOOKMARK":
+                if until and int(event["object"]["metadata"]["resourceVersion"]) >= until[0]:
                     break
-    return seen / (time.perf_counter() - began)
+                continue
+            seen, last = seen + 1, time.perf_counter()
+            if seen == count:
+                break
+    return seen, began, last, time.thread_time() - cpu
+
+
+def settle_scale(client: httpx.Client, replicas: int) -> int:
+    """Wait until the Deployment ``web`` has ``replicas`` available; the store's revision then."""
+    path = "/apis/apps/v1/namespaces/default/deployments/web"
+    while (client.get(path).json().get("status") or {}).get("availableReplicas") != replicas:
+        time.sleep(0.2)
+    listed = client.get("/api/v1/namespaces/default/pods", params={"limit": "1"}).json()
+    return int(listed["metadata"]["resourceVersion"])
+
+
+def watch_scale_up(client: httpx.Client, pods: int, scale: int) -> None:
+    """A scale-up by ``scale`` pods watched as the controllers write it (their pace: the watch waits
+    for each write), then the same events again from a watch resuming before it (the watch's pace)."""
+    before = client.get("/api/v1/namespaces/kube-system/pods").json()["metadata"]["resourceVersion"]
+    target = pods + scale
+    head: list[int] = []
+    bookmarks = {"resourceVersion": before, "allowWatchBookmarks": "true"}
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        watching = pool.submit(watch_events, client, bookmarks, None, head)
+        time.sleep(0.5)  # the watch is open
+        began = time.perf_counter()
+        client.patch(
+            "/apis/apps/v1/namespaces/default/deployments/web/scale",
+            content=json.dumps({"spec": {"replicas": target}}).encode(),
+            headers={"Content-Type": "application/merge-patch+json"},
+        ).raise_for_status()
+        head.append(settle_scale(client, target))
+        events, _, last, _ = watching.result()
+    written = last - began
+    print(
+        f"  watch, a scale-up by {scale:,} pods as the controllers write it: {events:,} events in "
+        f"{written:.1f} s, {events / written:,.0f} events/s (the controllers' pace: the watch waits on them)"
+    )
+    got, opened, last, cpu = watch_events(client, {"resourceVersion": before}, events)
+    print(
+        f"  watch resumed from before the scale-up: its {got:,} events delivered at "
+        f"{got / (last - opened):,.0f} events/s (client CPU {cpu:.2f} s, decoding each)"
+    )
 
 
 def pickup_seconds(client: httpx.Client, name: str) -> float:
@@ -197,6 +280,7 @@ def main() -> int:
     parser.add_argument("--pods", type=int, default=10_000)
     parser.add_argument("--nodes", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--scale", type=int, default=1000, help="pods added by the watched scale-up")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -212,47 +296,50 @@ def main() -> int:
                 f"/api/v1/namespaces/default/pods/{pod['metadata']['name']}",
                 "/api/v1/namespaces/kube-system/pods",
             ]
+            print(f"  server CPU while idle before the runs: {idle_cpu(proc.pid):.2f} s over 1 s")
             for label, chosen in (("GET a pod", paths[:1]), ("LIST a namespace", paths[1:]), ("both", paths)):
                 cpu = cpu_seconds(proc.pid)
-                one = requests_per_second(client, chosen, args.seconds)
-                per_cpu = one * args.seconds / max(cpu_seconds(proc.pid) - cpu, 1e-9)
+                one, client_cpu = requests_per_second(client, chosen, args.seconds)
+                served = (cpu_seconds(proc.pid) - cpu) / max(one * args.seconds, 1)
                 print(
-                    f"  {label}, one client: {one:,.0f} requests/s ({per_cpu:,.0f} per second of server CPU)"
+                    f"  {label}, one client: {one:,.0f} requests/s (CPU per request: server "
+                    f"{served * 1e6:,.0f} us, client {client_cpu * 1e6:,.0f} us)"
                 )
             with concurrent.futures.ThreadPoolExecutor(4) as pool:
-                rates = list(pool.map(lambda _: requests_per_second(client, paths, args.seconds), range(4)))
+                rates = list(
+                    pool.map(lambda _: requests_per_second(client, paths, args.seconds)[0], range(4))
+                )
             print(f"  GET and LIST, four clients: {sum(rates):,.0f} requests/s")
+            kubectl_cpu = []
             for label, extra in (("", ()), (" --chunk-size=0", ("--chunk-size=0",))):
                 cpu = cpu_seconds(proc.pid)
                 seconds, lines, client_cpu = kubectl_get_all(env, *extra)
                 served = (cpu_seconds(proc.pid) - cpu) / 3
+                kubectl_cpu.append(client_cpu)
                 print(
                     f"  kubectl get pods -A{label} ({lines:,} rows): {seconds:.2f} s (median of 3; "
                     f"CPU each: server {served:.2f} s, kubectl {client_cpu:.2f} s)"
                 )
             pages, floor = throttle_floor(lines)
+            held, waited = throttled(env)
+            per_page = (kubectl_cpu[0] - kubectl_cpu[1]) / max(pages - 1, 1)
             print(
                 f"  kubectl's rate limiter alone holds its {pages} pages of {CHUNK} for {floor:.1f} s "
-                f"(QPS {QPS:g}, burst {BURST}), whatever the server"
+                f"(QPS {QPS:g}, burst {BURST}), whatever the server; kubectl -v=4 says it held back "
+                f"{held} requests for {waited:.2f} s in all; kubectl's CPU "
+                f"{kubectl_cpu[0] / pages * 1000:.0f} ms per page, {per_page * 1000:.0f} ms of it for being "
+                "a page of its own"
             )
             page = table_seconds(client, {"limit": str(CHUNK)})
             whole = table_seconds(client, {})
             shown = f"a Table page of {CHUNK} pods {page * 1000:.0f} ms, all {lines:,} in one {whole:.2f} s"
             print(f"  server: {shown}")
-            replay = watch_rate(client, {"resourceVersion": "0"}, args.pods)
-            print(f"  watch, {args.pods:,} pods replayed from resourceVersion 0: {replay:,.0f} events/s")
-            listed = client.get("/api/v1/namespaces/kube-system/pods").json()["metadata"]["resourceVersion"]
-            scale = json.dumps({"spec": {"replicas": args.pods + 1000}}).encode()
-
-            def scale_up() -> None:
-                client.patch(
-                    "/apis/apps/v1/namespaces/default/deployments/web/scale",
-                    content=scale,
-                    headers={"Content-Type": "application/merge-patch+json"},
-                ).raise_for_status()
-
-            live = watch_rate(client, {"resourceVersion": listed}, 1000, then=scale_up)
-            print(f"  watch, a scale-up by 1,000 pods as it is written: {live:,.0f} events/s")
+            count, opened, last, cpu = watch_events(client, {"resourceVersion": "0"}, args.pods)
+            print(
+                f"  watch, {count:,} pods replayed from resourceVersion 0: {count / (last - opened):,.0f} "
+                f"events/s (client CPU {cpu:.2f} s, decoding each)"
+            )
+            watch_scale_up(client, args.pods, args.scale)
         finally:
             os.kill(proc.pid, signal.SIGTERM)
             proc.wait(timeout=60)
