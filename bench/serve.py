@@ -208,10 +208,13 @@ def watch_events(
     return seen, began, last, time.thread_time() - cpu
 
 
-def settle_scale(client: httpx.Client, replicas: int) -> int:
+def settle_scale(client: httpx.Client, replicas: int, seconds: float = 300) -> int:
     """Wait until the Deployment ``web`` has ``replicas`` available; the store's revision then."""
     path = "/apis/apps/v1/namespaces/default/deployments/web"
-    while (client.get(path).json().get("status") or {}).get("availableReplicas") != replicas:
+    deadline = time.monotonic() + seconds
+    while (available := (client.get(path).json().get("status") or {}).get("availableReplicas")) != replicas:
+        if time.monotonic() > deadline:  # e.g. the nodes are full: 110 pods each
+            raise RuntimeError(f"the scale-up to {replicas} stopped at {available} available pods")
         time.sleep(0.2)
     listed = client.get("/api/v1/namespaces/default/pods", params={"limit": "1"}).json()
     return int(listed["metadata"]["resourceVersion"])
@@ -233,7 +236,11 @@ def watch_scale_up(client: httpx.Client, pods: int, scale: int) -> None:
             content=json.dumps({"spec": {"replicas": target}}).encode(),
             headers={"Content-Type": "application/merge-patch+json"},
         ).raise_for_status()
-        head.append(settle_scale(client, target))
+        try:
+            head.append(settle_scale(client, target))
+        except BaseException:
+            head.append(0)  # the watch ends at its next bookmark
+            raise
         events, _, last, _ = watching.result()
     written = last - began
     print(

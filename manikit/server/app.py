@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import hmac
 import json
@@ -98,6 +99,7 @@ class Server:
         self._dirty = asyncio.Event()
         self._dirty.set()  # catch up with the state at once
         self.changes = Changes()
+        self.backend.on_pass = functools.partial(self._pass_committed, asyncio.get_running_loop())
         start = await self.backend.run(self.backend.revision)
         self.history = WatchHistory(self.history.capacity, start)
         self._reconciler = asyncio.create_task(self._reconcile_forever())
@@ -132,6 +134,11 @@ class Server:
             self.history.compact(after)  # with no watch open too
             if after != before:
                 self.changes.notify()
+
+    def _pass_committed(self, loop: asyncio.AbstractEventLoop) -> None:
+        """A reconcile pass wrote (on the store's thread): the watches look at once, not at its end."""
+        with contextlib.suppress(RuntimeError):  # the loop has closed: no watch left
+            loop.call_soon_threadsafe(self.changes.notify)
 
     def _caught_up(self) -> None:
         """The first reconcile has finished: ready. The read cache, warm and caught up, is most of the

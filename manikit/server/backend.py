@@ -74,6 +74,9 @@ class Backend:
         #: when a controller waits for a moment (a readiness delay): the next reconcile is due then
         self.timer: datetime | None = None
         self.reconciled_at = -1
+        #: called on the store's thread after each reconcile pass that wrote (the server wakes its
+        #: watches with it)
+        self.on_pass: Callable[[], object] | None = None
 
     @classmethod
     def open(cls, state: str | Path, announce: Callable[[str], None] | None = None) -> Backend:
@@ -253,11 +256,19 @@ class Backend:
 
     def _reconcile(self) -> ReconcileResult | None:
         try:
-            self.last_result = reconcile(self.api, self.clock)
+            self.last_result = reconcile(self.api, self.clock, observe=self._between_passes)
         except TimerPending as pending:
             self.timer = pending.moment
             return None
         return self.last_result
+
+    def _between_passes(self) -> bool:
+        """After a reconcile pass that wrote, its transaction committed: the watches are told, and the
+        reads that came in meanwhile run now rather than after the last pass. Never stops the loop."""
+        if self.on_pass is not None:
+            self.on_pass()
+        self._worker.serve_reads()
+        return False
 
     def seconds_to_timer(self) -> float | None:
         if self.timer is None:

@@ -105,3 +105,50 @@ def test_call_and_stop_from_another_thread_finish_what_was_queued() -> None:
 
     asyncio.run(main())
     assert done == [0, 1, 2]
+
+
+def test_a_long_call_lets_the_waiting_reads_run_between_its_steps() -> None:
+    """The reconciler's passes: a read queued during the call runs at its next step boundary and sees
+    the first step's write; a write queued meanwhile still waits for the call to end."""
+    worker = StoreWorker(name="store-under-test")
+    state: list[str] = []
+    queued, boundary_passed = threading.Event(), threading.Event()
+
+    def long_call() -> None:
+        state.append("pass 1")
+        queued.wait(5)
+        worker.serve_reads()
+        boundary_passed.set()
+        state.append("pass 2")
+
+    def read() -> list[str]:
+        return list(state)
+
+    async def main() -> tuple[list[str], list[str]]:
+        calling = asyncio.ensure_future(worker.run(long_call))
+        await asyncio.sleep(0)
+        writing = asyncio.ensure_future(worker.run(state.append, "write"))
+        reading = asyncio.ensure_future(worker.read(read))
+        await asyncio.sleep(0)
+        queued.set()
+        seen = await reading
+        await calling
+        await writing
+        return seen, list(state)
+
+    try:
+        seen, final = asyncio.run(main())
+    finally:
+        worker.stop()
+    assert seen == ["pass 1"]
+    assert final == ["pass 1", "pass 2", "write"]
+    assert boundary_passed.is_set()
+
+
+def test_serve_reads_elsewhere_than_the_store_thread_does_nothing() -> None:
+    worker = StoreWorker()
+    try:
+        worker.serve_reads()
+        assert worker.call(lambda: 3) == 3
+    finally:
+        worker.stop()
