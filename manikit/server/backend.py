@@ -2,9 +2,8 @@
 
 Calls that use the store run one at a time (one writer at a time is what the store wants anyway), on
 the store's thread (``manikit.server.worker``); the async routes await it, and a short read runs
-inline when the store is idle. Issue 13
-replaces the runtime behind this module with a ``Cluster``; nothing else in ``manikit.server`` imports
-``manikit.runtime``.
+inline when the store is idle. Issue 13 replaces the runtime behind this module with a ``Cluster``;
+nothing else in ``manikit.server`` imports ``manikit.runtime``.
 """
 
 from __future__ import annotations
