@@ -120,3 +120,21 @@ def test_an_empty_list_applied_then_filled_keeps_what_is_applied_now() -> None:
     assert [e["name"] for e in filled["spec"]["template"]["spec"]["containers"][0]["env"]] == ["A"]
     again = applied(filled, config(1, []), "manikit")
     assert again["spec"]["template"]["spec"]["containers"][0]["env"] == []
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        config(2, ["A", "B"]),
+        config(0, [], label=None),
+        {**config(1, ["A", "A"]), "status": {"replicas": 3}},  # a repeated key merges; status is not applied
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"k": "v", "e": ""}},
+    ],
+)
+def test_an_apply_that_creates_is_the_merge_of_an_empty_object_byte_for_byte(cfg: dict[str, Any]) -> None:
+    from manikit.fields import created_applied
+    from manikit.runtime.store.codec import dumps
+
+    stamp = "2025-01-01T00:00:00Z"
+    general = merge_applied({"metadata": {}}, cfg, field_set(cfg), "manikit", False, stamp)
+    assert dumps(created_applied(cfg, "manikit", stamp)) == dumps(general)
