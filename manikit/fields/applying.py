@@ -25,7 +25,7 @@ from manikit.fields.fields_v1 import (
     value_at,
 )
 from manikit.fields.ownership import check_manager, describe, entries_of, identity, sort_entries
-from manikit.fields.strategic import strategic_merge
+from manikit.fields.strategic import applied_to_nothing, strategic_merge
 
 Body = dict[str, Any]
 #: (the other manager's entry, the field)
@@ -126,10 +126,11 @@ def merge_applied(
 def created_applied(config: Body, manager: str, stamp: str) -> Body:
     """The object an apply of ``config`` as ``manager`` creates: ``merge_applied`` of an empty object,
     without what only a live object needs (conflicts, fields to remove, other entries)."""
-    merged: Body = strategic_merge(
-        {"metadata": {}}, {k: v for k, v in config.items() if k != "status"}, applied=True
-    )
-    merged.setdefault("metadata", {})
+    sent = {k: v for k, v in config.items() if k != "status"}
+    merged = applied_to_nothing(sent)
+    if merged is None:
+        merged = strategic_merge({"metadata": {}}, sent, applied=True)
+        merged.setdefault("metadata", {})
     entry = {
         **applier(manager, config.get("apiVersion", "")),
         "time": stamp,

@@ -5,6 +5,7 @@ Server-side apply (``applying``) and the ownership of other writes (``ownership`
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -39,7 +40,17 @@ def _merge_key(key: str, value: Any) -> str | None:
 
 
 def _item(path: Path, merge_key: str, item: dict[str, Any]) -> Path:
-    return (*path, f"k:{json.dumps({merge_key: item.get(merge_key)}, separators=(',', ':'))}")
+    value = item.get(merge_key)
+    if type(value) is str or type(value) is int:  # the common keys: a name, a port
+        return (*path, _item_name(merge_key, value))
+    return (*path, f"k:{json.dumps({merge_key: value}, separators=(',', ':'))}")
+
+
+@functools.lru_cache(maxsize=8192)
+def _item_name(merge_key: str, value: str | int) -> str:
+    """``k:{"name":"web"}``: the same few keys come back in every object (cached: ``True`` and ``1``
+    never meet here, only str and int values are asked)."""
+    return f"k:{json.dumps({merge_key: value}, separators=(',', ':'))}"
 
 
 def field_set(config: Any, prefix: Path = ()) -> set[Path]:
