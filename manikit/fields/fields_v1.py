@@ -95,32 +95,45 @@ def fields_tree(config: dict[str, Any]) -> dict[str, Any]:
     """``to_fields_v1(field_set(config))`` built in one walk: the same tree, keys in the same (sorted)
     order, without the set of path tuples (a create's managedFields: 10,000 of them in a big apply)."""
     tree: dict[str, Any] = {}
-    _grow(tree, config, ())
+    _grow(tree, config, 0, False)
     return _sorted(tree)
 
 
-def _grow(node: dict[str, Any], config: dict[str, Any], prefix: Path) -> None:
-    for key, path, value in _fields(config, prefix):
-        name = path[-1]
-        merge_key = _merge_key(key, value)
+def _grow(node: dict[str, Any], config: dict[str, Any], depth: int, metadata: bool) -> None:
+    """``_fields`` inlined: ``depth`` is the length of the path so far, ``metadata`` whether it is
+    ``f:metadata`` itself."""
+    for key, value in config.items():
+        if (depth == 0 and key in ("apiVersion", "kind")) or (depth <= 1 and key in SERVER_FIELDS):
+            continue
+        if metadata and key in ("name", "namespace"):
+            continue  # they name the object; nobody owns them
+        name = _field_name(key)
         if isinstance(value, dict) and value:
             child = node.get(name)
             if child is None:  # a map none of whose fields can be owned (``metadata: {name}``) is no field
                 child = {}
-                _grow(child, value, path)
+                _grow(child, value, depth + 1, depth == 0 and key == "metadata")
                 if child:
                     node[name] = child
             else:
-                _grow(child, value, path)
-        elif merge_key:
+                _grow(child, value, depth + 1, depth == 0 and key == "metadata")
+        elif isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
+            merge_key = list_key(key, value)
+            if merge_key is None:
+                node.setdefault(name, {})
+                continue
             items = node.setdefault(name, {})
             for item in value:  # items with the same key merge, as the paths of field_set do
-                item_path = _item(path, merge_key, item)
-                sub = items.setdefault(item_path[-1], {})
+                sub = items.setdefault(_item((), merge_key, item)[0], {})
                 sub.setdefault(ITEM, {})
-                _grow(sub, item, item_path)
+                _grow(sub, item, depth + 2, False)
         else:
             node.setdefault(name, {})
+
+
+@functools.lru_cache(maxsize=8192, typed=True)  # typed: a key True is not the key 1
+def _field_name(key: str) -> str:
+    return f"f:{key}"
 
 
 def _sorted(tree: dict[str, Any]) -> dict[str, Any]:
