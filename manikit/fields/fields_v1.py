@@ -93,42 +93,58 @@ def fields_v1_of(config: dict[str, Any], prefix: Path = ()) -> dict[str, Any]:
 
 def fields_tree(config: dict[str, Any]) -> dict[str, Any]:
     """``to_fields_v1(field_set(config))`` built in one walk: the same tree, keys in the same (sorted)
-    order, without the set of path tuples (a create's managedFields: 10,000 of them in a big apply)."""
+    order, without the set of path tuples (a create's managedFields: 10,000 of them in a big apply).
+    Fields are visited in sorted order, so the tree comes out sorted, unless list items share a key
+    (they merge, as field_set's paths do): it is sorted afterwards then."""
     tree: dict[str, Any] = {}
-    _grow(tree, config, 0, False)
-    return _sorted(tree)
+    try:
+        in_order = _grow(tree, config, 0, False)
+    except TypeError:  # keys that do not sort together (not all strings): sort the tree as built
+        tree, in_order = {}, False
+        _grow(tree, config, 0, False, ordered=False)
+    return tree if in_order else _sorted(tree)
 
 
-def _grow(node: dict[str, Any], config: dict[str, Any], depth: int, metadata: bool) -> None:
+def _grow(
+    node: dict[str, Any], config: dict[str, Any], depth: int, metadata: bool, *, ordered: bool = True
+) -> bool:
     """``_fields`` inlined: ``depth`` is the length of the path so far, ``metadata`` whether it is
-    ``f:metadata`` itself."""
-    for key, value in config.items():
+    ``f:metadata`` itself. Whether ``node`` came out in sorted order."""
+    in_order = True
+    for key, value in sorted(config.items()) if ordered else config.items():
         if (depth == 0 and key in ("apiVersion", "kind")) or (depth <= 1 and key in SERVER_FIELDS):
             continue
         if metadata and key in ("name", "namespace"):
             continue  # they name the object; nobody owns them
+        if ordered and type(key) is not str:
+            raise TypeError("keys of other types sort otherwise than their names (9 < 10, 'f:10' < 'f:9')")
         name = _field_name(key)
         if isinstance(value, dict) and value:
             child = node.get(name)
+            inside = depth == 0 and key == "metadata"
             if child is None:  # a map none of whose fields can be owned (``metadata: {name}``) is no field
                 child = {}
-                _grow(child, value, depth + 1, depth == 0 and key == "metadata")
+                in_order &= _grow(child, value, depth + 1, inside, ordered=ordered)
                 if child:
                     node[name] = child
             else:
-                _grow(child, value, depth + 1, depth == 0 and key == "metadata")
+                in_order &= _grow(child, value, depth + 1, inside, ordered=ordered)
         elif isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
             merge_key = list_key(key, value)
-            if merge_key is None:
-                node.setdefault(name, {})
-                continue
             items = node.setdefault(name, {})
-            for item in value:  # items with the same key merge, as the paths of field_set do
-                sub = items.setdefault(_item((), merge_key, item)[0], {})
+            if merge_key is None:
+                continue
+            named = [(_item((), merge_key, item)[0], item) for item in value]
+            if ordered:
+                named.sort(key=lambda pair: pair[0])
+            in_order &= len({n for n, _ in named}) == len(named)
+            for item_name, item in named:  # items with the same key merge, as field_set's paths do
+                sub = items.setdefault(item_name, {})
                 sub.setdefault(ITEM, {})
-                _grow(sub, item, depth + 2, False)
+                in_order &= _grow(sub, item, depth + 2, False, ordered=ordered)
         else:
             node.setdefault(name, {})
+    return in_order and ordered
 
 
 @functools.lru_cache(maxsize=8192, typed=True)  # typed: a key True is not the key 1

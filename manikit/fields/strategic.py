@@ -94,23 +94,26 @@ def applied_to_nothing(patch: dict[str, Any]) -> dict[str, Any] | None:
         return None
 
 
+_SCALARS = (str, int, float, bool)
+
+
 def _copy(value: Any, field: str = "") -> Any:
     if type(value) is dict:
         out = {}
         for key, item in value.items():
             if item is None or type(key) is not str or key.startswith("$"):
                 raise _NeedsMerge
-            out[key] = _copy(item, key)
+            out[key] = item if type(item) in _SCALARS else _copy(item, key)
         return out
     if type(value) is list:
         if value and field not in MERGED_PRIMITIVES and all(type(i) is dict for i in value):
             key = list_key(field, value)
             if key is not None and len({i.get(key) for i in value}) != len(value):
                 raise _NeedsMerge  # items with the same key merge into one
-        return [_copy(i) for i in value]
-    if isinstance(value, (dict, list)):  # a subclass: leave it to the merge
-        raise _NeedsMerge
-    return value
+        return [i if type(i) in _SCALARS else _copy(i) for i in value]
+    if type(value) in _SCALARS:
+        return value
+    raise _NeedsMerge  # a subclass of dict or list, or another type: leave it to the merge
 
 
 def _merge_list(

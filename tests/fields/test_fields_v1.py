@@ -126,3 +126,11 @@ def test_fields_tree_is_the_field_set_as_managed_fields_spell_it_key_for_key(bod
 
     # the same text once stored: the same fields and the same key order
     assert dumps(fields_tree(body)) == dumps(to_fields_v1(field_set(body)))
+
+
+def test_fields_tree_with_keys_that_are_not_strings_sorts_them_by_name() -> None:
+    from manikit.fields.fields_v1 import fields_tree
+    from manikit.runtime.store.codec import dumps
+
+    body = {"data": {10: "a", 9: "b", True: "c"}, "spec": {"x": 1, "10": 2}}
+    assert dumps(fields_tree(body)) == dumps(to_fields_v1(field_set(body)))
