@@ -22,8 +22,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BENCHES = (
-    "startup", "validate", "lint", "render", "plan", "preview", "apply", "reconcile", "schedule", "store",
-    "serve",
+    "startup", "validate", "lint", "render", "plan", "preview", "apply", "apply_empty", "reconcile",
+    "schedule", "store", "serve",
     "store_backends",
 )  # fmt: skip
 

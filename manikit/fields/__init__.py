@@ -13,9 +13,19 @@ from manikit.fields.applying import (
     check_applier,
     conflict_error,
     conflicts,
+    created_applied,
     merge_applied,
 )
-from manikit.fields.fields_v1 import ITEM, Path, dotted, field_set, from_fields_v1, to_fields_v1, value_at
+from manikit.fields.fields_v1 import (
+    ITEM,
+    Path,
+    dotted,
+    field_set,
+    fields_tree,
+    from_fields_v1,
+    to_fields_v1,
+    value_at,
+)
 from manikit.fields.ownership import (
     MAX_MANAGER,
     check_manager,
@@ -38,10 +48,12 @@ __all__ = [
     "check_manager",
     "conflict_error",
     "conflicts",
+    "created_applied",
     "describe",
     "dotted",
     "entries_of",
     "field_set",
+    "fields_tree",
     "from_fields_v1",
     "identity",
     "keep_entries",

@@ -14,9 +14,18 @@ from collections.abc import Mapping
 from typing import Any
 
 from manikit.errors import BadRequestError, Cause, ConflictError
-from manikit.fields.fields_v1 import ITEM, Path, dotted, from_fields_v1, remove, to_fields_v1, value_at
+from manikit.fields.fields_v1 import (
+    ITEM,
+    Path,
+    dotted,
+    fields_tree,
+    from_fields_v1,
+    remove,
+    to_fields_v1,
+    value_at,
+)
 from manikit.fields.ownership import check_manager, describe, entries_of, identity, sort_entries
-from manikit.fields.strategic import strategic_merge
+from manikit.fields.strategic import applied_to_nothing, strategic_merge
 
 Body = dict[str, Any]
 #: (the other manager's entry, the field)
@@ -111,4 +120,22 @@ def merge_applied(
         }
     )
     merged["metadata"]["managedFields"] = sort_entries(kept)
+    return merged
+
+
+def created_applied(config: Body, manager: str, stamp: str) -> Body:
+    """The object an apply of ``config`` as ``manager`` creates: ``merge_applied`` of an empty object,
+    without what only a live object needs (conflicts, fields to remove, other entries)."""
+    sent = {k: v for k, v in config.items() if k != "status"}
+    merged = applied_to_nothing(sent)
+    if merged is None:
+        merged = strategic_merge({"metadata": {}}, sent, applied=True)
+        merged.setdefault("metadata", {})
+    entry = {
+        **applier(manager, config.get("apiVersion", "")),
+        "time": stamp,
+        "fieldsType": "FieldsV1",
+        "fieldsV1": fields_tree(config),
+    }
+    merged["metadata"]["managedFields"] = [entry]
     return merged

@@ -5,6 +5,7 @@ Server-side apply (``applying``) and the ownership of other writes (``ownership`
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -39,7 +40,17 @@ def _merge_key(key: str, value: Any) -> str | None:
 
 
 def _item(path: Path, merge_key: str, item: dict[str, Any]) -> Path:
-    return (*path, f"k:{json.dumps({merge_key: item.get(merge_key)}, separators=(',', ':'))}")
+    value = item.get(merge_key)
+    if type(value) is str or type(value) is int:  # the common keys: a name, a port
+        return (*path, _item_name(merge_key, value))
+    return (*path, f"k:{json.dumps({merge_key: value}, separators=(',', ':'))}")
+
+
+@functools.lru_cache(maxsize=8192)
+def _item_name(merge_key: str, value: str | int) -> str:
+    """``k:{"name":"web"}``: the same few keys come back in every object (cached: ``True`` and ``1``
+    never meet here, only str and int values are asked)."""
+    return f"k:{json.dumps({merge_key: value}, separators=(',', ':'))}"
 
 
 def field_set(config: Any, prefix: Path = ()) -> set[Path]:
@@ -78,6 +89,71 @@ def fields_v1_of(config: dict[str, Any], prefix: Path = ()) -> dict[str, Any]:
         else:
             tree[path[-1]] = {}
     return tree
+
+
+def fields_tree(config: dict[str, Any]) -> dict[str, Any]:
+    """``to_fields_v1(field_set(config))`` built in one walk: the same tree, keys in the same (sorted)
+    order, without the set of path tuples (a create's managedFields: 10,000 of them in a big apply).
+    Fields are visited in sorted order, so the tree comes out sorted, unless list items share a key
+    (they merge, as field_set's paths do): it is sorted afterwards then."""
+    tree: dict[str, Any] = {}
+    try:
+        in_order = _grow(tree, config, 0, False)
+    except TypeError:  # keys that do not sort together (not all strings): sort the tree as built
+        tree, in_order = {}, False
+        _grow(tree, config, 0, False, ordered=False)
+    return tree if in_order else _sorted(tree)
+
+
+def _grow(
+    node: dict[str, Any], config: dict[str, Any], depth: int, metadata: bool, *, ordered: bool = True
+) -> bool:
+    """``_fields`` inlined: ``depth`` is the length of the path so far, ``metadata`` whether it is
+    ``f:metadata`` itself. Whether ``node`` came out in sorted order."""
+    in_order = True
+    for key, value in sorted(config.items()) if ordered else config.items():
+        if (depth == 0 and key in ("apiVersion", "kind")) or (depth <= 1 and key in SERVER_FIELDS):
+            continue
+        if metadata and key in ("name", "namespace"):
+            continue  # they name the object; nobody owns them
+        if ordered and type(key) is not str:
+            raise TypeError("keys of other types sort otherwise than their names (9 < 10, 'f:10' < 'f:9')")
+        name = _field_name(key)
+        if isinstance(value, dict) and value:
+            child = node.get(name)
+            inside = depth == 0 and key == "metadata"
+            if child is None:  # a map none of whose fields can be owned (``metadata: {name}``) is no field
+                child = {}
+                in_order &= _grow(child, value, depth + 1, inside, ordered=ordered)
+                if child:
+                    node[name] = child
+            else:
+                in_order &= _grow(child, value, depth + 1, inside, ordered=ordered)
+        elif isinstance(value, list) and value and all(isinstance(i, dict) for i in value):
+            merge_key = list_key(key, value)
+            items = node.setdefault(name, {})
+            if merge_key is None:
+                continue
+            named = [(_item((), merge_key, item)[0], item) for item in value]
+            if ordered:
+                named.sort(key=lambda pair: pair[0])
+            in_order &= len({n for n, _ in named}) == len(named)
+            for item_name, item in named:  # items with the same key merge, as field_set's paths do
+                sub = items.setdefault(item_name, {})
+                sub.setdefault(ITEM, {})
+                in_order &= _grow(sub, item, depth + 2, False, ordered=ordered)
+        else:
+            node.setdefault(name, {})
+    return in_order and ordered
+
+
+@functools.lru_cache(maxsize=8192, typed=True)  # typed: a key True is not the key 1
+def _field_name(key: str) -> str:
+    return f"f:{key}"
+
+
+def _sorted(tree: dict[str, Any]) -> dict[str, Any]:
+    return {key: _sorted(tree[key]) if tree[key] else {} for key in sorted(tree)}
 
 
 def changed_fields(

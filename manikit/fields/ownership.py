@@ -20,6 +20,7 @@ from manikit.fields.fields_v1 import (
     Path,
     changed_fields,
     field_set,
+    fields_tree,
     from_fields_v1,
     owns_any,
     to_fields_v1,
@@ -135,6 +136,10 @@ def record_update(
     subresource: str | None = None,
 ) -> None:
     """Set ``new``'s managedFields as an Update of ``live`` (None: a create) by ``manager``."""
+    given = (new.get("metadata") or {}).get("managedFields")
+    if live is None and subresource is None and not given:
+        _record_create(new, manager, stamp)
+        return
     changed, removed = changes(live, new, subresource)
     moved = changed | removed
     me: Entry = {
@@ -166,3 +171,15 @@ def record_update(
         meta["managedFields"] = sort_entries(kept)
     else:
         meta.pop("managedFields", None)
+
+
+def _record_create(new: dict[str, Any], manager: str, stamp: str) -> None:
+    """``record_update`` of a create that carries no entries: the manager owns every field it set (the
+    common case of controllers creating ReplicaSets and pods), the tree built in one walk."""
+    owned = fields_tree(new)
+    meta = new.setdefault("metadata", {})
+    if not owned:
+        meta.pop("managedFields", None)
+        return
+    entry = {"manager": manager, "operation": "Update", "apiVersion": new.get("apiVersion", "")}
+    meta["managedFields"] = [{**entry, "time": stamp, "fieldsType": "FieldsV1", "fieldsV1": owned}]

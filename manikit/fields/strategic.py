@@ -80,6 +80,42 @@ def strategic_merge(target: Any, patch: Any, *, applied: bool = False) -> Any:
     return result
 
 
+class _NeedsMerge(Exception):
+    """A patch ``applied_to_nothing`` cannot copy: a directive, a null, a repeated merge key."""
+
+
+def applied_to_nothing(patch: dict[str, Any]) -> dict[str, Any] | None:
+    """``strategic_merge({"metadata": {}}, patch, applied=True)`` (an apply that creates) by a plain
+    copy, for a patch without directives, nulls and repeated merge keys, whose merge changes nothing
+    but the copy; None for any other patch: merge it."""
+    try:
+        return {"metadata": {}, **_copy(patch)}
+    except (_NeedsMerge, TypeError):
+        return None
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def _copy(value: Any, field: str = "") -> Any:
+    if type(value) is dict:
+        out = {}
+        for key, item in value.items():
+            if item is None or type(key) is not str or key.startswith("$"):
+                raise _NeedsMerge
+            out[key] = item if type(item) in _SCALARS else _copy(item, key)
+        return out
+    if type(value) is list:
+        if value and field not in MERGED_PRIMITIVES and all(type(i) is dict for i in value):
+            key = list_key(field, value)
+            if key is not None and len({i.get(key) for i in value}) != len(value):
+                raise _NeedsMerge  # items with the same key merge into one
+        return [i if type(i) in _SCALARS else _copy(i) for i in value]
+    if type(value) in _SCALARS:
+        return value
+    raise _NeedsMerge  # a subclass of dict or list, or another type: leave it to the merge
+
+
 def _merge_list(
     field: str, live: Any, patch: list[Any], order: list[Any] | None, applied: bool = False
 ) -> list[Any]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from manikit.errors import ConflictError
 from manikit.fields import field_set, from_fields_v1, merge_applied, to_fields_v1
@@ -120,3 +122,52 @@ def test_an_empty_list_applied_then_filled_keeps_what_is_applied_now() -> None:
     assert [e["name"] for e in filled["spec"]["template"]["spec"]["containers"][0]["env"]] == ["A"]
     again = applied(filled, config(1, []), "manikit")
     assert again["spec"]["template"]["spec"]["containers"][0]["env"] == []
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        config(2, ["A", "B"]),
+        config(0, [], label=None),
+        {**config(1, ["A", "A"]), "status": {"replicas": 3}},  # a repeated key merges; status is not applied
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"k": "v", "e": ""}},
+    ],
+)
+def test_an_apply_that_creates_is_the_merge_of_an_empty_object_byte_for_byte(cfg: dict[str, Any]) -> None:
+    from manikit.fields import created_applied
+    from manikit.runtime.store.codec import dumps
+
+    stamp = "2025-01-01T00:00:00Z"
+    general = merge_applied({"metadata": {}}, cfg, field_set(cfg), "manikit", False, stamp)
+    assert dumps(created_applied(cfg, "manikit", stamp)) == dumps(general)
+
+
+PLAIN_OR_NOT = st.recursive(
+    st.one_of(st.none(), st.integers(0, 2), st.sampled_from(["a", "web"])),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.sampled_from(["name", "port", "containerPort", "$patch", "x"]), inner, max_size=3),
+    ),
+    max_leaves=12,
+)
+FIELDS = st.sampled_from(["containers", "env", "ports", "finalizers", "args", "metadata", "spec", "data"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(FIELDS, PLAIN_OR_NOT, max_size=4))
+def test_a_plain_copy_stands_for_the_merge_only_where_the_merge_would_copy(patch: dict[str, Any]) -> None:
+    from manikit.fields.strategic import applied_to_nothing, strategic_merge
+    from manikit.runtime.store.codec import dumps
+
+    copied = applied_to_nothing(patch)
+    if copied is not None:  # directives, nulls and repeated keys take the merge
+        assert dumps(copied) == dumps(strategic_merge({"metadata": {}}, patch, applied=True))
+
+
+def test_a_plain_manifest_is_copied_and_one_the_merge_would_change_is_merged() -> None:
+    from manikit.fields.strategic import applied_to_nothing
+
+    assert applied_to_nothing(config(2, ["A", "B"])) is not None
+    assert applied_to_nothing({"spec": {"replicas": None}}) is None
+    assert applied_to_nothing({"spec": {"containers": [{"name": "a"}, {"name": "a", "image": "x"}]}}) is None
+    assert applied_to_nothing({"spec": {"template": {"$patch": "replace"}}}) is None

@@ -104,3 +104,33 @@ def test_fields_v1_of_is_the_field_set_spelled_as_managed_fields() -> None:
         "status": {"replicas": 1},
     }
     assert fields_v1_of(config) == to_fields_v1(field_set(config))
+
+
+DUPLICATED = st.fixed_dictionaries(
+    {"apiVersion": st.just("v1"), "kind": st.just("Pod")},
+    optional={
+        "spec": st.fixed_dictionaries(
+            {"containers": st.lists(CONTAINER, max_size=4)},  # names may repeat: items then merge
+            optional={"replicas": LEAVES, "template": st.dictionaries(st.sampled_from(["x"]), LEAVES)},
+        ),
+        "metadata": st.fixed_dictionaries({"name": st.just("p"), "uid": st.just("u")}),
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(BODIES, DUPLICATED))
+def test_fields_tree_is_the_field_set_as_managed_fields_spell_it_key_for_key(body: dict[str, Any]) -> None:
+    from manikit.fields.fields_v1 import fields_tree
+    from manikit.runtime.store.codec import dumps
+
+    # the same text once stored: the same fields and the same key order
+    assert dumps(fields_tree(body)) == dumps(to_fields_v1(field_set(body)))
+
+
+def test_fields_tree_with_keys_that_are_not_strings_sorts_them_by_name() -> None:
+    from manikit.fields.fields_v1 import fields_tree
+    from manikit.runtime.store.codec import dumps
+
+    body = {"data": {10: "a", 9: "b", True: "c"}, "spec": {"x": 1, "10": 2}}
+    assert dumps(fields_tree(body)) == dumps(to_fields_v1(field_set(body)))

@@ -55,6 +55,19 @@ def test_a_create_owns_every_field_it_set_but_status() -> None:
     assert body["metadata"]["managedFields"][0]["time"] == T0
 
 
+def test_a_create_records_what_an_update_of_an_empty_object_would_byte_for_byte() -> None:
+    from manikit.runtime.store.codec import dumps
+
+    created, updated = deploy(), deploy()
+    record_update(None, created, "creator", T0)
+    # the general path: an update of an object with no field of its own, by the same manager
+    record_update({"metadata": {"name": "d", "namespace": "default"}}, updated, "creator", T0)
+    assert dumps(created) == dumps(updated)
+    nothing = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n", "managedFields": []}}
+    record_update(None, nothing, "creator", T0)
+    assert "managedFields" not in nothing["metadata"]  # no field set: no entry
+
+
 def test_an_update_takes_the_fields_it_changes_from_every_other_manager() -> None:
     live = deploy()
     record_update(None, live, "creator", T0)

@@ -91,3 +91,21 @@ def test_proportional_scaling_down_to_zero() -> None:
     dep = deployment(replicas=0)
     sizes = [size for _, size in rollout.proportional_sizes(dep, [_rs(3, 4, "1"), _rs(1, 4, "2")], 4)]
     assert sizes == [0, 0]
+
+
+def _fnv1a_32(data: bytes) -> int:
+    """FNV-1a 32, byte by byte, as its definition says."""
+    value = 0x811C9DC5
+    for byte in data:
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return value
+
+
+def test_the_template_hash_is_fnv_1a_32_of_every_length() -> None:
+    from manikit.runtime.controllers.rollout import _ALPHANUMS, _fnv_encoded
+
+    assert _fnv1a_32(b"a") == 0xE40C292C  # the published test vector
+    for length in range(12):
+        data = bytes(range(200, 200 + length))
+        expected = "".join(_ALPHANUMS[ord(ch) % len(_ALPHANUMS)] for ch in str(_fnv1a_32(data)))
+        assert _fnv_encoded(data) == expected

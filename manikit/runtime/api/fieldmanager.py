@@ -8,7 +8,15 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from manikit.errors import Cause
-from manikit.fields import check_applier, check_manager, field_set, keep_entries, merge_applied, record_update
+from manikit.fields import (
+    check_applier,
+    check_manager,
+    created_applied,
+    field_set,
+    keep_entries,
+    merge_applied,
+    record_update,
+)
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.clock import rfc3339
 from manikit.runtime.store import Body
@@ -43,15 +51,14 @@ def apply(api: Api, config: Mapping[str, Any], manager: str, force: bool) -> Bod
     if ns:
         meta["namespace"] = ns
     applied_config["metadata"] = meta
-    applied = field_set(applied_config)
     stamp = rfc3339(api.clock.now())
     live = api.find(kind, name, ns)
     if live is None:
-        created = merge_applied({"metadata": {}}, applied_config, applied, manager, force, stamp)
+        created = created_applied(applied_config, manager, stamp)
         created["apiVersion"], created["kind"] = applied_config.get("apiVersion", ""), kind
         _node_size(created, applied_config)
         return api.create(created, ns or None)
-    merged = merge_applied(live, applied_config, applied, manager, force, stamp)
+    merged = merge_applied(live, applied_config, field_set(applied_config), manager, force, stamp)
     # a resourceVersion in the configuration is a precondition, as kube honours it: a stale one is a 409
     merged["metadata"]["resourceVersion"] = meta.get("resourceVersion") or live["metadata"]["resourceVersion"]
     updated = api.update(merged)

@@ -1,0 +1,130 @@
+"""Benchmark: the issue-17 apply case. One file of 10,000 objects (5,000 Deployments with 0 replicas and
+their 5,000 Services, after the 20 Namespaces they live in) applied to an empty state.
+
+    python bench/apply_empty.py [--resources 10000] [--runs 3]
+
+Prints `manikit apply --auto-approve FILE` as a whole process (median wall and CPU seconds, peak RSS;
+CPU is the steadier figure on a shared machine), then the same steps in this process, split into
+load, plan (with its scheduling preview, as the command), the apply transaction and the reconcile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate import one_file
+from plan_apply_common import EXE, NAMESPACES
+
+from manikit.apply.executor import execute
+from manikit.apply.preview import with_preview
+from manikit.cluster import open_cluster
+from manikit.plan.desired import load_desired
+from manikit.plan.planner import make_plan
+from manikit.runtime.reconcile import reconcile
+
+
+def measure(command: list[str]) -> None:
+    """Helper mode: run ``command`` once; print its wall and CPU seconds and peak RSS (KiB) as JSON."""
+    start = time.perf_counter()
+    proc = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(json.dumps({"wall": wall, "cpu": cpu, "kib": usage.ru_maxrss, "code": proc.returncode,
+                      "stderr": proc.stderr[-2000:]}))  # fmt: skip
+
+
+def whole(command: list[str]) -> dict[str, float]:
+    """One run of ``command`` in a fresh helper process, so that peak RSS is this run's own."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", *command], capture_output=True, text=True, check=True
+    )
+    result: dict[str, float] = json.loads(out.stdout)
+    if result["code"] != 0:
+        sys.exit(f"{' '.join(command)} exited {result['code']}:\n{result['stderr']}")
+    return result
+
+
+def manifest(path: Path, resources: int) -> Path:
+    """One stream: the Namespaces, then ``resources`` Deployments (0 replicas) and Services."""
+    one_file(path, resources)
+    namespaces = "".join(
+        f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-{i}\n---\n" for i in range(NAMESPACES)
+    )
+    path.write_text(namespaces + path.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds of each step of an apply from empty, in this process."""
+    times: dict[str, tuple[float, float]] = {}
+    clock = (time.perf_counter(), time.process_time())
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = (time.perf_counter(), time.process_time())
+        times[name] = (now[0] - clock[0], now[1] - clock[1])
+        clock = now
+
+    cluster = open_cluster(tmp / "phases.db")
+    lap("open the state (default cluster)")
+    desired = load_desired([str(file)])
+    lap("load (read, parse, validate)")
+    plan = with_preview(cluster, make_plan(cluster, desired, applyset="default"))
+    lap("plan (with its scheduling preview)")
+    execute(cluster, plan)
+    lap("apply transaction")
+    result = reconcile(cluster.api)
+    lap(f"reconcile ({result.passes} passes, {result.writes} writes)")
+    cluster.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--resources", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--measure", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.measure)
+        return
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        file = manifest(tmp / "all.yaml", args.resources)
+        runs = [
+            whole([EXE, "apply", "--state", str(tmp / f"s{i}.db"), "--auto-approve", str(file)])
+            for i in range(args.runs)
+        ]
+        split = phases(tmp, file)
+    wall = statistics.median(r["wall"] for r in runs)
+    cpu = statistics.median(r["cpu"] for r in runs)
+    peak = max(int(r["kib"]) for r in runs) // 1024
+    total = args.resources + NAMESPACES
+    half = args.resources // 2
+    print(
+        f"apply from empty: one file of {total:,} objects ({half:,} Deployments with 0 replicas, "
+        f"{args.resources - half:,} Services, {NAMESPACES} Namespaces)"
+    )
+    print(
+        f"  `manikit apply --auto-approve FILE` whole process, median of {args.runs}: {wall:.2f} s wall, "
+        f"{cpu:.2f} s CPU = {total / wall:,.0f} objects/s; peak RSS {peak} MiB (target < 5 s, issue 17)"
+    )
+    print("  in one process, step by step (wall, CPU):")
+    for step, (w, c) in split.items():
+        print(f"    {step:<42} {w:6.2f} s  {c:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
