@@ -81,8 +81,11 @@ def test_validating_one_file_loads_only_the_validate_path() -> None:
     # nor the lint engine (only its config, for excludes), the cluster layer or a second YAML library;
     # a warm run also builds no model schema (tests/models/test_prebuilt.py)
     lint_engine = ("manikit.lint.engine", "manikit.lint.walk", "manikit.lint.facts", "manikit.lint.findings")
-    assert _heavy(modules, (*lint_engine, "manikit.cluster", "yaml")) == []
+    assert _heavy(modules, (*lint_engine, "manikit.cluster", "yaml", "sqlite3")) == []
     assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.validate_cmd"]
+    # nor typer's pydantic adapters for its options (cli/params.py), nor pydantic's plugin loader and
+    # the importlib.metadata it reads entry points with
+    assert _heavy(modules, ("typer._adapters", "pydantic.plugin._loader", "importlib.metadata")) == []
 
 
 def test_a_config_file_is_still_read_by_validate(tmp_path: Path) -> None:
