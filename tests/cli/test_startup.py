@@ -152,3 +152,29 @@ def test_linting_one_file_loads_no_control_plane_and_no_rich() -> None:
     lint_needs = ("manikit.lint.registry", "manikit.lint.rules")
     assert _heavy(modules) == sorted(m for m in _heavy(modules) if m.startswith(lint_needs))
     assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.lint_cmd"]
+    # the text report only: no other reporter (JUnit's XML, SARIF's version metadata) is imported
+    assert sorted(m for m in modules if m.startswith("manikit.lint.reporters.")) == [
+        "manikit.lint.reporters.text"
+    ]
+
+
+def test_linting_with_default_options_builds_no_option_model() -> None:
+    """Rule options are validated (their model built) only when a configuration sets them."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import contextlib, io\n"
+            "from manikit.cli.main import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+            f"    assert main(['lint', {str(ONE_FILE)!r}]) == 0\n"
+            "from manikit.lint.registry import RULES\n"
+            "print(sorted(c for c, r in RULES.items() if r.options.__pydantic_complete__))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]"]
