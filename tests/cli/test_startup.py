@@ -88,6 +88,37 @@ def test_validating_one_file_loads_only_the_validate_path() -> None:
     assert _heavy(modules, ("typer._adapters", "pydantic.plugin._loader", "importlib.metadata")) == []
 
 
+POD_MODELS = ("manikit.models.pod", "manikit.models.podextras", "manikit.models.volumes")
+OTHER_KINDS = ("manikit.models.service", "manikit.models.node", "manikit.models.namespace")
+
+
+@pytest.mark.parametrize(
+    ("manifest", "loaded", "not_loaded"),
+    [
+        pytest.param(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n",
+            "manikit.kinds.service",
+            POD_MODELS,
+            id="service",
+        ),
+        pytest.param(
+            ONE_FILE.read_text(encoding="utf-8"), "manikit.kinds.deployment", OTHER_KINDS, id="deployment"
+        ),
+    ],
+)
+def test_validating_imports_the_models_of_the_kinds_in_the_file(
+    tmp_path: Path, manifest: str, loaded: str, not_loaded: tuple[str, ...]
+) -> None:
+    """Each kind's models and rules are imported when a document of that kind is validated."""
+    path = tmp_path / "one.yaml"
+    path.write_text(manifest, encoding="utf-8")
+    modules = _modules_after(
+        f"from manikit.cli.main import main\nassert main(['validate', {str(path)!r}]) == 0"
+    )
+    assert loaded in modules
+    assert _heavy(modules, not_loaded) == []
+
+
 def test_a_config_file_is_still_read_by_validate(tmp_path: Path) -> None:
     """Loading the rules lazily must not skip the configuration's checks or its exclude globs."""
     (tmp_path / ".manikit.yaml").write_text("exclude: [vendor/**]\n", encoding="utf-8")
