@@ -12,9 +12,12 @@ import typer
 from typer.core import TyperArgument
 
 from manikit.cli.lazy import LazyCommand, LazyGroup
+from manikit.cli.params import take_plain_values
 
 # typer prints an argument's Python type beside its name (`PATH <list[str]>`); the metavar says it all.
 TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign,assignment]
+# values that already have their type are taken without building pydantic adapters (params.py)
+take_plain_values()
 
 
 def _cmd(module: str, help: str, *more: str) -> LazyCommand:

@@ -3,11 +3,11 @@ validate, lint, admission and the planner make: nobody else decides these things
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from manikit.kinds import configmap, deployment, namespace, node, pod, replicaset, service
 from manikit.kinds.field import FieldError
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import is_namespaced
@@ -45,25 +45,59 @@ def _no_defaults(obj: Any) -> None:
     return None
 
 
-def _build(modules: Iterable[Any]) -> dict[str, KindRules]:
-    table: dict[str, KindRules] = {}
-    for m in modules:
-        if m.KIND in table:
-            raise ValueError(f"kind {m.KIND} has rules twice")
-        table[m.KIND] = KindRules(
-            m.KIND,
-            m.NAMESPACED,
-            m.ALLOCATED,
-            m.validate_create,
-            getattr(m, "validate_update", _no_errors),  # a kind without update rules: all mutable
-            getattr(m, "forces_replacement", _never),
-            getattr(m, "keep_allocated", _nothing),
-            getattr(m, "default", _no_defaults),
-        )
-    return table
+def _rules_of(m: Any) -> KindRules:
+    return KindRules(
+        m.KIND,
+        m.NAMESPACED,
+        m.ALLOCATED,
+        m.validate_create,
+        getattr(m, "validate_update", _no_errors),  # a kind without update rules: all mutable
+        getattr(m, "forces_replacement", _never),
+        getattr(m, "keep_allocated", _nothing),
+        getattr(m, "default", _no_defaults),
+    )
 
 
-KIND_RULES = _build((pod, replicaset, deployment, service, namespace, node, configmap))
+class KindRulesTable(Mapping[str, KindRules]):
+    """Kind -> its rules, each kind's module (and so its models) imported when the kind is first looked
+    up: validating a Service does not build the pod models (issue 17)."""
+
+    def __init__(self, modules: Iterable[tuple[str, str]]) -> None:
+        self._modules: dict[str, str] = {}
+        for kind, module in modules:
+            if kind in self._modules:
+                raise ValueError(f"kind {kind} has rules twice")
+            self._modules[kind] = module
+        self._loaded: dict[str, KindRules] = {}
+
+    def __getitem__(self, kind: str) -> KindRules:
+        rules = self._loaded.get(kind)
+        if rules is None:
+            module = importlib.import_module(f"manikit.kinds.{self._modules[kind]}")
+            if kind != module.KIND:  # a wiring bug
+                raise LookupError(f"{module.__name__} has the rules of {module.KIND}, not of {kind}")
+            rules = self._loaded[kind] = _rules_of(module)
+        return rules
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
+#: each kind's rules module, listed explicitly (a kind listed twice fails at import)
+KIND_RULES = KindRulesTable(
+    [
+        ("Pod", "pod"),
+        ("ReplicaSet", "replicaset"),
+        ("Deployment", "deployment"),
+        ("Service", "service"),
+        ("Namespace", "namespace"),
+        ("Node", "node"),
+        ("ConfigMap", "configmap"),
+    ]
+)
 
 
 def apply_defaults(obj: T, namespace: str = DEFAULT_NAMESPACE, *, in_place: bool = False) -> T:

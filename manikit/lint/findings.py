@@ -106,4 +106,4 @@ def to_problem(doc: Document, code: str, name: str, level: Level, finding: Findi
 class NoOptions(BaseModel):
     """For rules without options: any key given in the config is an error."""
 
-    model_config = {"extra": "forbid"}
+    model_config = {"extra": "forbid", "defer_build": True}

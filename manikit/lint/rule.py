@@ -43,7 +43,9 @@ class Rule:
         return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
 
     def default_options(self) -> BaseModel:
-        return self.options()
+        # What ``self.options()`` gives (defaults are never validated), without building the model's
+        # validator: a run that configures no option of a rule never builds it (issue 17).
+        return self.options.model_construct()
 
     def level_or_error(self) -> Level:
         return self.default_level if self.default_level is not None else Level.ERROR

@@ -6,7 +6,7 @@ unknown fields; the models do the same so that a typo is an error with a did-you
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
@@ -94,6 +94,8 @@ def _out_of_range(key: object, value: int) -> None:
 
 #: Kubernetes' IntOrString. Strict: "80" stays a string (a port name), 80 an integer.
 IntOrString = int | str
+#: a port's protocol (container ports, service ports)
+Protocol = Literal["TCP", "UDP", "SCTP"]
 #: A free-form object Kubernetes defines but manikit does not look inside.
 Opaque = dict[str, Any]
 NonNegativeInt = Annotated[int, Field(ge=0)]

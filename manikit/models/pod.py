@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from manikit.models.base import INT32_MAX, K8sModel, Opaque
+from manikit.models.base import INT32_MAX, K8sModel, Opaque, Protocol
 from manikit.models.meta import ObjectMeta, TypeMeta
 from manikit.models.podextras import (
     AppArmorProfile,
@@ -35,7 +35,6 @@ from manikit.models.podextras import (
 from manikit.models.quantity import Quantity
 from manikit.models.volumes import LocalObjectReference, Volume
 
-Protocol = Literal["TCP", "UDP", "SCTP"]
 PullPolicy = Literal["Always", "IfNotPresent", "Never"]
 RestartPolicy = Literal["Always", "OnFailure", "Never"]
 

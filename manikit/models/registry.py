@@ -5,23 +5,23 @@ An explicit table that fails loudly on duplicates; nothing registers itself on i
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from manikit.models.configmap import ConfigMap
-from manikit.models.meta import TypeMeta
-from manikit.models.namespace import Namespace
-from manikit.models.node import Node
-from manikit.models.pod import Pod
-from manikit.models.service import Endpoints, Service
-from manikit.models.workloads import Deployment, ReplicaSet
+if TYPE_CHECKING:
+    from manikit.models.meta import TypeMeta
 
 
 @dataclass(frozen=True)
 class KindInfo:
+    """A modelled kind; ``model_ref`` is its model class, or ``"module:Class"`` (in manikit.models),
+    imported on first use of ``model``: a command reading only Services never builds the pod models."""
+
     api_version: str
     kind: str
-    model: type[TypeMeta]
+    model_ref: type[TypeMeta] | str
     plural: str
     short_names: tuple[str, ...]
     namespaced: bool
@@ -29,6 +29,14 @@ class KindInfo:
     @property
     def key(self) -> tuple[str, str]:
         return (self.api_version, self.kind)
+
+    @property
+    def model(self) -> type[TypeMeta]:
+        if not isinstance(self.model_ref, str):
+            return self.model_ref
+        module, _, name = self.model_ref.partition(":")
+        model: type[TypeMeta] = getattr(importlib.import_module(f"manikit.models.{module}"), name)
+        return model
 
 
 def build_registry(infos: Iterable[KindInfo]) -> dict[tuple[str, str], KindInfo]:
@@ -43,19 +51,21 @@ def build_registry(infos: Iterable[KindInfo]) -> dict[tuple[str, str], KindInfo]
 
 KINDS = build_registry(
     [
-        KindInfo("v1", "Namespace", Namespace, "namespaces", ("ns",), namespaced=False),
-        KindInfo("v1", "Pod", Pod, "pods", ("po",), namespaced=True),
-        KindInfo("apps/v1", "ReplicaSet", ReplicaSet, "replicasets", ("rs",), namespaced=True),
-        KindInfo("apps/v1", "Deployment", Deployment, "deployments", ("deploy",), namespaced=True),
-        KindInfo("v1", "Service", Service, "services", ("svc",), namespaced=True),
-        KindInfo("v1", "Node", Node, "nodes", ("no",), namespaced=False),
-        KindInfo("v1", "ConfigMap", ConfigMap, "configmaps", ("cm",), namespaced=True),
+        KindInfo("v1", "Namespace", "namespace:Namespace", "namespaces", ("ns",), namespaced=False),
+        KindInfo("v1", "Pod", "pod:Pod", "pods", ("po",), namespaced=True),
+        KindInfo("apps/v1", "ReplicaSet", "workloads:ReplicaSet", "replicasets", ("rs",), namespaced=True),
+        KindInfo(
+            "apps/v1", "Deployment", "workloads:Deployment", "deployments", ("deploy",), namespaced=True
+        ),
+        KindInfo("v1", "Service", "service:Service", "services", ("svc",), namespaced=True),
+        KindInfo("v1", "Node", "node:Node", "nodes", ("no",), namespaced=False),
+        KindInfo("v1", "ConfigMap", "configmap:ConfigMap", "configmaps", ("cm",), namespaced=True),
     ]
 )
 
 #: Kinds the control plane writes itself; manifests of them are passed over like other kinds.
 INTERNAL_KINDS = build_registry(
-    [KindInfo("v1", "Endpoints", Endpoints, "endpoints", ("ep",), namespaced=True)]
+    [KindInfo("v1", "Endpoints", "service:Endpoints", "endpoints", ("ep",), namespaced=True)]
 )
 
 KINDS_BY_NAME = {info.kind: info for info in KINDS.values()}

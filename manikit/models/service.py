@@ -4,9 +4,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from manikit.models.base import IntOrString, K8sModel
+from manikit.models.base import IntOrString, K8sModel, Protocol
 from manikit.models.meta import TypeMeta
-from manikit.models.pod import Protocol
 
 
 class ServicePort(K8sModel):

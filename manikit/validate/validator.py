@@ -14,7 +14,6 @@ from pathlib import PurePath
 from pydantic import ValidationError
 
 from manikit.diagnostics import Level, Problem
-from manikit.kinds.pod_templates import validate_template_resources
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import KINDS, KINDS_BY_NAME, REMOVED_APIS, is_namespaced
 from manikit.source.documents import Document
@@ -96,7 +95,12 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
     info = KINDS.get((api_version, kind))
     if info is None:
         found = _unmodelled(doc, api_version, kind) or unknown_kind(doc, api_version, kind)
-        return None, found or [field_problem(doc, e) for e in validate_template_resources(data)]
+        if found:
+            return None, found
+        # another kind: its pod template's resources are still checked (the pod models only now)
+        from manikit.kinds.pod_templates import validate_template_resources
+
+        return None, [field_problem(doc, e) for e in validate_template_resources(data)]
     try:
         obj = validate_model(info.model, data)
     except ValidationError as exc:

@@ -81,8 +81,42 @@ def test_validating_one_file_loads_only_the_validate_path() -> None:
     # nor the lint engine (only its config, for excludes), the cluster layer or a second YAML library;
     # a warm run also builds no model schema (tests/models/test_prebuilt.py)
     lint_engine = ("manikit.lint.engine", "manikit.lint.walk", "manikit.lint.facts", "manikit.lint.findings")
-    assert _heavy(modules, (*lint_engine, "manikit.cluster", "yaml")) == []
+    assert _heavy(modules, (*lint_engine, "manikit.cluster", "yaml", "sqlite3")) == []
     assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.validate_cmd"]
+    # nor typer's pydantic adapters for its options (cli/params.py), nor pydantic's plugin loader and
+    # the importlib.metadata it reads entry points with
+    assert _heavy(modules, ("typer._adapters", "pydantic.plugin._loader", "importlib.metadata")) == []
+
+
+POD_MODELS = ("manikit.models.pod", "manikit.models.podextras", "manikit.models.volumes")
+OTHER_KINDS = ("manikit.models.service", "manikit.models.node", "manikit.models.namespace")
+
+
+@pytest.mark.parametrize(
+    ("manifest", "loaded", "not_loaded"),
+    [
+        pytest.param(
+            "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n",
+            "manikit.kinds.service",
+            POD_MODELS,
+            id="service",
+        ),
+        pytest.param(
+            ONE_FILE.read_text(encoding="utf-8"), "manikit.kinds.deployment", OTHER_KINDS, id="deployment"
+        ),
+    ],
+)
+def test_validating_imports_the_models_of_the_kinds_in_the_file(
+    tmp_path: Path, manifest: str, loaded: str, not_loaded: tuple[str, ...]
+) -> None:
+    """Each kind's models and rules are imported when a document of that kind is validated."""
+    path = tmp_path / "one.yaml"
+    path.write_text(manifest, encoding="utf-8")
+    modules = _modules_after(
+        f"from manikit.cli.main import main\nassert main(['validate', {str(path)!r}]) == 0"
+    )
+    assert loaded in modules
+    assert _heavy(modules, not_loaded) == []
 
 
 def test_a_config_file_is_still_read_by_validate(tmp_path: Path) -> None:
@@ -149,3 +183,29 @@ def test_linting_one_file_loads_no_control_plane_and_no_rich() -> None:
     lint_needs = ("manikit.lint.registry", "manikit.lint.rules")
     assert _heavy(modules) == sorted(m for m in _heavy(modules) if m.startswith(lint_needs))
     assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.lint_cmd"]
+    # the text report only: no other reporter (JUnit's XML, SARIF's version metadata) is imported
+    assert sorted(m for m in modules if m.startswith("manikit.lint.reporters.")) == [
+        "manikit.lint.reporters.text"
+    ]
+
+
+def test_linting_with_default_options_builds_no_option_model() -> None:
+    """Rule options are validated (their model built) only when a configuration sets them."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import contextlib, io\n"
+            "from manikit.cli.main import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+            f"    assert main(['lint', {str(ONE_FILE)!r}]) == 0\n"
+            "from manikit.lint.registry import RULES\n"
+            "print(sorted(c for c, r in RULES.items() if r.options.__pydantic_complete__))",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]"]

@@ -15,6 +15,26 @@ def test_every_modelled_kind_has_rules() -> None:
     assert {info.kind for info in KINDS.values()} == set(registry.KIND_RULES)
 
 
+@pytest.mark.parametrize("kind", list(registry.KIND_RULES))
+def test_each_kinds_module_holds_that_kinds_rules(kind: str) -> None:
+    """The table names a module per kind and imports it on first look-up: the module must be that kind's."""
+    rules = registry.KIND_RULES[kind]
+    assert rules.kind == kind
+    assert registry.KIND_RULES.get(kind) is rules  # loaded once
+
+
+def test_a_kind_listed_twice_fails_loudly() -> None:
+    with pytest.raises(ValueError, match="rules twice"):
+        registry.KindRulesTable([("Pod", "pod"), ("Pod", "pod")])
+
+
+def test_a_module_of_another_kind_is_a_wiring_error() -> None:
+    table = registry.KindRulesTable([("Pod", "service")])
+    with pytest.raises(LookupError, match=r"manikit\.kinds\.service has the rules of Service, not of Pod"):
+        table["Pod"]
+    assert table.get("Unknown") is None
+
+
 @pytest.mark.parametrize(
     ("kind", "path", "change", "before", "replaces"),
     [

@@ -42,6 +42,15 @@ def test_rule_is_documented(rule: Rule) -> None:
     assert rule.code[:3] in ("MK1", "MK2", "MK3")
 
 
+@pytest.mark.parametrize("rule", ALL_RULES, ids=IDS)
+def test_default_options_are_what_the_options_model_gives(rule: Rule) -> None:
+    """default_options() skips building the model's validator; the result must be the same object."""
+    built, default = rule.options(), rule.default_options()
+    assert type(default) is type(built)
+    assert default.model_dump() == built.model_dump()
+    assert default.model_fields_set == built.model_fields_set == set()
+
+
 def test_every_rule_directory_belongs_to_a_rule() -> None:
     names = {r.name for r in RULES.values()}
     assert {d.name for d in RULE_FIXTURES.iterdir() if d.is_dir()} == names

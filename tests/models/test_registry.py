@@ -1,12 +1,31 @@
 import pytest
 
 from manikit.models.pod import Pod
-from manikit.models.registry import KINDS, KindInfo, build_registry, is_namespaced, resolve_kind_name
+from manikit.models.registry import (
+    INTERNAL_KINDS,
+    KINDS,
+    KindInfo,
+    build_registry,
+    is_namespaced,
+    resolve_kind_name,
+)
 
 
 def test_the_modelled_kinds_are_registered() -> None:
     kinds = {k for _, k in KINDS}
     assert kinds == {"Pod", "ReplicaSet", "Deployment", "Service", "Namespace", "Node", "ConfigMap"}
+
+
+@pytest.mark.parametrize("info", [*KINDS.values(), *INTERNAL_KINDS.values()], ids=lambda i: i.kind)
+def test_each_kind_names_its_model(info: KindInfo) -> None:
+    """Models are named by "module:Class" and imported on first use: the name must lead to the kind's."""
+    model = info.model
+    assert model.model_fields["kind"].default == info.kind or model.__name__ == info.kind
+    assert info.model is model
+
+
+def test_a_kind_can_also_be_given_its_model_class() -> None:
+    assert KindInfo("v1", "Pod", Pod, "pods", ("po",), namespaced=True).model is Pod
 
 
 def test_duplicates_fail_loudly() -> None:

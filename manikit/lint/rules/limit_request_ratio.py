@@ -42,7 +42,7 @@ KINDS = POD_KINDS
 
 
 class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when configured
     # finite and within reason: a ratio is compared exactly (Fraction), which infinity cannot be
     max_ratio: dict[str, Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)]] = Field(
         default_factory=lambda: {"cpu": 4.0, "memory": 2.0}

@@ -53,7 +53,7 @@ DEFAULT_MAX: dict[str, QuantityValue] = {"cpu": "32", "memory": "128Gi"}
 
 
 class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when configured
     min: dict[str, QuantityOption] = Field(default_factory=lambda: dict(DEFAULT_MIN))
     max: dict[str, QuantityOption] = Field(default_factory=lambda: dict(DEFAULT_MAX))
 

@@ -38,7 +38,7 @@ KINDS = POD_KINDS
 
 
 class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when configured
     max_cores: int = Field(64, ge=1)
 
 

@@ -43,7 +43,7 @@ _PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]*)?$")
 
 
 class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built when configured
     min_unitless_bytes: int = Field(1024 * 1024, ge=0)
 
 
