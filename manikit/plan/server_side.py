@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from manikit.cluster import FIELD_MANAGER, Cluster
@@ -25,7 +26,7 @@ from manikit.errors import ConflictError, StatusError
 from manikit.fields.fields_v1 import fields_v1_of
 from manikit.fields.strategic import list_key
 from manikit.plan.actions import Body, ObjectKey, Refusal
-from manikit.plan.applyset import ApplySet, member_labels
+from manikit.plan.applyset import PART_OF_LABEL, ApplySet, member_labels
 from manikit.plan.changes import Desired, change_for, replace_hint
 from manikit.plan.normalize import comparable
 
@@ -38,13 +39,18 @@ class Resolved:
     refusals: list[Refusal]
 
 
+@lru_cache(maxsize=16)
+def _applyset(name: str) -> ApplySet:
+    return ApplySet.named(name)
+
+
 def member_manifest(manifest: Body, applyset: str) -> Body:
     """The manifest with the apply set's member label (``applyset.kubernetes.io/part-of``): what apply
     sends."""
     meta = dict(manifest.get("metadata") or {})
-    meta["labels"] = member_labels(
-        meta.get("labels") or {}, ApplySet.named(applyset), str(ObjectKey.of(manifest))
-    )
+    labels, aset = meta.get("labels") or {}, _applyset(applyset)
+    what = "" if labels.get(PART_OF_LABEL, aset.id) == aset.id else str(ObjectKey.of(manifest))
+    meta["labels"] = member_labels(labels, aset, what)  # ``what`` names the object it refuses
     return {**manifest, "metadata": meta}
 
 
@@ -56,11 +62,15 @@ def resolve(
     applyset: str,
     replace_keys: Collection[ObjectKey] = (),
     force_conflicts: bool = False,
+    unread: Collection[ObjectKey] = (),
 ) -> Resolved:
     """Each desired object as the cluster would hold it after apply (``Desired.body``), with the
-    manifest apply sends (``Desired.manifest``) and the fields it would take from other managers."""
+    manifest apply sends (``Desired.manifest``) and the fields it would take from other managers.
+    ``unread``: objects the cluster holds that are not in ``live`` (not read: unchanged)."""
     out = Resolved([], [])
-    created_namespaces = {d.key.name for d in desired if d.key.kind == "Namespace" and d.key not in live}
+    created_namespaces = {
+        d.key.name for d in desired if d.key.kind == "Namespace" and d.key not in live and d.key not in unread
+    }
     for item in desired:
         if item.manifest is None:  # made without its manifest (a library caller): applied as defaulted
             out.desired.append(replace(item, manifest=item.body))
