@@ -60,7 +60,7 @@ def make_plan(
         resolved.desired,
         live,
         keys,
-        unchanged=same,
+        unchanged=[*same, *resolved.unchanged],
         store_id=cluster.identity,
         base_revision=cluster.revision(),
         applyset=applyset,
