@@ -8,7 +8,7 @@ by an older manikit (no parent yet) is read the old way and moved to the standar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from manikit.cluster import Cluster
 from manikit.cluster.legacy import LEGACY_LABEL, forget_legacy_inventory, legacy_inventory
@@ -69,6 +69,47 @@ def _legacy_members(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], di
             keys.add(key)
             found[key] = body
     return keys, found
+
+
+class LiveObjects(Mapping[ObjectKey, Body]):
+    """The live object of each key, read when first asked for (``known``: objects already read) and
+    dropped with ``release`` once planned, so that a plan of many objects holds only the ones it
+    changes. Iterating gives the keys found so far."""
+
+    def __init__(self, cluster: Cluster, known: dict[ObjectKey, Body] | None = None) -> None:
+        self._cluster = cluster
+        self._bodies: dict[ObjectKey, Body] = dict(known or {})
+        self._present: set[ObjectKey] = set(self._bodies)
+        self._absent: set[ObjectKey] = set()
+
+    def __getitem__(self, key: ObjectKey) -> Body:
+        body = self._bodies.get(key)
+        if body is not None:
+            return body
+        if key in self._absent:
+            raise KeyError(key)
+        body = self._cluster.find(key.kind, key.name, key.namespace or None)
+        if body is None:
+            self._absent.add(key)
+            raise KeyError(key)
+        self._present.add(key)
+        self._bodies[key] = body
+        return body
+
+    def __contains__(self, key: object) -> bool:
+        if key in self._present:
+            return True
+        return isinstance(key, ObjectKey) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[ObjectKey]:
+        return iter(sorted(self._present))
+
+    def __len__(self) -> int:
+        return len(self._present)
+
+    def release(self, key: ObjectKey) -> None:
+        """Forget the body (read again if asked for again): the plan is done with it."""
+        self._bodies.pop(key, None)
 
 
 def live_objects(

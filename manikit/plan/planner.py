@@ -9,10 +9,10 @@ from collections.abc import Collection
 
 from manikit.cluster import Cluster
 from manikit.errors import PlanError
-from manikit.plan.actions import Plan
+from manikit.plan.actions import ObjectKey, Plan
 from manikit.plan.changes import plan_changes
 from manikit.plan.desired import DesiredSet
-from manikit.plan.live import live_objects, members
+from manikit.plan.live import LiveObjects, members
 from manikit.plan.replacing import check_replace
 from manikit.plan.server_side import resolve
 from manikit.plan.unchanged import unchanged_keys
@@ -38,15 +38,13 @@ def make_plan(
             "refusing to prune with no manifests in the input: that would delete every object of apply set "
             f'"{applyset}"; pass --allow-empty if that is what you want'
         )
-    # objects still as manikit's apply of the same manifest left them are not read at all
+    # objects still as manikit's apply of the same manifest left them are not read at all; the rest
+    # are read one by one as they are planned, and dropped once found unchanged
     same = unchanged_keys(cluster, desired.objects, applyset) if fast else set()
-    keys, known = members(cluster, applyset, bodies=not same)
-    live = live_objects(cluster, ({d.key for d in desired.objects} | keys) - same, known)
-    replace_keys = check_replace(replace, desired.objects, live.keys() | same)
-    if same & replace_keys:  # replaced: read and planned in full
-        moved = same & replace_keys
-        same -= moved
-        live.update(live_objects(cluster, moved, known))
+    keys, known = members(cluster, applyset, bodies=False)
+    live = LiveObjects(cluster, known)
+    replace_keys = check_replace(replace, desired.objects, _Recorded(live, same))
+    same -= replace_keys  # replaced: read and planned in full
     resolved = resolve(
         cluster,
         [d for d in desired.objects if d.key not in same] if same else desired.objects,
@@ -70,3 +68,13 @@ def make_plan(
         force_conflicts=force_conflicts,
         atomic=cluster.atomic_batches,
     )
+
+
+class _Recorded:
+    """Whether the cluster holds an object: read (``live``) or known unchanged without reading."""
+
+    def __init__(self, live: LiveObjects, unread: Collection[ObjectKey]) -> None:
+        self._live, self._unread = live, unread
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._unread or key in self._live

@@ -3,7 +3,7 @@ again even though Kubernetes could change them in place, or must because it refu
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Container, Sequence
 
 from manikit.errors import PlanError
 from manikit.plan.actions import ObjectKey
@@ -11,7 +11,7 @@ from manikit.plan.changes import Desired
 
 
 def check_replace(
-    addresses: Collection[str], desired: Sequence[Desired], recorded: Collection[ObjectKey]
+    addresses: Collection[str], desired: Sequence[Desired], recorded: Container[ObjectKey]
 ) -> frozenset[ObjectKey]:
     """The keys ``addresses`` name; each must be in the manifests and ``recorded`` in the cluster."""
     if not addresses:

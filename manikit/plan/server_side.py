@@ -28,6 +28,7 @@ from manikit.fields.strategic import list_key
 from manikit.plan.actions import Body, ObjectKey, Refusal
 from manikit.plan.applyset import PART_OF_LABEL, ApplySet, member_labels
 from manikit.plan.changes import Desired, change_for, replace_hint
+from manikit.plan.live import LiveObjects
 from manikit.plan.normalize import comparable, drop_allocated
 
 
@@ -88,15 +89,22 @@ def resolve(
             continue
         if recorded is not None and _unchanged(recorded, manifest):
             out.unchanged.append(item.key)  # its body would be the recorded one: no change to diff
+            _release(live, item.key)
             continue
         try:
             answer, takes = _dry_run(cluster, manifest, force_conflicts)
         except StatusError as exc:
             out.refusals.append(refusal(item, exc, recorded))
+            _release(live, item.key)
             continue
         adopts = recorded is not None and applier(recorded) is None
         out.desired.append(replace(item, body=answer, manifest=manifest, takes=takes, adopts=adopts))
     return out
+
+
+def _release(live: Mapping[ObjectKey, Body], key: ObjectKey) -> None:
+    if isinstance(live, LiveObjects):
+        live.release(key)  # the plan is done with it: a plan of many objects holds only its changes
 
 
 def _dry_run(cluster: Cluster, manifest: Body, force: bool) -> tuple[Body, tuple[str, ...]]:
