@@ -13,6 +13,7 @@ from manikit.cluster.recorded import APPLIED_TOPIC, applied_digests, note_applie
 from manikit.plan import unchanged
 from manikit.plan.actions import Action, ObjectKey, Plan
 from manikit.plan.desired import DesiredSet, load_desired
+from manikit.plan.live import LiveObjects
 from manikit.plan.planner import make_plan
 from manikit.plan.unchanged import manifest_digest, unchanged_keys
 from tests.conftest import write
@@ -209,3 +210,29 @@ def test_the_digest_ignores_key_order_and_sees_every_value() -> None:
     assert manifest_digest(one) != manifest_digest({**one, "metadata": {"name": "a", "labels": {"x": "1"}}})
     assert manifest_digest({"n": 1}) != manifest_digest({"n": "1"})
     assert len(manifest_digest({"big": 10**30})) == 40  # beyond what orjson writes
+
+
+class CountingCluster:
+    """A cluster's ``find`` that counts reads (LiveObjects needs nothing else)."""
+
+    def __init__(self, objects: dict[ObjectKey, dict[str, Any]]) -> None:
+        self.objects, self.reads = objects, 0
+
+    def find(self, kind: str, name: str, namespace: str | None = None) -> dict[str, Any] | None:
+        self.reads += 1
+        return self.objects.get(ObjectKey(kind, namespace or "", name))
+
+
+def test_live_objects_are_read_when_asked_for_and_dropped_once_released() -> None:
+    body = {"kind": "Service", "metadata": {"name": "web", "namespace": "shop"}}
+    fake = CountingCluster({SERVICE: body})
+    live = LiveObjects(fake)  # type: ignore[arg-type]
+    assert fake.reads == 0
+    assert live[SERVICE] is body and SERVICE in live and fake.reads == 1
+    assert live.get(WEB_KEY) is None and WEB_KEY not in live and fake.reads == 2  # absence is kept
+    live.release(SERVICE)
+    assert SERVICE in live and fake.reads == 2  # still known to exist
+    assert live[SERVICE] is body and fake.reads == 3  # read again when asked for again
+    assert list(live) == [SERVICE] and len(live) == 1
+    known = LiveObjects(fake, {NAMESPACE: {"kind": "Namespace"}})  # type: ignore[arg-type]
+    assert NAMESPACE in known and fake.reads == 3
