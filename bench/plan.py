@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
+import json
 import random
 import statistics
 import subprocess
@@ -42,20 +42,28 @@ def change_some(files: list[Path], count: int, seed: int = 7) -> int:
     return len(chosen)
 
 
+#: Runs a command and prints its wall seconds, CPU seconds and peak RSS (os.wait4: the process and
+#: the children it waited for). Run in a fresh interpreter, so that the measured process is forked
+#: from a small one: Linux counts the memory a child shared with its parent before exec in its peak.
+MEASURE = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(json.dumps([time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+                  os.waitstatus_to_exitcode(status)]))
+"""
+
+
 def run_measured(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS (MiB, its largest process) of ``manikit ARGS``, measured
-    for that process alone (``os.wait4``): the bench's own worker processes, forked from a process
-    that holds a planned state, never count."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([EXE, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    stderr = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in ok:
-        sys.exit(f"manikit {' '.join(args)} exited {proc.returncode}:\n{stderr.decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
+    """Wall seconds, CPU seconds and peak RSS (MiB, its largest process) of ``manikit ARGS`` alone."""
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, EXE, *args], capture_output=True, text=True, check=True
+    )
+    wall, cpu, peak, code = json.loads(proc.stdout)
+    if code not in ok:
+        sys.exit(f"manikit {' '.join(args)} exited {code}:\n{proc.stderr[-2000:]}")
+    return wall, cpu, peak // 1024
 
 
 def main() -> None:

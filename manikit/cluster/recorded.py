@@ -43,9 +43,10 @@ def applied_digests(cluster: Cluster) -> dict[Key, str] | None:
     store = _sqlite(cluster)
     if store is None:
         return None
-    versions = store.versions()
+    notes = store.notes_of(APPLIED_TOPIC)
+    versions = store.versions()  # read second: a write in between moves a version past its note
     current: dict[Key, str] = {}
-    for text, value in store.notes_of(APPLIED_TOPIC).items():
+    for text, value in notes.items():
         key = _key(text)
         if key is not None and isinstance(value, list) and len(value) == 2:
             digest, version = value
