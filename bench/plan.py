@@ -1,6 +1,6 @@
 """Benchmark: `manikit plan` with 10,000 recorded objects and 1% of them changed in the manifests.
 
-    python bench/plan.py [--resources 10000] [--changed 0.01] [--runs 3]
+    python bench/plan.py [--resources 10000] [--changed 0.01] [--runs 3] [--settled]
 
 Prints the planning step alone (recorded state read, compared and diffed; the issue's target is
 under 2 s), the manifest loading step, and `manikit plan --no-preview` as a whole process with its
@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from plan_apply_common import manifest_tree, run
+from plan_apply_common import EXE, manifest_tree
 
 from manikit.apply.executor import execute
 from manikit.cli.main import GC_THRESHOLDS
@@ -40,6 +42,30 @@ def change_some(files: list[Path], count: int, seed: int = 7) -> int:
     return len(chosen)
 
 
+#: Runs a command and prints its wall seconds, CPU seconds and peak RSS (os.wait4: the process and
+#: the children it waited for). Run in a fresh interpreter, so that the measured process is forked
+#: from a small one: Linux counts the memory a child shared with its parent before exec in its peak.
+MEASURE = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(json.dumps([time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
+                  os.waitstatus_to_exitcode(status)]))
+"""
+
+
+def run_measured(args: list[str], ok: tuple[int, ...] = (0,)) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS (MiB, its largest process) of ``manikit ARGS`` alone."""
+    proc = subprocess.run(
+        [sys.executable, "-c", MEASURE, EXE, *args], capture_output=True, text=True, check=True
+    )
+    wall, cpu, peak, code = json.loads(proc.stdout)
+    if code not in ok:
+        sys.exit(f"manikit {' '.join(args)} exited {code}:\n{proc.stderr[-2000:]}")
+    return wall, cpu, peak // 1024
+
+
 def main() -> None:
     gc.set_threshold(*GC_THRESHOLDS)  # as the `manikit` command sets it
     parser = argparse.ArgumentParser(
@@ -48,6 +74,12 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=10_000)
     parser.add_argument("--changed", type=float, default=0.01)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--settled",
+        action="store_true",
+        help="run the controllers after the apply, as `manikit apply` does: objects whose status they "
+        "wrote are compared in full",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "manifests"
@@ -57,37 +89,44 @@ def main() -> None:
         names = expand_paths([str(root)])
         desired = load_desired(names)
         execute(cluster, make_plan(cluster, desired, applyset="default"))
+        if args.settled:
+            cluster.run()
         recorded = sum(len(cluster.list(kind)) for kind in ("Deployment", "Service", "Pod"))
         changed = change_some(files, int(args.resources * args.changed))
 
-        loads, plans, counts = [], [], []
+        loads, plans, plan_cpus, counts = [], [], [], []
         for _ in range(args.runs):
             start = time.perf_counter()
             desired = load_desired(names)
             loads.append(time.perf_counter() - start)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             plan = make_plan(cluster, desired, applyset="default")
             plans.append(time.perf_counter() - start)
+            plan_cpus.append(time.process_time() - cpu)
             counts.append(plan.counts())
-        walls, peaks = [], []
+        walls, cpus, peaks = [], [], []
         for _ in range(args.runs):
-            wall, peak = run(
+            wall, cpu, peak = run_measured(
                 ["plan", "--state", state, "--no-preview", "--detailed-exitcode", str(root)], ok=(2,)
             )
             walls.append(wall)
+            cpus.append(cpu)
             peaks.append(peak)
     changes = sum(n for action, n in counts[0].items() if action.value != "noop")
     print(
         f"plan: {recorded} recorded objects, {changed} Deployments changed in the manifests "
-        f"({changes} changes)"
+        f"({changes} changes){', controllers settled after the apply' if args.settled else ''}"
     )
     print(
         f"  planning step (read recorded, compare, diff), median of {args.runs}: "
-        f"{statistics.median(plans):.2f} s"
+        f"{statistics.median(plans):.2f} s ({statistics.median(plan_cpus):.2f} CPU s)"
     )
     print(f"  loading the manifests (parse, validate, default), median: {statistics.median(loads):.2f} s")
-    print(f"  `manikit plan --no-preview` whole process, median: {statistics.median(walls):.2f} s")
-    print(f"  peak RSS (largest process): {max(peaks)} MiB")
+    print(
+        f"  `manikit plan --no-preview` whole process, median: {statistics.median(walls):.2f} s "
+        f"({statistics.median(cpus):.2f} CPU s)"
+    )
+    print(f"  peak RSS of `manikit plan` (its largest process): {max(peaks)} MiB")
 
 
 if __name__ == "__main__":

@@ -16,10 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from manikit.cluster import FIELD_MANAGER, Cluster
+from manikit.cluster.recorded import note_applied
 from manikit.errors import PlanError, StatusError
 from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
 from manikit.plan.live import inventory, save_inventory
 from manikit.plan.server_side import member_manifest
+from manikit.plan.unchanged import manifest_digest
 
 
 @dataclass
@@ -176,6 +178,7 @@ def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: App
     key = change.key
     if change.action is Action.DELETE:
         cluster.delete(key.kind, key.name, key.namespace or None)  # background, as kubectl
+        note_applied(cluster, (key.kind, key.namespace, key.name), None, None)
         result.deleted.append(key)
         result.versions[key] = None
         return
@@ -186,6 +189,8 @@ def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: App
     answer = cluster.apply(body, manager=FIELD_MANAGER, force=plan.force_conflicts)
     version = (answer.get("metadata") or {}).get("resourceVersion")
     result.versions[key] = None if version is None else str(version)
+    # what this apply left, so that the next plan need not read the object (manikit.plan.unchanged)
+    note_applied(cluster, (key.kind, key.namespace, key.name), manifest_digest(body), result.versions[key])
     {Action.CREATE: result.created, Action.UPDATE: result.updated, Action.REPLACE: result.replaced}[
         change.action
     ].append(key)

@@ -40,17 +40,7 @@ def _merge_key(key: str, value: Any) -> str | None:
 
 
 def _item(path: Path, merge_key: str, item: dict[str, Any]) -> Path:
-    value = item.get(merge_key)
-    if type(value) is str or type(value) is int:  # the common keys: a name, a port
-        return (*path, _item_name(merge_key, value))
-    return (*path, f"k:{json.dumps({merge_key: value}, separators=(',', ':'))}")
-
-
-@functools.lru_cache(maxsize=8192)
-def _item_name(merge_key: str, value: str | int) -> str:
-    """``k:{"name":"web"}``: the same few keys come back in every object (cached: ``True`` and ``1``
-    never meet here, only str and int values are asked)."""
-    return f"k:{json.dumps({merge_key: value}, separators=(',', ':'))}"
+    return (*path, _item_name(merge_key, item.get(merge_key)))
 
 
 def field_set(config: Any, prefix: Path = ()) -> set[Path]:
@@ -74,20 +64,30 @@ def field_set(config: Any, prefix: Path = ()) -> set[Path]:
 
 def fields_v1_of(config: dict[str, Any], prefix: Path = ()) -> dict[str, Any]:
     """``to_fields_v1(field_set(config))`` built in one walk (no path tuples): what an applier of
-    ``config`` owns, as its managedFields entry spells it."""
+    ``config`` owns, as its managedFields entry spells it. A plan computes it for every object."""
+    return _tree(config, len(prefix), prefix == ("f:metadata",))
+
+
+def _tree(config: dict[str, Any], depth: int, in_metadata: bool) -> dict[str, Any]:
+    """``fields_v1_of`` at ``depth`` (the length of the path ``_fields`` would be given)."""
     tree: dict[str, Any] = {}
-    for key, path, value in _fields(config, prefix):
-        merge_key = _merge_key(key, value)
+    for key, value in config.items():
+        if (depth == 0 and key in ("apiVersion", "kind")) or (depth <= 1 and key in SERVER_FIELDS):
+            continue
+        if in_metadata and key in ("name", "namespace"):
+            continue  # they name the object; nobody owns them
         if isinstance(value, dict) and value:
-            tree[path[-1]] = fields_v1_of(value, path)
-        elif merge_key:
+            tree[f"f:{key}"] = _tree(value, depth + 1, depth == 0 and key == "metadata")
+            continue
+        merge_key = _merge_key(key, value)
+        if merge_key:
             items: dict[str, Any] = {}
             for item in value:
-                item_path = _item(path, merge_key, item)
-                items[item_path[-1]] = {ITEM: {}, **fields_v1_of(item, item_path)}
-            tree[path[-1]] = items
+                name = _item_name(merge_key, item.get(merge_key))
+                items[name] = {ITEM: {}, **_tree(item, depth + 2, False)}
+            tree[f"f:{key}"] = items
         else:
-            tree[path[-1]] = {}
+            tree[f"f:{key}"] = {}
     return tree
 
 
@@ -154,6 +154,30 @@ def _field_name(key: str) -> str:
 
 def _sorted(tree: dict[str, Any]) -> dict[str, Any]:
     return {key: _sorted(tree[key]) if tree[key] else {} for key in sorted(tree)}
+
+
+def _item_name(merge_key: str, value: Any) -> str:
+    """``k:{"name":"web"}``, the name of a keyed list item. The same few keys come back in every
+    object: names with a str or int value are cached (``True`` and ``1`` never meet: typed cache)."""
+    if type(value) is str or type(value) is int:
+        return _cached_item_name(merge_key, value)
+    return f"k:{json.dumps({merge_key: value}, separators=(',', ':'))}"
+
+
+@functools.lru_cache(maxsize=8192, typed=True)
+def _cached_item_name(merge_key: str, value: str | int) -> str:
+    """Written directly where ``json.dumps`` would write the text unchanged (printable ASCII without
+    quotes or backslashes; integers)."""
+    if _verbatim(merge_key):
+        if type(value) is str and _verbatim(value):
+            return f'k:{{"{merge_key}":"{value}"}}'
+        if type(value) is int:
+            return f'k:{{"{merge_key}":{value}}}'
+    return f"k:{json.dumps({merge_key: value}, separators=(',', ':'))}"
+
+
+def _verbatim(text: str) -> bool:
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
 
 
 def changed_fields(

@@ -15,6 +15,7 @@ import base64
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from manikit.cluster import Cluster
 from manikit.cluster.legacy import LEGACY_LABEL
@@ -73,7 +74,7 @@ class ApplySet:
             )
         return cls(name)
 
-    @property
+    @cached_property
     def id(self) -> str:
         return applyset_id(self.name, PARENT_NAMESPACE, PARENT_KIND, "")
 

@@ -48,17 +48,20 @@ def plan_changes(
     refusals: Sequence[Refusal] = (),
     force_conflicts: bool = False,
     atomic: bool = True,
+    unchanged: Collection[ObjectKey] = (),
 ) -> Plan:
     """Compare ``desired`` with the ``live`` objects of the same keys; with ``prune``, delete what the
-    apply set's ``inventory`` holds that the manifests no longer do.
+    apply set's ``inventory`` holds that the manifests no longer do. ``unchanged``: manifest objects
+    known to be unchanged without a comparison (``manikit.plan.unchanged``), not in ``desired``.
 
     A change to an immutable field is a refusal, as Kubernetes answers it, unless the object is in
     ``replace`` (then it is deleted and created again: ``-/+``)."""
     changes: list[ResourceChange] = []
     refused = list(refusals)
     refused_keys = {r.key for r in refused}
-    wanted = {d.key for d in desired} | refused_keys  # a refused object is still wanted: never pruned
-    unchanged = 0
+    # a refused object is still wanted: never pruned
+    wanted = {d.key for d in desired} | refused_keys | set(unchanged)
+    noops = len(unchanged)
     for item in desired:
         if item.key in refused_keys:
             continue
@@ -67,7 +70,7 @@ def plan_changes(
             refused.append(immutable_refusal(change))
             continue
         if change.action is Action.NOOP:
-            unchanged += 1
+            noops += 1
         else:
             changes.append(change)
     if prune:
@@ -90,7 +93,7 @@ def plan_changes(
         store_id,
         base_revision,
         applyset,
-        unchanged,
+        noops,
         prune,
         refusals=tuple(sorted(refused, key=lambda r: r.key)),
         force_conflicts=force_conflicts,

@@ -8,10 +8,11 @@ by an older manikit (no parent yet) is read the old way and moved to the standar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from manikit.cluster import Cluster
 from manikit.cluster.legacy import LEGACY_LABEL, forget_legacy_inventory, legacy_inventory
+from manikit.cluster.recorded import labelled_keys
 from manikit.errors import NotFoundError, PlanError
 from manikit.plan.actions import APPLY_ORDER, Body, ObjectKey
 from manikit.plan.applyset import PART_OF_LABEL, ApplySet, group_kind, group_kinds, read_parent, save_parent
@@ -21,30 +22,41 @@ DEFAULT_APPLYSET = "default"
 
 def inventory(cluster: Cluster, applyset: str) -> set[ObjectKey]:
     """The apply set's members' keys."""
-    return set(members(cluster, applyset)[0])
+    return set(members(cluster, applyset, bodies=False)[0])
 
 
-def members(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], dict[ObjectKey, Body]]:
+def members(
+    cluster: Cluster, applyset: str, *, bodies: bool = True
+) -> tuple[set[ObjectKey], dict[ObjectKey, Body]]:
     """The apply set's keys, and the live objects among them (read once). Refuses a parent that
-    another tool manages."""
+    another tool manages. Without ``bodies``, a cluster that can list keys alone (the local SQLite
+    state) answers no objects: callers read the ones they need."""
     aset = ApplySet.named(applyset)
     parent = read_parent(cluster, aset)
     if parent is None:
         return _legacy_members(cluster, applyset)
     found: dict[ObjectKey, Body] = {}
+    keys: set[ObjectKey] = set()
     for kind, group in group_kinds(parent):
+        wanted = f"{kind}.{group}" if group else kind
         try:
-            listed = cluster.list(kind, None, aset.member_labels)
+            listed = None if bodies else labelled_keys(cluster, kind, aset.member_labels)
+            if listed is None:
+                for body in cluster.list(kind, None, aset.member_labels):
+                    key = ObjectKey.of(body)
+                    if group_kind(key) == wanted:
+                        found[key] = body
+                continue
         except NotFoundError as exc:
             raise PlanError(
                 f"{aset} lists members of kind {kind}{'.' + group if group else ''}, which this cluster "
                 f"does not serve: {exc}"
             ) from exc
-        for body in listed:
-            key = ObjectKey.of(body)
-            if group_kind(key) == (f"{kind}.{group}" if group else kind):
-                found[key] = body
-    return set(found), found
+        for (_, namespace, name), api_version in listed:
+            key = ObjectKey(kind, namespace, name, api_version)
+            if group_kind(key) == wanted:
+                keys.add(key)
+    return keys | set(found), found
 
 
 def _legacy_members(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], dict[ObjectKey, Body]]:
@@ -57,6 +69,47 @@ def _legacy_members(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], di
             keys.add(key)
             found[key] = body
     return keys, found
+
+
+class LiveObjects(Mapping[ObjectKey, Body]):
+    """The live object of each key, read when first asked for (``known``: objects already read) and
+    dropped with ``release`` once planned, so that a plan of many objects holds only the ones it
+    changes. Iterating gives the keys found so far."""
+
+    def __init__(self, cluster: Cluster, known: dict[ObjectKey, Body] | None = None) -> None:
+        self._cluster = cluster
+        self._bodies: dict[ObjectKey, Body] = dict(known or {})
+        self._present: set[ObjectKey] = set(self._bodies)
+        self._absent: set[ObjectKey] = set()
+
+    def __getitem__(self, key: ObjectKey) -> Body:
+        body = self._bodies.get(key)
+        if body is not None:
+            return body
+        if key in self._absent:
+            raise KeyError(key)
+        body = self._cluster.find(key.kind, key.name, key.namespace or None)
+        if body is None:
+            self._absent.add(key)
+            raise KeyError(key)
+        self._present.add(key)
+        self._bodies[key] = body
+        return body
+
+    def __contains__(self, key: object) -> bool:
+        if key in self._present:
+            return True
+        return isinstance(key, ObjectKey) and self.get(key) is not None
+
+    def __iter__(self) -> Iterator[ObjectKey]:
+        return iter(sorted(self._present))
+
+    def __len__(self) -> int:
+        return len(self._present)
+
+    def release(self, key: ObjectKey) -> None:
+        """Forget the body (read again if asked for again): the plan is done with it."""
+        self._bodies.pop(key, None)
 
 
 def live_objects(

@@ -9,12 +9,13 @@ from collections.abc import Collection
 
 from manikit.cluster import Cluster
 from manikit.errors import PlanError
-from manikit.plan.actions import Plan
+from manikit.plan.actions import ObjectKey, Plan
 from manikit.plan.changes import plan_changes
 from manikit.plan.desired import DesiredSet
-from manikit.plan.live import live_objects, members
+from manikit.plan.live import LiveObjects, members
 from manikit.plan.replacing import check_replace
 from manikit.plan.server_side import resolve
+from manikit.plan.unchanged import unchanged_keys
 
 
 def make_plan(
@@ -26,29 +27,38 @@ def make_plan(
     allow_empty: bool = False,
     replace: Collection[str] = (),
     force_conflicts: bool = False,
+    fast: bool = True,
 ) -> Plan:
     """The plan from the cluster's state to ``desired`` (which must hold no errors). ``replace``
-    names objects to delete and create again (``KIND/NAMESPACE/NAME``, terraform's -replace)."""
+    names objects to delete and create again (``KIND/NAMESPACE/NAME``, terraform's -replace).
+    ``fast`` False reads and compares every object even where the cluster's record of applies says
+    it is unchanged (``manikit.plan.unchanged``): the same plan, slower."""
     if prune and not desired.objects and not allow_empty:
         raise PlanError(
             "refusing to prune with no manifests in the input: that would delete every object of apply set "
             f'"{applyset}"; pass --allow-empty if that is what you want'
         )
-    keys, known = members(cluster, applyset)
-    live = live_objects(cluster, {d.key for d in desired.objects} | keys, known)
-    replace_keys = check_replace(replace, desired.objects, live)
+    # objects still as manikit's apply of the same manifest left them are not read at all; the rest
+    # are read one by one as they are planned, and dropped once found unchanged
+    same = unchanged_keys(cluster, desired.objects, applyset) if fast else set()
+    keys, known = members(cluster, applyset, bodies=False)
+    live = LiveObjects(cluster, known)
+    replace_keys = check_replace(replace, desired.objects, _Recorded(live, same))
+    same -= replace_keys  # replaced: read and planned in full
     resolved = resolve(
         cluster,
-        desired.objects,
+        [d for d in desired.objects if d.key not in same] if same else desired.objects,
         live,
         applyset=applyset,
         replace_keys=replace_keys,
         force_conflicts=force_conflicts,
+        unread=same,
     )
     return plan_changes(
         resolved.desired,
         live,
         keys,
+        unchanged=[*same, *resolved.unchanged],
         store_id=cluster.identity,
         base_revision=cluster.revision(),
         applyset=applyset,
@@ -58,3 +68,13 @@ def make_plan(
         force_conflicts=force_conflicts,
         atomic=cluster.atomic_batches,
     )
+
+
+class _Recorded:
+    """Whether the cluster holds an object: read (``live``) or known unchanged without reading."""
+
+    def __init__(self, live: LiveObjects, unread: Collection[ObjectKey]) -> None:
+        self._live, self._unread = live, unread
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._unread or key in self._live

@@ -3,17 +3,17 @@ again even though Kubernetes could change them in place, or must because it refu
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Container, Sequence
 
 from manikit.errors import PlanError
-from manikit.plan.actions import Body, ObjectKey
+from manikit.plan.actions import ObjectKey
 from manikit.plan.changes import Desired
 
 
 def check_replace(
-    addresses: Collection[str], desired: Sequence[Desired], live: Mapping[ObjectKey, Body]
+    addresses: Collection[str], desired: Sequence[Desired], recorded: Container[ObjectKey]
 ) -> frozenset[ObjectKey]:
-    """The keys ``addresses`` name; each must be in the manifests and recorded in the cluster."""
+    """The keys ``addresses`` name; each must be in the manifests and ``recorded`` in the cluster."""
     if not addresses:
         return frozenset()
     wanted = {_address(d.key): d.key for d in desired}
@@ -25,7 +25,7 @@ def check_replace(
                 f"--replace {address}: no such object in the manifests; name it as the plan does, "
                 "KIND/NAMESPACE/NAME (KIND/NAME for a Namespace or Node), e.g. Deployment/shop/web"
             )
-        if key not in live:
+        if key not in recorded:
             raise PlanError(
                 f"--replace {address}: {key} is not in the cluster yet, so there is nothing to replace"
             )

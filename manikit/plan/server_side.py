@@ -17,7 +17,8 @@ Asking costs a request per object, so two cases are answered without one:
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from manikit.cluster import FIELD_MANAGER, Cluster
@@ -25,9 +26,10 @@ from manikit.errors import ConflictError, StatusError
 from manikit.fields.fields_v1 import fields_v1_of
 from manikit.fields.strategic import list_key
 from manikit.plan.actions import Body, ObjectKey, Refusal
-from manikit.plan.applyset import ApplySet, member_labels
+from manikit.plan.applyset import PART_OF_LABEL, ApplySet, member_labels
 from manikit.plan.changes import Desired, change_for, replace_hint
-from manikit.plan.normalize import comparable
+from manikit.plan.live import LiveObjects
+from manikit.plan.normalize import comparable, drop_allocated
 
 
 @dataclass
@@ -36,15 +38,22 @@ class Resolved:
 
     desired: list[Desired]
     refusals: list[Refusal]
+    #: objects applying would not change (``applied_already``): planned as no-ops without a diff
+    unchanged: list[ObjectKey] = field(default_factory=list)
+
+
+@lru_cache(maxsize=16)
+def _applyset(name: str) -> ApplySet:
+    return ApplySet.named(name)
 
 
 def member_manifest(manifest: Body, applyset: str) -> Body:
     """The manifest with the apply set's member label (``applyset.kubernetes.io/part-of``): what apply
     sends."""
     meta = dict(manifest.get("metadata") or {})
-    meta["labels"] = member_labels(
-        meta.get("labels") or {}, ApplySet.named(applyset), str(ObjectKey.of(manifest))
-    )
+    labels, aset = meta.get("labels") or {}, _applyset(applyset)
+    what = "" if labels.get(PART_OF_LABEL, aset.id) == aset.id else str(ObjectKey.of(manifest))
+    meta["labels"] = member_labels(labels, aset, what)  # ``what`` names the object it refuses
     return {**manifest, "metadata": meta}
 
 
@@ -56,11 +65,15 @@ def resolve(
     applyset: str,
     replace_keys: Collection[ObjectKey] = (),
     force_conflicts: bool = False,
+    unread: Collection[ObjectKey] = (),
 ) -> Resolved:
     """Each desired object as the cluster would hold it after apply (``Desired.body``), with the
-    manifest apply sends (``Desired.manifest``) and the fields it would take from other managers."""
+    manifest apply sends (``Desired.manifest``) and the fields it would take from other managers.
+    ``unread``: objects the cluster holds that are not in ``live`` (not read: unchanged)."""
     out = Resolved([], [])
-    created_namespaces = {d.key.name for d in desired if d.key.kind == "Namespace" and d.key not in live}
+    created_namespaces = {
+        d.key.name for d in desired if d.key.kind == "Namespace" and d.key not in live and d.key not in unread
+    }
     for item in desired:
         if item.manifest is None:  # made without its manifest (a library caller): applied as defaulted
             out.desired.append(replace(item, manifest=item.body))
@@ -74,17 +87,24 @@ def resolve(
             # namespace does not exist yet would only say so
             out.desired.append(replace(item, manifest=manifest))
             continue
-        if recorded is not None and applied_already(recorded, manifest):
-            out.desired.append(replace(item, body=recorded, manifest=manifest))
+        if recorded is not None and _unchanged(recorded, manifest):
+            out.unchanged.append(item.key)  # its body would be the recorded one: no change to diff
+            _release(live, item.key)
             continue
         try:
             answer, takes = _dry_run(cluster, manifest, force_conflicts)
         except StatusError as exc:
             out.refusals.append(refusal(item, exc, recorded))
+            _release(live, item.key)
             continue
         adopts = recorded is not None and applier(recorded) is None
         out.desired.append(replace(item, body=answer, manifest=manifest, takes=takes, adopts=adopts))
     return out
+
+
+def _release(live: Mapping[ObjectKey, Body], key: ObjectKey) -> None:
+    if isinstance(live, LiveObjects):
+        live.release(key)  # the plan is done with it: a plan of many objects holds only its changes
 
 
 def _dry_run(cluster: Cluster, manifest: Body, force: bool) -> tuple[Body, tuple[str, ...]]:
@@ -130,10 +150,21 @@ def applied_already(recorded: Body, manifest: Body) -> bool:
     """Whether applying ``manifest`` as ``manikit`` would change nothing: manikit already owns
     exactly its fields, and the recorded object holds each of them with the manifest's value (keyed
     lists in the manifest's order; quantities compared by value)."""
+    return _applied(recorded, comparable(recorded), manifest)
+
+
+def _applied(recorded: Body, have: Body, manifest: Body) -> bool:
     entry = applier(recorded)
     if entry is None or entry.get("fieldsV1") != fields_v1_of(manifest):
         return False
-    return _holds(comparable(recorded), comparable(manifest))
+    return _holds(have, comparable(manifest))
+
+
+def _unchanged(recorded: Body, manifest: Body) -> bool:
+    """``applied_already``, and the plan's comparison of the recorded object with itself finds no
+    difference (what the control plane allocated is left out of one side only where it is unset)."""
+    have = comparable(recorded)
+    return _applied(recorded, have, manifest) and drop_allocated(have, have) == have
 
 
 def _holds(have: Any, want: Any, field: str = "") -> bool:
@@ -141,7 +172,17 @@ def _holds(have: Any, want: Any, field: str = "") -> bool:
     their merge key and in ``want``'s order (an env var reordered is a change: later variables may
     refer to earlier ones)."""
     if isinstance(want, dict):
-        return isinstance(have, dict) and all(k in have and _holds(have[k], v, k) for k, v in want.items())
+        if not isinstance(have, dict):
+            return False
+        for k, v in want.items():  # loops, not all(...): a plan walks every field of every object
+            if k not in have:
+                return False
+            if isinstance(v, (dict, list)):
+                if not _holds(have[k], v, k):
+                    return False
+            elif have[k] != v:
+                return False
+        return True
     if isinstance(want, list) and want and all(isinstance(i, dict) for i in want):
         key = list_key(field, want)
         if key is not None and isinstance(have, list):

@@ -3,8 +3,10 @@ agrees with comparing the two whole field sets path by path; ``owns_any`` with r
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -134,3 +136,16 @@ def test_fields_tree_with_keys_that_are_not_strings_sorts_them_by_name() -> None
 
     body = {"data": {10: "a", 9: "b", True: "c"}, "spec": {"x": 1, "10": 2}}
     assert dumps(fields_tree(body)) == dumps(to_fields_v1(field_set(body)))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["web", "é-accent", 'a"quote', "back\\slash", "tab\there", "\x7f", "<&>", 80, True, None, 2.5, 10**20],
+)
+def test_fields_v1_of_names_keyed_items_as_json_writes_them(name: object) -> None:
+    from manikit.fields.fields_v1 import field_set, fields_v1_of, to_fields_v1
+
+    config = {"spec": {"containers": [{"name": name, "image": "x"}], "ports": [{"containerPort": name}]}}
+    assert fields_v1_of(config) == to_fields_v1(field_set(config))
+    item = f"k:{json.dumps({'name': name}, separators=(',', ':'))}"
+    assert item in fields_v1_of(config)["f:spec"]["f:containers"]

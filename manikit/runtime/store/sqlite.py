@@ -297,6 +297,30 @@ class SqliteStore:
             for ns, name, rev, body in self._conn.execute(sql, args)
         ]
 
+    def list_keys(
+        self, kind: str, labels: Mapping[str, str] | None = None
+    ) -> builtins.list[tuple[str, str, str, int]]:
+        """``(namespace, name, apiVersion, rev)`` of each object of a kind carrying the given labels
+        (equality), as ``list`` finds them, without decoding a body in Python."""
+        sql = "SELECT namespace, name, json_extract(body, '$.apiVersion'), rev FROM objects WHERE kind = ?"
+        args: builtins.list[Any] = [kind]
+        for key, value in (labels or {}).items():
+            sql += " AND json_extract(body, ?) = ?"
+            args.extend([f'$.metadata.labels."{key}"', value])
+        rows = self._conn.execute(sql + " ORDER BY namespace, name", args)
+        return [(ns, name, str(api_version or ""), rev) for ns, name, api_version, rev in rows]
+
+    def versions(self) -> dict[tuple[str, str, str], int]:
+        """The revision of every object, by (kind, namespace, name): no body is read."""
+        rows = self._conn.execute("SELECT kind, namespace, name, rev FROM objects")
+        return {(kind, ns, name): rev for kind, ns, name, rev in rows}
+
+    def notes_of(self, topic: str) -> dict[str, Any]:
+        """Every note of ``topic`` at once (a side table kept in the notes), pending ones included."""
+        self._flush_notes()
+        rows = self._conn.execute("SELECT key, value FROM notes WHERE topic = ?", (topic,))
+        return {key: _loads(value) for key, value in rows}
+
     def _body(self, text: Any, rev: int | None = None) -> Body:
         """A stored body: a JSON object with a metadata object, else the state is damaged. The row's
         revision is the object's resourceVersion (a body that disagrees is repaired on read)."""
@@ -389,6 +413,9 @@ class SqliteStore:
     def _flush(self) -> None:
         self._flush_history()
         self._flush_events()
+        self._flush_notes()
+
+    def _flush_notes(self) -> None:
         if self._pending_notes:
             notes = self._pending_notes.items()
             self._conn.executemany(

@@ -1,0 +1,73 @@
+"""Reads of the local control plane's SQLite state that decode no body, for plans of many objects:
+the keys of a kind's objects carrying given labels, and what manikit's applies left behind.
+
+What an apply left: for each object, a digest of the manifest manikit applied and the
+resourceVersion that apply produced, kept in the store's notes (topic ``applied``) in the apply's
+own transaction. An object still at that resourceVersion is exactly what that apply made (any later
+write, by any manager or controller, moves it). Remote clusters and the etcd backend keep none:
+there every function here answers None and callers read the objects themselves.
+"""
+
+from __future__ import annotations
+
+from manikit.cluster.local import LocalCluster
+from manikit.cluster.protocol import Cluster
+from manikit.runtime.api.kinds import kind_info
+from manikit.runtime.store.sqlite import SqliteStore
+
+APPLIED_TOPIC = "applied"
+
+#: (kind, namespace, name): the namespace is "" for a cluster-scoped object
+Key = tuple[str, str, str]
+
+
+def _sqlite(cluster: Cluster) -> SqliteStore | None:
+    if isinstance(cluster, LocalCluster) and isinstance(cluster.store, SqliteStore):
+        return cluster.store
+    return None
+
+
+def labelled_keys(cluster: Cluster, kind: str, labels: dict[str, str]) -> list[tuple[Key, str]] | None:
+    """Each object of ``kind`` carrying ``labels``, as its key and apiVersion (None: not kept here).
+    A kind the cluster does not serve is a ``NotFoundError``, as ``Cluster.list`` answers."""
+    store = _sqlite(cluster)
+    if store is None:
+        return None
+    kind_info(kind)
+    return [((kind, ns, name), api_version) for ns, name, api_version, _ in store.list_keys(kind, labels)]
+
+
+def applied_digests(cluster: Cluster) -> dict[Key, str] | None:
+    """The manifest digest of each object still at the resourceVersion manikit's last apply of it
+    produced (None: this cluster keeps no record of applies)."""
+    store = _sqlite(cluster)
+    if store is None:
+        return None
+    notes = store.notes_of(APPLIED_TOPIC)
+    versions = store.versions()  # read second: a write in between moves a version past its note
+    current: dict[Key, str] = {}
+    for text, value in notes.items():
+        key = _key(text)
+        if key is not None and isinstance(value, list) and len(value) == 2:
+            digest, version = value
+            if versions.get(key) == version and isinstance(digest, str):
+                current[key] = digest
+    return current
+
+
+def note_applied(cluster: Cluster, key: Key, digest: str | None, version: str | None) -> None:
+    """Record that applying the manifest of ``digest`` left ``key`` at ``version`` (inside the apply's
+    transaction); ``digest`` None forgets the object (deleted)."""
+    store = _sqlite(cluster)
+    if store is None:
+        return
+    text = "/".join(key)
+    if digest is None or version is None or not version.isdigit():
+        store.delete_note(APPLIED_TOPIC, text)
+        return
+    store.put_note(APPLIED_TOPIC, text, [digest, int(version)])
+
+
+def _key(text: str) -> Key | None:
+    parts = text.split("/")
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else None
