@@ -99,7 +99,9 @@ class _Builder:
     def run(self, text: str) -> None:
         events.parse(text, self)
 
-    def scalar(self, anchor: Any, tag: Any, implicit: Any, value: str, start_mark: Any, *_: Any) -> None:
+    def scalar(
+        self, anchor: Any, tag: Any, implicit: Any, value: str, start_mark: Any, end_mark: Any, style: Any
+    ) -> None:
         frame = self.frame
         if frame is not None and frame[_IS_MAP] and frame[_KEY] is _NO_KEY:
             if anchor:
@@ -136,13 +138,17 @@ class _Builder:
         else:
             frame[_CONTAINER].append(resolved)
 
-    def mapping_start(self, anchor: Any, tag: Any, implicit: Any, start_mark: Any, *_: Any) -> None:
+    def mapping_start(
+        self, anchor: Any, tag: Any, implicit: Any, start_mark: Any, end_mark: Any, flow_style: Any
+    ) -> None:
         if len(self.stack) >= MAX_DEPTH:
             raise _Abort(self._too_deep(start_mark))
         self.frame = frame = [{}, anchor, True, _NO_KEY, None, 1, {}]
         self.stack.append(frame)
 
-    def sequence_start(self, anchor: Any, tag: Any, implicit: Any, start_mark: Any, *_: Any) -> None:
+    def sequence_start(
+        self, anchor: Any, tag: Any, implicit: Any, start_mark: Any, end_mark: Any, flow_style: Any
+    ) -> None:
         if len(self.stack) >= MAX_DEPTH:
             raise _Abort(self._too_deep(start_mark))
         self.frame = frame = [[], anchor, False, _NO_KEY, None, 1, {}]
