@@ -10,9 +10,9 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import events as ev
-from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import YAMLError
+
+from manikit.source import events
 
 Path = tuple[str | int, ...]
 
@@ -76,34 +76,60 @@ def _index(text: str) -> list[dict[Path, NodePosition]]:
 
 
 def _walk(text: str, docs: list[dict[Path, NodePosition]]) -> None:
-    parser = CParser(text)
-    stack: list[_Frame] = []
-    current: dict[Path, NodePosition] = {}
-    while True:
-        event = parser.get_event()
-        if event is None or isinstance(event, ev.StreamEndEvent):
-            return
-        if isinstance(event, ev.DocumentStartEvent):
-            current = {}
-            docs.append(current)
-            stack = []
-            continue
-        if not isinstance(
-            event, (ev.ScalarEvent, ev.AliasEvent, ev.MappingStartEvent, ev.SequenceStartEvent)
-        ):
-            if isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)) and stack:
-                stack.pop()
-            continue
-        mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
-        path, key_mark = _place(stack, event, mark)
+    events.parse(text, _Indexer(docs))
+
+
+class _Indexer:
+    """Where each node starts, from the parser's events (events.py calls these methods)."""
+
+    def __init__(self, docs: list[dict[Path, NodePosition]]) -> None:
+        self.docs = docs
+        self.current: dict[Path, NodePosition] = {}
+        self.stack: list[_Frame] = []
+
+    def document_start(self, *_: Any) -> None:
+        self.current = {}
+        self.docs.append(self.current)
+        self.stack = []
+
+    def scalar(self, anchor: Any, tag: Any, implicit: Any, value: str, start_mark: Any, *_: Any) -> None:
+        self._node(start_mark, value)
+
+    def alias(self, anchor: str, start_mark: Any, end_mark: Any) -> None:
+        self._node(start_mark, None)
+
+    def mapping_start(self, anchor: Any, tag: Any, implicit: Any, start_mark: Any, *_: Any) -> None:
+        path = self._node(start_mark, None)
+        self.stack.append(_Frame(path if path is not None else (), True))
+
+    def sequence_start(self, anchor: Any, tag: Any, implicit: Any, start_mark: Any, *_: Any) -> None:
+        path = self._node(start_mark, None)
+        self.stack.append(_Frame(path if path is not None else (), False))
+
+    def collection_end(self, *_: Any) -> None:
+        if self.stack:
+            self.stack.pop()
+
+    def document_end(self, *_: Any) -> None:
+        return None
+
+    def stream_start(self, *_: Any) -> None:
+        return None
+
+    def stream_end(self, *_: Any) -> object:
+        return events.DONE
+
+    def _node(self, start_mark: Any, value: str | None) -> Path | None:
+        mark = Mark(start_mark.line + 1, start_mark.column + 1)
+        path, key_mark = _place(self.stack, value, mark)
         if path is not None:
-            current[path] = NodePosition(mark, key_mark)
-        if isinstance(event, (ev.MappingStartEvent, ev.SequenceStartEvent)):
-            stack.append(_Frame(path if path is not None else (), isinstance(event, ev.MappingStartEvent)))
+            self.current[path] = NodePosition(mark, key_mark)
+        return path
 
 
-def _place(stack: list[_Frame], event: Any, mark: Mark) -> tuple[Path | None, Mark | None]:
-    """The path of the node this event starts, or None when it is a mapping key."""
+def _place(stack: list[_Frame], value: str | None, mark: Mark) -> tuple[Path | None, Mark | None]:
+    """The path of the node that starts at ``mark`` (``value``: a scalar's text, else None), or None
+    when it is a mapping key."""
     if not stack:
         return (), None
     frame = stack[-1]
@@ -113,10 +139,8 @@ def _place(stack: list[_Frame], event: Any, mark: Mark) -> tuple[Path | None, Ma
         return path, None
     if frame.count % 2 == 0:
         frame.count += 1
-        frame.key = event.value if isinstance(event, ev.ScalarEvent) else None
+        frame.key = value
         frame.key_mark = mark
-        if isinstance(frame.key, str) or frame.key is None:
-            return None, None
         return None, None
     frame.count += 1
     return (*frame.path, _key_value(frame.key)), frame.key_mark

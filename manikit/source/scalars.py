@@ -27,7 +27,7 @@ _SPECIAL_FLOATS = {
     ".NaN": float("nan"),
     ".NAN": float("nan"),
 }
-_MAYBE_NOT_STRING = frozenset("0123456789-+.~nNyYtTfFoO")
+MAYBE_NOT_STRING = frozenset("0123456789-+.~nNyYtTfFoO")
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -35,7 +35,7 @@ def resolve_plain(text: str) -> Any:
     """The value of an unquoted, untagged scalar."""
     if not text:
         return None
-    if text[0] not in _MAYBE_NOT_STRING:
+    if text[0] not in MAYBE_NOT_STRING:
         return text
     if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
         return int(text)  # the common number: decimal digits, no sign, no octal leading zero

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ruamel.yaml import events as ev
-from ruamel.yaml.cyaml import CParser  # type: ignore[attr-defined]
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from manikit.diagnostics import Level, Problem
-from manikit.source.scalars import resolve_plain, resolve_tagged
+from manikit.source import events
+from manikit.source.scalars import MAYBE_NOT_STRING, resolve_plain, resolve_tagged
 
 MAX_DEPTH = 200
 MAX_NODES = 1_000_000  # per document, with aliases expanded: bounds "billion laughs"
@@ -37,17 +36,10 @@ class _Abort(Exception):
         self.problem = problem
 
 
-class _Frame:
-    __slots__ = ("anchor", "container", "is_map", "key", "key_mark", "keys_seen", "size")
-
-    def __init__(self, container: Any, anchor: str | None, is_map: bool) -> None:
-        self.container = container
-        self.anchor = anchor
-        self.is_map = is_map
-        self.key: Any = _NO_KEY
-        self.key_mark: Any = None  # where the pending key starts: read only for a duplicate key
-        self.size = 1
-        self.keys_seen: dict[Any, Any] = {}  # each key's mark (a mapping's; a sequence's stays empty)
+# An open container is a list, not an object: one is made per mapping and sequence of the stream.
+_CONTAINER, _ANCHOR, _IS_MAP, _KEY, _KEY_MARK, _SIZE, _KEYS_SEEN = range(7)
+# _KEY: the pending key of a mapping, or _NO_KEY; _KEY_MARK: where it starts (read only for a duplicate
+# key); _SIZE: nodes inside, aliases expanded; _KEYS_SEEN: each key's mark (a sequence's stays empty)
 
 
 def load_yaml(text: str, filename: str) -> tuple[list[RawDocument], list[Problem]]:
@@ -91,127 +83,153 @@ def _syntax_problem(exc: MarkedYAMLError, filename: str) -> Problem:
 
 
 class _Builder:
+    """Plain data from the parser's events: one method per event, called by the C parser itself
+    (events.py); the adding of a scalar to its container is inlined in ``scalar``, the commonest."""
+
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.documents: list[RawDocument] = []
         self.problems: list[Problem] = []
+        self.stack: list[list[Any]] = []
+        self.frame: list[Any] | None = None  # the innermost open container: stack[-1]
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.root: list[Any] = []
+        self.doc_line = 1
 
     def run(self, text: str) -> None:
-        # The hot loop of every command: one pass over the parser's events, the adding of a value to
-        # its container inlined (a call per event costs a tenth of the parse).
-        parser = CParser(text)
-        stack: list[_Frame] = []
-        anchors: dict[str, tuple[Any, int]] = {}
-        doc_line = 1
-        root: list[Any] = []
-        get_event = parser.get_event
-        scalar_event, alias_event = ev.ScalarEvent, ev.AliasEvent
-        starts = {ev.MappingStartEvent: True, ev.SequenceStartEvent: False}
-        ends = (ev.MappingEndEvent, ev.SequenceEndEvent)
-        frame: _Frame | None = None  # the innermost open container: stack[-1]
-        while True:
-            event = get_event()
-            cls = type(event)
-            size = 1
-            if cls is scalar_event:
-                if frame is not None and frame.is_map and frame.key is _NO_KEY:
-                    if event.anchor:
-                        anchors[event.anchor] = (event.value, 1)
-                    frame.size += 1
-                    if frame.size > MAX_NODES:
-                        raise _Abort(self._too_many(event))
-                    frame.key = event.value  # mapping keys stay text: Kubernetes' keys are strings
-                    frame.key_mark = event.start_mark
-                    continue
-                tag = event.tag
-                if event.implicit[0] and not tag:
-                    value = resolve_plain(event.value)
-                elif tag:
-                    value = resolve_tagged(event.value, str(tag))
-                else:
-                    value = event.value
-                if event.anchor:
-                    anchors[event.anchor] = (value, 1)
-                if frame is None:
-                    root.append(value)
-                    continue
-                frame.size += 1  # a scalar value: what _add does, inlined for the commonest event
-                if frame.size > MAX_NODES:
-                    raise _Abort(self._too_many(event))
-                if frame.is_map:
-                    key = frame.key
-                    frame.key = _NO_KEY
-                    if key in frame.keys_seen:
-                        self._duplicate(frame, key)
-                    else:
-                        frame.keys_seen[key] = frame.key_mark
-                    frame.container[key] = value
-                else:
-                    frame.container.append(value)
-                continue
-            elif cls in starts:
-                if len(stack) >= MAX_DEPTH:
-                    raise _Abort(self._limit(event, f"the document is nested deeper than {MAX_DEPTH} levels"))
-                is_map = starts[cls]
-                frame = _Frame({} if is_map else [], event.anchor, is_map)
-                stack.append(frame)
-                continue
-            elif cls in ends:
-                done = stack.pop()
-                frame = stack[-1] if stack else None
-                value, size = done.container, done.size
-                if done.anchor:
-                    anchors[done.anchor] = (value, size)
-            elif cls is alias_event:
-                if event.anchor not in anchors:
-                    raise _Abort(self._error(event, "MK004", "yaml-syntax", f"unknown alias *{event.anchor}"))
-                value, size = anchors[event.anchor]
-            elif cls is ev.DocumentStartEvent:
-                doc_line = event.start_mark.line + 1
-                root.clear()
-                anchors = {}
-                continue
-            elif cls is ev.DocumentEndEvent:
-                data = root[0] if root else None
-                self.documents.append(RawDocument(len(self.documents), data, doc_line))
-                continue
-            elif event is None or cls is ev.StreamEndEvent:
-                return
-            else:
-                continue
-            if frame is None:
-                root.append(value)
-            else:
-                self._add(frame, value, size, event)
+        events.parse(text, self)
 
-    def _add(self, frame: _Frame, value: Any, size: int, event: Any) -> None:
-        frame.size += size
-        if frame.size > MAX_NODES:
-            raise _Abort(self._too_many(event))
-        container = frame.container
-        if not frame.is_map:
+    def scalar(
+        self, anchor: Any, tag: Any, implicit: Any, value: str, start_mark: Any, end_mark: Any, style: Any
+    ) -> None:
+        frame = self.frame
+        if frame is not None and frame[_IS_MAP] and frame[_KEY] is _NO_KEY:
+            if anchor:
+                self.anchors[anchor] = (value, 1)
+            frame[_SIZE] += 1
+            if frame[_SIZE] > MAX_NODES:
+                raise _Abort(self._too_many(start_mark))
+            frame[_KEY] = value  # mapping keys stay text: Kubernetes' keys are strings
+            frame[_KEY_MARK] = start_mark
+            return
+        if implicit[0] and not tag:  # plain: text that cannot be anything but a string needs no call
+            resolved = value if value and value[0] not in MAYBE_NOT_STRING else resolve_plain(value)
+        elif tag:
+            resolved = resolve_tagged(value, str(tag))
+        else:
+            resolved = value
+        if anchor:
+            self.anchors[anchor] = (resolved, 1)
+        if frame is None:
+            self.root.append(resolved)
+            return
+        frame[_SIZE] += 1
+        if frame[_SIZE] > MAX_NODES:
+            raise _Abort(self._too_many(start_mark))
+        if frame[_IS_MAP]:
+            key = frame[_KEY]
+            frame[_KEY] = _NO_KEY
+            seen = frame[_KEYS_SEEN]
+            if key in seen:
+                self._duplicate(frame, key)
+            else:
+                seen[key] = frame[_KEY_MARK]
+            frame[_CONTAINER][key] = resolved
+        else:
+            frame[_CONTAINER].append(resolved)
+
+    def mapping_start(
+        self, anchor: Any, tag: Any, implicit: Any, start_mark: Any, end_mark: Any, flow_style: Any
+    ) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Abort(self._too_deep(start_mark))
+        self.frame = frame = [{}, anchor, True, _NO_KEY, None, 1, {}]
+        self.stack.append(frame)
+
+    def sequence_start(
+        self, anchor: Any, tag: Any, implicit: Any, start_mark: Any, end_mark: Any, flow_style: Any
+    ) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Abort(self._too_deep(start_mark))
+        self.frame = frame = [[], anchor, False, _NO_KEY, None, 1, {}]
+        self.stack.append(frame)
+
+    def collection_end(self, start_mark: Any, end_mark: Any) -> None:
+        stack = self.stack
+        done = stack.pop()
+        self.frame = frame = stack[-1] if stack else None
+        value, size = done[_CONTAINER], done[_SIZE]
+        if done[_ANCHOR]:
+            self.anchors[done[_ANCHOR]] = (value, size)
+        if frame is None:
+            self.root.append(value)
+        elif frame[_IS_MAP] and frame[_KEY] is not _NO_KEY and frame[_KEY] != "<<":
+            frame[_SIZE] += size  # a mapping or sequence as a value: _add, inlined for the commonest case
+            if frame[_SIZE] > MAX_NODES:
+                raise _Abort(self._too_many(start_mark))
+            key = frame[_KEY]
+            frame[_KEY] = _NO_KEY
+            seen = frame[_KEYS_SEEN]
+            if key in seen:
+                self._duplicate(frame, key)
+            else:
+                seen[key] = frame[_KEY_MARK]
+            frame[_CONTAINER][key] = value
+        else:
+            self._add(frame, value, size, start_mark)
+
+    def alias(self, anchor: str, start_mark: Any, end_mark: Any) -> None:
+        if anchor not in self.anchors:
+            raise _Abort(self._error(start_mark, "MK004", "yaml-syntax", f"unknown alias *{anchor}"))
+        value, size = self.anchors[anchor]
+        if self.frame is None:
+            self.root.append(value)
+        else:
+            self._add(self.frame, value, size, start_mark)
+
+    def document_start(self, start_mark: Any, *_: Any) -> None:
+        self.doc_line = start_mark.line + 1
+        self.root.clear()
+        self.anchors = {}
+
+    def document_end(self, *_: Any) -> None:
+        data = self.root[0] if self.root else None
+        self.documents.append(RawDocument(len(self.documents), data, self.doc_line))
+
+    def stream_start(self, *_: Any) -> None:
+        return None
+
+    def stream_end(self, *_: Any) -> object:
+        return events.DONE
+
+    def _add(self, frame: list[Any], value: Any, size: int, mark: Any) -> None:
+        frame[_SIZE] += size
+        if frame[_SIZE] > MAX_NODES:
+            raise _Abort(self._too_many(mark))
+        container = frame[_CONTAINER]
+        if not frame[_IS_MAP]:
             container.append(value)
             return
-        if frame.key is _NO_KEY:  # a key that is not a scalar: a mapping, a sequence or an alias of one
+        if frame[_KEY] is _NO_KEY:  # a key that is not a scalar: a mapping, a sequence or an alias of one
             if isinstance(value, (dict, list)):
-                raise _Abort(self._error(event, "MK004", "yaml-syntax", "a mapping key must be a scalar"))
-            frame.key = value
-            frame.key_mark = event.start_mark
+                raise _Abort(self._error(mark, "MK004", "yaml-syntax", "a mapping key must be a scalar"))
+            frame[_KEY] = value
+            frame[_KEY_MARK] = mark
             return
-        key = frame.key
-        frame.key = _NO_KEY
+        key = frame[_KEY]
+        frame[_KEY] = _NO_KEY
         if key == "<<" and isinstance(value, (dict, list)):
             self._merge(frame, value)
             return
-        if key in frame.keys_seen:
+        if key in frame[_KEYS_SEEN]:
             self._duplicate(frame, key)
         else:
-            frame.keys_seen[key] = frame.key_mark
+            frame[_KEYS_SEEN][key] = frame[_KEY_MARK]
         container[key] = value
 
-    def _duplicate(self, frame: _Frame, key: Any) -> None:
-        first = frame.keys_seen[key].line + 1
-        mark = frame.key_mark
+    def _duplicate(self, frame: list[Any], key: Any) -> None:
+        first = frame[_KEYS_SEEN][key].line + 1
+        mark = frame[_KEY_MARK]
         self.problems.append(
             Problem(
                 self.filename,
@@ -225,8 +243,8 @@ class _Builder:
             )
         )
 
-    def _merge(self, frame: _Frame, value: Any) -> None:
-        mark = frame.key_mark
+    def _merge(self, frame: list[Any], value: Any) -> None:
+        mark = frame[_KEY_MARK]
         self.problems.append(
             Problem(
                 self.filename,
@@ -243,17 +261,19 @@ class _Builder:
         for source in sources:
             if isinstance(source, dict):
                 for k, v in source.items():
-                    frame.container.setdefault(k, v)
+                    frame[_CONTAINER].setdefault(k, v)
 
-    def _error(self, event: Any, code: str, name: str, message: str) -> Problem:
-        mark = event.start_mark
+    def _error(self, mark: Any, code: str, name: str, message: str) -> Problem:
         return Problem(self.filename, mark.line + 1, mark.column + 1, code, name, Level.ERROR, message)
 
-    def _too_many(self, event: Any) -> Problem:
+    def _too_deep(self, mark: Any) -> Problem:
+        return self._limit(mark, f"the document is nested deeper than {MAX_DEPTH} levels")
+
+    def _too_many(self, mark: Any) -> Problem:
         return self._limit(
-            event,
+            mark,
             f"the document expands to more than {MAX_NODES:,} nodes through aliases (a YAML alias bomb?)",
         )
 
-    def _limit(self, event: Any, message: str) -> Problem:
-        return self._error(event, "MK010", "yaml-limits", message)
+    def _limit(self, mark: Any, message: str) -> Problem:
+        return self._error(mark, "MK010", "yaml-limits", message)

@@ -156,3 +156,26 @@ def test_the_cli_reports_the_same_with_one_or_two_workers(tmp_path: Path, small_
     assert one.exit_code == two.exit_code == 1
     assert one.stdout == two.stdout
     assert '"line": ' in one.stdout
+
+
+def test_a_problem_in_the_last_document_of_the_last_piece(tmp_path: Path, small_pieces: None) -> None:
+    """The end of the last piece: its last document, without a trailing line break, with a YAML-level
+    problem (a duplicate key) and a model one, is placed at the file's own lines."""
+    clean = "---\n".join(SERVICE.format(i=i, port="80") for i in range(80))
+    last = "apiVersion: v1\nkind: Service\nmetadata:\n  name: last\nspec:\n  ports:\n  - port: 0\n  - port: 0"
+    text = clean + "---\n" + last.replace("spec:\n", "spec:\n  type: ClusterIP\n  type: ClusterIP\n")
+    big = tmp_path / "all.yaml"
+    big.write_text(text, encoding="utf-8")
+    tasks = pieces.plan_tasks([str(big)], workers=3)
+    assert len(tasks) > 2 and tasks[-1].piece is not None
+    assert "name: last" in tasks[-1].piece.text
+    (sequential,) = [validate_file(str(big))]
+    for jobs in (2, 3):
+        assert _report(validate_outcomes([str(big)], jobs=jobs)) == _report([sequential])
+    lines = text.splitlines()
+    found = sorted((p.line, p.col, p.code) for p in sequential.problems)
+    end = len(lines)  # the second "type", then each "port: 0" of the last document
+    assert found == [(end - 3, 3, "MK005"), (end - 1, 11, "MK001"), (end, 11, "MK001")]
+    duplicate = next(p for p in sequential.problems if p.code == "MK005")
+    assert lines[duplicate.line - 1][duplicate.col - 1 :] == "type: ClusterIP"
+    assert duplicate.line == len(lines) - 3  # the second of the two
