@@ -11,6 +11,7 @@ from manikit.cli.resources import one_object, qualified
 from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cluster.patch import merge_patch  # RFC 7386, the same as PATCH on the served API
+from manikit.cluster.retry import retry_on_conflict
 from manikit.errors import UserError
 
 
@@ -45,12 +46,18 @@ def patch(
         raise UserError('--patch must be a JSON object, e.g. \'{"spec":{"replicas":3}}\'')
     with control_plane(state) as cp:
         ns = (namespace or "default") if info.namespaced else None
-        body = cp.cluster.get(info.kind, name, ns)
-        patched = merge_patch(body, change)
-        if patched == body:
+
+        def patch_it() -> bool:
+            body = cp.cluster.get(info.kind, name, ns)
+            patched = merge_patch(body, change)
+            if patched == body:
+                return False
+            cp.cluster.update(patched, manager="manikit-patch")  # kubectl patch: kubectl-patch
+            return True
+
+        if not retry_on_conflict(patch_it):
             typer.echo(f"{qualified(info)}/{name} patched (no change)")
             return
-        cp.cluster.update(patched, manager="manikit-patch")  # kubectl patch: kubectl-patch
         typer.echo(f"{qualified(info)}/{name} patched")
         cp.reconcile(duration(run_for))
 

@@ -17,6 +17,7 @@ from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTIO
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cluster.deployments import revisions as revisions_of
 from manikit.cluster.deployments import rollout_status, template_without_hash
+from manikit.cluster.retry import retry_on_conflict
 from manikit.cluster.times import rfc3339
 from manikit.errors import UserError
 from manikit.source.yamldump import dump_yaml
@@ -140,23 +141,31 @@ def undo(
     """
     name = _deployment(kind, name)
     with control_plane(state) as cp:
-        dep = cp.cluster.get("Deployment", name, namespace)
-        revisions = revisions_of(cp.cluster, dep)
-        if to_revision == 0:
-            previous = sorted(revisions)[:-1]
-            if not previous:
-                raise UserError(f'no rollout history found for deployment "{name}"')
-            to_revision = previous[-1]
-        if to_revision not in revisions:
-            raise UserError(f"unable to find specified revision {to_revision} in history")
-        template = template_without_hash(revisions[to_revision]["spec"]["template"])
-        if template == dep["spec"]["template"]:
-            typer.echo(
-                f"deployment.apps/{name} skipped rollback "
-                f"(current template already matches revision {to_revision})"
-            )
+
+        def roll_back() -> int | None:
+            """The revision rolled back to; None when the template already is that revision's."""
+            dep = cp.cluster.get("Deployment", name, namespace)
+            revisions = revisions_of(cp.cluster, dep)
+            wanted = to_revision
+            if wanted == 0:
+                previous = sorted(revisions)[:-1]
+                if not previous:
+                    raise UserError(f'no rollout history found for deployment "{name}"')
+                wanted = previous[-1]
+            if wanted not in revisions:
+                raise UserError(f"unable to find specified revision {wanted} in history")
+            template = template_without_hash(revisions[wanted]["spec"]["template"])
+            if template == dep["spec"]["template"]:
+                typer.echo(
+                    f"deployment.apps/{name} skipped rollback "
+                    f"(current template already matches revision {wanted})"
+                )
+                return None
+            cp.cluster.update({**dep, "spec": {**dep["spec"], "template": template}}, manager=MANAGER)
+            return wanted
+
+        if retry_on_conflict(roll_back) is None:
             return
-        cp.cluster.update({**dep, "spec": {**dep["spec"], "template": template}}, manager=MANAGER)
         typer.echo(f"deployment.apps/{name} rolled back")
         cp.reconcile(duration(run_for))
 
@@ -164,13 +173,19 @@ def undo(
 def _set_paused(
     name: str, namespace: str | None, state: str | None, paused: bool, run_for: str | None
 ) -> None:
+    word = "paused" if paused else "resumed"
     with control_plane(state) as cp:
-        dep = cp.cluster.get("Deployment", name, namespace)
-        word = "paused" if paused else "resumed"
-        if bool(dep["spec"].get("paused")) == paused:
+
+        def set_paused() -> bool:
+            dep = cp.cluster.get("Deployment", name, namespace)
+            if bool(dep["spec"].get("paused")) == paused:
+                return False
+            cp.cluster.update({**dep, "spec": {**dep["spec"], "paused": paused}}, manager=MANAGER)
+            return True
+
+        if not retry_on_conflict(set_paused):
             typer.echo(f"deployment.apps/{name} already {word}")
             return
-        cp.cluster.update({**dep, "spec": {**dep["spec"], "paused": paused}}, manager=MANAGER)
         typer.echo(f"deployment.apps/{name} {word}")
         cp.reconcile(duration(run_for))
 
@@ -189,16 +204,21 @@ def restart(
     """
     name = _deployment(kind, name)
     with control_plane(state) as cp:
-        dep = cp.cluster.get("Deployment", name, namespace)
-        if dep["spec"].get("paused"):
-            raise UserError(
-                f'deployments.apps "{name}" can\'t restart paused deployment (run rollout resume first)'
-            )
-        template = dep["spec"]["template"]
-        meta = dict(template.get("metadata") or {})
-        meta["annotations"] = {**(meta.get("annotations") or {}), RESTARTED_AT: rfc3339(cp.cluster.now())}
-        spec = {**dep["spec"], "template": {**template, "metadata": meta}}
-        cp.cluster.update({**dep, "spec": spec}, manager=MANAGER)
+
+        def restart_it() -> None:
+            dep = cp.cluster.get("Deployment", name, namespace)
+            if dep["spec"].get("paused"):
+                raise UserError(
+                    f'deployments.apps "{name}" can\'t restart paused deployment (run rollout resume first)'
+                )
+            template = dep["spec"]["template"]
+            meta = dict(template.get("metadata") or {})
+            annotations = {**(meta.get("annotations") or {}), RESTARTED_AT: rfc3339(cp.cluster.now())}
+            meta["annotations"] = annotations
+            spec = {**dep["spec"], "template": {**template, "metadata": meta}}
+            cp.cluster.update({**dep, "spec": spec}, manager=MANAGER)
+
+        retry_on_conflict(restart_it)
         typer.echo(f"deployment.apps/{name} restarted")
         cp.reconcile(duration(run_for))
 

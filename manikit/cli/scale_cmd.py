@@ -7,6 +7,7 @@ import typer
 from manikit.cli.resources import one_object, qualified
 from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, NAMESPACE_OPTION, STATE_OPTION, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
+from manikit.cluster.retry import retry_on_conflict
 from manikit.errors import UserError
 from manikit.models.base import INT32_MAX
 
@@ -41,9 +42,12 @@ def scale(
     if info.kind not in ("Deployment", "ReplicaSet"):
         raise UserError(f"cannot scale a {info.kind}: only deployments and replicasets have replicas")
     with control_plane(state) as cp:
-        body = cp.cluster.get(info.kind, name, namespace)
-        spec = {**body["spec"], "replicas": replicas}
-        cp.cluster.update({**body, "spec": spec}, manager=MANAGER)
+
+        def change() -> None:
+            body = cp.cluster.get(info.kind, name, namespace)
+            cp.cluster.update({**body, "spec": {**body["spec"], "replicas": replicas}}, manager=MANAGER)
+
+        retry_on_conflict(change)
         typer.echo(f"{qualified(info)}/{name} scaled")
         cp.reconcile(duration(run_for))
 

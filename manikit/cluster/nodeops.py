@@ -13,6 +13,7 @@ from typing import Any
 
 from manikit.cluster.objects import controller_uid
 from manikit.cluster.protocol import Body, Cluster
+from manikit.cluster.retry import retry_on_conflict
 from manikit.errors import UserError
 
 EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
@@ -22,6 +23,10 @@ CORDON_MANAGER, TAINT_MANAGER = "manikit-cordon", "manikit-taint"
 
 def set_unschedulable(cluster: Cluster, name: str, unschedulable: bool) -> bool:
     """Cordon or uncordon; False when the node already was so."""
+    return retry_on_conflict(lambda: _set_unschedulable(cluster, name, unschedulable))
+
+
+def _set_unschedulable(cluster: Cluster, name: str, unschedulable: bool) -> bool:
     node = cluster.get("Node", name)
     if bool(node["spec"].get("unschedulable")) == unschedulable:
         return False
@@ -51,6 +56,10 @@ def parse_taint(text: str) -> tuple[dict[str, Any], bool]:
 
 def taint(cluster: Cluster, name: str, specs: list[str], overwrite: bool = False) -> str:
     """Apply taint specs to a node; returns "tainted" or "untainted" as kubectl says."""
+    return retry_on_conflict(lambda: _taint(cluster, name, specs, overwrite))
+
+
+def _taint(cluster: Cluster, name: str, specs: list[str], overwrite: bool) -> str:
     node = cluster.get("Node", name)
     taints = list(node["spec"].get("taints") or [])
     removed_any = False
