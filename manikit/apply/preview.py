@@ -1,6 +1,8 @@
 """The scheduling preview of a plan: apply it to an in-memory copy of the state, run the controllers
 and the scheduler there, and report which pods would stay Pending (with kube-scheduler's message) and
-the cluster's requested against allocatable resources. Nothing reaches the cluster itself."""
+the cluster's requested against allocatable resources. Nothing reaches the cluster itself. A plan
+that can move no pod (``pod_impact``) on a settled local cluster is not simulated: its preview is the
+cluster as it is, the same before and after."""
 
 from __future__ import annotations
 
@@ -8,7 +10,9 @@ import dataclasses
 from fractions import Fraction
 
 from manikit.apply.executor import execute
+from manikit.apply.pod_impact import moves_pods
 from manikit.cluster import Cluster
+from manikit.cluster.local import LocalCluster
 from manikit.models.node import Node
 from manikit.models.quantity import Quantity, QuantityFormat
 from manikit.plan.actions import PendingPod, Plan, ResourceUsage, SchedulingPreview
@@ -25,7 +29,13 @@ def with_preview(cluster: Cluster, plan: Plan) -> Plan:
     # The pods and nodes the change leaves alone are the same objects (uid, resourceVersion) before and
     # after: their requests and each such node's usage are computed once, for both pictures.
     resources = PodResources()
-    before = tuple(node_usages(cluster.list("Node"), cluster.list("Pod"), resources))
+    nodes, pods = cluster.list("Node"), cluster.list("Pod")
+    before = tuple(node_usages(nodes, pods, resources))
+    if not _needs_simulation(cluster, plan, pods):
+        unchanged = _preview(nodes, pods, resources)
+        return dataclasses.replace(
+            plan, preview=dataclasses.replace(unchanged, nodes_before=before, nodes_after=before)
+        )
     simulation = cluster.simulation()
     execute(simulation, plan)
     simulation.run()
@@ -36,6 +46,23 @@ def with_preview(cluster: Cluster, plan: Plan) -> Plan:
         nodes_after=tuple(node_usages(nodes, pods, resources)),
     )
     return dataclasses.replace(plan, preview=after)
+
+
+def _needs_simulation(cluster: Cluster, plan: Plan, pods: list[Body]) -> bool:
+    """Whether running the plan could show anything but the cluster as it is: some change can move a
+    pod, or the cluster itself would still change them (a remote cluster, a run that did not settle)."""
+    replica_sets = cluster.list("ReplicaSet")
+    if not _at_rest(cluster, pods, replica_sets):
+        return True
+    return moves_pods(plan, pods, replica_sets)
+
+
+def _at_rest(cluster: Cluster, pods: list[Body], replica_sets: list[Body]) -> bool:
+    """A local cluster whose controllers would change no pod and no node's size: its last run settled,
+    or it has no pod and no workload (controllers never create nodes nor change their allocatable)."""
+    if not isinstance(cluster, LocalCluster):
+        return False
+    return cluster.is_settled() or not (pods or replica_sets or cluster.list("Deployment"))
 
 
 def preview_of(cluster: Cluster) -> SchedulingPreview:

@@ -35,6 +35,8 @@ from manikit.runtime.store import EventRecord, Store
 
 CLOCK_NOTE = ("clock", "now")
 PLAN_KEY_NOTE = ("planfile", "key")
+#: the revision and clock at which a run last settled: running again from there changes nothing
+SETTLED_NOTE = ("cluster", "settled-at")
 LOCK_NAME = "apply"
 
 
@@ -211,8 +213,22 @@ class LocalCluster:
     def run(self, run_for: timedelta | None = None, observe: Callable[[], bool] | None = None) -> Settling:
         until = None if run_for is None else self.clock.now() + run_for
         result = reconcile(self.api, self.clock, until=until, observe=observe)
+        settled = result.settled and until is None and observe is None
+        self._note_settled(self._moment() if settled else None)
         self.save_clock()
         return Settling(result.settled, result.summary())
+
+    def is_settled(self) -> bool:
+        """Whether the last run settled and nothing was written, and the clock did not move, since:
+        the controllers and the scheduler would do nothing now (the scheduling preview's shortcut)."""
+        return bool(self.store.get_note(*SETTLED_NOTE) == self._moment())
+
+    def _note_settled(self, moment: builtins.list[Any] | None) -> None:
+        if self.store.get_note(*SETTLED_NOTE) != moment:  # no write when nothing changes
+            self.store.put_note(*SETTLED_NOTE, moment)
+
+    def _moment(self) -> builtins.list[Any]:
+        return [self.store.revision(), rfc3339(self.clock.now())]
 
     def wait(self, done: Callable[[], bool], timeout: timedelta, step: timedelta) -> bool:
         deadline = self.clock.now() + timeout
@@ -246,6 +262,7 @@ class LocalCluster:
     def set_node_stopped(self, name: str, stopped: bool) -> bool:
         """Stop or start a node's simulated kubelet; False when it already was so."""
         self.api.get("Node", name)
+        self._note_settled(None)  # a note, not a write: the revision would not show it
         return set_stopped(self.api, name, stopped)
 
     def close(self) -> None:
