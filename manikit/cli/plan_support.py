@@ -23,6 +23,7 @@ from manikit.plan.planner import make_plan
 from manikit.plan.render.html import render_html
 from manikit.plan.render.json_format import render_json
 from manikit.plan.render.markdown import render_markdown
+from manikit.plan.render.styled import print_styled
 from manikit.plan.render.text import render_text
 from manikit.source.values import RenderOptions
 
@@ -139,8 +140,7 @@ def print_plan(plan: Plan, output_format: PlanFormat) -> None:
             out.file.write("".join(line.text + "\n" for line in lines))
             out.file.flush()
             return
-        for line in lines:
-            out.print(line.text, style=line.style or None, markup=False, highlight=False)
+        print_styled(lines, out)
 
 
 def plan_for(

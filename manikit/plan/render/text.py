@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from manikit.plan.actions import Action, Plan, ResourceChange
@@ -113,19 +114,45 @@ def _field(change: FieldChange) -> Line:
     return Line(f"      ~ {change.path}: {_show(change.before)} -> {_show(change.after)}{note}", "yellow")
 
 
-def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+def _leaves(node: Any) -> list[tuple[str, Any]]:
+    """``(path, value)`` of each leaf, in document order; a list of objects is a level of the path."""
+    leaves: list[tuple[str, Any]] = []
+    _collect(node, "", leaves)
+    return leaves
+
+
+def _collect(node: Any, path: str, leaves: list[tuple[str, Any]]) -> None:
+    # appends instead of yielding: a generator per level costs a resumption per level for every leaf
     if isinstance(node, dict) and node:
         for key, value in node.items():
-            yield from _leaves(value, f"{path}.{key}" if path else key)
+            inner = f"{path}.{key}" if path else key
+            if isinstance(value, (dict, list)):
+                _collect(value, inner, leaves)
+            else:  # most leaves: no call for them
+                leaves.append((inner, value))
     elif isinstance(node, list) and node and all(isinstance(i, dict) for i in node):
         for i, item in enumerate(node):
             label = f"[name={item['name']}]" if isinstance(item.get("name"), str) else f"[{i}]"
-            yield from _leaves(item, f"{path}{label}")
+            _collect(item, f"{path}{label}", leaves)
     else:
-        yield path, node
+        leaves.append((path, node))
+
+
+_STRING = encode_basestring_ascii  # what json.dumps does with a str, without its set-up
 
 
 def _show(value: Any) -> str:
+    """``value`` as ``json.dumps(value, separators=(", ", ": "), default=str)`` writes it; the common
+    scalars directly (a plan of 10,000 objects shows hundreds of thousands of them)."""
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
     return json.dumps(value, separators=(", ", ": "), default=str)
 
 
