@@ -183,16 +183,12 @@ def duplicate_problems(
     ``render`` must be the options the files were first loaded with, so templates render the same.
     """
     groups: dict[tuple[str, str, str, str], set[str]] = {}
+    counts: Counter[tuple[str, str, str, str]] = Counter()
     for key in (k for o in outcomes for k in o.keys):
         if key.kind and key.api_version and key.name:
             ident = object_identity(key.api_version, key.kind, key.namespace, key.name, default_namespace)
             groups.setdefault(ident, set()).add(key.file)
-    counts = Counter(
-        object_identity(k.api_version, k.kind, k.namespace, k.name, default_namespace)
-        for o in outcomes
-        for k in o.keys
-        if k.kind and k.api_version and k.name
-    )
+            counts[ident] += 1
     files = sorted({f for ident, n in counts.items() if n > 1 for f in groups[ident]})
     if not files:
         return []
