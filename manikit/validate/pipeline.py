@@ -103,38 +103,41 @@ def validate_outcomes(
     workers = worker_count(names, jobs)
     check = partial(validate_file, keep_objects=False, render=render, strict_files=strict_files)
     tasks = plan_tasks(names, workers)
-    results = pool_map(tasks, partial(_run_task, render=render, strict_files=strict_files), workers)
+    results = pool_map(tasks, partial(validate_task, render=render, strict_files=strict_files), workers)
     outcomes: list[FileOutcome] = []
     for name, parts in group_by_file(tasks, results):
         if len(parts) == 1 and isinstance(parts[0], FileOutcome):
             outcomes.append(parts[0])
         else:
             pieces = [p for p in parts if isinstance(p, PieceResult)]
-            outcomes.append(_joined(pieces, strict_files) or check(name))
+            outcomes.append(join_pieces(pieces, strict_files) or check(name))
     return outcomes
 
 
-def _run_task(
-    task: Task, render: RenderOptions | None, strict_files: bool
+def validate_task(
+    task: Task, render: RenderOptions | None, strict_files: bool = False, keep_objects: bool = False
 ) -> FileOutcome | PieceResult[FileOutcome]:
+    """One task of ``plan_tasks``: a whole file's outcome, or one piece's (its objects' documents
+    carry the piece's own indexes; ``join_pieces`` shifts the keys', nothing else needs them)."""
     if task.piece is None:
-        return validate_file(task.name, keep_objects=False, render=render, strict_files=strict_files)
+        return validate_file(task.name, keep_objects=keep_objects, render=render, strict_files=strict_files)
     loaded, whole_file = load_piece(task.piece, task.display)
     if whole_file:
         return PieceResult.whole(FileOutcome(name=loaded.name))
-    result = validate_documents(loaded.documents, keep_objects=False)
+    result = validate_documents(loaded.documents, keep_objects=keep_objects)
     outcome = FileOutcome(
         name=loaded.name,
         problems=[*loaded.problems, *result.problems],
         documents=result.documents,
         passed_over=result.passed_over,
         keys=[doc_key(doc) for doc in loaded.documents if isinstance(doc.data, dict)],
+        objects=result.objects,
     )
     return PieceResult.of(outcome, loaded)
 
 
-def _joined(pieces: Sequence[PieceResult[FileOutcome]], strict_files: bool) -> FileOutcome | None:
-    """The pieces as one file's outcome; None when the file must be validated whole."""
+def join_pieces(pieces: Sequence[PieceResult[FileOutcome]], strict_files: bool = False) -> FileOutcome | None:
+    """The pieces as one file's outcome, objects left out; None when the file must be validated whole."""
     if not pieces or any(p.whole_file for p in pieces):
         return None
     joined = FileOutcome(name=pieces[0].result.name)
@@ -180,16 +183,12 @@ def duplicate_problems(
     ``render`` must be the options the files were first loaded with, so templates render the same.
     """
     groups: dict[tuple[str, str, str, str], set[str]] = {}
+    counts: Counter[tuple[str, str, str, str]] = Counter()
     for key in (k for o in outcomes for k in o.keys):
         if key.kind and key.api_version and key.name:
             ident = object_identity(key.api_version, key.kind, key.namespace, key.name, default_namespace)
             groups.setdefault(ident, set()).add(key.file)
-    counts = Counter(
-        object_identity(k.api_version, k.kind, k.namespace, k.name, default_namespace)
-        for o in outcomes
-        for k in o.keys
-        if k.kind and k.api_version and k.name
-    )
+            counts[ident] += 1
     files = sorted({f for ident, n in counts.items() if n > 1 for f in groups[ident]})
     if not files:
         return []

@@ -69,6 +69,8 @@ def test_parsing_the_pieces_gives_the_streams_documents_and_lines() -> None:
     ("text", "why"),
     [
         ("%YAML 1.2\n---\na: 1\n---\nb: 2\n", "a directive belongs to the document after it"),
+        ("a: 1\n...\n%TAG !e! tag:e.com,2000:\n---\nb: !e!x 2\n", "a directive further down the stream"),
+        ("a: 1\r\n...\r\n%YAML 1.2\r\n---\r\nb: 2\r\n", "a directive after a Windows line end"),
         ("a: 1\r---\rb: 2\r", "lone carriage returns are line breaks to libyaml"),
         ("a: 1\n---\nb: '\u2028'\n", "a Unicode line separator is a line break to libyaml"),
     ],
