@@ -91,8 +91,10 @@ def validate_checked(model: type[M], data: Any) -> M:
     cannot bound are checked whole, in Python): what it accepts the checked one accepts alike. When it
     refuses, the checked validator runs, so errors are exactly the checked ones."""
     validator = _BOUNDED.get(model)
-    if validator is None:
-        validator = _BOUNDED[model] = _bounded_validator(model)
+    if validator is None and model not in _BOUNDED:
+        seen = _SEEN[model] = _SEEN.get(model, 0) + 1
+        if seen > BOUNDED_AFTER:  # building it costs milliseconds: only for many objects of a kind
+            validator = _BOUNDED[model] = _bounded_validator(model)
     if validator is not None:
         try:
             return validator.validate_python(data, by_alias=True, by_name=False)  # type: ignore[no-any-return]
@@ -101,7 +103,9 @@ def validate_checked(model: type[M], data: Any) -> M:
     return model.model_validate(data, by_alias=True, by_name=False)
 
 
+BOUNDED_AFTER = 64  # objects of a kind validated by the checked validator before the bounded is built
 _BOUNDED: dict[type[BaseModel], SchemaValidator | None] = {}
+_SEEN: dict[type[BaseModel], int] = {}
 #: schemas that accept no int (or bound it themselves through their children)
 _NO_INTS = frozenset({"str", "bool", "none", "literal", "definition-ref", "bytes"})
 _WALKED = frozenset(

@@ -51,6 +51,12 @@ POD = ("spec", "template", "spec")
 CONTAINER = (*POD, "containers", 0)
 
 
+@pytest.fixture(autouse=True)
+def _bounded_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bounded validator is built after a few dozen objects of a kind; here from the first."""
+    monkeypatch.setattr(base, "BOUNDED_AFTER", 0)
+
+
 def _with(doc: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
     out = copy.deepcopy(doc)
     node: Any = out
@@ -138,6 +144,19 @@ def test_valid_documents_take_the_bounded_validator() -> None:
         bounded = base._BOUNDED[model]
         assert bounded is not None  # built, not silently dropped for the checked one
         assert "_within_int64" not in repr(bounded) and "Prebuilt" not in repr(bounded)
+
+
+def test_the_bounded_validator_is_built_only_for_many_objects_of_a_kind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(base, "BOUNDED_AFTER", 3)
+    monkeypatch.setattr(base, "_BOUNDED", {})
+    monkeypatch.setattr(base, "_SEEN", {})
+    for _ in range(3):
+        _same_as_checked(Service, SERVICE)
+    assert Service not in base._BOUNDED
+    _same_as_checked(Service, SERVICE)
+    assert base._BOUNDED[Service] is not None
 
 
 def test_validate_reports_integers_beyond_int64_with_field_and_position(tmp_path: Path) -> None:
