@@ -15,27 +15,36 @@ DataPath = tuple[str | int, ...]
 
 
 class FieldPath:
-    """A field of an object: its Kubernetes display form and its path in the data. Built on every
-    check of every object, so it only links to its parent; both forms are made when an error needs
-    them."""
+    """A field of an object: its Kubernetes display form and its path in the data. Asked for on every
+    check of every object (a few dozen per Deployment), so it only links to its parent, both forms are
+    made when an error needs them, and a field's paths are made once per run: a path keeps the fields
+    and list items below it (not map entries, whose keys are the input's)."""
 
-    __slots__ = ("_key", "_parent", "_step")
+    __slots__ = ("_below", "_key", "_parent", "_step")
 
     def __init__(self, parent: FieldPath | None = None, step: str | int = "", key: bool = False) -> None:
         self._parent = parent
         self._step = step
         self._key = key  # a map entry, shown as ``[key]``
+        self._below: dict[str | int, FieldPath] | None = None
 
     def child(self, *names: str) -> FieldPath:
-        if len(names) == 1:
-            return FieldPath(self, names[0])
         out = self
         for name in names:
-            out = FieldPath(out, name)
+            out = out._descend(name)
         return out
 
     def index(self, i: int) -> FieldPath:
-        return FieldPath(self, i)
+        return self._descend(i)
+
+    def _descend(self, step: str | int) -> FieldPath:
+        below = self._below
+        if below is None:
+            below = self._below = {}
+        found = below.get(step)
+        if found is None:
+            found = below[step] = FieldPath(self, step)
+        return found
 
     def key(self, key: str) -> FieldPath:
         """A map entry: ``limits[cpu]``."""

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from manikit.diagnostics import Level, Problem
 from manikit.kinds.field import FieldError
 from manikit.kinds.registry import validate_create
+from manikit.models.base import validate_checked
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import BUILTIN_KINDS
 from manikit.source.documents import Document
@@ -69,12 +70,12 @@ def validate_model(model: type[T], data: Any) -> T:
     """``model`` from ``data`` as the API server decodes kubectl's JSON: a whole-number float is an
     integer. Tried as written first, so that clean documents are never walked twice."""
     try:
-        return model.model_validate(data, by_alias=True, by_name=False)
+        return validate_checked(model, data)
     except ValidationError:
         fixed = whole_floats_as_ints(data)
         if fixed is data:
             raise
-    return model.model_validate(fixed, by_alias=True, by_name=False)
+    return validate_checked(model, fixed)
 
 
 def whole_floats_as_ints(data: Any) -> Any:
