@@ -13,22 +13,23 @@ if TYPE_CHECKING:  # rich is imported by the caller that made the console
     from rich.console import Console
 
 #: a line rich prints otherwise than its characters: control characters (stripped, tabs expanded,
-#: newlines split) and what looks like an ``:emoji:`` code (rich's pattern, which it replaces)
-_RICH_CHANGES = re.compile(r"[\x00-\x1f\x7f]|:\S*?:")
+#: newlines split). ``:emoji:`` codes are not among them: a plan shows values as written, so rich's
+#: emoji replacement is off (``a:smile:b`` in an annotation stays that, as without colour)
+_RICH_CHANGES = re.compile(r"[\x00-\x1f\x7f]")
 _MARK = "\ue000"  # a private-use character rich passes through untouched
 _CHUNK = 4096  # lines per write
 
 
 def print_styled(lines: Iterable[Line], console: Console) -> None:
-    """What ``console.print(line.text, style=line.style or None, markup=False, highlight=False)`` for
-    each line writes, in a few large writes instead of one rich render per line."""
+    """What ``console.print(line.text, style=line.style or None, markup=False, highlight=False,
+    emoji=False)`` for each line writes, in a few large writes instead of one rich render per line."""
     codes: dict[str, tuple[str, str]] = {}
     out: list[str] = []
     for line in lines:
         text = line.text
         if _RICH_CHANGES.search(text):
             _write(console, out)
-            console.print(text, style=line.style or None, markup=False, highlight=False)
+            console.print(text, style=line.style or None, markup=False, highlight=False, emoji=False)
             continue
         if not text:  # rich draws no codes around nothing
             out.append("\n")
@@ -45,7 +46,7 @@ def print_styled(lines: Iterable[Line], console: Console) -> None:
 def _codes(console: Console, style: str) -> tuple[str, str]:
     """The escape codes rich writes before and after a line's text in ``style`` (none without colour)."""
     with console.capture() as capture:
-        console.print(_MARK, style=style or None, markup=False, highlight=False)
+        console.print(_MARK, style=style or None, markup=False, highlight=False, emoji=False)
     before, _, after = capture.get().partition(_MARK)
     return before, after.removesuffix("\n")
 
