@@ -168,6 +168,34 @@ def test_terminating_namespace_refuses_new_content(api: Api) -> None:
     )
 
 
+def test_creates_in_one_transaction_see_their_namespace_terminated_in_between(api: Api) -> None:
+    """Creates read each namespace once while only creates write; a namespace's termination (an
+    update, not a create) in the same transaction is seen by the next create."""
+    api.create(namespace("old"))
+    with pytest.raises(ForbiddenError, match="being terminated"), api.transaction():
+        api.create(pod("a", namespace="old"))
+        api.create(pod("b", namespace="old"))
+        api.delete("Namespace", "old")
+        api.create(pod("c", namespace="old"))
+    assert [p["metadata"]["name"] for p in api.list("Pod", "old")] == []  # nothing half-written
+
+
+@pytest.mark.parametrize("write", ["terminate", "delete"])
+def test_creates_see_a_namespace_another_api_changed_in_between(api: Api, write: str) -> None:
+    """Another writer of the same store (another Api) moves the revision: the namespace is read again."""
+    api.create(namespace("old"))
+    api.create(pod("a", namespace="old"))
+    other = Api(api.store, api.clock)
+    if write == "terminate":
+        other.delete("Namespace", "old")
+        expected: type[Exception] = ForbiddenError
+    else:
+        other.store.delete("Namespace", "", "old")  # as a store writer outside any Api
+        expected = NotFoundError
+    with pytest.raises(expected):
+        api.create(pod("b", namespace="old"))
+
+
 @pytest.mark.parametrize("name", ["default", "kube-system"])
 def test_system_namespaces_cannot_be_deleted(api: Api, name: str) -> None:
     with pytest.raises(ForbiddenError, match="this namespace may not be deleted"):
