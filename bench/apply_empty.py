@@ -77,7 +77,7 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float]]:
 
     cluster = open_cluster(tmp / "phases.db")
     lap("open the state (default cluster)")
-    desired = load_desired([str(file)])
+    desired = load_desired([str(file)], admit=True)  # as `manikit apply` loads
     lap("load (read, parse, validate)")
     plan = with_preview(cluster, make_plan(cluster, desired, applyset="default"))
     lap("plan (with its scheduling preview)")

@@ -18,6 +18,7 @@ from manikit.plan.actions import Body
 from manikit.plan.changes import Desired
 from manikit.plan.normalize import desired_body
 from manikit.source.values import RenderOptions
+from manikit.validate import admitted
 from manikit.validate.pieces import PieceResult, Task, group_by_file, plan_tasks, pool_map
 from manikit.validate.pipeline import (
     FileOutcome,
@@ -122,8 +123,12 @@ def load_desired(
     namespace: str = "default",
     jobs: int | None = None,
     render: RenderOptions | None = None,
+    *,
+    admit: bool = False,
 ) -> DesiredSet:
-    """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised."""
+    """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised.
+    With ``admit`` (to apply them in this process), the API keeps what loading admitted of each
+    object of a file without problems, and does not admit them again (``validate.admitted``)."""
     results = _load_files(files, namespace, jobs, render)
     out = DesiredSet()
     for outcome, desired in results:
@@ -139,4 +144,11 @@ def load_desired(
             out.not_manifests.append(outcome.name)
     out.problems.extend(duplicate_problems([o for o, _ in results], namespace, render))
     out.problems.sort()
+    if admit:
+        flawed = {p.file for p in out.problems}
+        admitted.keep(
+            (d.manifest, d.body)
+            for d in out.objects
+            if d.manifest is not None and d.source.rpartition(":")[0] not in flawed
+        )
     return out

@@ -14,6 +14,7 @@ from manikit.models.meta import TypeMeta
 from manikit.runtime.api.admission import check_create
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.store import Body
+from manikit.validate import admitted
 from manikit.validate.pydantic_errors import error_message
 from manikit.validate.semantic import validate_model
 
@@ -33,7 +34,9 @@ def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: b
     """A fresh body the API may change: validated and defaulted unless ``trusted``.
 
     ``trusted`` is for controllers writing bodies derived from already-validated objects: it skips
-    pydantic (the hot path of a 10,000-pod rollout) but not admission.
+    pydantic (the hot path of a 10,000-pod rollout) but not admission. A manifest loading admitted in
+    full in this run (``manikit.validate.admitted``) is not admitted twice: only its ObjectMeta is
+    validated again.
     """
     owned = not isinstance(obj, TypeMeta)  # a model validated here is ours to default in place
     if isinstance(obj, TypeMeta):
@@ -46,6 +49,17 @@ def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: b
             body["metadata"]["namespace"] = namespace or "default"
         return kind, body
     else:
+        kind = str(obj.get("kind", ""))
+        namespaced = kind_info(kind).namespaced  # an unknown kind: refused as validate refuses it
+        kept = admitted.recall(obj, namespaced)
+        if kept is not None:  # admitted by loading: the same checks on the same manifest
+            body, meta = kept
+            if namespaced and not meta.namespace:  # apply_defaults' one change to ObjectMeta
+                meta.namespace = scope(kind, namespace) or "default"
+            body["metadata"] = meta.to_k8s()
+            if not namespaced:
+                body["metadata"].pop("namespace", None)
+            return kind, body
         model = validate(obj)
     check_create(model)
     kind = model.kind
