@@ -30,6 +30,7 @@ from manikit.runtime.api import Api
 from manikit.runtime.clock import SimulatedClock, rfc3339
 from manikit.runtime.controllers.node_lifecycle import set_stopped
 from manikit.runtime.controllers.scheduling import NOTE_TOPIC as SCHEDULING_TOPIC
+from manikit.runtime.gcpause import paused_gc
 from manikit.runtime.reconcile import reconcile
 from manikit.runtime.store import EventRecord, Store
 
@@ -184,8 +185,12 @@ class LocalCluster:
     def defaults_locally(self) -> bool:
         return True
 
-    def batch(self) -> AbstractContextManager[None]:
-        return self.api.transaction()
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction; the cyclic garbage collector paused meanwhile (an apply of 10,000 objects
+        makes and keeps tens of thousands of dicts, each full collection walking all of them)."""
+        with paused_gc(), self.api.transaction():
+            yield
 
     # The apply lock, the plan key ----------------------------------------------------------------
     @contextmanager
