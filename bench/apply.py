@@ -37,7 +37,7 @@ def main() -> None:
         root = Path(tmp) / "manifests"
         manifest_tree(root, args.resources)
         nodes = nodes_file(Path(tmp) / "nodes.yaml", args.nodes)
-        desired = load_desired(expand_paths([str(root)]))
+        desired = load_desired(expand_paths([str(root)]), admit=True)  # as `manikit apply` loads
         objects = len(desired.objects)
 
         cluster = open_cluster(Path(tmp) / "a.db", default_cluster=False)
