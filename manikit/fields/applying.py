@@ -25,7 +25,7 @@ from manikit.fields.fields_v1 import (
     value_at,
 )
 from manikit.fields.ownership import check_manager, describe, entries_of, identity, sort_entries
-from manikit.fields.strategic import applied_to_nothing, strategic_merge
+from manikit.fields.strategic import copies_plainly, strategic_merge
 
 Body = dict[str, Any]
 #: (the other manager's entry, the field)
@@ -125,10 +125,16 @@ def merge_applied(
 
 def created_applied(config: Body, manager: str, stamp: str) -> Body:
     """The object an apply of ``config`` as ``manager`` creates: ``merge_applied`` of an empty object,
-    without what only a live object needs (conflicts, fields to remove, other entries)."""
+    without what only a live object needs (conflicts, fields to remove, other entries).
+
+    Its values are ``config``'s own where the merge would copy them (all but the top level and
+    ``metadata``): treat them as read-only, as the API's create does (it stores what it admits)."""
     sent = {k: v for k, v in config.items() if k != "status"}
-    merged = applied_to_nothing(sent)
-    if merged is None:
+    if copies_plainly(sent):
+        merged: Body = {"metadata": {}, **sent}
+        meta = merged["metadata"]
+        merged["metadata"] = dict(meta) if type(meta) is dict else meta
+    else:
         merged = strategic_merge({"metadata": {}}, sent, applied=True)
         merged.setdefault("metadata", {})
     entry = {

@@ -97,6 +97,38 @@ def applied_to_nothing(patch: dict[str, Any]) -> dict[str, Any] | None:
 _SCALARS = (str, int, float, bool)
 
 
+def copies_plainly(patch: dict[str, Any]) -> bool:
+    """Whether ``applied_to_nothing(patch)`` is a copy of ``patch``: the same walk, building nothing
+    (for a caller that only reads the result, which may then be ``patch`` itself)."""
+    try:
+        _check(patch)
+    except (_NeedsMerge, TypeError):
+        return False
+    return True
+
+
+def _check(value: Any, field: str = "") -> None:
+    """``_copy`` without the copy: raises where it raises."""
+    if type(value) is dict:
+        for key, item in value.items():
+            if item is None or type(key) is not str or key.startswith("$"):
+                raise _NeedsMerge
+            if type(item) not in _SCALARS:
+                _check(item, key)
+        return
+    if type(value) is list:
+        if value and field not in MERGED_PRIMITIVES and all(type(i) is dict for i in value):
+            key = list_key(field, value)
+            if key is not None and len({i.get(key) for i in value}) != len(value):
+                raise _NeedsMerge  # items with the same key merge into one
+        for item in value:
+            if type(item) not in _SCALARS:
+                _check(item)
+        return
+    if type(value) not in _SCALARS:
+        raise _NeedsMerge
+
+
 def _copy(value: Any, field: str = "") -> Any:
     if type(value) is dict:
         out = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -162,6 +163,33 @@ def test_a_plain_copy_stands_for_the_merge_only_where_the_merge_would_copy(patch
     copied = applied_to_nothing(patch)
     if copied is not None:  # directives, nulls and repeated keys take the merge
         assert dumps(copied) == dumps(strategic_merge({"metadata": {}}, patch, applied=True))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(FIELDS, PLAIN_OR_NOT, max_size=4))
+def test_the_check_without_a_copy_agrees_with_the_copy(patch: dict[str, Any]) -> None:
+    from manikit.fields.strategic import applied_to_nothing, copies_plainly
+
+    assert copies_plainly(patch) is (applied_to_nothing(patch) is not None)
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [
+        config(2, ["A", "B"]),
+        {**config(1, ["A", "A"]), "status": {"replicas": 3}},
+        {"kind": "X", "spec": {"a": None}},
+    ],
+    ids=["plain", "merged", "null"],
+)
+def test_an_apply_that_creates_leaves_its_configuration_as_it_was(cfg: dict[str, Any]) -> None:
+    from manikit.fields import created_applied
+
+    before = copy.deepcopy(cfg)
+    created = created_applied(cfg, "manikit", "2025-01-01T00:00:00Z")
+    assert cfg == before
+    assert "managedFields" not in (cfg.get("metadata") or {})
+    assert created["metadata"]["managedFields"][0]["manager"] == "manikit"
 
 
 def test_a_plain_manifest_is_copied_and_one_the_merge_would_change_is_merged() -> None:
