@@ -11,6 +11,10 @@ and the API add (the apply set's label, managedFields), so ``recall`` validates 
 ObjectMeta itself, every time, with the model and rules the full path uses; only ``name`` and
 ``generateName`` are part of the comparison, as the kind's name rule checks them. Anything else, a
 problem or a value that cannot be compared, is a miss: the API then admits the object in full.
+
+This holds as long as a kind's create rules read ObjectMeta only through ``validate_object_meta``
+(``manikit.kinds.meta``) and its defaulting sets only the namespace there, as today; the tests judge
+every mutant of the validation suite both ways (``tests/validate/test_admitted.py``).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from manikit.runtime.api import Api
 from manikit.runtime.api import objects as api_objects
 from manikit.runtime.clock import EPOCH
 from manikit.source.reader import expand_paths
-from manikit.validate import admitted
+from manikit.validate import admitted, pieces
 from tests.cli.helpers import run_cli
 from tests.conftest import EXAMPLES
 from tests.runtime.control_plane import deployment, namespace, new_api, service
@@ -112,6 +112,31 @@ def test_a_bad_object_loaded_with_admit_is_still_refused_by_the_api(
         api.create(bad)
     api.create(good)
     assert recalled == [False, True]
+
+
+def test_objects_loaded_in_pieces_by_workers_are_kept_only_from_files_without_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recalled: list[bool]
+) -> None:
+    """A big file cut into pieces for worker processes: a semantic error (a selector the template's
+    labels do not match) still yields a desired object, whose file is then not kept at all."""
+    monkeypatch.setattr(pieces, "PIECE_MIN_BYTES", 2_000)
+    docs = [{**deployment(f"app-{i}"), "metadata": {"name": f"app-{i}"}} for i in range(40)]
+    bad = copy.deepcopy(docs[20])
+    bad["spec"]["selector"]["matchLabels"] = {"app": "other"}
+    flawed = _file(tmp_path, [*docs[:20], bad, *docs[21:]], "flawed.yaml")
+    clean = _file(tmp_path, docs, "clean.yaml")
+    assert sum(1 for t in pieces.plan_tasks([str(flawed)], 2) if t.piece is not None) > 2
+    loaded = load_desired([str(flawed)], jobs=2, admit=True)
+    assert len(loaded.errors) == 1 and bad["metadata"]["name"] in {d.key.name for d in loaded.objects}
+    api = new_api(nodes=False)
+    recalled.clear()
+    with pytest.raises(StatusError, match="selector"):
+        api.create(bad)
+    api.create(docs[0])
+    assert recalled == [False, False]
+    load_desired([str(clean)], jobs=2, admit=True)
+    api.create(docs[1])
+    assert recalled[-1] is True
 
 
 @pytest.mark.parametrize(
