@@ -102,6 +102,13 @@ class ModelCache:
         self._template_hashes[id(template)] = (template, value)
         return value
 
+    def hash_templates(self, templates: list[Body]) -> None:
+        """Compute together the hashes ``template_hash`` will be asked for (a first pass over
+        thousands of Deployments hashes them all at once)."""
+        new = [t for t in templates if self._template_hashes.get(id(t), (None,))[0] is not t]
+        for template, value in zip(new, rollout.template_hashes(new), strict=True):
+            self._template_hashes[id(template)] = (template, value)
+
     def node(self, body: Body) -> Node:
         found: Node = self._get(_view(body), Node)
         return found

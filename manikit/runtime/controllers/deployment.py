@@ -60,7 +60,9 @@ def reconcile(ctx: PassContext) -> None:
     owned = group_by_controller(sets)
     orphans = [rs for rs in sets if controller_uid(rs) is None]
     pods = group_by_controller(api.list("Pod"))
-    for dep in api.list("Deployment"):
+    deployments = api.list("Deployment")
+    ctx.models.hash_templates([dep["spec"]["template"] for dep in deployments])
+    for dep in deployments:
         if "deletionTimestamp" in dep["metadata"]:
             continue
         mine = owned.get(dep["metadata"]["uid"], []) + _adopt(ctx, dep, orphans)
@@ -391,10 +393,12 @@ def _progressing(run: Rollout, old: dict[str, Any], new: dict[str, Any]) -> tupl
         return ("Unknown", "DeploymentResumed", "Deployment is resumed")
     if run.new is None:
         return None
-    if run.created:
-        return ("True", "NewReplicaSetCreated", f'Created new replica set "{name}"')
+    # upstream records NewReplicaSetCreated as it creates the ReplicaSet, then syncRolloutStatus
+    # replaces it in the same sync when the rollout is already complete (a Deployment of 0 replicas)
     if rollout.is_complete(run.dep, new):
         return ("True", "NewReplicaSetAvailable", f'ReplicaSet "{name}" has successfully progressed.')
+    if run.created:
+        return ("True", "NewReplicaSetCreated", f'Created new replica set "{name}"')
     if rollout.is_progressing(old, new):
         return ("True", "ReplicaSetUpdated", f'ReplicaSet "{name}" is progressing.')
     if current is None:
