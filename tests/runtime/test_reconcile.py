@@ -53,6 +53,30 @@ def test_deployment_runs_to_ready_pods(api: Api) -> None:
     assert reasons == {"Available": "MinimumReplicasAvailable", "Progressing": "NewReplicaSetAvailable"}
 
 
+def test_a_deployment_of_zero_replicas_is_complete_in_its_first_sync(api: Api) -> None:
+    """As upstream's first sync: the ReplicaSet is created, the Deployment's status goes straight to
+    NewReplicaSetAvailable (syncRolloutStatus replaces NewReplicaSetCreated when already complete),
+    the ReplicaSet reports its observedGeneration; nothing is scaled, so no event."""
+    api.create(deployment(replicas=0))
+    since = api.revision()
+    result = reconcile(api)
+    assert (result.settled, result.passes) == (True, 2)
+    writes = [(e.kind, e.op) for e in api.watch(since)]
+    assert sorted(writes) == [
+        ("Deployment", "MODIFIED"),  # the revision annotation
+        ("Deployment", "MODIFIED"),  # the status
+        ("ReplicaSet", "ADDED"),
+        ("ReplicaSet", "MODIFIED"),  # its status
+    ]
+    status = api.get("Deployment", "web")["status"]
+    reasons = {c["type"]: c["reason"] for c in status["conditions"]}
+    assert reasons == {"Available": "MinimumReplicasAvailable", "Progressing": "NewReplicaSetAvailable"}
+    assert status == {"observedGeneration": 1, "conditions": status["conditions"]}
+    (rs,) = api.list("ReplicaSet")
+    assert (rs["status"]["observedGeneration"], rs["status"]["replicas"], rs["spec"]["replicas"]) == (1, 0, 0)
+    assert api.events() == []
+
+
 def test_reconcile_is_idempotent_and_deterministic() -> None:
     placements = []
     for _ in range(2):

@@ -4,6 +4,7 @@ Endpoints pod index. Each must give what recomputing from scratch would."""
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from manikit.models.pod import Pod
 from manikit.runtime import reconcile as rc
 from manikit.runtime.controllers import CONTROLLERS, PassContext, endpoints, rollout, scheduling
-from manikit.runtime.controllers.context import ModelCache
+from manikit.runtime.controllers.context import ModelCache, settle
 from manikit.runtime.controllers.endpoints import PodIndex, _selected
 from manikit.runtime.controllers.replicaset import Orphans
 from manikit.runtime.reconcile import reconcile
@@ -243,3 +244,42 @@ def test_a_phase_change_alone_gives_the_model_a_full_validation_gives() -> None:
     assert running.model_dump() == Pod.model_validate(view).model_dump()
     body["status"] = {}
     assert cache.pod(body).model_dump() == Pod.model_validate({**view, "status": {}}).model_dump()
+
+
+def test_a_settled_controller_is_not_run_again_on_the_same_inputs_and_asks_its_timers_again() -> None:
+    api = new_api()
+    view, models = api.cached(), ModelCache()
+    later = api.clock.now() + timedelta(seconds=30)
+    runs: list[int] = []
+    inputs = ["a"]
+
+    def run(ctx: PassContext, write: bool) -> None:
+        runs.append(1)
+        ctx.wake_at(later)
+        if write:
+            ctx.api.create(service(name=f"svc-{len(runs)}", selector={"app": "x"}))
+
+    def one_pass(write: bool = False, fixpoint: bool = False) -> PassContext:
+        ctx = PassContext(view, api.clock, models)
+        with view.transaction():
+            settle(ctx, "test", lambda: (inputs[0],), lambda: run(ctx, write), fixpoint=fixpoint)
+        return ctx
+
+    assert one_pass(write=True).wake == later and len(runs) == 1
+    assert one_pass().wake == later and len(runs) == 2  # it wrote: run again
+    assert one_pass().wake == later and len(runs) == 2  # wrote nothing on these inputs: skipped
+    inputs[0] = "b"
+    assert one_pass(write=True, fixpoint=True).wake == later and len(runs) == 3
+    assert one_pass().wake == later and len(runs) == 3  # a fixpoint: its own writes leave it settled
+    api.clock.advance_to(later)
+    assert one_pass().wake is None and len(runs) == 3  # a timer in the past is not asked again
+
+
+def test_a_replica_set_counts_availability_again_once_its_pods_are_ready_long_enough() -> None:
+    api = new_api()
+    api.create(deployment(replicas=2, minReadySeconds=20))
+    result = reconcile(api)
+    assert result.settled
+    (rs,) = api.list("ReplicaSet")
+    assert rs["status"]["availableReplicas"] == 2 and rs["status"]["readyReplicas"] == 2
+    assert api.get("Deployment", "web")["status"]["availableReplicas"] == 2

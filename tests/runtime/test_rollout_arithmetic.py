@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from manikit.runtime.controllers import rollout
+from manikit.runtime.controllers import template_hash as template_hash_module
 from tests.runtime.control_plane import deployment
 
 
@@ -109,3 +113,43 @@ def test_the_template_hash_is_fnv_1a_32_of_every_length() -> None:
         data = bytes(range(200, 200 + length))
         expected = "".join(_ALPHANUMS[ord(ch) % len(_ALPHANUMS)] for ch in str(_fnv1a_32(data)))
         assert _fnv_encoded(data) == expected
+
+
+def _reference_hash(template: dict[str, Any], collision_count: int = 0) -> str:
+    """The template hash as defined: json.dumps' canonical text, FNV-1a 32 byte by byte."""
+    data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
+    if collision_count:
+        data += str(collision_count).encode()
+    alphabet = "bcdfghjklmnpqrstvwxz2456789"
+    return "".join(alphabet[ord(ch) % len(alphabet)] for ch in str(_fnv1a_32(data)))
+
+
+#: values where orjson's text and json.dumps' differ, or may: the hash must not see it
+_AWKWARD: list[Any] = [
+    1.5, 1e16, 1e-7, -0.0, 2**70, float("nan"), float("inf"), None, "é", "\x7f", "\n", "a:1.5,b",
+    "nginx:1.25", {"b": 1, "a": {"z": [1, 2.5]}}, [True, False],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("count", [1, template_hash_module.BATCH_MIN, 300], ids=["one", "batch", "many"])
+def test_template_hashes_agree_with_the_definition_however_computed(count: int) -> None:
+    templates = [
+        {
+            "metadata": {"labels": {"app": f"app-{i}"}},
+            "spec": {
+                "containers": [{"name": "c", "image": "nginx:1.25", "x": _AWKWARD[i % len(_AWKWARD)]}]
+                * (i % 4),
+                "extra": "y" * (i * 7 % 50),
+            },
+        }
+        for i in range(count)
+    ]
+    template_hash_module._known.clear()
+    assert rollout.template_hashes(templates) == [_reference_hash(t) for t in templates]
+    assert rollout.template_hashes(templates, 2) == [_reference_hash(t, 2) for t in templates]
+    assert [rollout.template_hash(t) for t in templates] == [_reference_hash(t) for t in templates]
+
+
+def test_the_batched_hash_is_fnv_1a_32_of_every_length() -> None:
+    datas = [bytes((200 + i * 7) % 256 for i in range(length)) for length in range(70)]
+    assert template_hash_module._fnv_many(datas) == [_fnv1a_32(d) for d in datas]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -41,9 +42,12 @@ class ModelCache:
     #: pods the kubelet found nothing to do for: uid -> (resourceVersion, next timer or None,
     #: recurring); while the pod is unchanged and the timer not due, there is still nothing to do
     idle_pods: dict[str, tuple[str, datetime | None, bool]] = field(default_factory=dict)
-    #: per controller that depends on nothing but what it reads (no clock): the resourceVersions of
-    #: its inputs in its last run that wrote nothing; the same inputs again would write nothing again
-    settled_inputs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: per controller that depends on nothing but what its inputs say (``settle``): those inputs
+    #: after its last run that left nothing to do, and the timers that run asked for; the same
+    #: inputs again would write nothing again
+    settled_inputs: dict[str, tuple[tuple[Any, ...], tuple[tuple[datetime, bool], ...]]] = field(
+        default_factory=dict
+    )
 
     def clear(self) -> None:
         self._models.clear()
@@ -102,6 +106,13 @@ class ModelCache:
         self._template_hashes[id(template)] = (template, value)
         return value
 
+    def hash_templates(self, templates: list[Body]) -> None:
+        """Compute together the hashes ``template_hash`` will be asked for (a first pass over
+        thousands of Deployments hashes them all at once)."""
+        new = [t for t in templates if self._template_hashes.get(id(t), (None,))[0] is not t]
+        for template, value in zip(new, rollout.template_hashes(new), strict=True):
+            self._template_hashes[id(template)] = (template, value)
+
     def node(self, body: Body) -> Node:
         found: Node = self._get(_view(body), Node)
         return found
@@ -146,6 +157,8 @@ class PassContext:
     wake: datetime | None = None
     #: the earliest timer that is not part of an endless cycle (a crash loop's next restart)
     progress: datetime | None = None
+    #: the timers asked for while ``settle`` runs a controller
+    _asked: list[tuple[datetime, bool]] | None = None
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -157,7 +170,44 @@ class PassContext:
         CrashLoopBackOff): it does not keep "run until settled" going, only a given duration does."""
         if moment <= self.clock.now():
             return
+        if self._asked is not None:
+            self._asked.append((moment, recurring))
         if self.wake is None or moment < self.wake:
             self.wake = moment
         if not recurring and (self.progress is None or moment < self.progress):
             self.progress = moment
+
+
+def settle(
+    ctx: PassContext,
+    name: str,
+    inputs: Callable[[], tuple[Any, ...]],
+    run: Callable[[], None],
+    *,
+    fixpoint: bool = False,
+) -> None:
+    """Run a controller unless its ``inputs`` (the resourceVersions of what it reads, the clock if it
+    reads it...) are those of a run that left nothing to do; then only its timers are asked again.
+
+    A run that wrote nothing left nothing to do. With ``fixpoint`` (a controller whose writes leave
+    it nothing to do on the same inputs: it derives objects from others in one step), so does one
+    that wrote: its inputs are taken again after its own writes."""
+    known = ctx.models.settled_inputs.get(name)
+    key = inputs()
+    if known is not None and known[0] == key:
+        for moment, recurring in known[1]:
+            ctx.wake_at(moment, recurring=recurring)
+        return
+    before = ctx.api.revision()
+    asked: list[tuple[datetime, bool]] = []
+    outer, ctx._asked = ctx._asked, asked
+    try:
+        run()
+    finally:
+        ctx._asked = outer
+    if ctx.api.revision() == before:
+        ctx.models.settled_inputs[name] = (key, tuple(asked))
+    elif fixpoint:
+        ctx.models.settled_inputs[name] = (inputs(), tuple(asked))
+    else:
+        ctx.models.settled_inputs.pop(name, None)

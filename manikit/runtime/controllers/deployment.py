@@ -41,7 +41,7 @@ class Rollout:
     dep: Body
     new: Body | None
     olds: list[Body]
-    pods: dict[str, list[Body]]
+    pods: Pods
     created: bool = False
     scaled: list[str] = field(default_factory=list)
 
@@ -59,8 +59,10 @@ def reconcile(ctx: PassContext) -> None:
     sets = api.list("ReplicaSet")
     owned = group_by_controller(sets)
     orphans = [rs for rs in sets if controller_uid(rs) is None]
-    pods = group_by_controller(api.list("Pod"))
-    for dep in api.list("Deployment"):
+    pods = Pods(ctx)
+    deployments = api.list("Deployment")
+    ctx.models.hash_templates([dep["spec"]["template"] for dep in deployments])
+    for dep in deployments:
         if "deletionTimestamp" in dep["metadata"]:
             continue
         mine = owned.get(dep["metadata"]["uid"], []) + _adopt(ctx, dep, orphans)
@@ -89,7 +91,20 @@ def _adopt(ctx: PassContext, dep: Body, orphans: list[Body]) -> list[Body]:
     return adopted
 
 
-def sync(ctx: PassContext, dep: Body, sets: list[Body], pods: dict[str, list[Body]]) -> None:
+class Pods:
+    """The pods of each ReplicaSet, grouped once a pass and only if asked (by Recreate alone)."""
+
+    def __init__(self, ctx: PassContext) -> None:
+        self._ctx = ctx
+        self._groups: dict[str, list[Body]] | None = None
+
+    def of(self, rs: Body) -> list[Body]:
+        if self._groups is None:
+            self._groups = group_by_controller(self._ctx.api.list("Pod"))
+        return self._groups.get(rs["metadata"]["uid"], [])
+
+
+def sync(ctx: PassContext, dep: Body, sets: list[Body], pods: Pods) -> None:
     wanted = ctx.models.template_hash(dep["spec"]["template"])
     new = next((rs for rs in sets if _hash_of(rs) == wanted), None)
     run = Rollout(ctx, dep, new, sorted((rs for rs in sets if rs is not new), key=_age_key), pods)
@@ -173,7 +188,7 @@ def _recreate(run: Rollout, wanted: str) -> None:
     if active_olds:
         return
     for rs in run.olds:
-        if any(is_active(p) for p in run.pods.get(rs["metadata"]["uid"], [])):
+        if any(is_active(p) for p in run.pods.of(rs)):
             return
     if run.new is None:
         _create_new(run, wanted, run.replicas)
@@ -391,10 +406,12 @@ def _progressing(run: Rollout, old: dict[str, Any], new: dict[str, Any]) -> tupl
         return ("Unknown", "DeploymentResumed", "Deployment is resumed")
     if run.new is None:
         return None
-    if run.created:
-        return ("True", "NewReplicaSetCreated", f'Created new replica set "{name}"')
+    # upstream records NewReplicaSetCreated as it creates the ReplicaSet, then syncRolloutStatus
+    # replaces it in the same sync when the rollout is already complete (a Deployment of 0 replicas)
     if rollout.is_complete(run.dep, new):
         return ("True", "NewReplicaSetAvailable", f'ReplicaSet "{name}" has successfully progressed.')
+    if run.created:
+        return ("True", "NewReplicaSetCreated", f'Created new replica set "{name}"')
     if rollout.is_progressing(old, new):
         return ("True", "ReplicaSetUpdated", f'ReplicaSet "{name}" is progressing.')
     if current is None:

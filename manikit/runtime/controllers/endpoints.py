@@ -11,7 +11,7 @@ import functools
 from typing import Any
 
 from manikit.runtime.controllers.common import CONTROLLER_MANAGER, is_ready
-from manikit.runtime.controllers.context import PassContext, versions
+from manikit.runtime.controllers.context import PassContext, settle, versions
 from manikit.runtime.store import Body
 
 NAME = "endpoints"
@@ -20,15 +20,16 @@ OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity"
 
 
 def reconcile(ctx: PassContext) -> None:
+    """Derived from the Services and pods alone, in one step: not again from the very same objects
+    (its own writes included)."""
     api = ctx.api
-    service_list, endpoints_list, pod_list = api.list("Service"), api.list("Endpoints"), api.list("Pod")
-    inputs = versions(service_list, endpoints_list, pod_list)
-    if ctx.models.settled_inputs.get(NAME) == inputs:
-        return  # what is derived from the very same objects was written already
-    before = api.revision()
-    _sync(ctx, service_list, endpoints_list, pod_list)
-    if api.revision() == before:
-        ctx.models.settled_inputs[NAME] = inputs
+    settle(
+        ctx,
+        NAME,
+        lambda: versions(api.list("Service"), api.list("Endpoints"), api.list("Pod")),
+        lambda: _sync(ctx, api.list("Service"), api.list("Endpoints"), api.list("Pod")),
+        fixpoint=True,
+    )
 
 
 def _sync(

@@ -77,6 +77,8 @@ def _collect_dependents(ctx: PassContext) -> None:
     for body in dependents:
         meta = body["metadata"]
         refs = meta["ownerReferences"]
+        if len(refs) == 1 and refs[0].get("uid") in alive:
+            continue  # the common case: one owner, alive
         living = [r for r in refs if r.get("uid") in alive]
         if not living:
             if "deletionTimestamp" not in meta:

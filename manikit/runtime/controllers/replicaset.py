@@ -25,13 +25,26 @@ from manikit.runtime.controllers.common import (
     owner_ref,
     status_patch,
 )
-from manikit.runtime.controllers.context import PassContext
+from manikit.runtime.controllers.context import PassContext, settle, versions
 from manikit.runtime.store import Body
 
 SOURCE = "replicaset-controller"
 
 
 def reconcile(ctx: PassContext) -> None:
+    """Pods and status follow from the ReplicaSets, their pods and the clock (minReadySeconds) in
+    one step: not again from the very same objects at the same moment (its own writes included)."""
+    api = ctx.api
+    settle(
+        ctx,
+        SOURCE,
+        lambda: (ctx.now(), limits.max_replicas(), versions(api.list("ReplicaSet"), api.list("Pod"))),
+        lambda: _sync(ctx),
+        fixpoint=True,
+    )
+
+
+def _sync(ctx: PassContext) -> None:
     api = ctx.api
     pods = api.list("Pod")
     owned = group_by_controller(pods)

@@ -3,46 +3,20 @@ revisions, maxSurge/maxUnavailable fenceposts, new-ReplicaSet sizing and status.
 
 from __future__ import annotations
 
-import functools
-import json
 import math
 from collections.abc import Iterable
 from typing import Any
 
+from manikit.runtime.controllers.template_hash import ALPHANUMS as _ALPHANUMS  # noqa: F401 (re-exported)
+from manikit.runtime.controllers.template_hash import fnv_encoded as _fnv_encoded  # noqa: F401
+from manikit.runtime.controllers.template_hash import template_hash as template_hash
+from manikit.runtime.controllers.template_hash import template_hashes as template_hashes
 from manikit.runtime.store import Body
 
 REVISION = "deployment.kubernetes.io/revision"
 DESIRED_REPLICAS = "deployment.kubernetes.io/desired-replicas"
 MAX_REPLICAS = "deployment.kubernetes.io/max-replicas"
 HASH_LABEL = "pod-template-hash"
-_ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
-
-
-def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
-    """FNV-1a 32 over the template's canonical JSON, encoded as Kubernetes' SafeEncodeString does.
-
-    Kubernetes hashes its Go printing of the object; the value differs, the shape and the stability
-    (same template, same name) are the same."""
-    data = json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
-    if collision_count:
-        data += str(collision_count).encode()
-    return _fnv_encoded(data)
-
-
-@functools.lru_cache(maxsize=16_384)
-def _fnv_encoded(data: bytes) -> str:
-    """The hash of ``data``, remembered: every pass hashes every Deployment's (mostly unchanged)
-    template, and the byte loop costs far more than the JSON that keys it."""
-    value = 0x811C9DC5
-    prime = 0x01000193
-    bytes_ = iter(data)
-    # four bytes a step, masked once: XOR with a byte touches only the low bits, so the value is the
-    # same modulo 2**32 as masking after every byte
-    for b0, b1, b2, b3 in zip(bytes_, bytes_, bytes_, bytes_, strict=False):  # the tail below
-        value = (((((((value ^ b0) * prime) ^ b1) * prime ^ b2) * prime) ^ b3) * prime) & 0xFFFFFFFF
-    for byte in data[len(data) - len(data) % 4 :]:
-        value = ((value ^ byte) * prime) & 0xFFFFFFFF
-    return "".join(_ALPHANUMS[ord(ch) % len(_ALPHANUMS)] for ch in str(value))
 
 
 def template_without_hash(template: dict[str, Any]) -> dict[str, Any]:

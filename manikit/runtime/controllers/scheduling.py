@@ -22,14 +22,15 @@ NOTE_TOPIC = "scheduling"
 
 def reconcile(ctx: PassContext) -> None:
     api = ctx.api
-    pods = [p for p in api.list("Pod") if is_active(p) or p["spec"].get("nodeName")]
+    every = api.list("Pod")
     unbound = {
         (p["metadata"]["namespace"], p["metadata"]["name"]): p
-        for p in pods
+        for p in every
         if not p["spec"].get("nodeName") and is_active(p) and p["spec"].get("schedulerName", SOURCE) == SOURCE
     }
     if not unbound:
         return
+    pods = [p for p in every if is_active(p) or p["spec"].get("nodeName")]
     node_bodies = api.list("Node")
     # Scheduling is deterministic: the very pods and nodes (same resourceVersions) of a run that
     # changed nothing would change nothing again (pods the cluster has no room for, pass after pass).
