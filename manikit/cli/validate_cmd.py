@@ -30,7 +30,6 @@ from manikit.cli.common import (
     problems_json,
     template_options,
 )
-from manikit.cli.hook import hook_scope
 from manikit.cli.words import plural
 from manikit.diagnostics import Level
 from manikit.validate.pipeline import validate_files
@@ -63,6 +62,8 @@ def validate(
     none_ok = allow_no_manifests or hook
     try:
         if hook:
+            from manikit.cli.hook import hook_scope  # pre-commit mode only
+
             scope = hook_scope(inputs, config_exclude())
             files, report_on = scope.files, frozenset(scope.report_on)
         else:
