@@ -238,6 +238,8 @@ def test_linting_one_file_loads_no_control_plane_and_no_rich() -> None:
     lint_needs = ("manikit.lint.registry", "manikit.lint.rules")
     assert _heavy(modules) == sorted(m for m in _heavy(modules) if m.startswith(lint_needs))
     assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.lint_cmd"]
+    # no nodes given: neither the Node model nor the nodes loader; hook mode's module only with --hook
+    assert sorted({"manikit.models.node", "manikit.lint.nodes", "manikit.cli.hook"} & modules) == []
     # the text report only: no other reporter (JUnit's XML, SARIF's version metadata) is imported
     assert sorted(m for m in modules if m.startswith("manikit.lint.reporters.")) == [
         "manikit.lint.reporters.text"
