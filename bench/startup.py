@@ -23,18 +23,26 @@ before it is timed, which also fills the model schema cache as a user's first ru
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib.util
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT / "examples" / "app" / "web-deployment.yaml"
 SERVICE_FILE = ROOT / "examples" / "app" / "web-service.yaml"  # a kind without pods: no pod models
+#: where the commands run: ``python -m`` and ``-c`` put the current directory first on sys.path, so run
+#: from a checkout they would import that checkout's manikit whatever the interpreter; from an empty
+#: directory each interpreter imports its own install (and no configuration file is found)
+NEUTRAL = tempfile.mkdtemp(prefix="manikit-startup-")
+atexit.register(shutil.rmtree, NEUTRAL, ignore_errors=True)
 #: what the libraries alone cost: typer, and pydantic with one model class of a few fields
 LIBRARIES = (
     "import typer\nfrom pydantic import BaseModel, Field\n"
@@ -50,7 +58,7 @@ def timed(command: list[str]) -> tuple[float, float, int]:
     """Wall seconds, CPU seconds (user + system) and exit code of one run of ``command``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=NEUTRAL)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -92,7 +100,9 @@ def import_times(
 ) -> tuple[float, list[tuple[str, float]], list[tuple[str, float]], int]:
     """Total import time (s); the top-level imports by cumulative time; every package by its modules'
     own (self) time, wherever it was imported from; and the number of modules."""
-    done = subprocess.run([python, "-X", "importtime", *command], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [python, "-X", "importtime", *command], capture_output=True, text=True, check=False, cwd=NEUTRAL
+    )
     packages: dict[str, float] = {}
     own: dict[str, float] = {}
     total = 0.0
@@ -132,13 +142,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)  # made absolute: run from NEUTRAL
     parser.add_argument("--compare", metavar="PYTHON", help="another interpreter, timed in the same runs")
     args = parser.parse_args()
     pythons = [sys.executable, *([args.compare] if args.compare else [])]
     tags = ("",) if len(pythons) == 1 else (" (this)", " (compare)")
     compile_package()
-    one = str(args.file)
+    one = str(args.file.resolve())
     env_note = f"load average {os.getloadavg()[0]:.1f}"
     print(f"start-up: whole processes, {args.runs} runs each, on {args.file.name} ({env_note})")
     if args.compare:
