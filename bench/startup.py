@@ -15,16 +15,17 @@ time in all and the biggest packages, the figure that least depends on the load 
 ``--compare PYTHON`` times another interpreter (another checkout's .venv/bin/python) in the same runs,
 alternating with this one run by run, so that a before/after on a shared machine sees the same load.
 
-manikit's modules are compiled to bytecode first, as ``pip install`` does: an editable install run with
-PYTHONDONTWRITEBYTECODE=1 would compile every module from source on every call. Each command runs once
-before it is timed, which also fills the model schema cache as a user's first run does.
+manikit's modules are compiled to bytecode first, as ``pip install`` does, both checkouts' with
+``--compare``: an editable install run with PYTHONDONTWRITEBYTECODE=1 would compile every stale
+module from source on every call (to keep bytecode out of the checkouts, set PYTHONPYCACHEPREFIX and
+unset PYTHONDONTWRITEBYTECODE: the warm-up run writes the rest). Each command runs once before it is
+timed, which also fills the model schema cache as a user's first run does.
 """
 
 from __future__ import annotations
 
 import argparse
 import atexit
-import importlib.util
 import os
 import resource
 import shutil
@@ -127,14 +128,21 @@ def _ranked(seconds: dict[str, float]) -> list[tuple[str, float]]:
     return sorted(seconds.items(), key=lambda item: -item[1])
 
 
-def compile_package() -> None:
-    """Bytecode for every manikit module, as a regular install has (it is what users start from).
-    A ``--compare`` interpreter's checkout is left as it is: the warm-up run writes what it imports."""
-    spec = importlib.util.find_spec("manikit")
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit("manikit is not importable from this interpreter")
-    package = next(iter(spec.submodule_search_locations))
-    subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True, stdout=subprocess.DEVNULL)
+def compile_package(python: str) -> None:
+    """Bytecode for every manikit module ``python`` imports, as a regular install has (it is what users
+    start from): with PYTHONDONTWRITEBYTECODE set, a module whose bytecode is missing or stale would be
+    compiled from source on every call. With PYTHONPYCACHEPREFIX set, the bytecode is written there and
+    the checkouts are left as they are."""
+    found = subprocess.run(
+        [python, "-c", "import manikit, os; print(os.path.dirname(manikit.__file__))"],
+        capture_output=True,
+        text=True,
+        cwd=NEUTRAL,
+    )
+    if found.returncode != 0:
+        sys.exit(f"manikit is not importable from {python}")
+    package = found.stdout.strip()
+    subprocess.run([python, "-m", "compileall", "-q", package], check=True, stdout=subprocess.DEVNULL)
 
 
 def main() -> None:
@@ -147,7 +155,8 @@ def main() -> None:
     args = parser.parse_args()
     pythons = [sys.executable, *([args.compare] if args.compare else [])]
     tags = ("",) if len(pythons) == 1 else (" (this)", " (compare)")
-    compile_package()
+    for python in pythons:
+        compile_package(python)
     one = str(args.file.resolve())
     env_note = f"load average {os.getloadavg()[0]:.1f}"
     print(f"start-up: whole processes, {args.runs} runs each, on {args.file.name} ({env_note})")

@@ -1,7 +1,7 @@
 """``manikit validate PATH...``: every document checked against the models; exit 1 on any error."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typer would evaluate every parameter's annotation from its
+# string at each start (start-up time, issue 17).
 from collections import Counter
 
 import typer
