@@ -4,8 +4,8 @@ Command modules are imported only when their command runs (see lazy.py): ``manik
 not pay for the control plane, numpy or the lint rules at start-up.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typer would evaluate every parameter's annotation from its
+# string at each start (start-up time, issue 17).
 import sys
 
 import typer

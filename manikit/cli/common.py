@@ -15,7 +15,7 @@ from manikit.cli import console
 from manikit.cli.words import listed, plural
 from manikit.diagnostics import Level, Problem
 from manikit.errors import NoManifestsError
-from manikit.lint.config import CONFIG_NAMES, find_config, load_config
+from manikit.lint.discovery import CONFIG_NAMES, find_config
 from manikit.source.discovery import discover
 from manikit.source.values import RenderOptions, render_options
 
@@ -111,8 +111,11 @@ def input_paths(paths: Sequence[str] | None, filenames: Sequence[str] | None) ->
 def config_exclude() -> tuple[str, ...]:
     """The ``exclude`` globs of the nearest configuration, and the configuration files themselves."""
     path = find_config(Path.cwd())
-    exclude = load_config(path).exclude if path is not None else ()  # no file: no rule needs loading
-    return (*exclude, *CONFIG_NAMES)
+    if path is None:  # no file: nothing of lint needs loading
+        return CONFIG_NAMES
+    from manikit.lint.config import load_config
+
+    return (*load_config(path).exclude, *CONFIG_NAMES)
 
 
 class NothingToCheck(Exception):

@@ -34,14 +34,12 @@ from manikit.cli.common import (
     passed_over_notice,
     template_options,
 )
-from manikit.cli.hook import hook_scope
 from manikit.cli.words import plural
 from manikit.diagnostics import Level
 from manikit.errors import ConfigError, SourceError
 from manikit.lint.config import CONFIG_NAMES, LintConfig, find_config, load_config
 from manikit.lint.engine import LintReport, lint_files
 from manikit.lint.findings import NodeCapacity
-from manikit.lint.nodes import load_nodes
 from manikit.lint.reporters import REPORTERS
 from manikit.source.values import RenderOptions, render_options
 
@@ -152,8 +150,13 @@ def lint(
 
 
 def _capacities(nodes: list[str], config: LintConfig) -> tuple[NodeCapacity, ...]:
+    paths = nodes or list(config.nodes)
+    if not paths:  # no nodes: the capacity rules have none to check against (nor the Node model to build)
+        return ()
+    from manikit.lint.nodes import load_nodes
+
     try:
-        return load_nodes(nodes or list(config.nodes))
+        return load_nodes(paths)
     except SourceError as exc:
         where = "--nodes" if nodes else f"{config.source}: nodes"
         raise ConfigError(f"{where}: {exc}") from exc
@@ -164,6 +167,8 @@ def _hook_report(
 ) -> LintReport:
     """Hook mode: the whole tree is linted for context; findings are kept on the changed files (and on
     the templates a changed partial or values file affects), each values/ file rendered as well."""
+    from manikit.cli.hook import hook_scope  # pre-commit mode only
+
     scope = hook_scope(changed, exclude)
     report = run(scope.files, render=render)
     problems = list(report.problems)

@@ -1,48 +1,58 @@
-"""The console entry point and the one error handler: user errors are one line, bugs say so."""
+"""The console entry point and the one error handler: user errors are one line, bugs say so.
+
+This module imports no library at import time: ``run()`` raises the cyclic collector's thresholds
+first, so that importing typer and pydantic (hundreds of thousands of objects) does not run it.
+"""
 
 from __future__ import annotations
 
 import gc
 import os
 import sys
-import traceback
-
-import typer
+from typing import Any
 
 from manikit.errors import ManikitError, StateError, UserError
 
-# typer >= 0.20 carries its own copy of click, and manikit imports click nowhere else: importing
-# click here as well only cost start-up time. Older typers raise click's own exceptions.
-try:
-    from typer._click import exceptions as _click_exceptions
-except ImportError:  # pragma: no cover - depends on the installed typer
-    from click import exceptions as _click_exceptions  # type: ignore[no-redef]
-
-_EXIT = (typer.Exit, getattr(_click_exceptions, "Exit", typer.Exit))
-_ABORT = (typer.Abort, getattr(_click_exceptions, "Abort", typer.Abort))
-_USAGE = (_click_exceptions.ClickException,)
-
 REPORT_URL = "https://github.com/manikit/manikit/issues"
+
+
+def _click_errors() -> tuple[tuple[type[BaseException], ...], ...]:
+    """typer's exit, abort and usage exceptions. typer >= 0.20 carries its own copy of click, and
+    manikit imports click nowhere else: importing click as well only cost start-up time. Older
+    typers raise click's own exceptions."""
+    import typer
+
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - depends on the installed typer
+        from click import exceptions  # type: ignore[no-redef]
+    return (
+        (typer.Exit, getattr(exceptions, "Exit", typer.Exit)),
+        (typer.Abort, getattr(exceptions, "Abort", typer.Abort)),
+        (exceptions.ClickException,),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     # pydantic looks for plugins through every installed package's metadata on first use, which
     # costs more start-up time than validating a small file; manikit's models take no plugins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    _EXIT, _ABORT, _USAGE = _click_errors()
     from manikit.cli.app import app
 
     args = argv if argv is not None else sys.argv[1:]
     try:
         result = app(args=argv, prog_name="manikit", standalone_mode=False)
     except _EXIT as done:
-        return done.exit_code
+        return int(getattr(done, "exit_code", 0))
     except _ABORT:
         sys.stderr.write("Aborted.\n")
         return 1
     except _USAGE as exc:
-        exc.__dict__["message"] = _plain(exc.message)  # Final in click's stubs; a plain attribute
-        exc.show()
-        return _error_exit_code(exc.exit_code, args)
+        usage: Any = exc  # a ClickException (typer's copy of click or click's own)
+        usage.__dict__["message"] = _plain(usage.message)  # Final in click's stubs; a plain attribute
+        usage.show()
+        return _error_exit_code(usage.exit_code, args)
     except StateError as exc:
         sys.stderr.write(exc.kubectl_message() + "\n")
         return _error_exit_code(exc.exit_code, args)
@@ -83,6 +93,8 @@ def _internal(exc: BaseException) -> int:
         "with the command you ran; set MANIKIT_DEBUG=1 to include the traceback.\n"
     )
     if os.environ.get("MANIKIT_DEBUG"):
+        import traceback  # only for a bug's report: start-up time otherwise
+
         traceback.print_exc()
     return 3
 
@@ -90,7 +102,8 @@ def _internal(exc: BaseException) -> int:
 #: the cyclic collector's thresholds for a command's process (mypy sets the same kind): manikit builds
 #: large acyclic trees (10,000 parsed objects are millions of dicts and lists), and with the default
 #: thresholds the collector walks them again and again while they grow, up to two thirds of a big
-#: plan's time; the few cycles there are still get collected, later
+#: plan's time; the few cycles there are still get collected, later. Raised before typer and pydantic
+#: are imported: with the default thresholds importing them alone ran the collector a score of times.
 GC_THRESHOLDS = (200_000, 30, 30)
 
 

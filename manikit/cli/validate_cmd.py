@@ -1,7 +1,7 @@
 """``manikit validate PATH...``: every document checked against the models; exit 1 on any error."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: typer would evaluate every parameter's annotation from its
+# string at each start (start-up time, issue 17).
 from collections import Counter
 
 import typer
@@ -30,7 +30,6 @@ from manikit.cli.common import (
     problems_json,
     template_options,
 )
-from manikit.cli.hook import hook_scope
 from manikit.cli.words import plural
 from manikit.diagnostics import Level
 from manikit.validate.pipeline import validate_files
@@ -63,6 +62,8 @@ def validate(
     none_ok = allow_no_manifests or hook
     try:
         if hook:
+            from manikit.cli.hook import hook_scope  # pre-commit mode only
+
             scope = hook_scope(inputs, config_exclude())
             files, report_on = scope.files, frozenset(scope.report_on)
         else:

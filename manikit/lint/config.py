@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from manikit.catalogue import is_server_error
 from manikit.diagnostics import Level
 from manikit.errors import ConfigError
+from manikit.lint.discovery import CONFIG_NAMES, find_config
 from manikit.source.documents import load_file
 from manikit.source.positions import Path as DataPath
 from manikit.validate.pydantic_errors import error_message
@@ -36,8 +37,8 @@ if TYPE_CHECKING:
 
 # The rules are imported only when a configuration is built: `manikit validate` reads the exclude
 # globs of a configuration file through this module and never needs a rule.
+__all__ = ["CONFIG_NAMES", "LintConfig", "find_config", "load_config", "parse_level"]
 
-CONFIG_NAMES = (".manikit.yaml", ".manikit.yml")
 _TOP_KEYS = ("rules", "ignore", "exclude", "fail-on", "nodes")
 _IGNORE_KEYS = ("rule", "kind", "name", "namespace", "path-glob")
 
@@ -73,19 +74,6 @@ def _find_check(key: str) -> Rule | None:
     from manikit.lint.registry import find_check
 
     return find_check(key)
-
-
-def find_config(start: Path) -> Path | None:
-    """The nearest ``.manikit.yaml``, or pyproject.toml with a ``[tool.manikit]`` table, upward."""
-    for directory in (start.resolve(), *start.resolve().parents):
-        for name in CONFIG_NAMES:
-            candidate = directory / name
-            if candidate.is_file():
-                return candidate
-        pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and "[tool.manikit" in pyproject.read_text(encoding="utf-8", errors="replace"):
-            return pyproject
-    return None
 
 
 def load_config(path: Path | None) -> LintConfig:

@@ -18,7 +18,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from functools import lru_cache
 from typing import Any
 
@@ -59,6 +58,8 @@ def keep(cls: type[BaseModel]) -> None:
         data = pickle.dumps((cls.__pydantic_core_schema__, config), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # something in the schema that pickles only by value: built each time instead
         return
+    import tempfile  # only when an entry is written: start-up time otherwise
+
     with contextlib.suppress(OSError):
         fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
         try:

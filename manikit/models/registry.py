@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from manikit.models.meta import TypeMeta
 
 
-@dataclass(frozen=True)
-class KindInfo:
+class KindInfo(NamedTuple):
     """A modelled kind; ``model_ref`` is its model class, or ``"module:Class"`` (in manikit.models),
-    imported on first use of ``model``: a command reading only Services never builds the pod models."""
+    imported on first use of ``model``: a command reading only Services never builds the pod models.
+    (A named tuple: every command that reads manifests makes this class, and a frozen dataclass costs
+    several times more to make at start-up.)"""
 
     api_version: str
     kind: str

@@ -7,6 +7,7 @@ plane, numpy, jinja2, rich or the lint rules into the entry module or the valida
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,11 +42,17 @@ HEAVY = (
 )
 
 
-def _modules_after(code: str) -> set[str]:
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
     """The modules a fresh interpreter holds after running ``code``."""
     probe = f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=False, timeout=120
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.splitlines()[-1]))
@@ -60,6 +67,47 @@ def test_the_entry_module_imports_no_command_and_nothing_heavy() -> None:
     modules = _modules_after("import manikit.cli.main, manikit.__main__")
     assert _heavy(modules, ("pydantic", "ruamel", "manikit.models", "importlib.metadata")) == []
     assert sorted(m for m in modules if m.endswith("_cmd")) == []
+    # nor typer: run() raises the collector's thresholds before the libraries are imported
+    assert _heavy(modules, ("typer", "traceback")) == []
+
+
+def test_run_raises_the_collector_thresholds_before_importing_typer() -> None:
+    """Importing typer and pydantic with the default thresholds ran the cyclic collector a score of
+    times; run() raises them first (the probe stops at typer's import, before any command runs)."""
+    probe = (
+        "import builtins, gc, sys\n"
+        "real = builtins.__import__\n"
+        "def spy(name, *args, **kwargs):\n"
+        "    if name == 'typer' and 'typer' not in sys.modules:\n"
+        "        print(gc.get_threshold())\n"
+        "        raise SystemExit(0)\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = spy\n"
+        "from manikit.cli.main import GC_THRESHOLDS, run\n"
+        "sys.argv = ['manikit', '--help']\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "(200000, 30, 30)"
+
+
+def test_errors_still_map_to_exit_codes_with_typer_imported_late() -> None:
+    """The exit, abort and usage exceptions are typer's, looked up when main() runs."""
+    done = subprocess.run(
+        [sys.executable, "-m", "manikit", "validate", "--jobs", "0", str(ONE_FILE)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert "Invalid value for '--jobs' / '-j'" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, "-m", "manikit", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert done.stdout.startswith("manikit ")
 
 
 def test_help_loads_no_command_module() -> None:
@@ -73,16 +121,23 @@ def test_help_loads_no_command_module() -> None:
     assert _heavy(modules, ("manikit.models", "manikit.validate")) == []
 
 
-def test_validating_one_file_loads_only_the_validate_path() -> None:
+def test_validating_one_file_loads_only_the_validate_path(tmp_path: Path) -> None:
+    env = {**os.environ, "MANIKIT_CACHE_DIR": str(tmp_path / "cache")}
+    warm = subprocess.run([sys.executable, "-m", "manikit", "validate", str(ONE_FILE)], env=env, cwd=ROOT)
+    assert warm.returncode == 0  # a user's later runs: the model schemas are kept (models/prebuilt.py)
     modules = _modules_after(
-        f"from manikit.cli.main import main\nassert main(['validate', {str(ONE_FILE)!r}]) == 0"
+        f"from manikit.cli.main import main\nassert main(['validate', {str(ONE_FILE)!r}]) == 0", env
     )
     assert "manikit.validate.validator" in modules  # the probe did validate
-    # nor the lint engine (only its config, for excludes), the cluster layer or a second YAML library;
-    # a warm run also builds no model schema (tests/models/test_prebuilt.py)
+    # nor the lint engine, the cluster layer or a second YAML library; a warm run also builds no model
+    # schema (tests/models/test_prebuilt.py)
     lint_engine = ("manikit.lint.engine", "manikit.lint.walk", "manikit.lint.facts", "manikit.lint.findings")
     assert _heavy(modules, (*lint_engine, "manikit.cluster", "yaml", "sqlite3")) == []
     assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.validate_cmd"]
+    # with no configuration file, nothing of lint but the search for one; hook mode's module only
+    # with --hook; the model cache's writer (tempfile) only when a schema is written
+    assert sorted(m for m in modules if m.startswith("manikit.lint.")) == ["manikit.lint.discovery"]
+    assert _heavy(modules, ("manikit.cli.hook", "manikit.catalogue", "tempfile")) == []
     # nor typer's pydantic adapters for its options (cli/params.py), nor pydantic's plugin loader and
     # the importlib.metadata it reads entry points with
     assert _heavy(modules, ("typer._adapters", "pydantic.plugin._loader", "importlib.metadata")) == []
@@ -183,6 +238,8 @@ def test_linting_one_file_loads_no_control_plane_and_no_rich() -> None:
     lint_needs = ("manikit.lint.registry", "manikit.lint.rules")
     assert _heavy(modules) == sorted(m for m in _heavy(modules) if m.startswith(lint_needs))
     assert sorted(m for m in modules if m.endswith("_cmd")) == ["manikit.cli.lint_cmd"]
+    # no nodes given: neither the Node model nor the nodes loader; hook mode's module only with --hook
+    assert sorted({"manikit.models.node", "manikit.lint.nodes", "manikit.cli.hook"} & modules) == []
     # the text report only: no other reporter (JUnit's XML, SARIF's version metadata) is imported
     assert sorted(m for m in modules if m.startswith("manikit.lint.reporters.")) == [
         "manikit.lint.reporters.text"
