@@ -55,19 +55,24 @@ def _ports(c: Container, path: FieldPath, host_network: bool) -> list[FieldError
     errors: list[FieldError] = []
     seen: set[str] = set()
     for i, port in enumerate(c.ports or []):
-        at = path.child("ports").index(i)
         if port.name:
             for message in names.port_name(port.name):
-                errors.append(invalid(at.child("name"), port.name, message, code=NAME))
+                errors.append(
+                    invalid(path.child("ports").index(i).child("name"), port.name, message, code=NAME)
+                )
             if port.name in seen:
                 errors.append(
-                    duplicate(at.child("name"), port.name, hint="give each port of a container its own name")
+                    duplicate(
+                        path.child("ports").index(i).child("name"),
+                        port.name,
+                        hint="give each port of a container its own name",
+                    )
                 )
             seen.add(port.name)
         if host_network and port.host_port and port.host_port != port.container_port:
             errors.append(
                 invalid(
-                    at.child("hostPort"),
+                    path.child("ports").index(i).child("hostPort"),
                     port.host_port,
                     "must match `containerPort` when `hostNetwork` is true",
                     hint=f"use hostPort: {port.container_port} or leave it out",
@@ -161,7 +166,7 @@ def _handlers(
         return [required(at, none_message, hint="give exactly one of " + ", ".join(n for n, _ in handlers))]
     errors = [forbidden(at.child(name), "may not specify more than 1 handler type") for name, _ in given[1:]]
     for name, handler in given:
-        port: IntOrString | None = getattr(handler, "port", None)
+        port: IntOrString | None = vars(handler).get("port")  # (exec and sleep have none)
         if port is None:
             continue
         wrong = names.port_number(port) if isinstance(port, int) else names.port_name(port)
@@ -196,14 +201,16 @@ def validate_security_context(sc: SecurityContext | Any, path: FieldPath) -> lis
     if sc is None:
         return []
     errors: list[FieldError] = []
+    fields = vars(sc)  # a model's fields: a pod's context has fsGroup and supplementalGroups, a container's
+    # not (getattr with a default would go through pydantic's __getattr__ and an exception each time)
     for field, value in (
         ("runAsUser", sc.run_as_user),
         ("runAsGroup", sc.run_as_group),
-        ("fsGroup", getattr(sc, "fs_group", None)),
+        ("fsGroup", fields.get("fs_group")),
     ):
         if value is not None and not 0 <= value <= INT32_MAX:
             errors.append(invalid(path.child(field), value, f"must be between 0 and {INT32_MAX}, inclusive"))
-    for i, group in enumerate(getattr(sc, "supplemental_groups", None) or []):
+    for i, group in enumerate(fields.get("supplemental_groups") or []):
         if not 0 <= group <= INT32_MAX:
             errors.append(
                 invalid(
@@ -212,7 +219,7 @@ def validate_security_context(sc: SecurityContext | Any, path: FieldPath) -> lis
                     f"must be between 0 and {INT32_MAX}, inclusive",
                 )
             )
-    if getattr(sc, "privileged", None) and getattr(sc, "allow_privilege_escalation", None) is False:
+    if fields.get("privileged") and fields.get("allow_privilege_escalation") is False:
         errors.append(
             invalid(path, "", "cannot set `allowPrivilegeEscalation` to false and `privileged` to true")
         )

@@ -40,14 +40,15 @@ CONFIG_KEY_MESSAGE = (
 
 def validate_env(c: Container, path: FieldPath) -> list[FieldError]:
     errors: list[FieldError] = []
-    for i, env in enumerate(c.env or []):
-        at = path.child("env").index(i)
+    for i, env in enumerate(c.env or []):  # the paths are made only for an error or a valueFrom
         if not env.name:
-            errors.append(required(at.child("name")))
-        else:
-            errors += [invalid(at.child("name"), env.name, m) for m in names.env_var_name(env.name)]
+            errors.append(required(path.child("env").index(i).child("name")))
+        elif wrong := names.env_var_name(env.name):
+            at = path.child("env").index(i).child("name")
+            errors += [invalid(at, env.name, m) for m in wrong]
         if env.value_from is not None:
-            errors += _value_from(env.value_from, at.child("valueFrom"), bool(env.value))
+            at = path.child("env").index(i).child("valueFrom")
+            errors += _value_from(env.value_from, at, bool(env.value))
     for i, source in enumerate(c.env_from or []):
         at = path.child("envFrom").index(i)
         if source.prefix:
@@ -71,12 +72,13 @@ def validate_env(c: Container, path: FieldPath) -> list[FieldError]:
 
 
 def _value_from(source: object, at: FieldPath, has_value: bool) -> list[FieldError]:
+    fields = vars(source)  # a model's fields (a missing one through getattr costs an exception)
     refs = {
-        "fieldRef": getattr(source, "field_ref", None),
-        "resourceFieldRef": getattr(source, "resource_field_ref", None),
-        "configMapKeyRef": getattr(source, "config_map_key_ref", None),
-        "secretKeyRef": getattr(source, "secret_key_ref", None),
-        "fileKeyRef": getattr(source, "file_key_ref", None),
+        "fieldRef": fields.get("field_ref"),
+        "resourceFieldRef": fields.get("resource_field_ref"),
+        "configMapKeyRef": fields.get("config_map_key_ref"),
+        "secretKeyRef": fields.get("secret_key_ref"),
+        "fileKeyRef": fields.get("file_key_ref"),
     }
     given = {k: v for k, v in refs.items() if v is not None}
     errors: list[FieldError] = []

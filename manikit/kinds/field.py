@@ -26,24 +26,20 @@ class FieldPath:
         self._parent = parent
         self._step = step
         self._key = key  # a map entry, shown as ``[key]``
-        self._below: dict[str | int, FieldPath] | None = None
+        self._below: dict[str | int, FieldPath] = {}
 
-    def child(self, *names: str) -> FieldPath:
-        out = self
-        for name in names:
-            out = out._descend(name)
+    def child(self, name: str, *more: str) -> FieldPath:
+        # a dict look-up per step once made, and no other call: dozens per object, mostly one step
+        out = self._below.get(name) or self._descend(name)
+        for step in more:
+            out = out._below.get(step) or out._descend(step)
         return out
 
     def index(self, i: int) -> FieldPath:
-        return self._descend(i)
+        return self._below.get(i) or self._descend(i)
 
     def _descend(self, step: str | int) -> FieldPath:
-        below = self._below
-        if below is None:
-            below = self._below = {}
-        found = below.get(step)
-        if found is None:
-            found = below[step] = FieldPath(self, step)
+        found = self._below[step] = FieldPath(self, step)
         return found
 
     def key(self, key: str) -> FieldPath:

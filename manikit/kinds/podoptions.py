@@ -58,7 +58,8 @@ def validate_pod_options(spec: PodSpec, path: FieldPath) -> list[FieldError]:
             if sc is not None and sc.seccomp_profile is not None:
                 at = path.child(field).index(i).child("securityContext", "seccompProfile")
                 errors += _seccomp(sc.seccomp_profile, at)
-            if c.resources is not None and _huge_pages_alone({*c.requests(), *c.limits()}):
+            res = c.resources
+            if res is not None and _huge_pages_alone({*(res.requests or ()), *(res.limits or ())}):
                 at = path.child(field).index(i).child("resources")
                 errors.append(forbidden(at, "HugePages require cpu or memory"))
     return errors

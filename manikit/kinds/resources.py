@@ -67,11 +67,10 @@ def validate_resources(res: ResourceRequirements | None, path: FieldPath) -> lis
         return []
     errors: list[FieldError] = []
     limits = res.limits or {}
-    limits_path = path.child("limits")
     for resource, quantity in limits.items():
         if resource in STANDARD_CONTAINER_RESOURCES and quantity.value.numerator >= 0:
             continue  # the common case, decided without building paths
-        at = limits_path.key(resource)
+        at = path.child("limits").key(resource)
         errors += _name_errors(resource, at) + _value_errors(resource, quantity, at)
     for resource, quantity in (res.requests or {}).items():
         limit = limits.get(resource)
@@ -83,7 +82,7 @@ def validate_resources(res: ResourceRequirements | None, path: FieldPath) -> lis
             continue
         at = path.child("requests").key(resource)
         errors += _name_errors(resource, at) + _value_errors(resource, quantity, at)
-        errors += _against_limit(resource, quantity, limit, at, limits_path)
+        errors += _against_limit(resource, quantity, limit, at, path.child("limits"))
     return errors
 
 

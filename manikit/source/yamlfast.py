@@ -2,7 +2,8 @@
 
 This is the hot path of every command. It keeps no positions (see positions.py, used only for
 documents with findings), detects duplicate keys, merge keys, alias bombs and deep nesting, and turns
-parser errors into Problems instead of exceptions.
+parser errors into Problems instead of exceptions. A text without any of these is built by the leaner
+builder of yamlplain.py; the exact builder here builds the others, the same way as ever.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from manikit.diagnostics import Level, Problem
 from manikit.source import events
 from manikit.source.scalars import MAYBE_NOT_STRING, resolve_plain, resolve_tagged
+from manikit.source.yamlplain import MAX_DEPTH, MAX_NODES, Unusual, load_plain
 
-MAX_DEPTH = 200
-MAX_NODES = 1_000_000  # per document, with aliases expanded: bounds "billion laughs"
+__all__ = ["MAX_DEPTH", "MAX_NODES", "RawDocument", "load_yaml", "load_yaml_exact"]
 
 _NO_KEY = object()
 
@@ -44,6 +45,15 @@ _CONTAINER, _ANCHOR, _IS_MAP, _KEY, _KEY_MARK, _SIZE, _KEYS_SEEN = range(7)
 
 def load_yaml(text: str, filename: str) -> tuple[list[RawDocument], list[Problem]]:
     """All documents of ``text``. Documents before a syntax error are kept; the error is a Problem."""
+    try:
+        plain = load_plain(text)
+    except (Unusual, YAMLError, ValueError, UnicodeError):
+        return load_yaml_exact(text, filename)  # the exact builder finds what there is, and says it
+    return [RawDocument(i, data, line) for i, (data, line) in enumerate(plain)], []
+
+
+def load_yaml_exact(text: str, filename: str) -> tuple[list[RawDocument], list[Problem]]:
+    """``load_yaml`` by the exact builder alone (what ``load_yaml`` gives for any text)."""
     builder = _Builder(filename)
     try:
         builder.run(text)

@@ -21,6 +21,7 @@ from manikit.validate.pydantic_errors import problems_from_validation_error
 from manikit.validate.semantic import field_problem, server_problems, unknown_kind, validate_model
 
 _PATCH_DIRS = frozenset({"overlays", "overlay", "patches", "patch"})
+_MODELS: dict[tuple[str, str], type[TypeMeta]] = {}  # each kind's model class, once imported
 
 
 @dataclass(slots=True)
@@ -101,10 +102,11 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
         from manikit.kinds.pod_templates import validate_template_resources
 
         return None, [field_problem(doc, e) for e in validate_template_resources(data)]
+    model = _MODELS.get(info.key) or _MODELS.setdefault(info.key, info.model)  # (imported on first use)
     try:
-        obj = validate_model(info.model, data)
+        obj = validate_model(model, data)
     except ValidationError as exc:
-        problems = problems_from_validation_error(exc, doc, info.model)
+        problems = problems_from_validation_error(exc, doc, model)
         return None, _maybe_patch(doc, problems)
     return obj, _maybe_patch(doc, server_problems(doc, obj))  # a patch may leave out required values
 
