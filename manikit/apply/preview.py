@@ -91,7 +91,10 @@ class _Lister:
         return found
 
     def all(self) -> Listed:
-        return Listed(self("Namespace"), self("Node"), self("Deployment"), self("ReplicaSet"), self("Pod"))
+        def find_deployment(namespace: str, name: str) -> Body | None:
+            return self._cluster.find("Deployment", name, namespace)
+
+        return Listed(self("Namespace"), self("Node"), self("ReplicaSet"), self("Pod"), find_deployment)
 
 
 def _needs_simulation(cluster: Cluster, plan: Plan, listed: _Lister) -> bool:

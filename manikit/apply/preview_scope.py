@@ -16,7 +16,7 @@ deletion of a Namespace, a kind it does not know, a pod whose workload is not fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,13 +35,14 @@ _WORKLOADS = frozenset({"Deployment", "ReplicaSet"})
 
 @dataclass(frozen=True)
 class Listed:
-    """The cluster's objects the preview reads, listed once."""
+    """The cluster's objects the preview reads, listed once; Deployments are read one by one, only
+    those the focus takes (``find_deployment(namespace, name)``)."""
 
     namespaces: list[Body]
     nodes: list[Body]
-    deployments: list[Body]
     replica_sets: list[Body]
     pods: list[Body]
+    find_deployment: Callable[[str, str], Body | None]
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def focus(plan: Plan, listed: Listed) -> Focus | None:
     objects = [
         *(("Namespace", b) for b in listed.namespaces),
         *(("Node", b) for b in listed.nodes),
-        *(("Deployment", b) for b in listed.deployments if _uid(b) in workloads.uids),
+        *(("Deployment", b) for b in workloads.deployments),
         *(("ReplicaSet", b) for b in listed.replica_sets if _uid(b) in workloads.uids),
         *(("Pod", b) for b in fixed),
     ]
@@ -110,11 +111,10 @@ class _Workloads:
 
     def __init__(self, listed: Listed) -> None:
         self.uids: set[str] = set()
-        self._by_uid = {_uid(b): b for b in (*listed.deployments, *listed.replica_sets)}
-        self._by_key = {
-            kind: {(b["metadata"].get("namespace") or "", b["metadata"]["name"]): b for b in bodies}
-            for kind, bodies in (("Deployment", listed.deployments), ("ReplicaSet", listed.replica_sets))
-        }
+        self.deployments: list[Body] = []
+        self._find_deployment = listed.find_deployment
+        self._replica_sets = {_uid(b): b for b in listed.replica_sets}
+        self._rs_by_key = {_key(b): b for b in listed.replica_sets}
         self._owned: dict[str, list[Body]] = {}
         for rs in listed.replica_sets:
             owner = _controller(rs)
@@ -124,10 +124,13 @@ class _Workloads:
                 self._owned.setdefault(owner, []).append(rs)
 
     def take_keys(self, kind: str, keys: Iterable[Key]) -> None:
-        for key in keys:
-            found = self._by_key[kind].get(key)
-            if found is not None:  # a created one is not there yet: the plan makes it
-                self._take(found)
+        for namespace, name in sorted(keys):
+            if kind == "Deployment":
+                self._take_deployment(self._find_deployment(namespace, name))
+            else:
+                found = self._rs_by_key.get((namespace, name))
+                if found is not None:  # a created one is not there yet: the plan makes it
+                    self._take_replica_set(found)
 
     def take_pod(self, pod: Body) -> bool:
         """Take the workload of ``pod`` (a pod of no workload needs none); False when its controller
@@ -135,16 +138,28 @@ class _Workloads:
         owner = _controller(pod)
         if owner is None:
             return True
-        rs = self._by_uid.get(owner)
-        if rs is None or rs.get("kind", "ReplicaSet") != "ReplicaSet":
+        rs = self._replica_sets.get(owner)
+        if rs is None:
             return False
-        deployment = self._by_uid.get(_controller(rs) or "")
-        self._take(deployment if deployment is not None else rs)
+        self._take_replica_set(rs)
         return True
 
-    def _take(self, body: Body) -> None:
-        uid = _uid(body)
+    def _take_replica_set(self, rs: Body) -> None:
+        """The ReplicaSet and the Deployment that owns it (with its other ReplicaSets): a ReplicaSet
+        simulated without its Deployment would not be scaled as the Deployment scales it."""
+        self.uids.add(_uid(rs))
+        ref = next((r for r in rs["metadata"].get("ownerReferences") or () if r.get("controller")), None)
+        if ref is not None and ref.get("kind") == "Deployment":
+            found = self._find_deployment(rs["metadata"].get("namespace") or "", str(ref.get("name")))
+            if found is not None and _uid(found) == ref.get("uid"):
+                self._take_deployment(found)
+
+    def _take_deployment(self, deployment: Body | None) -> None:
+        if deployment is None or _uid(deployment) in self.uids:
+            return  # a created one is not there yet (the plan makes it), or taken already
+        uid = _uid(deployment)
         self.uids.add(uid)
+        self.deployments.append(deployment)
         for rs in self._owned.get(uid, ()):
             self.uids.add(_uid(rs))
 

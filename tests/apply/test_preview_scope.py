@@ -281,4 +281,7 @@ def test_the_focus_holds_the_touched_workloads_and_every_pod(cluster: LocalClust
 
 
 def _listed(cluster: LocalCluster) -> Listed:
-    return Listed(*(cluster.list(k) for k in ("Namespace", "Node", "Deployment", "ReplicaSet", "Pod")))
+    def find(namespace: str, name: str) -> dict[str, Any] | None:
+        return cluster.find("Deployment", name, namespace)
+
+    return Listed(*(cluster.list(k) for k in ("Namespace", "Node", "ReplicaSet", "Pod")), find)
