@@ -191,6 +191,13 @@ SCENARIOS = [
     pytest.param(
         replaced(CRASHY, deployment("crashy", 3, cpu="100m")), 1, id="crash-looping-workload-changed"
     ),
+    pytest.param(
+        lambda text: replaced(deployment("web", 3), deployment("web", 1))(text).replace(
+            "port: 80", "port: 81"
+        ),
+        0,
+        id="scale-down-beside-a-service-change",
+    ),
 ]
 
 
