@@ -1,29 +1,41 @@
 """The scheduling preview of a plan: apply it to an in-memory copy of the state, run the controllers
 and the scheduler there, and report which pods would stay Pending (with kube-scheduler's message) and
-the cluster's requested against allocatable resources. Nothing reaches the cluster itself. A plan
-that can move no pod (``pod_impact``) on a settled local cluster is not simulated: its preview is the
-cluster as it is, the same before and after."""
+the cluster's requested against allocatable resources. Nothing reaches the cluster itself.
+
+On a settled local cluster the copy holds only what the change touches (``preview_scope``: the
+workloads it can move pods of, those with pods that are not steady, every node and every pod as it
+is) and says exactly what a copy of the whole state would; a plan that can move no pod
+(``pod_impact``) is not simulated at all: its preview is the cluster as it is, the same before and
+after. ``MANIKIT_PREVIEW_WHOLE_CLUSTER=1`` (or ``whole_cluster=True``) simulates the whole cluster
+whatever the plan, as tests and bench/preview.py do to compare."""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 from fractions import Fraction
 
 from manikit.apply.executor import execute
 from manikit.apply.pod_impact import moves_pods
+from manikit.apply.preview_scope import Listed, focus, pods_after
 from manikit.cluster import Cluster
 from manikit.cluster.local import LocalCluster
+from manikit.cluster.seeded import seeded_simulation
 from manikit.models.node import Node
 from manikit.models.quantity import Quantity, QuantityFormat
 from manikit.plan.actions import PendingPod, Plan, ResourceUsage, SchedulingPreview
 from manikit.plan.capacity import Body, PodResources, node_usages
 
 RESOURCES = ("cpu", "memory", "pods")
+#: set to 1: every preview that simulates copies the whole cluster (the reference the focused one is
+#: held to by tests and bench/preview.py)
+WHOLE_CLUSTER_ENV = "MANIKIT_PREVIEW_WHOLE_CLUSTER"
 
 
-def with_preview(cluster: Cluster, plan: Plan) -> Plan:
+def with_preview(cluster: Cluster, plan: Plan, *, whole_cluster: bool | None = None) -> Plan:
     """``plan`` with its scheduling preview and each node's usage before and after (the plan itself is
-    unchanged); an empty plan as it is."""
+    unchanged); an empty plan as it is. ``whole_cluster``: simulate a copy of the whole cluster even
+    where a focused simulation would do (default: ``MANIKIT_PREVIEW_WHOLE_CLUSTER``)."""
     if plan.empty:
         return plan
     # The pods and nodes the change leaves alone are the same objects (uid, resourceVersion) before and
@@ -31,15 +43,32 @@ def with_preview(cluster: Cluster, plan: Plan) -> Plan:
     resources = PodResources()
     nodes, pods = cluster.list("Node"), cluster.list("Pod")
     before = tuple(node_usages(nodes, pods, resources))
-    if not _needs_simulation(cluster, plan, pods):
+    listed = _Lister(cluster, nodes, pods)
+    if not _needs_simulation(cluster, plan, listed):
         unchanged = _preview(nodes, pods, resources)
         return dataclasses.replace(
             plan, preview=dataclasses.replace(unchanged, nodes_before=before, nodes_after=before)
         )
-    simulation = cluster.simulation()
-    execute(simulation, plan)
-    simulation.run()
-    nodes, pods = simulation.list("Node"), simulation.list("Pod")
+    if whole_cluster is None:
+        whole_cluster = os.environ.get(WHOLE_CLUSTER_ENV) == "1"
+    focused = None
+    if not whole_cluster and _at_rest(cluster, listed):
+        focused = focus(plan, listed.all())
+    if focused is None:
+        simulation = cluster.simulation()
+        execute(simulation, plan)
+        simulation.run()
+        nodes, pods = simulation.list("Node"), simulation.list("Pod")
+    else:
+        assert isinstance(cluster, LocalCluster)  # _at_rest
+        simulation = seeded_simulation(cluster, focused.objects)
+        try:
+            since = simulation.revision()
+            execute(simulation, dataclasses.replace(plan, changes=focused.changes))
+            simulation.run()
+            nodes, pods = simulation.list("Node"), pods_after(simulation, since, pods)
+        finally:
+            simulation.close()
     after = dataclasses.replace(
         _preview(nodes, pods, resources),
         nodes_before=before,
@@ -48,21 +77,40 @@ def with_preview(cluster: Cluster, plan: Plan) -> Plan:
     return dataclasses.replace(plan, preview=after)
 
 
-def _needs_simulation(cluster: Cluster, plan: Plan, pods: list[Body]) -> bool:
+class _Lister:
+    """The cluster's objects the preview reads, each kind listed once, when first needed."""
+
+    def __init__(self, cluster: Cluster, nodes: list[Body], pods: list[Body]) -> None:
+        self._cluster = cluster
+        self._lists: dict[str, list[Body]] = {"Node": nodes, "Pod": pods}
+
+    def __call__(self, kind: str) -> list[Body]:
+        found = self._lists.get(kind)
+        if found is None:
+            found = self._lists[kind] = self._cluster.list(kind)
+        return found
+
+    def all(self) -> Listed:
+        def find_deployment(namespace: str, name: str) -> Body | None:
+            return self._cluster.find("Deployment", name, namespace)
+
+        return Listed(self("Namespace"), self("Node"), self("ReplicaSet"), self("Pod"), find_deployment)
+
+
+def _needs_simulation(cluster: Cluster, plan: Plan, listed: _Lister) -> bool:
     """Whether running the plan could show anything but the cluster as it is: some change can move a
     pod, or the cluster itself would still change them (a remote cluster, a run that did not settle)."""
-    replica_sets = cluster.list("ReplicaSet")
-    if not _at_rest(cluster, pods, replica_sets):
+    if not _at_rest(cluster, listed):
         return True
-    return moves_pods(plan, pods, replica_sets)
+    return moves_pods(plan, listed("Pod"), listed("ReplicaSet"))
 
 
-def _at_rest(cluster: Cluster, pods: list[Body], replica_sets: list[Body]) -> bool:
+def _at_rest(cluster: Cluster, listed: _Lister) -> bool:
     """A local cluster whose controllers would change no pod and no node's size: its last run settled,
     or it has no pod and no workload (controllers never create nodes nor change their allocatable)."""
     if not isinstance(cluster, LocalCluster):
         return False
-    return cluster.is_settled() or not (pods or replica_sets or cluster.list("Deployment"))
+    return cluster.is_settled() or not (listed("Pod") or listed("ReplicaSet") or listed("Deployment"))
 
 
 def preview_of(cluster: Cluster) -> SchedulingPreview:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from manikit.apply import preview as preview_module
 from manikit.apply.pod_impact import Orphans, can_move_pods
 from manikit.cluster import open_cluster
 from manikit.cluster.local import LocalCluster
+from manikit.cluster.seeded import seeded_simulation
 from manikit.plan.actions import Action, ObjectKey, Plan, ResourceChange
 from manikit.plan.diff import FieldChange
 
@@ -98,7 +100,8 @@ def cluster() -> Iterator[LocalCluster]:
 
 @pytest.fixture
 def simulations(cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many simulations the preview started (a spy on ``cluster.simulation``)."""
+    """How many simulations the preview started (a spy on ``cluster.simulation``, the whole cluster's,
+    and on ``seeded_simulation``, the focused one's)."""
     calls: list[int] = []
     real: Callable[[], LocalCluster] = cluster.simulation
 
@@ -106,7 +109,12 @@ def simulations(cluster: LocalCluster, monkeypatch: pytest.MonkeyPatch) -> list[
         calls.append(1)
         return real()
 
+    def counted_seeded(*args: Any) -> LocalCluster:
+        calls.append(1)
+        return seeded_simulation(*args)
+
     monkeypatch.setattr(cluster, "simulation", counted)
+    monkeypatch.setattr("manikit.apply.preview.seeded_simulation", counted_seeded)
     return calls
 
 

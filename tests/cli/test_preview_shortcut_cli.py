@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from manikit.apply import preview as preview_module
 from manikit.cluster.local import LocalCluster
+from manikit.cluster.seeded import seeded_simulation
 from tests.apply.test_preview_shortcut import BASE, INERT, NAMESPACE, NODES, deployment, service
 from tests.cli.helpers import run_cli
 
@@ -24,7 +26,12 @@ def simulations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(1)
         return real(self)
 
+    def counted_seeded(*args: Any) -> LocalCluster:
+        calls.append(1)
+        return seeded_simulation(*args)
+
     monkeypatch.setattr(LocalCluster, "simulation", counted)
+    monkeypatch.setattr("manikit.apply.preview.seeded_simulation", counted_seeded)
     return calls
 
 

@@ -13,6 +13,7 @@ from manikit.models.pod import Pod
 from manikit.models.selector import LabelSelector
 from manikit.runtime.api import limits
 from manikit.runtime.api.objects import generated_name
+from manikit.runtime.clock import rfc3339
 from manikit.runtime.controllers import ranking
 from manikit.runtime.controllers.common import (
     CONTROLLER_MANAGER,
@@ -157,11 +158,15 @@ def _create_pods(ctx: PassContext, rs: Body, count: int, taken: set[str]) -> lis
         if tmeta.get(field):
             base_meta[field] = tmeta[field]
     created = []
-    revision = ctx.api.revision()
+    # Seeded by the moment, not the store revision: a preview that simulates only the workloads a
+    # change touches writes less than one of the whole cluster, and must name the same pods.
+    moment = rfc3339(ctx.now())
     for index in range(count):
-        name = generated_name(
-            f"{meta['name']}-", f"{meta['namespace']}/{meta['name']}/{revision}/{index}", taken
-        )
+        seed = f"{meta['namespace']}/{meta['name']}/{moment}/{index}"
+        name = generated_name(f"{meta['name']}-", seed, taken)
+        while ctx.api.find("Pod", name, meta["namespace"]) is not None:  # taken: by a pod made at this moment
+            taken.add(name)
+            name = generated_name(f"{meta['name']}-", seed, taken)
         taken.add(name)
         body = {"apiVersion": "v1", "kind": "Pod", "metadata": {**base_meta, "name": name}, "spec": spec}
         created.append(ctx.api.create(body, trusted=True))
