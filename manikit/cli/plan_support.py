@@ -66,12 +66,19 @@ class PlanFormat(StrEnum):
 
 
 def read_desired(
-    paths: Sequence[str], namespace: str, render: RenderOptions, jobs: int | None, *, allow_empty: bool
+    paths: Sequence[str],
+    namespace: str,
+    render: RenderOptions,
+    jobs: int | None,
+    *,
+    allow_empty: bool,
+    applyset: str | None = None,
 ) -> DesiredSet:
-    """The manifests as a desired set; errors are printed (stderr) and end the command with exit 1."""
+    """The manifests as a desired set, to plan in ``applyset``; errors are printed (stderr) and end
+    the command with exit 1."""
     files = manifest_files(paths, config_exclude()) if paths or not allow_empty else []
     with console.phase(f"reading {plural(len(files), 'file')}..."):
-        desired = load_desired(files, namespace, jobs, render)
+        desired = load_desired(files, namespace, jobs, render, applyset)
     err = console.stderr()
     for problem in desired.problems:
         if problem.level >= Level.WARNING:

@@ -1,9 +1,9 @@
 """The desired side of a plan: manifests loaded, validated and defaulted by the API's own function.
 
 A big file is cut into pieces of whole documents (validate/pieces.py), validated and defaulted in
-worker processes, and joined back in file order, positions exact. Workers send back plain dicts
-(defaulted bodies, manifests as written), never models: the parent needs only the dicts, and pickling
-the models would cost more than the dicts and still leave the defaulting to one core.
+worker processes, and joined back in file order, positions exact. Workers send back each object's
+defaulted body and manifest as written packed in bytes (plan/packed.py), never models, with the digest
+a plan compares to find it unchanged: the parent unpacks only the objects a plan reads.
 """
 
 from __future__ import annotations
@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import orjson
+
 from manikit.diagnostics import Level, Problem
 from manikit.plan.actions import Body
 from manikit.plan.changes import Desired
 from manikit.plan.normalize import desired_body
+from manikit.plan.packed import Packed
+from manikit.plan.unchanged import sent_digest
 from manikit.source.values import RenderOptions
-from manikit.validate.pieces import PieceResult, Task, group_by_file, plan_tasks, pool_map
+from manikit.validate.pieces import PieceResult, Task, group_by_file, plan_tasks, pool_map, uses_workers
 from manikit.validate.pipeline import (
     FileOutcome,
     duplicate_problems,
@@ -52,24 +56,48 @@ def desired_file(
     return _defaulted(validate_file(name, keep_objects=True, render=render), namespace)
 
 
-def _defaulted(outcome: FileOutcome, namespace: str) -> Loaded:
-    """The outcome's objects defaulted, as plain data; the outcome keeps no models."""
+def _defaulted(outcome: FileOutcome, namespace: str, packing: Packing | None = None) -> Loaded:
+    """The outcome's objects defaulted, as plain data (packed with ``packing``: in a worker process);
+    the outcome keeps no models."""
     desired = []
     for v in outcome.objects:
         body = desired_body(v.obj, namespace, owned=True)
-        desired.append(Desired(body, f"{v.doc.file}:{v.doc.line}", as_written(v.doc.data, body)))
+        source = f"{v.doc.file}:{v.doc.line}"
+        if packing is None:
+            desired.append(Desired(body, source, as_written(v.doc.data, body)))
+        else:
+            desired.append(packing.pack(body, source, v.doc.data))
     outcome.objects = []
     return outcome, desired
 
 
-def _desired_task(task: Task, namespace: str, render: RenderOptions | None) -> Loaded | PieceResult[Loaded]:
-    """A whole file, or one piece of a big one, loaded in a worker."""
+@dataclass(frozen=True)
+class Packing:
+    """How a worker process sends its objects: packed, with the digest of what apply would send in
+    ``applyset`` (``manikit.plan.unchanged``) when one is given, so that the parent need not unpack
+    the objects a plan finds unchanged."""
+
+    applyset: str | None
+
+    def pack(self, body: Body, source: str, data: Any) -> Desired:
+        item = Desired(body, source, as_written(data, body, copy=False))
+        sent = None if self.applyset is None else (self.applyset, sent_digest(item, self.applyset))
+        packed = Packed.of(body, item.manifest)
+        if packed is None:
+            return Desired(body, source, as_written(data, body), sent=sent)
+        return Desired.packed(item.key, source, packed, sent)
+
+
+def _desired_task(
+    task: Task, namespace: str, render: RenderOptions | None, packing: Packing | None
+) -> Loaded | PieceResult[Loaded]:
+    """A whole file, or one piece of a big one, loaded (in a worker when ``packing``)."""
     done = validate_task(task, render, keep_objects=True)
     if isinstance(done, PieceResult):
         return PieceResult(
-            _defaulted(done.result, namespace), done.yaml_documents, done.kubernetes, done.whole_file
+            _defaulted(done.result, namespace, packing), done.yaml_documents, done.kubernetes, done.whole_file
         )
-    return _defaulted(done, namespace)
+    return _defaulted(done, namespace, packing)
 
 
 def _joined(parts: Sequence[PieceResult[Loaded]]) -> Loaded | None:
@@ -83,12 +111,18 @@ def _joined(parts: Sequence[PieceResult[Loaded]]) -> Loaded | None:
 
 
 def _load_files(
-    files: Sequence[str], namespace: str, jobs: int | None, render: RenderOptions | None
+    files: Sequence[str],
+    namespace: str,
+    jobs: int | None,
+    render: RenderOptions | None,
+    applyset: str | None,
 ) -> list[Loaded]:
     """Each file's result, in input order; a big file in pieces when there are several workers."""
     workers = worker_count(files, jobs)
     tasks = plan_tasks(files, workers)
-    results = pool_map(tasks, partial(_desired_task, namespace=namespace, render=render), workers)
+    packing = Packing(applyset) if uses_workers(tasks, workers) else None
+    work = partial(_desired_task, namespace=namespace, render=render, packing=packing)
+    results = pool_map(tasks, work, workers)
     loaded: list[Loaded] = []
     for name, parts in group_by_file(tasks, results):
         if len(parts) == 1 and not isinstance(parts[0], PieceResult):
@@ -99,14 +133,26 @@ def _load_files(
     return loaded
 
 
-def as_written(data: Any, body: Body) -> Body:
+def as_written(data: Any, body: Body, *, copy: bool = True) -> Body:
     """The manifest as its file says it (what server-side apply sends, so that manikit owns exactly
-    the fields it sets), as plain JSON data, with the namespace the object gets."""
-    out: Body = dict(_plain(data))
+    the fields it sets), as plain JSON data, with the namespace the object gets. Without ``copy`` it
+    shares ``data``'s nodes below the top where they are already plain (only strings as keys): for a
+    caller that copies it anyway (``Packing``)."""
+    out: Body = dict(_plain(data) if copy or not _keys_are_strings(data) else data)
     namespace = (body.get("metadata") or {}).get("namespace")
     if namespace:
         out["metadata"] = {**(out.get("metadata") or {}), "namespace": namespace}
     return out
+
+
+def _keys_are_strings(data: Any) -> bool:
+    """Whether every mapping key in ``data`` is a string (orjson refuses any other, in C; it refuses
+    integers beyond 64 bits too, which then take the copy: slower, never wrong)."""
+    try:
+        orjson.dumps(data)
+    except TypeError:
+        return False
+    return True
 
 
 def _plain(node: Any) -> Any:
@@ -122,9 +168,12 @@ def load_desired(
     namespace: str = "default",
     jobs: int | None = None,
     render: RenderOptions | None = None,
+    applyset: str | None = None,
 ) -> DesiredSet:
-    """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised."""
-    results = _load_files(files, namespace, jobs, render)
+    """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised.
+    ``applyset``: the apply set a plan will be made in, if known (a big input's workers then compute
+    what ``manikit.plan.unchanged`` compares, so that unchanged objects are never unpacked)."""
+    results = _load_files(files, namespace, jobs, render, applyset)
     out = DesiredSet()
     for outcome, desired in results:
         out.problems.extend(outcome.problems)
