@@ -8,19 +8,22 @@ a plan compares to find it unchanged: the parent unpacks only the objects a plan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
 import orjson
 
 from manikit.diagnostics import Level, Problem
-from manikit.plan.actions import Body
+from manikit.kinds.registry import KIND_RULES
+from manikit.models.meta import TypeMeta
+from manikit.models.registry import is_namespaced
+from manikit.plan.actions import Body, ObjectKey
 from manikit.plan.changes import Desired
 from manikit.plan.normalize import desired_body
 from manikit.plan.packed import Packed
-from manikit.plan.unchanged import sent_digest
+from manikit.plan.unchanged import digest_of_sent
 from manikit.source.values import RenderOptions
 from manikit.validate.pieces import PieceResult, Task, group_by_file, plan_tasks, pool_map, uses_workers
 from manikit.validate.pipeline import (
@@ -33,6 +36,9 @@ from manikit.validate.pipeline import (
 )
 
 Loaded = tuple[FileOutcome, list[Desired]]
+#: what the state recorded of manikit's applies: (kind, namespace, name) -> the digest of the manifest
+Applied = Mapping[tuple[str, str, str], str]
+AppliedHint = Callable[[], Applied | None]
 
 
 @dataclass
@@ -61,12 +67,12 @@ def _defaulted(outcome: FileOutcome, namespace: str, packing: Packing | None = N
     the outcome keeps no models."""
     desired = []
     for v in outcome.objects:
-        body = desired_body(v.obj, namespace, owned=True)
         source = f"{v.doc.file}:{v.doc.line}"
         if packing is None:
+            body = desired_body(v.obj, namespace, owned=True)
             desired.append(Desired(body, source, as_written(v.doc.data, body)))
         else:
-            desired.append(packing.pack(body, source, v.doc.data))
+            desired.append(packing.pack(v.obj, source, v.doc.data, namespace))
     outcome.objects = []
     return outcome, desired
 
@@ -75,17 +81,33 @@ def _defaulted(outcome: FileOutcome, namespace: str, packing: Packing | None = N
 class Packing:
     """How a worker process sends its objects: packed, with the digest of what apply would send in
     ``applyset`` (``manikit.plan.unchanged``) when one is given, so that the parent need not unpack
-    the objects a plan finds unchanged."""
+    the objects a plan finds unchanged. An object whose digest ``applied`` records (what the state
+    said of manikit's applies before loading) is not defaulted: the plan will most likely not read it.
+    """
 
     applyset: str | None
+    applied: Applied | None = None
 
-    def pack(self, body: Body, source: str, data: Any) -> Desired:
-        item = Desired(body, source, as_written(data, body, copy=False))
-        sent = None if self.applyset is None else (self.applyset, sent_digest(item, self.applyset))
-        packed = Packed.of(body, item.manifest)
+    def pack(self, obj: TypeMeta, source: str, data: Any, namespace: str) -> Desired:
+        ns = _defaulted_namespace(obj, namespace)
+        key = ObjectKey(obj.kind, ns or "", obj.metadata.name or "", obj.api_version)
+        manifest = _written(data, ns, copy=False)
+        sent = None if self.applyset is None else (self.applyset, digest_of_sent(manifest, self.applyset))
+        recorded = None if self.applied is None else self.applied.get((key.kind, key.namespace, key.name))
+        body = None if sent and sent[1] and recorded == sent[1] else desired_body(obj, namespace, owned=True)
+        packed = Packed.of(body, manifest, namespace)
         if packed is None:
+            body = body or desired_body(obj, namespace, owned=True)
             return Desired(body, source, as_written(data, body), sent=sent)
-        return Desired.packed(item.key, source, packed, sent)
+        return Desired.packed(key, source, packed, sent)
+
+
+def _defaulted_namespace(obj: TypeMeta, namespace: str) -> str | None:
+    """The namespace defaulting gives ``obj`` (``apply_defaults``), without defaulting it."""
+    if obj.metadata.namespace:
+        return obj.metadata.namespace
+    rules = KIND_RULES.get(obj.kind)
+    return namespace if (rules.namespaced if rules is not None else is_namespaced(obj.kind)) else None
 
 
 def _desired_task(
@@ -115,13 +137,16 @@ def _load_files(
     namespace: str,
     jobs: int | None,
     render: RenderOptions | None,
-    applyset: str | None,
+    packing: Packing,
+    applied: AppliedHint | None,
 ) -> list[Loaded]:
     """Each file's result, in input order; a big file in pieces when there are several workers."""
     workers = worker_count(files, jobs)
     tasks = plan_tasks(files, workers)
-    packing = Packing(applyset) if uses_workers(tasks, workers) else None
-    work = partial(_desired_task, namespace=namespace, render=render, packing=packing)
+    in_workers = uses_workers(tasks, workers)
+    if in_workers and applied is not None:
+        packing = replace(packing, applied=applied())
+    work = partial(_desired_task, namespace=namespace, render=render, packing=packing if in_workers else None)
     results = pool_map(tasks, work, workers)
     loaded: list[Loaded] = []
     for name, parts in group_by_file(tasks, results):
@@ -133,13 +158,16 @@ def _load_files(
     return loaded
 
 
-def as_written(data: Any, body: Body, *, copy: bool = True) -> Body:
+def as_written(data: Any, body: Body) -> Body:
     """The manifest as its file says it (what server-side apply sends, so that manikit owns exactly
-    the fields it sets), as plain JSON data, with the namespace the object gets. Without ``copy`` it
-    shares ``data``'s nodes below the top where they are already plain (only strings as keys): for a
-    caller that copies it anyway (``Packing``)."""
+    the fields it sets), as plain JSON data, with the namespace the object gets (its ``body``'s)."""
+    return _written(data, (body.get("metadata") or {}).get("namespace"))
+
+
+def _written(data: Any, namespace: str | None, *, copy: bool = True) -> Body:
+    """``as_written``; without ``copy`` it shares ``data``'s nodes below the top where they are
+    already plain (only strings as keys), for a caller that copies it anyway (``Packing``)."""
     out: Body = dict(_plain(data) if copy or not _keys_are_strings(data) else data)
-    namespace = (body.get("metadata") or {}).get("namespace")
     if namespace:
         out["metadata"] = {**(out.get("metadata") or {}), "namespace": namespace}
     return out
@@ -169,11 +197,15 @@ def load_desired(
     jobs: int | None = None,
     render: RenderOptions | None = None,
     applyset: str | None = None,
+    applied: AppliedHint | None = None,
 ) -> DesiredSet:
     """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised.
     ``applyset``: the apply set a plan will be made in, if known (a big input's workers then compute
-    what ``manikit.plan.unchanged`` compares, so that unchanged objects are never unpacked)."""
-    results = _load_files(files, namespace, jobs, render, applyset)
+    what ``manikit.plan.unchanged`` compares, so that unchanged objects are never unpacked);
+    ``applied``: reads what the state recorded of manikit's applies (``manikit.cluster.recorded``),
+    called only when workers load the files (they then leave the defaulting of the objects it names
+    as unchanged to the plan, which does it only for those it reads after all)."""
+    results = _load_files(files, namespace, jobs, render, Packing(applyset), applied)
     out = DesiredSet()
     for outcome, desired in results:
         out.problems.extend(outcome.problems)

@@ -5,6 +5,10 @@ marshal writes and reads plain data (dicts, lists, strings, numbers, None) in C,
 than pickling the same dicts, and a plan of 10,000 objects of which 100 changed unpacks 100. The
 manifest is written without marshal's back-references (format 2), so that a subtree a YAML alias
 shares is unpacked as separate copies, as the sequential path's copy of the manifest makes them.
+
+A worker leaves out the body of an object the state recorded as applied from the same manifest
+(the plan will find it unchanged without reading it); should the plan read it after all, it is made
+from the manifest here, by the same validation and defaulting.
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ from __future__ import annotations
 import marshal
 from dataclasses import dataclass
 from typing import Any
+
+from manikit.errors import ManikitError
+from manikit.models.registry import KINDS
+from manikit.plan.normalize import desired_body
+from manikit.validate.semantic import validate_model
 
 Body = dict[str, Any]
 
@@ -21,22 +30,28 @@ _MANIFEST_FORMAT = 2  # none: a shared (aliased) subtree is unpacked as separate
 
 @dataclass(frozen=True, slots=True)
 class Packed:
-    body: bytes
+    body: bytes | None  # None: left out, made from the manifest when read
     manifest: bytes | None
+    namespace: str = "default"  # the manifests' default namespace, for a body made later
 
     @classmethod
-    def of(cls, body: Body, manifest: Body | None) -> Packed | None:
+    def of(cls, body: Body | None, manifest: Body | None, namespace: str = "default") -> Packed | None:
         """``body`` and ``manifest`` packed; None when they hold something marshal cannot write
         (never from YAML or a model's JSON dump: a caller then keeps them as they are)."""
+        if body is None and manifest is None:
+            raise ValueError("a packed object needs its body or its manifest")
         try:
             return cls(
-                marshal.dumps(body, _BODY_FORMAT),
+                None if body is None else marshal.dumps(body, _BODY_FORMAT),
                 None if manifest is None else marshal.dumps(manifest, _MANIFEST_FORMAT),
+                namespace,
             )
         except ValueError:
             return None
 
     def unpack_body(self) -> Body:
+        if self.body is None:
+            return defaulted(self.unpack_manifest(), self.namespace)
         body: Body = marshal.loads(self.body)
         return body
 
@@ -45,3 +60,11 @@ class Packed:
             return None
         manifest: Body = marshal.loads(self.manifest)
         return manifest
+
+
+def defaulted(manifest: Body | None, namespace: str) -> Body:
+    """A manifest that validated when it was loaded, validated and defaulted again as loading does."""
+    if manifest is None:
+        raise ManikitError("internal: an object packed without its body has no manifest either")
+    info = KINDS[(str(manifest["apiVersion"]).strip(), str(manifest["kind"]).strip())]
+    return desired_body(validate_model(info.model, manifest), namespace, owned=True)

@@ -51,10 +51,13 @@ def sent_digest(item: Desired, applyset: str) -> str | None:
     computed where the object was loaded); None when the apply set refuses the object."""
     if item.sent is not None and item.sent[0] == applyset:
         return item.sent[1]
-    if item.manifest is None:
-        return None
+    return None if item.manifest is None else digest_of_sent(item.manifest, applyset)
+
+
+def digest_of_sent(manifest: Body, applyset: str) -> str | None:
+    """The digest of ``manifest`` as apply sends it in ``applyset``; None when the set refuses it."""
     try:
-        sent = member_manifest(item.manifest, applyset)
+        sent = member_manifest(manifest, applyset)
     except PlanError:  # refused where the full path meets it, in the manifests' order
         return None
     return manifest_digest(sent)

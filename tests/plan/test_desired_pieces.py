@@ -10,8 +10,12 @@ from typing import Any
 import pytest
 
 from manikit.cluster import open_cluster
+from manikit.plan import desired
+from manikit.plan.actions import Action
 from manikit.plan.desired import DesiredSet, load_desired
-from manikit.plan.unchanged import unchanged_keys
+from manikit.plan.planner import make_plan
+from manikit.plan.render.json_format import render_json
+from manikit.plan.unchanged import sent_digest, unchanged_keys
 from manikit.validate import pieces
 from tests.cli.helpers import run_cli
 from tests.conftest import write
@@ -235,3 +239,28 @@ def test_a_plan_after_apply_is_the_same_with_one_or_several_workers(
         same = unchanged_keys(cluster, sequential.objects, "default")
         assert unchanged_keys(cluster, parallel.objects, "default") == same
     assert len(same) > 50 and not {str(k) for k in same} & {"Service/team-0/app-3", "Service/team-2/app-41"}
+
+
+def test_a_hint_that_no_longer_holds_changes_nothing_but_time(
+    tmp_path: Path, small_pieces: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers leave out the defaulting of objects the state said were applied from the same manifest;
+    if the plan reads them after all (here: a cluster that holds none of them), each is defaulted
+    then, and the plan is the one from objects defaulted at loading."""
+    path = write(tmp_path, "all.yaml", _stream(40, duplicate=False))
+    sequential = load_desired([str(path)], jobs=1)
+    applied = {
+        (d.key.kind, d.key.namespace, d.key.name): sent_digest(d, "default") for d in sequential.objects
+    }
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker defaulted an object the hint named")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(desired, "desired_body", refuse)  # the workers are forked with it
+        hinted = load_desired([str(path)], jobs=2, applyset="default", applied=lambda: applied)
+    assert _pieces_of(path, 2) > 2 and len(hinted.objects) == len(sequential.objects) == 80
+    with open_cluster(":memory:") as cluster:
+        plans = [make_plan(cluster, d, applyset="default") for d in (sequential, hinted)]
+    assert render_json(plans[0]) == render_json(plans[1])
+    assert plans[0].counts()[Action.CREATE] == 80

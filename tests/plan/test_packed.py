@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 
+from manikit.plan import desired
 from manikit.plan.actions import ObjectKey
 from manikit.plan.changes import Desired
 from manikit.plan.desired import Packing, as_written
+from manikit.plan.normalize import desired_body
 from manikit.plan.packed import Packed
 from manikit.plan.unchanged import sent_digest
 from manikit.source.documents import load_file
+from manikit.validate.validator import validate_documents
 from tests.conftest import write
 
 BODY: dict[str, Any] = {
@@ -92,14 +95,21 @@ data: {mode: fast}
 """
 
 
+def _loaded(tmp_path: Path, text: str, packing: Packing) -> tuple[Desired, Desired]:
+    """The one object of ``text`` as a worker packs it and as the sequential path holds it."""
+    path = write(tmp_path, "app.yaml", text)
+    (worker,) = validate_documents(load_file(str(path)).documents).objects
+    (here,) = validate_documents(load_file(str(path)).documents).objects
+    body = desired_body(here.obj, "default", owned=True)
+    sequential = Desired(body, "app.yaml:1", as_written(here.doc.data, body))
+    return packing.pack(worker.obj, "app.yaml:1", worker.doc.data, "default"), sequential
+
+
 def test_a_packed_manifest_holds_aliased_nodes_as_separate_copies(tmp_path: Path) -> None:
     """As the sequential path's copy of the manifest makes them: a change to one never shows in the
     other."""
-    (doc,) = load_file(str(write(tmp_path, "aliased.yaml", ALIASED))).documents
-    body = {**doc.data, "metadata": {**doc.data["metadata"], "namespace": "default"}}
-    item = Packing("default").pack(body, "aliased.yaml:1", doc.data)
-    sequential = Desired(body, "aliased.yaml:1", as_written(doc.data, body))
-    assert item == sequential
+    item, sequential = _loaded(tmp_path, ALIASED, Packing("default"))
+    assert item == sequential and item.key == sequential.key
     manifest = item.manifest
     assert manifest is not None
     assert manifest["metadata"]["labels"] == manifest["metadata"]["annotations"]
@@ -107,11 +117,60 @@ def test_a_packed_manifest_holds_aliased_nodes_as_separate_copies(tmp_path: Path
 
 
 def test_the_digest_a_worker_computes_is_the_plans_own(tmp_path: Path) -> None:
-    (doc,) = load_file(str(write(tmp_path, "aliased.yaml", ALIASED))).documents
-    body = {**doc.data, "metadata": {**doc.data["metadata"], "namespace": "default"}}
-    item = Packing("shop").pack(body, "aliased.yaml:1", doc.data)
-    sequential = Desired(body, "aliased.yaml:1", as_written(doc.data, body))
+    item, sequential = _loaded(tmp_path, ALIASED, Packing("shop"))
     assert item.sent is not None and item.sent[0] == "shop"
     assert item.sent[1] == sent_digest(sequential, "shop") != sent_digest(sequential, "default")
     assert sent_digest(item, "default") == sent_digest(sequential, "default")  # another set: computed
-    assert Packing(None).pack(body, "aliased.yaml:1", doc.data).sent is None
+    assert _loaded(tmp_path, ALIASED, Packing(None))[0].sent is None
+
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2.0
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports: [{containerPort: 8080}]
+        resources: {requests: {cpu: 100m, memory: 64Mi}}
+"""
+NODE = """\
+apiVersion: v1
+kind: Node
+metadata: {name: node-9, namespace: ignored}
+status: {capacity: {cpu: "4", memory: 8Gi, pods: "110"}}
+"""
+
+
+@pytest.mark.parametrize("text", [DEPLOYMENT, NODE, ALIASED], ids=["deployment", "node", "config-map"])
+def test_an_object_left_undefaulted_is_defaulted_as_loading_does_when_read(
+    tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker leaves out the body of an object the state recorded as applied from the same
+    manifest; read after all, it is the body the sequential path made, and its key the same."""
+    first, sequential = _loaded(tmp_path, text, Packing("default"))
+    assert first.sent is not None and first.sent[1] is not None
+    applied = {(first.key.kind, first.key.namespace, first.key.name): first.sent[1]}
+    defaulted: list[str] = []
+    monkeypatch.setattr(desired, "desired_body", lambda obj, *a, **k: defaulted.append(obj.kind))
+    (worker,) = validate_documents(load_file(str(tmp_path / "app.yaml")).documents).objects
+    item = Packing("default", applied).pack(worker.obj, "app.yaml:1", worker.doc.data, "default")
+    assert defaulted == []  # the worker did not default it
+    monkeypatch.undo()
+    assert item.key == sequential.key and item.key.api_version == sequential.key.api_version
+    assert item.sent == sequential_sent(sequential)
+    assert item.manifest == sequential.manifest
+    assert item.body == sequential.body and item == sequential
+    # an object whose digest differs from the recorded one is defaulted by the worker, as before
+    other, _ = _loaded(tmp_path, text, Packing("default", {k: "another" for k in applied}))
+    assert other == sequential
+
+
+def sequential_sent(item: Desired) -> tuple[str, str | None]:
+    return ("default", sent_digest(item, "default"))
