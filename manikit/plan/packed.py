@@ -1,14 +1,13 @@
-"""A desired object's body and manifest as bytes: what a worker process sends back when it loads a
-piece of a big file, unpacked by the parent only where a plan reads them.
+"""A desired object packed in bytes: what a worker process sends back for an object the plan will
+most likely not read (the state recorded it as applied from the same manifest), unpacked by the
+parent only if the plan reads it after all.
 
-marshal writes and reads plain data (dicts, lists, strings, numbers, None) in C, several times faster
-than pickling the same dicts, and a plan of 10,000 objects of which 100 changed unpacks 100. The
-manifest is written without marshal's back-references (format 2), so that a subtree a YAML alias
-shares is unpacked as separate copies, as the sequential path's copy of the manifest makes them.
-
-A worker leaves out the body of an object the state recorded as applied from the same manifest
-(the plan will find it unchanged without reading it); should the plan read it after all, it is made
-from the manifest here, by the same validation and defaulting.
+marshal writes plain data (dicts, lists, strings, numbers, None) in C, several times faster than
+pickling the same dicts, and nothing is read back until asked for. The manifest is written without
+marshal's back-references (format 2), so that a subtree a YAML alias shares is unpacked as separate
+copies, as the sequential path's copy of the manifest makes them. Such an object is sent without
+its body (the worker leaves out its defaulting): when read, the body is made from the manifest here,
+by the same validation and defaulting.
 """
 
 from __future__ import annotations

@@ -105,10 +105,14 @@ def _loaded(tmp_path: Path, text: str, packing: Packing) -> tuple[Desired, Desir
     return packing.pack(worker.obj, "app.yaml:1", worker.doc.data, "default"), sequential
 
 
-def test_a_packed_manifest_holds_aliased_nodes_as_separate_copies(tmp_path: Path) -> None:
+@pytest.mark.parametrize("hinted", [False, True], ids=["sent-plain", "sent-packed"])
+def test_a_workers_manifest_holds_aliased_nodes_as_separate_copies(tmp_path: Path, hinted: bool) -> None:
     """As the sequential path's copy of the manifest makes them: a change to one never shows in the
-    other."""
-    item, sequential = _loaded(tmp_path, ALIASED, Packing("default"))
+    other, whether the object is sent as plain data or packed (named applied by the state's record)."""
+    first, sequential = _loaded(tmp_path, ALIASED, Packing("default"))
+    assert first.sent is not None and first.sent[1] is not None
+    applied = {(first.key.kind, first.key.namespace, first.key.name): first.sent[1]} if hinted else None
+    item = pickle.loads(pickle.dumps(_loaded(tmp_path, ALIASED, Packing("default", applied))[0]))
     assert item == sequential and item.key == sequential.key
     manifest = item.manifest
     assert manifest is not None
