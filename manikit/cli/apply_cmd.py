@@ -108,7 +108,16 @@ def apply(
     desired = None
     if plan_file is None:
         render = template_options(values, set_values, allow_env)
-        desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty, admit=True)
+        desired = read_desired(
+            paths,
+            namespace,
+            render,
+            jobs,
+            allow_empty=allow_empty,
+            applyset=applyset,
+            state=state,
+            admit=True,
+        )
     command = "manikit " + " ".join(sys.argv[1:]) if sys.argv else "manikit apply"
     with control_plane(state) as cp, cp.cluster.apply_lock(command, lock_timeout) as lock:
         if "took_over" in lock:

@@ -88,7 +88,9 @@ def plan(
     if not paths and not allow_empty:
         raise typer.BadParameter("give at least one manifest file or directory (PATH or -f PATH)")
     render = template_options(values, set_values, allow_env)
-    desired = read_desired(paths, namespace, render, jobs, allow_empty=allow_empty)
+    desired = read_desired(
+        paths, namespace, render, jobs, allow_empty=allow_empty, applyset=applyset, state=state
+    )
     # a saved plan is bound to a state: it needs one; a plan to read creates none
     with control_plane(state, read_only=out is None) as cp, console.phase("planning..."):
         result = plan_for(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -13,12 +14,14 @@ from manikit.apply.preview import with_preview
 from manikit.catalogue import is_server_error
 from manikit.cli import console
 from manikit.cli.common import config_exclude, manifest_files, not_manifests_notice
+from manikit.cli.state import locate_state
 from manikit.cli.words import listed, plural
 from manikit.cluster import Cluster
+from manikit.cluster.recorded import peek_applied_digests
 from manikit.diagnostics import Level, Problem
 from manikit.errors import FIELD_ERROR_WORDS, InvalidError, NoManifestsError, UserError
 from manikit.plan.actions import Plan
-from manikit.plan.desired import DesiredSet, load_desired
+from manikit.plan.desired import Applied, DesiredSet, load_desired
 from manikit.plan.planner import make_plan
 from manikit.plan.render.html import render_html
 from manikit.plan.render.json_format import render_json
@@ -72,13 +75,18 @@ def read_desired(
     jobs: int | None,
     *,
     allow_empty: bool,
+    applyset: str | None = None,
+    state: str | None = None,
     admit: bool = False,
 ) -> DesiredSet:
-    """The manifests as a desired set; errors are printed (stderr) and end the command with exit 1.
-    ``admit``: they are applied in this process (``load_desired``)."""
+    """The manifests as a desired set, to plan in ``applyset`` against ``state`` (the option); errors
+    are printed (stderr) and end the command with exit 1. ``admit``: they are applied in this process
+    (``load_desired``)."""
     files = manifest_files(paths, config_exclude()) if paths or not allow_empty else []
     with console.phase(f"reading {plural(len(files), 'file')}..."):
-        desired = load_desired(files, namespace, jobs, render, admit=admit)
+        desired = load_desired(
+            files, namespace, jobs, render, applyset, partial(applied_hint, state), admit=admit
+        )
     err = console.stderr()
     for problem in desired.problems:
         if problem.level >= Level.WARNING:
@@ -102,6 +110,19 @@ def read_desired(
     if files and desired.documents == 0:
         raise NoManifestsError(f"no manifests found in {', '.join(paths)}: the files hold no documents")
     return desired
+
+
+def applied_hint(state: str | None) -> Applied | None:
+    """What a local state file recorded of manikit's applies, peeked at before the state is opened
+    (``load_desired`` then defaults only what a plan will read): nothing is printed or created, and
+    any trouble is left to opening the state."""
+    try:
+        where = locate_state(state)
+    except UserError:
+        return None
+    if not isinstance(where.target, Path) or not where.target.is_file():
+        return None
+    return peek_applied_digests(where.target)
 
 
 def refusals(errors: Sequence[Problem]) -> list[str]:

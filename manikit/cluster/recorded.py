@@ -10,6 +10,9 @@ there every function here answers None and callers read the objects themselves.
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from manikit.cluster.local import LocalCluster
 from manikit.cluster.protocol import Cluster
 from manikit.runtime.api.kinds import kind_info
@@ -41,8 +44,28 @@ def applied_digests(cluster: Cluster) -> dict[Key, str] | None:
     """The manifest digest of each object still at the resourceVersion manikit's last apply of it
     produced (None: this cluster keeps no record of applies)."""
     store = _sqlite(cluster)
-    if store is None:
+    return None if store is None else _current(store)
+
+
+def peek_applied_digests(path: Path) -> dict[Key, str] | None:
+    """``applied_digests`` of the state file at ``path``, read without opening the cluster: a hint
+    taken before the cluster is opened, never trusted for a decision. Read as an immutable file, so
+    that nothing is created, locked or written (not even SQLite's -wal and -shm files); writes still
+    in another process's write-ahead log are not seen (a stale hint). None when the file cannot be
+    read so, or is no state."""
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, timeout=1.0)
+    except (sqlite3.Error, ValueError):
         return None
+    try:
+        return _current(SqliteStore(conn, str(path)))
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    finally:
+        conn.close()
+
+
+def _current(store: SqliteStore) -> dict[Key, str]:
     notes = store.notes_of(APPLIED_TOPIC)
     versions = store.versions()  # read second: a write in between moves a version past its note
     current: dict[Key, str] = {}

@@ -8,31 +8,159 @@ plan of 10,000 objects with one change diffs one object.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
 
 from manikit.errors import PlanError
 from manikit.kinds.registry import forces_replacement
 from manikit.plan.actions import APPLY_ORDER, Action, Body, ObjectKey, Plan, Refusal, ResourceChange
 from manikit.plan.diff import FieldChange, count_leaves, diff
 from manikit.plan.normalize import comparable, drop_allocated
+from manikit.plan.packed import Packed
 
 PREVENT_DESTROY = "manikit.dev/prevent-destroy"
 
 
-@dataclass(frozen=True)
+#: The digest of what apply would send for an object in an apply set (``manikit.plan.unchanged``),
+#: computed where the object was loaded: (apply set, digest; None where the set refuses the object).
+SentDigest = tuple[str, str | None]
+
+
 class Desired:
-    """One manifest object, already defaulted (``normalize.desired_body``), and where it came from."""
+    """One manifest object, already defaulted (``normalize.desired_body``), and where it came from.
 
-    body: Body  # what the cluster would hold: the manifest defaulted, or a dry-run apply's answer
-    source: str = ""
-    manifest: Body | None = None  # the manifest as written: what server-side apply sends
-    takes: tuple[str, ...] = ()  # fields --force-conflicts takes from other managers
-    adopts: bool = False  # recorded without manikit as its applier: apply makes it one
+    An object a worker process loaded keeps its body and manifest packed (``manikit.plan.packed``)
+    until they are first read: a plan that finds an object unchanged from its key and ``sent`` digest
+    never unpacks it. Immutable, as frozen data: ``replaced`` makes a changed copy.
+    """
 
-    @cached_property
+    __slots__ = ("_adopts", "_body", "_key", "_manifest", "_packed", "_sent", "_source", "_takes")
+
+    def __init__(
+        self,
+        body: Body,
+        source: str = "",
+        manifest: Body | None = None,
+        takes: tuple[str, ...] = (),
+        adopts: bool = False,
+        sent: SentDigest | None = None,
+    ) -> None:
+        self._body: Body | None = body  # what the cluster would hold: defaulted, or a dry run's answer
+        self._manifest = manifest  # the manifest as written: what server-side apply sends
+        self._packed: Packed | None = None
+        self._key: ObjectKey | None = None
+        self._source = source  # file:line of the manifest
+        self._takes = takes  # fields --force-conflicts takes from other managers
+        self._adopts = adopts  # recorded without manikit as its applier: apply makes it one
+        self._sent = sent
+
+    @classmethod
+    def packed(cls, key: ObjectKey, source: str, packed: Packed, sent: SentDigest | None = None) -> Desired:
+        """A loaded object whose body and manifest are unpacked when first read."""
+        item = cls({}, source, None, (), False, sent)
+        item._body, item._packed, item._key = None, packed, key
+        return item
+
+    @property
+    def body(self) -> Body:
+        if self._body is None:
+            assert self._packed is not None  # one of the two is always set
+            self._body = self._packed.unpack_body()
+        return self._body
+
+    @property
+    def unpacked(self) -> bool:
+        """Whether the body is at hand (reading it unpacks and defaults nothing)."""
+        return self._body is not None
+
+    @property
+    def manifest(self) -> Body | None:
+        if self._manifest is None and self._packed is not None:
+            self._manifest = self._packed.unpack_manifest()
+        return self._manifest
+
+    @property
     def key(self) -> ObjectKey:
-        return ObjectKey.of(self.body)
+        if self._key is None:
+            self._key = ObjectKey.of(self.body)
+        return self._key
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    @property
+    def takes(self) -> tuple[str, ...]:
+        return self._takes
+
+    @property
+    def adopts(self) -> bool:
+        return self._adopts
+
+    @property
+    def sent(self) -> SentDigest | None:
+        return self._sent
+
+    def replaced(
+        self,
+        *,
+        body: Body | None = None,
+        manifest: Body | None = None,
+        takes: tuple[str, ...] | None = None,
+        adopts: bool | None = None,
+    ) -> Desired:
+        """A copy with the given fields changed (``dataclasses.replace``); what apply sends changes the
+        digest, so a copy with another manifest has none."""
+        return Desired(
+            self.body if body is None else body,
+            self._source,
+            self.manifest if manifest is None else manifest,
+            self._takes if takes is None else takes,
+            self._adopts if adopts is None else adopts,
+            self._sent if manifest is None else None,
+        )
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.body, self._source, self.manifest, self._takes, self._adopts)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Desired) and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable dicts inside, as the dataclass was
+
+    def __repr__(self) -> str:
+        return f"Desired({self.key}, source={self._source!r})"
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        key = self._key
+        return (
+            _restored,
+            (
+                self._body,
+                self._manifest,
+                self._packed,
+                None if key is None else (key.kind, key.namespace, key.name, key.api_version),
+                self._source,
+                self._takes,
+                self._adopts,
+                self._sent,
+            ),
+        )
+
+
+def _restored(
+    body: Body | None,
+    manifest: Body | None,
+    packed: Packed | None,
+    key: tuple[str, str, str, str] | None,
+    source: str,
+    takes: tuple[str, ...],
+    adopts: bool,
+    sent: SentDigest | None,
+) -> Desired:
+    """A Desired from ``Desired.__reduce__``'s parts (pickled between processes)."""
+    item = Desired({}, source, manifest, takes, adopts, sent)
+    item._body, item._packed = body, packed
+    item._key = None if key is None else ObjectKey(*key)
+    return item
 
 
 def plan_changes(

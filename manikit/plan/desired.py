@@ -1,25 +1,34 @@
 """The desired side of a plan: manifests loaded, validated and defaulted by the API's own function.
 
 A big file is cut into pieces of whole documents (validate/pieces.py), validated and defaulted in
-worker processes, and joined back in file order, positions exact. Workers send back plain dicts
-(defaulted bodies, manifests as written), never models: the parent needs only the dicts, and pickling
-the models would cost more than the dicts and still leave the defaulting to one core.
+worker processes, and joined back in file order, positions exact. Workers send back plain data, never
+models: each object's defaulted body and manifest as written, with the digest a plan compares to find
+it unchanged; an object the state's record names as applied from the same manifest is sent packed and
+undefaulted instead (plan/packed.py), so that a plan of many unchanged objects neither defaults nor
+reads them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+import orjson
+
 from manikit.diagnostics import Level, Problem
-from manikit.plan.actions import Body
+from manikit.kinds.registry import KIND_RULES
+from manikit.models.meta import TypeMeta
+from manikit.models.registry import is_namespaced
+from manikit.plan.actions import Body, ObjectKey
 from manikit.plan.changes import Desired
 from manikit.plan.normalize import desired_body
+from manikit.plan.packed import Packed
+from manikit.plan.unchanged import digest_of_sent
 from manikit.source.values import RenderOptions
 from manikit.validate import admitted
-from manikit.validate.pieces import PieceResult, Task, group_by_file, plan_tasks, pool_map
+from manikit.validate.pieces import PieceResult, Task, group_by_file, plan_tasks, pool_map, uses_workers
 from manikit.validate.pipeline import (
     FileOutcome,
     duplicate_problems,
@@ -30,6 +39,9 @@ from manikit.validate.pipeline import (
 )
 
 Loaded = tuple[FileOutcome, list[Desired]]
+#: what the state recorded of manikit's applies: (kind, namespace, name) -> the digest of the manifest
+Applied = Mapping[tuple[str, str, str], str]
+AppliedHint = Callable[[], Applied | None]
 
 
 @dataclass
@@ -53,24 +65,66 @@ def desired_file(
     return _defaulted(validate_file(name, keep_objects=True, render=render), namespace)
 
 
-def _defaulted(outcome: FileOutcome, namespace: str) -> Loaded:
-    """The outcome's objects defaulted, as plain data; the outcome keeps no models."""
+def _defaulted(outcome: FileOutcome, namespace: str, packing: Packing | None = None) -> Loaded:
+    """The outcome's objects defaulted, as plain data (packed with ``packing``: in a worker process);
+    the outcome keeps no models."""
     desired = []
     for v in outcome.objects:
-        body = desired_body(v.obj, namespace, owned=True)
-        desired.append(Desired(body, f"{v.doc.file}:{v.doc.line}", as_written(v.doc.data, body)))
+        source = f"{v.doc.file}:{v.doc.line}"
+        if packing is None:
+            body = desired_body(v.obj, namespace, owned=True)
+            desired.append(Desired(body, source, as_written(v.doc.data, body)))
+        else:
+            desired.append(packing.pack(v.obj, source, v.doc.data, namespace))
     outcome.objects = []
     return outcome, desired
 
 
-def _desired_task(task: Task, namespace: str, render: RenderOptions | None) -> Loaded | PieceResult[Loaded]:
-    """A whole file, or one piece of a big one, loaded in a worker."""
+@dataclass(frozen=True)
+class Packing:
+    """How a worker process sends its objects: with the digest of what apply would send in
+    ``applyset`` (``manikit.plan.unchanged``) when one is given, computed on every core. An object
+    whose digest ``applied`` records (what the state said of manikit's applies before loading) is
+    sent packed and not defaulted: the plan will most likely not read it, and unpacks (and defaults)
+    it only if it does. The rest are sent as plain data, which pickling (one memo for all the
+    objects of a piece) sends and reads back faster than unpacking each object on its own.
+    """
+
+    applyset: str | None
+    applied: Applied | None = None
+
+    def pack(self, obj: TypeMeta, source: str, data: Any, namespace: str) -> Desired:
+        ns = _defaulted_namespace(obj, namespace)
+        key = ObjectKey(obj.kind, ns or "", obj.metadata.name or "", obj.api_version)
+        manifest = _written(data, ns, copy=False)
+        sent = None if self.applyset is None else (self.applyset, digest_of_sent(manifest, self.applyset))
+        recorded = None if self.applied is None else self.applied.get((key.kind, key.namespace, key.name))
+        if sent is not None and sent[1] is not None and recorded == sent[1]:
+            packed = Packed.of(None, manifest, namespace)
+            if packed is not None:
+                return Desired.packed(key, source, packed, sent)
+        body = desired_body(obj, namespace, owned=True)
+        return Desired(body, source, as_written(data, body), sent=sent)
+
+
+def _defaulted_namespace(obj: TypeMeta, namespace: str) -> str | None:
+    """The namespace defaulting gives ``obj`` (``apply_defaults``), without defaulting it."""
+    if obj.metadata.namespace:
+        return obj.metadata.namespace
+    rules = KIND_RULES.get(obj.kind)
+    return namespace if (rules.namespaced if rules is not None else is_namespaced(obj.kind)) else None
+
+
+def _desired_task(
+    task: Task, namespace: str, render: RenderOptions | None, packing: Packing | None
+) -> Loaded | PieceResult[Loaded]:
+    """A whole file, or one piece of a big one, loaded (in a worker when ``packing``)."""
     done = validate_task(task, render, keep_objects=True)
     if isinstance(done, PieceResult):
         return PieceResult(
-            _defaulted(done.result, namespace), done.yaml_documents, done.kubernetes, done.whole_file
+            _defaulted(done.result, namespace, packing), done.yaml_documents, done.kubernetes, done.whole_file
         )
-    return _defaulted(done, namespace)
+    return _defaulted(done, namespace, packing)
 
 
 def _joined(parts: Sequence[PieceResult[Loaded]]) -> Loaded | None:
@@ -84,12 +138,21 @@ def _joined(parts: Sequence[PieceResult[Loaded]]) -> Loaded | None:
 
 
 def _load_files(
-    files: Sequence[str], namespace: str, jobs: int | None, render: RenderOptions | None
+    files: Sequence[str],
+    namespace: str,
+    jobs: int | None,
+    render: RenderOptions | None,
+    packing: Packing,
+    applied: AppliedHint | None,
 ) -> list[Loaded]:
     """Each file's result, in input order; a big file in pieces when there are several workers."""
     workers = worker_count(files, jobs)
     tasks = plan_tasks(files, workers)
-    results = pool_map(tasks, partial(_desired_task, namespace=namespace, render=render), workers)
+    in_workers = uses_workers(tasks, workers)
+    if in_workers and applied is not None:
+        packing = replace(packing, applied=applied())
+    work = partial(_desired_task, namespace=namespace, render=render, packing=packing if in_workers else None)
+    results = pool_map(tasks, work, workers)
     loaded: list[Loaded] = []
     for name, parts in group_by_file(tasks, results):
         if len(parts) == 1 and not isinstance(parts[0], PieceResult):
@@ -102,12 +165,27 @@ def _load_files(
 
 def as_written(data: Any, body: Body) -> Body:
     """The manifest as its file says it (what server-side apply sends, so that manikit owns exactly
-    the fields it sets), as plain JSON data, with the namespace the object gets."""
-    out: Body = dict(_plain(data))
-    namespace = (body.get("metadata") or {}).get("namespace")
+    the fields it sets), as plain JSON data, with the namespace the object gets (its ``body``'s)."""
+    return _written(data, (body.get("metadata") or {}).get("namespace"))
+
+
+def _written(data: Any, namespace: str | None, *, copy: bool = True) -> Body:
+    """``as_written``; without ``copy`` it shares ``data``'s nodes below the top where they are
+    already plain (only strings as keys), for a caller that copies it anyway (``Packing``)."""
+    out: Body = dict(_plain(data) if copy or not _keys_are_strings(data) else data)
     if namespace:
         out["metadata"] = {**(out.get("metadata") or {}), "namespace": namespace}
     return out
+
+
+def _keys_are_strings(data: Any) -> bool:
+    """Whether every mapping key in ``data`` is a string (orjson refuses any other, in C; it refuses
+    integers beyond 64 bits too, which then take the copy: slower, never wrong)."""
+    try:
+        orjson.dumps(data)
+    except TypeError:
+        return False
+    return True
 
 
 def _plain(node: Any) -> Any:
@@ -123,13 +201,21 @@ def load_desired(
     namespace: str = "default",
     jobs: int | None = None,
     render: RenderOptions | None = None,
+    applyset: str | None = None,
+    applied: AppliedHint | None = None,
     *,
     admit: bool = False,
 ) -> DesiredSet:
     """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised.
+    ``applyset``: the apply set a plan will be made in, if known (a big input's workers then compute
+    what ``manikit.plan.unchanged`` compares, so that unchanged objects are never unpacked);
+    ``applied``: reads what the state recorded of manikit's applies (``manikit.cluster.recorded``),
+    called only when workers load the files (they then leave the defaulting of the objects it names
+    as unchanged to the plan, which does it only for those it reads after all).
     With ``admit`` (to apply them in this process), the API keeps what loading admitted of each
-    object of a file without problems, and does not admit them again (``validate.admitted``)."""
-    results = _load_files(files, namespace, jobs, render)
+    object of a file without problems, and does not admit them again (``validate.admitted``); an
+    object still packed is left out (the API admits it in full if the plan changes it after all)."""
+    results = _load_files(files, namespace, jobs, render, Packing(applyset), applied)
     out = DesiredSet()
     for outcome, desired in results:
         out.problems.extend(outcome.problems)
@@ -149,6 +235,6 @@ def load_desired(
         admitted.keep(
             (d.manifest, d.body)
             for d in out.objects
-            if d.manifest is not None and d.source.rpartition(":")[0] not in flawed
+            if d.unpacked and d.manifest is not None and d.source.rpartition(":")[0] not in flawed
         )
     return out

@@ -17,7 +17,7 @@ Asking costs a request per object, so two cases are answered without one:
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -76,7 +76,7 @@ def resolve(
     }
     for item in desired:
         if item.manifest is None:  # made without its manifest (a library caller): applied as defaulted
-            out.desired.append(replace(item, manifest=item.body))
+            out.desired.append(item.replaced(manifest=item.body))
             continue
         manifest = member_manifest(item.manifest, applyset)
         recorded = live.get(item.key)
@@ -85,7 +85,7 @@ def resolve(
         ):
             # created again (or first) with manikit's defaulting: a dry run of a create whose
             # namespace does not exist yet would only say so
-            out.desired.append(replace(item, manifest=manifest))
+            out.desired.append(item.replaced(manifest=manifest))
             continue
         if recorded is not None and _unchanged(recorded, manifest):
             out.unchanged.append(item.key)  # its body would be the recorded one: no change to diff
@@ -98,7 +98,7 @@ def resolve(
             _release(live, item.key)
             continue
         adopts = recorded is not None and applier(recorded) is None
-        out.desired.append(replace(item, body=answer, manifest=manifest, takes=takes, adopts=adopts))
+        out.desired.append(item.replaced(body=answer, manifest=manifest, takes=takes, adopts=adopts))
     return out
 
 

@@ -46,6 +46,23 @@ def manifest_digest(sent: Body) -> str:
     return hashlib.blake2b(_salt() + text, digest_size=20).hexdigest()
 
 
+def sent_digest(item: Desired, applyset: str) -> str | None:
+    """The digest of what apply sends for ``item`` in ``applyset`` (``Desired.sent`` when it was
+    computed where the object was loaded); None when the apply set refuses the object."""
+    if item.sent is not None and item.sent[0] == applyset:
+        return item.sent[1]
+    return None if item.manifest is None else digest_of_sent(item.manifest, applyset)
+
+
+def digest_of_sent(manifest: Body, applyset: str) -> str | None:
+    """The digest of ``manifest`` as apply sends it in ``applyset``; None when the set refuses it."""
+    try:
+        sent = member_manifest(manifest, applyset)
+    except PlanError:  # refused where the full path meets it, in the manifests' order
+        return None
+    return manifest_digest(sent)
+
+
 def unchanged_keys(
     cluster: Cluster, desired: Iterable[Desired], applyset: str, exclude: Collection[ObjectKey] = ()
 ) -> set[ObjectKey]:
@@ -58,12 +75,8 @@ def unchanged_keys(
     for item in desired:
         key = item.key
         recorded = digests.get((key.kind, key.namespace, key.name))
-        if recorded is None or item.manifest is None or key in exclude:
+        if recorded is None or key in exclude:
             continue
-        try:
-            sent = member_manifest(item.manifest, applyset)
-        except PlanError:  # refused where the full path meets it, in the manifests' order
-            continue
-        if manifest_digest(sent) == recorded:
+        if sent_digest(item, applyset) == recorded:
             same.add(key)
     return same

@@ -101,9 +101,14 @@ def group_by_file(tasks: Sequence[Task], results: Sequence[R]) -> list[tuple[str
     return grouped
 
 
+def uses_workers(items: Sequence[object], workers: int) -> bool:
+    """Whether ``pool_map`` runs ``items`` in worker processes (else here)."""
+    return workers > 1 and len(items) > 1
+
+
 def pool_map(items: Sequence[T], work: Callable[[T], R], workers: int) -> list[R]:
     """``work`` over ``items`` in input order, in ``workers`` processes (here when 1)."""
-    if workers <= 1 or len(items) < 2:
+    if not uses_workers(items, workers):
         return [work(item) for item in items]
     import multiprocessing  # imported only when workers start: start-up time of every small run
     from concurrent.futures import ProcessPoolExecutor

@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
+from manikit.cluster import open_cluster
+from manikit.plan import desired
+from manikit.plan.actions import Action
 from manikit.plan.desired import DesiredSet, load_desired
+from manikit.plan.planner import make_plan
+from manikit.plan.render.json_format import render_json
+from manikit.plan.unchanged import sent_digest, unchanged_keys
 from manikit.validate import pieces
 from tests.cli.helpers import run_cli
 from tests.conftest import write
@@ -199,3 +205,62 @@ def test_the_plan_command_is_the_same_with_one_or_several_workers(tmp_path: Path
     last_line = len(bad.read_text(encoding="utf-8").splitlines())
     assert f"{bad}:{last_line}:11:" in one[2]  # the error in the last document, at its own line
     assert "nothing planned" in one[2]
+
+
+def test_a_plan_after_apply_is_the_same_with_one_or_several_workers(
+    tmp_path: Path, small_pieces: None
+) -> None:
+    """Workers send objects packed with the digest of what apply would send: the objects apply left
+    as they are are found unchanged from it, the rest planned in full, as with one process."""
+    namespaces = "".join(
+        f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: team-{t}}}\n---\n" for t in range(3)
+    )
+    path = write(tmp_path, "good.yaml", namespaces + _stream(50, duplicate=False))
+    state = tmp_path / "state.db"
+    applied = run_cli("apply", "--state", str(state), "--auto-approve", "--jobs", "2", str(path))
+    assert applied.exit_code == 0, applied.stderr
+    code, out, _ = _plan(state, path, 2)
+    assert (code, out) == (0, "No changes. Your manifests match the recorded state.\n")
+
+    text = path.read_text(encoding="utf-8")
+    for i in (3, 41):  # one near the top, one far down, in another piece
+        service = SERVICE.format(i=i, team=i % 3)
+        text = text.replace(service, service.replace("port: 80", "port: 8080"))
+    path.write_text(text, encoding="utf-8")
+    one, two = _plan(state, path, 1), _plan(state, path, 2)
+    assert one == two and one[0] == 0
+    assert "Service/team-0/app-3" in one[1] and "Service/team-2/app-41" in one[1]
+    assert "0 to add, 2 to change, 0 to destroy" in one[1]
+
+    sequential = load_desired([str(path)], jobs=1)
+    parallel = load_desired([str(path)], jobs=2, applyset="default")
+    assert all(d.sent is not None and d.sent[0] == "default" for d in parallel.objects)
+    with open_cluster(str(state)) as cluster:
+        same = unchanged_keys(cluster, sequential.objects, "default")
+        assert unchanged_keys(cluster, parallel.objects, "default") == same
+    assert len(same) > 50 and not {str(k) for k in same} & {"Service/team-0/app-3", "Service/team-2/app-41"}
+
+
+def test_a_hint_that_no_longer_holds_changes_nothing_but_time(
+    tmp_path: Path, small_pieces: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers leave out the defaulting of objects the state said were applied from the same manifest;
+    if the plan reads them after all (here: a cluster that holds none of them), each is defaulted
+    then, and the plan is the one from objects defaulted at loading."""
+    path = write(tmp_path, "all.yaml", _stream(40, duplicate=False))
+    sequential = load_desired([str(path)], jobs=1)
+    applied = {
+        (d.key.kind, d.key.namespace, d.key.name): sent_digest(d, "default") for d in sequential.objects
+    }
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker defaulted an object the hint named")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(desired, "desired_body", refuse)  # the workers are forked with it
+        hinted = load_desired([str(path)], jobs=2, applyset="default", applied=lambda: applied)
+    assert _pieces_of(path, 2) > 2 and len(hinted.objects) == len(sequential.objects) == 80
+    with open_cluster(":memory:") as cluster:
+        plans = [make_plan(cluster, d, applyset="default") for d in (sequential, hinted)]
+    assert render_json(plans[0]) == render_json(plans[1])
+    assert plans[0].counts()[Action.CREATE] == 80

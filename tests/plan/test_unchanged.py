@@ -9,7 +9,7 @@ import pytest
 
 from manikit.apply.executor import execute
 from manikit.cluster import LocalCluster, open_cluster
-from manikit.cluster.recorded import APPLIED_TOPIC, applied_digests, note_applied
+from manikit.cluster.recorded import APPLIED_TOPIC, applied_digests, note_applied, peek_applied_digests
 from manikit.plan import unchanged
 from manikit.plan.actions import Action, ObjectKey, Plan
 from manikit.plan.desired import DesiredSet, load_desired
@@ -236,3 +236,20 @@ def test_live_objects_are_read_when_asked_for_and_dropped_once_released() -> Non
     assert list(live) == [SERVICE] and len(live) == 1
     known = LiveObjects(fake, {NAMESPACE: {"kind": "Namespace"}})  # type: ignore[arg-type]
     assert NAMESPACE in known and fake.reads == 3
+
+
+def test_a_peek_at_the_state_file_reads_the_record_and_writes_nothing(tmp_path: Path) -> None:
+    """What ``manikit plan`` reads ahead of loading a big input, before it opens the state."""
+    state = tmp_path / "state.db"
+    with open_cluster(state, default_cluster=False) as cluster:
+        wanted = desired(tmp_path)
+        applied(cluster, wanted)
+        recorded = applied_digests(cluster)
+    assert recorded is not None and set(recorded) == {(k.kind, k.namespace, k.name) for k in ALL}
+    files = sorted(tmp_path.glob("state.db*"))
+    before = [(f.name, f.read_bytes()) for f in files]
+    assert peek_applied_digests(state) == recorded
+    assert [(f.name, f.read_bytes()) for f in sorted(tmp_path.glob("state.db*"))] == before
+    assert peek_applied_digests(tmp_path / "missing.db") is None
+    assert not (tmp_path / "missing.db").exists()
+    assert peek_applied_digests(write(tmp_path, "web.yaml", "not: a state\n")) is None
