@@ -22,6 +22,7 @@ from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
 from manikit.plan.live import inventory, save_inventory
 from manikit.plan.server_side import member_manifest
 from manikit.plan.unchanged import manifest_digest
+from manikit.validate import admitted
 
 
 @dataclass
@@ -143,6 +144,7 @@ def execute(
             if progress is not None:
                 progress(done)
         save_inventory(cluster, plan.applyset, members)
+    admitted.forget()  # what loading admitted for this apply (validate/admitted.py) is of no more use
     result.revision = cluster.revision()
     return result
 

@@ -65,6 +65,11 @@ def forget() -> None:
     _KEPT.clear()
 
 
+def kept() -> int:
+    """How many manifests are kept."""
+    return len(_KEPT)
+
+
 def recall(obj: Mapping[str, Any], namespaced: bool) -> tuple[Body, ObjectMeta] | None:
     """For a create of ``obj``: the admitted body of the same manifest (a fresh copy, its metadata
     empty) and ``obj``'s ObjectMeta, validated here; None when nothing is kept for it or its

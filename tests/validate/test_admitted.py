@@ -239,6 +239,7 @@ def test_apply_stores_exactly_what_full_admission_stores(tmp_path: Path, recalle
     assert not any(recalled)
     created = _apply(files, tmp_path / "kept.db", admit=True, recalled=recalled)
     assert recalled.count(True) == created >= 9  # every create found what loading admitted
+    assert admitted.kept() == 0  # and the apply let it go
     assert _rows(tmp_path / "kept.db") == _rows(tmp_path / "full.db")
 
 
