@@ -137,9 +137,8 @@ def cluster() -> Iterator[LocalCluster]:
         yield opened
 
 
-@pytest.fixture
-def seeded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many focused simulations the preview made (a spy on ``seeded_simulation``)."""
+def count_seeded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A spy on ``seeded_simulation``: the list grows by one per focused simulation the preview makes."""
     calls: list[int] = []
 
     def counted(*args: Any) -> LocalCluster:
@@ -148,6 +147,12 @@ def seeded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr("manikit.apply.preview.seeded_simulation", counted)
     return calls
+
+
+@pytest.fixture
+def seeded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many focused simulations the preview made."""
+    return count_seeded(monkeypatch)
 
 
 def both(

@@ -7,16 +7,13 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from manikit import library
 from manikit.apply.preview import WHOLE_CLUSTER_ENV
 from manikit.cluster import open_cluster
-from manikit.cluster.local import LocalCluster
-from manikit.cluster.seeded import seeded_simulation
-from tests.apply.test_preview_scope import BASE, CRASHY, WAIT, deployment, replaced
+from tests.apply.test_preview_scope import BASE, CRASHY, WAIT, count_seeded, deployment, replaced
 from tests.cli.helpers import run_cli
 
 WHOLE = {WHOLE_CLUSTER_ENV: "1"}
@@ -24,14 +21,8 @@ WHOLE = {WHOLE_CLUSTER_ENV: "1"}
 
 @pytest.fixture
 def seeded(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    calls: list[int] = []
-
-    def counted(*args: Any) -> LocalCluster:
-        calls.append(1)
-        return seeded_simulation(*args)
-
-    monkeypatch.setattr("manikit.apply.preview.seeded_simulation", counted)
-    return calls
+    """How many focused simulations the preview made."""
+    return count_seeded(monkeypatch)
 
 
 @pytest.fixture
