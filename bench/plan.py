@@ -31,7 +31,7 @@ from plan_apply_common import EXE, NAMESPACES, manifest_tree
 from manikit.apply.executor import execute
 from manikit.cli.main import GC_THRESHOLDS
 from manikit.cluster import open_cluster
-from manikit.cluster.recorded import applied_digests
+from manikit.cluster.recorded import applied_record
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
 from manikit.source.reader import expand_paths
@@ -131,7 +131,7 @@ def bench(args: argparse.Namespace, stream: bool) -> None:
         state = str(Path(tmp) / "state.db")
         cluster = open_cluster(state, default_cluster=False)
         names = expand_paths([str(root)])
-        desired = load_desired(names)
+        desired = load_desired(names, applyset="default")  # as `manikit apply` loads them
         execute(cluster, make_plan(cluster, desired, applyset="default"))
         if args.settled:
             cluster.run()
@@ -142,7 +142,7 @@ def bench(args: argparse.Namespace, stream: bool) -> None:
         loads, load_cpus, plans, plan_cpus, counts = [], [], [], [], []
         for _ in range(args.runs):
             start, cpu = time.perf_counter(), cpu_seconds()
-            desired = load_desired(names, applyset="default", applied=lambda: applied_digests(cluster))
+            desired = load_desired(names, applyset="default", applied=lambda: applied_record(cluster))
             loads.append(time.perf_counter() - start)
             load_cpus.append(cpu_seconds() - cpu)
             start, cpu = time.perf_counter(), time.process_time()

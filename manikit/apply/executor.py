@@ -192,7 +192,9 @@ def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: App
     version = (answer.get("metadata") or {}).get("resourceVersion")
     result.versions[key] = None if version is None else str(version)
     # what this apply left, so that the next plan need not read the object (manikit.plan.unchanged)
-    note_applied(cluster, (key.kind, key.namespace, key.name), manifest_digest(body), result.versions[key])
+    digest = manifest_digest(body)
+    text = change.text.to_note() if change.text is not None and change.text.sent == digest else ()
+    note_applied(cluster, (key.kind, key.namespace, key.name), digest, result.versions[key], text)
     {Action.CREATE: result.created, Action.UPDATE: result.updated, Action.REPLACE: result.replaced}[
         change.action
     ].append(key)

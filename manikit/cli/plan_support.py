@@ -17,11 +17,11 @@ from manikit.cli.common import config_exclude, manifest_files, not_manifests_not
 from manikit.cli.state import locate_state
 from manikit.cli.words import listed, plural
 from manikit.cluster import Cluster
-from manikit.cluster.recorded import peek_applied_digests
+from manikit.cluster.recorded import AppliedRecord, peek_applied_record
 from manikit.diagnostics import Level, Problem
 from manikit.errors import FIELD_ERROR_WORDS, InvalidError, NoManifestsError, UserError
 from manikit.plan.actions import Plan
-from manikit.plan.desired import Applied, DesiredSet, load_desired
+from manikit.plan.desired import DesiredSet, load_desired
 from manikit.plan.planner import make_plan
 from manikit.plan.render.html import render_html
 from manikit.plan.render.json_format import render_json
@@ -112,17 +112,17 @@ def read_desired(
     return desired
 
 
-def applied_hint(state: str | None) -> Applied | None:
+def applied_hint(state: str | None) -> AppliedRecord | None:
     """What a local state file recorded of manikit's applies, peeked at before the state is opened
-    (``load_desired`` then defaults only what a plan will read): nothing is printed or created, and
-    any trouble is left to opening the state."""
+    (``load_desired`` then parses and defaults only what a plan will read): nothing is printed or
+    created, and any trouble is left to opening the state."""
     try:
         where = locate_state(state)
     except UserError:
         return None
     if not isinstance(where.target, Path) or not where.target.is_file():
         return None
-    return peek_applied_digests(where.target)
+    return peek_applied_record(where.target)
 
 
 def refusals(errors: Sequence[Problem]) -> list[str]:

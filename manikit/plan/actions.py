@@ -10,6 +10,7 @@ from typing import Any
 
 from manikit.plan.capacity import NodeUsage
 from manikit.plan.diff import FieldChange
+from manikit.plan.textrecord import TextRecord
 
 Body = dict[str, Any]
 #: 2: changes carry the applied configuration (server-side apply), plans their refusals
@@ -71,6 +72,9 @@ class ResourceChange:
     #: recorded without manikit as its applier (made before server-side apply, or by another tool):
     #: apply makes manikit the owner of the manifest's fields, even with no field changing
     adopts: bool = False
+    #: what apply notes of the document the manifest came from (``manikit.plan.textual``); explains
+    #: nothing and changes nothing of what apply does
+    text: TextRecord | None = field(default=None, compare=False, repr=False)
 
     @property
     def replacement_reasons(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from manikit.plan.actions import APPLY_ORDER, Action, Body, ObjectKey, Plan, Ref
 from manikit.plan.diff import FieldChange, count_leaves, diff
 from manikit.plan.normalize import comparable, drop_allocated
 from manikit.plan.packed import Packed
+from manikit.plan.textrecord import TextRecord
 
 PREVENT_DESTROY = "manikit.dev/prevent-destroy"
 
@@ -32,7 +33,7 @@ class Desired:
     never unpacks it. Immutable, as frozen data: ``replaced`` makes a changed copy.
     """
 
-    __slots__ = ("_adopts", "_body", "_key", "_manifest", "_packed", "_sent", "_source", "_takes")
+    __slots__ = ("_adopts", "_body", "_key", "_manifest", "_packed", "_sent", "_source", "_takes", "_text")
 
     def __init__(
         self,
@@ -51,6 +52,7 @@ class Desired:
         self._takes = takes  # fields --force-conflicts takes from other managers
         self._adopts = adopts  # recorded without manikit as its applier: apply makes it one
         self._sent = sent
+        self._text: TextRecord | None = None  # what apply notes of the document (plan/textual.py)
 
     @classmethod
     def packed(cls, key: ObjectKey, source: str, packed: Packed, sent: SentDigest | None = None) -> Desired:
@@ -99,6 +101,16 @@ class Desired:
     def sent(self) -> SentDigest | None:
         return self._sent
 
+    @property
+    def text(self) -> TextRecord | None:
+        """What apply notes of the one document this object came from; None when loading did not
+        make one (``manikit.plan.textual``)."""
+        return self._text
+
+    def note_text(self, record: TextRecord | None) -> None:
+        """Set ``text``, once, while loading makes the object."""
+        self._text = record
+
     def replaced(
         self,
         *,
@@ -109,7 +121,7 @@ class Desired:
     ) -> Desired:
         """A copy with the given fields changed (``dataclasses.replace``); what apply sends changes the
         digest, so a copy with another manifest has none."""
-        return Desired(
+        copy = Desired(
             self.body if body is None else body,
             self._source,
             self.manifest if manifest is None else manifest,
@@ -117,6 +129,8 @@ class Desired:
             self._adopts if adopts is None else adopts,
             self._sent if manifest is None else None,
         )
+        copy._text = self._text  # it says what it sends: apply notes it only where that is what it sent
+        return copy
 
     def _fields(self) -> tuple[object, ...]:
         return (self.body, self._source, self.manifest, self._takes, self._adopts)
@@ -142,6 +156,7 @@ class Desired:
                 self._takes,
                 self._adopts,
                 self._sent,
+                self._text,
             ),
         )
 
@@ -155,10 +170,11 @@ def _restored(
     takes: tuple[str, ...],
     adopts: bool,
     sent: SentDigest | None,
+    text: TextRecord | None = None,
 ) -> Desired:
     """A Desired from ``Desired.__reduce__``'s parts (pickled between processes)."""
     item = Desired({}, source, manifest, takes, adopts, sent)
-    item._body, item._packed = body, packed
+    item._body, item._packed, item._text = body, packed, text
     item._key = None if key is None else ObjectKey(*key)
     return item
 
@@ -248,6 +264,7 @@ def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> R
             _known_after_apply(after),
             manifest,
             item.takes,
+            text=item.text,
         )
     before = drop_allocated(comparable(recorded), after)
     if before == after and not replace:
@@ -266,6 +283,7 @@ def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> R
             manifest,
             (),
             item.adopts,
+            item.text,
         )
     changes = tuple(_mark_immutable(item.key.kind, c, before) for c in diff(before, after))
     forced = replace or any(c.forces_replacement for c in changes)
@@ -284,6 +302,7 @@ def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> R
         manifest,
         item.takes,
         item.adopts,
+        item.text,
     )
 
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-import orjson
-
+from manikit.cluster.recorded import AppliedRecord
 from manikit.diagnostics import Level, Problem
 from manikit.kinds.registry import KIND_RULES
 from manikit.models.meta import TypeMeta
@@ -24,7 +23,16 @@ from manikit.models.registry import is_namespaced
 from manikit.plan.actions import Body, ObjectKey
 from manikit.plan.changes import Desired
 from manikit.plan.normalize import desired_body
-from manikit.plan.packed import Packed
+from manikit.plan.packed import Packed, written
+from manikit.plan.textual import (
+    FileText,
+    Skipping,
+    file_text,
+    known_texts,
+    note_texts,
+    skips_known,
+    text_salt,
+)
 from manikit.plan.unchanged import digest_of_sent
 from manikit.source.values import RenderOptions
 from manikit.validate import admitted
@@ -41,7 +49,8 @@ from manikit.validate.pipeline import (
 Loaded = tuple[FileOutcome, list[Desired]]
 #: what the state recorded of manikit's applies: (kind, namespace, name) -> the digest of the manifest
 Applied = Mapping[tuple[str, str, str], str]
-AppliedHint = Callable[[], Applied | None]
+#: reads what the state recorded (``manikit.cluster.recorded``): its record, or only the digests
+AppliedHint = Callable[[], AppliedRecord | Applied | None]
 
 
 @dataclass
@@ -96,7 +105,7 @@ class Packing:
     def pack(self, obj: TypeMeta, source: str, data: Any, namespace: str) -> Desired:
         ns = _defaulted_namespace(obj, namespace)
         key = ObjectKey(obj.kind, ns or "", obj.metadata.name or "", obj.api_version)
-        manifest = _written(data, ns, copy=False)
+        manifest = written(data, ns, copy=False)
         sent = None if self.applyset is None else (self.applyset, digest_of_sent(manifest, self.applyset))
         recorded = None if self.applied is None else self.applied.get((key.kind, key.namespace, key.name))
         if sent is not None and sent[1] is not None and recorded == sent[1]:
@@ -145,55 +154,86 @@ def _load_files(
     packing: Packing,
     applied: AppliedHint | None,
 ) -> list[Loaded]:
-    """Each file's result, in input order; a big file in pieces when there are several workers."""
+    """Each file's result, in input order; a big file in pieces when there are several workers, its
+    documents known from their text taken as they are (``manikit.plan.textual``)."""
     workers = worker_count(files, jobs)
-    tasks = plan_tasks(files, workers)
+    texts = _file_texts(files, namespace, packing.applyset)
+    record = _record(applied) if texts and applied is not None else None
+    skipping = _skipping(texts, record, packing.applyset)
+    tasks: list[Task] = []
+    for name in files:
+        tasks.extend(skipping[name].tasks(workers) if name in skipping else plan_tasks([name], workers))
     in_workers = uses_workers(tasks, workers)
     if in_workers and applied is not None:
-        packing = replace(packing, applied=applied())
+        record = record if texts else _record(applied)
+        packing = replace(packing, applied=None if record is None else record.digests)
     work = partial(_desired_task, namespace=namespace, render=render, packing=packing if in_workers else None)
-    results = pool_map(tasks, work, workers)
+    groups = iter(group_by_file(tasks, pool_map(tasks, work, workers)))
     loaded: list[Loaded] = []
-    for name, parts in group_by_file(tasks, results):
-        if len(parts) == 1 and not isinstance(parts[0], PieceResult):
+    for name in files:
+        skip = skipping.get(name)
+        parts = next(groups)[1] if skip is None or skip.misses else []
+        if skip is not None:
+            loaded.append(_skipped(skip, parts, namespace, render))
+        elif len(parts) == 1 and not isinstance(parts[0], PieceResult):
             loaded.append(parts[0])
         else:
             pieces = [p for p in parts if isinstance(p, PieceResult)]
             loaded.append(_joined(pieces) or desired_file(name, namespace, render))
+        if name in texts and packing.applyset is not None:
+            note_texts(texts[name], *loaded[-1], packing.applyset)
     return loaded
 
 
+def _record(applied: AppliedHint) -> AppliedRecord | None:
+    hint = applied()
+    return hint if hint is None or isinstance(hint, AppliedRecord) else AppliedRecord(dict(hint))
+
+
+def _file_texts(files: Sequence[str], namespace: str, applyset: str | None) -> dict[str, FileText]:
+    """The big plain YAML files cut into documents (only when the apply set is known: the digest of
+    a document's text is salted with it)."""
+    if applyset is None:
+        return {}
+    salt = text_salt(namespace, applyset)
+    return {name: text for name in dict.fromkeys(files) if (text := file_text(name, salt)) is not None}
+
+
+def _skipping(
+    texts: Mapping[str, FileText], record: AppliedRecord | None, applyset: str | None
+) -> dict[str, Skipping]:
+    if record is None or applyset is None or not skips_known():
+        return {}
+    known = known_texts(record)
+    if not known:
+        return {}
+    found = {name: Skipping.of(text, known, applyset) for name, text in texts.items()}
+    return {name: skip for name, skip in found.items() if skip is not None}
+
+
+def _skipped(
+    skip: Skipping,
+    parts: Sequence[Loaded | PieceResult[Loaded]],
+    namespace: str,
+    render: RenderOptions | None,
+) -> Loaded:
+    """A file whose known documents were not parsed: the rest's result completed with them."""
+    pieces = [p for p in parts if isinstance(p, PieceResult)]
+    if not pieces:
+        outcome = FileOutcome(name=skip.file.display)
+        return outcome, skip.joined(outcome, [], namespace)
+    pieces[0].kubernetes = True  # the known documents are Kubernetes objects
+    joined = _joined(pieces)
+    if joined is None:  # the rest's parse stopped, or found nothing: the whole file, the usual way
+        return desired_file(skip.file.name, namespace, render)
+    outcome, desired = joined
+    return outcome, skip.joined(outcome, desired, namespace)
+
+
 def as_written(data: Any, body: Body) -> Body:
-    """The manifest as its file says it (what server-side apply sends, so that manikit owns exactly
-    the fields it sets), as plain JSON data, with the namespace the object gets (its ``body``'s)."""
-    return _written(data, (body.get("metadata") or {}).get("namespace"))
-
-
-def _written(data: Any, namespace: str | None, *, copy: bool = True) -> Body:
-    """``as_written``; without ``copy`` it shares ``data``'s nodes below the top where they are
-    already plain (only strings as keys), for a caller that copies it anyway (``Packing``)."""
-    out: Body = dict(_plain(data) if copy or not _keys_are_strings(data) else data)
-    if namespace:
-        out["metadata"] = {**(out.get("metadata") or {}), "namespace": namespace}
-    return out
-
-
-def _keys_are_strings(data: Any) -> bool:
-    """Whether every mapping key in ``data`` is a string (orjson refuses any other, in C; it refuses
-    integers beyond 64 bits too, which then take the copy: slower, never wrong)."""
-    try:
-        orjson.dumps(data)
-    except TypeError:
-        return False
-    return True
-
-
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
+    """The manifest as its file says it (``packed.written``), with the namespace the object gets (its
+    ``body``'s)."""
+    return written(data, (body.get("metadata") or {}).get("namespace"))
 
 
 def load_desired(

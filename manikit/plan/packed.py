@@ -7,7 +7,8 @@ pickling the same dicts, and nothing is read back until asked for. The manifest 
 marshal's back-references (format 2), so that a subtree a YAML alias shares is unpacked as separate
 copies, as the sequential path's copy of the manifest makes them. Such an object is sent without
 its body (the worker leaves out its defaulting): when read, the body is made from the manifest here,
-by the same validation and defaulting.
+by the same validation and defaulting. An object known from its document's text alone
+(``manikit.plan.textual``) is packed as that text: read, it is parsed, then made as any other.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ import marshal
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from manikit.errors import ManikitError
 from manikit.models.registry import KINDS
 from manikit.plan.normalize import desired_body
+from manikit.source.documents import load_text
+from manikit.source.reader import SourceText
 from manikit.validate.semantic import validate_model
 
 Body = dict[str, Any]
@@ -32,6 +37,14 @@ class Packed:
     body: bytes | None  # None: left out, made from the manifest when read
     manifest: bytes | None
     namespace: str = "default"  # the manifests' default namespace, for a body made later
+    #: the one YAML document the object is, as text (``manikit.plan.textual``): the manifest is
+    #: parsed from it when read, with ``text_namespace``, the namespace defaulting gives the object
+    text: str | None = None
+    text_namespace: str | None = None
+
+    @classmethod
+    def of_text(cls, text: str, namespace: str, object_namespace: str | None) -> Packed:
+        return cls(None, None, namespace, text, object_namespace)
 
     @classmethod
     def of(cls, body: Body | None, manifest: Body | None, namespace: str = "default") -> Packed | None:
@@ -55,6 +68,8 @@ class Packed:
         return body
 
     def unpack_manifest(self) -> Body | None:
+        if self.text is not None:
+            return _parsed(self.text, self.text_namespace)
         if self.manifest is None:
             return None
         manifest: Body = marshal.loads(self.manifest)
@@ -67,3 +82,40 @@ def defaulted(manifest: Body | None, namespace: str) -> Body:
         raise ManikitError("internal: an object packed without its body has no manifest either")
     info = KINDS[(str(manifest["apiVersion"]).strip(), str(manifest["kind"]).strip())]
     return desired_body(validate_model(info.model, manifest), namespace, owned=True)
+
+
+def _parsed(text: str, namespace: str | None) -> Body:
+    """The manifest of a document loaded before from the same text (one document, one object)."""
+    documents = load_text(SourceText("<document>", text)).documents
+    if len(documents) != 1 or not isinstance(documents[0].data, dict):
+        raise ManikitError("internal: a document known from its text no longer parses into one object")
+    return written(documents[0].data, namespace)
+
+
+def written(data: Any, namespace: str | None, *, copy: bool = True) -> Body:
+    """The manifest as its file says it (what server-side apply sends, so that manikit owns exactly
+    the fields it sets), as plain JSON data, with the namespace the object gets. Without ``copy`` it
+    shares ``data``'s nodes below the top where they are already plain (only strings as keys), for a
+    caller that copies it anyway."""
+    out: Body = dict(_plain(data) if copy or not _keys_are_strings(data) else data)
+    if namespace:
+        out["metadata"] = {**(out.get("metadata") or {}), "namespace": namespace}
+    return out
+
+
+def _keys_are_strings(data: Any) -> bool:
+    """Whether every mapping key in ``data`` is a string (orjson refuses any other, in C; it refuses
+    integers beyond 64 bits too, which then take the copy: slower, never wrong)."""
+    try:
+        orjson.dumps(data)
+    except TypeError:
+        return False
+    return True
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node

@@ -31,7 +31,8 @@ GENERATION = 1
 
 
 @cache
-def _salt() -> bytes:
+def version_salt() -> bytes:
+    """manikit's version and ``GENERATION``: what every digest of this module is salted with."""
     import manikit
 
     return f"manikit {manikit.__version__} generation {GENERATION}\n".encode()
@@ -43,7 +44,7 @@ def manifest_digest(sent: Body) -> str:
         text = orjson.dumps(sent, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
     except TypeError:  # what orjson does not write (an integer beyond 64 bits): json does
         text = json.dumps(sent, sort_keys=True, default=repr).encode()
-    return hashlib.blake2b(_salt() + text, digest_size=20).hexdigest()
+    return hashlib.blake2b(version_salt() + text, digest_size=20).hexdigest()
 
 
 def sent_digest(item: Desired, applyset: str) -> str | None:

@@ -138,13 +138,13 @@ def test_another_manikit_version_forces_the_full_comparison(
     wanted = desired(tmp_path)
     applied(cluster, wanted)
     monkeypatch.setattr(unchanged, "GENERATION", unchanged.GENERATION + 1)
-    unchanged._salt.cache_clear()
+    unchanged.version_salt.cache_clear()
     try:
         assert skipped(cluster, wanted) == set()
         assert plans(cluster, wanted).empty
     finally:
         monkeypatch.undo()
-        unchanged._salt.cache_clear()
+        unchanged.version_salt.cache_clear()
     assert skipped(cluster, wanted) == ALL
 
 
