@@ -10,12 +10,14 @@ import os
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from manikit.apply.executor import ApplyResult, check_fresh, execute
 from manikit.apply.preview import with_preview
 from manikit.cluster import Cluster
+from manikit.cluster.recorded import applied_record
 from manikit.diagnostics import Level, Problem
 from manikit.errors import SourceError
 from manikit.lint.config import find_config, load_config
@@ -65,7 +67,8 @@ def plan(
     server-side apply's outcome for each object (``Plan.refusals``: what the cluster would refuse).
     With ``preview``, the pods that would stay Pending, from a simulation of the cluster."""
     with _files(source) as (files, shown):
-        desired = load_desired(files, namespace)
+        # the cluster's record of applies: unchanged objects are neither parsed nor read
+        desired = load_desired(files, namespace, applyset=applyset, applied=partial(applied_record, cluster))
     errors = [p for p in _named(desired.problems, shown) if p.level is Level.ERROR]
     if errors:
         listed = "; ".join(_said(p) for p in errors[:5])

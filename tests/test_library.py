@@ -116,3 +116,36 @@ def test_open_cluster_on_a_file_keeps_state_and_clock(tmp_path: Path) -> None:
     with manikit.open_cluster(state) as again:
         assert again.find("Namespace", "demo") is not None
         assert again.now() == moved and again.announcement is None
+
+
+def test_plan_takes_unchanged_documents_from_their_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``manikit.plan`` reads the cluster's record of applies as ``manikit plan`` does: documents
+    applied unchanged are not parsed, and the plan is the one parsing every document makes."""
+    from manikit.plan import textual
+
+    monkeypatch.setattr(textual, "TEXT_MIN_BYTES", 0)
+    hits: list[int] = []
+    found = textual.Skipping.of
+
+    def counted(*args: object, **kwargs: object) -> textual.Skipping | None:
+        skip = found(*args, **kwargs)  # type: ignore[arg-type]
+        hits.append(0 if skip is None else len(skip.hits))
+        return skip
+
+    monkeypatch.setattr(textual.Skipping, "of", counted)
+    path = tmp_path / "all.yaml"
+    maps = [
+        f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm-{i}, namespace: demo}}\ndata: {{k: v{i}}}\n"
+        for i in range(5)
+    ]
+    path.write_text("---\n".join(["apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n", *maps]))
+    with manikit.open_cluster() as cluster:
+        manikit.apply(path, cluster, applyset="demo")
+        path.write_text(path.read_text().replace("k: v3", "k: changed"))
+        fast = manikit.plan(path, cluster, applyset="demo", preview=False)
+        assert hits[-1] == 5  # the Namespace and four ConfigMaps
+        monkeypatch.setenv(textual.SKIP_ENV, "1")
+        assert manikit.plan(path, cluster, applyset="demo", preview=False) == fast
+    assert [str(c.key) for c in fast.changes] == ["ConfigMap/demo/cm-3"]
