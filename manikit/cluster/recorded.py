@@ -4,10 +4,10 @@ the keys of a kind's objects carrying given labels, and what manikit's applies l
 What an apply left: for each object, a digest of the manifest manikit applied and the
 resourceVersion that apply produced, kept in the store's notes (topic ``applied``) in the apply's
 own transaction. An object still at that resourceVersion is exactly what that apply made (any later
-write, by any manager or controller, moves it). A note may carry more after those two: what the plan
+write, by any manager or controller, moves it). Beside it (topic ``applied-text``), what the plan
 layer knows of the document the manifest came from (``manikit.plan.textrecord``), kept as it is
-here. Remote clusters and the etcd backend keep none: there every function here answers None and
-callers read the objects themselves.
+here and read only by a load. Remote clusters and the etcd backend keep none: there every function
+here answers None and callers read the objects themselves.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from manikit.runtime.api.kinds import kind_info
 from manikit.runtime.store.sqlite import SqliteStore
 
 APPLIED_TOPIC = "applied"
+TEXT_TOPIC = "applied-text"
 
 #: (kind, namespace, name): the namespace is "" for a cluster-scoped object
 Key = tuple[str, str, str]
@@ -34,7 +35,7 @@ class AppliedRecord:
     """What manikit's applies left of the objects still as they made them."""
 
     digests: dict[Key, str] = field(default_factory=dict)  # the manifest digest, as ``applied_digests``
-    extras: dict[Key, list[Any]] = field(default_factory=dict)  # what each note carries after the two
+    extras: dict[Key, list[Any]] = field(default_factory=dict)  # what was noted beside (``TEXT_TOPIC``)
 
 
 def _sqlite(cluster: Cluster) -> SqliteStore | None:
@@ -57,11 +58,11 @@ def applied_digests(cluster: Cluster) -> dict[Key, str] | None:
     """The manifest digest of each object still at the resourceVersion manikit's last apply of it
     produced (None: this cluster keeps no record of applies)."""
     store = _sqlite(cluster)
-    return None if store is None else _current(store).digests
+    return None if store is None else _current(store, extras=False).digests
 
 
 def applied_record(cluster: Cluster) -> AppliedRecord | None:
-    """``applied_digests`` with what each note carries besides (None: no record kept here)."""
+    """``applied_digests`` with what was noted beside each (None: no record kept here)."""
     store = _sqlite(cluster)
     return None if store is None else _current(store)
 
@@ -72,36 +73,38 @@ def peek_applied_digests(path: Path) -> dict[Key, str] | None:
     that nothing is created, locked or written (not even SQLite's -wal and -shm files); writes still
     in another process's write-ahead log are not seen (a stale hint). None when the file cannot be
     read so, or is no state."""
-    record = peek_applied_record(path)
+    record = peek_applied_record(path, extras=False)
     return None if record is None else record.digests
 
 
-def peek_applied_record(path: Path) -> AppliedRecord | None:
+def peek_applied_record(path: Path, *, extras: bool = True) -> AppliedRecord | None:
     """``applied_record`` of the state file at ``path``, read as ``peek_applied_digests`` reads it."""
     try:
         conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, timeout=1.0)
     except (sqlite3.Error, ValueError):
         return None
     try:
-        return _current(SqliteStore(conn, str(path)))
+        return _current(SqliteStore(conn, str(path)), extras=extras)
     except (sqlite3.Error, ValueError, TypeError):
         return None
     finally:
         conn.close()
 
 
-def _current(store: SqliteStore) -> AppliedRecord:
+def _current(store: SqliteStore, *, extras: bool = True) -> AppliedRecord:
     notes = store.notes_of(APPLIED_TOPIC)
-    versions = store.versions()  # read second: a write in between moves a version past its note
+    beside = store.notes_of(TEXT_TOPIC) if extras else {}
+    versions = store.versions()  # read last: a write in between moves a version past its note
     current = AppliedRecord()
     for text, value in notes.items():
         key = _key(text)
-        if key is not None and isinstance(value, list) and len(value) >= 2:
-            digest, version = value[0], value[1]
+        if key is not None and isinstance(value, list) and len(value) == 2:
+            digest, version = value
             if versions.get(key) == version and isinstance(digest, str):
                 current.digests[key] = digest
-                if len(value) > 2:
-                    current.extras[key] = value[2:]
+                extra = beside.get(text)
+                if isinstance(extra, list):
+                    current.extras[key] = extra
     return current
 
 
@@ -109,7 +112,7 @@ def note_applied(
     cluster: Cluster, key: Key, digest: str | None, version: str | None, extra: Sequence[Any] = ()
 ) -> None:
     """Record that applying the manifest of ``digest`` left ``key`` at ``version`` (inside the apply's
-    transaction), with ``extra`` (plain JSON values) after them; ``digest`` None forgets the object
+    transaction), with ``extra`` (plain JSON values) beside it; ``digest`` None forgets the object
     (deleted)."""
     store = _sqlite(cluster)
     if store is None:
@@ -117,8 +120,13 @@ def note_applied(
     text = "/".join(key)
     if digest is None or version is None or not version.isdigit():
         store.delete_note(APPLIED_TOPIC, text)
+        store.delete_note(TEXT_TOPIC, text)
         return
-    store.put_note(APPLIED_TOPIC, text, [digest, int(version), *extra])
+    store.put_note(APPLIED_TOPIC, text, [digest, int(version)])
+    if extra:
+        store.put_note(TEXT_TOPIC, text, list(extra))
+    else:
+        store.delete_note(TEXT_TOPIC, text)
 
 
 def _key(text: str) -> Key | None:

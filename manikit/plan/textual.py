@@ -43,7 +43,7 @@ TEXT_MIN_BYTES = 100_000  # smaller files are parsed whole: cutting and noting t
 
 # YAML forbids a line starting with "---" or "..." (then a space, a tab or the line's end) inside any
 # scalar: the first always starts a document. A document's text without the second holds at most one.
-_DOCUMENT_START = re.compile(r"^---(?=[ \t\r\n]|\Z)", re.MULTILINE)
+_DOCUMENT_START = re.compile(r"\n---(?=[ \t\r\n]|\Z)")  # a literal first: searched fast
 _DOCUMENT_END = re.compile(r"^\.\.\.", re.MULTILINE)
 _QUIET_LINE = re.compile(r" *(?:#.*)?\r?")  # blank, or only a comment
 
@@ -116,9 +116,7 @@ def file_text(name: str, salt: bytes) -> FileText | None:
     if source is None or problems or not can_split(source.text):
         return None
     text = source.text
-    starts = [m.start() for m in _DOCUMENT_START.finditer(text)]
-    if not starts or starts[0] != 0:
-        starts.insert(0, 0)
+    starts = [0, *(m.start() + 1 for m in _DOCUMENT_START.finditer(text))]
     base = hashlib.blake2b(salt, digest_size=20)
     chunks: list[Chunk] = []
     line = 1

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from manikit.apply.executor import execute
 from manikit.cluster import LocalCluster, open_cluster
-from manikit.cluster.recorded import APPLIED_TOPIC, applied_record
+from manikit.cluster.recorded import TEXT_TOPIC, applied_record
 from manikit.errors import PlanError
 from manikit.plan import textual
 from manikit.plan.desired import DesiredSet, load_desired
@@ -237,8 +237,8 @@ def test_a_document_of_several_objects_or_with_a_problem_is_not_noted(tmp_path: 
     path = tmp_path / "all.yaml"
     path.write_text(stream(docs), encoding="utf-8")
     cluster = applied(path)
-    notes = cluster.store.notes_of(APPLIED_TOPIC)
-    noted = {key for key, value in notes.items() if TextRecord.from_note(value[2:]) is not None}
+    notes = cluster.store.notes_of(TEXT_TOPIC)
+    noted = {key for key, value in notes.items() if TextRecord.from_note(value) is not None}
     assert "ConfigMap/shop/cm-0" in noted
     assert "ConfigMap/shop/cm-9" not in noted  # a List item
     assert "ConfigMap/shop/cm-8" not in noted  # a text that could hold another document
