@@ -41,9 +41,10 @@ class TextRecord:
         if len(values) != 8:
             return None
         digest, sent, line, api_version, written_api_version, kind, namespace, name = values
+        # plain checks, no generator: a load reads one note per object
+        if type(line) is not int or line < 0 or not (namespace is None or type(namespace) is str):
+            return None
         texts = (digest, sent, api_version, written_api_version, kind, name)
-        if not all(isinstance(v, str) for v in texts) or type(line) is not int or line < 0:
-            return None
-        if namespace is not None and not isinstance(namespace, str):
-            return None
-        return cls(digest, sent, line, api_version, written_api_version, kind, namespace, name)
+        if type(digest) is str and type(sent) is str and {type(v) for v in texts} == {str}:
+            return cls(digest, sent, line, api_version, written_api_version, kind, namespace, name)
+        return None

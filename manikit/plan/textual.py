@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import heapq
 import os
 import re
 from collections import defaultdict
@@ -117,12 +118,15 @@ def file_text(name: str, salt: bytes) -> FileText | None:
         return None
     text = source.text
     starts = [0, *(m.start() + 1 for m in _DOCUMENT_START.finditer(text))]
+    encoded = text.encode() if text.isascii() else None  # then a character is a byte: encoded once
     base = hashlib.blake2b(salt, digest_size=20)
     chunks: list[Chunk] = []
     line = 1
     for start, end in zip(starts, [*starts[1:], len(text)], strict=True):
         digest = base.copy()
-        digest.update(text[start:end].encode("utf-8", "surrogatepass"))
+        digest.update(
+            encoded[start:end] if encoded is not None else text[start:end].encode("utf-8", "surrogatepass")
+        )
         chunks.append(Chunk(start, end, line, digest.hexdigest()))
         line += text.count("\n", start, end)
     return FileText(name, source.name, text, chunks)
@@ -177,7 +181,8 @@ class Skipping:
         """What is left to parse, in pieces for ``workers`` when it is big; none when nothing is."""
         if not self.misses:
             return []
-        count = min(len(self.sparse) // PIECE_MIN_BYTES, workers * PIECES_PER_WORKER) if workers > 1 else 1
+        rest = sum(c.end - c.start for i, c in enumerate(self.file.chunks) if i not in self.hits)
+        count = min(rest // PIECE_MIN_BYTES, workers * PIECES_PER_WORKER) if workers > 1 else 1
         pieces = split_stream(self.sparse, count) if count >= 2 else [Piece(self.sparse, 1)]
         return [Task(self.file.name, piece, self.file.display) for piece in pieces]
 
@@ -186,6 +191,7 @@ class Skipping:
         file's order, as loading the whole file makes them (a known document's ``DocKey.index`` is
         -1: nothing reads it)."""
         known: list[tuple[int, Desired]] = []
+        hit_keys: list[DocKey] = []
         for index, (key, noted) in sorted(self.hits.items()):
             line = self.file.chunks[index].first_line + noted.line
             packed = Packed.of_text(self.file.chunk_text(index), namespace, key[1] or None)
@@ -198,12 +204,19 @@ class Skipping:
             item.note_text(noted)
             known.append((line, item))
             written = (noted.written_api_version, noted.written_kind, noted.written_namespace)
-            outcome.keys.append(DocKey(self.file.display, -1, (), *written, noted.written_name, line))
+            hit_keys.append(DocKey(self.file.display, -1, (), *written, noted.written_name, line))
         outcome.documents += len(known)
-        outcome.keys.sort(key=lambda k: k.line)
-        merged = [(_line(d.source), d) for d in desired] + known
-        merged.sort(key=lambda pair: pair[0])
-        return [d for _, d in merged]
+        outcome.keys = list(heapq.merge(outcome.keys, hit_keys, key=_key_line))
+        lines = ((_line(d.source), d) for d in desired)
+        return [d for _, d in heapq.merge(lines, known, key=_first)]
+
+
+def _key_line(key: DocKey) -> int:
+    return key.line
+
+
+def _first(pair: tuple[int, Desired]) -> int:
+    return pair[0]
 
 
 def note_texts(file: FileText, outcome: FileOutcome, desired: Iterable[Desired], applyset: str) -> None:
