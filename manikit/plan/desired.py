@@ -31,6 +31,7 @@ from manikit.plan.textual import (
     known_texts,
     note_texts,
     skips_known,
+    takes_part,
     text_salt,
 )
 from manikit.plan.unchanged import digest_of_sent
@@ -193,10 +194,11 @@ def _record(applied: AppliedHint) -> AppliedRecord | None:
 def _file_texts(files: Sequence[str], namespace: str, applyset: str | None) -> dict[str, FileText]:
     """The big plain YAML files cut into documents (only when the apply set is known: the digest of
     a document's text is salted with it)."""
-    if applyset is None:
+    names = [name for name in dict.fromkeys(files) if takes_part(name)] if applyset is not None else []
+    if applyset is None or not names:
         return {}
     salt = text_salt(namespace, applyset)
-    return {name: text for name in dict.fromkeys(files) if (text := file_text(name, salt)) is not None}
+    return {name: text for name in names if (text := file_text(name, salt)) is not None}
 
 
 def _skipping(

@@ -2,7 +2,7 @@
 
 Each apply notes, beside an object's manifest digest (``manikit.cluster.recorded``), a digest of the
 text of the one YAML document the object came from, salted with everything else loading depends on
-(manikit's version and ``GENERATION``, the default namespace, the apply set), with what loading said
+(manikit's version, ``GENERATION`` and code, the default namespace, the apply set), with what loading said
 of it (``TextRecord``). The same text loads into the same object, so a big file is cut into its
 documents textually (a line that starts with ``---`` always starts one, as ``source/chunks.py``
 relies on), and a document whose text is noted, of an object still as that apply left it, becomes a
@@ -26,6 +26,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from manikit.cluster.recorded import AppliedRecord, Key
 from manikit.errors import ManikitError
@@ -58,7 +60,24 @@ def skips_known() -> bool:
 
 def text_salt(namespace: str, applyset: str) -> bytes:
     """What a document's text digest is salted with: all that loading it depends on besides."""
-    return version_salt() + f"namespace {namespace}\napplyset {applyset}\n".encode()
+    return version_salt() + code_fingerprint() + f"namespace {namespace}\napplyset {applyset}\n".encode()
+
+
+@cache
+def code_fingerprint() -> bytes:
+    """manikit's own code as installed (each module's path, size and modification time): what
+    loading says of a text changes with it, also between two builds of one version (a problem a
+    newer check finds is then found, not taken from a note)."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=20)
+    for directory, subdirectories, names in os.walk(root):
+        subdirectories.sort()
+        for name in sorted(names):
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                stat = os.stat(path)
+                digest.update(f"{os.path.relpath(path, root)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    return f"code {digest.hexdigest()}\n".encode()
 
 
 def known_texts(record: AppliedRecord) -> dict[str, tuple[Key, TextRecord]]:
@@ -103,14 +122,22 @@ class FileText:
         return self.text[chunk.start : chunk.end]
 
 
+def takes_part(name: str) -> bool:
+    """Whether ``name`` is a plain YAML file big enough to be cut (see the module docstring)."""
+    if name == "-" or name.lower().endswith(TEMPLATE_SUFFIX):
+        return False
+    try:
+        return os.path.getsize(name) >= TEXT_MIN_BYTES
+    except OSError:
+        return False  # the load says what is wrong with it
+
+
 def file_text(name: str, salt: bytes) -> FileText | None:
     """``name`` cut into documents, each digested with ``salt``; None when it does not take part
     (small, a template, stdin, unreadable or with problems as read, or a stream that cannot be cut)."""
-    if name == "-" or name.lower().endswith(TEMPLATE_SUFFIX):
+    if not takes_part(name):
         return None
     try:
-        if os.path.getsize(name) < TEXT_MIN_BYTES:
-            return None
         source, problems = read_source(name)
     except (OSError, ManikitError):
         return None  # the load says what is wrong with it

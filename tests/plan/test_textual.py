@@ -256,3 +256,18 @@ def test_workers_load_the_rest_as_one_process_does(tmp_path: Path) -> None:
             pieces = seen(cluster, path, "default", "default", jobs=2)
     with parsing_everything(True):
         assert pieces == seen(cluster, path, "default", "default", jobs=1)
+
+
+def test_a_text_noted_by_other_code_is_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another build of manikit (any module changed) may say other things of the same text."""
+    path = tmp_path / "all.yaml"
+    path.write_text(stream(DOCS), encoding="utf-8")
+    cluster = applied(path)
+    assert known(cluster, path) == len(DOCS)
+    monkeypatch.setattr(textual, "code_fingerprint", lambda: b"code another build\n")
+    assert known(cluster, path) == 0
+
+
+def test_the_code_fingerprint_follows_the_modules(tmp_path: Path) -> None:
+    first = textual.code_fingerprint()
+    assert first.startswith(b"code ") and first == textual.code_fingerprint()
