@@ -65,10 +65,13 @@ def text_salt(namespace: str, applyset: str) -> bytes:
 
 @cache
 def code_fingerprint() -> bytes:
-    """manikit's own code as installed (each module's path, size and modification time): what
-    loading says of a text changes with it, also between two builds of one version (a problem a
-    newer check finds is then found, not taken from a note)."""
-    root = Path(__file__).resolve().parent.parent
+    """manikit's own code as installed: what loading says of a text changes with it, also between
+    two builds of one version (a problem a newer check finds is then found, not taken from a note)."""
+    return fingerprint(Path(__file__).resolve().parent.parent)
+
+
+def fingerprint(root: Path) -> bytes:
+    """Each Python module under ``root``: its path, size and modification time."""
     digest = hashlib.blake2b(digest_size=20)
     for directory, subdirectories, names in os.walk(root):
         subdirectories.sort()

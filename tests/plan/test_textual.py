@@ -269,5 +269,14 @@ def test_a_text_noted_by_other_code_is_parsed(tmp_path: Path, monkeypatch: pytes
 
 
 def test_the_code_fingerprint_follows_the_modules(tmp_path: Path) -> None:
-    first = textual.code_fingerprint()
-    assert first.startswith(b"code ") and first == textual.code_fingerprint()
+    (tmp_path / "pkg").mkdir()
+    module = tmp_path / "pkg" / "rules.py"
+    module.write_text("LIMIT = 1\n")
+    (tmp_path / "notes.txt").write_text("not code")
+    first = textual.fingerprint(tmp_path)
+    assert first == textual.fingerprint(tmp_path)
+    (tmp_path / "notes.txt").write_text("still not code, longer")
+    assert textual.fingerprint(tmp_path) == first
+    module.write_text("LIMIT = 10\n")
+    assert textual.fingerprint(tmp_path) != first
+    assert textual.code_fingerprint().startswith(b"code ")
