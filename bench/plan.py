@@ -3,7 +3,8 @@
     python bench/plan.py [--resources 10000] [--changed 0.01] [--runs 3] [--settled] [--one-file | --tree]
 
 Prints the planning step alone (recorded state read, compared and diffed), the manifest loading step
-(as `manikit plan` loads them: the state's record of applies read first when workers load them), and
+(as `manikit plan` loads them: the state's record of applies read first, documents known from their
+text not parsed), the same load parsing every document (``MANIKIT_PARSE_EVERY_DOCUMENT=1``), and
 `manikit plan --no-preview` as a whole process with its peak RSS (issue 17's target: under 2 s and
 300 MB). Both layouts by default: the manifests as one stream (issue 17's case: 10,000 objects in
 one file, loaded in pieces on every core), then as a tree of small files; ``--one-file`` or
@@ -34,6 +35,7 @@ from manikit.cluster import open_cluster
 from manikit.cluster.recorded import applied_record
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
+from manikit.plan.textual import SKIP_ENV
 from manikit.source.reader import expand_paths
 
 
@@ -140,6 +142,8 @@ def bench(args: argparse.Namespace, stream: bool) -> None:
         changed = change_in_stream(files[0], count) if stream else change_some(files, count)
 
         loads, load_cpus, plans, plan_cpus, counts = [], [], [], [], []
+        full_loads: list[float] = []
+        full_load_cpus: list[float] = []
         for _ in range(args.runs):
             start, cpu = time.perf_counter(), cpu_seconds()
             desired = load_desired(names, applyset="default", applied=lambda: applied_record(cluster))
@@ -150,6 +154,14 @@ def bench(args: argparse.Namespace, stream: bool) -> None:
             plans.append(time.perf_counter() - start)
             plan_cpus.append(time.process_time() - cpu)
             counts.append(plan.counts())
+            start, cpu = time.perf_counter(), cpu_seconds()
+            os.environ[SKIP_ENV] = "1"  # every document parsed: what the notes of their text save
+            try:
+                load_desired(names, applyset="default", applied=lambda: applied_record(cluster))
+            finally:
+                del os.environ[SKIP_ENV]
+            full_loads.append(time.perf_counter() - start)
+            full_load_cpus.append(cpu_seconds() - cpu)
         walls, cpus, peaks = [], [], []
         for _ in range(args.runs):
             wall, cpu, peak = run_measured(
@@ -171,6 +183,11 @@ def bench(args: argparse.Namespace, stream: bool) -> None:
     print(
         "  loading the manifests (parse, validate, default), median: "
         f"{statistics.median(loads):.2f} s ({statistics.median(load_cpus):.2f} CPU s, workers included)"
+    )
+    print(
+        f"  the same with {SKIP_ENV}=1 (every document parsed), median: "
+        f"{statistics.median(full_loads):.2f} s "
+        f"({statistics.median(full_load_cpus):.2f} CPU s, workers included)"
     )
     print(
         f"  `manikit plan --no-preview` whole process, median: {statistics.median(walls):.2f} s "

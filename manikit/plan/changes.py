@@ -107,9 +107,11 @@ class Desired:
         make one (``manikit.plan.textual``)."""
         return self._text
 
-    def note_text(self, record: TextRecord | None) -> None:
-        """Set ``text``, once, while loading makes the object."""
+    def note_text(self, record: TextRecord | None, sent: SentDigest | None = None) -> None:
+        """Set ``text`` (and ``sent``, when not yet known), once, while loading makes the object."""
         self._text = record
+        if self._sent is None:
+            self._sent = sent
 
     def replaced(
         self,

@@ -283,7 +283,8 @@ def note_texts(file: FileText, outcome: FileOutcome, desired: Iterable[Desired],
                 doc.kind,
                 doc.namespace,
                 doc.name,
-            )
+            ),
+            (applyset, sent),
         )
 
 
