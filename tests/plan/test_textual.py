@@ -280,3 +280,21 @@ def test_the_code_fingerprint_follows_the_modules(tmp_path: Path) -> None:
     module.write_text("LIMIT = 10\n")
     assert textual.fingerprint(tmp_path) != first
     assert textual.code_fingerprint().startswith(b"code ")
+
+
+def test_a_stale_record_still_makes_the_same_plan(tmp_path: Path) -> None:
+    """The record is peeked at before the state is opened: a write in between leaves a document
+    taken from its note (a note of a text says what that text loads into, whatever the cluster holds
+    since), and the plan, which reads the record again, reads that object."""
+    path = tmp_path / "all.yaml"
+    path.write_text(stream(DOCS), encoding="utf-8")
+    cluster = applied(path)
+    before = applied_record(cluster)
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm-1", "namespace": "shop"}}
+    cluster.apply({**cm, "data": {"key": "theirs"}}, manager="someone-else", force=True)
+    stale = load_desired([str(path)], "default", None, None, "default", lambda: before)
+    assert all(not d.unpacked for d in stale.objects)
+    plan = make_plan(cluster, stale, applyset="default")
+    with parsing_everything(True):
+        assert plan == make_plan(cluster, load(cluster, path, "default", "default"), applyset="default")
+    assert [str(r.key) for r in plan.refusals] + [str(c.key) for c in plan.changes] == ["ConfigMap/shop/cm-1"]
