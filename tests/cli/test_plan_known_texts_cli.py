@@ -49,6 +49,12 @@ metadata:
 spec:
   selector: {app: web}
   ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: key
+  namespace: shop
 """
 
 

@@ -53,7 +53,9 @@ spec:
         - name: web
           image: nginx:1.27.{i}
 """
-DOCS = [NAMESPACE] + [t.format(i=i) for i in range(3) for t in (CONFIGMAP, SERVICE, DEPLOYMENT)]
+SECRET = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: key-{i}\n  namespace: shop\n"  # not managed here
+DOCS = [NAMESPACE] + [t.format(i=i) for i in range(3) for t in (CONFIGMAP, SERVICE, DEPLOYMENT, SECRET)]
+MANAGED = len(DOCS) - 3
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -195,14 +197,14 @@ def test_unchanged_documents_are_not_parsed_and_the_changed_one_is(tmp_path: Pat
     loaded = load(cluster, path, "default", "default")
     parsed = [d.key.name for d in loaded.objects if d.unpacked]
     assert parsed == ["web-0"]
-    assert known(cluster, path) == len(DOCS) - 1
+    assert known(cluster, path) == MANAGED - 1
     with parsing_everything(True):
         assert known(cluster, path) == 0
 
 
 @pytest.mark.parametrize(
     ("namespace", "applyset", "expected"),
-    [("default", "default", len(DOCS)), ("other", "default", 0), ("default", "blue", 0)],
+    [("default", "default", MANAGED), ("other", "default", 0), ("default", "blue", 0)],
     ids=["same", "another-namespace", "another-applyset"],
 )
 def test_a_text_is_known_only_with_what_it_was_loaded_with(
@@ -242,7 +244,7 @@ def test_a_document_of_several_objects_or_with_a_problem_is_not_noted(tmp_path: 
     assert "ConfigMap/shop/cm-0" in noted
     assert "ConfigMap/shop/cm-9" not in noted  # a List item
     assert "ConfigMap/shop/cm-8" not in noted  # a text that could hold another document
-    assert len(noted) == len(DOCS)
+    assert len(noted) == MANAGED
 
 
 def test_workers_load_the_rest_as_one_process_does(tmp_path: Path) -> None:
@@ -263,7 +265,7 @@ def test_a_text_noted_by_other_code_is_parsed(tmp_path: Path, monkeypatch: pytes
     path = tmp_path / "all.yaml"
     path.write_text(stream(DOCS), encoding="utf-8")
     cluster = applied(path)
-    assert known(cluster, path) == len(DOCS)
+    assert known(cluster, path) == MANAGED
     monkeypatch.setattr(textual, "code_fingerprint", lambda: b"code another build\n")
     assert known(cluster, path) == 0
 
