@@ -133,7 +133,7 @@ def bench(args: argparse.Namespace, stream: bool) -> None:
         state = str(Path(tmp) / "state.db")
         cluster = open_cluster(state, default_cluster=False)
         names = expand_paths([str(root)])
-        desired = load_desired(names, applyset="default")  # as `manikit apply` loads them
+        desired = load_desired(names, applyset="default", note=True)  # as `manikit apply` loads them
         execute(cluster, make_plan(cluster, desired, applyset="default"))
         if args.settled:
             cluster.run()

@@ -66,9 +66,27 @@ def plan(
     """The plan from ``cluster`` to the manifests in ``source`` (``SourceError`` if any has an error):
     server-side apply's outcome for each object (``Plan.refusals``: what the cluster would refuse).
     With ``preview``, the pods that would stay Pending, from a simulation of the cluster."""
+    return _planned(source, cluster, applyset, prune, preview, namespace, replace, force_conflicts)
+
+
+def _planned(
+    source: Source,
+    cluster: Cluster,
+    applyset: str,
+    prune: bool,
+    preview: bool,
+    namespace: str,
+    replace: Sequence[str],
+    force_conflicts: bool,
+    *,
+    applying: bool = False,
+) -> Plan:
+    """``plan``; ``applying``: to be applied in this process (its objects say what apply notes)."""
     with _files(source) as (files, shown):
         # the cluster's record of applies: unchanged objects are neither parsed nor read
-        desired = load_desired(files, namespace, applyset=applyset, applied=partial(applied_record, cluster))
+        desired = load_desired(
+            files, namespace, applyset=applyset, applied=partial(applied_record, cluster), note=applying
+        )
     errors = [p for p in _named(desired.problems, shown) if p.level is Level.ERROR]
     if errors:
         listed = "; ".join(_said(p) for p in errors[:5])
@@ -103,7 +121,9 @@ def apply(
             chosen = plan_or_source
             already = check_fresh(cluster, chosen)
         else:
-            chosen = plan(plan_or_source, cluster, applyset=applyset, prune=prune, preview=False)
+            chosen = _planned(
+                plan_or_source, cluster, applyset, prune, False, "default", (), False, applying=True
+            )
         result = execute(cluster, chosen, skip=already)
     cluster.run(wait)
     return result

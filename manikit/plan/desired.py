@@ -154,6 +154,7 @@ def _load_files(
     render: RenderOptions | None,
     packing: Packing,
     applied: AppliedHint | None,
+    noting: bool,
 ) -> list[Loaded]:
     """Each file's result, in input order; a big file in pieces when there are several workers, its
     documents known from their text taken as they are (``manikit.plan.textual``)."""
@@ -181,7 +182,7 @@ def _load_files(
         else:
             pieces = [p for p in parts if isinstance(p, PieceResult)]
             loaded.append(_joined(pieces) or desired_file(name, namespace, render))
-        if name in texts and packing.applyset is not None:
+        if noting and name in texts and packing.applyset is not None:
             note_texts(texts[name], *loaded[-1], packing.applyset)
     return loaded
 
@@ -247,17 +248,22 @@ def load_desired(
     applied: AppliedHint | None = None,
     *,
     admit: bool = False,
+    note: bool | None = None,
 ) -> DesiredSet:
     """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised.
     ``applyset``: the apply set a plan will be made in, if known (a big input's workers then compute
     what ``manikit.plan.unchanged`` compares, so that unchanged objects are never unpacked);
     ``applied``: reads what the state recorded of manikit's applies (``manikit.cluster.recorded``),
-    called only when workers load the files (they then leave the defaulting of the objects it names
-    as unchanged to the plan, which does it only for those it reads after all).
+    called when workers load the files or a big file may hold documents known from their text (the
+    workers then leave the defaulting of the objects it names as unchanged to the plan, which does it
+    only for those it reads after all; known documents are not parsed: ``manikit.plan.textual``).
     With ``admit`` (to apply them in this process), the API keeps what loading admitted of each
     object of a file without problems, and does not admit them again (``validate.admitted``); an
-    object still packed is left out (the API admits it in full if the plan changes it after all)."""
-    results = _load_files(files, namespace, jobs, render, Packing(applyset), applied)
+    object still packed is left out (the API admits it in full if the plan changes it after all).
+    ``note`` (default: ``admit``): the objects are to be applied, so each says what apply notes of
+    its document's text (``Desired.text``; with ``applyset`` only)."""
+    noting = admit if note is None else note
+    results = _load_files(files, namespace, jobs, render, Packing(applyset), applied, noting)
     out = DesiredSet()
     for outcome, desired in results:
         out.problems.extend(outcome.problems)

@@ -85,7 +85,7 @@ def stream(docs: list[str]) -> str:
 def applied(path: Path, namespace: str = "default", applyset: str = "default") -> LocalCluster:
     """A state where the stream at ``path`` was applied, as ``manikit apply`` loads and applies it."""
     cluster = open_cluster(default_cluster=False)
-    loaded = load_desired([str(path)], namespace, applyset=applyset)
+    loaded = load_desired([str(path)], namespace, applyset=applyset, note=True)
     assert loaded.errors == []
     execute(cluster, make_plan(cluster, loaded, applyset=applyset))
     return cluster
@@ -300,3 +300,11 @@ def test_a_stale_record_still_makes_the_same_plan(tmp_path: Path) -> None:
     with parsing_everything(True):
         assert plan == make_plan(cluster, load(cluster, path, "default", "default"), applyset="default")
     assert [str(r.key) for r in plan.refusals] + [str(c.key) for c in plan.changes] == ["ConfigMap/shop/cm-1"]
+
+
+@pytest.mark.parametrize(("note", "expected"), [(False, 0), (True, MANAGED)], ids=["plan", "apply"])
+def test_only_a_load_to_apply_says_what_to_note(tmp_path: Path, note: bool, expected: int) -> None:
+    path = tmp_path / "all.yaml"
+    path.write_text(stream(DOCS), encoding="utf-8")
+    loaded = load_desired([str(path)], "default", applyset="default", note=note)
+    assert sum(1 for d in loaded.objects if d.text is not None) == expected
