@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from manikit.cluster import FIELD_MANAGER, Cluster
-from manikit.cluster.recorded import note_applied
+from manikit.cluster.recorded import note_applied, note_text
 from manikit.errors import PlanError, StatusError
 from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
 from manikit.plan.live import inventory, save_inventory
@@ -144,6 +144,7 @@ def execute(
             if progress is not None:
                 progress(done)
         save_inventory(cluster, plan.applyset, members)
+        _note_unchanged(cluster, plan)
     admitted.forget()  # what loading admitted for this apply (validate/admitted.py) is of no more use
     result.revision = cluster.revision()
     return result
@@ -174,6 +175,19 @@ def _stop(
         "same saved plan): what is applied already is not applied twice.",
         result,
     ) from exc
+
+
+def note_unchanged(cluster: Cluster, plan: Plan) -> None:
+    """What an apply of ``plan`` notes of the documents of the objects it leaves unchanged, for a plan
+    with nothing to apply (``execute`` notes them with the rest)."""
+    if plan.text_notes:
+        with cluster.batch():
+            _note_unchanged(cluster, plan)
+
+
+def _note_unchanged(cluster: Cluster, plan: Plan) -> None:
+    for key, text in plan.text_notes:
+        note_text(cluster, (key.kind, key.namespace, key.name), text.to_note())
 
 
 def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: ApplyResult) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from manikit.apply.executor import ApplyResult, ApplyStopped, check_fresh, execute
+from manikit.apply.executor import ApplyResult, ApplyStopped, check_fresh, execute, note_unchanged
 from manikit.apply.report import RolloutReport, rollout_report
 from manikit.cli import console
 from manikit.cli.common import (
@@ -147,6 +147,7 @@ def apply(
                 "resolve each refusal and apply again"
             )
         if plan.empty:
+            note_unchanged(cp.cluster, plan)  # what the next plan need not parse (plan/textual.py)
             _finish(cp, ApplyResult(), wait, timeout, ran_for)
             return
         _confirm(auto_approve)

@@ -132,3 +132,10 @@ def note_applied(
 def _key(text: str) -> Key | None:
     parts = text.split("/")
     return (parts[0], parts[1], parts[2]) if len(parts) == 3 else None
+
+
+def note_text(cluster: Cluster, key: Key, extra: Sequence[Any]) -> None:
+    """Record ``extra`` beside the note of an object an apply left unchanged (inside its transaction)."""
+    store = _sqlite(cluster)
+    if store is not None:
+        store.put_note(TEXT_TOPIC, "/".join(key), list(extra))

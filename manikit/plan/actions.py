@@ -169,6 +169,9 @@ class Plan:
     force_conflicts: bool = False
     #: whether the cluster applies the plan all at once or not at all (a local state), else one by one
     atomic: bool = True
+    #: what apply notes of the documents of objects the plan found unchanged, where no note of that
+    #: text was read (``manikit.plan.textual``); explains nothing and changes no object
+    text_notes: tuple[tuple[ObjectKey, TextRecord], ...] = field(default=(), compare=False, repr=False)
 
     def counts(self) -> dict[Action, int]:
         out = dict.fromkeys(Action, 0)

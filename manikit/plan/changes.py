@@ -107,6 +107,11 @@ class Desired:
         make one (``manikit.plan.textual``)."""
         return self._text
 
+    @property
+    def from_note(self) -> bool:
+        """Whether loading took this object from the note of its document's text (not parsed)."""
+        return self._packed is not None and self._packed.text is not None
+
     def note_text(self, record: TextRecord | None, sent: SentDigest | None = None) -> None:
         """Set ``text`` (and ``sent``, when not yet known), once, while loading makes the object."""
         self._text = record

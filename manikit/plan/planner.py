@@ -5,6 +5,7 @@ by ``manikit plan``, ``manikit apply`` and ``manikit.plan()``; the scheduling pr
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 
 from manikit.cluster import Cluster
@@ -54,7 +55,7 @@ def make_plan(
         force_conflicts=force_conflicts,
         unread=same,
     )
-    return plan_changes(
+    plan = plan_changes(
         resolved.desired,
         live,
         keys,
@@ -68,6 +69,11 @@ def make_plan(
         force_conflicts=force_conflicts,
         atomic=cluster.atomic_batches,
     )
+    # an unchanged object whose document's text was not noted yet (a new manikit, a comment edited)
+    notes = tuple(
+        (d.key, d.text) for d in desired.objects if d.text is not None and not d.from_note and d.key in same
+    )
+    return dataclasses.replace(plan, text_notes=notes) if notes else plan
 
 
 class _Recorded:

@@ -167,3 +167,19 @@ def test_an_apply_notes_what_it_applied_and_the_next_plan_takes_it(tmp_path: Pat
     fast, full = both(state, path, "--no-preview")
     assert fast.exit_code == full.exit_code == 0
     assert fast.stdout == full.stdout
+
+
+def test_an_apply_with_nothing_to_change_notes_texts_not_noted_yet(tmp_path: Path) -> None:
+    """A document whose text changed but not its object (a comment), or noted by another build, is
+    noted by the next apply, even one that changes nothing; then the plan does not parse it."""
+    path, state = tmp_path / "all.yaml", tmp_path / "state.db"
+    write(path, docs())
+    assert run_cli("apply", "-f", str(path), "--state", str(state), "--auto-approve").exit_code == 0
+    write(path, apply_edits([("comment", 9), ("comment", 10)]))
+    assert known(state, path) == COUNT - 2 + 2
+    done = run_cli("apply", "-f", str(path), "--state", str(state), "--auto-approve")
+    assert done.exit_code == 0, done.stderr
+    assert "No changes" in done.stdout or "0 to add, 0 to change, 0 to destroy" in done.stdout
+    assert known(state, path) == COUNT + 2
+    fast, full = both(state, path, "--no-preview")
+    assert (fast.exit_code, fast.stdout, fast.stderr) == (full.exit_code, full.stdout, full.stderr)
