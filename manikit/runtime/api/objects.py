@@ -6,12 +6,11 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 
 from manikit.errors import Cause, InvalidError
 from manikit.kinds.registry import apply_defaults
-from manikit.models.meta import ObjectMeta, TypeMeta
+from manikit.models.meta import TypeMeta
 from manikit.runtime.api.admission import check_create
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.store import Body
@@ -57,7 +56,7 @@ def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: b
             body, meta = kept
             if namespaced and not meta.namespace:  # apply_defaults' one change to ObjectMeta
                 meta.namespace = scope(kind, namespace) or "default"
-            body["metadata"] = _meta_body(meta)
+            body["metadata"] = meta.to_k8s()
             if not namespaced:
                 body["metadata"].pop("namespace", None)
             return kind, body
@@ -70,31 +69,6 @@ def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: b
     if not kind_info(kind).namespaced:
         body["metadata"].pop("namespace", None)
     return kind, body
-
-
-def _meta_body(meta: ObjectMeta) -> Body:
-    """``meta.to_k8s()``, its managedFields copied by orjson when they are plain JSON data (as they
-    come from the field manager): pydantic would walk every node of their trees, the same values."""
-    managed = meta.managed_fields
-    if not managed:
-        return meta.to_k8s()
-    try:
-        text = orjson.dumps(managed)
-    except TypeError:  # keys that are not strings, integers beyond 64 bits...
-        return meta.to_k8s()
-    copied = orjson.loads(text)
-    if copied != managed:  # not JSON data (tuples, times, NaN...): pydantic's JSON mode decides
-        return meta.to_k8s()
-    meta.managed_fields = None
-    try:
-        out = meta.to_k8s()
-    finally:
-        meta.managed_fields = managed
-    link = out.pop("selfLink", None)  # the one field after managedFields
-    out["managedFields"] = copied
-    if link is not None:
-        out["selfLink"] = link
-    return out
 
 
 def validate(data: Mapping[str, Any]) -> TypeMeta:
