@@ -20,6 +20,7 @@ from manikit.fields.fields_v1 import (
     dotted,
     fields_tree,
     from_fields_v1,
+    plain_tree,
     remove,
     to_fields_v1,
     value_at,
@@ -130,7 +131,11 @@ def created_applied(config: Body, manager: str, stamp: str) -> Body:
     Its values are ``config``'s own where the merge would copy them (all but the top level and
     ``metadata``): treat them as read-only, as the API's create does (it stores what it admits)."""
     sent = {k: v for k, v in config.items() if k != "status"}
-    if copies_plainly(sent):
+    tree = plain_tree(config)  # one walk: the tree, and that a copy stands for the merge
+    plain = tree is not None or copies_plainly(sent)
+    if tree is None:
+        tree = fields_tree(config)
+    if plain:
         merged: Body = {"metadata": {}, **sent}
         meta = merged["metadata"]
         merged["metadata"] = dict(meta) if type(meta) is dict else meta
@@ -141,7 +146,7 @@ def created_applied(config: Body, manager: str, stamp: str) -> Body:
         **applier(manager, config.get("apiVersion", "")),
         "time": stamp,
         "fieldsType": "FieldsV1",
-        "fieldsV1": fields_tree(config),
+        "fieldsV1": tree,
     }
     merged["metadata"]["managedFields"] = [entry]
     return merged

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from manikit.fields.strategic import list_key
+from manikit.fields.strategic import SCALARS, NeedsMerge, check_plain_copy, list_key
 
 Path = tuple[str, ...]
 ITEM = "."  # a list item itself, as fieldsV1 marks it
@@ -95,7 +95,13 @@ def fields_tree(config: dict[str, Any]) -> dict[str, Any]:
     """``to_fields_v1(field_set(config))`` built in one walk: the same tree, keys in the same (sorted)
     order, without the set of path tuples (a create's managedFields: 10,000 of them in a big apply).
     Fields are visited in sorted order, so the tree comes out sorted, unless list items share a key
-    (they merge, as field_set's paths do): it is sorted afterwards then."""
+    (they merge, as field_set's paths do): it is sorted afterwards then. A plain body (``plain_tree``)
+    takes the strict walk."""
+    plain = plain_tree(config)
+    return plain if plain is not None else _general_tree(config)
+
+
+def _general_tree(config: dict[str, Any]) -> dict[str, Any]:
     tree: dict[str, Any] = {}
     try:
         in_order = _grow(tree, config, 0, False)
@@ -150,6 +156,123 @@ def _grow(
 @functools.lru_cache(maxsize=8192, typed=True)  # typed: a key True is not the key 1
 def _field_name(key: str) -> str:
     return f"f:{key}"
+
+
+class _NotPlain(Exception):
+    """What ``plain_tree`` leaves to the general walks: see there."""
+
+
+def plain_tree(config: dict[str, Any]) -> dict[str, Any] | None:
+    """``fields_tree(config)`` for a plain ``config``, in one strict walk; None for any other.
+
+    Plain: what ``copies_plainly`` accepts of ``config`` without its ``status`` (no nulls, no
+    directives, no repeated merge keys, only dicts, lists, str, int, float and bool of those exact
+    types), every key a string, no two items of a keyed list with the same name, no list of dicts
+    Such a body is what nearly every create writes (manifests as
+    loaded, the controllers' bodies): one walk then both builds its tree and tells the apply of a
+    create that a copy stands for the merge (``applying.created_applied``)."""
+    try:
+        return _plain_top(config)
+    except (_NotPlain, NeedsMerge, TypeError):  # TypeError: keys that do not sort, unhashable keys
+        return None
+
+
+def _plain_top(config: dict[str, Any]) -> dict[str, Any]:
+    """The top two levels, with their rules (``_grow``'s ``depth`` 0 and 1); below, ``_plain``."""
+    tree: dict[str, Any] = {}
+    for key in sorted(config):
+        value = config[key]
+        if key == "status":
+            continue  # neither owned nor part of what an apply copies
+        if key in ("apiVersion", "kind") or key in SERVER_FIELDS:
+            _check_plain(value, key)
+        elif type(value) is dict and value:
+            child = _plain_second(value, key == "metadata")
+            if child:  # a map none of whose fields can be owned (``metadata: {name}``) is no field
+                tree[_field_name(_str(key))] = child
+        else:
+            _plain_field(tree, key, value)
+    return tree
+
+
+def _plain_second(config: dict[str, Any], metadata: bool) -> dict[str, Any]:
+    tree: dict[str, Any] = {}
+    for key in sorted(config):
+        value = config[key]
+        if key in SERVER_FIELDS or (metadata and key in ("name", "namespace")):
+            _check_plain(value, key)
+        else:
+            _plain_field(tree, key, value)
+    return tree
+
+
+def _plain_field(tree: dict[str, Any], key: str, value: Any) -> None:
+    """One field below the top two levels' rules, into ``tree``."""
+    kind = type(value)
+    if kind is dict:
+        tree[_field_name(_str(key))] = _plain(value) if value else {}
+    elif kind is list:
+        tree[_field_name(_str(key))] = _plain_list(key, value) if value else {}
+    elif kind in SCALARS:
+        tree[_field_name(_str(key))] = {}
+    else:
+        raise _NotPlain
+
+
+def _plain(config: dict[str, Any]) -> dict[str, Any]:
+    """``_grow`` below the top two levels, where no field is left out: the hot loop, inlined."""
+    tree: dict[str, Any] = {}
+    for key in sorted(config):
+        if type(key) is not str or key[:1] == "$":
+            raise _NotPlain
+        value = config[key]
+        kind = type(value)
+        if kind in SCALARS:
+            tree[_field_name(key)] = {}
+        elif kind is dict:
+            tree[_field_name(key)] = _plain(value) if value else {}
+        elif kind is list:
+            tree[_field_name(key)] = _plain_list(key, value) if value else {}
+        else:
+            raise _NotPlain
+    return tree
+
+
+def _plain_list(field: str, items: list[Any]) -> dict[str, Any]:
+    """A non-empty list: its items by name when it is keyed, else a leaf whose items are checked."""
+    merge_key = list_key(field, items) if all(type(i) is dict for i in items) else None
+    if merge_key is None:  # (the primitive merged lists, ``finalizers``, have no merge key)
+        _check_plain(items, field)
+        return {}
+    values = [i.get(merge_key) for i in items]
+    if len(set(values)) != len(values):
+        raise _NotPlain  # items with the same key merge into one
+    named = sorted(zip([_item_name(merge_key, v) for v in values], items, strict=True), key=_first)
+    out: dict[str, Any] = {}
+    for name, item in named:
+        if name in out:
+            raise _NotPlain
+        out[name] = {ITEM: {}, **_plain(item)}
+    return out
+
+
+def _first(pair: tuple[str, Any]) -> str:
+    return pair[0]
+
+
+def _str(key: Any) -> str:
+    if type(key) is not str or key[:1] == "$":
+        raise _NotPlain
+    return key
+
+
+def _check_plain(value: Any, field: str) -> None:
+    """A value the tree leaves out (or a leaf list) is still copied: ``copies_plainly``'s check."""
+    _str(field)
+    if value is None:
+        raise _NotPlain
+    if type(value) not in SCALARS:
+        check_plain_copy(value, field)
 
 
 def _sorted(tree: dict[str, Any]) -> dict[str, Any]:

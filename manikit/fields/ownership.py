@@ -64,6 +64,8 @@ def describe(entry: Mapping[str, Any]) -> str:
 
 def sort_entries(entries: list[Entry]) -> list[Entry]:
     """kube's order: appliers before updaters, then oldest first, then by name."""
+    if len(entries) < 2:  # the common case of a controller's own objects: nothing to order
+        return list(entries)
     return sorted(
         entries,
         key=lambda e: (
@@ -151,9 +153,10 @@ def record_update(
     mine: set[Path] = set()
     previous: Entry | None = None
     kept: list[Entry] = []
+    who = identity(me)
     for entry in base_entries(live, new, subresource):
         tree = entry.get("fieldsV1") or {}
-        if identity(entry) == identity(me):
+        if identity(entry) == who:
             previous, mine = entry, from_fields_v1(tree)
         elif not owns_any(tree, moved):
             kept.append(entry)  # the common case: the write touched none of its fields

@@ -80,7 +80,7 @@ def strategic_merge(target: Any, patch: Any, *, applied: bool = False) -> Any:
     return result
 
 
-class _NeedsMerge(Exception):
+class NeedsMerge(Exception):
     """A patch ``applied_to_nothing`` cannot copy: a directive, a null, a repeated merge key."""
 
 
@@ -90,43 +90,43 @@ def applied_to_nothing(patch: dict[str, Any]) -> dict[str, Any] | None:
     but the copy; None for any other patch: merge it."""
     try:
         return {"metadata": {}, **_copy(patch)}
-    except (_NeedsMerge, TypeError):
+    except (NeedsMerge, TypeError):
         return None
 
 
-_SCALARS = (str, int, float, bool)
+SCALARS = (str, int, float, bool)
 
 
 def copies_plainly(patch: dict[str, Any]) -> bool:
     """Whether ``applied_to_nothing(patch)`` is a copy of ``patch``: the same walk, building nothing
     (for a caller that only reads the result, which may then be ``patch`` itself)."""
     try:
-        _check(patch)
-    except (_NeedsMerge, TypeError):
+        check_plain_copy(patch)
+    except (NeedsMerge, TypeError):
         return False
     return True
 
 
-def _check(value: Any, field: str = "") -> None:
-    """``_copy`` without the copy: raises where it raises."""
+def check_plain_copy(value: Any, field: str = "") -> None:
+    """``_copy`` without the copy: raises where it raises (``NeedsMerge``, ``TypeError``)."""
     if type(value) is dict:
         for key, item in value.items():
             if item is None or type(key) is not str or key.startswith("$"):
-                raise _NeedsMerge
-            if type(item) not in _SCALARS:
-                _check(item, key)
+                raise NeedsMerge
+            if type(item) not in SCALARS:
+                check_plain_copy(item, key)
         return
     if type(value) is list:
         if value and field not in MERGED_PRIMITIVES and all(type(i) is dict for i in value):
             key = list_key(field, value)
             if key is not None and len({i.get(key) for i in value}) != len(value):
-                raise _NeedsMerge  # items with the same key merge into one
+                raise NeedsMerge  # items with the same key merge into one
         for item in value:
-            if type(item) not in _SCALARS:
-                _check(item)
+            if type(item) not in SCALARS:
+                check_plain_copy(item)
         return
-    if type(value) not in _SCALARS:
-        raise _NeedsMerge
+    if type(value) not in SCALARS:
+        raise NeedsMerge
 
 
 def _copy(value: Any, field: str = "") -> Any:
@@ -134,18 +134,18 @@ def _copy(value: Any, field: str = "") -> Any:
         out = {}
         for key, item in value.items():
             if item is None or type(key) is not str or key.startswith("$"):
-                raise _NeedsMerge
-            out[key] = item if type(item) in _SCALARS else _copy(item, key)
+                raise NeedsMerge
+            out[key] = item if type(item) in SCALARS else _copy(item, key)
         return out
     if type(value) is list:
         if value and field not in MERGED_PRIMITIVES and all(type(i) is dict for i in value):
             key = list_key(field, value)
             if key is not None and len({i.get(key) for i in value}) != len(value):
-                raise _NeedsMerge  # items with the same key merge into one
-        return [i if type(i) in _SCALARS else _copy(i) for i in value]
-    if type(value) in _SCALARS:
+                raise NeedsMerge  # items with the same key merge into one
+        return [i if type(i) in SCALARS else _copy(i) for i in value]
+    if type(value) in SCALARS:
         return value
-    raise _NeedsMerge  # a subclass of dict or list, or another type: leave it to the merge
+    raise NeedsMerge  # a subclass of dict or list, or another type: leave it to the merge
 
 
 def _merge_list(

@@ -149,3 +149,84 @@ def test_fields_v1_of_names_keyed_items_as_json_writes_them(name: object) -> Non
     assert fields_v1_of(config) == to_fields_v1(field_set(config))
     item = f"k:{json.dumps({'name': name}, separators=(',', ':'))}"
     assert item in fields_v1_of(config)["f:spec"]["f:containers"]
+
+
+#: anything a body may hold: nulls, directives, repeated merge keys, tuples, NaN, keys of other types,
+#: server fields at the top two levels, escapes in names
+WILD_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.integers(0, 2),
+        st.booleans(),
+        st.floats(allow_nan=True, allow_infinity=False),
+        st.sampled_from(["a", "web", 'q"x', "é"]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.lists(inner, max_size=2).map(tuple),
+        st.dictionaries(
+            st.one_of(
+                st.sampled_from(
+                    ["name", "port", "containerPort", "$patch", "x", "status", "uid", "managedFields"]
+                ),
+                st.integers(0, 1),
+            ),
+            inner,
+            max_size=3,
+        ),
+    ),
+    max_leaves=14,
+)
+WILD = st.dictionaries(
+    st.sampled_from(
+        ["apiVersion", "kind", "metadata", "spec", "status", "containers", "ports", "env", "finalizers", "$x"]
+    ),
+    WILD_VALUES,
+    max_size=5,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(BODIES, DUPLICATED, WILD))
+def test_the_strict_walk_builds_the_general_tree_and_takes_only_plain_bodies(body: dict[str, Any]) -> None:
+    from manikit.fields.fields_v1 import _general_tree, plain_tree
+    from manikit.fields.strategic import copies_plainly
+    from manikit.runtime.store.codec import dumps
+
+    tree = plain_tree(body)
+    if tree is not None:  # plain: the same tree, text for text, and an apply may copy it
+        assert dumps(tree) == dumps(_general_tree(body))
+        assert copies_plainly({k: v for k, v in body.items() if k != "status"})
+
+
+def test_the_strict_walk_takes_a_manifest_and_leaves_the_rest_to_the_general_walk() -> None:
+    from manikit.fields.fields_v1 import fields_tree, plain_tree
+
+    manifest = {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "a", "namespace": "b", "labels": {"x": "1"}},
+        "spec": {
+            "replicas": 2,
+            "template": {
+                "spec": {
+                    "containers": [
+                        {"name": "c", "env": [{"name": "A", "value": "1"}], "ports": [{"containerPort": 80}]},
+                        {"name": "b", "args": ["-v", 1.5, True]},
+                    ]
+                }
+            },
+        },
+        "status": {"replicas": None},
+    }
+    assert plain_tree(manifest) == to_fields_v1(field_set(manifest))
+    for odd in (
+        {"spec": {"replicas": None}},  # a null: the merge drops it
+        {"spec": {"$patch": "replace"}},  # a directive
+        {"spec": {"containers": [{"name": "a"}, {"name": "a", "image": "x"}]}},  # items that merge
+        {"spec": {"args": ("-v",)}},  # not JSON's list
+        {"data": {1: "a"}},  # a key that is not a string
+        {"metadata": {"name": "a", "managedFields": [{"manager": None}]}},  # left out, still copied
+    ):
+        assert plain_tree(odd) is None, odd
+        assert fields_tree(odd) == to_fields_v1(field_set(odd))

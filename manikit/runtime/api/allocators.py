@@ -19,6 +19,7 @@ import os
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from manikit.errors import ConfigError, RangeFullError
@@ -48,15 +49,15 @@ class ServiceRanges:
     cidr: ipaddress.IPv4Network = SERVICE_CIDR
     ports: range = field(default=NODE_PORT_RANGE)
 
-    @property
+    @cached_property  # read for every allocation
     def static_ips(self) -> int:
         return static_band(self.cidr.num_addresses, 256, 16)
 
-    @property
+    @cached_property  # read for every allocation
     def static_ports(self) -> int:
         return static_band(len(self.ports), 128, 32)
 
-    @property
+    @cached_property  # read for every allocation
     def kubernetes_ip(self) -> str:
         """The first address of the range: the ``kubernetes`` Service's."""
         return str(self.cidr.network_address + 1)
