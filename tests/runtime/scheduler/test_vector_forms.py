@@ -166,3 +166,43 @@ def test_vector_forms_agree_with_per_node_forms(seed: int) -> None:
 @given(st.integers(min_value=0, max_value=2**32))
 def test_vector_forms_agree_on_any_seed(seed: int) -> None:
     check_seed(seed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    zones=st.lists(st.integers(0, 5000), min_size=0, max_size=12),
+    highest=st.integers(0, 120),
+    nodes=st.integers(1, 20000),
+    zone_count=st.integers(1, 12),
+)
+def test_spread_score_table_in_python_equals_the_numpy_one(
+    zones: list[int], highest: int, nodes: int, zone_count: int
+) -> None:
+    """The small-table form of the system-default spreading score is the numpy form, cell for cell
+    (the same float operations; rounding half away from zero)."""
+    from manikit.runtime.scheduler.plugins.pod_topology_spread import (
+        _rounded_small,
+        _rounded_vector,
+        normalizing_weight,
+    )
+
+    width = 8
+    while width <= highest:
+        width *= 2
+    host, zone = normalizing_weight(nodes), normalizing_weight(zone_count)
+    small = _rounded_small(zones, highest + 1, width, host, zone)
+    vector = _rounded_vector(np.array(zones, dtype=np.int64), highest + 1, width, host, zone)
+    assert small.dtype == vector.dtype
+    assert small.tolist() == vector.tolist()
+    assert small.shape == ((len(zones) + 1) * width,)
+
+
+def test_spread_score_table_rounds_halves_up() -> None:
+    """A raw score of exactly .5 rounds up (Go's math.Round), not to even."""
+    from manikit.runtime.scheduler.plugins.pod_topology_spread import _rounded_small, _rounded_vector
+
+    # host weight 0.25: counts 0..3 give 2.0, 2.25, 2.5, 2.75; zone weight 0.5 on 1 pod: + 4.5
+    small = _rounded_small([1], 4, 8, 0.25, 0.5).tolist()
+    assert small == _rounded_vector(np.array([1]), 4, 8, 0.25, 0.5).tolist()
+    assert small[:4] == [7, 7, 7, 7]  # 6.5, 6.75, 7.0, 7.25 -> 7, 7, 7, 7
+    assert small[8:12] == [2, 2, 3, 3]  # no zone: 2.0, 2.25, 2.5, 2.75

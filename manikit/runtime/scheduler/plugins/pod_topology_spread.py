@@ -163,6 +163,42 @@ class PodTopologySpread:
         return [0 if node.name in s.ignored else next(normalized) for node in nodes]
 
 
+#: up to this many used cells (zone rows x pod counts) the raw score table is computed in Python:
+#: a few dozen floats, where numpy's per-call overhead is most of the cost
+SMALL_TABLE = 256
+
+
+def _rounded_vector(zones: Ints, used: int, width: int, host_weight: float, zone_weight: float) -> Ints:
+    """go_round of the raw score of every (zone row, pod count) cell, flattened (row * width + count):
+    ``count * host_weight + (3 - 1)`` plus, in a zone's row, ``zone's pods * zone_weight + (5 - 1)``
+    (the last row: nodes without a zone). Cells of counts no node has are 0."""
+    (_, host_skew), (_, zone_skew) = SYSTEM_DEFAULT_CONSTRAINTS
+    host = np.arange(used, dtype=np.float64) * host_weight + float(host_skew - 1)
+    zone = zones * zone_weight + float(zone_skew - 1)
+    table = np.zeros((len(zones) + 1, width), dtype=np.float64)
+    table[: len(zones), :used] = host[None, :] + zone[:, None]
+    table[len(zones), :used] = host
+    fraction, whole = np.modf(table)
+    rounded: Ints = (whole + (fraction >= 0.5)).astype(np.int64).ravel()  # go_round
+    return rounded
+
+
+def _rounded_small(zones: list[int], used: int, width: int, host_weight: float, zone_weight: float) -> Ints:
+    """``_rounded_vector`` with Python floats: the same IEEE operations in the same order (the
+    values are never negative, so ``int`` truncates as ``modf`` does), the same table."""
+    (_, host_skew), (_, zone_skew) = SYSTEM_DEFAULT_CONSTRAINTS
+    host_skew_term, zone_skew_term = float(host_skew - 1), float(zone_skew - 1)
+    host = [count * host_weight + host_skew_term for count in range(used)]
+    flat = [0] * ((len(zones) + 1) * width)
+    for row, pods in enumerate([*zones, None]):
+        start = row * width
+        zone = None if pods is None else pods * zone_weight + zone_skew_term
+        for count, value in enumerate(host if zone is None else [h + zone for h in host]):
+            whole = int(value)
+            flat[start + count] = whole + 1 if value - whole >= 0.5 else whole
+    return np.array(flat, dtype=np.int64)
+
+
 class SpreadState:
     """For one template and one controller: per zone, the controller's pods on nodes the template's
     required affinity admits (nodeAffinityPolicy Honor), and how many feasible nodes sit in each
@@ -220,15 +256,11 @@ class SpreadScorer:
         counts = c.group(pod.group)
         state = self._state(t, pod.group, counts)
         host_weight, zone_weight = self._weights(t)
-        (_, host_skew), (_, zone_skew) = SYSTEM_DEFAULT_CONSTRAINTS
         used = counts.highest + 1
-        host = np.arange(used, dtype=np.float64) * host_weight + float(host_skew - 1)
-        zone = state.zones * zone_weight + float(zone_skew - 1)
-        table = np.zeros((c.zone_count + 1, counts.width), dtype=np.float64)
-        table[: c.zone_count, :used] = host[None, :] + zone[:, None]
-        table[c.zone_count, :used] = host
-        fraction, whole = np.modf(table)
-        rounded = (whole + (fraction >= 0.5)).astype(np.int64).ravel()  # go_round
+        if (c.zone_count + 1) * used <= SMALL_TABLE:
+            rounded = _rounded_small(state.zones.tolist(), used, counts.width, host_weight, zone_weight)
+        else:
+            rounded = _rounded_vector(state.zones, used, counts.width, host_weight, zone_weight)
         among = rounded[np.flatnonzero(state.feasible_cells(counts))]  # the cells feasible nodes occupy
         low, high = int(among.min()), int(among.max())
         if high == 0:
