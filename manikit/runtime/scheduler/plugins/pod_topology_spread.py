@@ -163,12 +163,7 @@ class PodTopologySpread:
         return [0 if node.name in s.ignored else next(normalized) for node in nodes]
 
 
-#: up to this many used cells (zone rows x pod counts) the raw score table is computed in Python:
-#: a few dozen floats, where numpy's per-call overhead is most of the cost
-SMALL_TABLE = 256
-
-
-def _rounded_vector(zones: Ints, used: int, width: int, host_weight: float, zone_weight: float) -> Ints:
+def _rounded_table(zones: Ints, used: int, width: int, host_weight: float, zone_weight: float) -> Ints:
     """go_round of the raw score of every (zone row, pod count) cell, flattened (row * width + count):
     ``count * host_weight + (3 - 1)`` plus, in a zone's row, ``zone's pods * zone_weight + (5 - 1)``
     (the last row: nodes without a zone). Cells of counts no node has are 0."""
@@ -183,20 +178,18 @@ def _rounded_vector(zones: Ints, used: int, width: int, host_weight: float, zone
     return rounded
 
 
-def _rounded_small(zones: list[int], used: int, width: int, host_weight: float, zone_weight: float) -> Ints:
-    """``_rounded_vector`` with Python floats: the same IEEE operations in the same order (the
-    values are never negative, so ``int`` truncates as ``modf`` does), the same table."""
+def _rounded_row(pods: int, used: int, host_weight: float, zone_weight: float) -> list[int]:
+    """One zone's row of ``_rounded_table`` (its first ``used`` cells) in Python floats: the same
+    IEEE operations in the same order; the values are never negative, so ``int`` truncates as
+    ``modf`` does."""
     (_, host_skew), (_, zone_skew) = SYSTEM_DEFAULT_CONSTRAINTS
-    host_skew_term, zone_skew_term = float(host_skew - 1), float(zone_skew - 1)
-    host = [count * host_weight + host_skew_term for count in range(used)]
-    flat = [0] * ((len(zones) + 1) * width)
-    for row, pods in enumerate([*zones, None]):
-        start = row * width
-        zone = None if pods is None else pods * zone_weight + zone_skew_term
-        for count, value in enumerate(host if zone is None else [h + zone for h in host]):
-            whole = int(value)
-            flat[start + count] = whole + 1 if value - whole >= 0.5 else whole
-    return np.array(flat, dtype=np.int64)
+    host_term, zone = float(host_skew - 1), pods * zone_weight + float(zone_skew - 1)
+    row = []
+    for count in range(used):
+        value = (count * host_weight + host_term) + zone
+        whole = int(value)
+        row.append(whole + 1 if value - whole >= 0.5 else whole)
+    return row
 
 
 class SpreadState:
@@ -215,6 +208,24 @@ class SpreadState:
         self.cells: Ints | None = None
         self.cells_epoch = -1
         self.cells_width = 0
+        self._table: Ints | None = None
+        self._table_key: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
+        self._table_zones: list[int] = []
+
+    def rounded(self, used: int, width: int, host_weight: float, zone_weight: float) -> Ints:
+        """``_rounded_table`` for the current zone counts (kept: read-only for the caller). Between
+        two decisions one zone gains a pod: only that zone's row is computed again."""
+        zones = self.zones.tolist()
+        key = (used, width, host_weight, zone_weight)
+        if self._table is None or key != self._table_key:
+            self._table = _rounded_table(self.zones, used, width, host_weight, zone_weight)
+        else:
+            for row, (pods, before) in enumerate(zip(zones, self._table_zones, strict=True)):
+                if pods != before:
+                    start = row * width
+                    self._table[start : start + used] = _rounded_row(pods, used, host_weight, zone_weight)
+        self._table_key, self._table_zones = key, zones
+        return self._table
 
     def feasible_cells(self, group: GroupCounts) -> Ints:
         t = self.template
@@ -256,11 +267,7 @@ class SpreadScorer:
         counts = c.group(pod.group)
         state = self._state(t, pod.group, counts)
         host_weight, zone_weight = self._weights(t)
-        used = counts.highest + 1
-        if (c.zone_count + 1) * used <= SMALL_TABLE:
-            rounded = _rounded_small(state.zones.tolist(), used, counts.width, host_weight, zone_weight)
-        else:
-            rounded = _rounded_vector(state.zones, used, counts.width, host_weight, zone_weight)
+        rounded = state.rounded(counts.highest + 1, counts.width, host_weight, zone_weight)
         among = rounded[np.flatnonzero(state.feasible_cells(counts))]  # the cells feasible nodes occupy
         low, high = int(among.min()), int(among.max())
         if high == 0:
