@@ -43,9 +43,13 @@ def reconcile(ctx: PassContext) -> None:
         node_name = pod["spec"].get("nodeName")
         if not node_name or node_name not in nodes:
             continue
-        if "deletionTimestamp" in pod["metadata"]:
+        meta = pod["metadata"]
+        if "deletionTimestamp" in meta:
             _terminate(ctx, pod)
             continue
+        known = idle.get(meta["uid"])
+        if known is not None and known[1] is None and known[0] == meta["resourceVersion"]:
+            continue  # unchanged since a sync that found nothing to do and asked for no timer
         status = pod.get("status") or {}
         if status.get("phase") in ("Succeeded", "Failed") or _idle(ctx, pod):
             continue
@@ -222,7 +226,7 @@ def _write(
         written = api.update_status(status_patch(pod, status), trusted=True)
         meta = written["metadata"]
     dumped = memory.dump()
-    if dumped != before and (before or dumped != cstate.Memory().dump()):
+    if dumped != before and (before or dumped != _EMPTY_MEMORY):
         api.store.put_note(cstate.NOTE_TOPIC, meta["uid"], dumped)
     for type_, reason, message in step.events:
         api.record_event(pod, type_, reason, message, SOURCE)
@@ -237,6 +241,9 @@ def _write(
         None if first is None else first[0],
         False if first is None else all(r for m, r in step.wakes if m == first[0]),
     )
+
+
+_EMPTY_MEMORY = cstate.Memory().dump()
 
 
 def _resting(status: dict[str, Any]) -> bool:
