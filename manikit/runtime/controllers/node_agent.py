@@ -188,7 +188,7 @@ def _sync(ctx: PassContext, pod: Body, images: Images) -> None:
     now = ctx.now()
     status = dict(pod["status"])
     statuses = [dict(cs) for cs in status.get("containerStatuses") or []]
-    memory = cstate.Memory.of(ctx.api.store.get_note(cstate.NOTE_TOPIC, pod["metadata"]["uid"]))
+    memory = _memory(ctx, pod)
     before = memory.dump()
     step = cstate.Step()
     policy = pod["spec"].get("restartPolicy", "Always")
@@ -211,6 +211,16 @@ def _sync(ctx: PassContext, pod: Body, images: Images) -> None:
     _write(ctx, pod, summarize(pod, status, now), step, memory, before)
 
 
+def _memory(ctx: PassContext, pod: Body) -> cstate.Memory:
+    """The kubelet's memory of the pod: kept from its last write while the pod is unchanged since,
+    else its store note."""
+    meta = pod["metadata"]
+    known = ctx.models.kubelet_memory.get(meta["uid"])
+    if known is not None and known[0] == meta["resourceVersion"]:
+        return cstate.Memory.of(known[1])
+    return cstate.Memory.of(ctx.api.store.get_note(cstate.NOTE_TOPIC, meta["uid"]))
+
+
 def _write(
     ctx: PassContext,
     pod: Body,
@@ -228,6 +238,10 @@ def _write(
     dumped = memory.dump()
     if dumped != before and (before or dumped != _EMPTY_MEMORY):
         api.store.put_note(cstate.NOTE_TOPIC, meta["uid"], dumped)
+    if "resourceVersion" in meta:
+        # the memory is now ``dumped``: written, or the same as the note's (a pod just started
+        # begins with an empty memory, as a kubelet that never ran it)
+        ctx.models.kubelet_memory[meta["uid"]] = (meta["resourceVersion"], dumped)
     for type_, reason, message in step.events:
         api.record_event(pod, type_, reason, message, SOURCE)
     for moment, recurring in step.wakes:
@@ -276,7 +290,7 @@ def _terminate(ctx: PassContext, pod: Body) -> None:
         for cs in running
         if cs["name"] in containers
     }
-    memory = cstate.Memory.of(api.store.get_note(cstate.NOTE_TOPIC, meta["uid"]))
+    memory = _memory(ctx, pod)
     before = memory.dump()
     step = cstate.Step()
     if running and not memory.killing:
@@ -306,3 +320,4 @@ def _terminate(ctx: PassContext, pod: Body) -> None:
     _write(ctx, pod, summary, step, memory, before)
     if final:
         api.delete("Pod", meta["name"], meta["namespace"], grace_period=0)
+        ctx.models.kubelet_memory.pop(meta["uid"], None)
