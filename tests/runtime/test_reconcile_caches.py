@@ -16,6 +16,7 @@ from manikit.runtime.controllers import (
     PassContext,
     container_state,
     endpoints,
+    garbage_collector,
     node_agent,
     rollout,
     scheduling,
@@ -356,3 +357,38 @@ def test_the_kubelet_reads_its_note_only_for_a_pod_written_by_someone_else(
     api.update({**found, "metadata": {**found["metadata"], "labels": {"touched": "yes"}}})
     reconcile(api, until=api.clock.now() + timedelta(seconds=60))
     assert reads == [uid]  # written by someone else: read again, once
+
+
+def test_the_garbage_collector_is_not_run_again_until_something_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = new_api()
+    api.create(deployment(replicas=2))
+    reconcile(api)
+    view, models = rc._caches(api.store, api.clock)
+    runs: list[int] = []
+    real = garbage_collector._collect
+
+    def counting(ctx: PassContext) -> None:
+        runs.append(1)
+        real(ctx)
+
+    monkeypatch.setattr(garbage_collector, "_collect", counting)
+
+    def one_pass() -> None:
+        with view.transaction():
+            garbage_collector.reconcile(PassContext(view, api.clock, models))
+
+    one_pass()
+    one_pass()
+    assert runs == []  # nothing written since the reconcile's last run, which collected nothing
+    api.delete("Deployment", "web", propagation="Background")  # a write: collect again
+    one_pass()
+    assert len(runs) == 1 and api.list("ReplicaSet") == []  # its ReplicaSet went
+    one_pass()
+    assert len(runs) == 2  # it wrote: run again; the pods are being deleted
+    pods = api.list("Pod")
+    assert len(pods) == 2 and all("deletionTimestamp" in p["metadata"] for p in pods)
+    one_pass()
+    one_pass()
+    assert len(runs) == 3  # once more after its own writes, then settled
