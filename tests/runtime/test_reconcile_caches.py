@@ -11,13 +11,23 @@ import pytest
 
 from manikit.models.pod import Pod
 from manikit.runtime import reconcile as rc
-from manikit.runtime.controllers import CONTROLLERS, PassContext, endpoints, rollout, scheduling
+from manikit.runtime.controllers import (
+    CONTROLLERS,
+    PassContext,
+    container_state,
+    endpoints,
+    garbage_collector,
+    node_agent,
+    rollout,
+    scheduling,
+)
 from manikit.runtime.controllers.context import ModelCache, settle
 from manikit.runtime.controllers.endpoints import PodIndex, _selected
 from manikit.runtime.controllers.replicaset import Orphans
 from manikit.runtime.reconcile import reconcile
 from manikit.runtime.scheduler import Decision
 from tests.runtime.control_plane import deployment, new_api, service
+from tests.runtime.control_plane import pod as bare_pod
 
 
 def stored_pod(uid: str, rv: str, **extra: Any) -> dict[str, Any]:
@@ -283,3 +293,102 @@ def test_a_replica_set_counts_availability_again_once_its_pods_are_ready_long_en
     (rs,) = api.list("ReplicaSet")
     assert rs["status"]["availableReplicas"] == 2 and rs["status"]["readyReplicas"] == 2
     assert api.get("Deployment", "web")["status"]["availableReplicas"] == 2
+
+
+def _crash_looping(api: Any, imagePullPolicy: str = "Always") -> None:
+    body = bare_pod("crasher", nodeName="node-1")
+    body["metadata"]["annotations"] = {"sim.manikit.io/crash-every": "20s"}
+    body["spec"]["containers"][0]["imagePullPolicy"] = imagePullPolicy  # its own pull: in its memory
+    api.create(body)
+
+
+def _kubelet_view(api: Any) -> tuple[Any, ...]:
+    found = api.get("Pod", "crasher")
+    note = api.store.get_note(container_state.NOTE_TOPIC, found["metadata"]["uid"])
+    events = [(e.reason, e.message, e.count) for e in api.events(obj=found)]
+    return found["status"], note, events
+
+
+def test_the_kubelets_kept_memory_gives_what_its_store_note_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crash loop (its back-off is the kubelet's memory) stepped minute by minute: the same pod,
+    note and events as a kubelet that reads its note on every sync."""
+    kept, reread = new_api(), new_api()
+    for api in (kept, reread):
+        _crash_looping(api)
+    views: dict[str, list[Any]] = {"kept": [], "reread": []}
+    for name, api in (("kept", kept), ("reread", reread)):
+        if name == "reread":
+            monkeypatch.setattr(
+                node_agent,
+                "_memory",
+                lambda ctx, pod: container_state.Memory.of(
+                    ctx.api.store.get_note(container_state.NOTE_TOPIC, pod["metadata"]["uid"])
+                ),
+            )
+        for _ in range(12):
+            reconcile(api, until=api.clock.now() + timedelta(seconds=60))
+            views[name].append(_kubelet_view(api))
+    assert views["kept"] == views["reread"]
+    status, note, _ = views["kept"][-1]
+    assert status["containerStatuses"][0]["restartCount"] >= 4 and note["backoff"]
+
+
+def test_the_kubelet_reads_its_note_only_for_a_pod_written_by_someone_else(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = new_api()
+    _crash_looping(api)
+    reconcile(api, until=api.clock.now() + timedelta(seconds=30))
+    _, models = rc._caches(api.store, api.clock)
+    uid = api.get("Pod", "crasher")["metadata"]["uid"]
+    assert models.kubelet_memory[uid][0] == api.get("Pod", "crasher")["metadata"]["resourceVersion"]
+    reads: list[str] = []
+    real = type(api.store).get_note
+
+    def counting(store: Any, topic: str, key: str) -> Any:
+        if topic == container_state.NOTE_TOPIC:
+            reads.append(key)
+        return real(store, topic, key)
+
+    monkeypatch.setattr(type(api.store), "get_note", counting)
+    reconcile(api, until=api.clock.now() + timedelta(seconds=60))
+    assert reads == []  # the kubelet's own writes only: its memory is what it wrote
+    found = api.get("Pod", "crasher")
+    api.update({**found, "metadata": {**found["metadata"], "labels": {"touched": "yes"}}})
+    reconcile(api, until=api.clock.now() + timedelta(seconds=60))
+    assert reads == [uid]  # written by someone else: read again, once
+
+
+def test_the_garbage_collector_is_not_run_again_until_something_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = new_api()
+    api.create(deployment(replicas=2))
+    reconcile(api)
+    view, models = rc._caches(api.store, api.clock)
+    runs: list[int] = []
+    real = garbage_collector._collect
+
+    def counting(ctx: PassContext) -> None:
+        runs.append(1)
+        real(ctx)
+
+    monkeypatch.setattr(garbage_collector, "_collect", counting)
+
+    def one_pass() -> None:
+        with view.transaction():
+            garbage_collector.reconcile(PassContext(view, api.clock, models))
+
+    one_pass()
+    one_pass()
+    assert runs == []  # nothing written since the reconcile's last run, which collected nothing
+    api.delete("Deployment", "web", propagation="Background")  # a write: collect again
+    one_pass()
+    assert len(runs) == 1 and api.list("ReplicaSet") == []  # its ReplicaSet went
+    one_pass()
+    assert len(runs) == 2  # it wrote: run again; the pods are being deleted
+    pods = api.list("Pod")
+    assert len(pods) == 2 and all("deletionTimestamp" in p["metadata"] for p in pods)
+    one_pass()
+    one_pass()
+    assert len(runs) == 3  # once more after its own writes, then settled

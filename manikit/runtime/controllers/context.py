@@ -42,6 +42,11 @@ class ModelCache:
     #: pods the kubelet found nothing to do for: uid -> (resourceVersion, next timer or None,
     #: recurring); while the pod is unchanged and the timer not due, there is still nothing to do
     idle_pods: dict[str, tuple[str, datetime | None, bool]] = field(default_factory=dict)
+    #: the kubelet's memory of each pod (its store note, ``container_state.Memory`` dumped) as of
+    #: the pod's resourceVersion after the kubelet's last write: uid -> (resourceVersion, memory).
+    #: Only the kubelet writes that note, and always with the pod in view, so while the pod is at
+    #: that version the note is that memory: no read of the store
+    kubelet_memory: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     #: per controller that depends on nothing but what its inputs say (``settle``): those inputs
     #: after its last run that left nothing to do, and the timers that run asked for; the same
     #: inputs again would write nothing again
@@ -56,6 +61,7 @@ class ModelCache:
         self._template_hashes.clear()
         self.unchanged_schedule = None
         self.idle_pods.clear()
+        self.kubelet_memory.clear()
         self.settled_inputs.clear()
 
     def pod(self, body: Body) -> Pod:

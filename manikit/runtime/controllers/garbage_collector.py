@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from manikit.runtime.api.deletion import FOREGROUND
 from manikit.runtime.api.kinds import API_KINDS
-from manikit.runtime.controllers.context import PassContext
+from manikit.runtime.controllers.context import PassContext, settle
 from manikit.runtime.store import Body
 
+NAME = "garbage-collector"
 DEPENDENT_KINDS = ("ReplicaSet", "Pod", "Endpoints")
 OWNER_KINDS = ("Deployment", "ReplicaSet")
 
 
 def reconcile(ctx: PassContext) -> None:
+    """Derived from the stored objects alone (no clock, no timers): not run again while nothing was
+    written since a run that found nothing to collect (a pass that only moved the clock)."""
+    settle(ctx, NAME, lambda: (ctx.api.revision(),), lambda: _collect(ctx))
+
+
+def _collect(ctx: PassContext) -> None:
     _collect_dependents(ctx)
     _finish_foreground(ctx)
     _collect_pods_of_missing_nodes(ctx)

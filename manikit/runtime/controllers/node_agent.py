@@ -43,9 +43,13 @@ def reconcile(ctx: PassContext) -> None:
         node_name = pod["spec"].get("nodeName")
         if not node_name or node_name not in nodes:
             continue
-        if "deletionTimestamp" in pod["metadata"]:
+        meta = pod["metadata"]
+        if "deletionTimestamp" in meta:
             _terminate(ctx, pod)
             continue
+        known = idle.get(meta["uid"])
+        if known is not None and known[1] is None and known[0] == meta["resourceVersion"]:
+            continue  # unchanged since a sync that found nothing to do and asked for no timer
         status = pod.get("status") or {}
         if status.get("phase") in ("Succeeded", "Failed") or _idle(ctx, pod):
             continue
@@ -184,7 +188,7 @@ def _sync(ctx: PassContext, pod: Body, images: Images) -> None:
     now = ctx.now()
     status = dict(pod["status"])
     statuses = [dict(cs) for cs in status.get("containerStatuses") or []]
-    memory = cstate.Memory.of(ctx.api.store.get_note(cstate.NOTE_TOPIC, pod["metadata"]["uid"]))
+    memory = _memory(ctx, pod)
     before = memory.dump()
     step = cstate.Step()
     policy = pod["spec"].get("restartPolicy", "Always")
@@ -207,6 +211,16 @@ def _sync(ctx: PassContext, pod: Body, images: Images) -> None:
     _write(ctx, pod, summarize(pod, status, now), step, memory, before)
 
 
+def _memory(ctx: PassContext, pod: Body) -> cstate.Memory:
+    """The kubelet's memory of the pod: kept from its last write while the pod is unchanged since,
+    else its store note."""
+    meta = pod["metadata"]
+    known = ctx.models.kubelet_memory.get(meta["uid"])
+    if known is not None and known[0] == meta["resourceVersion"]:
+        return cstate.Memory.of(known[1])
+    return cstate.Memory.of(ctx.api.store.get_note(cstate.NOTE_TOPIC, meta["uid"]))
+
+
 def _write(
     ctx: PassContext,
     pod: Body,
@@ -222,8 +236,12 @@ def _write(
         written = api.update_status(status_patch(pod, status), trusted=True)
         meta = written["metadata"]
     dumped = memory.dump()
-    if dumped != before and (before or dumped != cstate.Memory().dump()):
+    if dumped != before and (before or dumped != _EMPTY_MEMORY):
         api.store.put_note(cstate.NOTE_TOPIC, meta["uid"], dumped)
+    if "resourceVersion" in meta:
+        # the memory is now ``dumped``: written, or the same as the note's (a pod just started
+        # begins with an empty memory, as a kubelet that never ran it)
+        ctx.models.kubelet_memory[meta["uid"]] = (meta["resourceVersion"], dumped)
     for type_, reason, message in step.events:
         api.record_event(pod, type_, reason, message, SOURCE)
     for moment, recurring in step.wakes:
@@ -237,6 +255,9 @@ def _write(
         None if first is None else first[0],
         False if first is None else all(r for m, r in step.wakes if m == first[0]),
     )
+
+
+_EMPTY_MEMORY = cstate.Memory().dump()
 
 
 def _resting(status: dict[str, Any]) -> bool:
@@ -269,7 +290,7 @@ def _terminate(ctx: PassContext, pod: Body) -> None:
         for cs in running
         if cs["name"] in containers
     }
-    memory = cstate.Memory.of(api.store.get_note(cstate.NOTE_TOPIC, meta["uid"]))
+    memory = _memory(ctx, pod)
     before = memory.dump()
     step = cstate.Step()
     if running and not memory.killing:
@@ -299,3 +320,4 @@ def _terminate(ctx: PassContext, pod: Body) -> None:
     _write(ctx, pod, summary, step, memory, before)
     if final:
         api.delete("Pod", meta["name"], meta["namespace"], grace_period=0)
+        ctx.models.kubelet_memory.pop(meta["uid"], None)

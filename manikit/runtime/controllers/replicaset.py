@@ -19,7 +19,6 @@ from manikit.runtime.controllers.common import (
     CONTROLLER_MANAGER,
     available_at,
     controller_uid,
-    group_by_controller,
     is_active,
     is_available,
     is_ready,
@@ -47,9 +46,15 @@ def reconcile(ctx: PassContext) -> None:
 
 def _sync(ctx: PassContext) -> None:
     api = ctx.api
-    pods = api.list("Pod")
-    owned = group_by_controller(pods)
-    orphans = Orphans([p for p in pods if controller_uid(p) is None and is_active(p)])
+    owned: dict[str, list[Body]] = {}
+    free: list[Body] = []
+    for pod in api.list("Pod"):  # group_by_controller and the active orphans, in one pass
+        uid = controller_uid(pod)
+        if uid is not None:
+            owned.setdefault(uid, []).append(pod)
+        elif is_active(pod):
+            free.append(pod)
+    orphans = Orphans(free)
     for rs in api.list("ReplicaSet"):
         if "deletionTimestamp" in rs["metadata"]:
             continue
@@ -188,13 +193,13 @@ def _update_status(ctx: PassContext, rs: Body, active: list[Body]) -> None:
     now = ctx.now()
     template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
     ready = available = labeled = 0
+    wanted = template_labels.items()
     for pod in active:
-        labels = pod["metadata"].get("labels") or {}
-        if all(labels.get(k) == v for k, v in template_labels.items()):
+        if wanted <= (pod["metadata"].get("labels") or {}).items():
             labeled += 1
         if is_ready(pod):
             ready += 1
-            if is_available(pod, min_ready, now):
+            if min_ready == 0 or is_available(pod, min_ready, now):  # ready is available at 0
                 available += 1
             else:
                 moment = available_at(pod, min_ready)

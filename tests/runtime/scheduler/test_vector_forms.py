@@ -23,6 +23,12 @@ from manikit.runtime.scheduler.framework import (
 )
 from manikit.runtime.scheduler.nodeinfo import NodeInfo, PodInfo
 from manikit.runtime.scheduler.plugins import REGISTRY
+from manikit.runtime.scheduler.plugins.pod_topology_spread import (
+    SpreadState,
+    _rounded_row,
+    _rounded_table,
+    normalizing_weight,
+)
 from manikit.runtime.scheduler.profile import build_profile
 from manikit.runtime.scheduler.vectorised import (
     NodeFilterVector,
@@ -166,3 +172,50 @@ def test_vector_forms_agree_with_per_node_forms(seed: int) -> None:
 @given(st.integers(min_value=0, max_value=2**32))
 def test_vector_forms_agree_on_any_seed(seed: int) -> None:
     check_seed(seed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    zones=st.lists(st.integers(0, 5000), min_size=1, max_size=12),
+    pods=st.integers(0, 5000),
+    highest=st.integers(0, 120),
+    nodes=st.integers(1, 20000),
+    zone_count=st.integers(1, 12),
+)
+def test_one_spread_score_row_in_python_equals_the_numpy_table(
+    zones: list[int], pods: int, highest: int, nodes: int, zone_count: int
+) -> None:
+    """A zone's row of the system-default spreading score table computed in Python floats is the
+    numpy table's row, cell for cell (the same float operations; rounding half away from zero)."""
+    width = 8
+    while width <= highest:
+        width *= 2
+    host, zone = normalizing_weight(nodes), normalizing_weight(zone_count)
+    table = _rounded_table(np.array([pods, *zones], dtype=np.int64), highest + 1, width, host, zone)
+    assert _rounded_row(pods, highest + 1, host, zone) == table[: highest + 1].tolist()
+    assert table.shape == ((len(zones) + 2) * width,)
+
+
+def test_spread_score_rounds_halves_up() -> None:
+    """A raw score of exactly .5 rounds up (Go's math.Round), not to even."""
+    # host weight 0.25: counts 0..3 give 2.0, 2.25, 2.5, 2.75; zone weight 0.5 on 1 pod: + 4.5
+    table = _rounded_table(np.array([1]), 4, 8, 0.25, 0.5).tolist()
+    assert table[:8] == [7, 7, 7, 7, 0, 0, 0, 0]  # 6.5, 6.75, 7.0, 7.25
+    assert table[8:12] == [2, 2, 3, 3]  # no zone: 2.0, 2.25, 2.5, 2.75
+    assert _rounded_row(1, 4, 0.25, 0.5) == [7, 7, 7, 7]
+
+
+def test_spread_state_recomputes_only_changed_rows_and_agrees_with_a_full_table() -> None:
+    """As pods land, the kept table is the one computed from scratch."""
+    state = object.__new__(SpreadState)
+    state.zones = np.array([0, 0, 0], dtype=np.int64)
+    state._table, state._table_key, state._table_zones = None, (0, 0, 0.0, 0.0), []
+    rng = random.Random(7)
+    host, zone = normalizing_weight(300), normalizing_weight(3)
+    used, width = 1, 8
+    for _ in range(200):
+        state.zones[rng.randrange(3)] += 1
+        if rng.random() < 0.05:
+            used = min(used + 1, width)
+        kept = state.rounded(used, width, host, zone).tolist()
+        assert kept == _rounded_table(state.zones, used, width, host, zone).tolist()

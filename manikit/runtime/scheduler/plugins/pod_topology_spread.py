@@ -163,6 +163,35 @@ class PodTopologySpread:
         return [0 if node.name in s.ignored else next(normalized) for node in nodes]
 
 
+def _rounded_table(zones: Ints, used: int, width: int, host_weight: float, zone_weight: float) -> Ints:
+    """go_round of the raw score of every (zone row, pod count) cell, flattened (row * width + count):
+    ``count * host_weight + (3 - 1)`` plus, in a zone's row, ``zone's pods * zone_weight + (5 - 1)``
+    (the last row: nodes without a zone). Cells of counts no node has are 0."""
+    (_, host_skew), (_, zone_skew) = SYSTEM_DEFAULT_CONSTRAINTS
+    host = np.arange(used, dtype=np.float64) * host_weight + float(host_skew - 1)
+    zone = zones * zone_weight + float(zone_skew - 1)
+    table = np.zeros((len(zones) + 1, width), dtype=np.float64)
+    table[: len(zones), :used] = host[None, :] + zone[:, None]
+    table[len(zones), :used] = host
+    fraction, whole = np.modf(table)
+    rounded: Ints = (whole + (fraction >= 0.5)).astype(np.int64).ravel()  # go_round
+    return rounded
+
+
+def _rounded_row(pods: int, used: int, host_weight: float, zone_weight: float) -> list[int]:
+    """One zone's row of ``_rounded_table`` (its first ``used`` cells) in Python floats: the same
+    IEEE operations in the same order; the values are never negative, so ``int`` truncates as
+    ``modf`` does."""
+    (_, host_skew), (_, zone_skew) = SYSTEM_DEFAULT_CONSTRAINTS
+    host_term, zone = float(host_skew - 1), pods * zone_weight + float(zone_skew - 1)
+    row = []
+    for count in range(used):
+        value = (count * host_weight + host_term) + zone
+        whole = int(value)
+        row.append(whole + 1 if value - whole >= 0.5 else whole)
+    return row
+
+
 class SpreadState:
     """For one template and one controller: per zone, the controller's pods on nodes the template's
     required affinity admits (nodeAffinityPolicy Honor), and how many feasible nodes sit in each
@@ -179,6 +208,24 @@ class SpreadState:
         self.cells: Ints | None = None
         self.cells_epoch = -1
         self.cells_width = 0
+        self._table: Ints | None = None
+        self._table_key: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
+        self._table_zones: list[int] = []
+
+    def rounded(self, used: int, width: int, host_weight: float, zone_weight: float) -> Ints:
+        """``_rounded_table`` for the current zone counts (kept: read-only for the caller). Between
+        two decisions one zone gains a pod: only that zone's row is computed again."""
+        zones = self.zones.tolist()
+        key = (used, width, host_weight, zone_weight)
+        if self._table is None or key != self._table_key:
+            self._table = _rounded_table(self.zones, used, width, host_weight, zone_weight)
+        else:
+            for row, (pods, before) in enumerate(zip(zones, self._table_zones, strict=True)):
+                if pods != before:
+                    start = row * width
+                    self._table[start : start + used] = _rounded_row(pods, used, host_weight, zone_weight)
+        self._table_key, self._table_zones = key, zones
+        return self._table
 
     def feasible_cells(self, group: GroupCounts) -> Ints:
         t = self.template
@@ -220,17 +267,10 @@ class SpreadScorer:
         counts = c.group(pod.group)
         state = self._state(t, pod.group, counts)
         host_weight, zone_weight = self._weights(t)
-        (_, host_skew), (_, zone_skew) = SYSTEM_DEFAULT_CONSTRAINTS
-        used = counts.highest + 1
-        host = np.arange(used, dtype=np.float64) * host_weight + float(host_skew - 1)
-        zone = state.zones * zone_weight + float(zone_skew - 1)
-        table = np.zeros((c.zone_count + 1, counts.width), dtype=np.float64)
-        table[: c.zone_count, :used] = host[None, :] + zone[:, None]
-        table[c.zone_count, :used] = host
-        fraction, whole = np.modf(table)
-        rounded = (whole + (fraction >= 0.5)).astype(np.int64).ravel()  # go_round
-        among = rounded[np.flatnonzero(state.feasible_cells(counts))]  # the cells feasible nodes occupy
-        low, high = int(among.min()), int(among.max())
+        rounded = state.rounded(counts.highest + 1, counts.width, host_weight, zone_weight)
+        # the cells feasible nodes occupy: a few dozen, where Python's min and max beat numpy's calls
+        among = rounded[np.flatnonzero(state.feasible_cells(counts))].tolist()
+        low, high = min(among), max(among)
         if high == 0:
             return np.full(c.size, weight * MAX_NODE_SCORE, dtype=np.int64)
         normalized = weight * (MAX_NODE_SCORE * (high + low - rounded) // high)
