@@ -17,7 +17,7 @@ from manikit.kinds.field import (
     not_found,
     required,
 )
-from manikit.kinds.resources import validate_resources
+from manikit.kinds.resources import plain_resources, validate_resources
 from manikit.models.base import IntOrString
 from manikit.models.pod import Container, Probe, SecurityContext
 from manikit.models.podextras import LifecycleHandler
@@ -29,6 +29,8 @@ INT32_MAX = 2147483647
 def validate_container(
     c: Container, path: FieldPath, volumes: set[str], *, host_network: bool, init: bool
 ) -> list[FieldError]:
+    if not init and is_plain(c, volumes, host_network):
+        return []  # the common case, decided without building paths or error lists
     errors: list[FieldError] = []
     if not c.name:
         errors.append(required(path.child("name")))
@@ -49,6 +51,82 @@ def validate_container(
     if c.resources is not None:
         errors += validate_resources(c.resources, path.child("resources"))
     return errors
+
+
+def is_plain(c: Container, volumes: set[str], host_network: bool) -> bool:
+    """True only when ``validate_container`` (of an app container) finds nothing: a conservative
+    predicate, one pass over what valid containers hold; anything rarer is left to the full checks.
+    tests/kinds/test_plain_containers.py checks it against them on generated containers."""
+    name, image = c.name, c.image
+    if not name or names.dns1123_label(name) or not image or image != image.strip():
+        return False
+    if c.env_from or c.lifecycle is not None:
+        return False
+    if c.ports and not _plain_ports(c.ports, host_network):
+        return False
+    for env in c.env or ():
+        if env.value_from is not None or not env.name or names.env_var_name(env.name):
+            return False
+    if c.volume_mounts and not _plain_mounts(c.volume_mounts, volumes):
+        return False
+    for probe, liveness_or_startup in (
+        (c.liveness_probe, True),
+        (c.readiness_probe, False),
+        (c.startup_probe, True),
+    ):
+        if probe is not None and not _plain_probe(probe, liveness_or_startup):
+            return False
+    sc = c.security_context
+    if sc is not None and not _plain_security_context(sc):
+        return False
+    return c.resources is None or plain_resources(c.resources)
+
+
+def _plain_ports(ports: list[Any], host_network: bool) -> bool:
+    seen: set[str] = set()
+    for port in ports:
+        name = port.name
+        if name:
+            if name in seen or names.port_name(name):
+                return False
+            seen.add(name)
+        if host_network and port.host_port and port.host_port != port.container_port:
+            return False
+    return True
+
+
+def _plain_mounts(mounts: list[Any], volumes: set[str]) -> bool:
+    paths: set[str] = set()
+    for mount in mounts:
+        if not mount.name or mount.name not in volumes or not mount.mount_path or mount.mount_path in paths:
+            return False
+        paths.add(mount.mount_path)
+        sub = mount.sub_path
+        if mount.sub_path_expr or (sub and (sub.startswith("/") or ".." in sub.split("/"))):
+            return False
+    return True
+
+
+def _plain_probe(probe: Probe, liveness_or_startup: bool) -> bool:
+    given = [h for h in (probe.exec, probe.http_get, probe.tcp_socket, probe.grpc) if h is not None]
+    if len(given) != 1:
+        return False
+    port = vars(given[0]).get("port")
+    if port is not None and (names.port_number(port) if isinstance(port, int) else names.port_name(port)):
+        return False
+    if liveness_or_startup:
+        return probe.success_threshold in (None, 1)
+    return probe.termination_grace_period_seconds is None
+
+
+def _plain_security_context(sc: Any) -> bool:
+    fields = vars(sc)
+    for value in (fields.get("run_as_user"), fields.get("run_as_group"), fields.get("fs_group")):
+        if value is not None and not 0 <= value <= INT32_MAX:
+            return False
+    if fields.get("supplemental_groups"):
+        return False
+    return not (fields.get("privileged") and fields.get("allow_privilege_escalation") is False)
 
 
 def _ports(c: Container, path: FieldPath, host_network: bool) -> list[FieldError]:

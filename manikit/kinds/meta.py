@@ -40,8 +40,10 @@ def validate_object_meta(meta: ObjectMeta, namespaced: bool, name_rule: NameRule
     if namespaced and meta.namespace:  # (the server clears a cluster-scoped object's namespace)
         for message in names.dns1123_label(meta.namespace):
             errors.append(invalid(path.child("namespace"), meta.namespace, message, code=NAME))
-    errors.extend(validate_labels(meta.labels, path.child("labels")))
-    errors.extend(validate_annotations(meta.annotations, path.child("annotations")))
+    if meta.labels:
+        errors.extend(validate_labels(meta.labels, path.child("labels")))
+    if meta.annotations:
+        errors.extend(validate_annotations(meta.annotations, path.child("annotations")))
     return errors
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from manikit.kinds import names
 from manikit.kinds.field import FieldError, FieldPath, forbidden, invalid, not_supported, required
-from manikit.models.pod import PodSpec
+from manikit.models.pod import PodSpec, ResourceRequirements
 from manikit.models.podextras import SeccompProfile
 
 MAX_NAMESERVERS = 3
@@ -49,7 +49,7 @@ def validate_pod_options(spec: PodSpec, path: FieldPath) -> list[FieldError]:
             )
         )
     pod_sc = spec.security_context
-    if pod_sc is not None:
+    if pod_sc is not None and pod_sc.seccomp_profile is not None:
         errors += _seccomp(pod_sc.seccomp_profile, path.child("securityContext", "seccompProfile"))
     groups = (("initContainers", spec.init_containers or []), ("containers", spec.containers))
     for field, containers in groups:
@@ -59,7 +59,11 @@ def validate_pod_options(spec: PodSpec, path: FieldPath) -> list[FieldError]:
                 at = path.child(field).index(i).child("securityContext", "seccompProfile")
                 errors += _seccomp(sc.seccomp_profile, at)
             res = c.resources
-            if res is not None and _huge_pages_alone({*(res.requests or ()), *(res.limits or ())}):
+            if (
+                res is not None
+                and _has_huge_pages(res)
+                and _huge_pages_alone({*(res.requests or ()), *(res.limits or ())})
+            ):
                 at = path.child(field).index(i).child("resources")
                 errors.append(forbidden(at, "HugePages require cpu or memory"))
     return errors
@@ -81,6 +85,15 @@ def _seccomp(profile: SeccompProfile | None, at: FieldPath) -> list[FieldError]:
             )
         ]
     return []
+
+
+def _has_huge_pages(res: ResourceRequirements) -> bool:
+    """Whether any request or limit is huge pages (a loop, not a set: asked of every container)."""
+    for given in (res.requests, res.limits):
+        for resource in given or ():
+            if resource.startswith("hugepages-"):
+                return True
+    return False
 
 
 def _huge_pages_alone(resources: set[str]) -> bool:

@@ -14,16 +14,18 @@ from manikit.models.pod import Container, PodSpec, PodTemplateSpec, Probe, PullP
 
 
 def validate_pod_spec(spec: PodSpec, path: FieldPath) -> list[FieldError]:
-    errors = validate_volumes(spec.volumes or [], path.child("volumes"))
-    volumes = {v.name for v in spec.volumes or []}
+    # (each check below is skipped only where it has nothing to look at: the common case is quick)
+    errors = validate_volumes(spec.volumes, path.child("volumes")) if spec.volumes else []
+    volumes = {v.name for v in spec.volumes} if spec.volumes else set()
     host_network = bool(spec.host_network)
     if not spec.containers:
         errors.append(required(path.child("containers"), hint="a pod runs at least one container"))
     seen: set[str] = set()
     groups = (("initContainers", spec.init_containers or [], True), ("containers", spec.containers, False))
     for field, containers, init in groups:
+        group = path.child(field) if containers else path
         for i, c in enumerate(containers):
-            at = path.child(field).index(i)
+            at = group.index(i)
             errors += validate_container(c, at, volumes, host_network=host_network, init=init)
             if c.name and c.name in seen:
                 errors.append(
@@ -40,17 +42,29 @@ def validate_pod_spec(spec: PodSpec, path: FieldPath) -> list[FieldError]:
             at = path.child("ephemeralContainers").index(i).child("name")
             errors.append(duplicate(at, ec.name, code=DUPLICATE_CONTAINER))
         seen.add(ec.name)
-    errors += validate_scheduling(spec, path)
+    if spec.node_selector or spec.tolerations or spec.topology_spread_constraints or spec.affinity:
+        errors += validate_scheduling(spec, path)
     errors += _names(spec, path)
     if spec.dns_policy == "None" and spec.dns_config is None:
         errors.append(required(path.child("dnsConfig"), "must provide `dnsConfig` when `dnsPolicy` is None"))
-    errors += validate_security_context(spec.security_context, path.child("securityContext"))
+    if spec.security_context is not None:
+        errors += validate_security_context(spec.security_context, path.child("securityContext"))
     errors += validate_pod_options(spec, path)
     return errors
 
 
 def _names(spec: PodSpec, path: FieldPath) -> list[FieldError]:
     errors: list[FieldError] = []
+    if not (
+        spec.hostname
+        or spec.subdomain
+        or spec.service_account_name
+        or spec.node_name
+        or spec.priority_class_name
+        or spec.scheduler_name
+        or spec.runtime_class_name
+    ):
+        return errors
     checks = (
         ("hostname", spec.hostname, names.dns1123_label),
         ("subdomain", spec.subdomain, names.dns1123_label),
@@ -68,9 +82,10 @@ def _names(spec: PodSpec, path: FieldPath) -> list[FieldError]:
 
 def validate_pod_template(template: PodTemplateSpec, path: FieldPath) -> list[FieldError]:
     """ValidatePodTemplateSpec: the template's labels and annotations, then its pod spec."""
-    meta = path.child("metadata")
-    errors = validate_labels(template.metadata.labels, meta.child("labels"))
-    errors += validate_annotations(template.metadata.annotations, meta.child("annotations"))
+    meta, at = template.metadata, path.child("metadata")
+    errors = validate_labels(meta.labels, at.child("labels")) if meta.labels else []
+    if meta.annotations:
+        errors += validate_annotations(meta.annotations, at.child("annotations"))
     return errors + validate_pod_spec(template.spec, path.child("spec"))
 
 

@@ -61,6 +61,22 @@ def _shown(quantity: Quantity) -> str:
     return raw(f'"{quantity.canonical()}"')
 
 
+def plain_resources(res: ResourceRequirements) -> bool:
+    """True when every limit and request is a standard resource, not negative, and each request is
+    within its limit: what ``validate_resources`` passes over without a check of its own."""
+    limits = res.limits or {}
+    for resource, quantity in limits.items():
+        if resource not in STANDARD_CONTAINER_RESOURCES or quantity.value.numerator < 0:
+            return False
+    for resource, quantity in (res.requests or {}).items():
+        if resource not in STANDARD_CONTAINER_RESOURCES or quantity.value.numerator < 0:
+            return False
+        limit = limits.get(resource)
+        if limit is not None and not quantity <= limit:
+            return False
+    return True
+
+
 def validate_resources(res: ResourceRequirements | None, path: FieldPath) -> list[FieldError]:
     """Names, non-negative values, whole extended resources, and each request against its limit."""
     if res is None:

@@ -75,10 +75,25 @@ def validate_file(
 
 
 def doc_key(doc: Document) -> DocKey:
-    """The small, picklable identity of a document that duplicate detection needs."""
-    api_version = doc.api_version if isinstance(doc.api_version, str) else ""
-    kind = doc.kind if isinstance(doc.kind, str) else ""
-    return DocKey(doc.file, doc.index, doc.root, api_version, kind, doc.namespace, doc.name, doc.line)
+    """The small, picklable identity of a document that duplicate detection needs (read from the data
+    at once: Document's properties each look the metadata up again, and this runs for every object)."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return DocKey(doc.file, doc.index, doc.root, "", "", None, "", doc.line)
+    api_version, kind, meta = data.get("apiVersion"), data.get("kind"), data.get("metadata")
+    name = namespace = None
+    if isinstance(meta, dict):
+        name, namespace = meta.get("name"), meta.get("namespace")
+    return DocKey(
+        doc.file,
+        doc.index,
+        doc.root,
+        api_version if isinstance(api_version, str) else "",
+        kind if isinstance(kind, str) else "",
+        namespace if isinstance(namespace, str) and namespace else None,
+        name if isinstance(name, str) else "",
+        doc.line,
+    )
 
 
 def map_files(names: Sequence[str], check: Callable[[str], R], jobs: int | None = None) -> list[R]:

@@ -77,8 +77,9 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
                 f"a manifest must be a mapping with apiVersion and kind, not {what}",
             )
         ]
-    missing = [k for k in ("apiVersion", "kind") if not isinstance(data.get(k), str) or not data.get(k)]
-    if missing:
+    api_version, kind = data.get("apiVersion"), data.get("kind")
+    if not (api_version and kind and isinstance(api_version, str) and isinstance(kind, str)):
+        missing = [k for k in ("apiVersion", "kind") if not isinstance(data.get(k), str) or not data.get(k)]
         names = " and ".join(f"'{k}'" for k in missing)
         mark = doc.locate(())
         return None, [
@@ -92,8 +93,9 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
                 f"missing {names} key: every manifest needs apiVersion and kind",
             )
         ]
-    api_version, kind = data["apiVersion"].strip(), data["kind"].strip()
-    info = KINDS.get((api_version, kind))
+    api_version, kind = api_version.strip(), kind.strip()
+    key = (api_version, kind)
+    info = KINDS.get(key)
     if info is None:
         found = _unmodelled(doc, api_version, kind) or unknown_kind(doc, api_version, kind)
         if found:
@@ -102,7 +104,7 @@ def validate_document(doc: Document) -> tuple[TypeMeta | None, list[Problem]]:
         from manikit.kinds.pod_templates import validate_template_resources
 
         return None, [field_problem(doc, e) for e in validate_template_resources(data)]
-    model = _MODELS.get(info.key) or _MODELS.setdefault(info.key, info.model)  # (imported on first use)
+    model = _MODELS.get(key) or _MODELS.setdefault(key, info.model)  # (imported on first use)
     try:
         obj = validate_model(model, data)
     except ValidationError as exc:
@@ -131,6 +133,8 @@ def _maybe_patch(doc: Document, problems: list[Problem]) -> list[Problem]:
     A document is taken for one when it uses ``$patch`` directives, or sits in a file named *.patch.*
     or in an overlays/ or patches/ directory and lacks only required fields.
     """
+    if not problems:
+        return problems
     directives = [p for p in problems if p.code == "MK002" and p.path.rsplit(".", 1)[-1].startswith("$")]
     rest = [p for p in problems if p not in directives]
     if not problems or any(p.code != "MK003" for p in rest):
