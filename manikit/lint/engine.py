@@ -15,7 +15,15 @@ from pydantic import BaseModel
 from manikit.diagnostics import Level, Problem
 from manikit.lint.config import LintConfig
 from manikit.lint.facts import InputSet, gather
-from manikit.lint.findings import DocRef, LintObject, NodeCapacity, RuleContext, SetFinding, to_problem
+from manikit.lint.findings import (
+    DocRef,
+    LintObject,
+    NodeCapacity,
+    RuleContext,
+    SetFinding,
+    identify,
+    to_problem,
+)
 from manikit.lint.registry import RULES
 from manikit.lint.rule import ObjectCheck
 from manikit.lint.suppress import (
@@ -211,26 +219,43 @@ def _lint_loaded(setup: LintSetup, loaded: FileResult, name: str) -> FileLint:
     problems = list(loaded.problems)
     inputs = InputSet()
     suppressions = FileSuppressions()
+    default_ns, with_requests, ignores = setup.namespace, bool(setup.nodes), setup.ignores
     for doc in loaded.documents:
         outcome.documents += 1
         model, found = validate_document(doc)
-        problems.extend(found)
-        if not isinstance(doc.data, dict):
+        if found:
+            problems.extend(found)
+        data = doc.data
+        if not isinstance(data, dict):
             continue
         outcome.keys.append(doc_key(doc))
-        subject, invalid = subject_of(doc, setup.namespace)
-        problems.extend(invalid)
+        ident = identify(data)  # kind, name and namespace read once for all that follows
+        subject, invalid = subject_of(doc, default_ns, ident)
+        if invalid:
+            problems.extend(invalid)
         suppressions.add(doc.line, subject)
-        pod = pod_of(model, doc.data)
-        gather(doc, model, pod, inputs, setup.namespace, with_requests=bool(setup.nodes))
+        pod = pod_of(model, data)
+        gather(
+            doc,
+            model,
+            pod,
+            inputs,
+            default_ns,
+            with_requests=with_requests,
+            ident=ident,
+            namespace=subject.namespace,
+        )
         if model is None and found:
             continue  # an invalid object: validation said why; rules would only guess
         if model is None and subject.kind:
             outcome.passed_over[subject.kind] += 1
+        checks = setup.checks_for(subject.kind)
+        if not checks:
+            continue
         obj = LintObject(doc, model, pod)
-        for code, rule_name, level, check, ctx in setup.checks_for(subject.kind):
+        for code, rule_name, level, check, ctx in checks:
             findings = list(check(obj, ctx))
-            if findings and not object_suppresses(code, doc.file, subject, setup.ignores):
+            if findings and not object_suppresses(code, doc.file, subject, ignores):
                 problems.extend(to_problem(doc, code, rule_name, level, f) for f in findings)
     if loaded.documents:
         suppressions.lines, invalid_comments = comment_codes(loaded.name, loaded.documents[0].text)
