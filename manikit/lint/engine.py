@@ -27,8 +27,10 @@ from manikit.lint.findings import (
 from manikit.lint.registry import RULES
 from manikit.lint.rule import ObjectCheck
 from manikit.lint.suppress import (
+    NO_CODES,
     FileSuppressions,
     IgnoreEntry,
+    Subject,
     apply_suppressions,
     comment_codes,
     file_suppressions,
@@ -36,7 +38,9 @@ from manikit.lint.suppress import (
     subject_of,
 )
 from manikit.lint.walk import pod_of
+from manikit.models.registry import is_namespaced
 from manikit.source.documents import Document, FileResult, load_file
+from manikit.source.reader import read_source
 from manikit.source.values import RenderOptions
 from manikit.validate.pieces import PieceResult, Task, group_by_file, load_piece, plan_tasks, pool_map
 from manikit.validate.pipeline import FileOutcome, doc_key, duplicate_problems, worker_count
@@ -89,6 +93,24 @@ class FileLint:
     problems: list[Problem]
     inputs: InputSet
     text: str = ""  # kept for standard input only, which cannot be read twice
+    # What the file suppresses, for the findings on the whole set, without reading the file again:
+    # the codes of objects' ignore annotations (by index in validation.keys) and of ignore comments.
+    # None when the file was linted in pieces: a comment at the end of one applies to a line of the
+    # next, so the parent reads them from the whole text, if it needs them.
+    ignored: dict[int, frozenset[str]] = field(default_factory=dict)
+    comment_lines: dict[int, frozenset[str]] | None = field(default_factory=dict)
+
+    def suppressions(self, default_namespace: str) -> FileSuppressions:
+        """What the file suppresses, as ``file_suppressions`` reads it from the file's documents."""
+        lines = self.comment_lines
+        if lines is None:
+            source, _ = read_source(self.validation.name)  # a plain YAML file: pieces are cut only of those
+            lines = comment_codes(self.validation.name, source.text)[0] if source is not None else {}
+        found = FileSuppressions(lines=lines)
+        for i, key in enumerate(self.validation.keys):
+            namespace = (key.namespace or default_namespace) if is_namespaced(key.kind) else ""
+            found.add(key.line, Subject(key.kind, key.name, namespace, self.ignored.get(i, NO_CODES)))
+        return found
 
 
 @dataclass
@@ -194,12 +216,14 @@ def _joined(parts: Sequence[FileLint | PieceResult[FileLint]]) -> FileLint | Non
     name = pieces[0].result.validation.name
     if not any(p.kubernetes for p in pieces):
         return None  # whether it is a manifest at all is the whole file's question
-    joined = FileLint(FileOutcome(name=name), [], InputSet())
+    joined = FileLint(FileOutcome(name=name), [], InputSet(), comment_lines=None)
     offset = 0
     for piece in pieces:
         part = piece.result
         joined.validation.documents += part.validation.documents
         joined.validation.passed_over.update(part.validation.passed_over)
+        shift = len(joined.validation.keys)
+        joined.ignored.update((i + shift, codes) for i, codes in part.ignored.items())
         for key in part.validation.keys:
             key.index += offset
             joined.validation.keys.append(key)
@@ -220,6 +244,7 @@ def _lint_loaded(setup: LintSetup, loaded: FileResult, name: str) -> FileLint:
     inputs = InputSet()
     suppressions = FileSuppressions()
     default_ns, with_requests, ignores = setup.namespace, bool(setup.nodes), setup.ignores
+    ignored: dict[int, frozenset[str]] = {}  # index in outcome.keys -> the codes its annotation names
     for doc in loaded.documents:
         outcome.documents += 1
         model, found = validate_document(doc)
@@ -234,6 +259,8 @@ def _lint_loaded(setup: LintSetup, loaded: FileResult, name: str) -> FileLint:
         if invalid:
             problems.extend(invalid)
         suppressions.add(doc.line, subject)
+        if subject.ignored:
+            ignored[len(outcome.keys) - 1] = subject.ignored
         pod = pod_of(model, data)
         gather(
             doc,
@@ -264,7 +291,7 @@ def _lint_loaded(setup: LintSetup, loaded: FileResult, name: str) -> FileLint:
         outcome.stdin_docs = loaded.documents
     kept_text = loaded.documents[0].text if name == "-" and loaded.documents else ""
     kept = apply_suppressions(problems, {loaded.name: suppressions}, setup.ignores)
-    return FileLint(outcome, kept, inputs, kept_text)
+    return FileLint(outcome, kept, inputs, kept_text, ignored, suppressions.lines)
 
 
 def _whole_set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[Problem]:
@@ -293,8 +320,12 @@ def _whole_set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[
         by_place = {(d.index, d.root): d for d in documents(item.doc.file)}
         doc = by_place[(item.doc.doc_index, item.doc.root)]
         problems.append(to_problem(doc, code, RULES[code].name, setup.levels[code], item.finding))
+    linted = {o.validation.name: o for o in outcomes}
     suppressions = {}
-    for file in {p.file for p in problems}:
-        docs = documents(file)
-        suppressions[file] = file_suppressions(file, docs, setup.namespace)
+    for file in {p.file for p in problems}:  # from what the workers sent back: no file read again
+        outcome = linted.get(file)
+        if outcome is not None:
+            suppressions[file] = outcome.suppressions(setup.namespace)
+        else:
+            suppressions[file] = file_suppressions(file, documents(file), setup.namespace)
     return apply_suppressions(problems, suppressions, setup.ignores)

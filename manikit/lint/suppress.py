@@ -26,7 +26,7 @@ from manikit.source.documents import Document
 ANNOTATION = "manikit.dev/ignore"
 REASON_ANNOTATION = "manikit.dev/ignore-reason"
 _COMMENT = re.compile(r"#\s*manikit:\s*ignore\[([^\]]*)\]")
-_NONE: frozenset[str] = frozenset()
+NO_CODES: frozenset[str] = frozenset()
 
 
 class Subject(NamedTuple):
@@ -109,7 +109,7 @@ def annotation_codes(doc: Document, meta: object = None) -> tuple[frozenset[str]
     annotations = meta.get("annotations") if isinstance(meta, dict) else None
     value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
     if not isinstance(value, str):
-        return _NONE, []
+        return NO_CODES, []
     codes, unknown, refused = resolve_codes(value)
     problems = []
     if unknown or refused:
