@@ -15,12 +15,22 @@ from pydantic import BaseModel
 from manikit.diagnostics import Level, Problem
 from manikit.lint.config import LintConfig
 from manikit.lint.facts import InputSet, gather
-from manikit.lint.findings import DocRef, LintObject, NodeCapacity, RuleContext, SetFinding, to_problem
+from manikit.lint.findings import (
+    DocRef,
+    LintObject,
+    NodeCapacity,
+    RuleContext,
+    SetFinding,
+    identify,
+    to_problem,
+)
 from manikit.lint.registry import RULES
 from manikit.lint.rule import ObjectCheck
 from manikit.lint.suppress import (
+    NO_CODES,
     FileSuppressions,
     IgnoreEntry,
+    Subject,
     apply_suppressions,
     comment_codes,
     file_suppressions,
@@ -28,7 +38,9 @@ from manikit.lint.suppress import (
     subject_of,
 )
 from manikit.lint.walk import pod_of
+from manikit.models.registry import is_namespaced
 from manikit.source.documents import Document, FileResult, load_file
+from manikit.source.reader import read_source
 from manikit.source.values import RenderOptions
 from manikit.validate.pieces import PieceResult, Task, group_by_file, load_piece, plan_tasks, pool_map
 from manikit.validate.pipeline import FileOutcome, doc_key, duplicate_problems, worker_count
@@ -81,6 +93,24 @@ class FileLint:
     problems: list[Problem]
     inputs: InputSet
     text: str = ""  # kept for standard input only, which cannot be read twice
+    # What the file suppresses, for the findings on the whole set, without reading the file again:
+    # the codes of objects' ignore annotations (by index in validation.keys) and of ignore comments.
+    # None when the file was linted in pieces: a comment at the end of one applies to a line of the
+    # next, so the parent reads them from the whole text, if it needs them.
+    ignored: dict[int, frozenset[str]] = field(default_factory=dict)
+    comment_lines: dict[int, frozenset[str]] | None = field(default_factory=dict)
+
+    def suppressions(self, default_namespace: str) -> FileSuppressions:
+        """What the file suppresses, as ``file_suppressions`` reads it from the file's documents."""
+        lines = self.comment_lines
+        if lines is None:
+            source, _ = read_source(self.validation.name)  # a plain YAML file: pieces are cut only of those
+            lines = comment_codes(self.validation.name, source.text)[0] if source is not None else {}
+        found = FileSuppressions(lines=lines)
+        for i, key in enumerate(self.validation.keys):
+            namespace = (key.namespace or default_namespace) if is_namespaced(key.kind) else ""
+            found.add(key.line, Subject(key.kind, key.name, namespace, self.ignored.get(i, NO_CODES)))
+        return found
 
 
 @dataclass
@@ -186,12 +216,14 @@ def _joined(parts: Sequence[FileLint | PieceResult[FileLint]]) -> FileLint | Non
     name = pieces[0].result.validation.name
     if not any(p.kubernetes for p in pieces):
         return None  # whether it is a manifest at all is the whole file's question
-    joined = FileLint(FileOutcome(name=name), [], InputSet())
+    joined = FileLint(FileOutcome(name=name), [], InputSet(), comment_lines=None)
     offset = 0
     for piece in pieces:
         part = piece.result
         joined.validation.documents += part.validation.documents
         joined.validation.passed_over.update(part.validation.passed_over)
+        shift = len(joined.validation.keys)
+        joined.ignored.update((i + shift, codes) for i, codes in part.ignored.items())
         for key in part.validation.keys:
             key.index += offset
             joined.validation.keys.append(key)
@@ -211,26 +243,46 @@ def _lint_loaded(setup: LintSetup, loaded: FileResult, name: str) -> FileLint:
     problems = list(loaded.problems)
     inputs = InputSet()
     suppressions = FileSuppressions()
+    default_ns, with_requests, ignores = setup.namespace, bool(setup.nodes), setup.ignores
+    ignored: dict[int, frozenset[str]] = {}  # index in outcome.keys -> the codes its annotation names
     for doc in loaded.documents:
         outcome.documents += 1
         model, found = validate_document(doc)
-        problems.extend(found)
-        if not isinstance(doc.data, dict):
+        if found:
+            problems.extend(found)
+        data = doc.data
+        if not isinstance(data, dict):
             continue
         outcome.keys.append(doc_key(doc))
-        subject, invalid = subject_of(doc, setup.namespace)
-        problems.extend(invalid)
+        ident = identify(data)  # kind, name and namespace read once for all that follows
+        subject, invalid = subject_of(doc, default_ns, ident)
+        if invalid:
+            problems.extend(invalid)
         suppressions.add(doc.line, subject)
-        pod = pod_of(model, doc.data)
-        gather(doc, model, pod, inputs, setup.namespace, with_requests=bool(setup.nodes))
+        if subject.ignored:
+            ignored[len(outcome.keys) - 1] = subject.ignored
+        pod = pod_of(model, data)
+        gather(
+            doc,
+            model,
+            pod,
+            inputs,
+            default_ns,
+            with_requests=with_requests,
+            ident=ident,
+            namespace=subject.namespace,
+        )
         if model is None and found:
             continue  # an invalid object: validation said why; rules would only guess
         if model is None and subject.kind:
             outcome.passed_over[subject.kind] += 1
+        checks = setup.checks_for(subject.kind)
+        if not checks:
+            continue
         obj = LintObject(doc, model, pod)
-        for code, rule_name, level, check, ctx in setup.checks_for(subject.kind):
+        for code, rule_name, level, check, ctx in checks:
             findings = list(check(obj, ctx))
-            if findings and not object_suppresses(code, doc.file, subject, setup.ignores):
+            if findings and not object_suppresses(code, doc.file, subject, ignores):
                 problems.extend(to_problem(doc, code, rule_name, level, f) for f in findings)
     if loaded.documents:
         suppressions.lines, invalid_comments = comment_codes(loaded.name, loaded.documents[0].text)
@@ -239,7 +291,7 @@ def _lint_loaded(setup: LintSetup, loaded: FileResult, name: str) -> FileLint:
         outcome.stdin_docs = loaded.documents
     kept_text = loaded.documents[0].text if name == "-" and loaded.documents else ""
     kept = apply_suppressions(problems, {loaded.name: suppressions}, setup.ignores)
-    return FileLint(outcome, kept, inputs, kept_text)
+    return FileLint(outcome, kept, inputs, kept_text, ignored, suppressions.lines)
 
 
 def _whole_set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[Problem]:
@@ -268,8 +320,12 @@ def _whole_set_problems(outcomes: Sequence[FileLint], setup: LintSetup) -> list[
         by_place = {(d.index, d.root): d for d in documents(item.doc.file)}
         doc = by_place[(item.doc.doc_index, item.doc.root)]
         problems.append(to_problem(doc, code, RULES[code].name, setup.levels[code], item.finding))
+    linted = {o.validation.name: o for o in outcomes}
     suppressions = {}
-    for file in {p.file for p in problems}:
-        docs = documents(file)
-        suppressions[file] = file_suppressions(file, docs, setup.namespace)
+    for file in {p.file for p in problems}:  # from what the workers sent back: no file read again
+        outcome = linted.get(file)
+        if outcome is not None:
+            suppressions[file] = outcome.suppressions(setup.namespace)
+        else:
+            suppressions[file] = file_suppressions(file, documents(file), setup.namespace)
     return apply_suppressions(problems, suppressions, setup.ignores)

@@ -11,14 +11,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from manikit.lint.findings import DocRef, doc_ref
+from manikit.lint.findings import DocRef, Identity, doc_ref, identify
 from manikit.lint.walk import PodAt, pod_requests, replicas_of
 from manikit.models.meta import TypeMeta
 from manikit.models.registry import is_namespaced
 from manikit.source.documents import Document
 from manikit.source.positions import Path
-
-DEFAULT_NAMESPACE = "default"
 
 
 class PodFact(NamedTuple):
@@ -73,11 +71,6 @@ class InputSet:
         ]
 
 
-def namespace_of(doc: Document, default: str = DEFAULT_NAMESPACE) -> str:
-    kind = doc.kind if isinstance(doc.kind, str) else ""
-    return (doc.namespace or default) if is_namespaced(kind) else ""
-
-
 def gather(
     doc: Document,
     model: TypeMeta | None,
@@ -86,14 +79,23 @@ def gather(
     default_ns: str,
     *,
     with_requests: bool,
+    ident: Identity | None = None,
+    namespace: str | None = None,
 ) -> None:
-    """Add what ``doc`` contributes to the input set (pod requests only ``with_requests``)."""
+    """Add what ``doc`` contributes to the input set (pod requests only ``with_requests``); ``ident``
+    and ``namespace`` (defaulted, "" when cluster-scoped): what the caller read of the object already."""
     data = doc.data
-    kind = doc.kind
-    if not isinstance(data, dict) or not isinstance(kind, str):
+    if not isinstance(data, dict):
         return
+    if ident is None:
+        ident = identify(data)
+    kind = ident.kind
+    if kind is None:
+        return
+    if namespace is None:
+        namespace = (ident.namespace or default_ns) if is_namespaced(kind) else ""
     if kind == "Service":
-        service = _service(doc, data, default_ns)
+        service = _service(doc, data, ident, namespace)
         if service is not None:
             into.services.append(service)
         return
@@ -112,16 +114,24 @@ def gather(
             requests = pod_requests(pod.spec)
     into.pods.append(
         PodFact(
-            doc_ref(doc),
+            doc_ref(doc, ident),
             kind,
-            namespace_of(doc, default_ns),
+            namespace,
             {str(k): str(v) for k, v in labels.items()} if isinstance(labels, dict) else {},
-            frozenset(_port_names(spec)),
+            _port_names(spec),
             replicas,
             requests,
-            (*template_path, "spec"),
+            _REQUESTS_PATHS.get(template_path) or (*template_path, "spec"),
         )
     )
+
+
+#: The usual places of a pod spec, one tuple each rather than one per fact (smaller to send back).
+_REQUESTS_PATHS: dict[Path, Path] = {
+    (): ("spec",),
+    ("spec", "template"): ("spec", "template", "spec"),
+    ("spec", "jobTemplate", "spec", "template"): ("spec", "jobTemplate", "spec", "template", "spec"),
+}
 
 
 def _template_path(kind: str, data: dict[str, Any]) -> Path | None:
@@ -144,20 +154,23 @@ def _get(data: Any, path: Path) -> Any:
     return node
 
 
-def _port_names(spec: Any) -> set[str]:
-    names: set[str] = set()
+_NO_NAMES: frozenset[str] = frozenset()
+
+
+def _port_names(spec: Any) -> frozenset[str]:
     if not isinstance(spec, dict):
-        return names
+        return _NO_NAMES
+    names: set[str] = set()
     containers = spec.get("containers")
-    for c in containers if isinstance(containers, list) else []:
+    for c in containers if isinstance(containers, list) else ():
         ports = c.get("ports") if isinstance(c, dict) else None
-        for p in ports if isinstance(ports, list) else []:
-            if isinstance(p, dict) and isinstance(p.get("name"), str):
-                names.add(p["name"])
-    return names
+        for p in ports if isinstance(ports, list) else ():
+            if isinstance(p, dict) and isinstance(name := p.get("name"), str):
+                names.add(name)
+    return frozenset(names) if names else _NO_NAMES
 
 
-def _service(doc: Document, data: dict[str, Any], default_ns: str) -> ServiceFact | None:
+def _service(doc: Document, data: dict[str, Any], ident: Identity, namespace: str) -> ServiceFact | None:
     spec = data.get("spec")
     if not isinstance(spec, dict):
         return None
@@ -166,10 +179,8 @@ def _service(doc: Document, data: dict[str, Any], default_ns: str) -> ServiceFac
         return None
     ports = spec.get("ports")
     named = tuple(
-        (i, p["targetPort"])
-        for i, p in enumerate(ports if isinstance(ports, list) else [])
-        if isinstance(p, dict) and isinstance(p.get("targetPort"), str) and not p["targetPort"].isdigit()
+        (i, target)
+        for i, p in enumerate(ports if isinstance(ports, list) else ())
+        if isinstance(p, dict) and isinstance(target := p.get("targetPort"), str) and not target.isdigit()
     )
-    return ServiceFact(
-        doc_ref(doc), namespace_of(doc, default_ns), {str(k): str(v) for k, v in selector.items()}, named
-    )
+    return ServiceFact(doc_ref(doc, ident), namespace, {str(k): str(v) for k, v in selector.items()}, named)

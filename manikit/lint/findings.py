@@ -69,9 +69,9 @@ class RuleContext:
         return self.options
 
 
-@dataclass(frozen=True, slots=True)
-class LintObject:
-    """One document and, when it validated, its typed model (None for kinds manikit does not model)."""
+class LintObject(NamedTuple):
+    """One document and, when it validated, its typed model (None for kinds manikit does not model).
+    A tuple: one is made per object, and a frozen dataclass costs several times as much to make."""
 
     doc: Document
     model: TypeMeta | None
@@ -82,8 +82,42 @@ class LintObject:
         return self.doc.data
 
 
-def doc_ref(doc: Document) -> DocRef:
-    return DocRef(doc.file, doc.index, doc.root, doc.ref())
+class Identity(NamedTuple):
+    """What names a document, read from its data once per object (``Document``'s properties read it
+    again on every call): its kind (None when not a string), name ("" when unset) and namespace as
+    written (None when unset or empty), and its metadata mapping."""
+
+    kind: str | None
+    name: str
+    namespace: str | None
+    meta: dict[str, Any] | None
+
+    def ref(self) -> str:
+        """Kind/namespace/name for messages: what ``Document.ref`` gives."""
+        kind = self.kind or "object"
+        name = self.name or "<unnamed>"
+        return f"{kind}/{self.namespace}/{name}" if self.namespace else f"{kind}/{name}"
+
+
+def identify(data: dict[str, Any]) -> Identity:
+    """The identity of a document's mapping (as ``Document.kind``, ``.name`` and ``.namespace`` see it)."""
+    kind = data.get("kind")
+    meta = data.get("metadata")
+    if not isinstance(meta, dict):
+        return Identity(kind if isinstance(kind, str) else None, "", None, None)
+    name = meta.get("name")
+    namespace = meta.get("namespace")
+    return Identity(
+        kind if isinstance(kind, str) else None,
+        name if isinstance(name, str) else "",
+        namespace if isinstance(namespace, str) and namespace else None,
+        meta,
+    )
+
+
+def doc_ref(doc: Document, ident: Identity | None = None) -> DocRef:
+    ref = ident.ref() if ident is not None else doc.ref()
+    return DocRef(doc.file, doc.index, doc.root, ref)
 
 
 def to_problem(doc: Document, code: str, name: str, level: Level, finding: Finding) -> Problem:

@@ -13,22 +13,24 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from typing import NamedTuple
 
 from manikit.catalogue import is_server_error
 from manikit.diagnostics import Problem
 from manikit.lint.builtin import INVALID_SUPPRESSION
-from manikit.lint.facts import namespace_of
+from manikit.lint.findings import Identity, identify
 from manikit.lint.registry import find_check
+from manikit.models.registry import is_namespaced
 from manikit.source.documents import Document
 
 ANNOTATION = "manikit.dev/ignore"
 REASON_ANNOTATION = "manikit.dev/ignore-reason"
 _COMMENT = re.compile(r"#\s*manikit:\s*ignore\[([^\]]*)\]")
+NO_CODES: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
-    """The object a finding belongs to, as suppressions match it."""
+class Subject(NamedTuple):
+    """The object a finding belongs to, as suppressions match it (a tuple: one is made per object)."""
 
     kind: str
     name: str
@@ -99,13 +101,15 @@ def resolve_codes(text: str) -> tuple[list[str], list[str], list[str]]:
     return codes, unknown, refused
 
 
-def annotation_codes(doc: Document) -> tuple[frozenset[str], list[Problem]]:
-    """The codes an object's ignore annotation names, and a finding for each unknown one."""
-    meta = doc.data.get("metadata") if isinstance(doc.data, dict) else None
+def annotation_codes(doc: Document, meta: object = None) -> tuple[frozenset[str], list[Problem]]:
+    """The codes an object's ignore annotation names, and a finding for each unknown one (``meta``:
+    the object's metadata when the caller has it at hand)."""
+    if meta is None:
+        meta = doc.data.get("metadata") if isinstance(doc.data, dict) else None
     annotations = meta.get("annotations") if isinstance(meta, dict) else None
     value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
     if not isinstance(value, str):
-        return frozenset(), []
+        return NO_CODES, []
     codes, unknown, refused = resolve_codes(value)
     problems = []
     if unknown or refused:
@@ -114,11 +118,17 @@ def annotation_codes(doc: Document) -> tuple[frozenset[str], list[Problem]]:
     return frozenset(codes), problems
 
 
-def subject_of(doc: Document, default_namespace: str) -> tuple[Subject, list[Problem]]:
-    """The object ``doc`` is, as suppressions see it, and a finding per unknown rule it names."""
-    ignored, invalid = annotation_codes(doc)
-    kind = doc.kind if isinstance(doc.kind, str) else ""
-    return Subject(kind, doc.name, namespace_of(doc, default_namespace), ignored), invalid
+def subject_of(
+    doc: Document, default_namespace: str, ident: Identity | None = None
+) -> tuple[Subject, list[Problem]]:
+    """The object ``doc`` is, as suppressions see it, and a finding per unknown rule it names
+    (``ident``: its identity, when the caller has read it already)."""
+    if ident is None:
+        ident = identify(doc.data) if isinstance(doc.data, dict) else Identity(None, "", None, None)
+    ignored, invalid = annotation_codes(doc, ident.meta)
+    kind = ident.kind or ""
+    namespace = (ident.namespace or default_namespace) if is_namespaced(kind) else ""
+    return Subject(kind, ident.name, namespace, ignored), invalid
 
 
 def file_suppressions(file: str, docs: Sequence[Document], default_namespace: str) -> FileSuppressions:

@@ -5,10 +5,8 @@ Helpers, never a base class: a rule calls what it needs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from manikit.kinds import pod_templates as kinds_templates
 from manikit.kinds.resources import pod_requests as kinds_pod_requests
@@ -26,8 +24,10 @@ POD_KINDS = frozenset({"Pod", "Deployment", "ReplicaSet", *TEMPLATE_KINDS})
 RUN_TO_COMPLETION = frozenset({"Job", "CronJob"})
 
 
-@dataclass(frozen=True, slots=True)
-class ContainerAt:
+class ContainerAt(NamedTuple):
+    """One container of a pod spec and its data path (a tuple: made for every container of every
+    object, it costs a fraction of a frozen dataclass)."""
+
     path: Path
     container: Container
     init: bool
@@ -45,8 +45,7 @@ class ContainerAt:
         return self.path
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceValue:
+class ResourceValue(NamedTuple):
     """One request or limit of one container."""
 
     at: ContainerAt
@@ -63,43 +62,60 @@ class PodAt:
     """A pod spec inside an object: its data path and labels; its containers and their resource values
     are walked once, when a rule first asks, and shared by all rules."""
 
-    __slots__ = ("__dict__", "is_template", "labels", "path", "spec")
+    __slots__ = ("_app_containers", "_containers", "_values", "is_template", "labels", "path", "spec")
 
     def __init__(self, path: Path, spec: PodSpec, labels: dict[str, str], is_template: bool) -> None:
         self.path = path
         self.spec = spec
         self.labels = labels
         self.is_template = is_template
+        # walked on first use (plain slots: functools.cached_property takes a lock on every first read)
+        self._containers: tuple[ContainerAt, ...] | None = None
+        self._app_containers: tuple[ContainerAt, ...] | None = None
+        self._values: tuple[ResourceValue, ...] | None = None
 
-    @cached_property
+    @property
     def containers(self) -> tuple[ContainerAt, ...]:
         """Init containers first, then app containers, in file order."""
-        path, spec = self.path, self.spec
-        return (
-            *(
-                ContainerAt((*path, "initContainers", i), c, True)
-                for i, c in enumerate(spec.init_containers or [])
-            ),
-            *(ContainerAt((*path, "containers", i), c, False) for i, c in enumerate(spec.containers)),
-        )
+        found = self._containers
+        if found is None:
+            path, spec = self.path, self.spec
+            app = self.app_containers
+            init = spec.init_containers
+            if init:
+                at = (*path, "initContainers")
+                found = (*(ContainerAt((*at, i), c, True) for i, c in enumerate(init)), *app)
+            else:
+                found = app
+            self._containers = found
+        return found
 
-    @cached_property
+    @property
     def app_containers(self) -> tuple[ContainerAt, ...]:
-        return tuple(at for at in self.containers if not at.init)
+        found = self._app_containers
+        if found is None:
+            at = (*self.path, "containers")
+            found = self._app_containers = tuple(
+                ContainerAt((*at, i), c, False) for i, c in enumerate(self.spec.containers)
+            )
+        return found
 
-    @cached_property
+    @property
     def values(self) -> tuple[ResourceValue, ...]:
         """Every request and limit of every container."""
-        return tuple(
-            ResourceValue(at, section, resource, quantity)
-            for at in self.containers
-            if at.container.resources is not None
-            for section, found in (
-                ("requests", at.container.resources.requests),
-                ("limits", at.container.resources.limits),
-            )
-            for resource, quantity in (found or {}).items()
-        )
+        found = self._values
+        if found is None:
+            values: list[ResourceValue] = []
+            for at in self.containers:
+                resources = at.container.resources
+                if resources is None:
+                    continue
+                if resources.requests:
+                    values.extend(ResourceValue(at, "requests", r, q) for r, q in resources.requests.items())
+                if resources.limits:
+                    values.extend(ResourceValue(at, "limits", r, q) for r, q in resources.limits.items())
+            found = self._values = tuple(values)
+        return found
 
 
 def pod_of(obj: TypeMeta | None, data: Any = None) -> PodAt | None:

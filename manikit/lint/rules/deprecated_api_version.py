@@ -34,7 +34,8 @@ DEFAULT_LEVEL: Level | None = Level.ERROR
 
 
 def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
-    api_version, kind = obj.doc.api_version, obj.doc.kind
+    data = obj.doc.data  # a mapping: the engine checks only those
+    api_version, kind = data.get("apiVersion"), data.get("kind")
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return
     removed = REMOVED_OTHER_APIS.get((api_version.strip(), kind.strip()))

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from manikit.diagnostics import Level
 from manikit.lint.findings import Finding, LintObject, RuleContext
-from manikit.lint.walk import POD_KINDS, container_label, iter_containers
+from manikit.lint.walk import POD_KINDS, ContainerAt, container_label, iter_containers
 
 CODE = "MK208"
 NAME = "duplicate-container-port"
@@ -39,8 +39,8 @@ def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
     pod = obj.pod
     if pod is None:
         return
-    numbers: dict[tuple[int, str, str], str] = {}
-    names: dict[str, str] = {}
+    numbers: dict[tuple[int, str, str], ContainerAt] = {}  # first declared by; labelled when reported
+    names: dict[str, ContainerAt] = {}
     for at in iter_containers(pod):
         if at.init and at.container.restart_policy != "Always":
             continue  # plain init containers run before the others, one at a time
@@ -50,16 +50,17 @@ def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(
                     (*at.path, "ports", i, "containerPort"),
                     f"{container_label(at)}: port {port.container_port}/{key[1]} is already declared "
-                    f"by {numbers[key]}",
+                    f"by {container_label(numbers[key])}",
                     "declare each port once per pod",
                 )
             else:
-                numbers[key] = container_label(at)
+                numbers[key] = at
             if port.name and port.name in names:
+                first = container_label(names[port.name])
                 yield Finding(
                     (*at.path, "ports", i, "name"),
-                    f'{container_label(at)}: port name "{port.name}" is already used by {names[port.name]}',
+                    f'{container_label(at)}: port name "{port.name}" is already used by {first}',
                     "give each port its own name",
                 )
             elif port.name:
-                names[port.name] = container_label(at)
+                names[port.name] = at

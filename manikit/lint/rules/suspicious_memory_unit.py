@@ -64,7 +64,7 @@ def check(obj: LintObject, ctx: RuleContext) -> Iterator[Finding]:
                 "thousandths of a byte (m is milli)",
                 f'did you mean "{milli.group(1)}Mi"?',
             )
-        elif rv.quantity.value < options.min_unitless_bytes and _PLAIN.match(text):
+        elif _PLAIN.match(text) and rv.quantity.value < options.min_unitless_bytes:
             yield Finding(
                 rv.path,
                 f'{container_label(rv.at)}: memory {rv.section[:-1]} "{text}" is {text} bytes (no unit)',
