@@ -159,15 +159,18 @@ def _load_files(
     """Each file's result, in input order; a big file in pieces when there are several workers, its
     documents known from their text taken as they are (``manikit.plan.textual``)."""
     workers = worker_count(files, jobs)
-    texts = _file_texts(files, namespace, packing.applyset)
-    record = _record(applied) if texts and applied is not None else None
+    big = _big_files(files, packing.applyset)
+    record = _record(applied) if big and applied is not None else None
+    # the files are cut and digested only when an apply will note them or the record names some text
+    reads_texts = noting or (record is not None and bool(record.extras) and skips_known())
+    texts = _file_texts(big, namespace, packing.applyset) if reads_texts else {}
     skipping = _skipping(texts, record, packing.applyset)
     tasks: list[Task] = []
     for name in files:
         tasks.extend(skipping[name].tasks(workers) if name in skipping else plan_tasks([name], workers))
     in_workers = uses_workers(tasks, workers)
     if in_workers and applied is not None:
-        record = record if texts else _record(applied)
+        record = record if big else _record(applied)
         packing = replace(packing, applied=None if record is None else record.digests)
     work = partial(_desired_task, namespace=namespace, render=render, packing=packing if in_workers else None)
     groups = iter(group_by_file(tasks, pool_map(tasks, work, workers)))
@@ -192,10 +195,14 @@ def _record(applied: AppliedHint) -> AppliedRecord | None:
     return hint if hint is None or isinstance(hint, AppliedRecord) else AppliedRecord(dict(hint))
 
 
-def _file_texts(files: Sequence[str], namespace: str, applyset: str | None) -> dict[str, FileText]:
-    """The big plain YAML files cut into documents (only when the apply set is known: the digest of
-    a document's text is salted with it)."""
-    names = [name for name in dict.fromkeys(files) if takes_part(name)] if applyset is not None else []
+def _big_files(files: Sequence[str], applyset: str | None) -> list[str]:
+    """The files that may hold documents known from their text: big plain YAML files, and only when
+    the apply set is known (the digest of a document's text is salted with it)."""
+    return [name for name in dict.fromkeys(files) if takes_part(name)] if applyset is not None else []
+
+
+def _file_texts(names: Sequence[str], namespace: str, applyset: str | None) -> dict[str, FileText]:
+    """``names`` (``_big_files``) cut into documents."""
     if applyset is None or not names:
         return {}
     salt = text_salt(namespace, applyset)

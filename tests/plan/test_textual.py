@@ -308,3 +308,32 @@ def test_only_a_load_to_apply_says_what_to_note(tmp_path: Path, note: bool, expe
     path.write_text(stream(DOCS), encoding="utf-8")
     loaded = load_desired([str(path)], "default", applyset="default", note=note)
     assert sum(1 for d in loaded.objects if d.text is not None) == expected
+
+
+@pytest.mark.parametrize(
+    ("noted", "note", "cut"),
+    [(False, False, False), (True, False, True), (False, True, True)],
+    ids=["plan, no text noted", "plan, texts noted", "load to apply"],
+)
+def test_a_file_is_cut_only_when_a_text_may_be_known_or_is_to_be_noted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, noted: bool, note: bool, cut: bool
+) -> None:
+    path = tmp_path / "all.yaml"
+    path.write_text(stream(DOCS), encoding="utf-8")
+    cluster = applied(path)
+    if not noted:
+        for key in list(cluster.store.notes_of(TEXT_TOPIC)):
+            cluster.store.delete_note(TEXT_TOPIC, key)
+    calls: list[str] = []
+    real = textual.file_text
+
+    def counted(name: str, salt: bytes) -> textual.FileText | None:
+        calls.append(name)
+        return real(name, salt)
+
+    monkeypatch.setattr("manikit.plan.desired.file_text", counted)
+    loaded = load_desired(
+        [str(path)], "default", None, None, "default", lambda: applied_record(cluster), note=note
+    )
+    assert loaded.errors == []
+    assert calls == ([str(path)] if cut else [])
