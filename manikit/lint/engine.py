@@ -38,7 +38,7 @@ from manikit.lint.suppress import (
     subject_of,
 )
 from manikit.lint.walk import pod_of
-from manikit.models.registry import is_namespaced
+from manikit.models.registry import object_namespace
 from manikit.source.documents import Document, FileResult, load_file
 from manikit.source.reader import read_source
 from manikit.source.values import RenderOptions
@@ -108,7 +108,7 @@ class FileLint:
             lines = comment_codes(self.validation.name, source.text)[0] if source is not None else {}
         found = FileSuppressions(lines=lines)
         for i, key in enumerate(self.validation.keys):
-            namespace = (key.namespace or default_namespace) if is_namespaced(key.kind) else ""
+            namespace = object_namespace(key.kind, key.namespace, default_namespace)
             found.add(key.line, Subject(key.kind, key.name, namespace, self.ignored.get(i, NO_CODES)))
         return found
 

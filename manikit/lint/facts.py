@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from manikit.lint.findings import DocRef, Identity, doc_ref, identify
 from manikit.lint.walk import PodAt, pod_requests, replicas_of
 from manikit.models.meta import TypeMeta
-from manikit.models.registry import is_namespaced
+from manikit.models.registry import object_namespace
 from manikit.source.documents import Document
 from manikit.source.positions import Path
 
@@ -93,7 +93,7 @@ def gather(
     if kind is None:
         return
     if namespace is None:
-        namespace = (ident.namespace or default_ns) if is_namespaced(kind) else ""
+        namespace = object_namespace(kind, ident.namespace, default_ns)
     if kind == "Service":
         service = _service(doc, data, ident, namespace)
         if service is not None:

@@ -20,7 +20,7 @@ from manikit.diagnostics import Problem
 from manikit.lint.builtin import INVALID_SUPPRESSION
 from manikit.lint.findings import Identity, identify
 from manikit.lint.registry import find_check
-from manikit.models.registry import is_namespaced
+from manikit.models.registry import object_namespace
 from manikit.source.documents import Document
 
 ANNOTATION = "manikit.dev/ignore"
@@ -127,7 +127,7 @@ def subject_of(
         ident = identify(doc.data) if isinstance(doc.data, dict) else Identity(None, "", None, None)
     ignored, invalid = annotation_codes(doc, ident.meta)
     kind = ident.kind or ""
-    namespace = (ident.namespace or default_namespace) if is_namespaced(kind) else ""
+    namespace = object_namespace(kind, ident.namespace, default_namespace)
     return Subject(kind, ident.name, namespace, ignored), invalid
 
 

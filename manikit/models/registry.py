@@ -169,6 +169,12 @@ def is_namespaced(kind: str) -> bool:
     return kind not in CLUSTER_SCOPED_KINDS
 
 
+def object_namespace(kind: str, namespace: str | None, default_namespace: str) -> str:
+    """The namespace an object of ``kind`` that names ``namespace`` lives in: the default when it
+    names none, "" for a cluster-scoped kind."""
+    return (namespace or default_namespace) if is_namespaced(kind) else ""
+
+
 def resolve_kind_name(name: str) -> KindInfo | None:
     """kubectl's names for a kind: singular, plural, short name, case-insensitive."""
     lowered = name.lower()

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from manikit.diagnostics import Level, Problem
 from manikit.models.meta import TypeMeta
-from manikit.models.registry import KINDS, KINDS_BY_NAME, REMOVED_APIS, is_namespaced
+from manikit.models.registry import KINDS, KINDS_BY_NAME, REMOVED_APIS, object_namespace
 from manikit.source.documents import Document
 from manikit.validate.pydantic_errors import problems_from_validation_error
 from manikit.validate.semantic import field_problem, server_problems, unknown_kind, validate_model
@@ -196,7 +196,7 @@ def object_identity(
     api_version: str, kind: str, namespace: str | None, name: str, default_namespace: str = "default"
 ) -> tuple[str, str, str, str]:
     """(group, kind, namespace after defaulting, name): what makes two manifests the same object."""
-    ns = (namespace or default_namespace) if is_namespaced(kind) else ""
+    ns = object_namespace(kind, namespace, default_namespace)
     return (api_version.rpartition("/")[0], kind, ns, name)
 
 

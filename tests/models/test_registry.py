@@ -7,6 +7,7 @@ from manikit.models.registry import (
     KindInfo,
     build_registry,
     is_namespaced,
+    object_namespace,
     resolve_kind_name,
 )
 
@@ -56,3 +57,11 @@ def test_kubectl_names(name: str, kind: str) -> None:
 def test_scope() -> None:
     assert is_namespaced("Pod") and is_namespaced("ConfigMap")
     assert not is_namespaced("Namespace") and not is_namespaced("PersistentVolume")
+
+
+def test_object_namespace_defaults_namespaced_kinds_and_clears_cluster_scoped_ones() -> None:
+    assert object_namespace("Deployment", None, "team") == "team"
+    assert object_namespace("Deployment", "", "team") == "team"
+    assert object_namespace("Service", "shop", "team") == "shop"
+    assert object_namespace("Namespace", "shop", "team") == ""
+    assert object_namespace("Widget", None, "team") == "team"  # an unknown kind is namespaced
