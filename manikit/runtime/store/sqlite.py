@@ -313,11 +313,15 @@ class SqliteStore:
     def texts(self, keys: Iterable[tuple[str, str, str]]) -> Iterator[tuple[tuple[str, str, str], int, str]]:
         """Each of ``keys`` (kind, namespace, name) that exists, with its revision and its body as the
         JSON text stored, not decoded (for a reader that digests bodies it mostly does not keep)."""
-        sql = "SELECT rev, body FROM objects WHERE kind = ? AND namespace = ? AND name = ?"
-        for key in keys:
-            row = self._conn.execute(sql, key).fetchone()
-            if row is not None:
-                yield key, row[0], row[1]
+        wanted: dict[str, set[tuple[str, str]]] = {}
+        for kind, namespace, name in keys:
+            wanted.setdefault(kind, set()).add((namespace, name))
+        for kind, names in wanted.items():
+            # many of a kind: one scan of its rows (in C), not a query each
+            sql = "SELECT namespace, name, rev, body FROM objects WHERE kind = ?"
+            for namespace, name, rev, body in self._conn.execute(sql, (kind,)):
+                if (namespace, name) in names:
+                    yield (kind, namespace, name), rev, body
 
     def versions(self) -> dict[tuple[str, str, str], int]:
         """The revision of every object, by (kind, namespace, name): no body is read."""
