@@ -84,27 +84,38 @@ def settled_view(body: dict[str, Any]) -> list[Any] | None:
 def settled_digest(body: dict[str, Any]) -> str | None:
     """The digest of ``settled_view`` (keys sorted, salted with manikit's version); None without one."""
     text = _view_text(body)
-    return None if text is None else hashlib.blake2b(_salt() + text, digest_size=20).hexdigest()
+    return None if text is None else _digest(text)
 
 
 def settled_digest_of_text(text: str) -> str | None:
     """``settled_digest`` of a body stored as JSON ``text`` (as the store writes it), read by orjson
-    alone where that reads it exactly as the store does (``codec.loads``)."""
+    alone where that reads it exactly as the store does (``codec.loads``); None for a text that is
+    no object (the plan reads it, and says what is wrong)."""
     try:
         body = orjson.loads(text)
     except orjson.JSONDecodeError:
         body = None
-    if type(body) is not dict:
-        return settled_digest_of_body(codec.loads(text))
-    view = _view_text(body)
-    if view is not None and b"e+" in view:
+    if type(body) is dict:
+        view = _view_text(body)
         # orjson reads an integer beyond 64 bits as a float (written with an exponent): read exactly
-        return settled_digest_of_body(codec.loads(text))
-    return None if view is None else hashlib.blake2b(_salt() + view, digest_size=20).hexdigest()
+        if view is None or b"e+" not in view:
+            return None if view is None else _digest(view)
+    try:
+        exact = codec.loads(text)
+    except ValueError:
+        return None
+    return settled_digest(exact) if type(exact) is dict else None
 
 
-def settled_digest_of_body(body: Any) -> str | None:
-    return settled_digest(body) if type(body) is dict else None
+@cache
+def _hasher() -> Any:
+    return hashlib.blake2b(_salt(), digest_size=20)
+
+
+def _digest(view: bytes) -> str:
+    digest = _hasher().copy()
+    digest.update(view)
+    return str(digest.hexdigest())
 
 
 def _view_text(body: dict[str, Any]) -> bytes | None:

@@ -387,3 +387,10 @@ def test_a_big_integer_is_read_exactly() -> None:
     assert settled_digest_of_text(codec.dumps(big)) == settled_digest(big)
     assert settled_digest_of_text(codec.dumps(near)) == settled_digest(near)
     assert settled_digest(big) != settled_digest(near)
+
+
+@pytest.mark.parametrize("text", ["not json", "[1, 2]", '{"kind": "Node"}', "{}"], ids=str)
+def test_a_text_without_a_view_has_no_digest(text: str) -> None:
+    from manikit.cluster.settled import settled_digest_of_text
+
+    assert settled_digest_of_text(text) is None  # the plan reads the object, and says what is wrong
