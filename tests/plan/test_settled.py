@@ -166,9 +166,9 @@ def _write(cluster: LocalCluster, op: str, name: str, value: str, body: dict[str
         cluster.update({**body, "spec": spec}, manager=manager)
     elif op == "label":
         cluster.patch("Deployment", name, "shop", {"metadata": {"labels": {"team": value}}}, manager=manager)
-    elif op == "drop-label":
-        patch = {"metadata": {"labels": {"app": None}}}
-        cluster.patch("Deployment", name, "shop", patch, manager=manager)
+    elif op in ("drop-label", "drop-member-label"):  # the app label, or the apply set's own
+        label = "app" if op == "drop-label" else "applyset.kubernetes.io/part-of"
+        cluster.patch("Deployment", name, "shop", {"metadata": {"labels": {label: None}}}, manager=manager)
     elif op == "annotate":
         for key in ("note", *(f"{p}x" for p in BOOKKEEPING_PREFIXES)):
             cluster.patch(
@@ -214,6 +214,7 @@ WRITES = st.tuples(
             "env-order",
             "label",
             "drop-label",
+            "drop-member-label",
             "annotate",
             "apply-image",
             "apply-image-force",
