@@ -1,9 +1,13 @@
 """Benchmark: `manikit plan` with 10,000 recorded objects and 1% of them changed in the manifests.
 
-    python bench/plan.py [--resources 10000] [--changed 0.01] [--runs 3] [--settled] [--one-file | --tree]
+    python bench/plan.py [--resources 10000] [--changed 0.01] [--runs 3] [--settled | --as-left]
+                         [--one-file | --tree]
 
-Prints the planning step alone (recorded state read, compared and diffed), the manifest loading step
-(as `manikit plan` loads them: the state's record of applies read first, documents known from their
+Each layout is measured on two states, each printed as its own lines: as the apply's transaction
+left it, and after the controllers settled it (as `manikit apply` leaves it: they wrote every
+Deployment's status and revision annotation); ``--settled`` or ``--as-left`` measures one. Prints
+the planning step alone (recorded state read, compared and diffed), the manifest loading step (as
+`manikit plan` loads them: the state's record of applies read first, documents known from their
 text not parsed), the same load parsing every document (``MANIKIT_PARSE_EVERY_DOCUMENT=1``), and
 `manikit plan --no-preview` as a whole process with its peak RSS (issue 17's target: under 2 s and
 300 MB). Both layouts by default: the manifests as one stream (issue 17's case: 10,000 objects in
@@ -31,11 +35,12 @@ from plan_apply_common import EXE, NAMESPACES, manifest_tree
 
 from manikit.apply.executor import execute
 from manikit.cli.main import GC_THRESHOLDS
-from manikit.cluster import open_cluster
+from manikit.cluster import Cluster, LocalCluster, open_cluster
 from manikit.cluster.recorded import applied_record
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
 from manikit.plan.textual import SKIP_ENV
+from manikit.runtime.store.sqlite import SqliteStore
 from manikit.source.reader import expand_paths
 
 
@@ -109,11 +114,15 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=10_000)
     parser.add_argument("--changed", type=float, default=0.01)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument(
+    states = parser.add_mutually_exclusive_group()
+    states.add_argument(
         "--settled",
         action="store_true",
-        help="run the controllers after the apply, as `manikit apply` does: objects whose status they "
-        "wrote are compared in full",
+        help="only the state after the controllers ran (as `manikit apply` leaves it: they wrote "
+        "every Deployment's status and revision annotation)",
+    )
+    states.add_argument(
+        "--as-left", action="store_true", help="only the state as the apply's transaction left it"
     )
     layout = parser.add_mutually_exclusive_group()
     layout.add_argument("--one-file", action="store_true", help="only the manifests as one stream")
@@ -126,56 +135,75 @@ def main() -> None:
 
 
 def bench(args: argparse.Namespace, stream: bool) -> None:
-    """One layout's figures: the manifests as one ``stream``, or as a tree of small files."""
+    """One layout's figures (the manifests as one ``stream``, or as a tree of small files), for the
+    state as the apply left it and after the controllers settled it (each its own lines)."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "manifests"
         files = one_stream(root, args.resources) if stream else manifest_tree(root, args.resources)
-        state = str(Path(tmp) / "state.db")
-        cluster = open_cluster(state, default_cluster=False)
+        state = Path(tmp) / "state.db"
+        cluster = open_cluster(str(state), default_cluster=False)
         names = expand_paths([str(root)])
         desired = load_desired(names, applyset="default", note=True)  # as `manikit apply` loads them
         execute(cluster, make_plan(cluster, desired, applyset="default"))
-        if args.settled:
-            cluster.run()
-        recorded = sum(len(cluster.list(kind)) for kind in ("Deployment", "Service", "Pod"))
+        cases: list[tuple[str, Path, Cluster]] = []
+        if not args.settled:
+            cases.append(("as the apply's transaction left it", state, cluster))
+        if not args.as_left:
+            settled = Path(tmp) / "settled.db"
+            assert isinstance(cluster, LocalCluster) and isinstance(cluster.store, SqliteStore)
+            cluster.store.backup_to(settled)  # before any measured plan adds the default nodes
+            reconciled = open_cluster(str(settled), default_cluster=False)
+            reconciled.run()  # as `manikit apply` does after its transaction
+            cases.append(("controllers settled after the apply", settled, reconciled))
         count = int(args.resources * args.changed)
         changed = change_in_stream(files[0], count) if stream else change_some(files, count)
+        where = "in one file" if stream else f"in a tree of {len(files)} files"
+        for label, path, case in cases:
+            measure(args, case, path, names, root, f"{where}, {changed} Deployments changed", label)
 
-        loads, load_cpus, plans, plan_cpus, counts = [], [], [], [], []
-        full_loads: list[float] = []
-        full_load_cpus: list[float] = []
-        for _ in range(args.runs):
-            start, cpu = time.perf_counter(), cpu_seconds()
-            desired = load_desired(names, applyset="default", applied=lambda: applied_record(cluster))
-            loads.append(time.perf_counter() - start)
-            load_cpus.append(cpu_seconds() - cpu)
-            start, cpu = time.perf_counter(), time.process_time()
-            plan = make_plan(cluster, desired, applyset="default")
-            plans.append(time.perf_counter() - start)
-            plan_cpus.append(time.process_time() - cpu)
-            counts.append(plan.counts())
-            start, cpu = time.perf_counter(), cpu_seconds()
-            os.environ[SKIP_ENV] = "1"  # every document parsed: what the notes of their text save
-            try:
-                load_desired(names, applyset="default", applied=lambda: applied_record(cluster))
-            finally:
-                del os.environ[SKIP_ENV]
-            full_loads.append(time.perf_counter() - start)
-            full_load_cpus.append(cpu_seconds() - cpu)
-        walls, cpus, peaks = [], [], []
-        for _ in range(args.runs):
-            wall, cpu, peak = run_measured(
-                ["plan", "--state", state, "--no-preview", "--detailed-exitcode", str(root)], ok=(2,)
-            )
-            walls.append(wall)
-            cpus.append(cpu)
-            peaks.append(peak)
+
+def measure(
+    args: argparse.Namespace,
+    cluster: Cluster,
+    state: Path,
+    names: list[str],
+    root: Path,
+    what: str,
+    label: str,
+) -> None:
+    """The figures of planning the changed manifests against ``cluster`` (kept in ``state``)."""
+    recorded = sum(len(cluster.list(kind)) for kind in ("Deployment", "Service", "Pod"))
+    loads, load_cpus, plans, plan_cpus, counts = [], [], [], [], []
+    full_loads: list[float] = []
+    full_load_cpus: list[float] = []
+    for _ in range(args.runs):
+        start, cpu = time.perf_counter(), cpu_seconds()
+        desired = load_desired(names, applyset="default", applied=lambda: applied_record(cluster))
+        loads.append(time.perf_counter() - start)
+        load_cpus.append(cpu_seconds() - cpu)
+        start, cpu = time.perf_counter(), time.process_time()
+        plan = make_plan(cluster, desired, applyset="default")
+        plans.append(time.perf_counter() - start)
+        plan_cpus.append(time.process_time() - cpu)
+        counts.append(plan.counts())
+        start, cpu = time.perf_counter(), cpu_seconds()
+        os.environ[SKIP_ENV] = "1"  # every document parsed: what the notes of their text save
+        try:
+            load_desired(names, applyset="default", applied=lambda: applied_record(cluster))
+        finally:
+            del os.environ[SKIP_ENV]
+        full_loads.append(time.perf_counter() - start)
+        full_load_cpus.append(cpu_seconds() - cpu)
+    walls, cpus, peaks = [], [], []
+    for _ in range(args.runs):
+        wall, cpu, peak = run_measured(
+            ["plan", "--state", str(state), "--no-preview", "--detailed-exitcode", str(root)], ok=(2,)
+        )
+        walls.append(wall)
+        cpus.append(cpu)
+        peaks.append(peak)
     changes = sum(n for action, n in counts[0].items() if action.value != "noop")
-    where = "in one file" if stream else f"in a tree of {len(files)} files"
-    print(
-        f"plan: {recorded} recorded objects {where}, {changed} Deployments changed in the manifests "
-        f"({changes} changes){', controllers settled after the apply' if args.settled else ''}"
-    )
+    print(f"plan: {recorded} recorded objects {what} ({changes} changes), {label}")
     print(
         f"  planning step (read recorded, compare, diff), median of {args.runs}: "
         f"{statistics.median(plans):.2f} s ({statistics.median(plan_cpus):.2f} CPU s)"

@@ -208,7 +208,7 @@ def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: App
     # what this apply left, so that the next plan need not read the object (manikit.plan.unchanged)
     digest = manifest_digest(body)
     text = change.text.to_note() if change.text is not None and change.text.sent == digest else ()
-    note_applied(cluster, (key.kind, key.namespace, key.name), digest, result.versions[key], text)
+    note_applied(cluster, (key.kind, key.namespace, key.name), digest, result.versions[key], text, answer)
     {Action.CREATE: result.created, Action.UPDATE: result.updated, Action.REPLACE: result.replaced}[
         change.action
     ].append(key)

@@ -4,10 +4,14 @@ the keys of a kind's objects carrying given labels, and what manikit's applies l
 What an apply left: for each object, a digest of the manifest manikit applied and the
 resourceVersion that apply produced, kept in the store's notes (topic ``applied``) in the apply's
 own transaction. An object still at that resourceVersion is exactly what that apply made (any later
-write, by any manager or controller, moves it). Beside it (topic ``applied-text``), what the plan
-layer knows of the document the manifest came from (``manikit.plan.textrecord``), kept as it is
-here and read only by a load. Remote clusters and the etcd backend keep none: there every function
-here answers None and callers read the objects themselves.
+write, by any manager or controller, moves it). An object whose resourceVersion moved still counts
+when its settled view (``manikit.cluster.settled``: everything a plan compares, and manikit's own
+Apply entry of managedFields) is the one the apply left, noted beside: what the controllers wrote
+since (status, bookkeeping annotations) is nothing a plan reads. Beside it (topic
+``applied-text``), what the plan layer knows of the document the manifest came from
+(``manikit.plan.textrecord``), kept as it is here and read only by a load. Remote clusters and the
+etcd backend keep none: there every function here answers None and callers read the objects
+themselves.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from manikit.cluster.local import LocalCluster
-from manikit.cluster.protocol import Cluster
+from manikit.cluster.protocol import Body, Cluster
+from manikit.cluster.settled import settled_digest, settled_digest_of_text
 from manikit.runtime.api.kinds import kind_info
 from manikit.runtime.store.sqlite import SqliteStore
 
@@ -78,42 +83,72 @@ def peek_applied_digests(path: Path) -> dict[Key, str] | None:
 
 
 def peek_applied_record(path: Path, *, extras: bool = True) -> AppliedRecord | None:
-    """``applied_record`` of the state file at ``path``, read as ``peek_applied_digests`` reads it."""
+    """``applied_record`` of the state file at ``path``, read as ``peek_applied_digests`` reads it;
+    an object written since its apply is taken as still settled where a settled view was noted, without
+    reading it (the plan reads it, and parses its document only if it changed after all)."""
     try:
         conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True, timeout=1.0)
     except (sqlite3.Error, ValueError):
         return None
     try:
-        return _current(SqliteStore(conn, str(path)), extras=extras)
+        return _current(SqliteStore(conn, str(path)), extras=extras, check=False)
     except (sqlite3.Error, ValueError, TypeError):
         return None
     finally:
         conn.close()
 
 
-def _current(store: SqliteStore, *, extras: bool = True) -> AppliedRecord:
+def _current(store: SqliteStore, *, extras: bool = True, check: bool = True) -> AppliedRecord:
+    """The notes of objects still as manikit's apply left them; without ``check``, also every object
+    written since whose settled view was noted (not read: a hint)."""
     notes = store.notes_of(APPLIED_TOPIC)
     beside = store.notes_of(TEXT_TOPIC) if extras else {}
     versions = store.versions()  # read last: a write in between moves a version past its note
     current = AppliedRecord()
+    moved: list[tuple[Key, str, str, str]] = []  # key, note key, manifest digest, settled digest
     for text, value in notes.items():
         key = _key(text)
-        if key is not None and isinstance(value, list) and len(value) == 2:
-            digest, version = value
-            if versions.get(key) == version and isinstance(digest, str):
-                current.digests[key] = digest
-                extra = beside.get(text)
-                if isinstance(extra, list):
-                    current.extras[key] = extra
+        if key is None or not isinstance(value, list) or len(value) not in (2, 3):
+            continue
+        digest, version = value[0], value[1]
+        if not isinstance(digest, str):
+            continue
+        if versions.get(key) == version:
+            _keep(current, key, text, digest, beside)
+        elif key in versions and len(value) == 3 and isinstance(value[2], str):
+            moved.append((key, text, digest, value[2]))
+    # written since (a controller's status, another manager's edit...): still as the apply left it
+    # where all a plan compares is the same (read after ``versions``: what the plan reads is as new)
+    if not check:
+        for key, text, digest, _ in moved:
+            _keep(current, key, text, digest, beside)
+        return current
+    wanted = {key: (text, digest, settled) for key, text, digest, settled in moved}
+    for key, _, body in store.texts(wanted):
+        text, digest, settled = wanted[key]
+        if settled_digest_of_text(body) == settled:
+            _keep(current, key, text, digest, beside)
     return current
 
 
+def _keep(current: AppliedRecord, key: Key, text: str, digest: str, beside: dict[str, Any]) -> None:
+    current.digests[key] = digest
+    extra = beside.get(text)
+    if isinstance(extra, list):
+        current.extras[key] = extra
+
+
 def note_applied(
-    cluster: Cluster, key: Key, digest: str | None, version: str | None, extra: Sequence[Any] = ()
+    cluster: Cluster,
+    key: Key,
+    digest: str | None,
+    version: str | None,
+    extra: Sequence[Any] = (),
+    left: Body | None = None,
 ) -> None:
     """Record that applying the manifest of ``digest`` left ``key`` at ``version`` (inside the apply's
-    transaction), with ``extra`` (plain JSON values) beside it; ``digest`` None forgets the object
-    (deleted)."""
+    transaction), as the object ``left`` (the apply's answer: its settled view is noted), with
+    ``extra`` (plain JSON values) beside it; ``digest`` None forgets the object (deleted)."""
     store = _sqlite(cluster)
     if store is None:
         return
@@ -122,7 +157,8 @@ def note_applied(
         store.delete_note(APPLIED_TOPIC, text)
         store.delete_note(TEXT_TOPIC, text)
         return
-    store.put_note(APPLIED_TOPIC, text, [digest, int(version)])
+    settled = None if left is None else settled_digest(left)
+    store.put_note(APPLIED_TOPIC, text, [digest, int(version)] + ([] if settled is None else [settled]))
     if extra:
         store.put_note(TEXT_TOPIC, text, list(extra))
     else:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from manikit.cluster.objects import NAME_LABEL, is_default_toleration
+from manikit.cluster.settled import BOOKKEEPING_PREFIXES  # one list: the settled view drops the same
 from manikit.kinds.registry import allocated_fields, apply_defaults
 from manikit.models.meta import TypeMeta
 from manikit.models.quantity import QuantityError, parse_quantity
@@ -28,13 +29,6 @@ SERVER_METADATA = (
     "managedFields",
     "selfLink",
     "ownerReferences",
-)
-#: Annotation and label prefixes manikit and the controllers write on recorded objects.
-BOOKKEEPING_PREFIXES = (
-    "manikit.dev/applyset",
-    "applyset.kubernetes.io/",
-    "manikit.dev/last-applied",
-    "deployment.kubernetes.io/",
 )
 
 

@@ -16,7 +16,7 @@ from manikit.plan.desired import DesiredSet
 from manikit.plan.live import LiveObjects, members
 from manikit.plan.replacing import check_replace
 from manikit.plan.server_side import resolve
-from manikit.plan.unchanged import unchanged_keys
+from manikit.plan.unchanged import reads_every_object, unchanged_keys
 
 
 def make_plan(
@@ -33,7 +33,8 @@ def make_plan(
     """The plan from the cluster's state to ``desired`` (which must hold no errors). ``replace``
     names objects to delete and create again (``KIND/NAMESPACE/NAME``, terraform's -replace).
     ``fast`` False reads and compares every object even where the cluster's record of applies says
-    it is unchanged (``manikit.plan.unchanged``): the same plan, slower."""
+    it is unchanged (``manikit.plan.unchanged``): the same plan, slower (``MANIKIT_PLAN_EVERY_OBJECT=1``
+    says the same to every plan)."""
     if prune and not desired.objects and not allow_empty:
         raise PlanError(
             "refusing to prune with no manifests in the input: that would delete every object of apply set "
@@ -41,6 +42,7 @@ def make_plan(
         )
     # objects still as manikit's apply of the same manifest left them are not read at all; the rest
     # are read one by one as they are planned, and dropped once found unchanged
+    fast = fast and not reads_every_object()
     same = unchanged_keys(cluster, desired.objects, applyset) if fast else set()
     keys, known = members(cluster, applyset, bodies=False)
     live = LiveObjects(cluster, known)

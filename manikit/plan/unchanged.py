@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Collection, Iterable
 from functools import cache
 
@@ -25,9 +26,18 @@ from manikit.plan.actions import Body, ObjectKey
 from manikit.plan.changes import Desired
 from manikit.plan.server_side import member_manifest
 
+#: ``MANIKIT_PLAN_EVERY_OBJECT=1``: plans read and compare every object, as ``make_plan(fast=False)``
+#: (the record of applies unused; with ``MANIKIT_PARSE_EVERY_DOCUMENT=1``, the whole way for all)
+EVERY_OBJECT_ENV = "MANIKIT_PLAN_EVERY_OBJECT"
+
 #: Bump when defaulting or apply change what applying the same manifest makes (development builds
 #: keep one version number across such changes).
 GENERATION = 1
+
+
+def reads_every_object() -> bool:
+    """Whether plans are told to read and compare every object (``EVERY_OBJECT_ENV``)."""
+    return os.environ.get(EVERY_OBJECT_ENV, "") not in ("", "0")
 
 
 @cache

@@ -122,14 +122,28 @@ def test_a_scale_forces_the_full_comparison_and_shows_the_conflict(
     assert refusal.key == WEB_KEY and '"manikit-scale"' in refusal.message
 
 
-def test_a_controllers_status_write_forces_the_full_comparison(cluster: LocalCluster, tmp_path: Path) -> None:
+def test_a_controllers_status_write_leaves_the_object_settled(cluster: LocalCluster, tmp_path: Path) -> None:
     wanted = desired(tmp_path)
     applied(cluster, wanted)
     before = cluster.get("Deployment", "web", "shop")["metadata"]["resourceVersion"]
-    cluster.run()  # the deployment controller writes the Deployment's status
-    assert cluster.get("Deployment", "web", "shop")["metadata"]["resourceVersion"] != before
-    assert WEB_KEY not in skipped(cluster, wanted)
+    cluster.run()  # the deployment controller writes the Deployment's status and revision annotation
+    after = cluster.get("Deployment", "web", "shop")
+    assert after["metadata"]["resourceVersion"] != before
+    assert "deployment.kubernetes.io/revision" in after["metadata"]["annotations"]
+    assert WEB_KEY in skipped(cluster, wanted)  # nothing a plan compares moved (manikit.cluster.settled)
     assert plans(cluster, wanted).empty
+
+
+def test_a_write_after_the_controllers_forces_the_full_comparison(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    wanted = desired(tmp_path)
+    applied(cluster, wanted)
+    cluster.run()
+    labels = {"metadata": {"labels": {"team": "a"}}}
+    cluster.patch("Deployment", "web", "shop", labels, manager="kubectl-edit")
+    assert WEB_KEY not in skipped(cluster, wanted)
+    assert plans(cluster, wanted).empty  # a label manikit never set is left alone
 
 
 def test_another_manikit_version_forces_the_full_comparison(

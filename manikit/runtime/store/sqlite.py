@@ -12,7 +12,7 @@ import builtins
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -309,6 +309,19 @@ class SqliteStore:
             args.extend([f'$.metadata.labels."{key}"', value])
         rows = self._conn.execute(sql + " ORDER BY namespace, name", args)
         return [(ns, name, str(api_version or ""), rev) for ns, name, api_version, rev in rows]
+
+    def texts(self, keys: Iterable[tuple[str, str, str]]) -> Iterator[tuple[tuple[str, str, str], int, str]]:
+        """Each of ``keys`` (kind, namespace, name) that exists, with its revision and its body as the
+        JSON text stored, not decoded (for a reader that digests bodies it mostly does not keep)."""
+        wanted: dict[str, set[tuple[str, str]]] = {}
+        for kind, namespace, name in keys:
+            wanted.setdefault(kind, set()).add((namespace, name))
+        for kind, names in wanted.items():
+            # many of a kind: one scan of its rows (in C), not a query each
+            sql = "SELECT namespace, name, rev, body FROM objects WHERE kind = ?"
+            for namespace, name, rev, body in self._conn.execute(sql, (kind,)):
+                if (namespace, name) in names:
+                    yield (kind, namespace, name), rev, body
 
     def versions(self) -> dict[tuple[str, str, str], int]:
         """The revision of every object, by (kind, namespace, name): no body is read."""

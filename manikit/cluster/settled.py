@@ -1,0 +1,139 @@
+"""An object's settled view: what a plan reads of it when manikit's apply of the same manifest made
+it, so that an object the controllers wrote since (status, their bookkeeping annotations) still
+counts as that apply left it (``manikit.cluster.recorded``).
+
+A plan of an object whose manifest is the one applied compares only ``manikit.plan.normalize
+.comparable`` of it and manikit's Apply entry of its managedFields (``plan.server_side._unchanged``:
+manikit owns exactly the manifest's fields, and the object holds their values). The view keeps all of
+that and drops only what ``comparable`` drops and writes after an apply change: ``status``,
+``metadata.resourceVersion``, ``metadata.generation``, the other entries of managedFields (and the
+time of manikit's), labels and annotations of ``BOOKKEEPING_PREFIXES`` (a Deployment's
+``deployment.kubernetes.io/revision``). Two objects with the same view are planned alike, however
+many writes lie between them and whoever made them. Left out (their plans read them): Nodes (a plan
+compares a Node's size, in its status) and kinds with fields the control plane allocates (a Service's
+clusterIP, a Pod's nodeName, a Namespace's finalizers: what the server set there decides whether a
+manifest's value holds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from typing import Any
+
+import orjson
+
+from manikit.cluster.protocol import FIELD_MANAGER
+from manikit.kinds.registry import KIND_RULES, allocated_fields
+from manikit.runtime.store import codec
+
+#: Annotation and label prefixes manikit and the controllers write on recorded objects; a plan never
+#: compares them (``manikit.plan.normalize``).
+BOOKKEEPING_PREFIXES = (
+    "manikit.dev/applyset",
+    "applyset.kubernetes.io/",
+    "manikit.dev/last-applied",
+    "deployment.kubernetes.io/",
+)
+#: metadata the view leaves out (each one also left out by ``comparable``: a test holds them together)
+DROPPED_METADATA = ("resourceVersion", "generation", "managedFields")
+_APPLIER = (FIELD_MANAGER, "Apply")
+#: Bump when the view keeps less (what a plan compares must stay inside it).
+GENERATION = 1
+
+
+@cache
+def _salt() -> bytes:
+    import manikit
+
+    return f"manikit {manikit.__version__} settled view {GENERATION}\n".encode()
+
+
+@cache
+def has_view(kind: str) -> bool:
+    """Whether objects of ``kind`` have a settled view (see the module docstring)."""
+    return kind != "Node" and kind in KIND_RULES and not allocated_fields(kind)
+
+
+def settled_view(body: dict[str, Any]) -> list[Any] | None:
+    """``body``'s settled view: manikit's Apply entry (without its time) and the object without what
+    the view drops; None when it has none (a kind left out, or manikit never applied it)."""
+    if not has_view(str(body.get("kind", ""))):
+        return None
+    meta = body.get("metadata")
+    if not isinstance(meta, dict):
+        return None
+    entry = _applier(meta.get("managedFields"))
+    if entry is None:
+        return None
+    kept = {k: v for k, v in meta.items() if k not in DROPPED_METADATA}
+    for field in ("annotations", "labels"):
+        values = kept.get(field)
+        if isinstance(values, dict):
+            rest = {k: v for k, v in values.items() if not str(k).startswith(BOOKKEEPING_PREFIXES)}
+            if rest:
+                kept[field] = rest
+            else:
+                del kept[field]  # none and empty are one to ``comparable``
+    rest_of_body = {k: v for k, v in body.items() if k not in ("status", "metadata")}
+    rest_of_body["metadata"] = kept
+    return [{k: v for k, v in entry.items() if k != "time"}, rest_of_body]
+
+
+def settled_digest(body: dict[str, Any]) -> str | None:
+    """The digest of ``settled_view`` (keys sorted, salted with manikit's version); None without one."""
+    text = _view_text(body)
+    return None if text is None else _digest(text)
+
+
+def settled_digest_of_text(text: str) -> str | None:
+    """``settled_digest`` of a body stored as JSON ``text`` (as the store writes it), read by orjson
+    alone where that reads it exactly as the store does (``codec.loads``); None for a text that is
+    no object (the plan reads it, and says what is wrong)."""
+    try:
+        body = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        body = None
+    if type(body) is dict:
+        view = _view_text(body)
+        # orjson reads an integer beyond 64 bits as a float (written with an exponent): read exactly
+        if view is None or b"e+" not in view:
+            return None if view is None else _digest(view)
+    try:
+        exact = codec.loads(text)
+    except ValueError:
+        return None
+    return settled_digest(exact) if type(exact) is dict else None
+
+
+@cache
+def _hasher() -> Any:
+    return hashlib.blake2b(_salt(), digest_size=20)
+
+
+def _digest(view: bytes) -> str:
+    digest = _hasher().copy()
+    digest.update(view)
+    return str(digest.hexdigest())
+
+
+def _view_text(body: dict[str, Any]) -> bytes | None:
+    view = settled_view(body)
+    if view is None:
+        return None
+    try:
+        return orjson.dumps(view, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except TypeError:  # what orjson does not write (an integer beyond 64 bits): json does, exactly
+        exact = json.dumps(view, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr)
+        return exact.encode()
+
+
+def _applier(entries: Any) -> dict[str, Any] | None:
+    """The first managedFields entry of manikit's server-side applies (``plan.server_side.applier``)."""
+    if not isinstance(entries, list):
+        return None
+    for entry in entries:
+        if isinstance(entry, dict) and (entry.get("manager"), entry.get("operation")) == _APPLIER:
+            return entry
+    return None
