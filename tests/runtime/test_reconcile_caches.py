@@ -4,6 +4,7 @@ Endpoints pod index. Each must give what recomputing from scratch would."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -25,7 +26,10 @@ from manikit.runtime.controllers.context import ModelCache, settle
 from manikit.runtime.controllers.endpoints import PodIndex, _selected
 from manikit.runtime.controllers.replicaset import Orphans
 from manikit.runtime.reconcile import reconcile
-from manikit.runtime.scheduler import Decision
+from manikit.runtime.scheduler import Decision, SchedulerCache
+from manikit.runtime.scheduler.engine import take_snapshot
+from manikit.runtime.scheduler.nodeinfo import pod_info
+from manikit.runtime.scheduler.queue import is_live
 from tests.runtime.control_plane import deployment, new_api, service
 from tests.runtime.control_plane import pod as bare_pod
 
@@ -43,14 +47,60 @@ def stored_pod(uid: str, rv: str, **extra: Any) -> dict[str, Any]:
     return body
 
 
-def test_a_status_write_other_than_the_phase_keeps_the_model() -> None:
+def test_a_status_write_other_than_a_terminal_phase_keeps_the_model() -> None:
     cache = ModelCache()
     first = cache.pod(stored_pod("a", "1"))
     again = cache.pod(stored_pod("a", "2", status={"podIP": "10.0.0.2", "conditions": []}))
     assert again is first
-    assert first.status is not None and first.status.pod_ip is None  # only the phase is kept
-    running = cache.pod(stored_pod("a", "3", status={"phase": "Running"}))
-    assert running is not first and running.status is not None and running.status.phase == "Running"
+    assert first.status is not None and first.status.pod_ip is None  # only a terminal phase is kept
+    assert cache.pod(stored_pod("a", "3", status={"phase": "Running"})) is first
+    failed = cache.pod(stored_pod("a", "4", status={"phase": "Failed"}))
+    assert failed is not first and failed.status is not None and failed.status.phase == "Failed"
+    assert failed.spec is first.spec  # the spec stays validated
+    assert not is_live(failed) and is_live(first)
+
+
+def test_a_pod_at_the_same_resource_version_gets_the_same_model_without_a_look() -> None:
+    cache = ModelCache()
+    first = cache.pod(stored_pod("a", "1"))
+    assert cache.pod(stored_pod("a", "1", metadata={"labels": {"ignored": "same version"}})) is first
+    assert cache.pod(stored_pod("a", "2", metadata={"labels": {"app": "web"}})) is not first
+
+
+def test_the_model_of_a_bound_pod_is_what_validating_the_binding_gives() -> None:
+    cache = ModelCache()
+    body = stored_pod("a", "1", metadata={"labels": {"app": "web"}})
+    pending = cache.pod(body)
+    bound_body = {**body, "metadata": {**body["metadata"], "resourceVersion": "2"}}
+    bound_body["spec"] = {**body["spec"], "nodeName": "node-1"}
+    model = cache.bound(bound_body, pending)
+    expected = Pod.model_validate(
+        {**bound_body, "metadata": {**bound_body["metadata"], "resourceVersion": None}}
+    )
+    assert model.model_dump(exclude={"status"}) == expected.model_dump(exclude={"status"})
+    assert pending.spec.node_name is None
+    assert cache.pod(bound_body) is model
+    written = {**bound_body, "metadata": {**bound_body["metadata"], "resourceVersion": "3"}}
+    assert cache.pod({**written, "status": {"phase": "Running", "podIP": "10.0.0.2"}}) is model
+
+
+def test_the_scheduler_cache_gives_back_the_pod_infos_of_the_last_snapshot_only() -> None:
+    cache = SchedulerCache()
+    models = ModelCache()
+    one, two = models.pod(stored_pod("a", "1")), models.pod(stored_pod("b", "1"))
+    first = take_snapshot([], [one, two], cache)
+    again = take_snapshot([], [one], cache)
+    assert again.pending[0] is first.pending[0]
+    third = take_snapshot([], [one, two], cache)
+    assert third.pending[1] is not first.pending[1]  # two was left out of the snapshot before
+    assert third.pending[1] == first.pending[1]
+    bound = models.bound(
+        {**stored_pod("a", "2"), "spec": {**stored_pod("a", "2")["spec"], "nodeName": "n"}}, one
+    )
+    cache.rebound(one, bound)
+    snap = take_snapshot([], [bound], cache)
+    assert snap.pending == []  # bound to a node the snapshot does not hold
+    assert cache.get(bound) == replace(pod_info(bound))
 
 
 def test_a_label_or_spec_change_gives_a_new_model_equal_to_a_full_validation() -> None:
@@ -61,7 +111,7 @@ def test_a_label_or_spec_change_gives_a_new_model_equal_to_a_full_validation() -
     bound = stored_pod("a", "3", spec={"nodeName": "node-1"})
     model = cache.pod(bound)
     expected = Pod.model_validate({**bound, "metadata": {**bound["metadata"], "resourceVersion": None}})
-    assert model.model_dump() == expected.model_dump()
+    assert model.model_dump(exclude={"status"}) == expected.model_dump(exclude={"status"})
     assert model.spec.node_name == "node-1" and first.spec.node_name is None
 
 
@@ -105,7 +155,7 @@ def test_the_scheduler_is_not_run_again_on_the_inputs_of_a_run_that_changed_noth
 
 def test_a_conflict_forgets_the_last_scheduler_inputs() -> None:
     models = ModelCache()
-    models.unchanged_schedule = (("uid", "1"),)
+    models.unchanged_schedule = (1, 2)
     models.clear()
     assert models.unchanged_schedule is None
 
@@ -243,15 +293,17 @@ def test_a_pass_that_fails_forgets_the_models_that_outlive_the_call(monkeypatch:
     assert not models.idle_pods and not models.settled_inputs
 
 
-def test_a_phase_change_alone_gives_the_model_a_full_validation_gives() -> None:
+@pytest.mark.parametrize("phase", ["Succeeded", "Failed"])
+def test_a_terminal_phase_alone_gives_the_model_a_full_validation_gives(phase: str) -> None:
     cache = ModelCache()
     first = cache.pod(stored_pod("a", "1", spec={"nodeName": "node-1"}, metadata={"labels": {"app": "web"}}))
     body = stored_pod("a", "2", spec={"nodeName": "node-1"}, metadata={"labels": {"app": "web"}})
-    body["status"] = {"phase": "Running", "podIP": "10.0.0.2"}
-    running = cache.pod(body)
-    assert running is not first and first.status is not None and first.status.phase == "Pending"
-    view = {**body, "metadata": {**body["metadata"], "resourceVersion": None}, "status": {"phase": "Running"}}
-    assert running.model_dump() == Pod.model_validate(view).model_dump()
+    body["status"] = {"phase": phase, "podIP": "10.0.0.2"}
+    ended = cache.pod(body)
+    assert ended is not first and first.status is not None and first.status.phase is None
+    view = {**body, "metadata": {**body["metadata"], "resourceVersion": None}, "status": {"phase": phase}}
+    assert ended.model_dump() == Pod.model_validate(view).model_dump()
+    body["metadata"] = {**body["metadata"], "resourceVersion": "3"}
     body["status"] = {}
     assert cache.pod(body).model_dump() == Pod.model_validate({**view, "status": {}}).model_dump()
 
@@ -392,3 +444,24 @@ def test_the_garbage_collector_is_not_run_again_until_something_is_written(
     one_pass()
     one_pass()
     assert len(runs) == 3  # once more after its own writes, then settled
+
+
+def test_written_at_moves_with_every_write_to_the_kind_and_only_then() -> None:
+    api = new_api()
+    view = api.cached()
+    start = view.written_at("Pod")
+    api.create(service(selector={"app": "web"}))
+    assert view.written_at("Pod") == start  # another kind
+    api.create(bare_pod("a"))
+    created = view.written_at("Pod")
+    assert created > start and [p["metadata"]["name"] for p in view.list("Pod")] == ["a"]
+    view.update_status({"kind": "Pod", "metadata": {"name": "a", "namespace": "default"}, "status": {}})
+    assert view.written_at("Pod") > created
+    assert view.list("Pod")[0]["status"] == {}
+    listed = view.list("Pod")
+    listed.clear()  # a list of one's own: the cache's stays
+    assert len(view.list("Pod")) == 1
+    before = view.written_at("Pod")
+    api.delete("Pod", "a", grace_period=0)
+    assert view.written_at("Pod") > before and view.list("Pod") == []
+    assert api.written_at("Pod") == api.revision()  # without the cache: the store's revision

@@ -17,6 +17,8 @@ class ObjectCache:
         self._store = store
         self._kinds: dict[str, dict[Key, Body]] = {}
         self._sorted: dict[str, list[Key]] = {}  # per kind, dropped when a key comes or goes
+        self._bodies: dict[str, list[Body]] = {}  # per kind, in key order, dropped on any write
+        self._written: dict[str, int] = {}  # per kind, the revision of its last write seen
         self._revision = store.revision()
 
     def objects(self, kind: str) -> dict[Key, Body]:
@@ -26,6 +28,7 @@ class ObjectCache:
         if table is None:
             table = {(o.namespace, o.name): o.body for o in self._store.list(kind)}
             self._kinds[kind] = table
+            self._written[kind] = self._revision
         return table
 
     def sorted_keys(self, kind: str) -> list[Key]:
@@ -37,6 +40,21 @@ class ObjectCache:
             keys = self._sorted[kind] = sorted(table)
         return keys
 
+    def bodies(self, kind: str) -> list[Body]:
+        """The bodies of ``objects(kind)`` in key order (shared: read-only); listed again only
+        after a write to an object of the kind."""
+        table = self.objects(kind)
+        found = self._bodies.get(kind)
+        if found is None:
+            found = self._bodies[kind] = [table[k] for k in self.sorted_keys(kind)]
+        return found
+
+    def written_at(self, kind: str) -> int:
+        """The revision of the last write to an object of ``kind`` (at most the revision the kind
+        was loaded at): it changes whenever an object of the kind is created, written or deleted."""
+        self.objects(kind)
+        return self._written[kind]
+
     def refresh(self) -> None:
         current = self._store.revision()
         if current == self._revision:
@@ -45,7 +63,8 @@ class ObjectCache:
             self._revision = current
             return
         for entry in self._store.history(self._revision, list(self._kinds)):
-            self._apply(entry.kind, (entry.namespace, entry.name), entry.op != "DELETED", entry.body)
+            key = (entry.namespace, entry.name)
+            self._apply(entry.kind, key, entry.op != "DELETED", entry.body, entry.revision)
         self._revision = current
 
     def wrote(self, kind: str, key: Key, revision: int, body: Body | None) -> None:
@@ -53,12 +72,14 @@ class ObjectCache:
         if revision != self._revision + 1:
             return  # someone else wrote; the next refresh replays the history, ours included
         self._revision = revision
-        self._apply(kind, key, body is not None, body)
+        self._apply(kind, key, body is not None, body, revision)
 
-    def _apply(self, kind: str, key: Key, present: bool, body: Body | None) -> None:
+    def _apply(self, kind: str, key: Key, present: bool, body: Body | None, revision: int) -> None:
         table = self._kinds.get(kind)
         if table is None:
             return
+        self._bodies.pop(kind, None)
+        self._written[kind] = revision
         if present and body is not None:
             if key not in table:
                 self._sorted.pop(kind, None)

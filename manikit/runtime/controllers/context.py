@@ -13,6 +13,7 @@ from manikit.models.pod import Pod, PodSpec, PodStatus
 from manikit.runtime.api import Api
 from manikit.runtime.clock import Clock
 from manikit.runtime.controllers import rollout
+from manikit.runtime.scheduler import SchedulerCache
 from manikit.runtime.store import Body
 
 
@@ -21,24 +22,29 @@ class ModelCache:
     """Validated models of stored bodies for the scheduler, one per object (uid) for the whole
     reconcile run, reused for as long as what it was validated from is unchanged.
 
-    A pod's model is validated from the parts the scheduler reads: metadata, spec and the status
-    phase (its conditions, IPs and container statuses are left out, so a kubelet's status write does
-    not cost a new model). No model carries a resourceVersion: that changes with every write, while
+    A pod's model is validated from the parts the scheduler reads: metadata, spec and, of its status,
+    only a phase Succeeded or Failed (the scheduler ignores such pods; Pending and Running, the
+    conditions, IPs and container statuses are left out, so a kubelet's status write does not cost a
+    new model). No model carries a resourceVersion: that changes with every write, while
     the model stays the same. Keeping only the latest model per uid bounds the cache by the objects
     that exist, not by the writes made to them. Pods of one template share one validated spec (a
     bound pod's is a shallow copy carrying its nodeName): a pod model costs its metadata only.
     """
 
     _models: dict[str, tuple[Body, Any]] = field(default_factory=dict)
+    #: each pod's model by uid, as of the resourceVersion it was last asked for at
+    _pod_versions: dict[str, tuple[str | None, Pod]] = field(default_factory=dict)
     _specs: dict[str, PodSpec] = field(default_factory=dict)
     # the same specs by the identity of their parts (the parts are kept, so no id is reused)
     _spec_parts: dict[tuple[tuple[str, int], ...], tuple[tuple[Any, ...], PodSpec]] = field(
         default_factory=dict
     )
     _template_hashes: dict[int, tuple[Body, str]] = field(default_factory=dict)
-    #: the (uid, resourceVersion) of every node and pod of the last scheduler run, when it wrote
-    #: nothing (the scheduler's to set and read)
-    unchanged_schedule: tuple[tuple[str, str], ...] | None = None
+    #: ``Api.written_at`` of Node and Pod at the last scheduler run, when it wrote nothing (the
+    #: scheduler's to set and read)
+    unchanged_schedule: tuple[int, int] | None = None
+    #: what the scheduler derives from each pod model, kept from one run to the next
+    scheduler: SchedulerCache = field(default_factory=SchedulerCache)
     #: pods the kubelet found nothing to do for: uid -> (resourceVersion, next timer or None,
     #: recurring); while the pod is unchanged and the timer not due, there is still nothing to do
     idle_pods: dict[str, tuple[str, datetime | None, bool]] = field(default_factory=dict)
@@ -56,26 +62,47 @@ class ModelCache:
 
     def clear(self) -> None:
         self._models.clear()
+        self._pod_versions.clear()
         self._specs.clear()
         self._spec_parts.clear()
         self._template_hashes.clear()
         self.unchanged_schedule = None
+        self.scheduler = SchedulerCache()
         self.idle_pods.clear()
         self.kubelet_memory.clear()
         self.settled_inputs.clear()
 
     def pod(self, body: Body) -> Pod:
-        status = body.get("status")
-        view = _view(body)
-        if status is not None:
-            view["status"] = {"phase": status["phase"]} if "phase" in status else {}
+        """The pod's model: the one of its last call while its resourceVersion is the same."""
+        meta = body["metadata"]
+        uid, version = meta["uid"], meta.get("resourceVersion")
+        known = self._pod_versions.get(uid)
+        if known is not None and version is not None and known[0] == version:
+            return known[1]
+        model = self._pod(body)
+        self._pod_versions[uid] = (version, model)
+        return model
+
+    def bound(self, body: Body, pending: Pod) -> Pod:
+        """The model of a pod just bound to a node, ``body`` as the binding wrote it: ``pending``
+        (its model before) with the spec's nodeName, which is all a binding changes of a model."""
+        spec = pending.spec.model_copy(update={"node_name": body["spec"]["nodeName"]})
+        model = pending.model_copy(update={"spec": spec})
+        meta = body["metadata"]
+        self._models[meta["uid"]] = (_pod_view(body), model)
+        self._pod_versions[meta["uid"]] = (meta.get("resourceVersion"), model)
+        self.scheduler.rebound(pending, model)
+        return model
+
+    def _pod(self, body: Body) -> Pod:
+        view = _pod_view(body)
         uid = view["metadata"]["uid"]
         found = self._models.get(uid)
         if found is not None and found[0] == view:
             cached: Pod = found[1]
             return cached
         if found is not None and _same_but_status(found[0], view):
-            # only the phase moved (Pending -> Running): the metadata and spec stay validated
+            # only the phase moved (to or from Succeeded, Failed): the metadata and spec stay validated
             status = view.get("status")
             moved: Pod = found[1].model_copy(
                 update={"status": None if status is None else PodStatus.model_validate(status)}
@@ -138,14 +165,21 @@ def _same_but_status(old: Body, new: Body) -> bool:
 
 
 _MISSING = object()
-
-
-def versions(*tables: list[Body]) -> tuple[str, ...]:
-    """The resourceVersions of the bodies (a write to any changes it; so does a create or delete)."""
-    return tuple(b["metadata"]["resourceVersion"] for table in tables for b in table)
+#: the phases the scheduler reads (``scheduler.queue.is_live``): a pod in them holds nothing
+TERMINAL_PHASES = ("Succeeded", "Failed")
 
 
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
+def _pod_view(body: Body) -> Body:
+    """What a pod's model is validated from: ``_view`` with only a phase the scheduler reads."""
+    view = _view(body)
+    status = body.get("status")
+    if status is not None:
+        phase = status.get("phase")
+        view["status"] = {"phase": phase} if phase in TERMINAL_PHASES else {}
+    return view
 
 
 def _view(body: Body) -> Body:
@@ -192,8 +226,8 @@ def settle(
     *,
     fixpoint: bool = False,
 ) -> None:
-    """Run a controller unless its ``inputs`` (the resourceVersions of what it reads, the clock if it
-    reads it...) are those of a run that left nothing to do; then only its timers are asked again.
+    """Run a controller unless its ``inputs`` (``Api.written_at`` of the kinds it reads, the clock if
+    it reads it...) are those of a run that left nothing to do; then only its timers are asked again.
 
     A run that wrote nothing left nothing to do. With ``fixpoint`` (a controller whose writes leave
     it nothing to do on the same inputs: it derives objects from others in one step), so does one
