@@ -40,6 +40,8 @@ class ModelCache:
         default_factory=dict
     )
     _template_hashes: dict[int, tuple[Body, str]] = field(default_factory=dict)
+    # the shared specs with a nodeName, by (the identity of the spec kept with it, the node)
+    _node_specs: dict[tuple[int, str], tuple[PodSpec, PodSpec]] = field(default_factory=dict)
     #: ``Api.written_at`` of Node and Pod at the last scheduler run, when it wrote nothing (the
     #: scheduler's to set and read)
     unchanged_schedule: tuple[int, int] | None = None
@@ -66,6 +68,7 @@ class ModelCache:
         self._specs.clear()
         self._spec_parts.clear()
         self._template_hashes.clear()
+        self._node_specs.clear()
         self.unchanged_schedule = None
         self.scheduler = SchedulerCache()
         self.idle_pods.clear()
@@ -86,8 +89,7 @@ class ModelCache:
     def bound(self, body: Body, pending: Pod) -> Pod:
         """The model of a pod just bound to a node, ``body`` as the binding wrote it: ``pending``
         (its model before) with the spec's nodeName, which is all a binding changes of a model."""
-        spec = pending.spec.model_copy(update={"node_name": body["spec"]["nodeName"]})
-        model = pending.model_copy(update={"spec": spec})
+        model = pending.model_copy(update={"spec": self._on_node(pending.spec, body["spec"]["nodeName"])})
         meta = body["metadata"]
         self._models[meta["uid"]] = (_pod_view(body), model)
         self._pod_versions[meta["uid"]] = (meta.get("resourceVersion"), model)
@@ -128,7 +130,15 @@ class ModelCache:
             found = self._specs.get(key)
             shared = self._specs[key] = found or PodSpec.model_validate(dict(parts))
             self._spec_parts[identity] = (parts, shared)
-        return shared if node is None else shared.model_copy(update={"node_name": node})
+        return shared if node is None else self._on_node(shared, node)
+
+    def _on_node(self, spec: PodSpec, node: str) -> PodSpec:
+        """``spec`` with ``node`` as its nodeName: one copy per spec and node, shared by its pods."""
+        key = (id(spec), node)
+        known = self._node_specs.get(key)
+        if known is None or known[0] is not spec:
+            known = self._node_specs[key] = (spec, spec.model_copy(update={"node_name": node}))
+        return known[1]
 
     def template_hash(self, template: Body) -> str:
         """``rollout.template_hash`` of a cached (read-only) template, once per template object."""

@@ -8,7 +8,7 @@ each decision of a ``schedule`` call is assumed.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from manikit.models.node import Node, Taint
@@ -45,6 +45,9 @@ class PodInfo:
     def key(self) -> str:
         return f"{self.namespace}/{self.name}"
 
+
+#: a PodInfo's fields after the model, in order
+_AFTER_POD = tuple(f.name for f in fields(PodInfo))[1:]
 
 #: What of a pod spec the scheduler reads (nodeName aside, which only bound pods carry): pods whose
 #: specs agree on these schedule alike, whatever their images, commands or environment.
@@ -90,7 +93,7 @@ class PodInfoCache:
         the model it holds (nothing a PodInfo derives reads the nodeName)."""
         info = self._last.get(id(pending))
         if info is not None and info.pod is pending:
-            self._last[id(bound)] = replace(info, pod=bound)
+            self._last[id(bound)] = PodInfo(bound, *(getattr(info, name) for name in _AFTER_POD))
 
     def end_snapshot(self) -> None:
         """Keep the PodInfos of this snapshot's pods for the next, and only those."""
