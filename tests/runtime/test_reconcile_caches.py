@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from manikit.models.node import Node
 from manikit.models.pod import Pod
 from manikit.runtime import reconcile as rc
 from manikit.runtime.controllers import (
@@ -26,7 +27,7 @@ from manikit.runtime.controllers.context import ModelCache, settle
 from manikit.runtime.controllers.endpoints import PodIndex, _selected
 from manikit.runtime.controllers.replicaset import Orphans
 from manikit.runtime.reconcile import reconcile
-from manikit.runtime.scheduler import Decision, SchedulerCache
+from manikit.runtime.scheduler import Decision
 from manikit.runtime.scheduler.engine import take_snapshot
 from manikit.runtime.scheduler.nodeinfo import pod_info
 from manikit.runtime.scheduler.queue import is_live
@@ -73,7 +74,8 @@ def test_the_model_of_a_bound_pod_is_what_validating_the_binding_gives() -> None
     pending = cache.pod(body)
     bound_body = {**body, "metadata": {**body["metadata"], "resourceVersion": "2"}}
     bound_body["spec"] = {**body["spec"], "nodeName": "node-1"}
-    model = cache.bound(bound_body, pending)
+    cache.bound(bound_body, pending)
+    model = cache.pod(bound_body)
     expected = Pod.model_validate(
         {**bound_body, "metadata": {**bound_body["metadata"], "resourceVersion": None}}
     )
@@ -85,8 +87,8 @@ def test_the_model_of_a_bound_pod_is_what_validating_the_binding_gives() -> None
 
 
 def test_the_scheduler_cache_gives_back_the_pod_infos_of_the_last_snapshot_only() -> None:
-    cache = SchedulerCache()
     models = ModelCache()
+    cache = models.scheduler
     one, two = models.pod(stored_pod("a", "1")), models.pod(stored_pod("b", "1"))
     first = take_snapshot([], [one, two], cache)
     again = take_snapshot([], [one], cache)
@@ -94,13 +96,23 @@ def test_the_scheduler_cache_gives_back_the_pod_infos_of_the_last_snapshot_only(
     third = take_snapshot([], [one, two], cache)
     assert third.pending[1] is not first.pending[1]  # two was left out of the snapshot before
     assert third.pending[1] == first.pending[1]
-    bound = models.bound(
-        {**stored_pod("a", "2"), "spec": {**stored_pod("a", "2")["spec"], "nodeName": "n"}}, one
+
+
+def test_a_bound_pod_keeps_its_pod_info_but_for_the_model() -> None:
+    models = ModelCache()
+    one = models.pod(stored_pod("a", "1"))
+    (pending,) = take_snapshot([], [one], models.scheduler).pending
+    body = stored_pod("a", "2")
+    body["spec"] = {**body["spec"], "nodeName": "node-1"}
+    models.bound(body, one)
+    bound = models.pod(body)  # made now, with its PodInfo from the pending one's
+    assert bound.spec.node_name == "node-1" and one.spec.node_name is None
+    node = Node.model_validate(
+        {"metadata": {"name": "node-1"}, "status": {"allocatable": {"cpu": "4", "pods": "110"}}}
     )
-    cache.rebound(one, bound)
-    snap = take_snapshot([], [bound], cache)
-    assert snap.pending == []  # bound to a node the snapshot does not hold
-    assert cache.get(bound) == replace(pod_info(bound))
+    snap = take_snapshot([node], [bound], models.scheduler)
+    (placed,) = snap.by_name["node-1"].pods
+    assert placed.pod is bound and placed == replace(pending, pod=bound) == pod_info(bound)
 
 
 def test_a_label_or_spec_change_gives_a_new_model_equal_to_a_full_validation() -> None:

@@ -31,7 +31,7 @@ class ModelCache:
     bound pod's is a shallow copy carrying its nodeName): a pod model costs its metadata only.
     """
 
-    _models: dict[str, tuple[Body, Any]] = field(default_factory=dict)
+    _models: dict[str, tuple[Body, Any]] = field(default_factory=dict)  # (view, model or _Binding)
     #: each pod's model by uid, as of the resourceVersion it was last asked for at
     _pod_versions: dict[str, tuple[str | None, Pod]] = field(default_factory=dict)
     _specs: dict[str, PodSpec] = field(default_factory=dict)
@@ -86,20 +86,20 @@ class ModelCache:
         self._pod_versions[uid] = (version, model)
         return model
 
-    def bound(self, body: Body, pending: Pod) -> Pod:
-        """The model of a pod just bound to a node, ``body`` as the binding wrote it: ``pending``
-        (its model before) with the spec's nodeName, which is all a binding changes of a model."""
-        model = pending.model_copy(update={"spec": self._on_node(pending.spec, body["spec"]["nodeName"])})
+    def bound(self, body: Body, pending: Pod) -> None:
+        """A pod just bound to a node, ``body`` as the binding wrote it: its model is ``pending``
+        (its model before) with the spec's nodeName, which is all a binding changes of a model;
+        made when first asked for (a pod bound in a reconcile's last scheduler run may never be)."""
         meta = body["metadata"]
-        self._models[meta["uid"]] = (_pod_view(body), model)
-        self._pod_versions[meta["uid"]] = (meta.get("resourceVersion"), model)
-        self.scheduler.rebound(pending, model)
-        return model
+        self._models[meta["uid"]] = (_pod_view(body), _Binding(pending, body["spec"]["nodeName"]))
+        self._pod_versions.pop(meta["uid"], None)
 
     def _pod(self, body: Body) -> Pod:
         view = _pod_view(body)
         uid = view["metadata"]["uid"]
         found = self._models.get(uid)
+        if found is not None and isinstance(found[1], _Binding):
+            found = self._models[uid] = (found[0], self._bind(found[1]))
         if found is not None and found[0] == view:
             cached: Pod = found[1]
             return cached
@@ -114,6 +114,12 @@ class ModelCache:
         validated = Pod.model_validate({**view, "spec": self._pod_spec(body["spec"])})
         self._models[uid] = (view, validated)
         return validated
+
+    def _bind(self, binding: _Binding) -> Pod:
+        pending = binding.pending
+        model = pending.model_copy(update={"spec": self._on_node(pending.spec, binding.node)})
+        self.scheduler.rebound(pending, model)
+        return model
 
     def _pod_spec(self, spec: Body) -> PodSpec | Body:
         """The validated spec, shared by every pod of the same spec but for its nodeName."""
@@ -168,6 +174,14 @@ class ModelCache:
         validated = model.model_validate(view)
         self._models[uid] = (view, validated)
         return validated
+
+
+@dataclass(frozen=True)
+class _Binding:
+    """A bound pod's model, not made yet: its model before the binding and its node."""
+
+    pending: Pod
+    node: str
 
 
 def _same_but_status(old: Body, new: Body) -> bool:
