@@ -477,3 +477,59 @@ def test_written_at_moves_with_every_write_to_the_kind_and_only_then() -> None:
     api.delete("Pod", "a", grace_period=0)
     assert view.written_at("Pod") > before and view.list("Pod") == []
     assert api.written_at("Pod") == api.revision()  # without the cache: the store's revision
+
+
+def _status_write(view: Any, name: str, status: dict[str, Any], manager: str | None = None) -> None:
+    patch = {"kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "status": status}
+    view.update_status(patch, manager=manager)
+
+
+@pytest.mark.parametrize("other_writer", [False, True], ids=["own-write", "history-replay"])
+def test_changed_at_is_moved_by_every_write_but_one_of_the_status_alone(other_writer: bool) -> None:
+    api = new_api()
+    view = api.cached()
+    writer = api if other_writer else view
+    writer.create(bare_pod("a"))
+    moments = [view.changed_at("Pod")]
+    _status_write(writer, "a", {"phase": "Running"})
+    _status_write(writer, "a", {"phase": "Running", "podIP": "10.0.0.9"}, manager="kubelet")
+    assert view.changed_at("Pod") == moments[-1] < view.written_at("Pod")
+    current = view.get("Pod", "a", "default")
+    labeled = {**current, "metadata": {**current["metadata"], "labels": {"x": "y"}}}
+    writer.update(labeled)
+    moments.append(view.changed_at("Pod"))
+    writer.bind("default", "a", "node-1")
+    moments.append(view.changed_at("Pod"))
+    writer.delete("Pod", "a", grace_period=0)
+    moments.append(view.changed_at("Pod"))
+    assert moments == sorted(set(moments)) and moments[-1] == view.written_at("Pod")
+
+
+def test_the_garbage_collector_does_not_look_again_after_status_writes_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = new_api()
+    api.create(deployment(replicas=2))
+    reconcile(api)
+    calls: list[int] = []
+    real = garbage_collector._collect
+
+    def counting(ctx: PassContext) -> None:
+        calls.append(1)
+        real(ctx)
+
+    monkeypatch.setattr(garbage_collector, "_collect", counting)
+    view, models = api.cached(), ModelCache()
+
+    def run() -> None:
+        with view.transaction():
+            garbage_collector.reconcile(PassContext(view, api.clock, models))
+
+    run()
+    name = api.list("Pod")[0]["metadata"]["name"]
+    _status_write(api, name, {"phase": "Running", "message": "only the status"})
+    run()
+    assert len(calls) == 1
+    api.delete("ReplicaSet", api.list("ReplicaSet")[0]["metadata"]["name"], "default")
+    run()  # the owner is gone: the collector looks again and deletes its pods
+    assert len(calls) == 2 and all("deletionTimestamp" in p["metadata"] for p in api.list("Pod"))

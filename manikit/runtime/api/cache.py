@@ -19,6 +19,7 @@ class ObjectCache:
         self._sorted: dict[str, list[Key]] = {}  # per kind, dropped when a key comes or goes
         self._bodies: dict[str, list[Body]] = {}  # per kind, in key order, dropped on any write
         self._written: dict[str, int] = {}  # per kind, the revision of its last write seen
+        self._changed: dict[str, int] = {}  # the same, of its last write of more than a status
         self._revision = store.revision()
 
     def objects(self, kind: str) -> dict[Key, Body]:
@@ -28,7 +29,7 @@ class ObjectCache:
         if table is None:
             table = {(o.namespace, o.name): o.body for o in self._store.list(kind)}
             self._kinds[kind] = table
-            self._written[kind] = self._revision
+            self._written[kind] = self._changed[kind] = self._revision
         return table
 
     def sorted_keys(self, kind: str) -> list[Key]:
@@ -54,6 +55,13 @@ class ObjectCache:
         was loaded at): it changes whenever an object of the kind is created, written or deleted."""
         self.objects(kind)
         return self._written[kind]
+
+    def changed_at(self, kind: str) -> int:
+        """Like ``written_at``, but not moved by a write that changed nothing but an object's status
+        (and resourceVersion, managedFields): what reads no more than the rest of metadata and the
+        spec need not look again."""
+        self.objects(kind)
+        return self._changed[kind]
 
     def refresh(self) -> None:
         current = self._store.revision()
@@ -81,8 +89,34 @@ class ObjectCache:
         self._bodies.pop(kind, None)
         self._written[kind] = revision
         if present and body is not None:
-            if key not in table:
+            old = table.get(key)
+            if old is None:
                 self._sorted.pop(kind, None)
+            if old is None or not _only_status(old, body):
+                self._changed[kind] = revision
             table[key] = body
-        elif table.pop(key, None) is not None:
-            self._sorted.pop(kind, None)
+        else:
+            self._changed[kind] = revision
+            if table.pop(key, None) is not None:
+                self._sorted.pop(kind, None)
+
+
+_MISSING = object()
+
+
+#: what a write of the status subresource changes in metadata
+_STATUS_META = ("resourceVersion", "managedFields")
+
+
+def _only_status(old: Body, new: Body) -> bool:
+    """Whether ``new`` differs from ``old`` in its status, resourceVersion and managedFields at most
+    (the other parts of a status write are the old body's: mostly identity checks)."""
+    if len(old) - ("status" in old) != len(new) - ("status" in new):
+        return False
+    for part, value in new.items():
+        if part not in ("status", "metadata") and old.get(part, _MISSING) != value:
+            return False
+    meta, old_meta = new["metadata"], old["metadata"]
+    if len(meta) - ("managedFields" in meta) != len(old_meta) - ("managedFields" in old_meta):
+        return False
+    return all(k in _STATUS_META or old_meta.get(k, _MISSING) == v for k, v in meta.items())

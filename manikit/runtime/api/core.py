@@ -129,6 +129,12 @@ class Api:
             return self._cache.written_at(kind)
         return self.store.revision()
 
+    def changed_at(self, kind: str) -> int:
+        """Like ``written_at``, but not moved by writes that changed only an object's status."""
+        if self._cache is not None:
+            return self._cache.changed_at(kind)
+        return self.store.revision()
+
     def watch(self, since: int, kinds: builtins.list[str] | None = None) -> Iterator[HistoryEntry]:
         """Every write after revision ``since`` (``op`` ADDED, MODIFIED or DELETED), oldest first."""
         return self.store.history(since, kinds)
