@@ -75,14 +75,17 @@ class ObjectCache:
             self._apply(entry.kind, key, entry.op != "DELETED", entry.body, entry.revision)
         self._revision = current
 
-    def wrote(self, kind: str, key: Key, revision: int, body: Body | None) -> None:
-        """Our own write at ``revision``: applied directly when nothing else came in between."""
+    def wrote(self, kind: str, key: Key, revision: int, body: Body | None, *, status: bool = False) -> None:
+        """Our own write at ``revision`` (of the status subresource: ``status``), applied directly
+        when nothing else came in between."""
         if revision != self._revision + 1:
             return  # someone else wrote; the next refresh replays the history, ours included
         self._revision = revision
-        self._apply(kind, key, body is not None, body, revision)
+        self._apply(kind, key, body is not None, body, revision, status)
 
-    def _apply(self, kind: str, key: Key, present: bool, body: Body | None, revision: int) -> None:
+    def _apply(
+        self, kind: str, key: Key, present: bool, body: Body | None, revision: int, status: bool = False
+    ) -> None:
         table = self._kinds.get(kind)
         if table is None:
             return
@@ -92,7 +95,7 @@ class ObjectCache:
             old = table.get(key)
             if old is None:
                 self._sorted.pop(kind, None)
-            if old is None or not _only_status(old, body):
+            if old is None or not (status or _only_status(old, body)):
                 self._changed[kind] = revision
             table[key] = body
         else:

@@ -261,7 +261,7 @@ class Api:
                 validate(body)
             fieldmanager.record(self, old, body, manager, "status")
             revision = self.store.update(kind, ns, name, body, expected)
-            self._wrote(kind, ns, name, revision, body)
+            self._wrote(kind, ns, name, revision, body, status=True)
         return body
 
     def apply(self, config: Mapping[str, Any], manager: str, force: bool = False) -> Body:
@@ -409,10 +409,18 @@ class Api:
         return seen[name]
 
     def _wrote(
-        self, kind: str, ns: str, name: str, revision: int, body: Body | None, *, created: bool = False
+        self,
+        kind: str,
+        ns: str,
+        name: str,
+        revision: int,
+        body: Body | None,
+        *,
+        created: bool = False,
+        status: bool = False,
     ) -> None:
         if self._cache is not None:
-            self._cache.wrote(kind, (ns, name), revision, body)
+            self._cache.wrote(kind, (ns, name), revision, body, status=status)
         taken = self._allocations
         if taken is not None:
             # a Service created here was marked taken when allocated; any other Service write
