@@ -349,6 +349,57 @@ def test_a_settled_controller_is_not_run_again_on_the_same_inputs_and_asks_its_t
     assert one_pass().wake is None and len(runs) == 3  # a timer in the past is not asked again
 
 
+def test_a_run_that_did_what_the_revision_does_not_show_is_run_again() -> None:
+    api = new_api()
+    view, models = api.cached(), ModelCache()
+    runs: list[int] = []
+
+    def one_pass(acted: bool) -> None:
+        ctx = PassContext(view, api.clock, models)
+        with view.transaction():
+            settle(ctx, "test", lambda: ("same",), lambda: runs.append(1) or acted)
+
+    one_pass(acted=True)  # a note or an event: not settled
+    one_pass(acted=False)
+    one_pass(acted=False)
+    assert len(runs) == 2
+
+
+def test_the_kubelet_does_not_sync_again_on_the_same_pods_nodes_and_moment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = new_api()
+    api.create(deployment(replicas=2))
+    reconcile(api)
+    calls: list[int] = []
+    real = node_agent._sync_all
+
+    def counting(ctx: PassContext, stopped: dict[str, str]) -> bool:
+        calls.append(1)
+        return real(ctx, stopped)
+
+    monkeypatch.setattr(node_agent, "_sync_all", counting)
+    view, models = api.cached(), ModelCache()
+
+    def run() -> None:
+        with view.transaction():
+            node_agent.reconcile(PassContext(view, api.clock, models))
+
+    run()
+    run()
+    assert len(calls) == 1  # the same pods, nodes and moment: nothing to do again
+    api.clock.advance_to(api.clock.now() + timedelta(seconds=1))
+    run()
+    assert len(calls) == 2  # the clock moved
+    (first, _) = api.list("Pod")
+    api.update_status({**first, "status": {"phase": "Pending"}})  # someone else wrote a pod
+    run()
+    assert (
+        len(calls) == 3
+        and api.get("Pod", first["metadata"]["name"], "default")["status"]["phase"] == "Running"
+    )
+
+
 def test_a_replica_set_counts_availability_again_once_its_pods_are_ready_long_enough() -> None:
     api = new_api()
     api.create(deployment(replicas=2, minReadySeconds=20))

@@ -246,14 +246,15 @@ def settle(
     ctx: PassContext,
     name: str,
     inputs: Callable[[], tuple[Any, ...]],
-    run: Callable[[], None],
+    run: Callable[[], bool | None],
     *,
     fixpoint: bool = False,
 ) -> None:
     """Run a controller unless its ``inputs`` (``Api.written_at`` of the kinds it reads, the clock if
     it reads it...) are those of a run that left nothing to do; then only its timers are asked again.
 
-    A run that wrote nothing left nothing to do. With ``fixpoint`` (a controller whose writes leave
+    A run that wrote nothing left nothing to do, unless it returns True (it did what the store's
+    revision does not show: a note, an event). With ``fixpoint`` (a controller whose writes leave
     it nothing to do on the same inputs: it derives objects from others in one step), so does one
     that wrote: its inputs are taken again after its own writes."""
     known = ctx.models.settled_inputs.get(name)
@@ -266,10 +267,12 @@ def settle(
     asked: list[tuple[datetime, bool]] = []
     outer, ctx._asked = ctx._asked, asked
     try:
-        run()
+        acted = run()
     finally:
         ctx._asked = outer
-    if ctx.api.revision() == before:
+    if acted:
+        ctx.models.settled_inputs.pop(name, None)
+    elif ctx.api.revision() == before:
         ctx.models.settled_inputs[name] = (key, tuple(asked))
     elif fixpoint:
         ctx.models.settled_inputs[name] = (inputs(), tuple(asked))
