@@ -31,7 +31,8 @@ class ModelCache:
     bound pod's is a shallow copy carrying its nodeName): a pod model costs its metadata only.
     """
 
-    _models: dict[str, tuple[Body, Any]] = field(default_factory=dict)  # (view, model or _Binding)
+    #: by uid: (view, model), or (body, _Binding) for a pod bound since its model was last made
+    _models: dict[str, tuple[Body, Any]] = field(default_factory=dict)
     #: each pod's model by uid, as of the resourceVersion it was last asked for at
     _pod_versions: dict[str, tuple[str | None, Pod]] = field(default_factory=dict)
     _specs: dict[str, PodSpec] = field(default_factory=dict)
@@ -91,15 +92,15 @@ class ModelCache:
         (its model before) with the spec's nodeName, which is all a binding changes of a model;
         made when first asked for (a pod bound in a reconcile's last scheduler run may never be)."""
         meta = body["metadata"]
-        self._models[meta["uid"]] = (_pod_view(body), _Binding(pending, body["spec"]["nodeName"]))
+        self._models[meta["uid"]] = (body, _Binding(pending, body["spec"]["nodeName"]))
         self._pod_versions.pop(meta["uid"], None)
 
     def _pod(self, body: Body) -> Pod:
         view = _pod_view(body)
         uid = view["metadata"]["uid"]
         found = self._models.get(uid)
-        if found is not None and isinstance(found[1], _Binding):
-            found = self._models[uid] = (found[0], self._bind(found[1]))
+        if found is not None and isinstance(found[1], _Binding):  # (the bound body, its binding)
+            found = self._models[uid] = (_pod_view(found[0]), self._bind(found[1]))
         if found is not None and found[0] == view:
             cached: Pod = found[1]
             return cached
