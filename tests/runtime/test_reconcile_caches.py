@@ -4,11 +4,13 @@ Endpoints pod index. Each must give what recomputing from scratch would."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from manikit.models.node import Node
 from manikit.models.pod import Pod
 from manikit.runtime import reconcile as rc
 from manikit.runtime.controllers import (
@@ -26,6 +28,9 @@ from manikit.runtime.controllers.endpoints import PodIndex, _selected
 from manikit.runtime.controllers.replicaset import Orphans
 from manikit.runtime.reconcile import reconcile
 from manikit.runtime.scheduler import Decision
+from manikit.runtime.scheduler.engine import take_snapshot
+from manikit.runtime.scheduler.nodeinfo import pod_info
+from manikit.runtime.scheduler.queue import is_live
 from tests.runtime.control_plane import deployment, new_api, service
 from tests.runtime.control_plane import pod as bare_pod
 
@@ -43,14 +48,71 @@ def stored_pod(uid: str, rv: str, **extra: Any) -> dict[str, Any]:
     return body
 
 
-def test_a_status_write_other_than_the_phase_keeps_the_model() -> None:
+def test_a_status_write_other_than_a_terminal_phase_keeps_the_model() -> None:
     cache = ModelCache()
     first = cache.pod(stored_pod("a", "1"))
     again = cache.pod(stored_pod("a", "2", status={"podIP": "10.0.0.2", "conditions": []}))
     assert again is first
-    assert first.status is not None and first.status.pod_ip is None  # only the phase is kept
-    running = cache.pod(stored_pod("a", "3", status={"phase": "Running"}))
-    assert running is not first and running.status is not None and running.status.phase == "Running"
+    assert first.status is not None and first.status.pod_ip is None  # only a terminal phase is kept
+    assert cache.pod(stored_pod("a", "3", status={"phase": "Running"})) is first
+    failed = cache.pod(stored_pod("a", "4", status={"phase": "Failed"}))
+    assert failed is not first and failed.status is not None and failed.status.phase == "Failed"
+    assert failed.spec is first.spec  # the spec stays validated
+    assert not is_live(failed) and is_live(first)
+
+
+def test_a_pod_at_the_same_resource_version_gets_the_same_model_without_a_look() -> None:
+    cache = ModelCache()
+    first = cache.pod(stored_pod("a", "1"))
+    assert cache.pod(stored_pod("a", "1", metadata={"labels": {"ignored": "same version"}})) is first
+    assert cache.pod(stored_pod("a", "2", metadata={"labels": {"app": "web"}})) is not first
+
+
+def test_the_model_of_a_bound_pod_is_what_validating_the_binding_gives() -> None:
+    cache = ModelCache()
+    body = stored_pod("a", "1", metadata={"labels": {"app": "web"}})
+    pending = cache.pod(body)
+    bound_body = {**body, "metadata": {**body["metadata"], "resourceVersion": "2"}}
+    bound_body["spec"] = {**body["spec"], "nodeName": "node-1"}
+    cache.bound(bound_body, pending)
+    model = cache.pod(bound_body)
+    expected = Pod.model_validate(
+        {**bound_body, "metadata": {**bound_body["metadata"], "resourceVersion": None}}
+    )
+    assert model.model_dump(exclude={"status"}) == expected.model_dump(exclude={"status"})
+    assert pending.spec.node_name is None
+    assert cache.pod(bound_body) is model
+    written = {**bound_body, "metadata": {**bound_body["metadata"], "resourceVersion": "3"}}
+    assert cache.pod({**written, "status": {"phase": "Running", "podIP": "10.0.0.2"}}) is model
+
+
+def test_the_scheduler_cache_gives_back_the_pod_infos_of_the_last_snapshot_only() -> None:
+    models = ModelCache()
+    cache = models.scheduler
+    one, two = models.pod(stored_pod("a", "1")), models.pod(stored_pod("b", "1"))
+    first = take_snapshot([], [one, two], cache)
+    again = take_snapshot([], [one], cache)
+    assert again.pending[0] is first.pending[0]
+    third = take_snapshot([], [one, two], cache)
+    assert third.pending[1] is not first.pending[1]  # two was left out of the snapshot before
+    assert third.pending[1] == first.pending[1]
+
+
+def test_a_bound_pod_keeps_its_pod_info_but_for_the_model() -> None:
+    models = ModelCache()
+    one = models.pod(stored_pod("a", "1"))
+    (pending,) = take_snapshot([], [one], models.scheduler).pending
+    body = stored_pod("a", "2")
+    body["spec"] = {**body["spec"], "nodeName": "node-1"}
+    models.bound(body, one)
+    bound = models.pod(body)  # made now, with its PodInfo from the pending one's
+    assert bound.spec.node_name == "node-1" and one.spec.node_name is None
+    node = Node.model_validate(
+        {"metadata": {"name": "node-1"}, "status": {"allocatable": {"cpu": "4", "pods": "110"}}}
+    )
+    snap = take_snapshot([node], [bound], models.scheduler)
+    (placed,) = snap.by_name["node-1"].pods
+    assert placed.pod is bound and placed == replace(pending, pod=bound) == pod_info(bound)
 
 
 def test_a_label_or_spec_change_gives_a_new_model_equal_to_a_full_validation() -> None:
@@ -61,7 +123,7 @@ def test_a_label_or_spec_change_gives_a_new_model_equal_to_a_full_validation() -
     bound = stored_pod("a", "3", spec={"nodeName": "node-1"})
     model = cache.pod(bound)
     expected = Pod.model_validate({**bound, "metadata": {**bound["metadata"], "resourceVersion": None}})
-    assert model.model_dump() == expected.model_dump()
+    assert model.model_dump(exclude={"status"}) == expected.model_dump(exclude={"status"})
     assert model.spec.node_name == "node-1" and first.spec.node_name is None
 
 
@@ -105,7 +167,7 @@ def test_the_scheduler_is_not_run_again_on_the_inputs_of_a_run_that_changed_noth
 
 def test_a_conflict_forgets_the_last_scheduler_inputs() -> None:
     models = ModelCache()
-    models.unchanged_schedule = (("uid", "1"),)
+    models.unchanged_schedule = (1, 2)
     models.clear()
     assert models.unchanged_schedule is None
 
@@ -243,15 +305,17 @@ def test_a_pass_that_fails_forgets_the_models_that_outlive_the_call(monkeypatch:
     assert not models.idle_pods and not models.settled_inputs
 
 
-def test_a_phase_change_alone_gives_the_model_a_full_validation_gives() -> None:
+@pytest.mark.parametrize("phase", ["Succeeded", "Failed"])
+def test_a_terminal_phase_alone_gives_the_model_a_full_validation_gives(phase: str) -> None:
     cache = ModelCache()
     first = cache.pod(stored_pod("a", "1", spec={"nodeName": "node-1"}, metadata={"labels": {"app": "web"}}))
     body = stored_pod("a", "2", spec={"nodeName": "node-1"}, metadata={"labels": {"app": "web"}})
-    body["status"] = {"phase": "Running", "podIP": "10.0.0.2"}
-    running = cache.pod(body)
-    assert running is not first and first.status is not None and first.status.phase == "Pending"
-    view = {**body, "metadata": {**body["metadata"], "resourceVersion": None}, "status": {"phase": "Running"}}
-    assert running.model_dump() == Pod.model_validate(view).model_dump()
+    body["status"] = {"phase": phase, "podIP": "10.0.0.2"}
+    ended = cache.pod(body)
+    assert ended is not first and first.status is not None and first.status.phase is None
+    view = {**body, "metadata": {**body["metadata"], "resourceVersion": None}, "status": {"phase": phase}}
+    assert ended.model_dump() == Pod.model_validate(view).model_dump()
+    body["metadata"] = {**body["metadata"], "resourceVersion": "3"}
     body["status"] = {}
     assert cache.pod(body).model_dump() == Pod.model_validate({**view, "status": {}}).model_dump()
 
@@ -283,6 +347,57 @@ def test_a_settled_controller_is_not_run_again_on_the_same_inputs_and_asks_its_t
     assert one_pass().wake == later and len(runs) == 3  # a fixpoint: its own writes leave it settled
     api.clock.advance_to(later)
     assert one_pass().wake is None and len(runs) == 3  # a timer in the past is not asked again
+
+
+def test_a_run_that_did_what_the_revision_does_not_show_is_run_again() -> None:
+    api = new_api()
+    view, models = api.cached(), ModelCache()
+    runs: list[int] = []
+
+    def one_pass(acted: bool) -> None:
+        ctx = PassContext(view, api.clock, models)
+        with view.transaction():
+            settle(ctx, "test", lambda: ("same",), lambda: runs.append(1) or acted)
+
+    one_pass(acted=True)  # a note or an event: not settled
+    one_pass(acted=False)
+    one_pass(acted=False)
+    assert len(runs) == 2
+
+
+def test_the_kubelet_does_not_sync_again_on_the_same_pods_nodes_and_moment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = new_api()
+    api.create(deployment(replicas=2))
+    reconcile(api)
+    calls: list[int] = []
+    real = node_agent._sync_all
+
+    def counting(ctx: PassContext, stopped: dict[str, str]) -> bool:
+        calls.append(1)
+        return real(ctx, stopped)
+
+    monkeypatch.setattr(node_agent, "_sync_all", counting)
+    view, models = api.cached(), ModelCache()
+
+    def run() -> None:
+        with view.transaction():
+            node_agent.reconcile(PassContext(view, api.clock, models))
+
+    run()
+    run()
+    assert len(calls) == 1  # the same pods, nodes and moment: nothing to do again
+    api.clock.advance_to(api.clock.now() + timedelta(seconds=1))
+    run()
+    assert len(calls) == 2  # the clock moved
+    (first, _) = api.list("Pod")
+    api.update_status({**first, "status": {"phase": "Pending"}})  # someone else wrote a pod
+    run()
+    assert (
+        len(calls) == 3
+        and api.get("Pod", first["metadata"]["name"], "default")["status"]["phase"] == "Running"
+    )
 
 
 def test_a_replica_set_counts_availability_again_once_its_pods_are_ready_long_enough() -> None:
@@ -392,3 +507,80 @@ def test_the_garbage_collector_is_not_run_again_until_something_is_written(
     one_pass()
     one_pass()
     assert len(runs) == 3  # once more after its own writes, then settled
+
+
+def test_written_at_moves_with_every_write_to_the_kind_and_only_then() -> None:
+    api = new_api()
+    view = api.cached()
+    start = view.written_at("Pod")
+    api.create(service(selector={"app": "web"}))
+    assert view.written_at("Pod") == start  # another kind
+    api.create(bare_pod("a"))
+    created = view.written_at("Pod")
+    assert created > start and [p["metadata"]["name"] for p in view.list("Pod")] == ["a"]
+    view.update_status({"kind": "Pod", "metadata": {"name": "a", "namespace": "default"}, "status": {}})
+    assert view.written_at("Pod") > created
+    assert view.list("Pod")[0]["status"] == {}
+    listed = view.list("Pod")
+    listed.clear()  # a list of one's own: the cache's stays
+    assert len(view.list("Pod")) == 1
+    before = view.written_at("Pod")
+    api.delete("Pod", "a", grace_period=0)
+    assert view.written_at("Pod") > before and view.list("Pod") == []
+    assert api.written_at("Pod") == api.revision()  # without the cache: the store's revision
+
+
+def _status_write(view: Any, name: str, status: dict[str, Any], manager: str | None = None) -> None:
+    patch = {"kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "status": status}
+    view.update_status(patch, manager=manager)
+
+
+@pytest.mark.parametrize("other_writer", [False, True], ids=["own-write", "history-replay"])
+def test_changed_at_is_moved_by_every_write_but_one_of_the_status_alone(other_writer: bool) -> None:
+    api = new_api()
+    view = api.cached()
+    writer = api if other_writer else view
+    writer.create(bare_pod("a"))
+    moments = [view.changed_at("Pod")]
+    _status_write(writer, "a", {"phase": "Running"})
+    _status_write(writer, "a", {"phase": "Running", "podIP": "10.0.0.9"}, manager="kubelet")
+    assert view.changed_at("Pod") == moments[-1] < view.written_at("Pod")
+    current = view.get("Pod", "a", "default")
+    labeled = {**current, "metadata": {**current["metadata"], "labels": {"x": "y"}}}
+    writer.update(labeled)
+    moments.append(view.changed_at("Pod"))
+    writer.bind("default", "a", "node-1")
+    moments.append(view.changed_at("Pod"))
+    writer.delete("Pod", "a", grace_period=0)
+    moments.append(view.changed_at("Pod"))
+    assert moments == sorted(set(moments)) and moments[-1] == view.written_at("Pod")
+
+
+def test_the_garbage_collector_does_not_look_again_after_status_writes_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = new_api()
+    api.create(deployment(replicas=2))
+    reconcile(api)
+    calls: list[int] = []
+    real = garbage_collector._collect
+
+    def counting(ctx: PassContext) -> None:
+        calls.append(1)
+        real(ctx)
+
+    monkeypatch.setattr(garbage_collector, "_collect", counting)
+    view, models = api.cached(), ModelCache()
+
+    def run() -> None:
+        with view.transaction():
+            garbage_collector.reconcile(PassContext(view, api.clock, models))
+
+    run()
+    name = api.list("Pod")[0]["metadata"]["name"]
+    _status_write(api, name, {"phase": "Running", "message": "only the status"})
+    run()
+    assert len(calls) == 1
+    api.delete("ReplicaSet", api.list("ReplicaSet")[0]["metadata"]["name"], "default")
+    run()  # the owner is gone: the collector looks again and deletes its pods
+    assert len(calls) == 2 and all("deletionTimestamp" in p["metadata"] for p in api.list("Pod"))

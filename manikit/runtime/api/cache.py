@@ -17,6 +17,9 @@ class ObjectCache:
         self._store = store
         self._kinds: dict[str, dict[Key, Body]] = {}
         self._sorted: dict[str, list[Key]] = {}  # per kind, dropped when a key comes or goes
+        self._bodies: dict[str, list[Body]] = {}  # per kind, in key order, dropped on any write
+        self._written: dict[str, int] = {}  # per kind, the revision of its last write seen
+        self._changed: dict[str, int] = {}  # the same, of its last write of more than a status
         self._revision = store.revision()
 
     def objects(self, kind: str) -> dict[Key, Body]:
@@ -26,6 +29,7 @@ class ObjectCache:
         if table is None:
             table = {(o.namespace, o.name): o.body for o in self._store.list(kind)}
             self._kinds[kind] = table
+            self._written[kind] = self._changed[kind] = self._revision
         return table
 
     def sorted_keys(self, kind: str) -> list[Key]:
@@ -37,6 +41,28 @@ class ObjectCache:
             keys = self._sorted[kind] = sorted(table)
         return keys
 
+    def bodies(self, kind: str) -> list[Body]:
+        """The bodies of ``objects(kind)`` in key order (shared: read-only); listed again only
+        after a write to an object of the kind."""
+        table = self.objects(kind)
+        found = self._bodies.get(kind)
+        if found is None:
+            found = self._bodies[kind] = [table[k] for k in self.sorted_keys(kind)]
+        return found
+
+    def written_at(self, kind: str) -> int:
+        """The revision of the last write to an object of ``kind`` (at most the revision the kind
+        was loaded at): it changes whenever an object of the kind is created, written or deleted."""
+        self.objects(kind)
+        return self._written[kind]
+
+    def changed_at(self, kind: str) -> int:
+        """Like ``written_at``, but not moved by a write that changed nothing but an object's status
+        (and resourceVersion, managedFields): what reads no more than the rest of metadata and the
+        spec need not look again."""
+        self.objects(kind)
+        return self._changed[kind]
+
     def refresh(self) -> None:
         current = self._store.revision()
         if current == self._revision:
@@ -45,23 +71,55 @@ class ObjectCache:
             self._revision = current
             return
         for entry in self._store.history(self._revision, list(self._kinds)):
-            self._apply(entry.kind, (entry.namespace, entry.name), entry.op != "DELETED", entry.body)
+            key = (entry.namespace, entry.name)
+            self._apply(entry.kind, key, entry.op != "DELETED", entry.body, entry.revision)
         self._revision = current
 
-    def wrote(self, kind: str, key: Key, revision: int, body: Body | None) -> None:
-        """Our own write at ``revision``: applied directly when nothing else came in between."""
+    def wrote(self, kind: str, key: Key, revision: int, body: Body | None, *, status: bool = False) -> None:
+        """Our own write at ``revision`` (of the status subresource: ``status``), applied directly
+        when nothing else came in between."""
         if revision != self._revision + 1:
             return  # someone else wrote; the next refresh replays the history, ours included
         self._revision = revision
-        self._apply(kind, key, body is not None, body)
+        self._apply(kind, key, body is not None, body, revision, status)
 
-    def _apply(self, kind: str, key: Key, present: bool, body: Body | None) -> None:
+    def _apply(
+        self, kind: str, key: Key, present: bool, body: Body | None, revision: int, status: bool = False
+    ) -> None:
         table = self._kinds.get(kind)
         if table is None:
             return
+        self._bodies.pop(kind, None)
+        self._written[kind] = revision
         if present and body is not None:
-            if key not in table:
+            old = table.get(key)
+            if old is None:
                 self._sorted.pop(kind, None)
+            if old is None or not (status or _only_status(old, body)):
+                self._changed[kind] = revision
             table[key] = body
-        elif table.pop(key, None) is not None:
-            self._sorted.pop(kind, None)
+        else:
+            self._changed[kind] = revision
+            if table.pop(key, None) is not None:
+                self._sorted.pop(kind, None)
+
+
+_MISSING = object()
+
+
+#: what a write of the status subresource changes in metadata
+_STATUS_META = ("resourceVersion", "managedFields")
+
+
+def _only_status(old: Body, new: Body) -> bool:
+    """Whether ``new`` differs from ``old`` in its status, resourceVersion and managedFields at most
+    (the other parts of a status write are the old body's: mostly identity checks)."""
+    if len(old) - ("status" in old) != len(new) - ("status" in new):
+        return False
+    for part, value in new.items():
+        if part not in ("status", "metadata") and old.get(part, _MISSING) != value:
+            return False
+    meta, old_meta = new["metadata"], old["metadata"]
+    if len(meta) - ("managedFields" in meta) != len(old_meta) - ("managedFields" in old_meta):
+        return False
+    return all(k in _STATUS_META or old_meta.get(k, _MISSING) == v for k, v in meta.items())

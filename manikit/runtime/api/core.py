@@ -111,14 +111,29 @@ class Api:
         chosen = _selector(selector)
         equal = dict(chosen.match_labels or {}) if chosen is not None else {}
         if self._cache is not None:
-            table = self._cache.objects(kind)
-            keys = self._cache.sorted_keys(kind)
-            found = [table[k] for k in keys] if ns is None else [table[k] for k in keys if k[0] == ns]
+            if ns is None:
+                found = list(self._cache.bodies(kind))
+            else:
+                table = self._cache.objects(kind)
+                found = [table[k] for k in self._cache.sorted_keys(kind) if k[0] == ns]
         else:
             found = [o.body for o in self.store.list(kind, ns, equal)]
         if chosen is None or (not chosen.match_expressions and self._cache is None):
             return found
         return [b for b in found if chosen.matches(b["metadata"].get("labels") or {})]
+
+    def written_at(self, kind: str) -> int:
+        """A revision that changes whenever an object of ``kind`` is created, written or deleted:
+        with the cache, that of the kind's last write; without it, the store's."""
+        if self._cache is not None:
+            return self._cache.written_at(kind)
+        return self.store.revision()
+
+    def changed_at(self, kind: str) -> int:
+        """Like ``written_at``, but not moved by writes that changed only an object's status."""
+        if self._cache is not None:
+            return self._cache.changed_at(kind)
+        return self.store.revision()
 
     def watch(self, since: int, kinds: builtins.list[str] | None = None) -> Iterator[HistoryEntry]:
         """Every write after revision ``since`` (``op`` ADDED, MODIFIED or DELETED), oldest first."""
@@ -246,7 +261,7 @@ class Api:
                 validate(body)
             fieldmanager.record(self, old, body, manager, "status")
             revision = self.store.update(kind, ns, name, body, expected)
-            self._wrote(kind, ns, name, revision, body)
+            self._wrote(kind, ns, name, revision, body, status=True)
         return body
 
     def apply(self, config: Mapping[str, Any], manager: str, force: bool = False) -> Body:
@@ -394,10 +409,18 @@ class Api:
         return seen[name]
 
     def _wrote(
-        self, kind: str, ns: str, name: str, revision: int, body: Body | None, *, created: bool = False
+        self,
+        kind: str,
+        ns: str,
+        name: str,
+        revision: int,
+        body: Body | None,
+        *,
+        created: bool = False,
+        status: bool = False,
     ) -> None:
         if self._cache is not None:
-            self._cache.wrote(kind, (ns, name), revision, body)
+            self._cache.wrote(kind, (ns, name), revision, body, status=status)
         taken = self._allocations
         if taken is not None:
             # a Service created here was marked taken when allocated; any other Service write

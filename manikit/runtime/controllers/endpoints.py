@@ -11,7 +11,7 @@ import functools
 from typing import Any
 
 from manikit.runtime.controllers.common import CONTROLLER_MANAGER, is_ready
-from manikit.runtime.controllers.context import PassContext, settle, versions
+from manikit.runtime.controllers.context import PassContext, settle
 from manikit.runtime.store import Body
 
 NAME = "endpoints"
@@ -26,7 +26,7 @@ def reconcile(ctx: PassContext) -> None:
     settle(
         ctx,
         NAME,
-        lambda: versions(api.list("Service"), api.list("Endpoints"), api.list("Pod")),
+        lambda: tuple(api.written_at(kind) for kind in ("Service", "Endpoints", "Pod")),
         lambda: _sync(ctx, api.list("Service"), api.list("Endpoints"), api.list("Pod")),
         fixpoint=True,
     )

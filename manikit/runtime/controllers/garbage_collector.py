@@ -20,9 +20,10 @@ OWNER_KINDS = ("Deployment", "ReplicaSet")
 
 
 def reconcile(ctx: PassContext) -> None:
-    """Derived from the stored objects alone (no clock, no timers): not run again while nothing was
-    written since a run that found nothing to collect (a pass that only moved the clock)."""
-    settle(ctx, NAME, lambda: (ctx.api.revision(),), lambda: _collect(ctx))
+    """Derived from the objects' metadata and specs alone (no status, no clock, no timers): not run
+    again while only statuses were written since a run that found nothing to collect (a pass that
+    only moved the clock, or where only kubelets wrote)."""
+    settle(ctx, NAME, lambda: tuple(ctx.api.changed_at(kind) for kind in API_KINDS), lambda: _collect(ctx))
 
 
 def _collect(ctx: PassContext) -> None:

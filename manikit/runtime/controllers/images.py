@@ -53,9 +53,11 @@ class Images:
             return None, None
         return have, int((parse_time(have) - parse_time(started)).total_seconds())
 
-    def save(self) -> None:
+    def save(self) -> bool:
+        """Write the nodes' notes that changed; True when there were any."""
         for node in sorted(self._changed):
             self._ctx.api.store.put_note(IMAGES_TOPIC, node, self._nodes[node])
+        return bool(self._changed)
 
 
 def _default_policy(image: str) -> str:

@@ -19,7 +19,7 @@ from manikit.runtime.clock import parse_time, rfc3339
 from manikit.runtime.controllers import container_state as cstate
 from manikit.runtime.controllers.behaviour import PREFIX, behaviour, stop_time
 from manikit.runtime.controllers.common import condition, status_patch
-from manikit.runtime.controllers.context import PassContext
+from manikit.runtime.controllers.context import PassContext, settle
 from manikit.runtime.controllers.images import Images
 from manikit.runtime.controllers.node_lifecycle import stopped_nodes
 from manikit.runtime.controllers.pod_network import Addresses, allocate_ip, host_ip
@@ -30,8 +30,22 @@ SOURCE = "kubelet"
 
 
 def reconcile(ctx: PassContext) -> None:
+    """What the kubelets do follows from the nodes, the pods, the clock and their own notes (which
+    only they write): not done again on the same nodes, pods and moment after a sync that did
+    nothing (no write, no note, no event), but for asking its timers again."""
     api = ctx.api
     stopped = stopped_nodes(api)
+    settle(
+        ctx,
+        SOURCE,
+        lambda: (ctx.now(), api.written_at("Node"), api.written_at("Pod"), tuple(sorted(stopped.items()))),
+        lambda: _sync_all(ctx, stopped),
+    )
+
+
+def _sync_all(ctx: PassContext, stopped: dict[str, str]) -> bool:
+    """Every running kubelet's sync; True when one wrote a note or recorded an event."""
+    api = ctx.api
     nodes = {n["metadata"]["name"]: n for n in api.list("Node") if n["metadata"]["name"] not in stopped}
     for node in nodes.values():
         _post_node_ready(ctx, node)
@@ -39,13 +53,14 @@ def reconcile(ctx: PassContext) -> None:
     used: dict[str, Addresses] | None = None  # the pod IPs in use, read when a pod starts
     images = Images(ctx)
     idle = ctx.models.idle_pods
+    acted = False
     for pod in pods:
         node_name = pod["spec"].get("nodeName")
         if not node_name or node_name not in nodes:
             continue
         meta = pod["metadata"]
         if "deletionTimestamp" in meta:
-            _terminate(ctx, pod)
+            acted = _terminate(ctx, pod) or acted
             continue
         known = idle.get(meta["uid"])
         if known is not None and known[1] is None and known[0] == meta["resourceVersion"]:
@@ -55,12 +70,14 @@ def reconcile(ctx: PassContext) -> None:
             continue
         if not status.get("containerStatuses"):
             used = _addresses(pods) if used is None else used
-            _start(ctx, pod, nodes[node_name], used.setdefault(node_name, Addresses()), images)
+            acted = (
+                _start(ctx, pod, nodes[node_name], used.setdefault(node_name, Addresses()), images) or acted
+            )
         elif _steady(pod):
             idle[pod["metadata"]["uid"]] = (pod["metadata"]["resourceVersion"], None, False)
         else:
-            _sync(ctx, pod, images)
-    images.save()
+            acted = _sync(ctx, pod, images) or acted
+    return images.save() or acted
 
 
 PRESSURES = (
@@ -151,7 +168,7 @@ def _pod_ref(pod: Body) -> str:
     return f"{meta['name']}_{meta['namespace']}({meta.get('uid', '')})"
 
 
-def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses, images: Images) -> None:
+def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses, images: Images) -> bool:
     now = ctx.now()
     stamp = rfc3339(now)
     spec = pod["spec"]
@@ -181,10 +198,10 @@ def _start(ctx: PassContext, pod: Body, node: Body, used: Addresses, images: Ima
         qosClass=status.get("qosClass") or qos_class(spec),
         containerStatuses=statuses,
     )
-    _write(ctx, pod, summarize(pod, status, now), step, memory, {})
+    return _write(ctx, pod, summarize(pod, status, now), step, memory, {})
 
 
-def _sync(ctx: PassContext, pod: Body, images: Images) -> None:
+def _sync(ctx: PassContext, pod: Body, images: Images) -> bool:
     now = ctx.now()
     status = dict(pod["status"])
     statuses = [dict(cs) for cs in status.get("containerStatuses") or []]
@@ -208,7 +225,7 @@ def _sync(ctx: PassContext, pod: Body, images: Images) -> None:
             memory.shared[name] = images.shared(pod, container)
         cstate.advance(cs, container, behaviour(pod, container["name"]), policy, ip, now, memory, step, ref)
     status["containerStatuses"] = statuses
-    _write(ctx, pod, summarize(pod, status, now), step, memory, before)
+    return _write(ctx, pod, summarize(pod, status, now), step, memory, before)
 
 
 def _memory(ctx: PassContext, pod: Body) -> cstate.Memory:
@@ -228,7 +245,8 @@ def _write(
     step: cstate.Step,
     memory: cstate.Memory,
     before: dict[str, Any],
-) -> None:
+) -> bool:
+    """Write the pod's status, the kubelet's note and events; True when a note or event was."""
     api = ctx.api
     meta = pod["metadata"]
     resting = _resting(status) and not step.due
@@ -236,7 +254,8 @@ def _write(
         written = api.update_status(status_patch(pod, status), trusted=True)
         meta = written["metadata"]
     dumped = memory.dump()
-    if dumped != before and (before or dumped != _EMPTY_MEMORY):
+    noted = dumped != before and (before or dumped != _EMPTY_MEMORY)
+    if noted:
         api.store.put_note(cstate.NOTE_TOPIC, meta["uid"], dumped)
     if "resourceVersion" in meta:
         # the memory is now ``dumped``: written, or the same as the note's (a pod just started
@@ -246,15 +265,17 @@ def _write(
         api.record_event(pod, type_, reason, message, SOURCE)
     for moment, recurring in step.wakes:
         ctx.wake_at(moment, recurring=recurring)
+    acted = bool(noted or step.events)
     if not resting or "resourceVersion" not in meta:
         ctx.models.idle_pods.pop(meta["uid"], None)
-        return
+        return acted
     first = min(step.wakes, default=None)
     ctx.models.idle_pods[meta["uid"]] = (
         meta["resourceVersion"],
         None if first is None else first[0],
         False if first is None else all(r for m, r in step.wakes if m == first[0]),
     )
+    return acted
 
 
 _EMPTY_MEMORY = cstate.Memory().dump()
@@ -272,7 +293,7 @@ def _resting(status: dict[str, Any]) -> bool:
     return True
 
 
-def _terminate(ctx: PassContext, pod: Body) -> None:
+def _terminate(ctx: PassContext, pod: Body) -> bool:
     """A deleted pod: stop its containers (preStop, then SIGTERM, killed at the end of the grace
     period), then confirm the deletion so the API removes the object."""
     api, now = ctx.api, ctx.now()
@@ -280,7 +301,7 @@ def _terminate(ctx: PassContext, pod: Body) -> None:
     status = dict(pod.get("status") or {})
     grace = int(meta.get("deletionGracePeriodSeconds", 0) or 0)
     if grace == 0 and status.get("phase") in ("Succeeded", "Failed"):
-        return  # confirmed already; only finalizers hold it
+        return False  # confirmed already; only finalizers hold it
     began = parse_time(meta["deletionTimestamp"]) - timedelta(seconds=grace)
     containers = {c["name"]: c for c in pod["spec"]["containers"]}
     statuses = [dict(cs) for cs in status.get("containerStatuses") or []]
@@ -317,7 +338,8 @@ def _terminate(ctx: PassContext, pod: Body) -> None:
     status["containerStatuses"] = statuses
     final = end <= now
     summary = summarize(pod, status, now, stopping=True, final=final)
-    _write(ctx, pod, summary, step, memory, before)
+    acted = _write(ctx, pod, summary, step, memory, before)
     if final:
         api.delete("Pod", meta["name"], meta["namespace"], grace_period=0)
         ctx.models.kubelet_memory.pop(meta["uid"], None)
+    return acted

@@ -25,7 +25,7 @@ from manikit.runtime.controllers.common import (
     owner_ref,
     status_patch,
 )
-from manikit.runtime.controllers.context import PassContext, settle, versions
+from manikit.runtime.controllers.context import PassContext, settle
 from manikit.runtime.store import Body
 
 SOURCE = "replicaset-controller"
@@ -38,7 +38,7 @@ def reconcile(ctx: PassContext) -> None:
     settle(
         ctx,
         SOURCE,
-        lambda: (ctx.now(), limits.max_replicas(), versions(api.list("ReplicaSet"), api.list("Pod"))),
+        lambda: (ctx.now(), limits.max_replicas(), api.written_at("ReplicaSet"), api.written_at("Pod")),
         lambda: _sync(ctx),
         fixpoint=True,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from manikit.models.pod import Pod
 from manikit.runtime.controllers.common import condition, is_active, set_condition, status_patch
 from manikit.runtime.controllers.context import PassContext
 from manikit.runtime.scheduler import Decision, NodeVerdict, schedule
@@ -30,34 +31,30 @@ def reconcile(ctx: PassContext) -> None:
     }
     if not unbound:
         return
-    pods = [p for p in every if is_active(p) or p["spec"].get("nodeName")]
-    node_bodies = api.list("Node")
-    # Scheduling is deterministic: the very pods and nodes (same resourceVersions) of a run that
+    # Scheduling is deterministic: the very pods and nodes (no write to either since) of a run that
     # changed nothing would change nothing again (pods the cluster has no room for, pass after pass).
-    inputs = tuple(_version(b) for b in (*node_bodies, *pods))
+    inputs = (api.written_at("Node"), api.written_at("Pod"))
     if ctx.models.unchanged_schedule == inputs:
         return
-    nodes = [ctx.models.node(n) for n in node_bodies]
+    pods = [p for p in every if is_active(p) or p["spec"].get("nodeName")]
+    nodes = [ctx.models.node(n) for n in api.list("Node")]
     models = [ctx.models.pod(p) for p in pods]
+    pending = {(m.namespace or "default", m.name): m for m in models if not m.spec.node_name}
     wrote = False
-    for decision in schedule(nodes, models):
-        pod = unbound.get((decision.namespace, decision.name))
+    for decision in schedule(nodes, models, ctx.models.scheduler):
+        key = (decision.namespace, decision.name)
+        pod = unbound.get(key)
         if pod is not None:
-            wrote = _carry_out(ctx, pod, decision) or wrote
+            wrote = _carry_out(ctx, pod, pending[key], decision) or wrote
     ctx.models.unchanged_schedule = None if wrote else inputs
 
 
-def _version(body: Body) -> tuple[str, str]:
-    meta = body["metadata"]
-    return (meta["uid"], meta["resourceVersion"])
-
-
-def _carry_out(ctx: PassContext, pod: Body, decision: Decision) -> bool:
+def _carry_out(ctx: PassContext, pod: Body, model: Pod, decision: Decision) -> bool:
     """Bind the pod or report why it cannot be; False when that was already reported."""
     api = ctx.api
     meta = pod["metadata"]
     if decision.node is not None:
-        api.bind(meta["namespace"], meta["name"], decision.node)
+        ctx.models.bound(api.bind(meta["namespace"], meta["name"], decision.node), model)
         chosen = [v for v in decision.verdicts if v.node == decision.node]
         api.store.put_note(NOTE_TOPIC, meta["uid"], note(decision, chosen))
         message = f"Successfully assigned {meta['namespace']}/{meta['name']} to {decision.node}"

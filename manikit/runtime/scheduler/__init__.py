@@ -13,10 +13,13 @@ from manikit.models.node import Node
 from manikit.models.pod import Pod
 from manikit.runtime.scheduler.engine import explain as explain_pod
 from manikit.runtime.scheduler.engine import schedule_pods
+from manikit.runtime.scheduler.nodeinfo import PodInfoCache as SchedulerCache
 from manikit.runtime.scheduler.types import Decision, NodeVerdict
 
 
-def schedule(nodes: Sequence[Node], pods: Sequence[Pod]) -> list[Decision]:
+def schedule(
+    nodes: Sequence[Node], pods: Sequence[Pod], cache: SchedulerCache | None = None
+) -> list[Decision]:
     """Decide placements for every pod of ``pods`` without ``spec.nodeName``.
 
     ``pods`` holds every live pod: those already bound (``spec.nodeName`` set) count against their
@@ -26,8 +29,11 @@ def schedule(nodes: Sequence[Node], pods: Sequence[Pod]) -> list[Decision]:
     Pods in phase Succeeded or Failed, or with a deletionTimestamp, are ignored, and so are unbound
     pods whose spec.schedulerName names another scheduler (they get no decision). Decisions come in
     queue order.
+
+    A ``cache`` passed from one call to the next keeps what was derived from the pod models (the
+    very same objects) of the last call: give it the same models while their pods are unchanged.
     """
-    return schedule_pods(nodes, pods)
+    return schedule_pods(nodes, pods, cache)
 
 
 def explain(nodes: Sequence[Node], pods: Sequence[Pod], namespace: str, name: str) -> Decision | None:
@@ -39,4 +45,4 @@ def explain(nodes: Sequence[Node], pods: Sequence[Pod], namespace: str, name: st
     return explain_pod(nodes, pods, namespace, name)
 
 
-__all__ = ["Decision", "NodeVerdict", "explain", "schedule"]
+__all__ = ["Decision", "NodeVerdict", "SchedulerCache", "explain", "schedule"]

@@ -45,10 +45,10 @@ class Snapshot:
     pending: list[PodInfo]  # queue order
 
 
-def take_snapshot(nodes: Sequence[Node], pods: Sequence[Pod]) -> Snapshot:
+def take_snapshot(nodes: Sequence[Node], pods: Sequence[Pod], cache: PodInfoCache | None = None) -> Snapshot:
     infos = sorted((node_info(n) for n in nodes), key=lambda n: n.name)
     by_name = {n.name: n for n in infos}
-    cache = PodInfoCache()
+    cache = PodInfoCache() if cache is None else cache
     pending = []
     for pod in pods:
         if not is_live(pod):
@@ -59,15 +59,21 @@ def take_snapshot(nodes: Sequence[Node], pods: Sequence[Pod]) -> Snapshot:
                 pending.append(cache.get(pod))
         elif bound_to in by_name:
             by_name[bound_to].add(cache.get(pod))
+    cache.end_snapshot()
     return Snapshot(infos, by_name, queue_order(pending))
 
 
 def schedule_pods(
-    nodes: Sequence[Node], pods: Sequence[Pod], *, fast: bool = True, profile: Profile = DEFAULT_PROFILE
+    nodes: Sequence[Node],
+    pods: Sequence[Pod],
+    cache: PodInfoCache | None = None,
+    *,
+    fast: bool = True,
+    profile: Profile = DEFAULT_PROFILE,
 ) -> list[Decision]:
     """Decisions for every unbound live pod, in queue order (see ``manikit.runtime.scheduler.schedule``)."""
     with _long_lived_objects_frozen():
-        snap = take_snapshot(nodes, pods)
+        snap = take_snapshot(nodes, pods, cache)
         decide: Callable[[PodInfo], Decision]
         plan = vector_profile(profile) if fast else None
         if plan is not None:

@@ -8,7 +8,7 @@ each decision of a ``schedule`` call is assumed.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from manikit.models.node import Node, Taint
@@ -46,6 +46,9 @@ class PodInfo:
         return f"{self.namespace}/{self.name}"
 
 
+#: a PodInfo's fields after the model, in order
+_AFTER_POD = tuple(f.name for f in fields(PodInfo))[1:]
+
 #: What of a pod spec the scheduler reads (nodeName aside, which only bound pods carry): pods whose
 #: specs agree on these schedule alike, whatever their images, commands or environment.
 _SIGNATURE_FIELDS: dict[str, Any] = {
@@ -61,7 +64,12 @@ _SIGNATURE_FIELDS: dict[str, Any] = {
 
 
 class PodInfoCache:
-    """Builds PodInfos, computing the spec-derived parts once per distinct spec (pod template)."""
+    """Builds PodInfos, computing the spec-derived parts once per distinct spec (pod template).
+
+    Kept from one ``schedule`` call to the next (a reconcile's passes), it also gives back the very
+    PodInfo of a pod model it was given in the last snapshot (a PodInfo is a pure function of its
+    model); those of models left out of a snapshot are forgotten then.
+    """
 
     def __init__(self) -> None:
         self._by_signature: dict[str, PodInfo] = {}
@@ -69,8 +77,29 @@ class PodInfoCache:
         # those objects (the controllers' model cache shares them), so most pods skip the JSON dump;
         # the objects are kept with it, so no id is reused while the entry lives
         self._by_parts: dict[tuple[int, ...], tuple[tuple[Any, ...], str]] = {}
+        # by the identity of the model (kept with it): those of the last snapshot, this one's
+        self._last: dict[int, PodInfo] = {}
+        self._this: dict[int, PodInfo] = {}
 
     def get(self, pod: Pod) -> PodInfo:
+        known = self._last.get(id(pod))
+        if known is None or known.pod is not pod:
+            known = self._make(pod)
+        self._this[id(pod)] = known
+        return known
+
+    def rebound(self, pending: Pod, bound: Pod) -> None:
+        """``bound`` is the model of ``pending`` bound to a node: its PodInfo is the same but for
+        the model it holds (nothing a PodInfo derives reads the nodeName)."""
+        info = self._last.get(id(pending))
+        if info is not None and info.pod is pending:
+            self._last[id(bound)] = PodInfo(bound, *(getattr(info, name) for name in _AFTER_POD))
+
+    def end_snapshot(self) -> None:
+        """Keep the PodInfos of this snapshot's pods for the next, and only those."""
+        self._last, self._this = self._this, {}
+
+    def _make(self, pod: Pod) -> PodInfo:
         namespace = pod.namespace or "default"
         signature = self._signature(pod)
         template = self._by_signature.get(signature)
