@@ -63,12 +63,13 @@ def test_a_deployment_of_zero_replicas_is_complete_in_its_first_sync(api: Api) -
     assert (result.settled, result.passes) == (True, 2)
     writes = [(e.kind, e.op) for e in api.watch(since)]
     assert sorted(writes) == [
-        ("Deployment", "MODIFIED"),  # the revision annotation
-        ("Deployment", "MODIFIED"),  # the status
+        ("Deployment", "MODIFIED"),  # the status with the revision annotation, in one write
         ("ReplicaSet", "ADDED"),
         ("ReplicaSet", "MODIFIED"),  # its status
     ]
-    status = api.get("Deployment", "web")["status"]
+    dep = api.get("Deployment", "web")
+    assert (dep["metadata"]["annotations"], dep["metadata"]["generation"]) == ({rollout.REVISION: "1"}, 1)
+    status = dep["status"]
     reasons = {c["type"]: c["reason"] for c in status["conditions"]}
     assert reasons == {"Available": "MinimumReplicasAvailable", "Progressing": "NewReplicaSetAvailable"}
     assert status == {"observedGeneration": 1, "conditions": status["conditions"]}
