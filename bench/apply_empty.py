@@ -77,10 +77,10 @@ def manifest(path: Path, resources: int) -> Path:
     return path
 
 
-def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float]]:
+def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
     """Wall and CPU seconds (this process's and its workers') of each step of an apply from empty,
     in this process, as the command runs them (``manikit.cli.apply_cmd``)."""
-    times: dict[str, tuple[float, float]] = {}
+    times: dict[str, tuple[float, float, int]] = {}
     gc.set_threshold(*GC_THRESHOLDS)  # as the command's process (cli.main.run)
 
     def cpu() -> float:  # this process's and its finished children's (the load's workers)
@@ -90,7 +90,8 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float]]:
     def lap(name: str) -> None:
         nonlocal clock
         now = (time.perf_counter(), cpu())
-        times[name] = (now[0] - clock[0], now[1] - clock[1])
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # MiB, this process's
+        times[name] = (now[0] - clock[0], now[1] - clock[1], peak)
         clock = now
 
     clock = (time.perf_counter(), cpu())
@@ -139,16 +140,18 @@ def main() -> None:
             "start-up (interpreter, imports)": (
                 statistics.median(r["wall"] for r in startup),
                 statistics.median(r["cpu"] for r in startup),
+                max(int(r["kib"]) for r in startup) // 1024,
             ),
             **phases(tmp, file),
         }
     wall = statistics.median(r["wall"] for r in runs)
     cpu = statistics.median(r["cpu"] for r in runs)
-    split["the rest (exit, worker processes; whole - steps)"] = (
-        wall - sum(w for w, _ in split.values()),
-        cpu - sum(c for _, c in split.values()),
-    )
     peak = max(int(r["kib"]) for r in runs) // 1024
+    split["the rest (exit, worker processes; whole - steps)"] = (
+        wall - sum(w for w, _, _ in split.values()),
+        cpu - sum(c for _, c, _ in split.values()),
+        peak,
+    )
     total = args.resources + NAMESPACES
     half = args.resources // 2
     print(
@@ -159,9 +162,12 @@ def main() -> None:
         f"  `manikit apply --auto-approve FILE` whole process, median of {args.runs}: {wall:.2f} s wall, "
         f"{cpu:.2f} s CPU = {total / wall:,.0f} objects/s; peak RSS {peak} MiB (target < 5 s, issue 17)"
     )
-    print("  where the time goes, step by step (wall, CPU; steps after start-up in one process):")
-    for step, (w, c) in split.items():
-        print(f"    {step:<50} {w:6.2f} s  {c:6.2f} s")
+    print(
+        "  where the time goes, step by step (wall, CPU; steps after start-up in one process, with its "
+        "peak RSS so far):"
+    )
+    for step, (w, c, mib) in split.items():
+        print(f"    {step:<50} {w:6.2f} s  {c:6.2f} s  {mib:5d} MiB")
 
 
 if __name__ == "__main__":
