@@ -100,12 +100,14 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
     desired = load_desired([str(file)], admit=True)  # as `manikit apply` loads
     lap("load (read, parse, validate)")
     plan = with_preview(cluster, make_plan(cluster, desired, applyset="default"))
+    del desired  # as the command lets it go once planned
     lap("plan (with its scheduling preview)")
     with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
         print_plan(plan, PlanFormat.text)  # the bench's whole process prints it to /dev/null too
     lap(f"print the plan ({len(plan.changes):,} changes)")
     keep_backup(cluster)
     execute(cluster, plan)
+    del plan  # as the command lets it go once applied
     lap("apply transaction")
     settled = cluster.run()  # as the command's reconcile (ControlPlane.reconcile)
     passes = settled.summary.removeprefix("reconciled in ").replace(" (", ", ").rstrip(")")
