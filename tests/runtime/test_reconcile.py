@@ -78,6 +78,27 @@ def test_a_deployment_of_zero_replicas_is_complete_in_its_first_sync(api: Api) -
     assert api.events() == []
 
 
+def test_a_revision_annotation_taken_away_comes_back_in_one_status_write(api: Api) -> None:
+    """The controller restores its annotation with its status write even when the status is as it
+    was (one Deployment write), and the status subresource's entry owns it again."""
+    api.create(deployment(replicas=0))
+    reconcile(api)
+    dep = api.get("Deployment", "web")
+    meta = {k: v for k, v in dep["metadata"].items() if k != "annotations"}
+    api.update({**dep, "metadata": meta}, manager="someone")
+    since = api.revision()
+    assert reconcile(api).settled
+    assert [(e.kind, e.op) for e in api.watch(since)] == [("Deployment", "MODIFIED")]
+    after = api.get("Deployment", "web")
+    assert after["metadata"]["annotations"] == {rollout.REVISION: "1"}
+    assert (after["status"], after["metadata"]["generation"]) == (
+        dep["status"],
+        dep["metadata"]["generation"],
+    )
+    entry = next(m for m in after["metadata"]["managedFields"] if m.get("subresource") == "status")
+    assert entry["fieldsV1"]["f:metadata"] == {"f:annotations": {f"f:{rollout.REVISION}": {}}}
+
+
 def test_reconcile_is_idempotent_and_deterministic() -> None:
     placements = []
     for _ in range(2):
