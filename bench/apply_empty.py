@@ -4,14 +4,21 @@ their 5,000 Services, after the 20 Namespaces they live in) applied to an empty 
     python bench/apply_empty.py [--resources 10000] [--runs 3]
 
 Prints `manikit apply --auto-approve FILE` as a whole process (median wall and CPU seconds, peak RSS;
-CPU is the steadier figure on a shared machine), then the same steps in this process, split into
-load, plan (with its scheduling preview, as the command), the apply transaction and the reconcile.
+CPU is the steadier figure on a shared machine), then where that time goes: the start-up (interpreter
+and imports, in a process of its own) and the command's steps run in this process as the command runs
+them (the same calls, the collector's thresholds and the plan printed to /dev/null as the command
+prints it there): open, load, plan, print the plan, apply transaction, reconcile, rollout report; what
+the whole process spent beyond their sum (exit, the load's worker processes starting and ending) is
+printed as the rest.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -26,10 +33,16 @@ from plan_apply_common import EXE, NAMESPACES
 
 from manikit.apply.executor import execute
 from manikit.apply.preview import with_preview
+from manikit.apply.report import rollout_report
+from manikit.cli.main import GC_THRESHOLDS
+from manikit.cli.plan_support import PlanFormat, print_plan
 from manikit.cluster import open_cluster
+from manikit.cluster.statefile import keep_backup
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
-from manikit.runtime.reconcile import reconcile
+
+#: what `manikit apply` imports before it reads a file (the start-up step, in a process of its own)
+STARTUP = "import manikit.cli.main, manikit.cli.app, manikit.cli.apply_cmd"
 
 
 def measure(command: list[str]) -> None:
@@ -64,28 +77,45 @@ def manifest(path: Path, resources: int) -> Path:
     return path
 
 
-def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float]]:
-    """Wall and CPU seconds of each step of an apply from empty, in this process."""
-    times: dict[str, tuple[float, float]] = {}
-    clock = (time.perf_counter(), time.process_time())
+def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
+    """Wall and CPU seconds (this process's and its workers') of each step of an apply from empty,
+    in this process, as the command runs them (``manikit.cli.apply_cmd``)."""
+    times: dict[str, tuple[float, float, int]] = {}
+    gc.set_threshold(*GC_THRESHOLDS)  # as the command's process (cli.main.run)
+
+    def cpu() -> float:  # this process's and its finished children's (the load's workers)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
 
     def lap(name: str) -> None:
         nonlocal clock
-        now = (time.perf_counter(), time.process_time())
-        times[name] = (now[0] - clock[0], now[1] - clock[1])
+        now = (time.perf_counter(), cpu())
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # MiB, this process's
+        times[name] = (now[0] - clock[0], now[1] - clock[1], peak)
         clock = now
 
+    clock = (time.perf_counter(), cpu())
     cluster = open_cluster(tmp / "phases.db")
     lap("open the state (default cluster)")
     desired = load_desired([str(file)], admit=True)  # as `manikit apply` loads
     lap("load (read, parse, validate)")
     plan = with_preview(cluster, make_plan(cluster, desired, applyset="default"))
+    del desired  # as the command lets it go once planned
     lap("plan (with its scheduling preview)")
+    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+        print_plan(plan, PlanFormat.text)  # the bench's whole process prints it to /dev/null too
+    lap(f"print the plan ({len(plan.changes):,} changes)")
+    keep_backup(cluster)
     execute(cluster, plan)
+    del plan  # as the command lets it go once applied
     lap("apply transaction")
-    result = reconcile(cluster.api)
-    lap(f"reconcile ({result.passes} passes, {result.writes} writes)")
+    settled = cluster.run()  # as the command's reconcile (ControlPlane.reconcile)
+    passes = settled.summary.removeprefix("reconciled in ").replace(" (", ", ").rstrip(")")
+    lap(f"reconcile ({passes})")
+    rollout_report(cluster)
+    lap("rollout report")
     cluster.close()
+    lap("close")
     return times
 
 
@@ -107,10 +137,23 @@ def main() -> None:
             whole([EXE, "apply", "--state", str(tmp / f"s{i}.db"), "--auto-approve", str(file)])
             for i in range(args.runs)
         ]
-        split = phases(tmp, file)
+        startup = [whole([sys.executable, "-c", STARTUP]) for _ in range(args.runs)]
+        split = {
+            "start-up (interpreter, imports)": (
+                statistics.median(r["wall"] for r in startup),
+                statistics.median(r["cpu"] for r in startup),
+                max(int(r["kib"]) for r in startup) // 1024,
+            ),
+            **phases(tmp, file),
+        }
     wall = statistics.median(r["wall"] for r in runs)
     cpu = statistics.median(r["cpu"] for r in runs)
     peak = max(int(r["kib"]) for r in runs) // 1024
+    split["the rest (exit, worker processes; whole - steps)"] = (
+        wall - sum(w for w, _, _ in split.values()),
+        cpu - sum(c for _, c, _ in split.values()),
+        peak,
+    )
     total = args.resources + NAMESPACES
     half = args.resources // 2
     print(
@@ -121,9 +164,12 @@ def main() -> None:
         f"  `manikit apply --auto-approve FILE` whole process, median of {args.runs}: {wall:.2f} s wall, "
         f"{cpu:.2f} s CPU = {total / wall:,.0f} objects/s; peak RSS {peak} MiB (target < 5 s, issue 17)"
     )
-    print("  in one process, step by step (wall, CPU):")
-    for step, (w, c) in split.items():
-        print(f"    {step:<42} {w:6.2f} s  {c:6.2f} s")
+    print(
+        "  where the time goes, step by step (wall, CPU; steps after start-up in one process, with its "
+        "peak RSS so far):"
+    )
+    for step, (w, c, mib) in split.items():
+        print(f"    {step:<50} {w:6.2f} s  {c:6.2f} s  {mib:5d} MiB")
 
 
 if __name__ == "__main__":

@@ -139,6 +139,7 @@ def apply(
                     replace=replace or (),
                     force_conflicts=force_conflicts,
                 )
+            desired = None  # what the plan does not hold of it goes now, before the plan is printed
             already, progress = set(), {}
         print_plan(plan, PlanFormat.text)
         if plan.refusals:
@@ -160,6 +161,7 @@ def apply(
             raise
         if plan_file is not None:
             clear_progress(plan_file)
+        del plan  # its bodies go before the controllers' caches fill (a lower peak RSS, issue 17)
         _finish(cp, result, wait, timeout, ran_for)
 
 

@@ -187,9 +187,10 @@ def _plain_top(config: dict[str, Any]) -> dict[str, Any]:
         if key in ("apiVersion", "kind") or key in SERVER_FIELDS:
             _check_plain(value, key)
         elif type(value) is dict and value:
+            name = _field_name(_str(key))  # checked even when no field of it can be owned
             child = _plain_second(value, key == "metadata")
             if child:  # a map none of whose fields can be owned (``metadata: {name}``) is no field
-                tree[_field_name(_str(key))] = child
+                tree[name] = child
         else:
             _plain_field(tree, key, value)
     return tree
@@ -208,31 +209,53 @@ def _plain_second(config: dict[str, Any], metadata: bool) -> dict[str, Any]:
 
 def _plain_field(tree: dict[str, Any], key: str, value: Any) -> None:
     """One field below the top two levels' rules, into ``tree``."""
+    name = _PLAIN_NAMES.get(key)
+    if name is None or type(key) is not str:
+        name = _plain_name(key)
     kind = type(value)
     if kind is dict:
-        tree[_field_name(_str(key))] = _plain(value) if value else {}
+        tree[name] = _plain(value) if value else {}
     elif kind is list:
-        tree[_field_name(_str(key))] = _plain_list(key, value) if value else {}
+        tree[name] = _plain_list(key, value) if value else {}
     elif kind in SCALARS:
-        tree[_field_name(_str(key))] = {}
+        tree[name] = {}
     else:
         raise _NotPlain
+
+
+#: ``f:KEY`` of each plain key met (a str not starting with ``$``): the same few hundred keys come
+#: back in every object, and one lookup both vouches for a key and names its field
+_PLAIN_NAMES: dict[str, str] = {}
+#: past this many keys (objects with generated keys: labels, annotations, data) no more are kept
+_MAX_PLAIN_NAMES = 50_000
+
+
+def _plain_name(key: Any) -> str:
+    """``f:KEY`` for a plain ``key``, else ``_NotPlain``."""
+    if type(key) is not str or key[:1] == "$":
+        raise _NotPlain
+    name = f"f:{key}"
+    if len(_PLAIN_NAMES) < _MAX_PLAIN_NAMES:
+        _PLAIN_NAMES[key] = name
+    return name
 
 
 def _plain(config: dict[str, Any]) -> dict[str, Any]:
     """``_grow`` below the top two levels, where no field is left out: the hot loop, inlined."""
     tree: dict[str, Any] = {}
+    names = _PLAIN_NAMES
     for key in sorted(config):
-        if type(key) is not str or key[:1] == "$":
-            raise _NotPlain
+        name = names.get(key)
+        if name is None or type(key) is not str:  # (a str subclass equal to a known key: checked)
+            name = _plain_name(key)
         value = config[key]
         kind = type(value)
         if kind in SCALARS:
-            tree[_field_name(key)] = {}
+            tree[name] = {}
         elif kind is dict:
-            tree[_field_name(key)] = _plain(value) if value else {}
+            tree[name] = _plain(value) if value else {}
         elif kind is list:
-            tree[_field_name(key)] = _plain_list(key, value) if value else {}
+            tree[name] = _plain_list(key, value) if value else {}
         else:
             raise _NotPlain
     return tree

@@ -5,8 +5,9 @@ create, update and patch is an ``Update`` by a manager. The manager comes to own
 added or changed (the defaults filled in too), and those fields leave every other manager, appliers
 included: an update never conflicts. A later server-side apply of a different value conflicts with
 it. A write to the ``scale`` subresource is recorded with its subresource and owns ``.spec.replicas``;
-a write to ``status`` with its subresource and owns what it set under ``.status``; the object's own
-writes never own ``status``.
+a write to ``status`` with its subresource and owns what it set under ``.status`` (and the annotations
+it set, for a kind whose status writes may: kube's field manager tracks every field the status
+strategy does not reset); the object's own writes never own ``status``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from manikit.fields.fields_v1 import (
 MAX_MANAGER = 128
 Entry = dict[str, Any]
 REPLICAS: Path = ("f:spec", "f:replicas")
+ANNOTATIONS: Path = ("f:metadata", "f:annotations")
 
 
 def check_manager(manager: str) -> str:
@@ -105,8 +107,19 @@ def changes(
         moved = live is None or value_at(live, REPLICAS) != value_at(new, REPLICAS)
         return ({REPLICAS} if moved else set()), set()
     if subresource == "status":
-        return changed_fields(_status(live), _status(new), ("f:status",))
+        changed, removed = changed_fields(_status(live), _status(new), ("f:status",))
+        before, after = _annotations(live), _annotations(new)
+        if before != after:  # a kind whose status writes set annotations (a Deployment's revision)
+            more, fewer = changed_fields(before, after, ANNOTATIONS)
+            changed |= more
+            removed |= fewer
+        return changed, removed
     return changed_fields(dict(live or {}), dict(new))
+
+
+def _annotations(body: Mapping[str, Any] | None) -> dict[str, Any]:
+    annotations = ((body or {}).get("metadata") or {}).get("annotations")
+    return annotations if isinstance(annotations, dict) else {}
 
 
 def base_entries(

@@ -73,3 +73,25 @@ def test_cordon_and_taint_name_theirs(tmp_path: Path) -> None:
     found = managers(state, "node", "node-1")
     assert found["manikit-cordon"] == {("f:spec", "f:unschedulable")}
     assert found["manikit-taint"] == {("f:spec", "f:taints")}
+
+
+def test_apply_shows_the_revision_annotation_owned_by_the_controllers_status_write(tmp_path: Path) -> None:
+    """After `manikit apply`, `get -o yaml` shows a Deployment's managedFields as kube's: the
+    deployment controller's revision annotation belongs to its status subresource's entry (upstream
+    writes it with UpdateStatus), and `rollout history` reads the revision."""
+    state = State(tmp_path / "s.db")
+    manifest = tmp_path / "web.yaml"
+    YAML().dump(deployment(replicas=0), manifest)
+    applied = state.run("apply", "--auto-approve", str(manifest))
+    assert applied.exit_code == 0, applied.stderr
+    shown = state.run("get", "deploy", "web", "-o", "yaml")
+    body: dict[str, Any] = YAML(typ="safe", pure=True).load(shown.stdout)
+    entries = {(m["manager"], m.get("subresource", "")): m for m in body["metadata"]["managedFields"]}
+    assert set(entries) == {(FIELD_MANAGER, ""), ("kube-controller-manager", "status")}
+    owned = from_fields_v1(entries[("kube-controller-manager", "status")]["fieldsV1"])
+    assert ("f:metadata", "f:annotations", "f:deployment.kubernetes.io/revision") in owned
+    assert body["metadata"]["annotations"] == {"deployment.kubernetes.io/revision": "1"}
+    assert body["metadata"]["generation"] == body["status"]["observedGeneration"] == 1
+    history = state.run("rollout", "history", "deploy/web")
+    assert history.exit_code == 0, history.stderr
+    assert history.stdout.split("\n")[1:3] == ["REVISION   CHANGE-CAUSE", "1          <none>"]

@@ -314,3 +314,32 @@ def test_kill_9_mid_apply_leaves_the_previous_state(state: str, tmp_path: Path) 
     assert api.find("Deployment", "web", "shop") is not None
     again = run_process("plan", "--state", state, APP, "--detailed-exitcode", "--no-preview")
     assert again.exit_code == 0
+
+
+def test_apply_lets_the_plan_and_the_desired_set_go_before_the_controllers_run(
+    state: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the plan's and the manifests' bodies are freed before reconcile fills the controllers'
+    caches, so that an apply's peak memory is not their sum."""
+    import gc
+
+    from manikit.cli.state import ControlPlane
+    from manikit.plan.actions import Plan
+    from manikit.plan.desired import DesiredSet
+
+    alive: list[tuple[int, int]] = []
+    reconcile = ControlPlane.reconcile
+
+    def counting(self: ControlPlane, *args: object, **kwargs: object) -> object:
+        gc.collect()
+        objects = gc.get_objects()
+        alive.append(
+            (sum(isinstance(o, Plan) for o in objects), sum(isinstance(o, DesiredSet) for o in objects))
+        )
+        return reconcile(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ControlPlane, "reconcile", counting)
+    applied = apply(state, APP)
+    assert applied.exit_code == 0, applied.stderr
+    assert "Apply complete! Resources: 4 added" in applied.stdout
+    assert alive == [(0, 0)]

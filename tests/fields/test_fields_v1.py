@@ -230,3 +230,22 @@ def test_the_strict_walk_takes_a_manifest_and_leaves_the_rest_to_the_general_wal
     ):
         assert plain_tree(odd) is None, odd
         assert fields_tree(odd) == to_fields_v1(field_set(odd))
+
+
+def test_the_strict_walk_names_known_keys_from_its_cache_and_still_refuses_what_is_not_plain() -> None:
+    from manikit.fields.fields_v1 import _PLAIN_NAMES, plain_tree
+
+    class Key(str):
+        pass
+
+    body = {"spec": {"x": {"a": 1, "containers": [{"name": "n", "c": {"d": True}}]}}}
+    tree = plain_tree(body)
+    item = {".": {}, "f:c": {"f:d": {}}, "f:name": {}}
+    assert tree == {"f:spec": {"f:x": {"f:a": {}, "f:containers": {'k:{"name":"n"}': item}}}}
+    assert {"a", "containers", "c", "d", "name", "x"} <= set(_PLAIN_NAMES)
+    assert plain_tree(body) == tree  # named from the cache the second time: the same tree
+    assert plain_tree({"spec": {"x": {Key("a"): 1}}}) is None  # equal to a known key, but not a str
+    assert plain_tree({"spec": {"x": {"$patch": "replace"}}}) is None
+    assert plain_tree({"spec": {"x": {1: "a"}}}) is None
+    assert plain_tree({"$x": {"status": 0}}) is None  # a directive, though none of its fields is owned
+    assert plain_tree({"$x": {"status": 0}}) is None  # a directive, though none of its fields is owned

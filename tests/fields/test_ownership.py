@@ -153,3 +153,29 @@ def test_a_status_write_owns_the_status_fields_it_changed_and_leaves_the_rest() 
     del cleared["status"]
     record_update(new, cleared, "kube-controller-manager", T1, "status")
     assert ("kube-controller-manager", "Update", "status") not in owners(cleared)
+
+
+def test_a_status_write_that_sets_an_annotation_owns_it_and_takes_it_from_its_owner() -> None:
+    """kube's field manager tracks every field a status write changes that its strategy does not
+    reset: a Deployment's revision annotation, written with its status, is the status entry's."""
+    live = deploy()
+    live["metadata"]["annotations"] = {"deployment.kubernetes.io/revision": "1", "team": "a"}
+    record_update(None, live, "creator", T0)
+    new = copy.deepcopy(live)
+    new["metadata"]["annotations"]["deployment.kubernetes.io/revision"] = "2"
+    new["status"] = {"observedGeneration": 1}
+    record_update(live, new, "kube-controller-manager", T1, "status")
+    found = owners(new)
+    revision = ("f:metadata", "f:annotations", "f:deployment.kubernetes.io/revision")
+    assert found[("kube-controller-manager", "Update", "status")] == {
+        revision,
+        ("f:status", "f:observedGeneration"),
+    }
+    assert revision not in found[("creator", "Update", "")]
+    assert ("f:metadata", "f:annotations", "f:team") in found[("creator", "Update", "")]
+    dropped = copy.deepcopy(new)
+    del dropped["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
+    record_update(new, dropped, "kube-controller-manager", T1, "status")
+    assert owners(dropped)[("kube-controller-manager", "Update", "status")] == {
+        ("f:status", "f:observedGeneration")
+    }

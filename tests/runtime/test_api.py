@@ -116,6 +116,48 @@ def test_update_keeps_status_and_update_status_keeps_spec(api: Api) -> None:
     assert after["spec"]["replicas"] == 4 and after["status"] == {"replicas": 4}
 
 
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        (
+            {"team": "a", "deployment.kubernetes.io/revision": "2"},
+            {"team": "a", "deployment.kubernetes.io/revision": "2"},
+        ),
+        ({}, None),
+        (None, None),
+    ],
+    ids=["set", "cleared-by-empty", "cleared-by-null"],
+)
+def test_a_deployment_status_write_sets_the_annotations_it_carries_and_no_other_metadata(
+    api: Api, given: dict[str, str] | None, expected: dict[str, str] | None
+) -> None:
+    """As kube's Deployment status strategy: spec and labels are reset, annotations go through (the
+    deployment controller writes its revision annotation so); generation does not move."""
+    made = deployment()
+    made["metadata"]["annotations"] = {"team": "a"}
+    current = api.create(made)
+    sent = copy.deepcopy(current)
+    sent["metadata"].update(annotations=given, labels={"sneaky": "x"})
+    sent["spec"]["replicas"] = 42
+    after = api.update_status({**sent, "status": {"observedGeneration": 1}})
+    assert after["metadata"].get("annotations") == expected
+    assert after["metadata"].get("labels") == current["metadata"].get("labels")
+    assert (after["spec"], after["metadata"]["generation"]) == (current["spec"], 1)
+    assert api.get("Deployment", "web")["metadata"].get("annotations") == expected
+
+
+def test_a_status_write_without_annotations_keeps_them_and_other_kinds_never_change_them(api: Api) -> None:
+    made = deployment()
+    made["metadata"]["annotations"] = {"team": "a"}
+    api.create(made)
+    ident = {"name": "web", "namespace": "default"}
+    kept = api.update_status({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": ident, "status": {}})
+    assert kept["metadata"]["annotations"] == {"team": "a"}
+    svc = api.create(service("web"))
+    sent = {**svc, "metadata": {**svc["metadata"], "annotations": {"x": "y"}}}
+    assert "annotations" not in api.update_status(sent)["metadata"]
+
+
 def test_stale_resource_version_is_a_conflict(api: Api) -> None:
     first = api.create(deployment())
     api.update(deployment(replicas=4))

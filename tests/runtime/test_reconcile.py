@@ -63,18 +63,40 @@ def test_a_deployment_of_zero_replicas_is_complete_in_its_first_sync(api: Api) -
     assert (result.settled, result.passes) == (True, 2)
     writes = [(e.kind, e.op) for e in api.watch(since)]
     assert sorted(writes) == [
-        ("Deployment", "MODIFIED"),  # the revision annotation
-        ("Deployment", "MODIFIED"),  # the status
+        ("Deployment", "MODIFIED"),  # the status with the revision annotation, in one write
         ("ReplicaSet", "ADDED"),
         ("ReplicaSet", "MODIFIED"),  # its status
     ]
-    status = api.get("Deployment", "web")["status"]
+    dep = api.get("Deployment", "web")
+    assert (dep["metadata"]["annotations"], dep["metadata"]["generation"]) == ({rollout.REVISION: "1"}, 1)
+    status = dep["status"]
     reasons = {c["type"]: c["reason"] for c in status["conditions"]}
     assert reasons == {"Available": "MinimumReplicasAvailable", "Progressing": "NewReplicaSetAvailable"}
     assert status == {"observedGeneration": 1, "conditions": status["conditions"]}
     (rs,) = api.list("ReplicaSet")
     assert (rs["status"]["observedGeneration"], rs["status"]["replicas"], rs["spec"]["replicas"]) == (1, 0, 0)
     assert api.events() == []
+
+
+def test_a_revision_annotation_taken_away_comes_back_in_one_status_write(api: Api) -> None:
+    """The controller restores its annotation with its status write even when the status is as it
+    was (one Deployment write), and the status subresource's entry owns it again."""
+    api.create(deployment(replicas=0))
+    reconcile(api)
+    dep = api.get("Deployment", "web")
+    meta = {k: v for k, v in dep["metadata"].items() if k != "annotations"}
+    api.update({**dep, "metadata": meta}, manager="someone")
+    since = api.revision()
+    assert reconcile(api).settled
+    assert [(e.kind, e.op) for e in api.watch(since)] == [("Deployment", "MODIFIED")]
+    after = api.get("Deployment", "web")
+    assert after["metadata"]["annotations"] == {rollout.REVISION: "1"}
+    assert (after["status"], after["metadata"]["generation"]) == (
+        dep["status"],
+        dep["metadata"]["generation"],
+    )
+    entry = next(m for m in after["metadata"]["managedFields"] if m.get("subresource") == "status")
+    assert entry["fieldsV1"]["f:metadata"] == {"f:annotations": {f"f:{rollout.REVISION}": {}}}
 
 
 def test_reconcile_is_idempotent_and_deterministic() -> None:

@@ -5,6 +5,7 @@ Public surface (for controllers, ``manikit apply`` and the CLI)::
     api = Api(store, clock)                 # clock: runtime.clock.Clock (SimulatedClock by default)
     api.create(obj) / api.update(obj)       # obj: a model (TypeMeta) or a Kubernetes dict; -> body dict
     api.update_status(obj)                  # status subresource; spec and metadata untouched
+                                            # (but a Deployment's annotations, when given)
     api.delete(kind, name, namespace, propagation="Background" | "Orphan" | "Foreground")
     api.get(kind, name, namespace) / api.find(...) -> body | None
     api.list(kind, namespace=None, selector=None)   # selector: LabelSelector, "a=b,c in (x)", {a: b}

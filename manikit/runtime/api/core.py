@@ -31,6 +31,10 @@ from manikit.runtime.store.names import group_of, resource_name
 
 Propagation = Literal["Background", "Orphan", "Foreground"]
 Selector = LabelSelector | Mapping[str, str] | str | None
+#: Kinds whose status writes may set annotations too: kube's Deployment status strategy resets only
+#: spec and labels (``deploymentStatusStrategy.PrepareForUpdate``), and the deployment controller
+#: writes the revision annotation with the status (``getNewReplicaSet``'s ``UpdateStatus``).
+STATUS_SETS_ANNOTATIONS = frozenset({"Deployment"})
 #: Kinds that may carry ownerReferences to other objects (for orphaning and foreground deletion).
 DEPENDENT_KINDS = ("ReplicaSet", "Pod", "Endpoints")
 _INSIDE: AbstractContextManager[None] = nullcontext()
@@ -247,7 +251,8 @@ class Api:
         self, obj: Mapping[str, Any], *, trusted: bool = False, manager: str | None = None
     ) -> Body:
         """Replace only the status of an object (the status subresource); with a ``manager``,
-        recorded as its Update of the ``status`` subresource."""
+        recorded as its Update of the ``status`` subresource. The annotations of a kind in
+        ``STATUS_SETS_ANNOTATIONS`` change too when ``obj`` carries them (kept when it does not)."""
         kind = str(obj.get("kind", ""))
         meta = obj.get("metadata") or {}
         name, ns = str(meta.get("name", "")), scope(kind, meta.get("namespace"))
@@ -257,6 +262,8 @@ class Api:
             body = {**old, "metadata": dict(old["metadata"]), "status": obj.get("status")}
             if body["status"] is None:
                 body.pop("status")
+            if kind in STATUS_SETS_ANNOTATIONS and "annotations" in meta:
+                _set_annotations(body["metadata"], meta["annotations"])
             if not trusted:
                 validate(body)
             fieldmanager.record(self, old, body, manager, "status")
@@ -450,6 +457,13 @@ class Api:
     def events(self, namespace: str | None = None, obj: Body | None = None) -> builtins.list[EventRecord]:
         uid = obj["metadata"].get("uid") if obj is not None else None
         return self.store.events(namespace=namespace, uid=uid)
+
+
+def _set_annotations(meta: dict[str, Any], annotations: Any) -> None:
+    if annotations:
+        meta["annotations"] = dict(annotations)
+    else:
+        meta.pop("annotations", None)
 
 
 def _label_namespace(body: Body) -> None:

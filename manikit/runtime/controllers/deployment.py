@@ -44,6 +44,8 @@ class Rollout:
     pods: Pods
     created: bool = False
     scaled: list[str] = field(default_factory=list)
+    #: the Deployment's annotations with its new revision, written with its status (None: unchanged)
+    annotations: dict[str, str] | None = None
 
     @property
     def all(self) -> list[Body]:
@@ -121,8 +123,12 @@ def sync(ctx: PassContext, dep: Body, sets: list[Body], pods: Pods) -> None:
     if not spec.get("paused") and rollout.is_complete(dep, status):
         _cleanup(run)
     old = dep.get("status") or {}
-    if status != old:
-        ctx.api.update_status(status_patch(run.dep, status), trusted=True, manager=CONTROLLER_MANAGER)
+    if status != old or run.annotations is not None:
+        # one write, as upstream's UpdateStatus carries the revision annotation with the status
+        patch = status_patch(run.dep, status)
+        if run.annotations is not None:
+            patch["metadata"]["annotations"] = run.annotations
+        ctx.api.update_status(patch, trusted=True, manager=CONTROLLER_MANAGER)
 
 
 def _hash_of(rs: Body) -> str | None:
@@ -320,7 +326,7 @@ def copied_annotations(dep: Body) -> dict[str, str]:
 def _sync_revision(run: Rollout) -> None:
     """The new ReplicaSet carries the Deployment's annotations and the highest revision (a rollback
     renumbers an old template and records its former numbers in revision-history); the Deployment
-    carries its ReplicaSet's revision."""
+    carries its ReplicaSet's revision, set by its status write (``sync``) as upstream sets it."""
     assert run.new is not None
     wanted = max((rollout.revision_of(rs) for rs in run.olds), default=0) + 1
     current = rollout.revision_of(run.new)
@@ -339,14 +345,9 @@ def _sync_revision(run: Rollout) -> None:
             trusted=True,
             manager=CONTROLLER_MANAGER,
         )
-    meta = run.dep["metadata"]
-    if (meta.get("annotations") or {}).get(rollout.REVISION) != str(current):
-        annotations = {**(meta.get("annotations") or {}), rollout.REVISION: str(current)}
-        run.dep = run.ctx.api.update(
-            {**run.dep, "metadata": {**meta, "annotations": annotations}},
-            trusted=True,
-            manager=CONTROLLER_MANAGER,
-        )
+    given = run.dep["metadata"].get("annotations") or {}
+    if given.get(rollout.REVISION) != str(current):
+        run.annotations = {**given, rollout.REVISION: str(current)}
 
 
 def _cleanup(run: Rollout) -> None:

@@ -14,7 +14,6 @@ reads those.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
@@ -29,12 +28,21 @@ def dumps(value: Any) -> str:
         return _fallback(value)
 
 
-#: an integer literal of 19 digits or more outside a string (a string with one only costs the json path)
-_LONG_INTEGER = re.compile(r"[:\[,]\s*-?\d{19}")
+#: every ASCII digit as ``0``: a run of 19 digits is then a run of 19 zeros, which ``in`` finds at
+#: memory-search speed (a regular expression took longer than orjson's whole decode: 77 us a body)
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_NINETEEN_DIGITS = b"0" * 19
+
+
+def may_hold_long_integer(text: str | bytes) -> bool:
+    """Whether ``text`` has a run of 19 digits or more anywhere: every integer literal orjson could
+    misread has one (a string with one, or a long fraction, only costs the json path)."""
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    return _NINETEEN_DIGITS in raw.translate(_DIGITS_AS_ZERO)
 
 
 def loads(text: str | bytes) -> Any:
-    if _LONG_INTEGER.search(text if isinstance(text, str) else text.decode("utf-8", "replace")):
+    if may_hold_long_integer(text):
         return json.loads(text)
     try:
         return orjson.loads(text)

@@ -44,3 +44,19 @@ def test_text_orjson_would_misread_or_refuse_is_read_by_json() -> None:
     assert codec.loads('{"s":"12345678901234567890"}') == {"s": "12345678901234567890"}
     assert codec.loads('{"s":"\\ud800"}') == {"s": "\ud800"}
     assert codec.loads(b'{"n":1.5}') == {"n": 1.5}
+
+
+@given(st.text(alphabet='0123456789 ,:[]-"a.é\ud800', max_size=60))
+def test_the_long_integer_check_is_a_run_of_nineteen_digits(text: str) -> None:
+    longest = max(
+        (len(run) for run in "".join(c if c.isascii() and c.isdigit() else " " for c in text).split()),
+        default=0,
+    )
+    assert codec.may_hold_long_integer(text) is (longest >= 19)
+    assert codec.may_hold_long_integer(text.encode("utf-8", "surrogatepass")) is (longest >= 19)
+
+
+def test_eighteen_digits_are_read_by_orjson_and_nineteen_by_json() -> None:
+    assert not codec.may_hold_long_integer('{"a":123456789012345678,"t":"2026-11-30T12:00:00Z"}')
+    assert codec.may_hold_long_integer('{"a":1234567890123456789}')
+    assert codec.may_hold_long_integer(b'{"a":[-1234567890123456789]}')
