@@ -556,6 +556,24 @@ def test_changed_at_is_moved_by_every_write_but_one_of_the_status_alone(other_wr
     assert moments == sorted(set(moments)) and moments[-1] == view.written_at("Pod")
 
 
+@pytest.mark.parametrize("other_writer", [False, True], ids=["own-write", "history-replay"])
+def test_a_deployment_status_write_that_sets_annotations_moves_changed_at(other_writer: bool) -> None:
+    """A Deployment's status write may carry its annotations (the revision, as upstream writes it):
+    that is more than a status, so ``changed_at`` moves; one without them does not move it."""
+    api = new_api()
+    view = api.cached()
+    writer = api if other_writer else view
+    writer.create(deployment(replicas=0))
+    name = view.list("Deployment")[0]["metadata"]["name"]
+    ident = {"name": name, "namespace": "default"}
+    before = view.changed_at("Deployment")
+    writer.update_status({"kind": "Deployment", "metadata": ident, "status": {"replicas": 0}})
+    assert view.changed_at("Deployment") == before < view.written_at("Deployment")
+    annotated = {**ident, "annotations": {"deployment.kubernetes.io/revision": "1"}}
+    writer.update_status({"kind": "Deployment", "metadata": annotated, "status": {"replicas": 0}})
+    assert view.changed_at("Deployment") == view.written_at("Deployment") > before
+
+
 def test_the_garbage_collector_does_not_look_again_after_status_writes_alone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

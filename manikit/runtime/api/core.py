@@ -268,7 +268,9 @@ class Api:
                 validate(body)
             fieldmanager.record(self, old, body, manager, "status")
             revision = self.store.update(kind, ns, name, body, expected)
-            self._wrote(kind, ns, name, revision, body, status=True)
+            # only a status to the cache's ``changed_at`` unless annotations came with it
+            only_status = body["metadata"].get("annotations") == old["metadata"].get("annotations")
+            self._wrote(kind, ns, name, revision, body, status=only_status)
         return body
 
     def apply(self, config: Mapping[str, Any], manager: str, force: bool = False) -> Body:
