@@ -3,9 +3,10 @@ manifests into a desired set (problems printed, exit 1), and printing a plan."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import partial
+from itertools import islice
 from pathlib import Path
 
 import typer
@@ -27,7 +28,7 @@ from manikit.plan.render.html import render_html
 from manikit.plan.render.json_format import render_json
 from manikit.plan.render.markdown import render_markdown
 from manikit.plan.render.styled import print_styled
-from manikit.plan.render.text import render_text
+from manikit.plan.render.text import Line, text_lines_of
 from manikit.source.values import RenderOptions
 
 APPLYSET_OPTION = typer.Option(
@@ -163,12 +164,22 @@ def print_plan(plan: Plan, output_format: PlanFormat) -> None:
         typer.echo(render_markdown(plan), nl=False)
     else:
         out = console.stdout()
-        lines = render_text(plan)
-        if out.no_color:  # not a terminal: plain text, written at once (rich per line is slow on big plans)
-            out.file.write("".join(line.text + "\n" for line in lines))
+        lines = text_lines_of(plan)  # printed as they come: a big plan is never held whole
+        if out.no_color:  # not a terminal: plain text, in large writes (rich per line is slow on big plans)
+            for chunk in _chunks(lines, _LINES_PER_WRITE):
+                out.file.write("".join(line.text + "\n" for line in chunk))
             out.file.flush()
             return
         print_styled(lines, out)
+
+
+_LINES_PER_WRITE = 4096
+
+
+def _chunks(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
+    it = iter(lines)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def plan_for(

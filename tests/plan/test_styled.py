@@ -85,3 +85,28 @@ def test_rich_renders_each_style_once_and_only_the_lines_it_would_change() -> No
     rich_lines = [args for args in calls if args[0] != "\ue000"]
     assert len(calls) - len(rich_lines) == len(STYLES)
     assert len(rich_lines) == len(odd) * len(STYLES) * 50
+
+
+@pytest.mark.parametrize("refused", [False, True], ids=["changes", "refusals"])
+def test_a_plain_plan_is_written_in_chunks_as_its_lines_come(
+    refused: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not a terminal: the text plan is written in chunks of lines as they are rendered (a big plan is
+    never held whole), and reads exactly as its lines."""
+    from manikit.cli import plan_support
+
+    plan = sample_plan(replace=not refused, atomic=not refused)
+    lines = render_text(plan)
+    monkeypatch.setattr(plan_support, "_LINES_PER_WRITE", 3)
+    writes: list[str] = []
+
+    class Counting(io.StringIO):
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return super().write(text)
+
+    out = Counting()
+    monkeypatch.setattr("sys.stdout", out)
+    plan_support.print_plan(plan, plan_support.PlanFormat.text)
+    assert out.getvalue() == "".join(line.text + "\n" for line in lines)
+    assert len(writes) == -(-len(lines) // 3) and all(w.count("\n") <= 3 for w in writes)
