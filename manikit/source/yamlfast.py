@@ -49,7 +49,7 @@ def load_yaml(text: str, filename: str) -> tuple[list[RawDocument], list[Problem
     """All documents of ``text``. Documents before a syntax error are kept; the error is a Problem."""
     try:
         plain = load_lines(text)
-    except Unusual:
+    except (Unusual, ValueError):  # ValueError: a number too long to convert, said by the exact builder
         try:
             plain = load_plain(text)
         except (Unusual, YAMLError, ValueError, UnicodeError):

@@ -238,6 +238,15 @@ def test_what_the_line_reader_hands_over(text: str) -> None:
     ]
 
 
+def test_a_number_too_long_to_convert_is_said_as_the_exact_builder_says_it() -> None:
+    text = "a: " + "9" * 5_000 + "\n"
+    docs, problems = load_yaml(text, "f.yaml")
+    exact_docs, exact_problems = load_yaml_exact(text, "f.yaml")
+    assert problems == exact_problems
+    assert problems and problems[0].code == "MK004"
+    assert [d.data for d in docs] == [d.data for d in exact_docs]
+
+
 def test_empty_and_comment_only_texts() -> None:
     for text in ("", "\n", "# only\n", "---\n", "# c\n---\n# d\n", "---\n---\n", "a: 1\n---\n"):
         assert _assert_same_or_handed_over(text), text
