@@ -201,6 +201,12 @@ def test_a_manifest_stream_is_read_line_by_line() -> None:
     assert _assert_same_or_handed_over(MANIFEST)
 
 
+def test_a_piece_behind_empty_lines_keeps_the_files_line_numbers() -> None:
+    padded = "\n" * 1_000 + MANIFEST  # as chunks.Piece.padded() hands a piece of a big file over
+    assert [line for _, line in load_lines(padded)] == [1_002, 1_021, 1_030]
+    assert _assert_same_or_handed_over(padded)
+
+
 @pytest.mark.parametrize(
     "text",
     [
