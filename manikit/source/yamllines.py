@@ -25,6 +25,11 @@ _DOUBLE = re.compile(r'"([^"\\]*)"(?: +#.*| *)')  # no escape, no line break
 _SINGLE = re.compile(r"'([^']*)'(?: +#.*| *)")  # no doubled quote
 _EMPTY_FLOW = re.compile(r"(\{\}|\[\])(?: +#.*| *)")
 _NOT_SIMPLE = re.compile(r"[^\n\x20-\x7e]")  # tabs, carriage returns, control and non-ASCII characters
+# a value that is a block scalar, an anchor, alias or tag, or a flow collection other than {} and []:
+# looked for before reading, so that a stream holding one (a ConfigMap's script) is not read in part
+# for nothing (the line reader would hand it over at that line); a false alarm only costs the speed-up
+_LIKELY_UNUSUAL = re.compile(r"[:-] +(?:[|>][-+0-9]* *(?:#.*)?$|[&*!]|[\[{](?![\]}]))", re.MULTILINE)
+_LIKELY_UNUSUAL_CHARS = "|>&*![{"  # when none is in the text, the expression above cannot match
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")  # a plain scalar cannot start with one (``-`` may, see below)
 _DEPTH = MAX_DEPTH // 2  # deeper nesting is left to the other builders (their limit, their message)
 _LINES = MAX_NODES // 8  # a line adds at most 4 nodes: longer documents are left to the others too
@@ -37,6 +42,8 @@ def load_lines(text: str) -> list[tuple[Any, int]]:
     them; ``Unusual`` for a text outside the subset this builder reads."""
     if _NOT_SIMPLE.search(text):
         raise Unusual("characters this builder leaves to libyaml")
+    if any(c in text for c in _LIKELY_UNUSUAL_CHARS) and _LIKELY_UNUSUAL.search(text):
+        raise Unusual("a block scalar, an anchor, alias or tag, or a flow collection")
     return _Reader().read(text)
 
 
