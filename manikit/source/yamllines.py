@@ -24,7 +24,6 @@ _LINE = re.compile(r"^( *)(-(?: +|$))?(?:([A-Za-z0-9_$][A-Za-z0-9_.$/-]*):(?: +|
 _DOUBLE = re.compile(r'"([^"\\]*)"(?: +#.*| *)')  # no escape, no line break
 _SINGLE = re.compile(r"'([^']*)'(?: +#.*| *)")  # no doubled quote
 _EMPTY_FLOW = re.compile(r"(\{\}|\[\])(?: +#.*| *)")
-_NOT_SIMPLE = re.compile(r"[^\n\x20-\x7e]")  # tabs, carriage returns, control and non-ASCII characters
 # a value that is a block scalar, an anchor, alias or tag, or a flow collection other than {} and []:
 # looked for before reading, so that a stream holding one (a ConfigMap's script) is not read in part
 # for nothing (the line reader would hand it over at that line); a false alarm only costs the speed-up
@@ -40,8 +39,8 @@ _NO_VALUE = object()
 def load_lines(text: str) -> list[tuple[Any, int]]:
     """Each document's data and the (1-based) line it starts on, as ``yamlplain.load_plain`` gives
     them; ``Unusual`` for a text outside the subset this builder reads."""
-    if _NOT_SIMPLE.search(text):
-        raise Unusual("characters this builder leaves to libyaml")
+    if not (text.isascii() and text.replace("\n", "").isprintable()):  # printable ASCII: 0x20-0x7e
+        raise Unusual("tabs, carriage returns, control or non-ASCII characters")
     if any(c in text for c in _LIKELY_UNUSUAL_CHARS) and _LIKELY_UNUSUAL.search(text):
         raise Unusual("a block scalar, an anchor, alias or tag, or a flow collection")
     return _Reader().read(text)

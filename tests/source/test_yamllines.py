@@ -221,6 +221,9 @@ def test_a_piece_behind_empty_lines_keeps_the_files_line_numbers() -> None:
         "a:\tb\n",  # a tab
         "a: b\r\n",  # a carriage return
         "a: caf\u00e9\n",  # not ASCII
+        "a: b\x7f\n",  # a control character
+        "a: b\x0c\n",  # a form feed
+        "a: b\n\x00",  # a NUL
         "%YAML 1.1\n---\na: 1\n",  # a directive
         "a: 1\n...\n",  # a document end marker
         "a: 1\n b: 2\n",  # a key right of its mapping
