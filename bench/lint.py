@@ -9,6 +9,7 @@ lint is compared with `manikit validate` on the same files, and one with typical
 resources/s (median of the runs), the CPU time (user + system of the whole process tree: the steadier
 figure when other work shares the machine) and the peak RSS of the manikit process tree (getrusage of
 the children, measured in a fresh helper process per run so that runs do not mask each other).
+manikit's modules are compiled to bytecode first, as ``pip install`` does (see bench/validate.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from generate import generate, one_file
+from startup import compile_package
 from validate import CORPUS, Figures, corpus_files, manikit, measure, ratio_line, tool
 
 
@@ -38,6 +40,7 @@ def main() -> None:
     exe = manikit()
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
     n = args.resources
+    compile_package(sys.executable)
     validate, lint, messy, single, single_validate = Figures(), Figures(), Figures(), Figures(), Figures()
     with tempfile.TemporaryDirectory() as tmp:
         clean_dir, messy_dir = Path(tmp) / "clean", Path(tmp) / "messy"

@@ -3,7 +3,8 @@
 This is the hot path of every command. It keeps no positions (see positions.py, used only for
 documents with findings), detects duplicate keys, merge keys, alias bombs and deep nesting, and turns
 parser errors into Problems instead of exceptions. A text without any of these is built by the leaner
-builder of yamlplain.py; the exact builder here builds the others, the same way as ever.
+builder of yamlplain.py (or, when it is all block mappings and sequences of one-line scalars, read line
+by line by yamllines.py without libyaml); the exact builder here builds the others, the same way as ever.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from manikit.diagnostics import Level, Problem
 from manikit.source import events
 from manikit.source.scalars import MAYBE_NOT_STRING, resolve_plain, resolve_tagged
+from manikit.source.yamllines import load_lines
 from manikit.source.yamlplain import MAX_DEPTH, MAX_NODES, Unusual, load_plain
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "RawDocument", "load_yaml", "load_yaml_exact"]
@@ -46,9 +48,12 @@ _CONTAINER, _ANCHOR, _IS_MAP, _KEY, _KEY_MARK, _SIZE, _KEYS_SEEN = range(7)
 def load_yaml(text: str, filename: str) -> tuple[list[RawDocument], list[Problem]]:
     """All documents of ``text``. Documents before a syntax error are kept; the error is a Problem."""
     try:
-        plain = load_plain(text)
-    except (Unusual, YAMLError, ValueError, UnicodeError):
-        return load_yaml_exact(text, filename)  # the exact builder finds what there is, and says it
+        plain = load_lines(text)
+    except (Unusual, ValueError):  # ValueError: a number too long to convert, said by the exact builder
+        try:
+            plain = load_plain(text)
+        except (Unusual, YAMLError, ValueError, UnicodeError):
+            return load_yaml_exact(text, filename)  # the exact builder finds what there is, and says it
     return [RawDocument(i, data, line) for i, (data, line) in enumerate(plain)], []
 
 

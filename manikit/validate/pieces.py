@@ -9,6 +9,7 @@ so what is reported never depends on where the file was cut.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -106,8 +107,31 @@ def uses_workers(items: Sequence[object], workers: int) -> bool:
     return workers > 1 and len(items) > 1
 
 
+@dataclass(frozen=True, slots=True)
+class GcPaused(Generic[T, R]):
+    """``work`` with Python's cyclic garbage collector paused for each call.
+
+    Loading a piece builds tens of thousands of dicts and lists that all stay alive until the piece is
+    validated: the collector's passes over them free nothing and cost about a fifth of the work. What
+    one call leaves behind is collected as usual after it (the collector is on between calls).
+    """
+
+    work: Callable[[T], R]
+
+    def __call__(self, item: T) -> R:
+        if not gc.isenabled():
+            return self.work(item)
+        gc.disable()
+        try:
+            return self.work(item)
+        finally:
+            gc.enable()
+
+
 def pool_map(items: Sequence[T], work: Callable[[T], R], workers: int) -> list[R]:
-    """``work`` over ``items`` in input order, in ``workers`` processes (here when 1)."""
+    """``work`` over ``items`` in input order, in ``workers`` processes (here when 1), each call with the
+    garbage collector paused (``GcPaused``)."""
+    work = GcPaused(work)
     if not uses_workers(items, workers):
         return [work(item) for item in items]
     import multiprocessing  # imported only when workers start: start-up time of every small run

@@ -3,6 +3,7 @@ reports: the same problems at the same lines and columns, with the same messages
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,34 @@ def test_a_problem_in_the_last_document_of_the_last_piece(tmp_path: Path, small_
     duplicate = next(p for p in sequential.problems if p.code == "MK005")
     assert lines[duplicate.line - 1][duplicate.col - 1 :] == "type: ClusterIP"
     assert duplicate.line == len(lines) - 3  # the second of the two
+
+
+def _collector_state(item: int) -> tuple[int, bool]:
+    return item, gc.isenabled()
+
+
+def _fails(item: int) -> int:
+    raise ValueError(item)
+
+
+def test_each_call_runs_with_the_collector_paused_and_restored() -> None:
+    assert gc.isenabled()
+    assert pieces.pool_map([1, 2], _collector_state, 1) == [(1, False), (2, False)]
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        pieces.pool_map([1], _fails, 1)
+    assert gc.isenabled()  # put back after a failing call too
+
+
+def test_the_workers_run_with_the_collector_paused() -> None:
+    assert pieces.pool_map([1, 2, 3], _collector_state, 2) == [(1, False), (2, False), (3, False)]
+    assert gc.isenabled()
+
+
+def test_a_collector_paused_by_the_caller_stays_paused() -> None:
+    gc.disable()
+    try:
+        assert pieces.GcPaused(_collector_state)(1) == (1, False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
