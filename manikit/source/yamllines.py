@@ -14,6 +14,8 @@ text becomes never depends on which builder ran.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from manikit.source.scalars import MAYBE_NOT_STRING, resolve_plain
@@ -33,6 +35,10 @@ _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")  # a plain scalar cannot start w
 _DEPTH = MAX_DEPTH // 2  # deeper nesting is left to the other builders (their limit, their message)
 _LINES = MAX_NODES // 8  # a line adds at most 4 nodes: longer documents are left to the others too
 _PLAIN_CACHE_SIZE = 4096
+#: a run of empty lines this long is skipped whole (a plan's load of a big file blanks the documents it
+#: knows from their text: ``plan.textual``, hundreds of thousands of lines)
+_BLANK_RUN_LINES = 64
+_BLANK_RUN = re.compile(r"(\n{64,})")  # _BLANK_RUN_LINES
 _NO_VALUE = object()
 
 
@@ -74,7 +80,7 @@ class _Reader:
         scalar, cache, maybe, indicators = self.scalar, self.cache, MAYBE_NOT_STRING, _INDICATORS
         body = text.lstrip("\n")  # a piece of a big file comes behind as many empty lines as precede it
         first_line = len(text) - len(body) + 1
-        for number, (spaces, dash, key, rest) in enumerate(_LINE.findall(body), first_line):
+        for number, (spaces, dash, key, rest) in _numbered_lines(body, first_line):
             if not key and not dash:
                 if not rest or rest[0] == "#":
                     continue  # a blank or comment line
@@ -222,3 +228,19 @@ def _settle(pending: tuple[Any, Any, int, bool] | None) -> None:
     if pending is not None:
         holder, key, _, in_map = pending
         _put(holder, key, None, in_map)
+
+
+def _numbered_lines(body: str, first_line: int) -> Iterable[tuple[int, tuple[str, str, str, str]]]:
+    """``_LINE``'s cut of each line of ``body`` with its number, less the lines of long runs of empty
+    lines (nothing to place: block scalars, where they would count, are handed over before reading)."""
+    if "\n" * _BLANK_RUN_LINES not in body:
+        return enumerate(_LINE.findall(body), first_line)
+    parts = _BLANK_RUN.split(body)  # text, run of newlines, text, ...
+    numbered = []
+    line = first_line
+    for i in range(0, len(parts), 2):
+        text = parts[i]
+        numbered.append(enumerate(_LINE.findall(text), line))
+        if i + 1 < len(parts):  # the run ends this text's last line; the rest are empty lines
+            line += text.count("\n") + len(parts[i + 1])
+    return chain.from_iterable(numbered)

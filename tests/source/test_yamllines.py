@@ -207,6 +207,31 @@ def test_a_piece_behind_empty_lines_keeps_the_files_line_numbers() -> None:
     assert _assert_same_or_handed_over(padded)
 
 
+@pytest.mark.parametrize("run", [1, 63, 64, 65, 1_000])
+def test_runs_of_empty_lines_between_and_inside_documents_keep_every_line_number(run: int) -> None:
+    """A plan's load blanks the documents it knows from their text (``plan.textual``): the documents
+    left stand between long runs of empty lines, which the reader skips whole, numbers kept."""
+    blank = "\n" * run
+    deployment, service, _ = MANIFEST.split("---\n")
+    inside = deployment.replace("spec:\n  replicas", f"spec:\n{blank}  replicas")
+    texts = [
+        f"{blank}{deployment}---\n{blank}---\n{blank}{service}{blank}",
+        f"{inside}---{blank}{service}---{blank}",
+        f"---\n{blank}---\n{service}{blank}---\n{inside}",
+    ]
+    for text in texts:
+        assert _assert_same_or_handed_over(text), text  # read, and as libyaml reads it
+    assert [line for _, line in load_lines(texts[1])] == [2, 21 + run, 29 + 2 * run]
+
+
+def test_a_long_run_of_empty_lines_is_not_cut_line_by_line() -> None:
+    from manikit.source.yamllines import _numbered_lines
+
+    long_run, short_run = "\n" * 1_000, "\n" * 3
+    numbers = [number for number, _ in _numbered_lines(f"a: 1{long_run}b: 2{short_run}c: 3", 1)]
+    assert numbers == [1, 1_001, 1_002, 1_003, 1_004]  # the short run's lines are cut (and skipped)
+
+
 @pytest.mark.parametrize(
     "text",
     [
