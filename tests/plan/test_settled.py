@@ -5,10 +5,8 @@ diffs every object says (``MANIKIT_PARSE_EVERY_DOCUMENT=1``, ``make_plan(fast=Fa
 
 from __future__ import annotations
 
-import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +19,13 @@ from manikit.cluster import LocalCluster, open_cluster
 from manikit.cluster.recorded import APPLIED_TOPIC, applied_record, peek_applied_record
 from manikit.cluster.settled import BOOKKEEPING_PREFIXES, DROPPED_METADATA, settled_digest, settled_view
 from manikit.errors import ManikitError
-from manikit.plan import textual
 from manikit.plan.desired import load_desired
 from manikit.plan.normalize import SERVER_METADATA, comparable
 from manikit.plan.planner import make_plan
 from manikit.plan.render.json_format import render_json
 from manikit.plan.render.text import render_text
 from manikit.plan.unchanged import unchanged_keys
+from tests.plan.test_textual import every_file_takes_part, parsing_everything  # noqa: F401 (autouse)
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -75,27 +73,6 @@ def manifests(tags: dict[str, str] | None = None) -> str:
         tag = (tags or {}).get(name, "1.27")
         docs.append(DEPLOYMENT.format(name=name, replicas=replicas, tag=tag))
     return "---\n".join([*docs, OTHERS])
-
-
-@pytest.fixture(autouse=True, scope="module")
-def every_file_takes_part() -> Iterator[None]:
-    """Small files are cut into documents too, so that known texts take part (``textual``)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(textual, "TEXT_MIN_BYTES", 0)
-        yield
-
-
-@contextmanager
-def parsing_everything(on: bool) -> Iterator[None]:
-    before = os.environ.get(textual.SKIP_ENV)
-    os.environ[textual.SKIP_ENV] = "1" if on else "0"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ[textual.SKIP_ENV]
-        else:
-            os.environ[textual.SKIP_ENV] = before
 
 
 def applied(path: Path, state: Path) -> LocalCluster:
