@@ -1,11 +1,14 @@
 """Benchmark: `manikit plan` with 10,000 recorded objects and 1% of them changed in the manifests.
 
     python bench/plan.py [--resources 10000] [--changed 0.01] [--runs 3] [--settled | --as-left]
-                         [--one-file | --tree]
+                         [--one-file | --tree] [--unrefreshed]
 
 Each layout is measured on two states, each printed as its own lines: as the apply's transaction
 left it, and after the controllers settled it (as `manikit apply` leaves it: they wrote every
-Deployment's status and revision annotation); ``--settled`` or ``--as-left`` measures one. Prints
+Deployment's status and revision annotation, and the apply moved its notes to the versions they left:
+``refresh_applied``); ``--settled`` or ``--as-left`` measures one. ``--unrefreshed`` adds the settled
+state without that refresh (as after controllers wrote since the last apply: each plan then reads
+the objects written since to check them). Prints
 the planning step alone (recorded state read, compared and diffed), the manifest loading step (as
 `manikit plan` loads them: the state's record of applies read first, documents known from their
 text not parsed), the same load parsing every document (``MANIKIT_PARSE_EVERY_DOCUMENT=1``), and
@@ -36,7 +39,7 @@ from plan_apply_common import EXE, NAMESPACES, manifest_tree
 from manikit.apply.executor import execute
 from manikit.cli.main import GC_THRESHOLDS
 from manikit.cluster import Cluster, LocalCluster, open_cluster
-from manikit.cluster.recorded import applied_record
+from manikit.cluster.recorded import applied_record, refresh_applied
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
 from manikit.plan.textual import SKIP_ENV
@@ -124,6 +127,12 @@ def main() -> None:
     states.add_argument(
         "--as-left", action="store_true", help="only the state as the apply's transaction left it"
     )
+    parser.add_argument(
+        "--unrefreshed",
+        action="store_true",
+        help="also the settled state without the apply's refresh of its notes (each plan checks the "
+        "objects the controllers wrote)",
+    )
     layout = parser.add_mutually_exclusive_group()
     layout.add_argument("--one-file", action="store_true", help="only the manifests as one stream")
     layout.add_argument("--tree", action="store_true", help="only the manifests as a tree of small files")
@@ -154,6 +163,13 @@ def bench(args: argparse.Namespace, stream: bool) -> None:
             cluster.store.backup_to(settled)  # before any measured plan adds the default nodes
             reconciled = open_cluster(str(settled), default_cluster=False)
             reconciled.run()  # as `manikit apply` does after its transaction
+            if args.unrefreshed:
+                unrefreshed = Path(tmp) / "unrefreshed.db"
+                assert isinstance(reconciled, LocalCluster) and isinstance(reconciled.store, SqliteStore)
+                reconciled.store.backup_to(unrefreshed)
+                label = "controllers settled after the apply, its notes not refreshed"
+                cases.append((label, unrefreshed, open_cluster(str(unrefreshed), default_cluster=False)))
+            refresh_applied(reconciled)  # as `manikit apply` does after its reconcile
             cases.append(("controllers settled after the apply", settled, reconciled))
         count = int(args.resources * args.changed)
         changed = change_in_stream(files[0], count) if stream else change_some(files, count)

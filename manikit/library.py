@@ -17,7 +17,7 @@ from typing import Any
 from manikit.apply.executor import ApplyResult, check_fresh, execute
 from manikit.apply.preview import with_preview
 from manikit.cluster import Cluster
-from manikit.cluster.recorded import applied_record
+from manikit.cluster.recorded import applied_record, refresh_applied
 from manikit.diagnostics import Level, Problem
 from manikit.errors import SourceError
 from manikit.lint.config import find_config, load_config
@@ -126,6 +126,7 @@ def apply(
             )
         result = execute(cluster, chosen, skip=already)
     cluster.run(wait)
+    refresh_applied(cluster)  # as ``manikit apply``: what the controllers wrote is no work for a plan
     return result
 
 

@@ -38,6 +38,7 @@ from manikit.cli.rollout_bars import RolloutBars
 from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, STATE_OPTION, ControlPlane, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.words import plural
+from manikit.cluster.recorded import refresh_applied
 from manikit.cluster.statefile import keep_backup
 from manikit.errors import PlanError
 from manikit.plan.actions import ObjectKey, Plan
@@ -256,6 +257,7 @@ def _finish(
         if bars is not None:
             bars.update(cp.cluster.list("Deployment"))
         report = rollout_report(cp.cluster, wait_seconds=timeout if wait else 0.0, progress=drawn)
+    refresh_applied(cp.cluster)  # what the controllers wrote since is no work for the next plan
     _print_report(report)
     if wait and not report.converged:
         behind = sum(not line.ok for line in report.deployments)

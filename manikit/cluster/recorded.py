@@ -7,7 +7,9 @@ own transaction. An object still at that resourceVersion is exactly what that ap
 write, by any manager or controller, moves it). An object whose resourceVersion moved still counts
 when its settled view (``manikit.cluster.settled``: everything a plan compares, and manikit's own
 Apply entry of managedFields) is the one the apply left, noted beside: what the controllers wrote
-since (status, bookkeeping annotations) is nothing a plan reads. Beside it (topic
+since (status, bookkeeping annotations) is nothing a plan reads; ``manikit apply`` makes that check
+once after its reconcile and moves such a note to the version the controllers left
+(``refresh_applied``), so that plans do not repeat it. Beside it (topic
 ``applied-text``), what the plan layer knows of the document the manifest came from
 (``manikit.plan.textrecord``), kept as it is here and read only by a load. Remote clusters and the
 etcd backend keep none: there every function here answers None and callers read the objects
@@ -17,7 +19,7 @@ themselves.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,7 +107,7 @@ def _current(store: SqliteStore, *, extras: bool = True, check: bool = True) -> 
     beside = store.notes_of(TEXT_TOPIC) if extras else {}
     versions = store.versions()  # read last: a write in between moves a version past its note
     current = AppliedRecord()
-    moved: list[tuple[Key, str, str, str]] = []  # key, note key, manifest digest, settled digest
+    moved: list[_Moved] = []
     for text, value in notes.items():
         key = _key(text)
         if key is None or not isinstance(value, list) or len(value) not in (2, 3):
@@ -123,12 +125,51 @@ def _current(store: SqliteStore, *, extras: bool = True, check: bool = True) -> 
         for key, text, digest, _ in moved:
             _keep(current, key, text, digest, beside)
         return current
+    for key, text, digest, _, _ in _still_settled(store, moved):
+        _keep(current, key, text, digest, beside)
+    return current
+
+
+#: a note of an object written since: its key, the note's key, the manifest and settled digests
+_Moved = tuple[Key, str, str, str]
+
+
+def _still_settled(store: SqliteStore, moved: Sequence[_Moved]) -> Iterator[tuple[Key, str, str, str, int]]:
+    """Each of ``moved`` whose stored object's settled view is still the noted one, with the revision
+    of the object read (``manikit.cluster.settled``)."""
     wanted = {key: (text, digest, settled) for key, text, digest, settled in moved}
-    for key, _, body in store.texts(wanted):
+    for key, rev, body in store.texts(wanted):
         text, digest, settled = wanted[key]
         if settled_digest_of_text(body) == settled:
-            _keep(current, key, text, digest, beside)
-    return current
+            yield key, text, digest, settled, rev
+
+
+def refresh_applied(cluster: Cluster) -> int:
+    """Move the note of each object written since manikit's apply whose settled view is still the
+    noted one (the controllers wrote its status) to the object's current resourceVersion, in one
+    transaction; returns how many moved. A plan then takes such an object as the apply left it from
+    the revision alone, where it would otherwise read and digest it first (``_current``): the same
+    answer, since the check is the one a plan makes, made once here instead of at every plan, and
+    any later write moves the version past the note again. None of this where no record is kept."""
+    store = _sqlite(cluster)
+    if store is None:
+        return 0
+    with store.transaction():  # the write lock: nothing is written between the read and the note
+        notes = store.notes_of(APPLIED_TOPIC)
+        versions = store.versions()
+        moved: list[_Moved] = []
+        for text, value in notes.items():
+            key = _key(text)
+            if key is None or not isinstance(value, list) or len(value) != 3:
+                continue
+            digest, version, settled = value
+            if isinstance(digest, str) and isinstance(settled, str) and versions.get(key, version) != version:
+                moved.append((key, text, digest, settled))
+        count = 0
+        for _, text, digest, settled, rev in _still_settled(store, moved):
+            store.put_note(APPLIED_TOPIC, text, [digest, rev, settled])
+            count += 1
+    return count
 
 
 def _keep(current: AppliedRecord, key: Key, text: str, digest: str, beside: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from manikit.apply.executor import execute
 from manikit.cluster import LocalCluster, open_cluster
-from manikit.cluster.recorded import APPLIED_TOPIC, applied_record, peek_applied_record
+from manikit.cluster.recorded import APPLIED_TOPIC, applied_record, peek_applied_record, refresh_applied
 from manikit.cluster.settled import BOOKKEEPING_PREFIXES, DROPPED_METADATA, settled_digest, settled_view
 from manikit.errors import ManikitError
 from manikit.plan.desired import load_desired
@@ -123,6 +123,8 @@ def _write(cluster: LocalCluster, op: str, name: str, value: str, body: dict[str
     manager = None if value == "nobody" else f"someone-{value}"
     if op == "run":
         cluster.run()
+    elif op == "refresh":  # as ``manikit apply`` does after its reconcile
+        refresh_applied(cluster)
     elif op == "status" and body is not None:
         status = {**(body.get("status") or {}), "observedGeneration": 99, "replicas": len(value)}
         cluster.api.update_status({**body, "status": status}, manager=manager)
@@ -185,6 +187,7 @@ WRITES = st.tuples(
     st.sampled_from(
         [
             "run",
+            "refresh",
             "status",
             "scale",
             "image",
@@ -228,6 +231,7 @@ def test_a_plan_after_any_writes_is_what_the_full_comparison_says(
             with suppress(ManikitError):
                 execute(cluster, make_plan(cluster, loaded, applyset="default", force_conflicts=True))
             cluster.run()
+            refresh_applied(cluster)
         if edit is not None:
             path.write_text(manifests({edit: "1.29"}), encoding="utf-8")
         if reopen:  # the peek sees every write (else it misses those still in the write-ahead log)
@@ -372,3 +376,59 @@ def test_a_text_without_a_view_has_no_digest(text: str) -> None:
     from manikit.cluster.settled import settled_digest_of_text
 
     assert settled_digest_of_text(text) is None  # the plan reads the object, and says what is wrong
+
+
+def _notes_at_their_versions(cluster: LocalCluster) -> set[str]:
+    notes = cluster.store.notes_of(APPLIED_TOPIC)
+    versions = cluster.store.versions()
+    return {k for k, v in notes.items() if versions.get(tuple(k.split("/"))) == v[1]}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "follows"),
+    [
+        ("run", "a", True),  # nothing but the controllers' own writes
+        ("status", "abc", True),
+        ("annotate", "nobody", False),  # an annotation a plan compares
+        ("image", "1.28", False),  # another manager's Update of a spec field manikit owns
+        ("image", "same", True),  # an Update of the same value takes no field from manikit
+        ("apply-image", "same", True),  # another applier shares the field with the same value
+        ("scale", "abc", False),  # a spec field manikit set (web's replicas), as a controller would
+        ("env-order", "nobody", False),
+        ("drop-member-label", "nobody", True),  # bookkeeping: nothing a plan compares
+        ("drop-label", "nobody", False),
+        ("recreate", "nobody", False),
+    ],
+)
+def test_the_refresh_moves_only_the_notes_of_objects_a_plan_would_take_as_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, op: str, value: str, follows: bool
+) -> None:
+    path, state = tmp_path / "all.yaml", tmp_path / "state.db"
+    path.write_text(manifests(), encoding="utf-8")
+    cluster = applied(path, state)
+    assert "Deployment/shop/web" not in _notes_at_their_versions(cluster)  # the controllers wrote it
+    write(cluster, op, "web", value)
+    before = said(cluster, path, state, full=False)
+    loaded = load_desired([str(path)], applyset="default", applied=lambda: applied_record(cluster))
+    checked = {str(k) for k in unchanged_keys(cluster, loaded.objects, "default")}
+    refresh_applied(cluster)
+    noted = _notes_at_their_versions(cluster)
+    assert ("Deployment/shop/web" in noted) is follows is ("Deployment/shop/web" in checked)
+    assert "Deployment/shop/api" in noted  # only the controllers wrote it
+    assert said(cluster, path, state, full=False) == before == said(cluster, path, state, full=True)
+    if follows:  # the plan takes the moved notes from the versions alone: no object read to check it
+        import manikit.cluster.recorded as recorded
+
+        monkeypatch.setattr(recorded, "settled_digest_of_text", _never)
+        loaded = load_desired([str(path)], applyset="default", applied=lambda: applied_record(cluster))
+        assert {str(k) for k in unchanged_keys(cluster, loaded.objects, "default")} == checked
+        monkeypatch.undo()
+    # a later write of a spec field, by a controller or a user, is seen again
+    write(cluster, "scale" if op != "scale" else "image", "web", "1.30")
+    assert "Deployment/shop/web" not in _notes_at_their_versions(cluster)
+    assert said(cluster, path, state, full=False) == said(cluster, path, state, full=True)
+    cluster.close()
+
+
+def _never(text: str) -> str | None:
+    raise AssertionError("an object was read to check its settled view")
