@@ -61,6 +61,15 @@ def labelled_keys(cluster: Cluster, kind: str, labels: dict[str, str]) -> list[t
     return [((kind, ns, name), api_version) for ns, name, api_version, _ in store.list_keys(kind, labels)]
 
 
+def can_list_keys(cluster: Cluster, kind: str) -> bool:
+    """Whether ``labelled_keys`` would answer for ``kind`` without listing (False: not kept here). A
+    kind the cluster does not serve is a ``NotFoundError``, as there."""
+    if _sqlite(cluster) is None:
+        return False
+    kind_info(kind)
+    return True
+
+
 def applied_digests(cluster: Cluster) -> dict[Key, str] | None:
     """The manifest digest of each object still at the resourceVersion manikit's last apply of it
     produced (None: this cluster keeps no record of applies)."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from manikit.cluster import Cluster
 from manikit.cluster.legacy import LEGACY_LABEL, forget_legacy_inventory, legacy_inventory
-from manikit.cluster.recorded import labelled_keys
+from manikit.cluster.recorded import can_list_keys, labelled_keys
 from manikit.errors import NotFoundError, PlanError
 from manikit.plan.actions import APPLY_ORDER, Body, ObjectKey
 from manikit.plan.applyset import PART_OF_LABEL, ApplySet, group_kind, group_kinds, read_parent, save_parent
@@ -26,11 +26,13 @@ def inventory(cluster: Cluster, applyset: str) -> set[ObjectKey]:
 
 
 def members(
-    cluster: Cluster, applyset: str, *, bodies: bool = True
+    cluster: Cluster, applyset: str, *, bodies: bool = True, keys_needed: bool = True
 ) -> tuple[set[ObjectKey], dict[ObjectKey, Body]]:
     """The apply set's keys, and the live objects among them (read once). Refuses a parent that
     another tool manages. Without ``bodies``, a cluster that can list keys alone (the local SQLite
-    state) answers no objects: callers read the ones they need."""
+    state) answers no objects: callers read the ones they need. Without ``keys_needed`` (a plan
+    that prunes nothing), such a cluster lists nothing either: it only says whether it serves each
+    kind the parent lists (the same refusal), and the keys answered are none."""
     aset = ApplySet.named(applyset)
     parent = read_parent(cluster, aset)
     if parent is None:
@@ -40,6 +42,8 @@ def members(
     for kind, group in group_kinds(parent):
         wanted = f"{kind}.{group}" if group else kind
         try:
+            if not (bodies or keys_needed) and can_list_keys(cluster, kind):
+                continue
             listed = None if bodies else labelled_keys(cluster, kind, aset.member_labels)
             if listed is None:
                 for body in cluster.list(kind, None, aset.member_labels):

@@ -44,7 +44,7 @@ def make_plan(
     # are read one by one as they are planned, and dropped once found unchanged
     fast = fast and not reads_every_object()
     same = unchanged_keys(cluster, desired.objects, applyset) if fast else set()
-    keys, known = members(cluster, applyset, bodies=False)
+    keys, known = members(cluster, applyset, bodies=False, keys_needed=prune)  # keys: what prune deletes
     live = LiveObjects(cluster, known)
     replace_keys = check_replace(replace, desired.objects, _Recorded(live, same))
     same -= replace_keys  # replaced: read and planned in full

@@ -201,3 +201,23 @@ def test_an_old_set_is_read_and_moved_to_the_standard(cluster: LocalCluster) -> 
         assert labels == {PART_OF_LABEL: ApplySet("web").id}
     assert cluster.store.get_note(INVENTORY_TOPIC, "web") is None
     assert members(cluster, "web")[0] == keys
+
+
+def test_a_plan_that_prunes_nothing_lists_no_member_but_refuses_as_one_that_does(
+    cluster: LocalCluster,
+) -> None:
+    web = ApplySet("web")
+    cluster.create(configmap("a", "default", web.member_labels))
+    save_inventory(cluster, "web", {ObjectKey("ConfigMap", "default", "a", "v1")})
+    assert members(cluster, "web", bodies=False)[0] == {ObjectKey("ConfigMap", "default", "a")}
+    assert members(cluster, "web", bodies=False, keys_needed=False) == (set(), {})
+    # a parent listing a kind this cluster does not serve is refused either way
+    listed = cluster.get("ConfigMap", "web", "kube-system")
+    annotations = {
+        **listed["metadata"]["annotations"],
+        GROUP_KINDS_ANNOTATION: "ConfigMap,Widget.example.com",
+    }
+    cluster.update({**listed, "metadata": {**listed["metadata"], "annotations": annotations}})
+    for keys_needed in (True, False):
+        with pytest.raises(PlanError, match=r"members of kind Widget\.example\.com, which this cluster"):
+            members(cluster, "web", bodies=False, keys_needed=keys_needed)
