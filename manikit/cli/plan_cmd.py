@@ -29,7 +29,6 @@ from manikit.cli.plan_support import (
     write_html,
 )
 from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, STATE_OPTION, control_plane
-from manikit.plan.planfile import save_plan
 
 
 def plan(
@@ -112,6 +111,8 @@ def plan(
             typer.echo(f"\nThe plan was not saved to {out}: the cluster would refuse part of it.", err=True)
         raise typer.Exit(1)
     if out:
+        from manikit.plan.planfile import save_plan  # its models are built as it is imported
+
         save_plan(result, out, key)
         typer.echo(f"\nSaved the plan to {out}. To apply exactly this plan: manikit apply {out}", err=True)
     if detailed_exitcode and not result.empty:

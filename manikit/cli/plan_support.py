@@ -11,7 +11,6 @@ from pathlib import Path
 
 import typer
 
-from manikit.apply.preview import with_preview
 from manikit.catalogue import is_server_error
 from manikit.cli import console
 from manikit.cli.common import config_exclude, manifest_files, not_manifests_notice
@@ -24,9 +23,7 @@ from manikit.errors import FIELD_ERROR_WORDS, InvalidError, NoManifestsError, Us
 from manikit.plan.actions import Plan
 from manikit.plan.desired import DesiredSet, load_desired
 from manikit.plan.planner import make_plan
-from manikit.plan.render.html import render_html
 from manikit.plan.render.json_format import render_json
-from manikit.plan.render.markdown import render_markdown
 from manikit.plan.render.styled import print_styled
 from manikit.plan.render.text import Line, text_lines_of
 from manikit.source.values import RenderOptions
@@ -147,6 +144,8 @@ def refusals(errors: Sequence[Problem]) -> list[str]:
 
 def write_html(plan: Plan, path: str) -> None:
     """``--html FILE``: the page, written whole or not at all."""
+    from manikit.plan.render.html import render_html  # jinja2: imported only for --html
+
     target = Path(path)
     try:
         tmp = target.with_name(f".{target.name}.tmp")
@@ -161,6 +160,8 @@ def print_plan(plan: Plan, output_format: PlanFormat) -> None:
     if output_format is PlanFormat.json:
         typer.echo(render_json(plan))
     elif output_format is PlanFormat.markdown:
+        from manikit.plan.render.markdown import render_markdown  # jinja2: only for markdown
+
         typer.echo(render_markdown(plan), nl=False)
     else:
         out = console.stdout()
@@ -204,4 +205,8 @@ def plan_for(
         replace=replace,
         force_conflicts=force_conflicts,
     )
-    return with_preview(cluster, plan) if preview and not plan.refusals else plan
+    if not preview or plan.refusals:
+        return plan
+    from manikit.apply.preview import with_preview  # the controllers and scheduler: only to preview
+
+    return with_preview(cluster, plan)

@@ -28,10 +28,7 @@ from manikit.cluster.protocol import (
 )
 from manikit.runtime.api import Api
 from manikit.runtime.clock import SimulatedClock, rfc3339
-from manikit.runtime.controllers.node_lifecycle import set_stopped
-from manikit.runtime.controllers.scheduling import NOTE_TOPIC as SCHEDULING_TOPIC
 from manikit.runtime.gcpause import paused_gc
-from manikit.runtime.reconcile import reconcile
 from manikit.runtime.store import EventRecord, Store
 
 CLOCK_NOTE = ("clock", "now")
@@ -216,6 +213,8 @@ class LocalCluster:
         return LocalCluster(dry, dry.clock)
 
     def run(self, run_for: timedelta | None = None, observe: Callable[[], bool] | None = None) -> Settling:
+        from manikit.runtime.reconcile import reconcile  # the controllers: imported by what runs them
+
         until = None if run_for is None else self.clock.now() + run_for
         result = reconcile(self.api, self.clock, until=until, observe=observe)
         settled = result.settled and until is None and observe is None
@@ -236,6 +235,8 @@ class LocalCluster:
         return [self.store.revision(), rfc3339(self.clock.now())]
 
     def wait(self, done: Callable[[], bool], timeout: timedelta, step: timedelta) -> bool:
+        from manikit.runtime.reconcile import reconcile
+
         deadline = self.clock.now() + timeout
         finished = done()
         while not finished and self.clock.now() < deadline:
@@ -245,6 +246,8 @@ class LocalCluster:
         return finished
 
     def scheduling_verdicts(self, pod: Body) -> SchedulingVerdicts | None:
+        from manikit.runtime.controllers.scheduling import NOTE_TOPIC as SCHEDULING_TOPIC
+
         if pod["spec"].get("nodeName"):
             return None
         note = self.store.get_note(SCHEDULING_TOPIC, pod["metadata"].get("uid", ""))
@@ -266,6 +269,8 @@ class LocalCluster:
 
     def set_node_stopped(self, name: str, stopped: bool) -> bool:
         """Stop or start a node's simulated kubelet; False when it already was so."""
+        from manikit.runtime.controllers.node_lifecycle import set_stopped
+
         self.api.get("Node", name)
         self._note_settled(None)  # a note, not a write: the revision would not show it
         return set_stopped(self.api, name, stopped)

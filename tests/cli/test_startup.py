@@ -266,3 +266,40 @@ def test_linting_with_default_options_builds_no_option_model() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[]"]
+
+
+def test_a_plan_without_preview_loads_no_controller_no_numpy_and_no_template_engine(tmp_path: Path) -> None:
+    """A plan reads the state and dry-runs changed objects through the API: the controllers and the
+    scheduler (and numpy with them), sqlite_utils (a state at the current schema needs no migration),
+    jinja2 (text output) and the plan file's models (no -out) are not imported."""
+    state, manifest = tmp_path / "state.db", tmp_path / "app.yaml"
+    namespace = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n---\n"
+    manifest.write_text(namespace + ONE_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+    applied = subprocess.run(
+        [sys.executable, "-m", "manikit", "apply", "--state", str(state), "--auto-approve", str(manifest)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert applied.returncode == 0, applied.stderr
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("replicas: 3", "replicas: 4"))
+    modules = _modules_after(
+        "from manikit.cli.main import main\n"
+        f"assert main(['plan', '--state', {str(state)!r}, '--no-preview', '--detailed-exitcode', "
+        f"{str(manifest)!r}]) == 2"
+    )
+    assert "manikit.plan.planner" in modules and "manikit.runtime.api" in modules  # the probe did plan
+    unneeded = (
+        "numpy",
+        "jinja2",
+        "sqlite_utils",
+        "click",
+        "manikit.runtime.controllers",
+        "manikit.runtime.scheduler",
+        "manikit.runtime.reconcile",
+        "manikit.plan.planfile",
+        "pydantic.plugin._loader",
+        "manikit.server",
+        "manikit.lint.registry",
+    )
+    assert sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in unneeded)) == []

@@ -6,15 +6,18 @@ Add a migration by appending a function; never edit one that has shipped.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Callable
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from manikit.errors import StateError
 from manikit.runtime.store.sqlite_checks import APPLICATION_ID, damaged
 
-Migration = Callable[[sqlite_utils.Database], None]
+if TYPE_CHECKING:  # sqlite_utils (and the numpy it imports) only where a migration runs
+    import sqlite_utils
+
+Migration = Callable[["sqlite_utils.Database"], None]
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -87,10 +90,21 @@ def migrate(db: sqlite_utils.Database, location: str) -> None:
         )
 
 
+def needs_migration(conn: sqlite3.Connection, location: str) -> bool:
+    """Whether the file is short of ``SCHEMA_VERSION`` or newer (``migrate`` then says so), read
+    without sqlite_utils: opening a state at the current version imports none of it."""
+    return _version(conn, location) != SCHEMA_VERSION
+
+
 def schema_version(db: sqlite_utils.Database, location: str = "") -> int:
-    if not db.table("meta").exists():
+    return _version(db.conn, location)
+
+
+def _version(conn: sqlite3.Connection, location: str) -> int:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+    if found is None:
         return 0
-    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None:
         return 0
     if not str(row[0]).isdigit():

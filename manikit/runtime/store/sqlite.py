@@ -18,14 +18,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
 from manikit.runtime.store import codec
 from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Op, StoredObject
 from manikit.runtime.store.locks import lock_message, new_holder
 from manikit.runtime.store.names import group_of, resource_name
-from manikit.runtime.store.schema import migrate
+from manikit.runtime.store.schema import migrate, needs_migration
 from manikit.runtime.store.sqlite_checks import (
     PAGE_SIZE,
     check_existing_file,
@@ -107,7 +105,10 @@ class SqliteStore:
     def _prepare(self) -> None:
         self._conn.execute("PRAGMA foreign_keys=OFF")
         with self.transaction():
-            migrate(sqlite_utils.Database(self._conn), self._location)
+            if needs_migration(self._conn, self._location):
+                import sqlite_utils  # only to migrate: opening a current state imports none of it
+
+                migrate(sqlite_utils.Database(self._conn), self._location)
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'identity'").fetchone()
         if row is None or not isinstance(row[0], str):
             raise damaged(self._location, "its identity is missing")

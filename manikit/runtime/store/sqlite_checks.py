@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 from manikit.errors import StateDamagedError, StateError
 
 APPLICATION_ID = 0x4D4B5354  # "MKST"
@@ -152,10 +150,12 @@ def use_wal(conn: sqlite3.Connection) -> None:
 def create_if_missing(path: Path) -> None:
     """A new state is built beside ``path`` and linked into place: a state file is complete or absent,
     never the empty file a process killed while creating it would leave."""
-    from manikit.runtime.store.schema import migrate  # schema names APPLICATION_ID from here
-
     if path.exists() or path.is_symlink():
         return
+    import sqlite_utils  # only to create a state: opening one imports none of it (nor numpy)
+
+    from manikit.runtime.store.schema import migrate  # schema names APPLICATION_ID from here
+
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.new-{os.getpid()}")
     temp.unlink(missing_ok=True)
