@@ -15,6 +15,7 @@ from manikit.cli.common import (
     VALUES_OPTION,
     template_options,
 )
+from manikit.cli.main import end_without_teardown
 from manikit.cli.plan_support import (
     ALLOW_EMPTY_OPTION,
     APPLYSET_OPTION,
@@ -86,6 +87,7 @@ def plan(
     paths = [*(paths or []), *(filenames or [])]
     if not paths and not allow_empty:
         raise typer.BadParameter("give at least one manifest file or directory (PATH or -f PATH)")
+    end_without_teardown()  # what the plan holds needs no freeing once it is printed
     render = template_options(values, set_values, allow_env)
     desired = read_desired(
         paths, namespace, render, jobs, allow_empty=allow_empty, applyset=applyset, state=state
