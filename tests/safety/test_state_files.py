@@ -79,6 +79,14 @@ def test_damaged_bodies_are_reported_for_every_command(tmp_path: Path) -> None:
         '{"metadata": {"name": "web", "namespace": "shop"}, "spec": "x"}',
         '{"metadata": {}, "spec": []}',
     )
+    # a plan reads the objects it compares: here the Deployment, whose manifest changed (one the state
+    # records as its apply left it, at the same revision, is taken from that record unread:
+    # tests/plan/test_unchanged.py; damage behind an unchanged revision is `manikit state check`'s)
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    for source in Path(APP).iterdir():
+        text = source.read_text(encoding="utf-8").replace("storefront:1.4.2", "storefront:1.4.3")
+        (changed / source.name).write_text(text, encoding="utf-8")
     for body in ("{not json", "[1, 2]", '{"kind": "Deployment"}', *shapes):
         conn = sqlite3.connect(state)
         conn.execute("UPDATE objects SET body = ? WHERE kind = 'Deployment'", (body,))
@@ -86,7 +94,7 @@ def test_damaged_bodies_are_reported_for_every_command(tmp_path: Path) -> None:
         conn.close()
         for args in (
             ("get", "all", "-A"),
-            ("plan", APP),
+            ("plan", str(changed)),
             ("apply", "-y", APP),
             ("scale", "deploy", "web", "-n", "shop", "--replicas", "1"),
             ("state", "check"),
