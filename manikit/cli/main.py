@@ -109,4 +109,10 @@ GC_THRESHOLDS = (200_000, 30, 30)
 
 def run() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
-    sys.exit(main())
+    code = main()
+    # The command is done: its state committed and closed, its files written. What is left is the
+    # interpreter's teardown, whose collections walked every object a big command leaves (a 10,000
+    # object apply: 800,000 of them, 2.5 s of exit). Frozen, they are freed by reference counting
+    # alone; streams are still flushed, atexit handlers run and exit codes are kept as before.
+    gc.freeze()
+    sys.exit(code)
