@@ -124,6 +124,11 @@ def run() -> None:
     code = main()
     if _END_FAST[0] and _flushed():
         os._exit(code)
+    # The command is done: its state committed and closed, its files written. What is left is the
+    # interpreter's teardown, whose collections walked every object a big command leaves (a 10,000
+    # object apply: 800,000 of them, 2.5 s of exit). Frozen, they are freed by reference counting
+    # alone; streams are still flushed, atexit handlers run and exit codes are kept as before.
+    gc.freeze()
     sys.exit(code)
 
 

@@ -168,7 +168,7 @@ def print_plan(plan: Plan, output_format: PlanFormat) -> None:
         lines = text_lines_of(plan)  # printed as they come: a big plan is never held whole
         if out.no_color:  # not a terminal: plain text, in large writes (rich per line is slow on big plans)
             for chunk in _chunks(lines, _LINES_PER_WRITE):
-                out.file.write("".join(line.text + "\n" for line in chunk))
+                out.file.write("\n".join([line.text for line in chunk]) + "\n")
             out.file.flush()
             return
         print_styled(lines, out)

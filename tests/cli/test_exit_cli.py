@@ -1,0 +1,97 @@
+"""The command's process ends fast and loses nothing: ``run()`` freezes the heap before the interpreter's
+teardown (issue 17), and what the command printed, committed and exited with is what a normal exit
+gives."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from manikit.cli import main as cli_main
+from tests.cli.helpers import run_cli, run_process
+
+NOW = {"MANIKIT_NOW": "2025-01-01T00:00:00Z"}
+
+
+def _many(path: Path, count: int) -> Path:
+    """``count`` Deployments (0 replicas) and their Services in one file: a plan printed on stdout far
+    larger than a pipe's buffer."""
+    docs = []
+    for i in range(count):
+        docs.append(
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web-{i}}}\nspec:\n  replicas: 0\n"
+            f"  selector: {{matchLabels: {{app: web-{i}}}}}\n  template:\n"
+            f"    metadata: {{labels: {{app: web-{i}}}}}\n"
+            f"    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n"
+            f"        resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}\n"
+        )
+        docs.append(
+            f"apiVersion: v1\nkind: Service\nmetadata: {{name: web-{i}}}\n"
+            f"spec:\n  selector: {{app: web-{i}}}\n  ports: [{{port: 80}}]\n"
+        )
+    path.write_text("---\n".join(docs), encoding="utf-8")
+    return path
+
+
+def test_run_freezes_the_heap_then_exits_with_the_commands_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_main, "main", lambda: 4)
+    monkeypatch.setattr(cli_main, "_END_FAST", [False])  # an in-process plan earlier in this worker set it
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli_main.run()
+        assert done.value.code == 4
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(700, 10, 10)  # run() raised them for a command's process; pytest's defaults back
+
+
+def test_a_piped_apply_prints_everything_commits_and_exits_0(tmp_path: Path) -> None:
+    manifest = str(_many(tmp_path / "many.yaml", 150))
+    state = str(tmp_path / "state.db")
+    piped = run_process("apply", "--state", state, "--auto-approve", manifest, env=NOW)
+    assert piped.exit_code == 0, piped.stderr
+    assert len(piped.stdout.encode()) > 256 * 1024  # several pipe buffers: flushed at exit or lost
+    # the same command in this process, a normal return: the same bytes on stdout
+    here = run_cli("apply", "--state", str(tmp_path / "here.db"), "--auto-approve", manifest, env=NOW)
+    assert here.exit_code == 0, here.stderr
+    assert piped.stdout == here.stdout
+    assert piped.stdout.endswith("150 of 150 deployments fully rolled out\n")
+    # committed: a later process plans no change and reads what the apply and its reconcile wrote
+    again = run_process("plan", "--state", state, manifest, "--detailed-exitcode", "--no-preview", env=NOW)
+    assert again.exit_code == 0, again.stdout + again.stderr
+    listed = run_process("get", "replicasets", "--state", state, env=NOW)
+    assert listed.exit_code == 0, listed.stderr
+    assert len([line for line in listed.stdout.splitlines() if line.startswith("web-")]) == 150
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        pytest.param(("plan", "--detailed-exitcode", "--no-preview"), 2, id="changes-present"),
+        pytest.param(("apply", "--auto-approve", "--timeout", "x"), 2, id="usage-error"),
+        pytest.param(("apply",), 1, id="refused-without-a-terminal"),
+    ],
+)
+def test_exit_codes_survive_the_fast_exit(tmp_path: Path, args: tuple[str, ...], code: int) -> None:
+    manifest = str(_many(tmp_path / "many.yaml", 3))
+    done = run_process(*args, "--state", str(tmp_path / "state.db"), manifest, env=NOW)
+    assert done.exit_code == code, done.stdout + done.stderr
+
+
+def test_python_dash_m_exits_the_same_way(tmp_path: Path) -> None:
+    """``python -m manikit`` goes through the same ``run()``."""
+    manifest = str(_many(tmp_path / "many.yaml", 2))
+    state = str(tmp_path / "s.db")
+    done = subprocess.run(
+        [sys.executable, "-m", "manikit", "apply", "--state", state, "--auto-approve", manifest],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Apply complete! Resources: 4 added" in done.stdout
