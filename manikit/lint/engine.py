@@ -43,7 +43,15 @@ from manikit.models.registry import object_namespace
 from manikit.source.documents import Document, FileResult, load_file
 from manikit.source.reader import read_source
 from manikit.source.values import RenderOptions
-from manikit.validate.pieces import PieceResult, Task, group_by_file, load_piece, plan_tasks, pool_map
+from manikit.validate.pieces import (
+    PieceResult,
+    Task,
+    gc_paused,
+    group_by_file,
+    load_piece,
+    plan_tasks,
+    pool_map,
+)
 from manikit.validate.pipeline import FileOutcome, doc_key, duplicate_problems, worker_count
 from manikit.validate.validator import validate_document
 
@@ -170,9 +178,10 @@ def lint_files(
     workers = worker_count(files, jobs)
     tasks = plan_tasks(files, workers)  # a big file in pieces of whole documents, one per task
     results = pool_map(tasks, partial(_lint_task, setup), workers)
-    outcomes = [_joined(parts) or lint_file(setup, name) for name, parts in group_by_file(tasks, results)]
-    problems = [p for o in outcomes for p in o.problems]
-    problems.extend(_whole_set_problems(outcomes, setup))
+    with gc_paused():  # what follows walks every file's facts and keys: nothing for the collector
+        outcomes = [_joined(parts) or lint_file(setup, name) for name, parts in group_by_file(tasks, results)]
+        problems = [p for o in outcomes for p in o.problems]
+        problems.extend(_whole_set_problems(outcomes, setup))
     problems.sort()
     passed_over: Counter[str] = Counter()
     for o in outcomes:
