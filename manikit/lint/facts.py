@@ -46,29 +46,39 @@ class InputSet:
     pods: list[PodFact] = field(default_factory=list)
     services: list[ServiceFact] = field(default_factory=list)
     _by_label: dict[tuple[str, str, str], list[int]] | None = field(default=None, repr=False)
+    # each Service's answer, by the fact's id (two rules ask for every Service), the fact kept with it
+    _selected: dict[int, tuple[ServiceFact, list[PodFact]]] = field(default_factory=dict, repr=False)
 
     def extend(self, other: InputSet) -> None:
         self.pods.extend(other.pods)
         self.services.extend(other.services)
         self._by_label = None
+        self._selected.clear()
 
     def selected_by(self, service: ServiceFact) -> list[PodFact]:
         """The pods and templates in the Service's namespace whose labels include its selector."""
+        known = self._selected.get(id(service))
+        if known is not None and known[0] is service:
+            return known[1]
+        found = self._select(service)
+        self._selected[id(service)] = (service, found)
+        return found
+
+    def _select(self, service: ServiceFact) -> list[PodFact]:
         if self._by_label is None:
             index: dict[tuple[str, str, str], list[int]] = {}
             for i, pod in enumerate(self.pods):
                 for key, value in pod.labels.items():
                     index.setdefault((pod.namespace, key, value), []).append(i)
             self._by_label = index
-        candidates = [self._by_label.get((service.namespace, k, v), []) for k, v in service.selector.items()]
+        selector, pods = service.selector, self.pods
+        candidates = [self._by_label.get((service.namespace, k, v), []) for k, v in selector.items()]
+        if len(candidates) == 1:  # the index holds exactly the pods with that one label
+            return [pods[i] for i in candidates[0]]
         if not candidates:
             return []
         smallest = min(candidates, key=len)
-        return [
-            self.pods[i]
-            for i in smallest
-            if all(self.pods[i].labels.get(k) == v for k, v in service.selector.items())
-        ]
+        return [pods[i] for i in smallest if all(pods[i].labels.get(k) == v for k, v in selector.items())]
 
 
 def gather(

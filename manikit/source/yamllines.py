@@ -39,6 +39,9 @@ _PLAIN_CACHE_SIZE = 4096
 #: knows from their text: ``plan.textual``, hundreds of thousands of lines)
 _BLANK_RUN_LINES = 64
 _BLANK_RUN = re.compile(r"(\n{64,})")  # _BLANK_RUN_LINES
+#: _LINE for one line without its line break (``fullmatch`` always matches: ``.*`` takes any line)
+_ONE_LINE = re.compile(r"( *)(-(?: +|$))?(?:([A-Za-z0-9_$][A-Za-z0-9_.$/-]*):(?: +|$))?(.*)")
+_REPEATS_MIN_LINES = 2_000  # shorter texts are cut line by line: finding repeats would not pay
 _NO_VALUE = object()
 
 
@@ -234,13 +237,38 @@ def _numbered_lines(body: str, first_line: int) -> Iterable[tuple[int, tuple[str
     """``_LINE``'s cut of each line of ``body`` with its number, less the lines of long runs of empty
     lines (nothing to place: block scalars, where they would count, are handed over before reading)."""
     if "\n" * _BLANK_RUN_LINES not in body:
-        return enumerate(_LINE.findall(body), first_line)
+        return enumerate(_cut_lines(body), first_line)
     parts = _BLANK_RUN.split(body)  # text, run of newlines, text, ...
     numbered = []
     line = first_line
     for i in range(0, len(parts), 2):
         text = parts[i]
-        numbered.append(enumerate(_LINE.findall(text), line))
+        numbered.append(enumerate(_cut_lines(text), line))
         if i + 1 < len(parts):  # the run ends this text's last line; the rest are empty lines
             line += text.count("\n") + len(parts[i + 1])
     return chain.from_iterable(numbered)
+
+
+def _cut_lines(text: str) -> list[tuple[str, str, str, str]]:
+    """``_LINE.findall(text)``; each distinct line cut once when most lines repeat others.
+
+    A stream of many objects of a few kinds (``helm template``'s, a generated repository's) repeats
+    most of its lines: ``spec:``, ``containers:``, ``imagePullPolicy: IfNotPresent``... Cutting each
+    distinct line once and looking the others up costs a third of cutting them all, and the lines cut
+    alike share their strings (a key's hash is then computed once). A text of mostly distinct lines
+    (or a short one) is cut whole, as before: the look-up would only add to it."""
+    if text.count("\n") < _REPEATS_MIN_LINES:
+        return _LINE.findall(text)
+    lines = text.split("\n")
+    distinct = set(lines)
+    if len(distinct) * 2 > len(lines):
+        return _LINE.findall(text)
+    cuts: dict[str, tuple[str, str, str, str]] = {line: _cut_one(line) for line in distinct}
+    return list(map(cuts.__getitem__, lines))
+
+
+def _cut_one(line: str) -> tuple[str, str, str, str]:
+    cut = _ONE_LINE.fullmatch(line)
+    assert cut is not None, "``.*`` matches any line without a break"
+    spaces, dash, key, rest = cut.groups("")
+    return spaces, dash, key, rest

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -139,5 +140,20 @@ def pool_map(items: Sequence[T], work: Callable[[T], R], workers: int) -> list[R
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     chunk = max(1, len(items) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # here, the collector is paused too while the results come in: unpickling them builds tens of
+    # thousands of objects, which young collections would only walk again (the workers turn it back on)
+    with gc_paused(), ProcessPoolExecutor(workers, mp_context=context, initializer=gc.enable) as pool:
         return list(pool.map(work, items, chunksize=chunk))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for the block, then left as it was (see GcPaused)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

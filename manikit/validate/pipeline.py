@@ -197,19 +197,33 @@ def duplicate_problems(
 
     ``render`` must be the options the files were first loaded with, so templates render the same.
     """
-    groups: dict[tuple[str, str, str, str], set[str]] = {}
-    counts: Counter[tuple[str, str, str, str]] = Counter()
-    for key in (k for o in outcomes for k in o.keys):
-        if key.kind and key.api_version and key.name:
-            ident = object_identity(key.api_version, key.kind, key.namespace, key.name, default_namespace)
-            groups.setdefault(ident, set()).add(key.file)
-            counts[ident] += 1
-    files = sorted({f for ident, n in counts.items() if n > 1 for f in groups[ident]})
+    files = sorted(_files_with_duplicates(outcomes, default_namespace))
     if not files:
         return []
     kept = {o.name: o.stdin_docs for o in outcomes if o.stdin_docs}
     docs = [d for name in files for d in (kept[name] if name in kept else load_file(name, render).documents)]
     return find_duplicates(docs, default_namespace)
+
+
+def _files_with_duplicates(outcomes: Sequence[FileOutcome], default_namespace: str) -> set[str]:
+    """The files holding an object whose identity (``object_identity``) another document has too.
+
+    Each identity's first file is remembered; a second sighting adds that file and its own, so every
+    file of an identity seen twice or more is in: one pass and a dict look-up per document (this runs
+    in the parent, after the workers, over every document of the input)."""
+    first_file: dict[tuple[str, str, str, str], str] = {}
+    files: set[str] = set()
+    for outcome in outcomes:
+        for key in outcome.keys:
+            if key.kind and key.api_version and key.name:
+                ident = object_identity(key.api_version, key.kind, key.namespace, key.name, default_namespace)
+                found = first_file.get(ident)
+                if found is None:
+                    first_file[ident] = key.file
+                else:
+                    files.add(found)
+                    files.add(key.file)
+    return files
 
 
 @dataclass

@@ -299,3 +299,40 @@ def test_the_corpus_reads_as_libyaml_reads_it() -> None:
         else:
             handed_over += 1
     assert read > 100 and handed_over > 0, (read, handed_over)  # both paths were taken on real files
+
+
+# lines to cut as _LINE cuts them: keys, dashes and values at their edges
+_LINE_PARTS = st.sampled_from(["", " ", "  ", "-", "- ", "-  ", "--", "a:", "a: ", "a:b", "$p:", "a.b/c-d:"])
+_LINE_ENDS = st.sampled_from(["", "x", " x", "# c", "1", "- y", "a: b", "'q'", ":", " "])
+_CUT_LINES = st.tuples(_LINE_PARTS, _LINE_PARTS, _LINE_ENDS).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_CUT_LINES, min_size=1, max_size=8), st.data())
+def test_lines_cut_once_per_distinct_line_are_cut_as_findall_cuts_them(lines: list[str], data: Any) -> None:
+    from manikit.source import yamllines
+
+    picks = data.draw(st.lists(st.integers(0, len(lines) - 1), min_size=1, max_size=60))
+    text = "\n".join(lines[i] for i in picks) + data.draw(st.sampled_from(["", "\n"]))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamllines, "_REPEATS_MIN_LINES", 0)
+        assert yamllines._cut_lines(text) == yamllines._LINE.findall(text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_texts(), st.integers(3, 6))  # three times or more: most lines repeat
+def test_a_stream_of_repeated_documents_reads_as_libyaml_reads_it(text: str, times: int) -> None:
+    """The distinct-lines path (a stream of many alike objects) against the reference."""
+    from manikit.source import yamllines
+
+    stream = "\n---\n".join([text.strip("\n")] * times) + "\n"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamllines, "_REPEATS_MIN_LINES", 0)
+        _assert_same_or_handed_over(stream)
+
+
+def test_a_long_stream_of_alike_manifests_reads_as_libyaml_reads_it() -> None:
+    stream = "".join(MANIFEST.replace("name: web", f"name: web-{i}") for i in range(150))
+    assert stream.count("\n") > 2_000  # long enough for the distinct-lines path, without patching
+    assert _assert_same_or_handed_over(stream)
+    assert _assert_same_or_handed_over("\n" * 5_000 + stream)  # a piece of a big file

@@ -211,3 +211,31 @@ def test_a_collector_paused_by_the_caller_stays_paused() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _collector_at_call(self: object, item: int) -> bool:
+    return gc.isenabled()
+
+
+def test_the_workers_start_with_the_collector_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent pauses its collector while results come in, and forked workers inherit that: each
+    turns it back on, so that only its calls run paused (GcPaused sees it on when a call starts)."""
+    monkeypatch.setattr(pieces.GcPaused, "__call__", _collector_at_call)  # forked along
+    assert pieces.pool_map([1, 2, 3], str, 2) == [True] * 3
+    assert gc.isenabled()
+
+
+def test_gc_paused_restores_the_collector_as_it_was() -> None:
+    with pieces.gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), pieces.gc_paused():
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with pieces.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
