@@ -34,8 +34,17 @@ check: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -n auto --dist loadgroup -q
 
+# checkov, which lint is compared with, pins old dependencies: it gets a venv of its own
+CHECKOV_VENV := .venv-checkov
+CHECKOV := checkov==3.3.30
+
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet '$(CHECKOV)'
+	touch $@
+
 # every benchmark, one after another; writes bench/FIGURES.md, the figures README quotes (minutes)
-bench: $(STAMP)
+bench: $(STAMP) $(CHECKOV_VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/all.py --out bench/FIGURES.md
 
@@ -48,4 +57,4 @@ schemas: $(STAMP)
 	$(BIN)/manikit schema --out schemas/
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(CHECKOV_VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,6 +1,7 @@
 """Benchmark: `manikit lint` (validation plus every rule) as a whole process on N generated resources,
 on one file of N objects, and on the real public manifests of ../shared/corpus side by side with
-yamllint and checkov's Kubernetes checks (each skipped with a note when absent).
+yamllint and checkov's Kubernetes checks (each skipped with a note when absent; `make bench` installs
+checkov in .venv-checkov, a venv of its own).
 
     python bench/lint.py [--resources 10000] [--runs 3] [--jobs N] [--corpus DIR]
 
@@ -72,8 +73,15 @@ def main() -> None:
 
 
 # checkov is not in the bench extra: it brings 71 packages (boto3, aiohttp, networkx...) and pins
-# packaging 23.2, older than what the test tools use; install it on its own to compare.
-CHECKOV_NOTE = "not in the bench extra, it pins old dependencies: pipx install checkov, then put it on PATH"
+# packaging 23.2, older than what the test tools use, so `make bench` installs it in a venv of its own.
+CHECKOV_VENV = Path(__file__).resolve().parent.parent / ".venv-checkov"
+CHECKOV_NOTE = "`make bench` installs it in .venv-checkov, its own venv: it pins old dependencies"
+
+
+def checkov_tool() -> str | None:
+    """checkov from the venv `make bench` gives it, else beside this interpreter or on PATH."""
+    own = CHECKOV_VENV / "bin" / "checkov"
+    return str(own) if own.exists() else tool("checkov")
 
 
 def bench_corpus(corpus: Path, runs: int) -> None:
@@ -82,7 +90,7 @@ def bench_corpus(corpus: Path, runs: int) -> None:
         return
     files = corpus_files(corpus)
     ours = Figures()
-    others = {"yamllint": (tool("yamllint"), Figures()), "checkov": (tool("checkov"), Figures())}
+    others = {"yamllint": (tool("yamllint"), Figures()), "checkov": (checkov_tool(), Figures())}
     for _ in range(runs):  # interleaved, so that a busy moment of the machine hits them all
         ours.add([manikit(), "lint", "--quiet", *files], (0, 1))
         exe, figures = others["yamllint"]
