@@ -22,6 +22,7 @@ from manikit.cli.common import (
     VALUES_OPTION,
     template_options,
 )
+from manikit.cli.main import end_without_teardown
 from manikit.cli.plan_support import (
     ALLOW_EMPTY_OPTION,
     APPLYSET_OPTION,
@@ -150,20 +151,24 @@ def apply(
             )
         if plan.empty:
             note_unchanged(cp.cluster, plan)  # what the next plan need not parse (plan/textual.py)
-            _finish(cp, ApplyResult(), wait, timeout, ran_for)
-            return
-        _confirm(auto_approve)
-        keep_backup(cp.cluster)
-        try:
-            result = _execute(cp, plan, already)
-        except ApplyStopped as stopped:
+            result = ApplyResult()
+        else:
+            _confirm(auto_approve)
+            keep_backup(cp.cluster)
+            try:
+                result = _execute(cp, plan, already)
+            except ApplyStopped as stopped:
+                if plan_file is not None:
+                    save_progress(plan_file, {**progress, **stopped.result.versions})
+                raise
             if plan_file is not None:
-                save_progress(plan_file, {**progress, **stopped.result.versions})
-            raise
-        if plan_file is not None:
-            clear_progress(plan_file)
+                clear_progress(plan_file)
         del plan  # its bodies go before the controllers' caches fill (a lower peak RSS, issue 17)
         _finish(cp, result, wait, timeout, ran_for)
+    # Only now, the state committed and closed (its write-ahead log checkpointed), the apply lock
+    # released and the load's workers joined: what is left of the process is its teardown, which
+    # freed the plan's and the controllers' objects one by one (0.2 s of a 10,000-object apply).
+    end_without_teardown()
 
 
 def _is_plan_file(path: str) -> bool:

@@ -95,3 +95,70 @@ def test_python_dash_m_exits_the_same_way(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Apply complete! Resources: 4 added" in done.stdout
+
+
+def test_an_apply_ends_without_teardown_only_once_its_state_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``apply`` asks for the fast end (``end_without_teardown``) after its state is committed and
+    closed; an apply that fails (here: refused without a terminal) ends as before."""
+    manifest = str(_many(tmp_path / "many.yaml", 3))
+    monkeypatch.setattr(cli_main, "_END_FAST", [False])
+    refused = run_cli("apply", "--state", str(tmp_path / "s.db"), manifest, env=NOW)
+    assert refused.exit_code == 1
+    assert cli_main._END_FAST == [False]
+    done = run_cli("apply", "--state", str(tmp_path / "s.db"), "--auto-approve", manifest, env=NOW)
+    assert done.exit_code == 0, done.stderr
+    assert cli_main._END_FAST == [True]
+    cli_main._END_FAST[0] = False
+    unchanged = run_cli("apply", "--state", str(tmp_path / "s.db"), "--auto-approve", manifest, env=NOW)
+    assert unchanged.exit_code == 0, unchanged.stderr
+    assert "No changes." in unchanged.stdout
+    assert cli_main._END_FAST == [True]
+
+
+def test_an_apply_that_ends_fast_leaves_its_state_checkpointed(tmp_path: Path) -> None:
+    """The process's state is as a normal exit leaves it: closed, its write-ahead log checkpointed into
+    the file (no -wal left), readable by a later process, and the same as the in-process apply's."""
+    manifest = str(_many(tmp_path / "many.yaml", 40))
+    states = {name: tmp_path / f"{name}.db" for name in ("process", "here")}
+    done = run_process("apply", "--state", str(states["process"]), "--auto-approve", manifest, env=NOW)
+    here = run_cli("apply", "--state", str(states["here"]), "--auto-approve", manifest, env=NOW)
+    assert (done.exit_code, done.stdout, done.stderr.replace("process.db", "here.db")) == (
+        here.exit_code,
+        here.stdout,
+        here.stderr,
+    )
+    wal = Path(f"{states['process']}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    listed = {
+        name: run_process("get", "deployments", "-A", "--state", str(path), env=NOW)
+        for name, path in states.items()
+    }
+    assert listed["process"].exit_code == 0, listed["process"].stderr
+    assert listed["process"].stdout == listed["here"].stdout
+    assert listed["process"].stdout.count("web-") == 40
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_an_apply_whose_stdout_takes_nothing_ends_as_the_interpreter_would(tmp_path: Path) -> None:
+    """The fast end only follows a flush that worked: a full disk is the interpreter's to report."""
+    import os
+
+    manifest = str(_many(tmp_path / "many.yaml", 20))
+    plain = "import sys; from manikit.cli.main import main; sys.exit(main(sys.argv[1:]))"  # never ends early
+    ended: list[tuple[int, str]] = []
+    for i, entry in enumerate(("from manikit.cli.main import run; run()", plain)):
+        args = ["apply", "--state", str(tmp_path / f"s{i}.db"), "--auto-approve", manifest]
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-c", entry, *args],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, **NOW},
+                timeout=120,
+            )
+        ended.append((done.returncode, done.stderr.splitlines()[-1] if done.stderr else ""))
+    assert ended[0] == ended[1]
+    assert ended[0][0] != 0
