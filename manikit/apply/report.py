@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from manikit.apply.preview import pending_pods
 from manikit.cluster import Body, Cluster
-from manikit.cluster.deployments import rollout_status
+from manikit.cluster.deployments import deployments_for_status, rollout_status
 from manikit.plan.actions import PendingPod
 
 MAX_LINES = 20
@@ -57,7 +57,7 @@ def rollout_report(
 
 
 def _report(cluster: Cluster) -> RolloutReport:
-    lines = [_line(d) for d in cluster.list("Deployment")]
+    lines = [_line(d) for d in deployments_for_status(cluster)]
     pending = pending_pods(cluster.list("Pod"))
     converged = all(line.ok for line in lines) and not pending
     if len(lines) > MAX_LINES:

@@ -311,6 +311,14 @@ class SqliteStore:
         rows = self._conn.execute(sql + " ORDER BY namespace, name", args)
         return [(ns, name, str(api_version or ""), rev) for ns, name, api_version, rev in rows]
 
+    def list_pruned(self, kind: str, drop: Sequence[str]) -> builtins.list[StoredObject]:
+        """``list(kind)`` with the JSON paths ``drop`` (``$.spec.template``...) removed from each body by
+        SQLite before it is decoded here: for a reader of a few fields of many big bodies."""
+        removed = "".join(", ?" for _ in drop)
+        sql = f"SELECT namespace, name, rev, json_remove(body{removed}) FROM objects WHERE kind = ?"
+        rows = self._conn.execute(sql + " ORDER BY namespace, name", [*drop, kind])
+        return [StoredObject(kind, ns, name, rev, self._body(body, rev)) for ns, name, rev, body in rows]
+
     def texts(self, keys: Iterable[tuple[str, str, str]]) -> Iterator[tuple[tuple[str, str, str], int, str]]:
         """Each of ``keys`` (kind, namespace, name) that exists, with its revision and its body as the
         JSON text stored, not decoded (for a reader that digests bodies it mostly does not keep)."""
