@@ -7,7 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from functools import partial
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 
@@ -25,7 +27,7 @@ from manikit.plan.desired import DesiredSet, load_desired
 from manikit.plan.planner import make_plan
 from manikit.plan.render.json_format import render_json
 from manikit.plan.render.styled import print_styled
-from manikit.plan.render.text import Line, text_lines_of
+from manikit.plan.render.text import text_lines_of
 from manikit.source.values import RenderOptions
 
 APPLYSET_OPTION = typer.Option(
@@ -167,17 +169,19 @@ def print_plan(plan: Plan, output_format: PlanFormat) -> None:
         out = console.stdout()
         lines = text_lines_of(plan)  # printed as they come: a big plan is never held whole
         if out.no_color:  # not a terminal: plain text, in large writes (rich per line is slow on big plans)
-            for chunk in _chunks(lines, _LINES_PER_WRITE):
-                out.file.write("\n".join([line.text for line in chunk]) + "\n")
+            for chunk in _chunks(map(_TEXT, lines), _LINES_PER_WRITE):  # each line's text, in C
+                out.file.write("\n".join(chunk) + "\n")
             out.file.flush()
             return
         print_styled(lines, out)
 
 
 _LINES_PER_WRITE = 4096
+_TEXT = itemgetter(0)  # ``Line.text``
+T = TypeVar("T")
 
 
-def _chunks(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
+def _chunks(lines: Iterable[T], size: int) -> Iterator[list[T]]:
     it = iter(lines)
     while chunk := list(islice(it, size)):
         yield chunk
