@@ -3,13 +3,12 @@ manifests into a desired set (problems printed, exit 1), and printing a plan."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from functools import partial
-from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import TypeVar
+from typing import IO
 
 import typer
 
@@ -27,7 +26,7 @@ from manikit.plan.desired import DesiredSet, load_desired
 from manikit.plan.planner import make_plan
 from manikit.plan.render.json_format import render_json
 from manikit.plan.render.styled import print_styled
-from manikit.plan.render.text import text_lines_of
+from manikit.plan.render.text import Line, text_blocks_of, text_lines_of
 from manikit.source.values import RenderOptions
 
 APPLYSET_OPTION = typer.Option(
@@ -167,24 +166,28 @@ def print_plan(plan: Plan, output_format: PlanFormat) -> None:
         typer.echo(render_markdown(plan), nl=False)
     else:
         out = console.stdout()
-        lines = text_lines_of(plan)  # printed as they come: a big plan is never held whole
         if out.no_color:  # not a terminal: plain text, in large writes (rich per line is slow on big plans)
-            for chunk in _chunks(map(_TEXT, lines), _LINES_PER_WRITE):  # each line's text, in C
-                out.file.write("\n".join(chunk) + "\n")
-            out.file.flush()
+            _write_plain(text_blocks_of(plan), out.file)  # printed as they come: never held whole
             return
-        print_styled(lines, out)
+        print_styled(text_lines_of(plan), out)
 
 
 _LINES_PER_WRITE = 4096
 _TEXT = itemgetter(0)  # ``Line.text``
-T = TypeVar("T")
 
 
-def _chunks(lines: Iterable[T], size: int) -> Iterator[list[T]]:
-    it = iter(lines)
-    while chunk := list(islice(it, size)):
-        yield chunk
+def _write_plain(blocks: Iterable[list[Line]], file: IO[str]) -> None:
+    """The blocks' lines' texts, each ended by a newline, written ``_LINES_PER_WRITE`` at a time."""
+    texts: list[str] = []
+    size = _LINES_PER_WRITE
+    for block in blocks:
+        texts.extend(map(_TEXT, block))  # each line's text, in C
+        while len(texts) >= size:
+            file.write("\n".join(texts[:size]) + "\n")
+            del texts[:size]
+    if texts:
+        file.write("\n".join(texts) + "\n")
+    file.flush()
 
 
 def plan_for(

@@ -106,3 +106,16 @@ def test_created_lines_are_the_plain_walks(after: Any, manifest: Any, with_manif
     plain_created_lines(after, "", mine, reference)
     assert fast == reference
     assert [type(line) for line in fast] == [Line] * len(fast)
+
+
+def test_blocks_are_the_lines_an_object_at_a_time() -> None:
+    """``text_blocks_of`` (the plain printer's) holds ``render_text``'s lines (checked against the
+    golden files), one block per changed object."""
+    from tests.plan.test_render import sample_plan
+
+    for replace, atomic in ((True, True), (False, False)):
+        plan = sample_plan(replace=replace, atomic=atomic)
+        blocks = list(text.text_blocks_of(plan))
+        assert [line for block in blocks for line in block] == text.render_text(plan)
+        per_object = blocks[1 : 1 + len(plan.changes)]
+        assert [block[2].text.split()[-1] for block in per_object] == [str(c.key) for c in plan.changes]

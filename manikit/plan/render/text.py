@@ -43,46 +43,56 @@ def render_text(plan: Plan) -> list[Line]:
 def text_lines_of(plan: Plan) -> Iterator[Line]:
     """``render_text``'s lines one by one: a plan printed as they come holds none of them (a plan of
     10,000 created objects is half a million lines)."""
+    for block in text_blocks_of(plan):
+        yield from block
+
+
+def text_blocks_of(plan: Plan) -> Iterator[list[Line]]:
+    """``text_lines_of``'s lines a block at a time (each object's lines one list): what a printer of
+    plain text takes, without resuming a generator for every line."""
     if plan.empty and not plan.refusals:
-        yield Line(NO_CHANGES, "green")
+        yield [Line(NO_CHANGES, "green")]
     elif plan.empty:
-        yield Line(plan.summary(), "bold")
+        yield [Line(plan.summary(), "bold")]
     else:
-        yield Line(plan.summary(), "bold")  # the headline first: a big plan is read from the top
+        head = [Line(plan.summary(), "bold")]  # the headline first: a big plan is read from the top
         if not plan.atomic:
-            yield Line(NOT_ATOMIC, "yellow")
-        yield Line("manikit will perform the following actions:")
+            head.append(Line(NOT_ATOMIC, "yellow"))
+        head.append(Line("manikit will perform the following actions:"))
+        yield head
         for change in plan.changes:
-            yield Line("")
-            yield from _resource(change)
-        yield Line("")
-        yield Line(plan.summary(), "bold")
-    yield from _refusals(plan)
+            yield _resource(change)
+        yield [Line(""), Line(plan.summary(), "bold")]
+    yield list(_refusals(plan))
     if plan.preview is not None:
-        yield from _preview(plan)
+        yield list(_preview(plan))
 
 
-def _resource(change: ResourceChange) -> Iterator[Line]:
+def _resource(change: ResourceChange) -> list[Line]:
+    """A changed object's lines, after the blank line that parts it from the one before."""
     style = _STYLE[change.action]
     source = f"  ({change.source})" if change.source else ""
-    yield Line(f"  # {change.key} {_VERB[change.action]}{source}", "dim")
-    yield Line(f"{change.action.symbol:>3} {change.key}", style)
+    lines = [
+        Line(""),
+        Line(f"  # {change.key} {_VERB[change.action]}{source}", "dim"),
+        Line(f"{change.action.symbol:>3} {change.key}", style),
+    ]
     for taken in change.takes:
-        yield Line(f"      ! takes {taken} (--force-conflicts)", "magenta")
+        lines.append(Line(f"      ! takes {taken} (--force-conflicts)", "magenta"))
     if change.action is Action.CREATE:
-        yield from _created(change)
+        _created(change, lines)
         for path in change.known_after_apply:
-            yield Line(f"      + {path}: (known after apply)", "green")
-        return
+            lines.append(Line(f"      + {path}: (known after apply)", "green"))
+        return lines
     if change.action is Action.DELETE:
-        yield Line(f"        # ({change.unchanged_fields} fields destroyed)", "dim")
-        return
+        lines.append(Line(f"        # ({change.unchanged_fields} fields destroyed)", "dim"))
+        return lines
     if change.adopts:
-        yield Line(f"      {ADOPTS}", "dim")
-    for field in change.changes:
-        yield _field(field)
+        lines.append(Line(f"      {ADOPTS}", "dim"))
+    lines.extend(_field(field) for field in change.changes)
     if change.unchanged_fields:
-        yield Line(f"        # ({change.unchanged_fields} unchanged fields hidden)", "dim")
+        lines.append(Line(f"        # ({change.unchanged_fields} unchanged fields hidden)", "dim"))
+    return lines
 
 
 def _refusals(plan: Plan) -> Iterator[Line]:
@@ -111,16 +121,14 @@ def _field(change: FieldChange) -> Line:
     return Line(f"      ~ {change.path}: {_show(change.before)} -> {_show(change.after)}{note}", "yellow")
 
 
-def _created(change: ResourceChange) -> list[Line]:
-    """A created object's lines: each leaf of what it will be (``_leaves``'s paths, in document order),
-    those its manifest does not say marked as the server's defaults."""
+def _created(change: ResourceChange, lines: list[Line]) -> None:
+    """A created object's lines added to ``lines``: each leaf of what it will be (``_leaves``'s paths,
+    in document order), those its manifest does not say marked as the server's defaults."""
     mine: set[str] | None = None
     if change.manifest:
         mine = {"apiVersion", "kind"}  # always the manifest's
         _paths(comparable(change.manifest), "", mine)
-    lines: list[Line] = []
     _created_lines(change.after or {}, "", mine, lines)
-    return lines
 
 
 _new_line = tuple.__new__  # ``_new_line(Line, (text, style))``: a Line without its Python-level __new__
