@@ -7,7 +7,8 @@ Prints `manikit apply --auto-approve FILE` as a whole process (median wall and C
 CPU is the steadier figure on a shared machine), then where that time goes: the start-up (interpreter
 and imports, in a process of its own) and the command's steps run in this process as the command runs
 them (the same calls, the collector's thresholds and the plan printed to /dev/null as the command
-prints it there): open, load, plan, print the plan, apply transaction, reconcile, rollout report; what
+prints it there): open, load, plan, print the plan, apply transaction, reconcile, rollout report, the
+refresh of the apply's notes (``refresh_applied``); what
 the whole process spent beyond their sum (exit, the load's worker processes starting and ending) is
 printed as the rest.
 """
@@ -37,6 +38,7 @@ from manikit.apply.report import rollout_report
 from manikit.cli.main import GC_THRESHOLDS
 from manikit.cli.plan_support import PlanFormat, print_plan
 from manikit.cluster import open_cluster
+from manikit.cluster.recorded import refresh_applied
 from manikit.cluster.statefile import keep_backup
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
@@ -114,6 +116,8 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
     lap(f"reconcile ({passes})")
     rollout_report(cluster)
     lap("rollout report")
+    refresh_applied(cluster)  # as the command's end (cli/apply_cmd.py _finish)
+    lap("refresh the apply's notes")
     cluster.close()
     lap("close")
     return times
