@@ -154,3 +154,49 @@ def test_the_store_holds_the_same_rows_with_and_without_the_shortcut(
     assert any(b'"managedFields"' in row[-1] for row in fast if isinstance(row[-1], bytes))
     monkeypatch.setattr(objects, "meta_body", lambda meta: meta.to_k8s())
     assert _rows(tmp_path, "plain") == fast
+
+
+ITEM_VALUES = st.one_of(
+    st.sampled_from(["web", "é", 'q"uote', ""]),
+    st.integers(-3, 3),
+    st.booleans(),
+    st.floats(allow_nan=False),
+    st.none(),
+    st.lists(st.integers(0, 2), max_size=2),
+    st.dictionaries(st.sampled_from(["a"]), st.integers(0, 2), max_size=1),
+)
+ONE_ITEM = st.tuples(
+    st.sampled_from(["containers", "ports", "env", "ownerReferences", "finalizers", "args"]),
+    st.sampled_from(["name", "containerPort", "port", "uid", "other"]),
+    ITEM_VALUES,
+    st.dictionaries(
+        st.sampled_from(["image", "value", "protocol"]), st.sampled_from(["x", "TCP"]), max_size=2
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ONE_ITEM)
+def test_a_one_item_list_is_named_as_a_longer_lists_items_are(
+    case: tuple[str, str, Any, dict[str, Any]],
+) -> None:
+    """``fields_v1._plain_list``'s one-item shortcut: the general walk's tree, or no plain tree where
+    the items' values could not be told apart (a value that does not hash)."""
+    from manikit.fields.fields_v1 import _general_tree, field_set, plain_tree, to_fields_v1
+    from manikit.fields.strategic import list_key
+
+    field, key, value, rest = case
+    item = {key: value, **rest}
+    body = {"spec": {field: [item]}}
+    tree = plain_tree(body)
+    try:
+        hash(value)
+    except TypeError:
+        if list_key(field, [item]) == key:  # the merge key's value: items could not be told apart
+            assert tree is None
+            return
+    if tree is None:
+        assert value is None  # a null is no plain body, the one reason here
+        return
+    assert tree == _general_tree(body) == to_fields_v1(field_set(body))
+    assert orjson.dumps(tree) == orjson.dumps(_general_tree(body))
