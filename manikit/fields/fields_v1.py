@@ -263,6 +263,12 @@ def _plain(config: dict[str, Any]) -> dict[str, Any]:
 
 def _plain_list(field: str, items: list[Any]) -> dict[str, Any]:
     """A non-empty list: its items by name when it is keyed, else a leaf whose items are checked."""
+    if len(items) == 1 and type(items[0]) is dict:  # the common one-item list (a pod's containers)
+        merge_key = list_key(field, items)
+        if merge_key is not None:
+            value = items[0].get(merge_key)
+            hash(value)  # TypeError, as the set of several items' values raises it
+            return {_item_name(merge_key, value): {ITEM: {}, **_plain(items[0])}}
     merge_key = list_key(field, items) if all(type(i) is dict for i in items) else None
     if merge_key is None:  # (the primitive merged lists, ``finalizers``, have no merge key)
         _check_plain(items, field)

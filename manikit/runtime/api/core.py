@@ -151,10 +151,12 @@ class Api:
         *,
         trusted: bool = False,
         manager: str | None = None,
+        handed_over: bool = False,
     ) -> Body:
         """Create an object; with a ``manager``, its managedFields record the create as theirs (the
-        defaults filled in too, not what the server allocates)."""
-        kind, body = to_body(obj, namespace, trusted)
+        defaults filled in too, not what the server allocates). ``handed_over``: ``obj`` is the
+        caller's no more and its managedFields are plain JSON the API made (``objects.to_body``)."""
+        kind, body = to_body(obj, namespace, trusted, handed_over=handed_over)
         meta = body["metadata"]
         ns = scope(kind, meta.get("namespace"))
         with self._atomic():

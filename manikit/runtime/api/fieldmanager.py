@@ -57,7 +57,7 @@ def apply(api: Api, config: Mapping[str, Any], manager: str, force: bool) -> Bod
         created = created_applied(applied_config, manager, stamp)
         created["apiVersion"], created["kind"] = applied_config.get("apiVersion", ""), kind
         _node_size(created, applied_config)
-        return api.create(created, ns or None)
+        return api.create(created, ns or None, handed_over=True)  # its one entry: plain JSON made here
     merged = merge_applied(live, applied_config, field_set(applied_config), manager, force, stamp)
     # a resourceVersion in the configuration is a precondition, as kube honours it: a stale one is a 409
     merged["metadata"]["resourceVersion"] = meta.get("resourceVersion") or live["metadata"]["resourceVersion"]

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from manikit.errors import Cause, InvalidError
 from manikit.kinds.registry import apply_defaults
-from manikit.models.meta import TypeMeta
+from manikit.models.meta import ObjectMeta, TypeMeta
 from manikit.runtime.api.admission import check_create
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.store import Body
@@ -30,13 +30,18 @@ STATUS_ON_CREATE: dict[str, dict[str, Any] | None] = {
 }
 
 
-def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: bool) -> tuple[str, Body]:
+def to_body(
+    obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: bool, *, handed_over: bool = False
+) -> tuple[str, Body]:
     """A fresh body the API may change: validated and defaulted unless ``trusted``.
 
     ``trusted`` is for controllers writing bodies derived from already-validated objects: it skips
     pydantic (the hot path of a 10,000-pod rollout) but not admission. A manifest loading admitted in
     full in this run (``manikit.validate.admitted``) is not admitted twice: only its ObjectMeta is
     validated again.
+
+    ``handed_over``: the caller gives ``obj`` up, and its managedFields are plain JSON the API made
+    itself (server-side apply's create): the body keeps them as they are (``meta_body``).
     """
     owned = not isinstance(obj, TypeMeta)  # a model validated here is ours to default in place
     if isinstance(obj, TypeMeta):
@@ -56,7 +61,7 @@ def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: b
             body, meta = kept
             if namespaced and not meta.namespace:  # apply_defaults' one change to ObjectMeta
                 meta.namespace = scope(kind, namespace) or "default"
-            body["metadata"] = meta.to_k8s()
+            body["metadata"] = meta_body(meta) if handed_over else meta.to_k8s()
             if not namespaced:
                 body["metadata"].pop("namespace", None)
             return kind, body
@@ -69,6 +74,26 @@ def to_body(obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: b
     if not kind_info(kind).namespaced:
         body["metadata"].pop("namespace", None)
     return kind, body
+
+
+def meta_body(meta: ObjectMeta) -> Body:
+    """``meta.to_k8s()`` for an ObjectMeta whose managedFields are plain JSON (str keys; str, int,
+    bool, float but NaN and infinities, lists and dicts of those) that nobody else holds: they are
+    taken as they are instead of dumped value by value (a create's whole field set: most of the
+    dump's time). The rest is the model's dump; managedFields go where its field order puts them,
+    before ``selfLink``."""
+    managed = meta.managed_fields
+    out: Body = meta.model_dump(by_alias=True, exclude_none=True, mode="json", exclude=_MANAGED)
+    if managed is None:
+        return out
+    link = out.pop("selfLink", None)
+    out["managedFields"] = managed
+    if link is not None:
+        out["selfLink"] = link
+    return out
+
+
+_MANAGED = {"managed_fields"}
 
 
 def validate(data: Mapping[str, Any]) -> TypeMeta:
