@@ -93,14 +93,16 @@ class _Caches:
 
 #: per store, the controllers' cached view and models, kept from one reconcile to the next (a
 #: server reconciling after every write, ``apply --wait`` stepping the clock): the view catches up
-#: from the store's history, so only what was written since is read again, not every object
+#: from the store's history, so only what was written since is read again, not every object.
+#: The view reaches its store through a weak proxy: a value holding its own key strongly would keep
+#: the entry, and every object the caches hold, alive for as long as the process runs
 _CACHES: weakref.WeakKeyDictionary[Store, _Caches] = weakref.WeakKeyDictionary()
 
 
 def _caches(store: Store, clock: Clock) -> tuple[Api, ModelCache]:
     found = _CACHES.get(store)
     if found is None:
-        found = _Caches(Api(store, clock, cached=True), ModelCache())
+        found = _Caches(Api(weakref.proxy(store), clock, cached=True), ModelCache())
         _CACHES[store] = found
     found.view.clock = clock
     return found.view, found.models

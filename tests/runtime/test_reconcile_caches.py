@@ -3,7 +3,9 @@ Endpoints pod index. Each must give what recomputing from scratch would."""
 
 from __future__ import annotations
 
+import gc
 import itertools
+import weakref
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -602,3 +604,16 @@ def test_the_garbage_collector_does_not_look_again_after_status_writes_alone(
     api.delete("ReplicaSet", api.list("ReplicaSet")[0]["metadata"]["name"], "default")
     run()  # the owner is gone: the collector looks again and deletes its pods
     assert len(calls) == 2 and all("deletionTimestamp" in p["metadata"] for p in api.list("Pod"))
+
+
+def test_the_caches_of_a_store_go_with_the_store() -> None:
+    """The kept view must not hold its store (the key) strongly, or no entry ever leaves _CACHES."""
+    api = new_api()
+    api.create(deployment(replicas=1))
+    reconcile(api)
+    view, models = rc._caches(api.store, api.clock)
+    gone = weakref.ref(models)
+    store = weakref.ref(api.store)
+    del view, models, api
+    gc.collect()
+    assert store() is None and gone() is None
