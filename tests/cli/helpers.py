@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,3 +47,26 @@ def run_process(
         [str(exe), *args], cwd=cwd, input=input, capture_output=True, text=True, env=full_env, timeout=timeout
     )
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+# run() ends some commands without the interpreter's teardown; main() never does
+PLAIN_ENTRY = "import sys; from manikit.cli.main import main; sys.exit(main(sys.argv[1:]))"
+FAST_ENTRY = "from manikit.cli.main import run; run()"
+
+
+def ends_on_a_full_disk(args: Callable[[int], list[str]], env: dict[str, str]) -> list[tuple[int, str]]:
+    """How the process ends with stdout on /dev/full, through run() and through plain main() (the
+    arguments of run i are args(i)): each (exit code, last line of stderr)."""
+    ended: list[tuple[int, str]] = []
+    for i, entry in enumerate((FAST_ENTRY, PLAIN_ENTRY)):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-c", entry, *args(i)],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                env={**os.environ, **env},
+                timeout=120,
+            )
+        ended.append((done.returncode, done.stderr.splitlines()[-1] if done.stderr else ""))
+    return ended

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from manikit.cli import main as cli_main
-from tests.cli.helpers import run_cli, run_process
+from tests.cli.helpers import ends_on_a_full_disk, run_cli, run_process
 
 NOW = {"MANIKIT_NOW": "2025-01-01T00:00:00Z"}
 
@@ -143,22 +143,10 @@ def test_an_apply_that_ends_fast_leaves_its_state_checkpointed(tmp_path: Path) -
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_an_apply_whose_stdout_takes_nothing_ends_as_the_interpreter_would(tmp_path: Path) -> None:
     """The fast end only follows a flush that worked: a full disk is the interpreter's to report."""
-    import os
 
     manifest = str(_many(tmp_path / "many.yaml", 20))
-    plain = "import sys; from manikit.cli.main import main; sys.exit(main(sys.argv[1:]))"  # never ends early
-    ended: list[tuple[int, str]] = []
-    for i, entry in enumerate(("from manikit.cli.main import run; run()", plain)):
-        args = ["apply", "--state", str(tmp_path / f"s{i}.db"), "--auto-approve", manifest]
-        with open("/dev/full", "w") as full:
-            done = subprocess.run(
-                [sys.executable, "-c", entry, *args],
-                stdout=full,
-                stderr=subprocess.PIPE,
-                text=True,
-                env={**os.environ, **NOW},
-                timeout=120,
-            )
-        ended.append((done.returncode, done.stderr.splitlines()[-1] if done.stderr else ""))
+    ended = ends_on_a_full_disk(
+        lambda i: ["apply", "--state", str(tmp_path / f"s{i}.db"), "--auto-approve", manifest], NOW
+    )
     assert ended[0] == ended[1]
     assert ended[0][0] != 0

@@ -5,14 +5,11 @@ output ends the process as the interpreter's own exit does."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import Result, run_cli, run_process
+from tests.cli.helpers import Result, ends_on_a_full_disk, run_cli, run_process
 
 DEPLOYMENT = """\
 apiVersion: apps/v1
@@ -83,18 +80,6 @@ def test_a_stdout_that_takes_nothing_ends_the_process_as_the_interpreter_would(t
     """The fast end only follows a flush that worked: a full disk is the interpreter's to report."""
     path = manifests(tmp_path, "1.27", count=20)
     args = ["plan", "--state", str(tmp_path / "state.db"), str(path)]
-    plain = "import sys; from manikit.cli.main import main; sys.exit(main(sys.argv[1:]))"  # never ends early
-    ended: list[tuple[int, str]] = []
-    for entry in ("from manikit.cli.main import run; run()", plain):
-        with open("/dev/full", "w") as full:
-            done = subprocess.run(
-                [sys.executable, "-c", entry, *args],
-                stdout=full,
-                stderr=subprocess.PIPE,
-                text=True,
-                env={**os.environ, **ENV},
-                timeout=120,
-            )
-        ended.append((done.returncode, done.stderr.splitlines()[-1] if done.stderr else ""))
+    ended = ends_on_a_full_disk(lambda _: args, ENV)
     assert ended[0] == ended[1]
     assert ended[0][0] != 0
