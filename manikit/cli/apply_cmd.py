@@ -22,7 +22,7 @@ from manikit.cli.common import (
     VALUES_OPTION,
     template_options,
 )
-from manikit.cli.main import end_without_teardown
+from manikit.cli.main import collector_off, end_without_teardown
 from manikit.cli.plan_support import (
     ALLOW_EMPTY_OPTION,
     APPLYSET_OPTION,
@@ -102,6 +102,7 @@ def apply(
 
     Examples: manikit apply -f examples/app --auto-approve; manikit apply release.mkplan
     """
+    collector_off()  # the objects of an apply are trees, freed by reference counting (cli/main.py)
     paths = [*(paths or []), *(filenames or [])]
     ran_for = duration(run_for)  # a bad duration is a usage error before any work
     if not paths and not allow_empty:

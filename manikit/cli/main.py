@@ -33,7 +33,18 @@ def _click_errors() -> tuple[tuple[type[BaseException], ...], ...]:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, process_ends: bool = False) -> int:
+    """Run one command; its exit code. ``process_ends``: the caller ends the process as soon as this
+    returns (``run``), so a command that turned the cyclic collector off leaves it off."""
+    try:
+        return _command(argv)
+    finally:
+        if _COLLECTOR_OFF[0] and not process_ends:
+            _COLLECTOR_OFF[0] = False
+            gc.enable()
+
+
+def _command(argv: list[str] | None) -> int:
     # pydantic looks for plugins through every installed package's metadata on first use, which
     # costs more start-up time than validating a small file; manikit's models take no plugins.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
@@ -119,9 +130,24 @@ def end_without_teardown() -> None:
     _END_FAST[0] = True
 
 
+#: set by a command that turned the cyclic collector off for the rest of its run (``collector_off``)
+_COLLECTOR_OFF = [False]
+
+
+def collector_off() -> None:
+    """Run the rest of this command without the cyclic collector: for a command that builds millions
+    of objects in trees (no cycles: reference counting frees them) and then ends. An apply of 10,000
+    objects spent about half a second in collections that found a handful of cycles
+    (tests/cli/test_apply_collector.py keeps it so). ``main`` turns the collector back on when the
+    command returns to a caller that goes on (tests, in-process callers); ``run`` ends the process."""
+    if gc.isenabled():
+        gc.disable()
+        _COLLECTOR_OFF[0] = True
+
+
 def run() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
-    code = main()
+    code = main(process_ends=True)
     if _END_FAST[0] and _flushed():
         os._exit(code)
     # The command is done: its state committed and closed, its files written. What is left is the

@@ -38,7 +38,7 @@ def _many(path: Path, count: int) -> Path:
 
 
 def test_run_freezes_the_heap_then_exits_with_the_commands_code(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli_main, "main", lambda: 4)
+    monkeypatch.setattr(cli_main, "main", lambda **_: 4)
     monkeypatch.setattr(cli_main, "_END_FAST", [False])  # an in-process plan earlier in this worker set it
     try:
         with pytest.raises(SystemExit) as done:
