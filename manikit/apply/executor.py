@@ -106,11 +106,13 @@ def execute(
     progress: Callable[[int], None] | None = None,
     *,
     skip: set[ObjectKey] | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> ApplyResult:
     """Apply every change of ``plan`` in one batch (atomic where the cluster's batches are) and record
     the apply set's inventory. ``skip``: changes already applied (``check_fresh``).
 
     ``progress`` is told how many changes are done after each one (for a progress bar).
+    ``before_commit`` is called last inside the batch: what it raises rolls an atomic batch back.
     """
     if plan.refusals:
         raise PlanError(_refused(plan))
@@ -145,6 +147,8 @@ def execute(
                 progress(done)
         save_inventory(cluster, plan.applyset, members)
         _note_unchanged(cluster, plan)
+        if before_commit is not None:
+            before_commit()
     admitted.forget()  # what loading admitted for this apply (validate/admitted.py) is of no more use
     result.revision = cluster.revision()
     return result

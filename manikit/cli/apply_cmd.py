@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext, suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from manikit.cli.plan_support import (
     print_plan,
     read_desired,
 )
+from manikit.cli.print_aside import PrintedAside, can_print_aside, printed_aside
 from manikit.cli.rollout_bars import RolloutBars
 from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, STATE_OPTION, ControlPlane, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
@@ -144,26 +145,32 @@ def apply(
                 )
             desired = None  # what the plan does not hold of it goes now, before the plan is printed
             already, progress = set(), {}
-        print_plan(plan, PlanFormat.text)
-        if plan.refusals:
-            raise PlanError(
-                "nothing applied: the cluster would refuse part of this plan (see above); "
-                "resolve each refusal and apply again"
-            )
-        if plan.empty:
-            note_unchanged(cp.cluster, plan)  # what the next plan need not parse (plan/textual.py)
-            result = ApplyResult()
+        aside = auto_approve and not plan.refusals and not plan.empty
+        if aside and can_print_aside(plan, cp.cluster.atomic_batches):
+            printing: AbstractContextManager[PrintedAside | None] = printed_aside(plan)
         else:
-            _confirm(auto_approve)
-            keep_backup(cp.cluster)
-            try:
-                result = _execute(cp, plan, already)
-            except ApplyStopped as stopped:
+            print_plan(plan, PlanFormat.text)
+            printing = nullcontext()
+        with printing as printer:
+            if plan.refusals:
+                raise PlanError(
+                    "nothing applied: the cluster would refuse part of this plan (see above); "
+                    "resolve each refusal and apply again"
+                )
+            if plan.empty:
+                note_unchanged(cp.cluster, plan)  # what the next plan need not parse (plan/textual.py)
+                result = ApplyResult()
+            else:
+                _confirm(auto_approve)
+                keep_backup(cp.cluster)
+                try:
+                    result = _execute(cp, plan, already, printer)
+                except ApplyStopped as stopped:
+                    if plan_file is not None:
+                        save_progress(plan_file, {**progress, **stopped.result.versions})
+                    raise
                 if plan_file is not None:
-                    save_progress(plan_file, {**progress, **stopped.result.versions})
-                raise
-            if plan_file is not None:
-                clear_progress(plan_file)
+                    clear_progress(plan_file)
         del plan  # its bodies go before the controllers' caches fill (a lower peak RSS, issue 17)
         _finish(cp, result, wait, timeout, ran_for)
     # Only now, the state committed and closed (its write-ahead log checkpointed), the apply lock
@@ -196,7 +203,31 @@ def _confirm(auto_approve: bool) -> None:
         raise typer.Exit(1)
 
 
-def _execute(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResult:
+def _execute(
+    cp: ControlPlane, plan: Plan, already: set[ObjectKey], printer: PrintedAside | None = None
+) -> ApplyResult:
+    if printer is None:
+        _announce(cp, plan, already)
+        return _run(cp, plan, already)
+    # The plan is being printed by a child (cli/print_aside.py): this process says nothing until the
+    # child is done, and commits only then (a plan stdout did not take is not applied).
+    waited = [False]
+
+    def printed() -> None:
+        if not waited[0]:
+            waited[0] = True
+            printer.wait()  # what printing raised stops the apply here, unannounced
+            _announce(cp, plan, already)
+
+    try:
+        return execute(cp.cluster, plan, skip=already, before_commit=printed)
+    except BaseException:
+        with suppress(Exception):
+            printed()  # said once the plan is whole, before what stopped the apply (once only)
+        raise
+
+
+def _announce(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> None:
     err = console.stderr()
     count = len(plan.changes)
     err.print(f"applying {plural(count, 'change')} to {cp.cluster.location}", markup=False)
@@ -207,7 +238,6 @@ def _execute(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResu
             markup=False,
         )
     err.file.flush()
-    return _run(cp, plan, already)
 
 
 def _run(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResult:
