@@ -66,29 +66,37 @@ def can_print_aside(plan: Plan, atomic: bool) -> bool:
     return not sys.stdout.isatty() and console.stdout().no_color
 
 
+def _print_in_child(plan: Plan, report: int) -> int:
+    """The child's work: print ``plan``; what went wrong goes to the parent through ``report``."""
+    from manikit.cli.plan_support import PlanFormat, print_plan
+
+    try:
+        print_plan(plan, PlanFormat.text)
+        sys.stdout.flush()
+    except OSError as exc:
+        os.write(report, f"{exc.errno or errno.EIO}\n{exc.strerror or exc}".encode())
+        return 1
+    except BaseException as exc:  # a bug in rendering: the parent reports it as one
+        os.write(report, f"{_FAILED_BUG}\n{type(exc).__name__}: {exc}".encode())
+        return 1
+    return 0
+
+
 @contextlib.contextmanager
 def printed_aside(plan: Plan) -> Iterator[PrintedAside]:
     """Fork a child that prints ``plan`` as text; on leaving, wait for it whatever happened here, so
     that nothing this process says comes before the end of the plan."""
-    from manikit.cli.plan_support import PlanFormat, print_plan
-
     sys.stdout.flush()  # what is buffered would be written twice, once by each process
     sys.stderr.flush()
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: print, say how it went, end without running anything of the parent's
-        os.close(read_end)
-        code = 0
+    if pid == 0:  # the child: print, say how it went, and end whatever happens: never goes on as the parent
+        code = 1
         try:
-            print_plan(plan, PlanFormat.text)
-            sys.stdout.flush()
-        except OSError as exc:
-            code = 1
-            os.write(write_end, f"{exc.errno or errno.EIO}\n{exc.strerror or exc}".encode())
-        except BaseException as exc:  # a bug in rendering: the parent reports it as one
-            code = 1
-            os.write(write_end, f"{_FAILED_BUG}\n{type(exc).__name__}: {exc}".encode())
-        os._exit(code)
+            os.close(read_end)
+            code = _print_in_child(plan, write_end)
+        finally:
+            os._exit(code)
     os.close(write_end)
     aside = PrintedAside(pid, read_end)
     try:

@@ -5,6 +5,7 @@ gives."""
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,30 @@ def test_an_apply_ends_without_teardown_only_once_its_state_is_closed(
     assert unchanged.exit_code == 0, unchanged.stderr
     assert "No changes." in unchanged.stdout
     assert cli_main._END_FAST == [True]
+
+
+def test_an_apply_keeps_its_control_plane_to_the_end_of_its_process_only(tmp_path: Path) -> None:
+    """What the fast end keeps from being freed on the way out (the control plane and its caches) stays
+    until the process ends, through run(); an in-process caller gets it freed when main() returns."""
+    manifest = str(_many(tmp_path / "many.yaml", 3))
+    done = run_cli("apply", "--state", str(tmp_path / "here.db"), "--auto-approve", manifest, env=NOW)
+    assert done.exit_code == 0, done.stderr
+    assert cli_main._KEPT == []
+    entry = (
+        "import sys; from manikit.cli import main as m\n"
+        "code = m.main(sys.argv[1:], process_ends=True)\n"
+        "print('kept', [type(k).__name__ for k in m._KEPT]); sys.exit(code)"
+    )
+    args = ["apply", "--state", str(tmp_path / "s.db"), "--auto-approve", manifest]
+    ended = subprocess.run(
+        [sys.executable, "-c", entry, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **NOW},
+        timeout=120,
+    )
+    assert ended.returncode == 0, ended.stderr
+    assert ended.stdout.rstrip().endswith("kept ['ControlPlane']")
 
 
 def test_an_apply_that_ends_fast_leaves_its_state_checkpointed(tmp_path: Path) -> None:
