@@ -6,11 +6,11 @@ their 5,000 Services, after the 20 Namespaces they live in) applied to an empty 
 Prints `manikit apply --auto-approve FILE` as a whole process (median wall and CPU seconds, peak RSS;
 CPU is the steadier figure on a shared machine), then where that time goes: the start-up (interpreter
 and imports, in a process of its own) and the command's steps run in this process as the command runs
-them (the same calls, the collector's thresholds and the plan printed to /dev/null as the command
-prints it there): open, load, plan, print the plan, apply transaction, reconcile, rollout report, the
-refresh of the apply's notes (``refresh_applied``); what
-the whole process spent beyond their sum (exit, the load's worker processes starting and ending) is
-printed as the rest.
+them (the same calls, the cyclic collector off, the plan printed to /dev/null by a forked child while
+the transaction runs, cli/print_aside.py): open, load, plan, apply transaction (with the plan printed
+meanwhile), reconcile, rollout report, the refresh of the apply's notes (``refresh_applied``); what the
+whole process spent beyond their sum (exit, the load's worker processes starting and ending) is printed
+as the rest. CPU figures count finished children: the printing child's CPU is in its step.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from manikit.apply.executor import execute
 from manikit.apply.preview import with_preview
 from manikit.apply.report import rollout_report
 from manikit.cli.main import GC_THRESHOLDS
-from manikit.cli.plan_support import PlanFormat, print_plan
+from manikit.cli.print_aside import can_print_aside, printed_aside
 from manikit.cluster import open_cluster
 from manikit.cluster.recorded import refresh_applied
 from manikit.cluster.statefile import keep_backup
@@ -83,7 +83,8 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
     """Wall and CPU seconds (this process's and its workers') of each step of an apply from empty,
     in this process, as the command runs them (``manikit.cli.apply_cmd``)."""
     times: dict[str, tuple[float, float, int]] = {}
-    gc.set_threshold(*GC_THRESHOLDS)  # as the command's process (cli.main.run)
+    gc.set_threshold(*GC_THRESHOLDS)
+    gc.disable()  # as `manikit apply` runs (cli/main.py collector_off)  # as the command's process (cli.main.run)
 
     def cpu() -> float:  # this process's and its finished children's (the load's workers)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -104,13 +105,15 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
     plan = with_preview(cluster, make_plan(cluster, desired, applyset="default"))
     del desired  # as the command lets it go once planned
     lap("plan (with its scheduling preview)")
+    changes = len(plan.changes)
     with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
-        print_plan(plan, PlanFormat.text)  # the bench's whole process prints it to /dev/null too
-    lap(f"print the plan ({len(plan.changes):,} changes)")
-    keep_backup(cluster)
-    execute(cluster, plan)
+        # the bench's whole process prints it to /dev/null too: by a child, while it applies
+        assert can_print_aside(plan, cluster.atomic_batches)
+        with printed_aside(plan) as printer:
+            keep_backup(cluster)
+            execute(cluster, plan, before_commit=printer.wait)
     del plan  # as the command lets it go once applied
-    lap("apply transaction")
+    lap(f"apply transaction ({changes:,} changes; plan printed meanwhile)")
     settled = cluster.run()  # as the command's reconcile (ControlPlane.reconcile)
     passes = settled.summary.removeprefix("reconciled in ").replace(" (", ", ").rstrip(")")
     lap(f"reconcile ({passes})")
