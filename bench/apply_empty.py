@@ -84,7 +84,7 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
     in this process, as the command runs them (``manikit.cli.apply_cmd``)."""
     times: dict[str, tuple[float, float, int]] = {}
     gc.set_threshold(*GC_THRESHOLDS)
-    gc.disable()  # as `manikit apply` runs (cli/main.py collector_off)  # as the command's process (cli.main.run)
+    gc.disable()  # as `manikit apply` runs (cli/main.py collector_off)
 
     def cpu() -> float:  # this process's and its finished children's (the load's workers)
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
