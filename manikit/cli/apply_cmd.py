@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from manikit.apply.executor import ApplyResult, ApplyStopped, check_fresh, execute, note_unchanged
 from manikit.apply.report import RolloutReport, rollout_report
@@ -36,7 +35,6 @@ from manikit.cli.plan_support import (
     read_desired,
 )
 from manikit.cli.print_aside import PrintedAside, can_print_aside, printed_aside
-from manikit.cli.rollout_bars import RolloutBars
 from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, STATE_OPTION, ControlPlane, control_plane
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.words import plural
@@ -246,6 +244,8 @@ def _run(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResult:
     err = console.stderr()
     if not console.is_interactive() or count < PROGRESS_MIN_CHANGES:
         return execute(cp.cluster, plan, skip=already)  # CI logs get no progress bar
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("applying"),
         BarColumn(),
@@ -282,7 +282,11 @@ def _finish(
                 shown.add(line.text)
                 out.print(f"  waiting: {line.text}", style="yellow", markup=False)
 
-    bars = RolloutBars() if wait else None
+    bars = None
+    if wait:
+        from manikit.cli.rollout_bars import RolloutBars  # rich's progress bars: only for --wait
+
+        bars = RolloutBars()
 
     def drawn(step: RolloutReport) -> None:  # on a terminal the bars say what the lines would
         if bars is None or not bars.enabled:

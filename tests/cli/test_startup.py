@@ -303,3 +303,16 @@ def test_a_plan_without_preview_loads_no_controller_no_numpy_and_no_template_eng
         "manikit.lint.registry",
     )
     assert sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in unneeded)) == []
+
+
+def test_an_apply_outside_a_terminal_loads_no_progress_bar(tmp_path: Path) -> None:
+    """rich's progress bars are for a person at a terminal (an apply's bar, --wait's rollout bars)."""
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n", encoding="utf-8")
+    state = tmp_path / "s.db"
+    modules = _modules_after(
+        "from manikit.cli.main import main\n"
+        f"assert main(['apply', '--state', {str(state)!r}, '--auto-approve', {str(manifest)!r}]) == 0"
+    )
+    assert "manikit.cli.apply_cmd" in modules  # the probe did apply
+    assert sorted(m for m in modules if m in ("rich.progress", "manikit.cli.rollout_bars")) == []
