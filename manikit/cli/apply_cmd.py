@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from contextlib import AbstractContextManager, nullcontext, suppress
+from contextlib import AbstractContextManager, ExitStack, nullcontext, suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,7 +39,7 @@ from manikit.cli.state import CONTEXT_OPTION, KUBECONFIG_OPTION, STATE_OPTION, C
 from manikit.cli.timing import FOR_OPTION, duration
 from manikit.cli.words import plural
 from manikit.cluster.recorded import refresh_applied
-from manikit.cluster.statefile import keep_backup
+from manikit.cluster.statefile import checkpoints_aside, keep_backup
 from manikit.errors import PlanError
 from manikit.plan.actions import ObjectKey, Plan
 from manikit.plan.planfile import MAGIC, clear_progress, load_plan, load_progress, save_progress
@@ -47,6 +47,8 @@ from manikit.plan.render.pending import group_pending, pods
 
 #: below this many changes an apply takes well under a second: no progress bar
 PROGRESS_MIN_CHANGES = 500
+#: from this many changes on, the state's checkpoints run on a thread (runtime/store/checkpoints.py)
+CHECKPOINTS_ASIDE_MIN_CHANGES = 2000
 
 
 def apply(
@@ -149,28 +151,32 @@ def apply(
         else:
             print_plan(plan, PlanFormat.text)
             printing = nullcontext()
-        with printing as printer:
-            if plan.refusals:
-                raise PlanError(
-                    "nothing applied: the cluster would refuse part of this plan (see above); "
-                    "resolve each refusal and apply again"
-                )
-            if plan.empty:
-                note_unchanged(cp.cluster, plan)  # what the next plan need not parse (plan/textual.py)
-                result = ApplyResult()
-            else:
-                _confirm(auto_approve)
-                keep_backup(cp.cluster)
-                try:
-                    result = _execute(cp, plan, already, printer)
-                except ApplyStopped as stopped:
+        big = len(plan.changes) >= CHECKPOINTS_ASIDE_MIN_CHANGES
+        with ExitStack() as beside:
+            with printing as printer:
+                if big:  # its commits leave the copy of their pages into the state file to a thread
+                    beside.enter_context(checkpoints_aside(cp.cluster))  # (once the printer forked)
+                if plan.refusals:
+                    raise PlanError(
+                        "nothing applied: the cluster would refuse part of this plan (see above); "
+                        "resolve each refusal and apply again"
+                    )
+                if plan.empty:
+                    note_unchanged(cp.cluster, plan)  # what the next plan need not parse (plan/textual.py)
+                    result = ApplyResult()
+                else:
+                    _confirm(auto_approve)
+                    keep_backup(cp.cluster)
+                    try:
+                        result = _execute(cp, plan, already, printer)
+                    except ApplyStopped as stopped:
+                        if plan_file is not None:
+                            save_progress(plan_file, {**progress, **stopped.result.versions})
+                        raise
                     if plan_file is not None:
-                        save_progress(plan_file, {**progress, **stopped.result.versions})
-                    raise
-                if plan_file is not None:
-                    clear_progress(plan_file)
-        del plan  # its bodies go before the controllers' caches fill (a lower peak RSS, issue 17)
-        _finish(cp, result, wait, timeout, ran_for)
+                        clear_progress(plan_file)
+            del plan  # its bodies go before the controllers' caches fill (a lower peak RSS, issue 17)
+            _finish(cp, result, wait, timeout, ran_for)
     # Only now, the state committed and closed (its write-ahead log checkpointed), the apply lock
     # released and the load's workers joined: what is left of the process is its teardown, which
     # freed the plan's and the controllers' objects one by one (0.2 s of a 10,000-object apply). The

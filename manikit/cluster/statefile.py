@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,15 @@ def keep_backup(cluster: Cluster) -> None:
     if isinstance(store, SqliteStore) and store.location != ":memory:":
         with state_failures(store.location):
             store.backup_to(backup_path(store.location))
+
+
+def checkpoints_aside(cluster: Cluster) -> AbstractContextManager[object]:
+    """While an apply writes and reconciles: the log's checkpoints on a thread of their own instead of
+    in each commit (``manikit.runtime.store.checkpoints``; SQLite files only)."""
+    store = cluster.store if isinstance(cluster, LocalCluster) else None
+    if isinstance(store, SqliteStore) and store.location != ":memory:":
+        return store.checkpoints_aside()
+    return nullcontext()
 
 
 @dataclass(frozen=True)

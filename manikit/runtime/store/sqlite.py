@@ -21,6 +21,7 @@ from typing import Any
 from manikit.errors import AlreadyExistsError, ConflictError, LockError, NotFoundError, StateError
 from manikit.runtime.store import codec
 from manikit.runtime.store.base import Body, EventRecord, HistoryEntry, LockHolder, Op, StoredObject
+from manikit.runtime.store.checkpoints import Checkpointer, checkpoints_aside
 from manikit.runtime.store.locks import lock_message, new_holder
 from manikit.runtime.store.names import group_of, resource_name
 from manikit.runtime.store.schema import migrate, needs_migration
@@ -125,6 +126,10 @@ class SqliteStore:
 
     def close(self) -> None:
         self._conn.close()
+
+    def checkpoints_aside(self) -> AbstractContextManager[Checkpointer | None]:
+        """Commits without checkpoints while a thread checkpoints (``runtime/store/checkpoints.py``)."""
+        return checkpoints_aside(self._conn, self._location)
 
     def copy_in_memory(self) -> SqliteStore:
         """An in-memory copy (SQLite's backup API) with the same identity: for dry runs.
