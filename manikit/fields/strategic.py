@@ -155,7 +155,7 @@ def _merge_list(
     if field in MERGED_PRIMITIVES:
         return [*live_items, *(v for v in patch if v not in live_items)]
     key = list_key(field, [*patch, *live_items])
-    if key is None or not all(isinstance(i, dict) for i in patch):
+    if key is None or not all(isinstance(i, dict) for i in patch) or not _named(key, [*patch, *live_items]):
         if patch and isinstance(patch[0], dict) and patch[0].get(DIRECTIVE) == "replace":
             return [copy.deepcopy(i) for i in patch[1:]]
         return copy.deepcopy(patch)
@@ -179,6 +179,18 @@ def _merge_list(
         wanted = [(o.get(key) if isinstance(o, dict) else o) for o in order]
         ordered = [n for n in wanted if n in merged] + [n for n in ordered if n not in wanted]
     return [merged[n] for n in ordered if n in merged]
+
+
+def _named(key: str, items: list[Any]) -> bool:
+    """Whether every item's merge key can name it (a value that hashes: no object, no list); a list
+    whose items cannot be told apart is taken whole, as an atomic list is."""
+    for item in items:
+        if isinstance(item, dict):
+            try:
+                hash(item.get(key))
+            except TypeError:
+                return False
+    return True
 
 
 def _applied_order(live: list[Any], applied: list[Any]) -> list[Any]:

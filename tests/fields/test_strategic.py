@@ -87,3 +87,18 @@ def test_the_input_is_left_alone_and_ports_are_keyed_by_their_kind() -> None:
     assert list_key("ports", [{"containerPort": 80}]) == "containerPort"
     assert list_key("ports", [{"port": 80}]) == "port"
     assert list_key("tolerations", [{"key": "k"}]) is None
+
+
+@pytest.mark.parametrize(
+    ("live", "patch"),
+    [
+        (None, [{"name": {"a": 1}}]),
+        ([{"name": "x", "image": "a"}], [{"name": ["x"]}, {"name": "x", "image": "b"}]),
+        ([{"name": {"a": 1}}], [{"name": "y"}]),
+    ],
+)
+def test_a_keyed_list_whose_items_cannot_be_named_is_taken_whole(live: Any, patch: list[Any]) -> None:
+    """A merge key's value that does not hash (an object, a list) cannot name an item: the list is
+    replaced as an atomic list is, not merged (it used to raise a TypeError)."""
+    merged = strategic_merge({"containers": live} if live is not None else {}, {"containers": patch})
+    assert merged["containers"] == patch
