@@ -215,6 +215,11 @@ def test_an_object_whose_revision_row_is_gone_is_damage_not_absence(tmp_path: Pa
         with pytest.raises(StateDamagedError, match=r"s\.db is damaged: .*missing from the history"):
             read()
     assert any("Pod/shop/a" in problem for problem in store.check())
+    assert store.delete("Pod", "shop", "a") == 2  # and it can be deleted
+    assert store.list("Pod") == [] and store.check() == []
+    assert [(h.op, h.body) for h in store.history(0)] == [
+        ("DELETED", {"kind": "Pod", "metadata": {"name": "a", "namespace": "shop"}})
+    ]
 
 
 # -- random writes against a dict model -----------------------------------------------------------------

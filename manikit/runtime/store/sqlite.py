@@ -429,7 +429,11 @@ class SqliteStore:
             self._conn.execute(
                 "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?", (kind, namespace, name)
             )
-            self._append(rev, "DELETED", kind, namespace, name, row[1])
+            last = row[1]
+            if last is None:  # damage (its revision row is gone) can still be deleted: a bare body
+                meta = {"name": name, "namespace": namespace} if namespace else {"name": name}
+                last = _dumps({"kind": kind, "metadata": meta})
+            self._append(rev, "DELETED", kind, namespace, name, last)
             return rev
 
     def _append(self, rev: int, op: Op, kind: str, namespace: str, name: str, text: str) -> None:
