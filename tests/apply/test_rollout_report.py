@@ -132,7 +132,10 @@ def test_a_damaged_deployment_is_reported_as_the_listing_reports_it() -> None:
     cluster.create(deployment("web", replicas=1))
     store = cluster.store
     assert isinstance(store, SqliteStore)
-    store._conn.execute("UPDATE objects SET body = 'not json' WHERE kind = 'Deployment'")
+    store._conn.execute(  # the Deployment's current body: its revision's
+        "UPDATE revisions SET body = 'not json'"
+        " WHERE rev IN (SELECT rev FROM objects WHERE kind = 'Deployment')"
+    )
     with pytest.raises(StateError) as listed:
         cluster.list("Deployment")
     with pytest.raises(StateError) as read:

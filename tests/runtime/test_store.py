@@ -101,13 +101,22 @@ def test_list_by_kind_namespace_and_labels(store: SqliteStore) -> None:
     assert store.namespaces_in_use() == {"default": 3, "other": 1}
 
 
-def test_listing_uses_the_key_index_not_the_history(store: SqliteStore) -> None:
-    plan = store._conn.execute(
-        "EXPLAIN QUERY PLAN SELECT namespace, name, rev, body FROM objects WHERE kind = ? AND namespace = ?",
-        ("Pod", "default"),
-    ).fetchall()
-    text = " ".join(str(row) for row in plan)
-    assert "objects_key" in text and "revisions" not in text
+def test_listing_uses_the_key_index_and_reads_each_body_by_its_revision(store: SqliteStore) -> None:
+    """A list walks objects_key, then fetches each body from the history by its rowid: never a scan
+    of the history (which holds every write ever made)."""
+    queries = [
+        "SELECT namespace, name, rev, body FROM current_objects WHERE kind = ? AND namespace = ?",
+        "SELECT namespace, name, rev, body FROM current_objects WHERE kind = ?"
+        " AND json_extract(body, '$.metadata.labels.app') = ? ORDER BY namespace, name",
+        "SELECT rev, body FROM current_objects WHERE kind = ? AND namespace = ? AND name = ?",
+    ]
+    for sql in queries:
+        plan = store._conn.execute(f"EXPLAIN QUERY PLAN {sql}", ("Pod", "default", "a")[: sql.count("?")])
+        details = [str(row[-1]) for row in plan.fetchall()]
+        assert any("objects_key" in d for d in details), (sql, details)
+        assert any("SEARCH r USING INTEGER PRIMARY KEY" in d for d in details), (sql, details)
+        assert not any(d.startswith("SCAN") for d in details), (sql, details)
+        assert not any("TEMP B-TREE" in d for d in details), (sql, details)
 
 
 def test_history_since_and_by_kind(store: SqliteStore) -> None:

@@ -143,7 +143,9 @@ def _rows(tmp_path: Path, name: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(state) as conn:
         rows = [
             ("objects", *row)
-            for row in conn.execute("SELECT kind, namespace, name, rev, body FROM objects ORDER BY id")
+            for row in conn.execute(
+                "SELECT kind, namespace, name, rev, body FROM current_objects ORDER BY id"
+            )
         ]
         rows += [("revisions", *row) for row in conn.execute("SELECT * FROM revisions ORDER BY rev")]
     conn.close()

@@ -20,6 +20,10 @@ from tests.cli.helpers import run_cli
 from tests.conftest import EXAMPLES
 
 APP = str(EXAMPLES / "app")
+#: the Deployment's current body is the history row at its revision (each body is stored once)
+CURRENT_DEPLOYMENT_BODY = (
+    "UPDATE revisions SET body = ? WHERE rev IN (SELECT rev FROM objects WHERE kind = 'Deployment')"
+)
 COMMANDS = (
     ("get", "all", "-A"),
     ("plan", APP),
@@ -89,7 +93,7 @@ def test_damaged_bodies_are_reported_for_every_command(tmp_path: Path) -> None:
         (changed / source.name).write_text(text, encoding="utf-8")
     for body in ("{not json", "[1, 2]", '{"kind": "Deployment"}', *shapes):
         conn = sqlite3.connect(state)
-        conn.execute("UPDATE objects SET body = ? WHERE kind = 'Deployment'", (body,))
+        conn.execute(CURRENT_DEPLOYMENT_BODY, (body,))
         conn.commit()
         conn.close()
         for args in (
@@ -133,7 +137,7 @@ def test_every_apply_keeps_a_backup_and_restore_brings_it_back(tmp_path: Path) -
     scaled = run_cli("apply", "-y", "--state", str(state), APP)
     assert scaled.exit_code == 0
     conn = sqlite3.connect(state)
-    conn.execute("UPDATE objects SET body = 'garbage'")
+    conn.execute("UPDATE revisions SET body = 'garbage' WHERE rev IN (SELECT rev FROM objects)")
     conn.commit()
     conn.close()
     assert run_cli("get", "pods", "-A", "--state", str(state)).exit_code == 1
@@ -259,10 +263,12 @@ def test_an_impossible_stored_object_is_named_then_healed_or_deleted(tmp_path: P
 
     def store(edit: Callable[[dict[str, Any]], None]) -> None:
         conn = sqlite3.connect(state)
-        body = json.loads(conn.execute("SELECT body FROM objects WHERE kind = 'Deployment'").fetchone()[0])
+        body = json.loads(
+            conn.execute("SELECT body FROM current_objects WHERE kind = 'Deployment'").fetchone()[0]
+        )
         edit(body)
         body["metadata"]["resourceVersion"] = "99999"
-        conn.execute("UPDATE objects SET body = ? WHERE kind = 'Deployment'", (json.dumps(body),))
+        conn.execute(CURRENT_DEPLOYMENT_BODY, (json.dumps(body),))
         conn.commit()
         conn.close()
 

@@ -206,7 +206,9 @@ def test_metadata_changed_after_loading_is_judged_as_full_admission_judges_it(
 def _rows(cluster_path: Path) -> list[tuple[Any, ...]]:
     db = sqlite3.connect(cluster_path)
     try:
-        return db.execute("SELECT kind, namespace, name, rev, body FROM objects ORDER BY rev").fetchall()
+        return db.execute(
+            "SELECT kind, namespace, name, rev, body FROM current_objects ORDER BY rev"
+        ).fetchall()
     finally:
         db.close()
 

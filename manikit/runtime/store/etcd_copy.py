@@ -43,12 +43,19 @@ def sqlite_copy(
     migrate(sqlite_utils.Database(conn), location)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'identity'", (identity,))
     conn.executemany(
-        "INSERT INTO objects (kind, namespace, name, rev, body) VALUES (?, ?, ?, ?, ?)",
-        [(k, ns, n, rec["rev"], json.dumps(rec["body"])) for k, ns, n, rec in objects],
-    )
-    conn.executemany(
         "INSERT INTO revisions (rev, op, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?, ?)",
         [(h["rev"], h["op"], h["kind"], h["namespace"], h["name"], json.dumps(h["body"])) for h in history],
+    )
+    # An object's current body lives in the history row of its revision: etcd's history may have been
+    # compacted past it, so that row is written from the object (which wins over what history holds).
+    conn.executemany(
+        "INSERT INTO revisions (rev, op, kind, namespace, name, body) VALUES (?, 'MODIFIED', ?, ?, ?, ?)"
+        " ON CONFLICT(rev) DO UPDATE SET body = excluded.body",
+        sorted((rec["rev"], k, ns, n, json.dumps(rec["body"])) for k, ns, n, rec in objects),
+    )
+    conn.executemany(
+        "INSERT INTO objects (kind, namespace, name, rev) VALUES (?, ?, ?, ?)",
+        [(k, ns, n, rec["rev"]) for k, ns, n, rec in objects],
     )
     # SQLite numbers the events anew, in etcd's order (several share the revision that created them).
     conn.executemany(

@@ -69,7 +69,55 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE locks ADD COLUMN renewed_at REAL")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2)
+def _v3(db: sqlite_utils.Database) -> None:
+    """Each body is stored once, in the history (as etcd's MVCC keeps key -> revision -> value): an
+    object's row points at the revision that holds its current body, and ``current_objects`` joins them.
+
+    Every object's revision row is made to hold its current body first: a file whose history row at
+    ``objects.rev`` is missing, or disagrees with the object (another body, key or a DELETED op), keeps
+    what its objects row says. Two objects claiming one revision (hand-edited damage) get fresh ones."""
+    conn = db.conn
+    seq_row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'revisions'").fetchone()
+    seq = int(seq_row[0]) if seq_row else 0
+    shared = conn.execute(
+        "SELECT id FROM objects WHERE id NOT IN (SELECT min(id) FROM objects GROUP BY rev) ORDER BY id"
+    ).fetchall()
+    for (object_id,) in shared:
+        seq = max(seq, _max_rev(conn)) + 1
+        conn.execute("UPDATE objects SET rev = ? WHERE id = ?", (seq, object_id))
+    conn.execute(
+        "INSERT INTO revisions (rev, op, kind, namespace, name, body)"
+        " SELECT o.rev, CASE WHEN r.op IS NULL OR r.op = 'DELETED' THEN 'MODIFIED' ELSE r.op END,"
+        " o.kind, o.namespace, o.name, o.body"
+        " FROM objects o LEFT JOIN revisions r ON r.rev = o.rev"
+        " WHERE r.rev IS NULL OR r.body IS NOT o.body OR r.op = 'DELETED' OR r.kind IS NOT o.kind"
+        " OR r.namespace IS NOT o.namespace OR r.name IS NOT o.name"
+        " ORDER BY o.rev"
+        " ON CONFLICT(rev) DO UPDATE SET op = excluded.op, kind = excluded.kind,"
+        " namespace = excluded.namespace, name = excluded.name, body = excluded.body"
+    )
+    conn.execute("ALTER TABLE objects DROP COLUMN body")
+    _current_view(db)
+
+
+def _max_rev(conn: sqlite3.Connection) -> int:
+    row = conn.execute(
+        "SELECT max(rev) FROM (SELECT max(rev) AS rev FROM objects UNION ALL SELECT max(rev) FROM revisions)"
+    ).fetchone()
+    return int(row[0] or 0)
+
+
+def _current_view(db: sqlite_utils.Database) -> None:
+    # A LEFT JOIN: an object whose revision row is gone reads as a damaged body (NULL), never as absent.
+    # SQLite flattens the view, so a query on it walks objects_key and fetches each body by its rowid.
+    db.execute(
+        "CREATE VIEW current_objects AS SELECT o.id AS id, o.kind AS kind, o.namespace AS namespace,"
+        " o.name AS name, o.rev AS rev, r.body AS body"
+        " FROM objects AS o LEFT JOIN revisions AS r ON r.rev = o.rev"
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
