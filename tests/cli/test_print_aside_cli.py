@@ -176,13 +176,13 @@ def test_the_parent_goes_on_only_once_the_plan_is_whole_even_when_it_fails(
 ) -> None:
     with open(tmp_path / "out", "w") as file:
         monkeypatch.setattr(sys, "stdout", file)
-        with pytest.raises(ValueError), printed_aside(_plan()):
+        with pytest.raises(ValueError), printed_aside(_plan()) as aside:
             raise ValueError("the apply failed")
         print("after")
     text = (tmp_path / "out").read_text()
     assert text.endswith("after\n") and "No changes" in text.split("after")[0]
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # the child was reaped
+        os.waitpid(aside._pid, os.WNOHANG)  # the child was reaped
 
 
 def test_what_printing_raised_is_raised_by_the_parent(
