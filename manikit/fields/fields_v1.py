@@ -196,6 +196,31 @@ def _plain_top(config: dict[str, Any]) -> dict[str, Any]:
     return tree
 
 
+def plain_map_tree(config: dict[str, Any]) -> dict[str, Any] | None:
+    """``to_fields_v1(field_set(config, ("f:status",)))["f:status"]`` (``{}`` for no field) for a plain
+    ``config`` (as ``plain_tree`` means it), in one strict walk: the fields of a top-level map other
+    than metadata (a status), without the set of path tuples; None for any other ``config``."""
+    try:
+        return _plain_second(config, False)
+    except (_NotPlain, NeedsMerge, TypeError):  # TypeError: keys that do not sort, unhashable keys
+        return None
+
+
+def owns_any_of_tree(tree: dict[str, Any], fields: dict[str, Any]) -> bool:
+    """``owns_any(tree, from_fields_v1(fields))`` without the paths: whether a leaf of the ``fieldsV1``
+    ``fields`` is a field (an empty node) of ``tree``."""
+    for part, below in fields.items():
+        node = tree.get(part)
+        if not isinstance(node, dict):
+            continue
+        if not below:
+            if not node:
+                return True
+        elif node and isinstance(below, dict) and owns_any_of_tree(node, below):
+            return True
+    return False
+
+
 def _plain_second(config: dict[str, Any], metadata: bool) -> dict[str, Any]:
     tree: dict[str, Any] = {}
     for key in sorted(config):
