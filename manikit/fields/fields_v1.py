@@ -268,11 +268,14 @@ def _plain_name(key: Any) -> str:
 def _plain(config: dict[str, Any]) -> dict[str, Any]:
     """``_grow`` below the top two levels, where no field is left out: the hot loop, inlined."""
     tree: dict[str, Any] = {}
-    names = _PLAIN_NAMES
-    for key in sorted(config):
-        name = names.get(key)
-        if name is None or type(key) is not str:  # (a str subclass equal to a known key: checked)
-            name = _plain_name(key)
+    keys = tuple(config)
+    order = _PLAIN_ORDERS.get(keys)
+    if order is None:
+        order = _plain_order(keys)
+    for index, name in order:
+        key = keys[index]
+        if type(key) is not str:  # a str subclass equal to a known key: not plain (``_plain_name``)
+            raise _NotPlain
         value = config[key]
         kind = type(value)
         if kind in SCALARS:
@@ -284,6 +287,24 @@ def _plain(config: dict[str, Any]) -> dict[str, Any]:
         else:
             raise _NotPlain
     return tree
+
+
+#: per tuple of keys (a map's, in its order) met in plain walks: where each key is in that tuple and
+#: its field's name, in the keys' sorted order. Maps of the same keys in the same order come back in
+#: every object (a container's, a probe's): one lookup stands for sorting them and naming each
+_PLAIN_ORDERS: dict[tuple[Any, ...], tuple[tuple[int, str], ...]] = {}
+#: past this many (objects whose maps have generated keys: labels, annotations, data) none is kept
+_MAX_PLAIN_ORDERS = 20_000
+
+
+def _plain_order(keys: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
+    """``_PLAIN_ORDERS``' entry for ``keys`` (a key that is not plain raises ``_NotPlain``, keys that
+    do not sort TypeError)."""
+    ranked = sorted(range(len(keys)), key=keys.__getitem__)
+    order = tuple((index, _plain_name(keys[index])) for index in ranked)
+    if len(_PLAIN_ORDERS) < _MAX_PLAIN_ORDERS:
+        _PLAIN_ORDERS[keys] = order
+    return order
 
 
 def _plain_list(field: str, items: list[Any]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
-"""``ownership``'s shortcuts against the general ``record_update`` they stand for, byte for byte.
+"""Shortcuts of ``fields`` against the general paths they stand for, byte for byte.
 
-``_record_first_status``: a status write to an object without a status, its entry built as a tree."""
+``ownership._record_first_status``: a status write to an object without a status, its entry built as
+a tree. ``fields_v1._PLAIN_ORDERS``: the plain walk's sorted keys, remembered per tuple of keys."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from manikit.fields import field_set, ownership, record_update, to_fields_v1
-from manikit.fields.fields_v1 import owns_any, owns_any_of_tree, plain_map_tree
+from manikit.fields.fields_v1 import _general_tree, owns_any, owns_any_of_tree, plain_map_tree, plain_tree
 
 STAMP = "2026-01-01T00:00:00Z"
 MANAGERS = st.sampled_from(["kube-controller-manager", "manikit", "kubectl"])
@@ -137,3 +138,32 @@ def test_the_plain_tree_of_a_map_is_its_field_sets(status: Any) -> None:
         return
     general = to_fields_v1(field_set(status, ("f:status",))).get("f:status", {})
     assert orjson.dumps(tree) == orjson.dumps(general)
+
+
+ORDERED_KEYS = st.permutations(["name", "image", "b", "a", "z", "ports"]).map(
+    lambda keys: keys[: len(keys) // 2 + 1]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ORDERED_KEYS, min_size=1, max_size=4))
+def test_maps_of_the_same_keys_in_any_order_are_walked_as_the_general_walk_does(
+    orders: list[list[str]],
+) -> None:
+    """The remembered order is that of the tuple of keys as the map has them: the same keys in
+    another order (met before or after) are sorted for what they are."""
+    for keys in [*orders, *orders]:  # each order twice: the second walk from what was remembered
+        body = {
+            "spec": {
+                "template": {
+                    "spec": {k: (i if k != "ports" else [{"containerPort": i}]) for i, k in enumerate(keys)}
+                }
+            }
+        }
+        tree = plain_tree(body)
+        assert tree is not None
+        assert (
+            orjson.dumps(tree)
+            == orjson.dumps(_general_tree(body))
+            == orjson.dumps(to_fields_v1(field_set(body)))
+        )
