@@ -34,6 +34,11 @@ _known: dict[bytes, str] = {}
 # null (orjson's NaN). Matched anywhere, strings included: a false match only costs the json path.
 _PRINTABLE = bytes(range(0x20, 0x7F))
 _FLOAT = re.compile(rb"[:,\[]-?[0-9]+(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)[,\]}]")
+#: each byte's class for ``_has_float``: a digit is 0, a point or an exponent's letter ".", the rest "x"
+_CLASSES = bytes(
+    ord("0") if chr(byte).isdecimal() and byte < 0x80 else ord(".") if chr(byte) in ".eE" else ord("x")
+    for byte in range(256)
+)
 _reference = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
@@ -43,11 +48,27 @@ def encode(template: dict[str, Any], collision_count: int = 0) -> bytes:
         data = orjson.dumps(template, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # orjson.JSONEncodeError: non-string keys, integers beyond 64 bits
         data = b"\x80"  # not plain: the json path below
-    if data.translate(None, _PRINTABLE) or b"null" in data or _FLOAT.search(data):
+    if data.translate(None, _PRINTABLE) or b"null" in data or _has_float(data):
         data = _reference(template).encode()
     if collision_count:
         data += str(collision_count).encode()
     return data
+
+
+def _has_float(data: bytes) -> bool:
+    """Whether ``data`` (JSON) may hold a float, as ``_FLOAT`` tells, but looked for outside its
+    strings only (inside, it matches only falsely: an image's tag), where every digit is a number's:
+    a digit followed by a point or an exponent is a float's. Without a backslash a quote always
+    delimits a string, so a place is outside every string when an even number of quotes precede it."""
+    if b"\\" in data:
+        return _FLOAT.search(data) is not None
+    classes = data.translate(_CLASSES)
+    at = classes.find(b"0.")
+    while at != -1:
+        if data.count(b'"', 0, at) % 2 == 0:
+            return True
+        at = classes.find(b"0.", at + 1)
+    return False
 
 
 def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
