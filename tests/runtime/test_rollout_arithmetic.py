@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -182,3 +183,20 @@ def test_the_encoded_template_is_the_canonical_json_whatever_its_strings_and_num
         template_hash_module.encode(template)
         == json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
     )
+
+
+@pytest.mark.parametrize("budget", [1, 40, 100, 1 << 20])
+def test_the_batched_hash_is_the_same_in_batches_of_any_size(
+    budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of at most ``BATCH_BYTES`` bytes (one row each, a few, all at once)."""
+    datas = [
+        bytes((31 + i * 7 + length) % 256 for i in range(length)) for length in (0, 3, 9, 9, 20, 41, 64, 5)
+    ]
+    monkeypatch.setattr(template_hash_module, "BATCH_BYTES", budget)
+    shapes: list[tuple[int, int]] = []
+    zeros = np.zeros
+    monkeypatch.setattr(np, "zeros", lambda shape, **kw: shapes.append(shape) or zeros(shape, **kw))
+    assert template_hash_module._fnv_many(datas) == [_fnv1a_32(d) for d in datas]
+    assert sum(rows for _, rows in shapes) == len(datas)
+    assert all(longest * rows <= budget or rows == 1 for longest, rows in shapes)  # the bound kept

@@ -23,8 +23,9 @@ _OFFSET = 0x811C9DC5
 _PRIME = 0x01000193
 #: below this many templates the byte loop in Python is as quick as numpy's set-up
 BATCH_MIN = 16
-#: templates hashed together: the byte matrix is at most this many times the longest template
-BATCH_ROWS = 1024
+#: templates hashed together: as many as make a byte matrix of at most this size (at least one); every
+#: batch costs a numpy step per byte of its longest template, so the fewer the better
+BATCH_BYTES = 16 << 20
 #: hashes remembered (by the JSON they were computed from); every pass asks for every Deployment's
 _REMEMBERED = 16_384
 _known: dict[bytes, str] = {}
@@ -105,8 +106,11 @@ def _fnv_many(datas: list[bytes]) -> list[int]:
     is hashed into the rows still that long (a prefix), with numpy's wrapping uint32 arithmetic."""
     values = [0] * len(datas)
     order = sorted(range(len(datas)), key=lambda i: -len(datas[i]))
-    for start in range(0, len(order), BATCH_ROWS):
-        rows = order[start : start + BATCH_ROWS]
+    start = 0
+    while start < len(order):
+        taken = max(1, BATCH_BYTES // max(1, len(datas[order[start]])))  # the longest comes first
+        rows = order[start : start + taken]
+        start += taken
         lengths = [len(datas[i]) for i in rows]
         matrix = np.zeros((lengths[0], len(rows)), dtype=np.uint8)  # column-major: one byte a row
         for row, i in enumerate(rows):
