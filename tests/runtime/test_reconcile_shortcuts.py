@@ -6,7 +6,6 @@ each shortcut and without it."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,10 @@ import pytest
 
 from manikit.apply.executor import execute
 from manikit.cluster import open_cluster
-from manikit.fields import ownership
+from manikit.fields import fields_v1, ownership
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
+from manikit.runtime.controllers import template_hash
 
 BASE = """\
 apiVersion: v1
@@ -87,9 +87,15 @@ CHANGED = (
 )  # fmt: skip
 #: the state's clock starts here in every run: the same applies write the same times and pod names
 START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
-#: (where, name, its general path): each shortcut, and what stands for it when it is off
-SHORTCUTS: list[tuple[Any, str, Callable[..., Any]]] = [
+#: (where, name, what stands for it when it is off): each shortcut, and the general path or the former
+#: behaviour in its place (the plain walk's orders: none kept, a cold cache; the regex over the whole
+#: text; a batch of templates per template)
+SHORTCUTS: list[tuple[Any, str, Any]] = [
     (ownership, "_record_first_status", lambda *args: False),
+    (fields_v1, "_MAX_PLAIN_ORDERS", 0),
+    (fields_v1, "_PLAIN_ORDERS", {}),
+    (template_hash, "_has_float", lambda data: template_hash._FLOAT.search(data) is not None),
+    (template_hash, "BATCH_BYTES", 1),
 ]
 
 
