@@ -196,6 +196,31 @@ def _plain_top(config: dict[str, Any]) -> dict[str, Any]:
     return tree
 
 
+def plain_map_tree(config: dict[str, Any]) -> dict[str, Any] | None:
+    """``to_fields_v1(field_set(config, ("f:status",)))["f:status"]`` (``{}`` for no field) for a plain
+    ``config`` (as ``plain_tree`` means it), in one strict walk: the fields of a top-level map other
+    than metadata (a status), without the set of path tuples; None for any other ``config``."""
+    try:
+        return _plain_second(config, False)
+    except (_NotPlain, NeedsMerge, TypeError):  # TypeError: keys that do not sort, unhashable keys
+        return None
+
+
+def owns_any_of_tree(tree: dict[str, Any], fields: dict[str, Any]) -> bool:
+    """``owns_any(tree, from_fields_v1(fields))`` without the paths: whether a leaf of the ``fieldsV1``
+    ``fields`` is a field (an empty node) of ``tree``."""
+    for part, below in fields.items():
+        node = tree.get(part)
+        if not isinstance(node, dict):
+            continue
+        if not below:
+            if not node:
+                return True
+        elif node and isinstance(below, dict) and owns_any_of_tree(node, below):
+            return True
+    return False
+
+
 def _plain_second(config: dict[str, Any], metadata: bool) -> dict[str, Any]:
     tree: dict[str, Any] = {}
     for key in sorted(config):
@@ -243,11 +268,14 @@ def _plain_name(key: Any) -> str:
 def _plain(config: dict[str, Any]) -> dict[str, Any]:
     """``_grow`` below the top two levels, where no field is left out: the hot loop, inlined."""
     tree: dict[str, Any] = {}
-    names = _PLAIN_NAMES
-    for key in sorted(config):
-        name = names.get(key)
-        if name is None or type(key) is not str:  # (a str subclass equal to a known key: checked)
-            name = _plain_name(key)
+    keys = tuple(config)
+    order = _PLAIN_ORDERS.get(keys)
+    if order is None:
+        order = _plain_order(keys)
+    for index, name in order:
+        key = keys[index]
+        if type(key) is not str:  # a str subclass equal to a known key: not plain (``_plain_name``)
+            raise _NotPlain
         value = config[key]
         kind = type(value)
         if kind in SCALARS:
@@ -259,6 +287,24 @@ def _plain(config: dict[str, Any]) -> dict[str, Any]:
         else:
             raise _NotPlain
     return tree
+
+
+#: per tuple of keys (a map's, in its order) met in plain walks: where each key is in that tuple and
+#: its field's name, in the keys' sorted order. Maps of the same keys in the same order come back in
+#: every object (a container's, a probe's): one lookup stands for sorting them and naming each
+_PLAIN_ORDERS: dict[tuple[Any, ...], tuple[tuple[int, str], ...]] = {}
+#: past this many (objects whose maps have generated keys: labels, annotations, data) none is kept
+_MAX_PLAIN_ORDERS = 20_000
+
+
+def _plain_order(keys: tuple[Any, ...]) -> tuple[tuple[int, str], ...]:
+    """``_PLAIN_ORDERS``' entry for ``keys`` (a key that is not plain raises ``_NotPlain``, keys that
+    do not sort TypeError)."""
+    ranked = sorted(range(len(keys)), key=keys.__getitem__)
+    order = tuple((index, _plain_name(keys[index])) for index in ranked)
+    if len(_PLAIN_ORDERS) < _MAX_PLAIN_ORDERS:
+        _PLAIN_ORDERS[keys] = order
+    return order
 
 
 def _plain_list(field: str, items: list[Any]) -> dict[str, Any]:

@@ -24,6 +24,8 @@ from manikit.fields.fields_v1 import (
     fields_tree,
     from_fields_v1,
     owns_any,
+    owns_any_of_tree,
+    plain_map_tree,
     to_fields_v1,
     value_at,
 )
@@ -155,6 +157,8 @@ def record_update(
     if live is None and subresource is None and not given:
         _record_create(new, manager, stamp)
         return
+    if subresource == "status" and not _status(live) and _record_first_status(live, new, manager, stamp):
+        return
     changed, removed = changes(live, new, subresource)
     moved = changed | removed
     me: Entry = {
@@ -199,3 +203,41 @@ def _record_create(new: dict[str, Any], manager: str, stamp: str) -> None:
         return
     entry = {"manager": manager, "operation": "Update", "apiVersion": new.get("apiVersion", "")}
     meta["managedFields"] = [{**entry, "time": stamp, "fieldsType": "FieldsV1", "fieldsV1": owned}]
+
+
+def _record_first_status(
+    live: Mapping[str, Any] | None, new: dict[str, Any], manager: str, stamp: str
+) -> bool:
+    """``record_update`` of a status write to an object without a status (a controller's first: every
+    ReplicaSet and Deployment it creates), with the trees built directly instead of through sets of
+    paths. It applies when ``manager`` has no status entry yet, the status is plain, no annotation
+    was removed and no other entry owns what the write sets (then every other entry stays as it is
+    and the write's own entry owns every field it set); False, with nothing done, for any other."""
+    entries = entries_of(live)
+    me: Entry = {"manager": manager, "operation": "Update", "apiVersion": new.get("apiVersion", "")}
+    me["subresource"] = "status"
+    who = identity(me)
+    if any(identity(entry) == who for entry in entries):
+        return False
+    status = plain_map_tree(_status(new))
+    if status is None:
+        return False
+    tree: dict[str, Any] = {}
+    before, after = _annotations(live), _annotations(new)
+    if before != after:
+        more, fewer = changed_fields(before, after, ANNOTATIONS)
+        if fewer:
+            return False
+        tree = to_fields_v1(more)
+    if status:
+        tree["f:status"] = status  # after f:metadata, as sorted paths put it
+    if any(owns_any_of_tree(entry.get("fieldsV1") or {}, tree) for entry in entries):
+        return False
+    if tree:
+        entries.append({**me, "time": stamp, "fieldsType": "FieldsV1", "fieldsV1": tree})
+    meta = new.setdefault("metadata", {})
+    if entries:
+        meta["managedFields"] = sort_entries(entries)
+    else:
+        meta.pop("managedFields", None)
+    return True

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from manikit.runtime.controllers import rollout
 from manikit.runtime.controllers import template_hash as template_hash_module
@@ -153,3 +156,47 @@ def test_template_hashes_agree_with_the_definition_however_computed(count: int) 
 def test_the_batched_hash_is_fnv_1a_32_of_every_length() -> None:
     datas = [bytes((200 + i * 7) % 256 for i in range(length)) for length in range(70)]
     assert template_hash_module._fnv_many(datas) == [_fnv1a_32(d) for d in datas]
+
+
+_TEXTS = st.text(alphabet='a:1.5e-E,"\\[]{}0 é', max_size=8)
+_JSON = st.recursive(
+    st.one_of(
+        st.integers(-(2**63), 2**63 - 1),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.sampled_from([1e16, -1e-7, 2.5e300]),  # printed otherwise by orjson (1e16) and json (1e+16)
+        _TEXTS,
+        st.booleans(),
+    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_TEXTS, inner, max_size=3)),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.dictionaries(_TEXTS, _JSON, max_size=4))
+def test_the_encoded_template_is_the_canonical_json_whatever_its_strings_and_numbers(
+    template: dict[str, Any],
+) -> None:
+    """``encode`` takes orjson's text unless it may differ from json.dumps' (``_has_float`` looks for
+    floats outside strings only): numbers and strings that look like them, quotes and backslashes."""
+    assert (
+        template_hash_module.encode(template)
+        == json.dumps(template, sort_keys=True, separators=(",", ":")).encode()
+    )
+
+
+@pytest.mark.parametrize("budget", [1, 40, 100, 1 << 20])
+def test_the_batched_hash_is_the_same_in_batches_of_any_size(
+    budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches of at most ``BATCH_BYTES`` bytes (one row each, a few, all at once)."""
+    datas = [
+        bytes((31 + i * 7 + length) % 256 for i in range(length)) for length in (0, 3, 9, 9, 20, 41, 64, 5)
+    ]
+    monkeypatch.setattr(template_hash_module, "BATCH_BYTES", budget)
+    shapes: list[tuple[int, int]] = []
+    zeros = np.zeros
+    monkeypatch.setattr(np, "zeros", lambda shape, **kw: shapes.append(shape) or zeros(shape, **kw))
+    assert template_hash_module._fnv_many(datas) == [_fnv1a_32(d) for d in datas]
+    assert sum(rows for _, rows in shapes) == len(datas)
+    assert all(longest * rows <= budget or rows == 1 for longest, rows in shapes)  # the bound kept

@@ -366,15 +366,21 @@ def _cleanup(run: Rollout) -> None:
 
 # Status ----------------------------------------------------------------------------------------------
 def _status(run: Rollout) -> dict[str, Any]:
-    dep, sets = run.dep, run.all
-    available = rollout.status_count(sets, "availableReplicas")
+    dep = run.dep
+    replicas = ready = available = wanted = 0
+    for rs in run.all:  # rollout.status_count of each field and spec_replicas, in one loop
+        counts = rs.get("status") or {}
+        replicas += int(counts.get("replicas", 0) or 0)
+        ready += int(counts.get("readyReplicas", 0) or 0)
+        available += int(counts.get("availableReplicas", 0) or 0)
+        wanted += int(rs["spec"].get("replicas", 0))
     status: dict[str, Any] = {
         "observedGeneration": dep["metadata"].get("generation", 1),
-        "replicas": rollout.status_count(sets, "replicas"),
+        "replicas": replicas,
         "updatedReplicas": rollout.status_count([run.new], "replicas") if run.new is not None else 0,
-        "readyReplicas": rollout.status_count(sets, "readyReplicas"),
+        "readyReplicas": ready,
         "availableReplicas": available,
-        "unavailableReplicas": max(0, rollout.spec_replicas(sets) - available),
+        "unavailableReplicas": max(0, wanted - available),
     }
     old = dep.get("status") or {}
     now = run.ctx.now()

@@ -23,8 +23,9 @@ _OFFSET = 0x811C9DC5
 _PRIME = 0x01000193
 #: below this many templates the byte loop in Python is as quick as numpy's set-up
 BATCH_MIN = 16
-#: templates hashed together: the byte matrix is at most this many times the longest template
-BATCH_ROWS = 1024
+#: templates hashed together: as many as make a byte matrix of at most this size (at least one); every
+#: batch costs a numpy step per byte of its longest template, so the fewer the better
+BATCH_BYTES = 16 << 20
 #: hashes remembered (by the JSON they were computed from); every pass asks for every Deployment's
 _REMEMBERED = 16_384
 _known: dict[bytes, str] = {}
@@ -34,6 +35,11 @@ _known: dict[bytes, str] = {}
 # null (orjson's NaN). Matched anywhere, strings included: a false match only costs the json path.
 _PRINTABLE = bytes(range(0x20, 0x7F))
 _FLOAT = re.compile(rb"[:,\[]-?[0-9]+(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)[,\]}]")
+#: each byte's class for ``_has_float``: a digit is 0, a point or an exponent's letter ".", the rest "x"
+_CLASSES = bytes(
+    ord("0") if chr(byte).isdecimal() and byte < 0x80 else ord(".") if chr(byte) in ".eE" else ord("x")
+    for byte in range(256)
+)
 _reference = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
@@ -43,11 +49,27 @@ def encode(template: dict[str, Any], collision_count: int = 0) -> bytes:
         data = orjson.dumps(template, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # orjson.JSONEncodeError: non-string keys, integers beyond 64 bits
         data = b"\x80"  # not plain: the json path below
-    if data.translate(None, _PRINTABLE) or b"null" in data or _FLOAT.search(data):
+    if data.translate(None, _PRINTABLE) or b"null" in data or _has_float(data):
         data = _reference(template).encode()
     if collision_count:
         data += str(collision_count).encode()
     return data
+
+
+def _has_float(data: bytes) -> bool:
+    """Whether ``data`` (JSON) may hold a float, as ``_FLOAT`` tells, but looked for outside its
+    strings only (inside, it matches only falsely: an image's tag), where every digit is a number's:
+    a digit followed by a point or an exponent is a float's. Without a backslash a quote always
+    delimits a string, so a place is outside every string when an even number of quotes precede it."""
+    if b"\\" in data:
+        return _FLOAT.search(data) is not None
+    classes = data.translate(_CLASSES)
+    at = classes.find(b"0.")
+    while at != -1:
+        if data.count(b'"', 0, at) % 2 == 0:
+            return True
+        at = classes.find(b"0.", at + 1)
+    return False
 
 
 def template_hash(template: dict[str, Any], collision_count: int = 0) -> str:
@@ -84,8 +106,11 @@ def _fnv_many(datas: list[bytes]) -> list[int]:
     is hashed into the rows still that long (a prefix), with numpy's wrapping uint32 arithmetic."""
     values = [0] * len(datas)
     order = sorted(range(len(datas)), key=lambda i: -len(datas[i]))
-    for start in range(0, len(order), BATCH_ROWS):
-        rows = order[start : start + BATCH_ROWS]
+    start = 0
+    while start < len(order):
+        taken = max(1, BATCH_BYTES // max(1, len(datas[order[start]])))  # the longest comes first
+        rows = order[start : start + taken]
+        start += taken
         lengths = [len(datas[i]) for i in rows]
         matrix = np.zeros((lengths[0], len(rows)), dtype=np.uint8)  # column-major: one byte a row
         for row, i in enumerate(rows):
