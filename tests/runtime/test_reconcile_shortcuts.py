@@ -109,7 +109,10 @@ def _rows(tmp_path: Path, name: str) -> list[tuple[Any, ...]]:
         cluster.run()
     cluster.close()
     with sqlite3.connect(state) as conn:
-        rows = [("objects", *r) for r in conn.execute("SELECT kind, namespace, name, rev, body FROM objects")]
+        rows = [
+            ("objects", *r)
+            for r in conn.execute("SELECT kind, namespace, name, rev, body FROM current_objects")
+        ]
         rows += [("revisions", *r) for r in conn.execute("SELECT * FROM revisions ORDER BY rev")]
         rows += [("events", *r) for r in conn.execute("SELECT * FROM events ORDER BY id")]
     conn.close()
