@@ -7,7 +7,8 @@ Prints `manikit apply --auto-approve FILE` as a whole process (median wall and C
 CPU is the steadier figure on a shared machine), then where that time goes: the start-up (interpreter
 and imports, in a process of its own) and the command's steps run in this process as the command runs
 them (the same calls, the cyclic collector off, the plan printed to /dev/null by a forked child while
-the transaction runs, cli/print_aside.py): open, load, plan, apply transaction (with the plan printed
+the transaction runs, cli/print_aside.py, and the state's log checkpointed by a thread,
+runtime/store/checkpoints.py): open, load, plan, apply transaction (with the plan printed
 meanwhile), reconcile, rollout report, the refresh of the apply's notes (``refresh_applied``); what the
 whole process spent beyond their sum (exit, the load's worker processes starting and ending) is printed
 as the rest. CPU figures count finished children: the printing child's CPU is in its step.
@@ -39,7 +40,7 @@ from manikit.cli.main import GC_THRESHOLDS
 from manikit.cli.print_aside import can_print_aside, printed_aside
 from manikit.cluster import open_cluster
 from manikit.cluster.recorded import refresh_applied
-from manikit.cluster.statefile import keep_backup
+from manikit.cluster.statefile import checkpoints_aside, keep_backup
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
 
@@ -106,21 +107,23 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
     del desired  # as the command lets it go once planned
     lap("plan (with its scheduling preview)")
     changes = len(plan.changes)
-    with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
-        # the bench's whole process prints it to /dev/null too: by a child, while it applies
-        assert can_print_aside(plan, cluster.atomic_batches)
-        with printed_aside(plan) as printer:
-            keep_backup(cluster)
-            execute(cluster, plan, before_commit=printer.wait)
-    del plan  # as the command lets it go once applied
-    lap(f"apply transaction ({changes:,} changes; plan printed meanwhile)")
-    settled = cluster.run()  # as the command's reconcile (ControlPlane.reconcile)
-    passes = settled.summary.removeprefix("reconciled in ").replace(" (", ", ").rstrip(")")
-    lap(f"reconcile ({passes})")
-    rollout_report(cluster)
-    lap("rollout report")
-    refresh_applied(cluster)  # as the command's end (cli/apply_cmd.py _finish)
-    lap("refresh the apply's notes")
+    with contextlib.ExitStack() as beside:
+        with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
+            # the bench's whole process prints it to /dev/null too: by a child, while it applies
+            assert can_print_aside(plan, cluster.atomic_batches)
+            with printed_aside(plan) as printer:
+                beside.enter_context(checkpoints_aside(cluster))  # the log copied by a thread
+                keep_backup(cluster)
+                execute(cluster, plan, before_commit=printer.wait)
+        del plan  # as the command lets it go once applied
+        lap(f"apply transaction ({changes:,} changes; plan printed meanwhile)")
+        settled = cluster.run()  # as the command's reconcile (ControlPlane.reconcile)
+        passes = settled.summary.removeprefix("reconciled in ").replace(" (", ", ").rstrip(")")
+        lap(f"reconcile ({passes})")
+        rollout_report(cluster)
+        lap("rollout report")
+        refresh_applied(cluster)  # as the command's end (cli/apply_cmd.py _finish)
+        lap("refresh the apply's notes")
     cluster.close()
     lap("close")
     return times
