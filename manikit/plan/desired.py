@@ -35,6 +35,7 @@ from manikit.plan.textual import (
     text_salt,
 )
 from manikit.plan.unchanged import digest_of_sent
+from manikit.source.reader import SourceText
 from manikit.source.values import RenderOptions
 from manikit.validate import admitted
 from manikit.validate.pieces import PieceResult, Task, group_by_file, plan_tasks, pool_map, uses_workers
@@ -182,9 +183,10 @@ def _load_files(
     reads_texts = noting or (record is not None and bool(record.extras) and skips_known())
     texts = _file_texts(big, namespace, packing.applyset) if reads_texts else {}
     skipping = _skipping(texts, record, packing.applyset)
+    read = {name: SourceText(text.display, text.text) for name, text in texts.items()}  # read once
     tasks: list[Task] = []
     for name in files:
-        tasks.extend(skipping[name].tasks(workers) if name in skipping else plan_tasks([name], workers))
+        tasks.extend(skipping[name].tasks(workers) if name in skipping else plan_tasks([name], workers, read))
     in_workers = uses_workers(tasks, workers)
     if in_workers and applied is not None:
         record = record if big else _record(applied)

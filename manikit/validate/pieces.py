@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -58,15 +58,18 @@ class PieceResult(Generic[R]):
         return cls(result, 0, False, True)
 
 
-def plan_tasks(names: Sequence[str], workers: int) -> list[Task]:
-    """One task per file; big plain YAML files (not templates, not stdin) as one task per piece."""
+def plan_tasks(
+    names: Sequence[str], workers: int, read: Mapping[str, SourceText] | None = None
+) -> list[Task]:
+    """One task per file; big plain YAML files (not templates, not stdin) as one task per piece.
+    ``read``: files the caller read already (decoded without a problem), not read again."""
     tasks: list[Task] = []
     for name in names:
-        tasks.extend(_file_tasks(name, workers))
+        tasks.extend(_file_tasks(name, workers, None if read is None else read.get(name)))
     return tasks
 
 
-def _file_tasks(name: str, workers: int) -> list[Task]:
+def _file_tasks(name: str, workers: int, read: SourceText | None = None) -> list[Task]:
     if name == "-" or name.lower().endswith(TEMPLATE_SUFFIX) or workers <= 1:
         return [Task(name)]
     try:
@@ -75,7 +78,7 @@ def _file_tasks(name: str, workers: int) -> list[Task]:
         return [Task(name)]  # the worker reports it as validate_file does
     if size < 2 * PIECE_MIN_BYTES:
         return [Task(name)]
-    source, problems = read_source(name)
+    source, problems = (read, []) if read is not None else read_source(name)
     if source is None or problems:
         return [Task(name)]
     count = min(size // PIECE_MIN_BYTES, workers * PIECES_PER_WORKER)
