@@ -116,9 +116,9 @@ class GcPaused(Generic[T, R]):
     """``work`` with Python's cyclic garbage collector paused for each call.
 
     Loading a piece builds tens of thousands of dicts and lists that all stay alive until the piece is
-    validated: the collector's passes over them free nothing and cost about a fifth of the work. What
-    one call leaves behind (its result, about to be sent) is put with the oldest objects
-    (``settled_as_old``), not walked by the next young collection; the collector is on between calls.
+    validated: the collector's passes over them free nothing and cost about a fifth of the work. When
+    what one call leaves behind makes a young collection due, it is put with the oldest objects
+    instead (``settled_as_old``); the collector is on between calls.
     """
 
     work: Callable[[T], R]
@@ -176,7 +176,8 @@ def settled_as_old() -> None:
     anything among them that is garbage is freed by reference counting as before, or by that full
     collection if it is a cycle. ``gc.freeze`` and ``gc.unfreeze`` move whole generations (and set
     the young count to 0) in constant time; left alone when someone else froze objects (``freeze``
-    is global: ``unfreeze`` would thaw theirs)."""
-    if gc.get_freeze_count() == 0:
+    is global: ``unfreeze`` would thaw theirs), and when no young collection is due (a small call:
+    asking for the frozen count walks every frozen object)."""
+    if gc.get_count()[0] > gc.get_threshold()[0] and gc.get_freeze_count() == 0:
         gc.freeze()
         gc.unfreeze()

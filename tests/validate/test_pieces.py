@@ -256,10 +256,10 @@ def _many_lists(count: int) -> list[list[int]]:
 
 @pytest.fixture
 def high_thresholds() -> Iterator[None]:
-    """The command's young threshold (``cli.main.GC_THRESHOLDS``), so that no young collection runs
-    on its own while a test counts."""
+    """A young threshold above what a test makes with the collector on (the command's is 200,000:
+    ``cli.main.GC_THRESHOLDS``), and below the 50,000 objects a paused call makes."""
     before = gc.get_threshold()
-    gc.set_threshold(200_000, 30, 30)
+    gc.set_threshold(20_000, 30, 30)
     try:
         yield
     finally:
@@ -315,3 +315,18 @@ def test_objects_someone_else_froze_stay_frozen() -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.usefixtures("high_thresholds")
+def test_a_call_that_leaves_no_young_collection_due_is_left_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Below the young threshold nothing is moved, and the frozen objects are not counted (counting
+    walks them all: a caller that froze many would pay for it at every small call)."""
+    gc.collect()
+    counted: list[int] = []
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: counted.append(1) or 0)
+    made = pieces.GcPaused(_many_lists)(1_000)
+    assert counted == [] and gc.get_count()[0] >= 1_000 and len(made) == 1_000
+    pieces.GcPaused(_many_lists)(50_000)
+    assert counted == [1] and gc.get_count()[0] < 1_000
