@@ -23,7 +23,7 @@ from manikit.models.registry import is_namespaced
 from manikit.plan.actions import Body, ObjectKey
 from manikit.plan.changes import Desired
 from manikit.plan.normalize import desired_body
-from manikit.plan.packed import Packed, written
+from manikit.plan.packed import Packed, keys_are_strings, written
 from manikit.plan.textual import (
     FileText,
     Skipping,
@@ -35,6 +35,7 @@ from manikit.plan.textual import (
     text_salt,
 )
 from manikit.plan.unchanged import digest_of_sent
+from manikit.source.reader import SourceText
 from manikit.source.values import RenderOptions
 from manikit.validate import admitted
 from manikit.validate.pieces import PieceResult, Task, group_by_file, plan_tasks, pool_map, uses_workers
@@ -85,7 +86,7 @@ def _defaulted(outcome: FileOutcome, namespace: str, packing: Packing | None = N
             body = desired_body(v.obj, namespace, owned=True)
             desired.append(Desired(body, source, as_written(v.doc.data, body)))
         else:
-            desired.append(packing.pack(v.obj, source, v.doc.data, namespace))
+            desired.append(packing.pack(v.obj, source, v.doc.data, namespace, aliased=v.doc.aliased))
     outcome.objects = []
     return outcome, desired
 
@@ -103,10 +104,14 @@ class Packing:
     applyset: str | None
     applied: Applied | None = None
 
-    def pack(self, obj: TypeMeta, source: str, data: Any, namespace: str) -> Desired:
+    def pack(self, obj: TypeMeta, source: str, data: Any, namespace: str, *, aliased: bool = True) -> Desired:
+        """``obj``, loaded from ``data`` (its document's, which the caller no longer reads), as sent.
+        Unless ``aliased`` (its document uses a YAML alias), the manifest shares ``data``'s nodes:
+        they are pickled once each, as a copy's would be (see ``shares_data``)."""
         ns = _defaulted_namespace(obj, namespace)
         key = ObjectKey(obj.kind, ns or "", obj.metadata.name or "", obj.api_version)
-        manifest = written(data, ns, copy=False)
+        shared = shares_data(data, aliased)
+        manifest = written(data, ns, copy=False, plain=shared)
         sent = None if self.applyset is None else (self.applyset, digest_of_sent(manifest, self.applyset))
         recorded = None if self.applied is None else self.applied.get((key.kind, key.namespace, key.name))
         if sent is not None and sent[1] is not None and recorded == sent[1]:
@@ -114,7 +119,20 @@ class Packing:
             if packed is not None:
                 return Desired.packed(key, source, packed, sent)
         body = desired_body(obj, namespace, owned=True)
+        if shared:  # as ``as_written`` makes it, without its copy of the nodes below the top
+            return Desired(
+                body, source, written(data, _body_namespace(body), copy=False, plain=True), sent=sent
+            )
         return Desired(body, source, as_written(data, body), sent=sent)
+
+
+def shares_data(data: Any, aliased: bool) -> bool:
+    """Whether a manifest sent from a worker may share ``data``'s nodes instead of copying them
+    (``packed.written``): when its document uses no alias, no node of ``data`` is in it twice, and
+    its keys are text (only an alias can make a key another scalar): its nodes copied would be the
+    same tree. With an alias the copy is what makes each use of a shared node a node of its own, as
+    the sequential path's manifest has them."""
+    return not aliased and keys_are_strings(data)
 
 
 def _defaulted_namespace(obj: TypeMeta, namespace: str) -> str | None:
@@ -165,9 +183,10 @@ def _load_files(
     reads_texts = noting or (record is not None and bool(record.extras) and skips_known())
     texts = _file_texts(big, namespace, packing.applyset) if reads_texts else {}
     skipping = _skipping(texts, record, packing.applyset)
+    read = {name: SourceText(text.display, text.text) for name, text in texts.items()}  # read once
     tasks: list[Task] = []
     for name in files:
-        tasks.extend(skipping[name].tasks(workers) if name in skipping else plan_tasks([name], workers))
+        tasks.extend(skipping[name].tasks(workers) if name in skipping else plan_tasks([name], workers, read))
     in_workers = uses_workers(tasks, workers)
     if in_workers and applied is not None:
         record = record if big else _record(applied)
@@ -243,7 +262,11 @@ def _skipped(
 def as_written(data: Any, body: Body) -> Body:
     """The manifest as its file says it (``packed.written``), with the namespace the object gets (its
     ``body``'s)."""
-    return written(data, (body.get("metadata") or {}).get("namespace"))
+    return written(data, _body_namespace(body))
+
+
+def _body_namespace(body: Body) -> Any:
+    return (body.get("metadata") or {}).get("namespace")
 
 
 def load_desired(

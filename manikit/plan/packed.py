@@ -92,18 +92,18 @@ def _parsed(text: str, namespace: str | None) -> Body:
     return written(documents[0].data, namespace)
 
 
-def written(data: Any, namespace: str | None, *, copy: bool = True) -> Body:
+def written(data: Any, namespace: str | None, *, copy: bool = True, plain: bool = False) -> Body:
     """The manifest as its file says it (what server-side apply sends, so that manikit owns exactly
     the fields it sets), as plain JSON data, with the namespace the object gets. Without ``copy`` it
     shares ``data``'s nodes below the top where they are already plain (only strings as keys), for a
-    caller that copies it anyway."""
-    out: Body = dict(_plain(data) if copy or not _keys_are_strings(data) else data)
+    caller that copies it anyway; ``plain``: the caller knows they are (``keys_are_strings``)."""
+    out: Body = dict(_plain(data) if copy or not (plain or keys_are_strings(data)) else data)
     if namespace:
         out["metadata"] = {**(out.get("metadata") or {}), "namespace": namespace}
     return out
 
 
-def _keys_are_strings(data: Any) -> bool:
+def keys_are_strings(data: Any) -> bool:
     """Whether every mapping key in ``data`` is a string (orjson refuses any other, in C; it refuses
     integers beyond 64 bits too, which then take the copy: slower, never wrong)."""
     try:

@@ -31,6 +31,8 @@ class Document:
     positions: PositionIndex | None = field(default=None, repr=False)
     text: str = field(default="", repr=False)  # the file's text: the template's, for a rendered file
     lines: LineMap | None = field(default=None, repr=False)  # rendered line -> template line
+    #: its YAML document uses an alias: ``data`` may hold a node twice (copy it before handing it out)
+    aliased: bool = False
 
     @property
     def api_version(self) -> Any:
@@ -120,7 +122,7 @@ def load_text(
         if raw.data is None:
             continue  # an empty document (``---`` twice) is not a manifest
         start = raw.line if lines is None else lines.template_line(raw.line)
-        doc = Document(source.name, raw.index, raw.data, start, (), positions, text, lines)
+        doc = Document(source.name, raw.index, raw.data, start, (), positions, text, lines, raw.aliased)
         documents.extend(_unpack_list(doc))
     if not documents and not problems:
         problems.append(_empty(source.name, rendered=lines is not None))
@@ -162,6 +164,7 @@ def _unpack_list(doc: Document) -> list[Document]:
                 doc.positions,
                 doc.text,
                 doc.lines,
+                doc.aliased,
             )
         )
     return items

@@ -32,6 +32,8 @@ class RawDocument:
     index: int
     data: Any
     line: int
+    #: the document uses a YAML alias: ``data`` may hold a node twice (or a key that is not text)
+    aliased: bool = False
 
 
 class _Abort(Exception):
@@ -110,6 +112,7 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.root: list[Any] = []
         self.doc_line = 1
+        self.aliased = False  # the open document used an alias
 
     def run(self, text: str) -> None:
         events.parse(text, self)
@@ -197,6 +200,7 @@ class _Builder:
         if anchor not in self.anchors:
             raise _Abort(self._error(start_mark, "MK004", "yaml-syntax", f"unknown alias *{anchor}"))
         value, size = self.anchors[anchor]
+        self.aliased = True
         if self.frame is None:
             self.root.append(value)
         else:
@@ -206,10 +210,11 @@ class _Builder:
         self.doc_line = start_mark.line + 1
         self.root.clear()
         self.anchors = {}
+        self.aliased = False
 
     def document_end(self, *_: Any) -> None:
         data = self.root[0] if self.root else None
-        self.documents.append(RawDocument(len(self.documents), data, self.doc_line))
+        self.documents.append(RawDocument(len(self.documents), data, self.doc_line, self.aliased))
 
     def stream_start(self, *_: Any) -> None:
         return None

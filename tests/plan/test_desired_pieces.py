@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 from manikit.cluster import open_cluster
-from manikit.plan import desired
+from manikit.plan import desired, textual
 from manikit.plan.actions import Action
 from manikit.plan.desired import DesiredSet, load_desired
 from manikit.plan.planner import make_plan
 from manikit.plan.render.json_format import render_json
 from manikit.plan.unchanged import sent_digest, unchanged_keys
+from manikit.source.reader import read_source
 from manikit.validate import pieces
 from tests.cli.helpers import run_cli
 from tests.conftest import write
@@ -264,3 +265,29 @@ def test_a_hint_that_no_longer_holds_changes_nothing_but_time(
         plans = [make_plan(cluster, d, applyset="default") for d in (sequential, hinted)]
     assert render_json(plans[0]) == render_json(plans[1])
     assert plans[0].counts()[Action.CREATE] == 80
+
+
+def test_a_big_file_noted_is_read_once_here(
+    tmp_path: Path, small_pieces: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load that notes texts cuts a big file into pieces from the text it cut into documents
+    (``plan_tasks``' ``read``), not read again: the same tasks, the same desired set."""
+    monkeypatch.setattr(textual, "TEXT_MIN_BYTES", 1_000)
+    big = str(write(tmp_path, "all.yaml", _stream(60, BAD_LAST)))
+    source, problems = read_source(big)
+    assert source is not None and not problems
+    assert pieces.plan_tasks([big], 2, {big: source}) == pieces.plan_tasks([big], 2)
+    reads: list[str] = []
+
+    def counted(name: str) -> Any:
+        reads.append(name)
+        return read_source(name)
+
+    monkeypatch.setattr(pieces, "read_source", counted)
+    monkeypatch.setattr(textual, "read_source", counted)
+    parallel = load_desired([big], jobs=2, applyset="default", note=True)
+    assert reads == [big]  # here; the workers parse the pieces they are sent
+    assert sum(d.text is not None for d in parallel.objects) > 100
+    sequential = load_desired([big], jobs=1, applyset="default", note=True)
+    assert _as_data(parallel) == _as_data(sequential)
+    assert [d.text for d in parallel.objects] == [d.text for d in sequential.objects]

@@ -102,7 +102,9 @@ def _loaded(tmp_path: Path, text: str, packing: Packing) -> tuple[Desired, Desir
     (here,) = validate_documents(load_file(str(path)).documents).objects
     body = desired_body(here.obj, "default", owned=True)
     sequential = Desired(body, "app.yaml:1", as_written(here.doc.data, body))
-    return packing.pack(worker.obj, "app.yaml:1", worker.doc.data, "default"), sequential
+    return packing.pack(
+        worker.obj, "app.yaml:1", worker.doc.data, "default", aliased=worker.doc.aliased
+    ), sequential
 
 
 @pytest.mark.parametrize("hinted", [False, True], ids=["sent-plain", "sent-packed"])
@@ -164,7 +166,9 @@ def test_an_object_left_undefaulted_is_defaulted_as_loading_does_when_read(
     defaulted: list[str] = []
     monkeypatch.setattr(desired, "desired_body", lambda obj, *a, **k: defaulted.append(obj.kind))
     (worker,) = validate_documents(load_file(str(tmp_path / "app.yaml")).documents).objects
-    item = Packing("default", applied).pack(worker.obj, "app.yaml:1", worker.doc.data, "default")
+    item = Packing("default", applied).pack(
+        worker.obj, "app.yaml:1", worker.doc.data, "default", aliased=worker.doc.aliased
+    )
     assert defaulted == []  # the worker did not default it
     monkeypatch.undo()
     assert item.key == sequential.key and item.key.api_version == sequential.key.api_version

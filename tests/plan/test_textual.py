@@ -5,6 +5,7 @@ does the plan made from it, for any edit of an applied stream."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from manikit.apply.executor import execute
@@ -337,3 +338,24 @@ def test_a_file_is_cut_only_when_a_text_may_be_known_or_is_to_be_noted(
     )
     assert loaded.errors == []
     assert calls == ([str(path)] if cut else [])
+
+
+_LINES = st.sampled_from(
+    ["---", "...", "....", "... # end", "a: 1", " ...", "a: ...", "--- x", "", "-", "..", "x..."]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINES, max_size=14), st.booleans())
+@example(["...", "a: 1", "--- x", "..", "---", "...."], False)
+@example(["a: 1", "...", "---", "..", "---", "..."], True)
+def test_the_chunks_with_a_document_end_are_those_a_search_of_each_finds(lines: list[str], end: bool) -> None:
+    """``FileText.ended``'s one pass against a multi-line search for ``^...`` in each chunk, as
+    ``note_texts`` searched before (each chunk's text only: never past its end)."""
+    text = "\n".join(lines) + ("\n" if end else "")
+    starts = [0, *(m.start() + 1 for m in re.finditer(r"\n---(?=[ \t\r\n]|\Z)", text))]
+    ends = [*starts[1:], len(text)]
+    chunks = [textual.Chunk(s, e, 1, "") for s, e in zip(starts, ends, strict=True)]
+    file = textual.FileText("f.yaml", "f.yaml", text, chunks)
+    searched = re.compile(r"^\.\.\.", re.MULTILINE)
+    assert file.ended() == {i for i, c in enumerate(chunks) if searched.search(text, c.start, c.end)}

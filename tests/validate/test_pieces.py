@@ -4,6 +4,8 @@ reports: the same problems at the same lines and columns, with the same messages
 from __future__ import annotations
 
 import gc
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -239,3 +241,92 @@ def test_gc_paused_restores_the_collector_as_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _Node:
+    """A container the collector tracks, which can hold itself (a cycle)."""
+
+    def __init__(self) -> None:
+        self.other: object = None
+
+
+def _many_lists(count: int) -> list[list[int]]:
+    return [[i] for i in range(count)]
+
+
+@pytest.fixture
+def high_thresholds() -> Iterator[None]:
+    """A young threshold above what a test makes with the collector on (the command's is 200,000:
+    ``cli.main.GC_THRESHOLDS``), and below the 50,000 objects a paused call makes."""
+    before = gc.get_threshold()
+    gc.set_threshold(20_000, 30, 30)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+@pytest.mark.usefixtures("high_thresholds")
+@pytest.mark.parametrize("run", ["call", "block"])
+def test_what_a_paused_load_made_is_put_with_the_oldest_objects(run: str) -> None:
+    """The next young collection has nothing of it to walk: the young count starts again from 0
+    (without ``settled_as_old`` it would hold the 50,000 lists, and a young pass walk them all)."""
+    gc.collect()
+    if run == "call":
+        made = pieces.GcPaused(_many_lists)(50_000)
+    else:
+        with pieces.gc_paused():
+            made = _many_lists(50_000)
+    assert gc.get_count()[0] < 1_000
+    assert gc.isenabled() and gc.get_freeze_count() == 0 and len(made) == 50_000
+
+
+@pytest.mark.usefixtures("high_thresholds")
+def test_a_cycle_a_paused_call_left_is_still_collected() -> None:
+    """Put with the oldest, garbage is freed all the same: by reference counting, or (a cycle) by the
+    next full collection."""
+    gc.collect()
+    freed: list[str] = []
+
+    def cycle(_: int) -> int:
+        node = _Node()
+        node.other = node
+        weakref.finalize(node, freed.append, "cycle")
+        plain = _Node()
+        weakref.finalize(plain, freed.append, "plain")
+        return 1
+
+    assert pieces.GcPaused(cycle)(0) == 1
+    assert freed == ["plain"]  # no cycle: freed when the call returned
+    gc.collect()
+    assert freed == ["plain", "cycle"]
+
+
+def test_objects_someone_else_froze_stay_frozen() -> None:
+    """``gc.freeze`` is global: a caller's frozen objects are left frozen (no ``unfreeze``)."""
+    gc.collect()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        pieces.GcPaused(_many_lists)(1_000)
+        with pieces.gc_paused():
+            _many_lists(1_000)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.usefixtures("high_thresholds")
+def test_a_call_that_leaves_no_young_collection_due_is_left_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Below the young threshold nothing is moved, and the frozen objects are not counted (counting
+    walks them all: a caller that froze many would pay for it at every small call)."""
+    gc.collect()
+    counted: list[int] = []
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: counted.append(1) or 0)
+    made = pieces.GcPaused(_many_lists)(1_000)
+    assert counted == [] and gc.get_count()[0] >= 1_000 and len(made) == 1_000
+    pieces.GcPaused(_many_lists)(50_000)
+    assert counted == [1] and gc.get_count()[0] < 1_000
