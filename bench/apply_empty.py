@@ -101,7 +101,8 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
     clock = (time.perf_counter(), cpu())
     cluster = open_cluster(tmp / "phases.db")
     lap("open the state (default cluster)")
-    desired = load_desired([str(file)], admit=True)  # as `manikit apply` loads
+    # as `manikit apply` loads: in its apply set, nothing recorded yet (the state is new)
+    desired = load_desired([str(file)], applyset="default", applied=lambda: None, admit=True)
     lap("load (read, parse, validate)")
     plan = with_preview(cluster, make_plan(cluster, desired, applyset="default"))
     del desired  # as the command lets it go once planned
