@@ -1,0 +1,236 @@
+"""The apply transaction's shortcuts (issue 17) against the general path they stand for: each stores
+exactly what the general path stores, row for row, note for note."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from manikit.apply.executor import execute
+from manikit.cluster import open_cluster
+from manikit.models.base import validate_checked
+from manikit.models.meta import ObjectMeta
+from manikit.plan.desired import load_desired
+from manikit.plan.planner import make_plan
+from manikit.runtime.api.objects import meta_body
+from manikit.validate import admitted
+
+#: a mixed set: Namespaces, Deployments, Services of every type, ConfigMaps; cluster-scoped and not
+MIXED = """\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: shop}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: "nginx:1.27", ports: [{containerPort: 80, name: http}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: idle, namespace: shop, annotations: {note: "x"}}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: idle}}
+  template:
+    metadata: {labels: {app: idle}}
+    spec: {containers: [{name: c, image: busybox, args: ["sleep", "1"]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: plain}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: plain}}
+  template:
+    metadata: {labels: {app: plain}}
+    spec: {containers: [{name: c, image: busybox}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: edge, namespace: shop, labels: {tier: edge}}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, name: http}, {port: 443, name: tls}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: lb, namespace: shop}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: headless, namespace: shop}
+spec:
+  clusterIP: None
+  selector: {app: web}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: outside, namespace: shop}
+spec: {type: ExternalName, externalName: example.com}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: fixed}
+spec:
+  clusterIP: 10.96.0.77
+  ports: [{port: 53, protocol: UDP}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings, namespace: shop, labels: {tier: web}, annotations: {a: "1"}}
+data: {level: info, odd.key: "ü"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: bare}
+data: {}
+"""
+
+
+def _stored(tmp_path: Path, name: str) -> list[tuple[Any, ...]]:
+    """Every object, revision and note an apply of MIXED leaves in a new state (the clock pinned)."""
+    file = tmp_path / "mixed.yaml"
+    file.write_text(MIXED, encoding="utf-8")
+    state = tmp_path / f"{name}.db"
+    cluster = open_cluster(state, now=datetime(2026, 1, 1, tzinfo=UTC))
+    desired = load_desired([str(file)], admit=True)
+    assert desired.errors == []
+    execute(cluster, make_plan(cluster, desired, applyset="default"))
+    cluster.close()
+    with sqlite3.connect(state) as conn:
+        rows = [("objects", *r) for r in conn.execute("SELECT kind, namespace, name, rev, body FROM objects")]
+        rows += [("revisions", *r) for r in conn.execute("SELECT * FROM revisions ORDER BY rev")]
+        rows += [
+            ("notes", *r) for r in conn.execute("SELECT topic, key, value FROM notes ORDER BY topic, key")
+        ]
+    conn.close()
+    return rows
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[bool]:
+    """Each call of ``module.name``: True when it answered (not None)."""
+    seen: list[bool] = []
+    real: Callable[..., Any] = getattr(module, name)
+
+    def spy(*args: Any) -> Any:
+        answer = real(*args)
+        seen.append(answer is not None)
+        return answer
+
+    monkeypatch.setattr(module, name, spy)
+    return seen
+
+
+# ObjectMeta taken as it is (validate/admitted._plain_meta) ---------------------------------------------
+
+
+def test_the_store_holds_the_same_with_and_without_taking_objectmeta_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taken = _counted(monkeypatch, admitted, "_plain_meta")
+    fast = _stored(tmp_path, "fast")
+    assert taken.count(True) >= 12  # every create of MIXED took its ObjectMeta as it is
+    monkeypatch.setattr(admitted, "_plain_meta", lambda raw: None)
+    assert _stored(tmp_path, "full") == fast
+
+
+def _validated(raw: dict[str, Any]) -> ObjectMeta | None:
+    """``admitted._object_meta``'s general path: the model validated (None: refused)."""
+    managed = raw.get("managedFields")
+    shallow = raw
+    if type(managed) is list and all(type(e) is dict for e in managed):
+        shallow = {**raw, "managedFields": [dict.fromkeys(e) for e in managed]}
+    try:
+        meta = validate_checked(ObjectMeta, shallow)
+    except ValidationError:
+        return None
+    if type(managed) is list:
+        meta.managed_fields = managed
+    return meta
+
+
+class _Str(str):
+    pass
+
+
+TEXTS = st.sampled_from(["web", "", "é", "a/b", "x" * 70])
+ODD = st.one_of(st.integers(-2, 2**70), st.none(), st.booleans(), st.just(_Str("s")), st.just(["a"]))
+STRING_MAPS = st.dictionaries(TEXTS, TEXTS, max_size=3)
+ENTRY = st.dictionaries(
+    st.sampled_from(["manager", "operation", "apiVersion", "time", "fieldsType", "fieldsV1"]),
+    st.one_of(TEXTS, st.just({"f:spec": {"f:a": {}}}), st.integers(-1, 2**70)),
+    max_size=6,
+)
+FIELDS = {
+    "name": st.one_of(TEXTS, ODD),
+    "generateName": st.one_of(TEXTS, ODD),
+    "namespace": st.one_of(TEXTS, ODD),
+    "labels": st.one_of(STRING_MAPS, ODD, st.dictionaries(TEXTS, ODD, min_size=1, max_size=1)),
+    "annotations": st.one_of(STRING_MAPS, ODD, st.just({1: "a"})),
+    "managedFields": st.one_of(st.lists(ENTRY, max_size=2), ODD, st.just([{1: "a"}]), st.just(["x"])),
+    "uid": TEXTS,
+    "generation": st.integers(0, 3),
+    "finalizers": st.lists(TEXTS, max_size=1),
+    "resourceVersion": TEXTS,
+    "other": TEXTS,
+}
+RAW = st.fixed_dictionaries({}, optional=FIELDS)
+
+
+@settings(max_examples=600, deadline=None)
+@given(RAW)
+def test_objectmeta_taken_as_it_is_is_the_validated_model(raw: dict[str, Any]) -> None:
+    """Where ``_plain_meta`` answers, validation accepts ``raw`` and makes the same model: the same
+    values, the same fields set, the same dumps key for key."""
+    plain = admitted._plain_meta(raw)
+    if plain is None:
+        return
+    full = _validated(raw)
+    assert full is not None, raw
+    assert plain.__dict__ == full.__dict__
+    assert plain.model_fields_set == full.model_fields_set
+    assert plain == full
+    assert json.dumps(meta_body(plain)) == json.dumps(meta_body(full))
+    assert json.dumps(plain.to_k8s()) == json.dumps(full.to_k8s())
+
+
+def test_objectmeta_of_a_server_side_create_is_taken_as_it_is() -> None:
+    """The shortcut answers for what the API hands over (the property above is not vacuous)."""
+    raw = {
+        "name": "web",
+        "namespace": "shop",
+        "labels": {"applyset.kubernetes.io/part-of": "applyset-x-v1", "app": "web"},
+        "annotations": {"a": "b"},
+        "managedFields": [{"manager": "manikit", "operation": "Apply", "fieldsV1": {"f:spec": {}}}],
+    }
+    plain = admitted._plain_meta(raw)
+    assert plain is not None and plain == _validated(raw)
+    assert plain.labels is not raw["labels"]  # a copy, as validation makes
