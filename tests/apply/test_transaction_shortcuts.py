@@ -3,7 +3,9 @@ exactly what the general path stores, row for row, note for note."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import random
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,6 +23,8 @@ from manikit.models.base import validate_checked
 from manikit.models.meta import ObjectMeta
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
+from manikit.runtime.api import allocators
+from manikit.runtime.api.allocators import ServiceRanges
 from manikit.runtime.api.objects import meta_body
 from manikit.validate import admitted
 
@@ -234,3 +238,71 @@ def test_objectmeta_of_a_server_side_create_is_taken_as_it_is() -> None:
     plain = admitted._plain_meta(raw)
     assert plain is not None and plain == _validated(raw)
     assert plain.labels is not raw["labels"]  # a copy, as validation makes
+
+
+# A Service's seeded draw (runtime/api/allocators: one generator per thread, addresses formatted) --------
+
+
+def _former_cluster_ip(used: set[str], seed: str, ranges: ServiceRanges) -> str:
+    """``allocate_cluster_ip`` as it was: a generator made for the Service, the address an object."""
+    rng = random.Random(seed)
+    base = int(ranges.cidr.network_address)
+    upper = range(max(1, ranges.static_ips), ranges.cidr.num_addresses - 1)
+    if upper:
+        for _ in range(64):
+            candidate = str(ipaddress.IPv4Address(base + rng.choice(upper)))
+            if candidate not in used and candidate != ranges.kubernetes_ip:
+                return candidate
+    for offset in range(1, ranges.cidr.num_addresses - 1):
+        candidate = str(ipaddress.IPv4Address(base + offset))
+        if candidate != ranges.kubernetes_ip and candidate not in used:
+            return candidate
+    raise AssertionError("full")
+
+
+def _former_node_port(used: set[int], seed: str, ranges: ServiceRanges) -> int:
+    rng = random.Random(seed)
+    upper = ranges.ports[ranges.static_ports :]
+    for _ in range(64):
+        drawn: int = upper[rng.randrange(len(upper))]
+        if drawn not in used:
+            return drawn
+    raise AssertionError("unlucky")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["10.96.0.0/12", "0.0.0.0/12", "255.240.0.0/12", "192.168.7.0/24", "10.0.0.248/29"]),
+    st.lists(st.text(max_size=12), min_size=1, max_size=4),
+    st.integers(0, 4),
+)
+def test_a_services_draws_are_the_former_ones(cidr: str, seeds: list[str], taken: int) -> None:
+    """Each seed gives the address and port a generator made for it gave, whatever was drawn from
+    this thread's generator before (draws interleaved with other seeds)."""
+    ranges = ServiceRanges(ipaddress.IPv4Network(cidr))
+    used_ips: set[str] = set()
+    for seed in seeds:
+        expected = _former_cluster_ip(used_ips, seed, ranges)
+        assert allocators.allocate_cluster_ip(used_ips, allocators.seeded(seed), ranges) == expected
+        used_ips.add(expected)
+        rng = allocators.seeded(seed)
+        rng.random()  # a draw left half way: the next seed starts afresh
+        used_ports = set(range(30100, 30100 + taken))
+        assert allocators.allocate_node_port(used_ports, allocators.seeded(seed), ranges) == (
+            _former_node_port(used_ports, seed, ranges)
+        )
+
+
+@given(st.integers(0, 2**32 - 1))
+def test_an_address_is_written_as_ipaddress_writes_it(address: int) -> None:
+    assert allocators.dotted(address) == str(ipaddress.IPv4Address(address))
+
+
+def test_the_store_holds_the_same_with_and_without_the_services_shortcuts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = _stored(tmp_path, "fast")
+    assert sum(b'"nodePort"' in str(row[-1]).encode() for row in fast) >= 2
+    monkeypatch.setattr(allocators, "seeded", random.Random)
+    monkeypatch.setattr(allocators, "dotted", lambda n: str(ipaddress.IPv4Address(n)))
+    assert _stored(tmp_path, "former") == fast
