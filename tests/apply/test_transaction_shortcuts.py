@@ -25,6 +25,7 @@ from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
 from manikit.runtime.api import allocators
 from manikit.runtime.api.allocators import ServiceRanges
+from manikit.runtime.api import objects as api_objects
 from manikit.runtime.api.objects import meta_body
 from manikit.validate import admitted
 
@@ -305,4 +306,56 @@ def test_the_store_holds_the_same_with_and_without_the_services_shortcuts(
     assert sum(b'"nodePort"' in str(row[-1]).encode() for row in fast) >= 2
     monkeypatch.setattr(allocators, "seeded", random.Random)
     monkeypatch.setattr(allocators, "dotted", lambda n: str(ipaddress.IPv4Address(n)))
+    assert _stored(tmp_path, "former") == fast
+
+
+# ObjectMeta written without pydantic's dump (runtime/api/objects._plain_dump) ----------------------------
+
+
+def _former_meta_body(meta: ObjectMeta) -> dict[str, Any]:
+    managed = meta.managed_fields
+    out: dict[str, Any] = meta.model_dump(
+        by_alias=True, exclude_none=True, mode="json", exclude={"managed_fields"}
+    )
+    if managed is None:
+        return out
+    link = out.pop("selfLink", None)
+    out["managedFields"] = managed
+    if link is not None:
+        out["selfLink"] = link
+    return out
+
+
+OWNER = {"apiVersion": "v1", "kind": "ReplicaSet", "name": "r", "uid": "u", "controller": True}
+META_FIELDS = {
+    **{k: FIELDS[k] for k in ("name", "generateName", "namespace", "labels", "annotations", "managedFields")},
+    "uid": TEXTS,
+    "resourceVersion": TEXTS,
+    "generation": st.integers(-(2**63), 2**63 - 1),
+    "creationTimestamp": TEXTS,
+    "deletionGracePeriodSeconds": st.integers(0, 30),
+    "finalizers": st.lists(TEXTS, max_size=2),
+    "ownerReferences": st.lists(st.just(OWNER), max_size=1),
+    "selfLink": TEXTS,
+}
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.fixed_dictionaries({}, optional=META_FIELDS), st.sampled_from([None, "default", "shop"]))
+def test_objectmeta_is_written_as_pydantic_dumps_it(raw: dict[str, Any], namespace: str | None) -> None:
+    meta = _validated(raw)
+    if meta is None:
+        return
+    if namespace is not None:
+        meta.namespace = namespace  # as ``to_body`` defaults it
+    assert json.dumps(meta_body(meta)) == json.dumps(_former_meta_body(meta))
+
+
+def test_the_store_holds_the_same_with_and_without_writing_objectmeta_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = _counted(monkeypatch, api_objects, "_plain_dump")
+    fast = _stored(tmp_path, "fast")
+    assert written.count(True) >= 12
+    monkeypatch.setattr(api_objects, "_plain_dump", lambda meta: None)
     assert _stored(tmp_path, "former") == fast
