@@ -24,8 +24,8 @@ from manikit.models.meta import ObjectMeta
 from manikit.plan.desired import load_desired
 from manikit.plan.planner import make_plan
 from manikit.runtime.api import allocators
-from manikit.runtime.api.allocators import ServiceRanges
 from manikit.runtime.api import objects as api_objects
+from manikit.runtime.api.allocators import ServiceRanges
 from manikit.runtime.api.objects import meta_body
 from manikit.validate import admitted
 
