@@ -122,6 +122,9 @@ _PLAIN_FIELDS = {
 }
 
 
+_NO_FIELDS: dict[str, Any] = dict.fromkeys(ObjectMeta.model_fields)
+
+
 def _plain_meta(raw: dict[str, Any]) -> ObjectMeta | None:
     """``raw`` as ``validate_checked`` would make it, without running it, for the ObjectMeta a create by
     server-side apply hands over (names, labels, annotations and the API's own managedFields): each of
@@ -150,7 +153,7 @@ def _plain_meta(raw: dict[str, Any]) -> ObjectMeta | None:
             return None
         values[field[0]] = value if field[1] else dict(value)
     meta = ObjectMeta.__new__(ObjectMeta)  # what ``model_construct`` makes, at a fraction of its cost
-    fields = dict.fromkeys(ObjectMeta.model_fields)
+    fields = _NO_FIELDS.copy()
     fields.update(values)
     object.__setattr__(meta, "__dict__", fields)
     object.__setattr__(meta, "__pydantic_fields_set__", set(values))
