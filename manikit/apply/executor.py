@@ -213,9 +213,15 @@ def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: App
     digest = manifest_digest(body)
     text = change.text.to_note() if change.text is not None and change.text.sent == digest else ()
     note_applied(cluster, (key.kind, key.namespace, key.name), digest, result.versions[key], text, answer)
-    {Action.CREATE: result.created, Action.UPDATE: result.updated, Action.REPLACE: result.replaced}[
-        change.action
-    ].append(key)
+    # by identity: an Action hashes in Python (enum), four times for a dict made per change
+    if change.action is Action.CREATE:
+        result.created.append(key)
+    elif change.action is Action.UPDATE:
+        result.updated.append(key)
+    elif change.action is Action.REPLACE:
+        result.replaced.append(key)
+    else:
+        raise KeyError(change.action)
 
 
 def _member(change: ResourceChange, applyset: str) -> Body:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import random
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -102,7 +103,22 @@ def _ports(raw: str) -> range:
 
 
 def seeded(seed: str) -> random.Random:
-    return random.Random(seed)
+    """The generator of ``seed``: what ``random.Random(seed)`` is (seeding resets every bit of its
+    state), without making one per Service: this thread's own, seeded again. Use it before the next
+    call in the same thread."""
+    rng: random.Random | None = getattr(_SEEDED, "rng", None)
+    if rng is None:
+        rng = _SEEDED.rng = random.Random()
+    rng.seed(seed)
+    return rng
+
+
+_SEEDED = threading.local()
+
+
+def dotted(address: int) -> str:
+    """``str(ipaddress.IPv4Address(address))`` for an address of 0 to 2^32-1, without the object."""
+    return f"{address >> 24}.{(address >> 16) & 255}.{(address >> 8) & 255}.{address & 255}"
 
 
 def used_cluster_ips(services: Iterable[dict[str, Any]]) -> set[str]:
@@ -144,7 +160,7 @@ def allocate_cluster_ip(used: set[str], rng: random.Random, ranges: ServiceRange
     upper = range(max(1, ranges.static_ips), ranges.cidr.num_addresses - 1)
     if upper:
         for _ in range(64):
-            candidate = str(ipaddress.IPv4Address(base + rng.choice(upper)))
+            candidate = dotted(base + rng.choice(upper))
             if candidate not in used and candidate != ranges.kubernetes_ip:
                 return candidate
     for offset in range(1, ranges.cidr.num_addresses - 1):

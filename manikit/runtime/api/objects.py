@@ -83,7 +83,9 @@ def meta_body(meta: ObjectMeta) -> Body:
     dump's time). The rest is the model's dump; managedFields go where its field order puts them,
     before ``selfLink``."""
     managed = meta.managed_fields
-    out: Body = meta.model_dump(by_alias=True, exclude_none=True, mode="json", exclude=_MANAGED)
+    out = _plain_dump(meta)
+    if out is None:
+        out = meta.model_dump(by_alias=True, exclude_none=True, mode="json", exclude=_MANAGED)
     if managed is None:
         return out
     link = out.pop("selfLink", None)
@@ -94,6 +96,28 @@ def meta_body(meta: ObjectMeta) -> Body:
 
 
 _MANAGED = {"managed_fields"}
+#: ObjectMeta's fields in the order its dump writes them, each with the name it is written under
+_META_FIELDS = tuple((name, info.alias or name) for name, info in ObjectMeta.model_fields.items())
+
+
+def _plain_dump(meta: ObjectMeta) -> Body | None:
+    """The dump ``meta_body`` makes (without managedFields) of an ObjectMeta whose fields are each
+    None, a ``str``, an ``int`` (not a bool) or a ``dict`` of ``str`` to ``str``: those written as they
+    are, in field order, the maps copied; None for any other value (the model dumps it)."""
+    values = meta.__dict__
+    out: Body = {}
+    for name, alias in _META_FIELDS:
+        value = values[name]
+        kind = type(value)
+        if value is None or name == "managed_fields":
+            continue
+        if kind is str or kind is int:
+            out[alias] = value
+        elif kind is dict and all(type(k) is str and type(v) is str for k, v in value.items()):
+            out[alias] = dict(value)
+        else:
+            return None
+    return out
 
 
 def validate(data: Mapping[str, Any]) -> TypeMeta:
