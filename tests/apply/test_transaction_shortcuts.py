@@ -131,7 +131,10 @@ def _stored(tmp_path: Path, name: str) -> list[tuple[Any, ...]]:
     execute(cluster, make_plan(cluster, desired, applyset="default"))
     cluster.close()
     with sqlite3.connect(state) as conn:
-        rows = [("objects", *r) for r in conn.execute("SELECT kind, namespace, name, rev, body FROM objects")]
+        rows = [
+            ("objects", *r)
+            for r in conn.execute("SELECT kind, namespace, name, rev, body FROM current_objects")
+        ]
         rows += [("revisions", *r) for r in conn.execute("SELECT * FROM revisions ORDER BY rev")]
         rows += [
             ("notes", *r) for r in conn.execute("SELECT topic, key, value FROM notes ORDER BY topic, key")
