@@ -6,9 +6,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import random
-import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from manikit.apply.executor import execute
-from manikit.cluster import open_cluster
 from manikit.models.base import validate_checked
 from manikit.models.meta import ObjectMeta
-from manikit.plan.desired import load_desired
-from manikit.plan.planner import make_plan
 from manikit.runtime.api import allocators
 from manikit.runtime.api import objects as api_objects
 from manikit.runtime.api.allocators import ServiceRanges
 from manikit.runtime.api.objects import meta_body
 from manikit.validate import admitted
+from tests.stored_rows import applied_rows
 
 #: a mixed set: Namespaces, Deployments, Services of every type, ConfigMaps; cluster-scoped and not
 MIXED = """\
@@ -122,25 +117,7 @@ data: {}
 
 def _stored(tmp_path: Path, name: str) -> list[tuple[Any, ...]]:
     """Every object, revision and note an apply of MIXED leaves in a new state (the clock pinned)."""
-    file = tmp_path / "mixed.yaml"
-    file.write_text(MIXED, encoding="utf-8")
-    state = tmp_path / f"{name}.db"
-    cluster = open_cluster(state, now=datetime(2026, 1, 1, tzinfo=UTC))
-    desired = load_desired([str(file)], admit=True)
-    assert desired.errors == []
-    execute(cluster, make_plan(cluster, desired, applyset="default"))
-    cluster.close()
-    with sqlite3.connect(state) as conn:
-        rows = [
-            ("objects", *r)
-            for r in conn.execute("SELECT kind, namespace, name, rev, body FROM current_objects")
-        ]
-        rows += [("revisions", *r) for r in conn.execute("SELECT * FROM revisions ORDER BY rev")]
-        rows += [
-            ("notes", *r) for r in conn.execute("SELECT topic, key, value FROM notes ORDER BY topic, key")
-        ]
-    conn.close()
-    return rows
+    return applied_rows(tmp_path, name, (MIXED,), ("objects", "revisions", "notes"), reconcile=False)
 
 
 def _counted(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[bool]:

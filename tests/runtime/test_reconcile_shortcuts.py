@@ -5,19 +5,14 @@ each shortcut and without it."""
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from manikit.apply.executor import execute
-from manikit.cluster import open_cluster
 from manikit.fields import fields_v1, ownership
-from manikit.plan.desired import load_desired
-from manikit.plan.planner import make_plan
 from manikit.runtime.controllers import template_hash
+from tests.stored_rows import applied_rows
 
 BASE = """\
 apiVersion: v1
@@ -85,8 +80,6 @@ CHANGED = (
     .replace('args: ["sleep", "1"]}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web',
              'args: ["sleep", "2"]}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web')
 )  # fmt: skip
-#: the state's clock starts here in every run: the same applies write the same times and pod names
-START = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
 #: (where, name, what stands for it when it is off): each shortcut, and the general path or the former
 #: behaviour in its place (the plain walk's orders: none kept, a cold cache; the regex over the whole
 #: text; a batch of templates per template)
@@ -100,23 +93,7 @@ SHORTCUTS: list[tuple[Any, str, Any]] = [
 
 
 def _rows(tmp_path: Path, name: str) -> list[tuple[Any, ...]]:
-    state = tmp_path / f"{name}.db"
-    cluster = open_cluster(state, now=START)
-    for i, text in enumerate((BASE, CHANGED)):
-        file = tmp_path / f"{name}-{i}.yaml"
-        file.write_text(text, encoding="utf-8")
-        execute(cluster, make_plan(cluster, load_desired([str(file)], admit=True), applyset="default"))
-        cluster.run()
-    cluster.close()
-    with sqlite3.connect(state) as conn:
-        rows = [
-            ("objects", *r)
-            for r in conn.execute("SELECT kind, namespace, name, rev, body FROM current_objects")
-        ]
-        rows += [("revisions", *r) for r in conn.execute("SELECT * FROM revisions ORDER BY rev")]
-        rows += [("events", *r) for r in conn.execute("SELECT * FROM events ORDER BY id")]
-    conn.close()
-    return rows
+    return applied_rows(tmp_path, name, (BASE, CHANGED), ("objects", "revisions", "events"))
 
 
 def test_the_applies_exercise_what_the_shortcuts_cut(tmp_path: Path) -> None:

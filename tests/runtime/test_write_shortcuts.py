@@ -8,8 +8,6 @@ reconcile after it leave in the store, with and without the shortcut.
 from __future__ import annotations
 
 import re
-import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from manikit.apply.executor import execute
-from manikit.cluster import open_cluster
 from manikit.fields.applying import created_applied
-from manikit.plan.desired import load_desired
-from manikit.plan.planner import make_plan
 from manikit.runtime.api import objects
 from manikit.validate import admitted
+from tests.stored_rows import applied_rows
 
 KEYS = st.sampled_from(["a", "b", "name", "port", "containerPort", "image", "env", "x.io/y"])
 SCALARS = st.one_of(
@@ -126,29 +121,12 @@ kind: ConfigMap
 metadata: {name: settings, namespace: shop, labels: {tier: web}}
 data: {level: info, odd.key: "ü"}
 """
-#: both runs start at this moment (the ReplicaSet controller names pods after the moment it creates them)
-START = datetime(2026, 1, 1, tzinfo=UTC)
 #: what differs between two runs of the same apply: times
 _TIMES = re.compile(rb'"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"')
 
 
 def _rows(tmp_path: Path, name: str) -> list[tuple[Any, ...]]:
-    file = tmp_path / "mixed.yaml"
-    file.write_text(MIXED, encoding="utf-8")
-    state = tmp_path / f"{name}.db"
-    cluster = open_cluster(state, now=START)  # pods are named after the moment: the same in both runs
-    execute(cluster, make_plan(cluster, load_desired([str(file)], admit=True), applyset="default"))
-    cluster.run()
-    cluster.close()
-    with sqlite3.connect(state) as conn:
-        rows = [
-            ("objects", *row)
-            for row in conn.execute(
-                "SELECT kind, namespace, name, rev, body FROM current_objects ORDER BY id"
-            )
-        ]
-        rows += [("revisions", *row) for row in conn.execute("SELECT * FROM revisions ORDER BY rev")]
-    conn.close()
+    rows = applied_rows(tmp_path, name, (MIXED,), ("objects", "revisions"))
     return [tuple(_TIMES.sub(b'"T"', v.encode()) if isinstance(v, str) else v for v in row) for row in rows]
 
 
