@@ -70,3 +70,24 @@ def ends_on_a_full_disk(args: Callable[[int], list[str]], env: dict[str, str]) -
             )
         ended.append((done.returncode, done.stderr.splitlines()[-1] if done.stderr else ""))
     return ended
+
+
+def many_apps(count: int, *, replicas: int = 0, image: str = "nginx:1.27", services: bool = True) -> str:
+    """``count`` Deployments web-0... of ``replicas`` (10m CPU, 16Mi each), and their Services unless
+    ``services`` is False, as one YAML stream."""
+    docs = []
+    for i in range(count):
+        docs.append(
+            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web-{i}}}\nspec:\n"
+            f"  replicas: {replicas}\n"
+            f"  selector: {{matchLabels: {{app: web-{i}}}}}\n  template:\n"
+            f"    metadata: {{labels: {{app: web-{i}}}}}\n"
+            f"    spec:\n      containers:\n      - name: web\n        image: {image}\n"
+            f"        resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}\n"
+        )
+        if services:
+            docs.append(
+                f"apiVersion: v1\nkind: Service\nmetadata: {{name: web-{i}}}\n"
+                f"spec:\n  selector: {{app: web-{i}}}\n  ports: [{{port: 80}}]\n"
+            )
+    return "---\n".join(docs)

@@ -10,22 +10,13 @@ import pytest
 
 import manikit.cli.apply_cmd as apply_cmd
 from manikit.runtime.store import checkpoints
-from tests.cli.helpers import run_cli
+from tests.cli.helpers import many_apps, run_cli
 
 NOW = {"MANIKIT_NOW": "2025-01-01T00:00:00Z"}
 
 
 def _manifest(path: Path, count: int) -> Path:
-    docs = []
-    for i in range(count):
-        docs.append(
-            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web-{i}}}\nspec:\n  replicas: 1\n"
-            f"  selector: {{matchLabels: {{app: web-{i}}}}}\n  template:\n"
-            f"    metadata: {{labels: {{app: web-{i}}}}}\n"
-            f"    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n"
-            f"        resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}\n"
-        )
-    path.write_text("---\n".join(docs), encoding="utf-8")
+    path.write_text(many_apps(count, replicas=1, services=False), encoding="utf-8")
     return path
 
 

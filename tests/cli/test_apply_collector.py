@@ -14,27 +14,14 @@ from typing import Any
 import pytest
 
 import manikit.cli.apply_cmd as apply_cmd
-from tests.cli.helpers import run_cli
+from tests.cli.helpers import many_apps, run_cli
 
 NOW = {"MANIKIT_NOW": "2025-01-01T00:00:00Z"}
 
 
 def _docs(count: int, image: str) -> str:
     """``count`` Deployments of 2 replicas (scheduled onto the default nodes) and their Services."""
-    docs = []
-    for i in range(count):
-        docs.append(
-            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web-{i}}}\nspec:\n  replicas: 2\n"
-            f"  selector: {{matchLabels: {{app: web-{i}}}}}\n  template:\n"
-            f"    metadata: {{labels: {{app: web-{i}}}}}\n"
-            f"    spec:\n      containers:\n      - name: web\n        image: {image}\n"
-            f"        resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}\n"
-        )
-        docs.append(
-            f"apiVersion: v1\nkind: Service\nmetadata: {{name: web-{i}}}\n"
-            f"spec:\n  selector: {{app: web-{i}}}\n  ports: [{{port: 80}}]\n"
-        )
-    return "---\n".join(docs)
+    return many_apps(count, replicas=2, image=image)
 
 
 @pytest.fixture

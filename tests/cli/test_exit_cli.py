@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from manikit.cli import main as cli_main
-from tests.cli.helpers import ends_on_a_full_disk, run_cli, run_process
+from tests.cli.helpers import ends_on_a_full_disk, many_apps, run_cli, run_process
 
 NOW = {"MANIKIT_NOW": "2025-01-01T00:00:00Z"}
 
@@ -21,20 +21,7 @@ NOW = {"MANIKIT_NOW": "2025-01-01T00:00:00Z"}
 def _many(path: Path, count: int) -> Path:
     """``count`` Deployments (0 replicas) and their Services in one file: a plan printed on stdout far
     larger than a pipe's buffer."""
-    docs = []
-    for i in range(count):
-        docs.append(
-            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web-{i}}}\nspec:\n  replicas: 0\n"
-            f"  selector: {{matchLabels: {{app: web-{i}}}}}\n  template:\n"
-            f"    metadata: {{labels: {{app: web-{i}}}}}\n"
-            f"    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n"
-            f"        resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}\n"
-        )
-        docs.append(
-            f"apiVersion: v1\nkind: Service\nmetadata: {{name: web-{i}}}\n"
-            f"spec:\n  selector: {{app: web-{i}}}\n  ports: [{{port: 80}}]\n"
-        )
-    path.write_text("---\n".join(docs), encoding="utf-8")
+    path.write_text(many_apps(count), encoding="utf-8")
     return path
 
 

@@ -15,7 +15,7 @@ import pytest
 from manikit.cli import print_aside
 from manikit.cli.print_aside import can_print_aside, printed_aside
 from manikit.plan.actions import Plan
-from tests.cli.helpers import run_cli
+from tests.cli.helpers import many_apps, run_cli
 
 NOW = {"MANIKIT_NOW": "2025-01-01T00:00:00Z", "NO_COLOR": "1"}
 
@@ -38,20 +38,7 @@ def _entry(aside: bool) -> str:
 
 
 def _many(path: Path, count: int) -> Path:
-    docs = []
-    for i in range(count):
-        docs.append(
-            f"apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web-{i}}}\nspec:\n  replicas: 1\n"
-            f"  selector: {{matchLabels: {{app: web-{i}}}}}\n  template:\n"
-            f"    metadata: {{labels: {{app: web-{i}}}}}\n"
-            f"    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n"
-            f"        resources: {{requests: {{cpu: 10m, memory: 16Mi}}}}\n"
-        )
-        docs.append(
-            f"apiVersion: v1\nkind: Service\nmetadata: {{name: web-{i}}}\n"
-            f"spec:\n  selector: {{app: web-{i}}}\n  ports: [{{port: 80}}]\n"
-        )
-    path.write_text("---\n".join(docs), encoding="utf-8")
+    path.write_text(many_apps(count, replicas=1), encoding="utf-8")
     return path
 
 
