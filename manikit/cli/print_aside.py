@@ -26,8 +26,9 @@ from manikit.plan.actions import Plan
 #: below this many changes the plan prints in well under a tenth of a second: not worth a fork
 ASIDE_MIN_CHANGES = 2000
 
-#: what the child tells the parent when it could not print (first line: errno, or "bug")
+#: what the child tells the parent when it could not print (first line: errno, or one of these)
 _FAILED_BUG = "bug"
+_INTERRUPTED = "interrupted"
 
 
 class PrintedAside:
@@ -48,6 +49,8 @@ class PrintedAside:
         _, status = os.waitpid(self._pid, 0)
         if said:
             kind, _, message = said.partition("\n")
+            if kind == _INTERRUPTED:  # Ctrl-C reached the child (the terminal's whole group)
+                raise KeyboardInterrupt
             if kind == _FAILED_BUG:
                 raise RuntimeError(f"printing the plan failed: {message}")
             raise OSError(int(kind), message)  # OSError picks the subclass of the errno
@@ -75,6 +78,9 @@ def _print_in_child(plan: Plan, report: int) -> int:
         sys.stdout.flush()
     except OSError as exc:
         os.write(report, f"{exc.errno or errno.EIO}\n{exc.strerror or exc}".encode())
+        return 1
+    except KeyboardInterrupt:
+        os.write(report, f"{_INTERRUPTED}\n".encode())
         return 1
     except BaseException as exc:  # a bug in rendering: the parent reports it as one
         os.write(report, f"{_FAILED_BUG}\n{type(exc).__name__}: {exc}".encode())

@@ -190,3 +190,18 @@ def test_what_printing_raised_is_raised_by_the_parent(
         monkeypatch.setattr(sys, "stdout", file)
         with pytest.raises(RuntimeError, match="KeyError"), printed_aside(_plan()) as aside:
             aside.wait()
+
+
+def test_a_child_interrupted_stops_the_parent_as_ctrl_c_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import manikit.cli.plan_support as plan_support
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(plan_support, "print_plan", interrupted)
+    with open(tmp_path / "out", "w") as file:
+        monkeypatch.setattr(sys, "stdout", file)
+        with pytest.raises(KeyboardInterrupt), printed_aside(_plan()) as aside:
+            aside.wait()
