@@ -6,6 +6,7 @@ first, so that importing typer and pydantic (hundreds of thousands of objects) d
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import sys
@@ -79,9 +80,19 @@ def _command(argv: list[str] | None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno not in _FULL:
+            return _internal(exc)
+        # a full disk (stdout on one, or a file the command writes) is the machine's, not a bug
+        sys.stderr.write(f"error: cannot write: {exc.strerror or exc}\n")
+        return 1
     except Exception as exc:  # the last line of defence: a bug, said as one
         return _internal(exc)
     return result if isinstance(result, int) else 0
+
+
+#: the errnos of a write that found no room: said as the user's error, not as a bug
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 def _plain(message: str) -> str:

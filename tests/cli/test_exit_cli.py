@@ -162,3 +162,26 @@ def test_an_apply_whose_stdout_takes_nothing_ends_as_the_interpreter_would(tmp_p
     )
     assert ended[0] == ended[1]
     assert ended[0][0] != 0
+
+
+def test_a_full_disk_is_said_as_the_users_error_and_nothing_is_applied(tmp_path: Path) -> None:
+    """Not "a bug in manikit": the machine's disk is full (stdout here), exit 1, the apply not made."""
+    manifest = str(_many(tmp_path / "many.yaml", 200))  # a plan far larger than stdout's buffer
+    ended = ends_on_a_full_disk(
+        lambda i: ["apply", "--state", str(tmp_path / f"s{i}.db"), "--auto-approve", manifest], NOW
+    )
+    assert ended == [(1, "error: cannot write: No space left on device")] * 2
+    for i in range(2):
+        listed = run_cli("get", "deployments", "-A", "--state", str(tmp_path / f"s{i}.db"))
+        assert "web-" not in listed.stdout
+
+
+def test_other_os_errors_are_still_bugs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import manikit.cli.app as app_module
+
+    def denied(*_: object, **__: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(app_module, "app", denied)
+    done = run_cli("validate", "x.yaml")
+    assert done.exit_code == 3 and "This is a bug in manikit" in done.stderr
