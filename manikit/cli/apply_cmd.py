@@ -6,11 +6,10 @@ import sys
 from contextlib import AbstractContextManager, ExitStack, nullcontext, suppress
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from manikit.apply.executor import ApplyResult, ApplyStopped, check_fresh, execute, note_unchanged
-from manikit.apply.report import RolloutReport, rollout_report
 from manikit.cli import console
 from manikit.cli.common import (
     ALLOW_ENV_OPTION,
@@ -44,6 +43,10 @@ from manikit.errors import PlanError
 from manikit.plan.actions import ObjectKey, Plan
 from manikit.plan.planfile import MAGIC, clear_progress, load_plan, load_progress, save_progress
 from manikit.plan.render.pending import group_pending, pods
+
+if TYPE_CHECKING:
+    from manikit.apply.executor import ApplyResult
+    from manikit.apply.report import RolloutReport
 
 #: below this many changes an apply takes well under a second: no progress bar
 PROGRESS_MIN_CHANGES = 500
@@ -121,7 +124,10 @@ def apply(
             applyset=applyset,
             state=state,
             admit=True,
+            meanwhile=import_applying,
         )
+    from manikit.apply.executor import ApplyResult, ApplyStopped, check_fresh, note_unchanged
+
     command = "manikit " + " ".join(sys.argv[1:]) if sys.argv else "manikit apply"
     with control_plane(state) as cp, cp.cluster.apply_lock(command, lock_timeout) as lock:
         if "took_over" in lock:
@@ -184,6 +190,14 @@ def apply(
     end_without_teardown(cp)
 
 
+def import_applying() -> None:
+    """What applying needs beyond loading: the API, the controllers, the scheduler and numpy, about
+    half of the command's imports. ``read_desired`` imports them while its worker processes parse
+    (``validate.pieces.pool_map``), on a core that would otherwise wait (issue 17)."""
+    import manikit.apply.executor
+    import manikit.apply.report  # noqa: F401
+
+
 def _is_plan_file(path: str) -> bool:
     if path == "-" or not Path(path).is_file():
         return False
@@ -211,6 +225,8 @@ def _confirm(auto_approve: bool) -> None:
 def _execute(
     cp: ControlPlane, plan: Plan, already: set[ObjectKey], printer: PrintedAside | None = None
 ) -> ApplyResult:
+    from manikit.apply.executor import execute
+
     if printer is None:
         _announce(cp, plan, already)
         return _run(cp, plan, already)
@@ -246,6 +262,8 @@ def _announce(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> None:
 
 
 def _run(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResult:
+    from manikit.apply.executor import execute
+
     count = len(plan.changes)
     err = console.stderr()
     if not console.is_interactive() or count < PROGRESS_MIN_CHANGES:
@@ -267,6 +285,8 @@ def _run(cp: ControlPlane, plan: Plan, already: set[ObjectKey]) -> ApplyResult:
 def _finish(
     cp: ControlPlane, result: ApplyResult, wait: bool, timeout: float, run_for: timedelta | None
 ) -> None:
+    from manikit.apply.report import rollout_report
+
     out = console.stdout()
     if result.total:
         out.print(

@@ -3,7 +3,7 @@ manifests into a desired set (problems printed, exit 1), and printing a plan."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from enum import StrEnum
 from functools import partial
 from operator import itemgetter
@@ -77,14 +77,22 @@ def read_desired(
     applyset: str | None = None,
     state: str | None = None,
     admit: bool = False,
+    meanwhile: Callable[[], object] | None = None,
 ) -> DesiredSet:
     """The manifests as a desired set, to plan in ``applyset`` against ``state`` (the option); errors
     are printed (stderr) and end the command with exit 1. ``admit``: they are applied in this process
-    (``load_desired``)."""
+    (``load_desired``); ``meanwhile``: the command's own work while the files load (``load_desired``)."""
     files = manifest_files(paths, config_exclude()) if paths or not allow_empty else []
     with console.phase(f"reading {plural(len(files), 'file')}..."):
         desired = load_desired(
-            files, namespace, jobs, render, applyset, partial(applied_hint, state), admit=admit
+            files,
+            namespace,
+            jobs,
+            render,
+            applyset,
+            partial(applied_hint, state),
+            admit=admit,
+            meanwhile=meanwhile,
         )
     err = console.stderr()
     for problem in desired.problems:

@@ -173,6 +173,7 @@ def _load_files(
     packing: Packing,
     applied: AppliedHint | None,
     noting: bool,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[Loaded]:
     """Each file's result, in input order; a big file in pieces when there are several workers, its
     documents known from their text taken as they are (``manikit.plan.textual``)."""
@@ -192,7 +193,7 @@ def _load_files(
         record = record if big else _record(applied)
         packing = replace(packing, applied=None if record is None else record.digests)
     work = partial(_desired_task, namespace=namespace, render=render, packing=packing if in_workers else None)
-    groups = iter(group_by_file(tasks, pool_map(tasks, work, workers)))
+    groups = iter(group_by_file(tasks, pool_map(tasks, work, workers, meanwhile)))
     loaded: list[Loaded] = []
     for name in files:
         skip = skipping.get(name)
@@ -279,6 +280,7 @@ def load_desired(
     *,
     admit: bool = False,
     note: bool | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> DesiredSet:
     """Every valid object of ``files``, defaulted; problems (errors included) are returned, not raised.
     ``applyset``: the apply set a plan will be made in, if known (a big input's workers then compute
@@ -291,9 +293,10 @@ def load_desired(
     object of a file without problems, and does not admit them again (``validate.admitted``); an
     object still packed is left out (the API admits it in full if the plan changes it after all).
     ``note`` (default: ``admit``): the objects are to be applied, so each says what apply notes of
-    its document's text (``Desired.text``; with ``applyset`` only)."""
+    its document's text (``Desired.text``; with ``applyset`` only). ``meanwhile``: called once while
+    worker processes load the files (``validate.pieces.pool_map``), or before loading without them."""
     noting = admit if note is None else note
-    results = _load_files(files, namespace, jobs, render, Packing(applyset), applied, noting)
+    results = _load_files(files, namespace, jobs, render, Packing(applyset), applied, noting, meanwhile)
     out = DesiredSet()
     for outcome, desired in results:
         out.problems.extend(outcome.problems)

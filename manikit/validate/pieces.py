@@ -134,11 +134,17 @@ class GcPaused(Generic[T, R]):
             gc.enable()
 
 
-def pool_map(items: Sequence[T], work: Callable[[T], R], workers: int) -> list[R]:
+def pool_map(
+    items: Sequence[T], work: Callable[[T], R], workers: int, meanwhile: Callable[[], object] | None = None
+) -> list[R]:
     """``work`` over ``items`` in input order, in ``workers`` processes (here when 1), each call with the
-    garbage collector paused (``GcPaused``)."""
+    garbage collector paused (``GcPaused``). ``meanwhile`` is called once here while the workers work
+    (once they are forked: nothing it does reaches them), or first when there are none: what the
+    caller needs next and can do without the results (the apply command's imports)."""
     work = GcPaused(work)
     if not uses_workers(items, workers):
+        if meanwhile is not None:
+            meanwhile()
         return [work(item) for item in items]
     import multiprocessing  # imported only when workers start: start-up time of every small run
     from concurrent.futures import ProcessPoolExecutor
@@ -148,7 +154,10 @@ def pool_map(items: Sequence[T], work: Callable[[T], R], workers: int) -> list[R
     # here, the collector is paused too while the results come in: unpickling them builds tens of
     # thousands of objects, which young collections would only walk again (the workers turn it back on)
     with gc_paused(), ProcessPoolExecutor(workers, mp_context=context, initializer=gc.enable) as pool:
-        return list(pool.map(work, items, chunksize=chunk))
+        results = pool.map(work, items, chunksize=chunk)  # every item sent: the workers are forked
+        if meanwhile is not None:
+            meanwhile()
+        return list(results)
 
 
 @contextmanager

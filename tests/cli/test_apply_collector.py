@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import manikit.cli.apply_cmd as apply_cmd
+import manikit.apply.executor as executor
 from tests.cli.helpers import many_apps, run_cli
 
 NOW = {"MANIKIT_NOW": "2025-01-01T00:00:00Z"}
@@ -62,13 +62,13 @@ def test_the_collector_is_off_while_an_apply_runs_and_back_on_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen: list[bool] = []
-    execute = apply_cmd.execute
+    execute = executor.execute
 
     def watched(*args: Any, **kwargs: Any) -> Any:
         seen.append(gc.isenabled())
         return execute(*args, **kwargs)
 
-    monkeypatch.setattr(apply_cmd, "execute", watched)
+    monkeypatch.setattr(executor, "execute", watched)  # as the command reads it, when it runs
     (tmp_path / "m.yaml").write_text(_docs(1, "nginx:1.27"), encoding="utf-8")
     assert gc.isenabled()
     result = run_cli("apply", "--state", str(tmp_path / "s.db"), "--auto-approve", str(tmp_path / "m.yaml"))

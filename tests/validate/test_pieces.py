@@ -4,6 +4,7 @@ reports: the same problems at the same lines and columns, with the same messages
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -330,3 +331,41 @@ def test_a_call_that_leaves_no_young_collection_due_is_left_as_it_was(
     assert counted == [] and gc.get_count()[0] >= 1_000 and len(made) == 1_000
     pieces.GcPaused(_many_lists)(50_000)
     assert counted == [1] and gc.get_count()[0] < 1_000
+
+
+_SEEN_BY_WORKERS: list[str] = []
+
+
+def _what_the_meanwhile_left(item: int) -> tuple[int, list[str]]:
+    """A worker's view of what the parent's ``meanwhile`` did (forked before it: nothing)."""
+    return item, list(_SEEN_BY_WORKERS)
+
+
+def test_meanwhile_runs_once_in_the_parent_while_the_workers_work() -> None:
+    """The workers are forked (every item sent) before ``meanwhile`` runs, so what it does reaches
+    none of them; it runs once, with the workers alive, and the results are the same."""
+    calls: list[int] = []
+
+    def meanwhile() -> None:
+        calls.append(len(multiprocessing.active_children()))
+        _SEEN_BY_WORKERS.append("parent's")
+
+    try:
+        results = pieces.pool_map([1, 2, 3, 4], _what_the_meanwhile_left, 2, meanwhile)
+    finally:
+        seen = list(_SEEN_BY_WORKERS)
+        _SEEN_BY_WORKERS.clear()
+    assert results == [(1, []), (2, []), (3, []), (4, [])]
+    assert len(calls) == 1 and calls[0] >= 1  # once, while worker processes were running
+    assert seen == ["parent's"]
+
+
+def test_meanwhile_runs_once_first_without_workers() -> None:
+    order: list[str] = []
+    assert pieces.pool_map(
+        [1, 2], lambda i: order.append(f"work {i}") or i, 1, lambda: order.append("meanwhile")
+    ) == [1, 2]
+    assert order == ["meanwhile", "work 1", "work 2"]
+    order.clear()
+    assert pieces.pool_map([], str, 2, lambda: order.append("meanwhile")) == []
+    assert order == ["meanwhile"]
