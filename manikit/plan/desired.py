@@ -30,6 +30,7 @@ from manikit.plan.textual import (
     file_text,
     known_texts,
     note_texts,
+    read_file_source,
     skips_known,
     takes_part,
     text_salt,
@@ -181,10 +182,19 @@ def _load_files(
     big = _big_files(files, packing.applyset)
     record = _record(applied) if big and applied is not None else None
     # the files are cut and digested only when an apply will note them or the record names some text
-    reads_texts = noting or (record is not None and bool(record.extras) and skips_known())
-    texts = _file_texts(big, namespace, packing.applyset) if reads_texts else {}
+    may_skip = record is not None and bool(record.extras) and skips_known()
+    texts: dict[str, FileText] = {}
+    if noting and not may_skip and packing.applyset is not None:
+        # nothing to skip: the files are read once now, cut and digested (for the notes, at the end)
+        # while the workers parse them
+        read = {name: source for name in dict.fromkeys(big) if (source := read_file_source(name)) is not None}
+        meanwhile = partial(_cut_meanwhile, texts, read, text_salt(namespace, packing.applyset), meanwhile)
+    elif noting or may_skip:
+        texts = _file_texts(big, namespace, packing.applyset)
+        read = {name: SourceText(text.display, text.text) for name, text in texts.items()}  # read once
+    else:
+        read = {}
     skipping = _skipping(texts, record, packing.applyset)
-    read = {name: SourceText(text.display, text.text) for name, text in texts.items()}  # read once
     tasks: list[Task] = []
     for name in files:
         tasks.extend(skipping[name].tasks(workers) if name in skipping else plan_tasks([name], workers, read))
@@ -208,6 +218,21 @@ def _load_files(
         if noting and name in texts and packing.applyset is not None:
             note_texts(texts[name], *loaded[-1], packing.applyset)
     return loaded
+
+
+def _cut_meanwhile(
+    texts: dict[str, FileText],
+    read: Mapping[str, SourceText],
+    salt: bytes,
+    then: Callable[[], object] | None,
+) -> None:
+    """``texts`` filled with the files ``read``, cut into documents (``file_text``); then ``then``."""
+    for name, source in read.items():
+        text = file_text(name, salt, source)
+        if text is not None:
+            texts[name] = text
+    if then is not None:
+        then()
 
 
 def _record(applied: AppliedHint) -> AppliedRecord | None:

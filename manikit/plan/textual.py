@@ -37,7 +37,7 @@ from manikit.plan.packed import Packed
 from manikit.plan.textrecord import TextRecord
 from manikit.plan.unchanged import sent_digest, version_salt
 from manikit.source.chunks import Piece, can_split, split_stream
-from manikit.source.reader import TEMPLATE_SUFFIX, read_source
+from manikit.source.reader import TEMPLATE_SUFFIX, SourceText, read_source
 from manikit.validate.pieces import PIECE_MIN_BYTES, PIECES_PER_WORKER, Task
 from manikit.validate.pipeline import DocKey, FileOutcome
 
@@ -147,17 +147,15 @@ def takes_part(name: str) -> bool:
         return False  # the load says what is wrong with it
 
 
-def file_text(name: str, salt: bytes) -> FileText | None:
+def file_text(name: str, salt: bytes, read: SourceText | None = None) -> FileText | None:
     """``name`` cut into documents, each digested with ``salt``; None when it does not take part
-    (small, a template, stdin, unreadable or with problems as read, or a stream that cannot be cut)."""
-    if not takes_part(name):
+    (small, a template, stdin, unreadable or with problems as read, or a stream that cannot be cut).
+    ``read``: the file as ``read_file_source`` read it already (not read again)."""
+    if read is None:
+        read = read_file_source(name)
+    if read is None or not can_split(read.text):
         return None
-    try:
-        source, problems = read_source(name)
-    except (OSError, ManikitError):
-        return None  # the load says what is wrong with it
-    if source is None or problems or not can_split(source.text):
-        return None
+    source = read
     text = source.text
     starts = [0, *(m.start() + 1 for m in _DOCUMENT_START.finditer(text))]
     encoded = text.encode() if text.isascii() else None  # then a character is a byte: encoded once
@@ -172,6 +170,18 @@ def file_text(name: str, salt: bytes) -> FileText | None:
         chunks.append(Chunk(start, end, line, digest.hexdigest()))
         line += text.count("\n", start, end)
     return FileText(name, source.name, text, chunks)
+
+
+def read_file_source(name: str) -> SourceText | None:
+    """``name`` read as the load reads it, when it takes part (``takes_part``) and reads without a
+    problem; else None (the load says what is wrong with it)."""
+    if not takes_part(name):
+        return None
+    try:
+        source, problems = read_source(name)
+    except (OSError, ManikitError):
+        return None
+    return None if source is None or problems else source
 
 
 def is_quiet(text: str) -> bool:

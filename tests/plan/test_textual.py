@@ -26,6 +26,7 @@ from manikit.plan.planner import make_plan
 from manikit.plan.render.json_format import render_json
 from manikit.plan.render.text import render_text
 from manikit.plan.textrecord import TextRecord
+from manikit.source.reader import SourceText
 
 NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n"
 CONFIGMAP = (
@@ -328,9 +329,9 @@ def test_a_file_is_cut_only_when_a_text_may_be_known_or_is_to_be_noted(
     calls: list[str] = []
     real = textual.file_text
 
-    def counted(name: str, salt: bytes) -> textual.FileText | None:
+    def counted(name: str, salt: bytes, read: SourceText | None = None) -> textual.FileText | None:
         calls.append(name)
-        return real(name, salt)
+        return real(name, salt, read)
 
     monkeypatch.setattr("manikit.plan.desired.file_text", counted)
     loaded = load_desired(
