@@ -24,6 +24,7 @@ from manikit.cli.plan_support import (
     PRUNE_OPTION,
     REPLACE_OPTION,
     PlanFormat,
+    import_preview,
     plan_for,
     print_plan,
     read_desired,
@@ -90,7 +91,14 @@ def plan(
     end_without_teardown()  # what the plan holds needs no freeing once it is printed
     render = template_options(values, set_values, allow_env)
     desired = read_desired(
-        paths, namespace, render, jobs, allow_empty=allow_empty, applyset=applyset, state=state
+        paths,
+        namespace,
+        render,
+        jobs,
+        allow_empty=allow_empty,
+        applyset=applyset,
+        state=state,
+        meanwhile=import_preview if preview else None,
     )
     # a saved plan is bound to a state: it needs one; a plan to read creates none
     with control_plane(state, read_only=out is None) as cp, console.phase("planning..."):

@@ -198,6 +198,12 @@ def _write_plain(blocks: Iterable[list[Line]], file: IO[str]) -> None:
     file.flush()
 
 
+def import_preview() -> None:
+    """The scheduling preview's controllers, scheduler and numpy (``plan_for``), for ``read_desired``
+    to import while its worker processes parse (``validate.pieces.pool_map``)."""
+    import manikit.apply.preview  # noqa: F401
+
+
 def plan_for(
     cluster: Cluster,
     desired: DesiredSet,

@@ -1,6 +1,7 @@
 """`manikit apply` imports what applying needs (the API, the controllers, the scheduler, numpy) while
-the load's worker processes parse the manifests, not before (cli/apply_cmd.py ``import_applying``):
-the same output and state either way."""
+the load's worker processes parse the manifests, not before (cli/apply_cmd.py ``import_applying``),
+and `manikit plan` its scheduling preview's (cli/plan_support.py ``import_preview``): the same
+output and state either way."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import manikit.cli.apply_cmd as apply_cmd
+import manikit.cli.plan_cmd as plan_cmd
 from manikit.validate import pieces
 from tests.cli.helpers import many_apps, run_cli
 
@@ -64,3 +66,25 @@ def test_an_apply_of_a_plan_file_imports_its_machinery_too(tmp_path: Path) -> No
     done = run_cli("apply", "--state", str(state), "--auto-approve", str(saved), env=NOW)
     assert done.exit_code == 0, done.stderr
     assert "Apply complete! Resources: 4 added" in done.stdout
+
+
+@pytest.mark.parametrize("preview", [True, False])
+def test_a_plan_imports_its_preview_while_the_workers_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, preview: bool
+) -> None:
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(many_apps(40, replicas=1), encoding="utf-8")
+    monkeypatch.setattr(pieces, "PIECE_MIN_BYTES", 1000)
+    workers_alive: list[int] = []
+
+    def watched() -> None:
+        workers_alive.append(len(multiprocessing.active_children()))
+
+    monkeypatch.setattr(plan_cmd, "import_preview", watched)
+    flag = "--preview" if preview else "--no-preview"
+    done = run_cli("plan", "--state", str(tmp_path / "s.db"), "--jobs", "2", flag, str(manifest), env=NOW)
+    assert done.exit_code == 0, done.stderr
+    assert "Plan: 80 to add" in done.stdout
+    assert ("Scheduling preview (40 pods on 3 nodes" in done.stdout) == preview, done.stdout[-800:]
+    assert workers_alive == ([workers_alive[0]] if preview else [])
+    assert not preview or workers_alive[0] > 0
