@@ -40,8 +40,7 @@ from manikit.cli.words import plural
 from manikit.cluster.recorded import refresh_applied
 from manikit.cluster.statefile import checkpoints_aside, keep_backup
 from manikit.errors import PlanError
-from manikit.plan.actions import ObjectKey, Plan
-from manikit.plan.planfile import MAGIC, clear_progress, load_plan, load_progress, save_progress
+from manikit.plan.actions import PLAN_FILE_MAGIC, ObjectKey, Plan
 from manikit.plan.render.pending import group_pending, pods
 
 if TYPE_CHECKING:
@@ -133,6 +132,8 @@ def apply(
         if "took_over" in lock:
             console.stderr().print(lock["took_over"], markup=False)
         if plan_file is not None:
+            from manikit.plan.planfile import load_plan, load_progress  # its models: only for a plan file
+
             plan = load_plan(plan_file, cp.cluster.signing_key())
             progress = load_progress(plan_file)
             already = check_fresh(cp.cluster, plan, progress)
@@ -177,9 +178,13 @@ def apply(
                         result = _execute(cp, plan, already, printer)
                     except ApplyStopped as stopped:
                         if plan_file is not None:
+                            from manikit.plan.planfile import save_progress
+
                             save_progress(plan_file, {**progress, **stopped.result.versions})
                         raise
                     if plan_file is not None:
+                        from manikit.plan.planfile import clear_progress
+
                         clear_progress(plan_file)
             del plan  # its bodies go before the controllers' caches fill (a lower peak RSS, issue 17)
             _finish(cp, result, wait, timeout, ran_for)
@@ -205,7 +210,7 @@ def _is_plan_file(path: str) -> bool:
         return True
     with open(path, "rb") as handle:
         head = handle.read(64)
-    return MAGIC.encode() in head
+    return PLAN_FILE_MAGIC.encode() in head
 
 
 def _confirm(auto_approve: bool) -> None:

@@ -15,6 +15,9 @@ from manikit.plan.textrecord import TextRecord
 Body = dict[str, Any]
 #: 2: changes carry the applied configuration (server-side apply), plans their refusals
 PLAN_FORMAT_VERSION = 2
+#: what a saved plan file says it is (``manikit.plan.planfile``): here, so that telling a plan file from
+#: a manifest imports none of the plan file's models
+PLAN_FILE_MAGIC = "manikit-plan"
 
 
 class Action(enum.Enum):

@@ -18,10 +18,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from manikit.errors import PlanError
-from manikit.plan.actions import PLAN_FORMAT_VERSION, Action, ObjectKey, Plan, ResourceChange
+from manikit.plan.actions import PLAN_FILE_MAGIC, PLAN_FORMAT_VERSION, Action, ObjectKey, Plan, ResourceChange
 from manikit.plan.diff import FieldChange
 
-MAGIC = "manikit-plan"
+MAGIC = PLAN_FILE_MAGIC
 MAX_PLAN_BYTES = 512 * 2**20
 _ACTIONS = Literal["create", "update", "replace", "delete", "noop"]
 

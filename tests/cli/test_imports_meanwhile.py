@@ -21,11 +21,12 @@ NOW = {"MANIKIT_NOW": "2025-01-01T00:00:00Z"}
 
 
 def test_the_apply_machinery_is_not_imported_with_the_command() -> None:
-    """What the command module imports itself leaves the controllers to ``import_applying``."""
+    """What the command module imports itself leaves the controllers to ``import_applying``, and a
+    saved plan's models to an apply of a plan file."""
     code = (
         "import sys, manikit.cli.apply_cmd\n"
         "print(sorted(m for m in ('manikit.apply.executor', 'manikit.apply.report', "
-        "'manikit.runtime.controllers', 'numpy') if m in sys.modules))"
+        "'manikit.runtime.controllers', 'manikit.plan.planfile', 'numpy') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
