@@ -125,16 +125,21 @@ class Desired:
         manifest: Body | None = None,
         takes: tuple[str, ...] | None = None,
         adopts: bool | None = None,
+        member_of: str | None = None,
     ) -> Desired:
         """A copy with the given fields changed (``dataclasses.replace``); what apply sends changes the
-        digest, so a copy with another manifest has none."""
+        digest, so a copy with another manifest has none, unless ``member_of`` names the apply set
+        its digest is of and ``manifest`` is this one's as apply sends it there (``member_manifest``:
+        the digest is of that very manifest)."""
+        sent = self._sent
+        keeps = manifest is None or (member_of is not None and sent is not None and sent[0] == member_of)
         copy = Desired(
             self.body if body is None else body,
             self._source,
             self.manifest if manifest is None else manifest,
             self._takes if takes is None else takes,
             self._adopts if adopts is None else adopts,
-            self._sent if manifest is None else None,
+            sent if keeps else None,
         )
         copy._text = self._text  # it says what it sends: apply notes it only where that is what it sent
         return copy
@@ -272,6 +277,7 @@ def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> R
             manifest,
             item.takes,
             text=item.text,
+            sent=_sent(item),
         )
     before = drop_allocated(comparable(recorded), after)
     if before == after and not replace:
@@ -291,6 +297,7 @@ def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> R
             (),
             item.adopts,
             item.text,
+            _sent(item),
         )
     changes = tuple(_mark_immutable(item.key.kind, c, before) for c in diff(before, after))
     forced = replace or any(c.forces_replacement for c in changes)
@@ -310,7 +317,14 @@ def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> R
         item.takes,
         item.adopts,
         item.text,
+        _sent(item),
     )
+
+
+def _sent(item: Desired) -> tuple[str, str] | None:
+    """What ``ResourceChange.sent`` says of ``item``'s manifest: its digest as sent, where known."""
+    sent = item.sent
+    return None if sent is None or sent[1] is None else (sent[0], sent[1])
 
 
 def immutable_refusal(change: ResourceChange) -> Refusal:
