@@ -19,7 +19,7 @@ from manikit.cluster import FIELD_MANAGER, Cluster
 from manikit.cluster.recorded import note_applied, note_text
 from manikit.errors import PlanError, StatusError
 from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
-from manikit.plan.live import inventory, save_inventory
+from manikit.plan.live import inventory_before_apply, save_inventory
 from manikit.plan.server_side import is_member_manifest, member_manifest
 from manikit.plan.unchanged import manifest_digest
 from manikit.validate import admitted
@@ -122,13 +122,13 @@ def execute(
         c for c in reversed(plan.changes) if c.action is Action.DELETE
     ]
     with cluster.batch():
-        members = inventory(cluster, plan.applyset)
+        members, legacy = inventory_before_apply(cluster, plan.applyset)
         if not cluster.atomic_batches:
             # as kubectl: the parent lists every kind the set will hold before any member is written,
             # so an apply that stops half way leaves no member the set does not know of
-            save_inventory(
-                cluster, plan.applyset, members | {c.key for c in order if c.action is not Action.DELETE}
-            )
+            upserted = {c.key for c in order if c.action is not Action.DELETE}
+            save_inventory(cluster, plan.applyset, members | upserted, legacy)
+            legacy = None  # the set has its parent now: nothing more to move
         for done, change in enumerate(order, 1):
             if change.key in skip:
                 result.already.append(change.key)
@@ -145,7 +145,7 @@ def execute(
                 members.add(change.key)
             if progress is not None:
                 progress(done)
-        save_inventory(cluster, plan.applyset, members)
+        save_inventory(cluster, plan.applyset, members, legacy)
         _note_unchanged(cluster, plan)
         if before_commit is not None:
             before_commit()

@@ -8,7 +8,7 @@ by an older manikit (no parent yet) is read the old way and moved to the standar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from manikit.cluster import Cluster
 from manikit.cluster.legacy import LEGACY_LABEL, forget_legacy_inventory, legacy_inventory
@@ -131,19 +131,41 @@ def live_objects(
     return found
 
 
-def save_inventory(cluster: Cluster, applyset: str, keys: Iterable[ObjectKey]) -> None:
+def inventory_before_apply(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], set[ObjectKey] | None]:
+    """``inventory``, and for a set without a parent yet (a new set, or an older manikit's) the keys
+    ``save_inventory`` moves to the standard (``legacy``): read before an apply writes, as the one read
+    of both."""
+    aset = ApplySet.named(applyset)
+    if read_parent(cluster, aset) is None:
+        keys = _legacy_members(cluster, applyset)[0]
+        return set(keys), set(keys)
+    return inventory(cluster, applyset), None
+
+
+def save_inventory(
+    cluster: Cluster, applyset: str, keys: Iterable[ObjectKey], legacy: Collection[ObjectKey] | None = None
+) -> None:
     """Bring the set's parent up to date with ``keys``, the members after an apply. The first save of a
-    set an older manikit made labels its members as the standard says and forgets the old inventory."""
+    set an older manikit made labels its members as the standard says and forgets the old inventory.
+    ``legacy``: that set's members as ``inventory_before_apply`` read them, before the apply's writes
+    (None: read here). Those writes can only take the old label away (apply sends the member label
+    instead, deletes remove), so the members read then are the ones read now and maybe more: deleted
+    since, or labelled as the standard says already, which the move skips (each is read again)."""
     aset = ApplySet.named(applyset)
     keys = set(keys)
     if read_parent(cluster, aset) is None:
-        _migrate(cluster, aset, keys)
+        _migrate(cluster, aset, keys, legacy)
     save_parent(cluster, aset, keys)
 
 
-def _migrate(cluster: Cluster, aset: ApplySet, keys: set[ObjectKey]) -> None:
+def _migrate(
+    cluster: Cluster, aset: ApplySet, keys: set[ObjectKey], legacy: Collection[ObjectKey] | None = None
+) -> None:
     """Label the members an older manikit recorded (the members just applied carry the label)."""
-    old_keys, known = _legacy_members(cluster, aset.name)
+    if legacy is None:
+        old_keys, known = _legacy_members(cluster, aset.name)
+    else:
+        old_keys, known = set(legacy), {}
     for key in sorted(keys & old_keys):
         body = known.get(key) or cluster.find(key.kind, key.name, key.namespace or None)
         if body is None:
