@@ -382,11 +382,17 @@ def _rv(body: Body) -> str | None:
     return str(value) if value is not None else None
 
 
-def _order(change: ResourceChange) -> tuple[int, int, ObjectKey]:
-    rank = APPLY_ORDER.index(change.key.kind) if change.key.kind in APPLY_ORDER else len(APPLY_ORDER)
+def _order(change: ResourceChange) -> tuple[int, int, str, str, str]:
+    """Upserts in APPLY_ORDER, then deletes in reverse; by key within a kind (the key's own order,
+    ``ObjectKey``'s compared fields, as plain strings: compared in C)."""
+    key = change.key
+    rank = _RANKS.get(key.kind, len(APPLY_ORDER))
     if change.action is Action.DELETE:
-        return (1, -rank, change.key)
-    return (0, rank, change.key)
+        return (1, -rank, key.kind, key.namespace, key.name)
+    return (0, rank, key.kind, key.namespace, key.name)
+
+
+_RANKS = {kind: rank for rank, kind in enumerate(APPLY_ORDER)}
 
 
 def _check_prevent_destroy(plan: Plan, live: Mapping[ObjectKey, Body]) -> None:
