@@ -8,6 +8,7 @@ by an older manikit (no parent yet) is read the old way and moved to the standar
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from manikit.cluster import Cluster
@@ -75,35 +76,80 @@ def _legacy_members(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], di
     return keys, found
 
 
+#: a kind with at least this many keys to read has the names of its objects listed once (no body
+#: decoded): each key whose name is not among them is absent without a read of its own
+LISTED_FROM = 16
+
+
 class LiveObjects(Mapping[ObjectKey, Body]):
     """The live object of each key, read when first asked for (``known``: objects already read) and
     dropped with ``release`` once planned, so that a plan of many objects holds only the ones it
-    changes. Iterating gives the keys found so far."""
+    changes. Iterating gives the keys found so far.
 
-    def __init__(self, cluster: Cluster, known: dict[ObjectKey, Body] | None = None) -> None:
+    ``wanted``: the keys the plan will ask for. Where the cluster lists keys alone (the local state,
+    ``labelled_keys``), a kind wanted ``LISTED_FROM`` times or more has its objects' names read in one
+    query, and a key of that kind whose name no object of the kind has (in any namespace) is absent
+    without a read: a plan into an empty state reads none of its 10,000 objects one by one."""
+
+    def __init__(
+        self, cluster: Cluster, known: dict[ObjectKey, Body] | None = None, wanted: Iterable[ObjectKey] = ()
+    ) -> None:
         self._cluster = cluster
         self._bodies: dict[ObjectKey, Body] = dict(known or {})
         self._present: set[ObjectKey] = set(self._bodies)
         self._absent: set[ObjectKey] = set()
+        counts = Counter(key.kind for key in wanted)
+        #: per kind listed: the names its objects have (None: not listed yet)
+        self._names: dict[str, set[str] | None] = {k: None for k, n in counts.items() if n >= LISTED_FROM}
 
-    def __getitem__(self, key: ObjectKey) -> Body:
+    def _read(self, key: ObjectKey) -> Body | None:
         body = self._bodies.get(key)
         if body is not None:
             return body
         if key in self._absent:
-            raise KeyError(key)
+            return None
+        if self._surely_absent(key):
+            self._absent.add(key)
+            return None
         body = self._cluster.find(key.kind, key.name, key.namespace or None)
         if body is None:
             self._absent.add(key)
-            raise KeyError(key)
+            return None
         self._present.add(key)
         self._bodies[key] = body
         return body
 
+    def _surely_absent(self, key: ObjectKey) -> bool:
+        """Whether no object of the key's kind has its name (known without reading it)."""
+        kind = key.kind
+        if kind not in self._names:
+            return False
+        names = self._names[kind]
+        if names is None:
+            try:
+                listed = labelled_keys(self._cluster, kind, {})
+            except NotFoundError:
+                listed = None
+            if listed is None:  # not kept here (or not served): read one by one
+                del self._names[kind]
+                return False
+            names = self._names[kind] = {name for (_, _, name), _ in listed}
+        return key.name not in names
+
+    def __getitem__(self, key: ObjectKey) -> Body:
+        body = self._read(key)
+        if body is None:
+            raise KeyError(key)
+        return body
+
+    def get(self, key: ObjectKey, default: Body | None = None) -> Body | None:  # type: ignore[override]
+        body = self._read(key) if isinstance(key, ObjectKey) else None
+        return default if body is None else body
+
     def __contains__(self, key: object) -> bool:
         if key in self._present:
             return True
-        return isinstance(key, ObjectKey) and self.get(key) is not None
+        return isinstance(key, ObjectKey) and self._read(key) is not None
 
     def __iter__(self) -> Iterator[ObjectKey]:
         return iter(sorted(self._present))

@@ -45,7 +45,7 @@ def make_plan(
     fast = fast and not reads_every_object()
     same = unchanged_keys(cluster, desired.objects, applyset) if fast else set()
     keys, known = members(cluster, applyset, bodies=False, keys_needed=prune)  # keys: what prune deletes
-    live = LiveObjects(cluster, known)
+    live = LiveObjects(cluster, known, (d.key for d in desired.objects if d.key not in same))
     replace_keys = check_replace(replace, desired.objects, _Recorded(live, same))
     same -= replace_keys  # replaced: read and planned in full
     resolved = resolve(
