@@ -142,6 +142,8 @@ class Desired:
             sent if keeps else None,
         )
         copy._text = self._text  # it says what it sends: apply notes it only where that is what it sent
+        if body is None and self._packed is None:
+            copy._key = self._key  # made of the same body (``key``), if made yet
         return copy
 
     def _fields(self) -> tuple[object, ...]:
