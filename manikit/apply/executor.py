@@ -130,7 +130,7 @@ def execute(
             save_inventory(cluster, plan.applyset, members | upserted, legacy)
             legacy = None  # the set has its parent now: nothing more to move
         for done, change in enumerate(order, 1):
-            if change.key in skip:
+            if skip and change.key in skip:
                 result.already.append(change.key)
             else:
                 try:

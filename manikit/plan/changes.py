@@ -217,13 +217,12 @@ def plan_changes(
     changes: list[ResourceChange] = []
     refused = list(refusals)
     refused_keys = {r.key for r in refused}
-    # a refused object is still wanted: never pruned
-    wanted = {d.key for d in desired} | refused_keys | set(unchanged)
     noops = len(unchanged)
     for item in desired:
-        if item.key in refused_keys:
+        key = item.key
+        if refused_keys and key in refused_keys:
             continue
-        change = change_for(item, live.get(item.key), item.key in replace)
+        change = change_for(item, live.get(key), bool(replace) and key in replace)
         if change.action is Action.REPLACE and item.key not in replace:
             refused.append(immutable_refusal(change))
             continue
@@ -232,6 +231,8 @@ def plan_changes(
         else:
             changes.append(change)
     if prune:
+        # a refused object is still wanted: never pruned
+        wanted = {d.key for d in desired} | refused_keys | set(unchanged)
         for key in sorted(set(inventory) - wanted):
             body = live.get(key)
             if body is not None:

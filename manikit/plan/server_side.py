@@ -93,7 +93,7 @@ def resolve(
             continue
         manifest = member_manifest(item.manifest, applyset)
         recorded = live.get(item.key)
-        if item.key in replace_keys or (
+        if (replace_keys and item.key in replace_keys) or (
             recorded is None and (cluster.defaults_locally or item.key.namespace in created_namespaces)
         ):
             # created again (or first) with manikit's defaulting: a dry run of a create whose
