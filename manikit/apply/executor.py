@@ -19,8 +19,8 @@ from manikit.cluster import FIELD_MANAGER, Cluster
 from manikit.cluster.recorded import note_applied, note_text
 from manikit.errors import PlanError, StatusError
 from manikit.plan.actions import Action, Body, ObjectKey, Plan, ResourceChange
-from manikit.plan.live import inventory, save_inventory
-from manikit.plan.server_side import member_manifest
+from manikit.plan.live import inventory_before_apply, save_inventory
+from manikit.plan.server_side import is_member_manifest, member_manifest
 from manikit.plan.unchanged import manifest_digest
 from manikit.validate import admitted
 
@@ -122,15 +122,15 @@ def execute(
         c for c in reversed(plan.changes) if c.action is Action.DELETE
     ]
     with cluster.batch():
-        members = inventory(cluster, plan.applyset)
+        members, legacy = inventory_before_apply(cluster, plan.applyset)
         if not cluster.atomic_batches:
             # as kubectl: the parent lists every kind the set will hold before any member is written,
             # so an apply that stops half way leaves no member the set does not know of
-            save_inventory(
-                cluster, plan.applyset, members | {c.key for c in order if c.action is not Action.DELETE}
-            )
+            upserted = {c.key for c in order if c.action is not Action.DELETE}
+            save_inventory(cluster, plan.applyset, members | upserted, legacy)
+            legacy = None  # the set has its parent now: nothing more to move
         for done, change in enumerate(order, 1):
-            if change.key in skip:
+            if skip and change.key in skip:
                 result.already.append(change.key)
             else:
                 try:
@@ -145,7 +145,7 @@ def execute(
                 members.add(change.key)
             if progress is not None:
                 progress(done)
-        save_inventory(cluster, plan.applyset, members)
+        save_inventory(cluster, plan.applyset, members, legacy)
         _note_unchanged(cluster, plan)
         if before_commit is not None:
             before_commit()
@@ -210,7 +210,7 @@ def _carry_out(cluster: Cluster, change: ResourceChange, plan: Plan, result: App
     version = (answer.get("metadata") or {}).get("resourceVersion")
     result.versions[key] = None if version is None else str(version)
     # what this apply left, so that the next plan need not read the object (manikit.plan.unchanged)
-    digest = manifest_digest(body)
+    digest = _digest(change, plan.applyset, body)
     text = change.text.to_note() if change.text is not None and change.text.sent == digest else ()
     note_applied(cluster, (key.kind, key.namespace, key.name), digest, result.versions[key], text, answer)
     # by identity: an Action hashes in Python (enum), four times for a dict made per change
@@ -228,7 +228,18 @@ def _member(change: ResourceChange, applyset: str) -> Body:
     sent = change.manifest if change.manifest is not None else change.after
     if sent is None:
         raise PlanError("a plan change without a desired object cannot be applied; make a new plan")
+    if is_member_manifest(sent, applyset):
+        return sent  # as the plan made it: ``member_manifest`` would make an equal copy
     return member_manifest(sent, applyset)
+
+
+def _digest(change: ResourceChange, applyset: str, body: Body) -> str:
+    """``manifest_digest(body)``, ``body`` what apply sent for ``change``: the digest loading computed
+    of that manifest in this apply set where the change carries it (``ResourceChange.sent``)."""
+    sent = change.sent
+    if sent is not None and sent[0] == applyset and change.manifest is not None:
+        return sent[1]
+    return manifest_digest(body)
 
 
 def _refused(plan: Plan) -> str:

@@ -78,6 +78,10 @@ class ResourceChange:
     #: what apply notes of the document the manifest came from (``manikit.plan.textual``); explains
     #: nothing and changes nothing of what apply does
     text: TextRecord | None = field(default=None, compare=False, repr=False)
+    #: the digest of ``manifest`` as apply sends it in an apply set (``unchanged.digest_of_sent``:
+    #: the set, the digest), computed where the object was loaded: apply notes it without digesting
+    #: the manifest again; None where not known (a saved plan, a library caller's object)
+    sent: tuple[str, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def replacement_reasons(self) -> tuple[str, ...]:

@@ -125,18 +125,25 @@ class Desired:
         manifest: Body | None = None,
         takes: tuple[str, ...] | None = None,
         adopts: bool | None = None,
+        member_of: str | None = None,
     ) -> Desired:
         """A copy with the given fields changed (``dataclasses.replace``); what apply sends changes the
-        digest, so a copy with another manifest has none."""
+        digest, so a copy with another manifest has none, unless ``member_of`` names the apply set
+        its digest is of and ``manifest`` is this one's as apply sends it there (``member_manifest``:
+        the digest is of that very manifest)."""
+        sent = self._sent
+        keeps = manifest is None or (member_of is not None and sent is not None and sent[0] == member_of)
         copy = Desired(
             self.body if body is None else body,
             self._source,
             self.manifest if manifest is None else manifest,
             self._takes if takes is None else takes,
             self._adopts if adopts is None else adopts,
-            self._sent if manifest is None else None,
+            sent if keeps else None,
         )
         copy._text = self._text  # it says what it sends: apply notes it only where that is what it sent
+        if body is None and self._packed is None:
+            copy._key = self._key  # made of the same body (``key``), if made yet
         return copy
 
     def _fields(self) -> tuple[object, ...]:
@@ -210,13 +217,12 @@ def plan_changes(
     changes: list[ResourceChange] = []
     refused = list(refusals)
     refused_keys = {r.key for r in refused}
-    # a refused object is still wanted: never pruned
-    wanted = {d.key for d in desired} | refused_keys | set(unchanged)
     noops = len(unchanged)
     for item in desired:
-        if item.key in refused_keys:
+        key = item.key
+        if refused_keys and key in refused_keys:
             continue
-        change = change_for(item, live.get(item.key), item.key in replace)
+        change = change_for(item, live.get(key), bool(replace) and key in replace)
         if change.action is Action.REPLACE and item.key not in replace:
             refused.append(immutable_refusal(change))
             continue
@@ -225,6 +231,8 @@ def plan_changes(
         else:
             changes.append(change)
     if prune:
+        # a refused object is still wanted: never pruned
+        wanted = {d.key for d in desired} | refused_keys | set(unchanged)
         for key in sorted(set(inventory) - wanted):
             body = live.get(key)
             if body is not None:
@@ -272,6 +280,7 @@ def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> R
             manifest,
             item.takes,
             text=item.text,
+            sent=_sent(item),
         )
     before = drop_allocated(comparable(recorded), after)
     if before == after and not replace:
@@ -291,6 +300,7 @@ def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> R
             (),
             item.adopts,
             item.text,
+            _sent(item),
         )
     changes = tuple(_mark_immutable(item.key.kind, c, before) for c in diff(before, after))
     forced = replace or any(c.forces_replacement for c in changes)
@@ -310,7 +320,14 @@ def change_for(item: Desired, recorded: Body | None, replace: bool = False) -> R
         item.takes,
         item.adopts,
         item.text,
+        _sent(item),
     )
+
+
+def _sent(item: Desired) -> tuple[str, str] | None:
+    """What ``ResourceChange.sent`` says of ``item``'s manifest: its digest as sent, where known."""
+    sent = item.sent
+    return None if sent is None or sent[1] is None else (sent[0], sent[1])
 
 
 def immutable_refusal(change: ResourceChange) -> Refusal:
@@ -368,11 +385,17 @@ def _rv(body: Body) -> str | None:
     return str(value) if value is not None else None
 
 
-def _order(change: ResourceChange) -> tuple[int, int, ObjectKey]:
-    rank = APPLY_ORDER.index(change.key.kind) if change.key.kind in APPLY_ORDER else len(APPLY_ORDER)
+def _order(change: ResourceChange) -> tuple[int, int, str, str, str]:
+    """Upserts in APPLY_ORDER, then deletes in reverse; by key within a kind (the key's own order,
+    ``ObjectKey``'s compared fields, as plain strings: compared in C)."""
+    key = change.key
+    rank = _RANKS.get(key.kind, len(APPLY_ORDER))
     if change.action is Action.DELETE:
-        return (1, -rank, change.key)
-    return (0, rank, change.key)
+        return (1, -rank, key.kind, key.namespace, key.name)
+    return (0, rank, key.kind, key.namespace, key.name)
+
+
+_RANKS = {kind: rank for rank, kind in enumerate(APPLY_ORDER)}
 
 
 def _check_prevent_destroy(plan: Plan, live: Mapping[ObjectKey, Body]) -> None:

@@ -8,7 +8,8 @@ by an older manikit (no parent yet) is read the old way and moved to the standar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from manikit.cluster import Cluster
 from manikit.cluster.legacy import LEGACY_LABEL, forget_legacy_inventory, legacy_inventory
@@ -75,35 +76,80 @@ def _legacy_members(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], di
     return keys, found
 
 
+#: a kind with at least this many keys to read has the names of its objects listed once (no body
+#: decoded): each key whose name is not among them is absent without a read of its own
+LISTED_FROM = 16
+
+
 class LiveObjects(Mapping[ObjectKey, Body]):
     """The live object of each key, read when first asked for (``known``: objects already read) and
     dropped with ``release`` once planned, so that a plan of many objects holds only the ones it
-    changes. Iterating gives the keys found so far."""
+    changes. Iterating gives the keys found so far.
 
-    def __init__(self, cluster: Cluster, known: dict[ObjectKey, Body] | None = None) -> None:
+    ``wanted``: the keys the plan will ask for. Where the cluster lists keys alone (the local state,
+    ``labelled_keys``), a kind wanted ``LISTED_FROM`` times or more has its objects' names read in one
+    query, and a key of that kind whose name no object of the kind has (in any namespace) is absent
+    without a read: a plan into an empty state reads none of its 10,000 objects one by one."""
+
+    def __init__(
+        self, cluster: Cluster, known: dict[ObjectKey, Body] | None = None, wanted: Iterable[ObjectKey] = ()
+    ) -> None:
         self._cluster = cluster
         self._bodies: dict[ObjectKey, Body] = dict(known or {})
         self._present: set[ObjectKey] = set(self._bodies)
         self._absent: set[ObjectKey] = set()
+        counts = Counter(key.kind for key in wanted)
+        #: per kind listed: the names its objects have (None: not listed yet)
+        self._names: dict[str, set[str] | None] = {k: None for k, n in counts.items() if n >= LISTED_FROM}
 
-    def __getitem__(self, key: ObjectKey) -> Body:
+    def _read(self, key: ObjectKey) -> Body | None:
         body = self._bodies.get(key)
         if body is not None:
             return body
         if key in self._absent:
-            raise KeyError(key)
+            return None
+        if self._surely_absent(key):
+            self._absent.add(key)
+            return None
         body = self._cluster.find(key.kind, key.name, key.namespace or None)
         if body is None:
             self._absent.add(key)
-            raise KeyError(key)
+            return None
         self._present.add(key)
         self._bodies[key] = body
         return body
 
+    def _surely_absent(self, key: ObjectKey) -> bool:
+        """Whether no object of the key's kind has its name (known without reading it)."""
+        kind = key.kind
+        if kind not in self._names:
+            return False
+        names = self._names[kind]
+        if names is None:
+            try:
+                listed = labelled_keys(self._cluster, kind, {})
+            except NotFoundError:
+                listed = None
+            if listed is None:  # not kept here (or not served): read one by one
+                del self._names[kind]
+                return False
+            names = self._names[kind] = {name for (_, _, name), _ in listed}
+        return key.name not in names
+
+    def __getitem__(self, key: ObjectKey) -> Body:
+        body = self._read(key)
+        if body is None:
+            raise KeyError(key)
+        return body
+
+    def get(self, key: ObjectKey, default: Body | None = None) -> Body | None:  # type: ignore[override]
+        body = self._read(key) if isinstance(key, ObjectKey) else None
+        return default if body is None else body
+
     def __contains__(self, key: object) -> bool:
         if key in self._present:
             return True
-        return isinstance(key, ObjectKey) and self.get(key) is not None
+        return isinstance(key, ObjectKey) and self._read(key) is not None
 
     def __iter__(self) -> Iterator[ObjectKey]:
         return iter(sorted(self._present))
@@ -131,19 +177,41 @@ def live_objects(
     return found
 
 
-def save_inventory(cluster: Cluster, applyset: str, keys: Iterable[ObjectKey]) -> None:
+def inventory_before_apply(cluster: Cluster, applyset: str) -> tuple[set[ObjectKey], set[ObjectKey] | None]:
+    """``inventory``, and for a set without a parent yet (a new set, or an older manikit's) the keys
+    ``save_inventory`` moves to the standard (``legacy``): read before an apply writes, as the one read
+    of both."""
+    aset = ApplySet.named(applyset)
+    if read_parent(cluster, aset) is None:
+        keys = _legacy_members(cluster, applyset)[0]
+        return set(keys), set(keys)
+    return inventory(cluster, applyset), None
+
+
+def save_inventory(
+    cluster: Cluster, applyset: str, keys: Iterable[ObjectKey], legacy: Collection[ObjectKey] | None = None
+) -> None:
     """Bring the set's parent up to date with ``keys``, the members after an apply. The first save of a
-    set an older manikit made labels its members as the standard says and forgets the old inventory."""
+    set an older manikit made labels its members as the standard says and forgets the old inventory.
+    ``legacy``: that set's members as ``inventory_before_apply`` read them, before the apply's writes
+    (None: read here). Those writes can only take the old label away (apply sends the member label
+    instead, deletes remove), so the members read then are the ones read now and maybe more: deleted
+    since, or labelled as the standard says already, which the move skips (each is read again)."""
     aset = ApplySet.named(applyset)
     keys = set(keys)
     if read_parent(cluster, aset) is None:
-        _migrate(cluster, aset, keys)
+        _migrate(cluster, aset, keys, legacy)
     save_parent(cluster, aset, keys)
 
 
-def _migrate(cluster: Cluster, aset: ApplySet, keys: set[ObjectKey]) -> None:
+def _migrate(
+    cluster: Cluster, aset: ApplySet, keys: set[ObjectKey], legacy: Collection[ObjectKey] | None = None
+) -> None:
     """Label the members an older manikit recorded (the members just applied carry the label)."""
-    old_keys, known = _legacy_members(cluster, aset.name)
+    if legacy is None:
+        old_keys, known = _legacy_members(cluster, aset.name)
+    else:
+        old_keys, known = set(legacy), {}
     for key in sorted(keys & old_keys):
         body = known.get(key) or cluster.find(key.kind, key.name, key.namespace or None)
         if body is None:

@@ -68,7 +68,9 @@ def comparable(body: Body) -> Body:
     elif kind in ("Deployment", "ReplicaSet") and isinstance(spec, dict):
         template = spec.get("template")
         if isinstance(template, dict) and isinstance(template.get("spec"), dict):
-            out["spec"] = {**spec, "template": {**template, "spec": _canonical_pod_spec(template["spec"])}}
+            pod = _canonical_pod_spec(template["spec"])
+            if pod is not template["spec"]:  # else nothing of it changes: shared, as the rest
+                out["spec"] = {**spec, "template": {**template, "spec": pod}}
     elif kind == "Node":
         status = body.get("status") or {}
         kept_status = {k: _canonical_map(status[k]) for k in ("capacity", "allocatable") if status.get(k)}
@@ -116,17 +118,28 @@ _CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
 def _canonical_pod_spec(spec: Body) -> Body:
-    out = dict(spec)
+    """``spec`` with canonical quantities: ``spec`` itself when every quantity in it is canonical
+    already (a plan of many objects copies none of them), else a copy of what changes."""
+    out = spec
     for field in _CONTAINER_LISTS:
         containers = spec.get(field)
         if containers:
-            out[field] = [_canonical_container(c) for c in containers]
+            fixed = [_canonical_container(c) for c in containers]
+            if out is spec:
+                if all(f is c for f, c in zip(fixed, containers, strict=True)):
+                    continue
+                out = dict(spec)
+            out[field] = fixed
     if spec.get("overhead"):
-        out["overhead"] = _canonical_map(spec["overhead"])
+        overhead = _canonical_values(spec["overhead"])
+        if overhead is not spec["overhead"]:
+            out = dict(spec) if out is spec else out
+            out["overhead"] = overhead
     volumes = spec.get("volumes")
     if volumes and any(
         "emptyDir" in v and (v["emptyDir"] or {}).get("sizeLimit") is not None for v in volumes
     ):
+        out = dict(spec) if out is spec else out
         out["volumes"] = [
             {**v, "emptyDir": {**v["emptyDir"], "sizeLimit": _canonical(v["emptyDir"]["sizeLimit"])}}
             if (v.get("emptyDir") or {}).get("sizeLimit") is not None
@@ -137,6 +150,7 @@ def _canonical_pod_spec(spec: Body) -> Body:
 
 
 def _canonical_container(container: Body) -> Body:
+    """``container`` with canonical resources (``container`` itself where they are already)."""
     resources = container.get("resources")
     if not resources:
         # ``resources: {}`` is how Kubernetes writes none (a struct Go's omitempty keeps)
@@ -145,8 +159,23 @@ def _canonical_container(container: Body) -> Body:
             if "resources" in container
             else container
         )
-    fixed = {k: _canonical_map(v) if k in ("requests", "limits") else v for k, v in resources.items()}
+    fixed = {k: _canonical_values(v) if k in ("requests", "limits") else v for k, v in resources.items()}
+    if all(fixed[k] is v for k, v in resources.items()):
+        return container
     return {**container, "resources": fixed}
+
+
+def _canonical_values(values: Any) -> Any:
+    """``_canonical_map(values)``, or ``values`` itself where that would be equal to it, value for
+    value of the same type (every quantity a canonical ``str`` already)."""
+    if type(values) is not dict:
+        return _canonical_map(values)
+    fixed = _canonical_map(values)
+    for key, value in values.items():
+        new = fixed[key]
+        if new is not value and (type(value) is not str or type(new) is not str or new != value):
+            return fixed
+    return values
 
 
 def _canonical_map(values: dict[str, Any]) -> dict[str, Any]:

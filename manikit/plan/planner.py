@@ -45,7 +45,7 @@ def make_plan(
     fast = fast and not reads_every_object()
     same = unchanged_keys(cluster, desired.objects, applyset) if fast else set()
     keys, known = members(cluster, applyset, bodies=False, keys_needed=prune)  # keys: what prune deletes
-    live = LiveObjects(cluster, known)
+    live = LiveObjects(cluster, known, (d.key for d in desired.objects if not same or d.key not in same))
     replace_keys = check_replace(replace, desired.objects, _Recorded(live, same))
     same -= replace_keys  # replaced: read and planned in full
     resolved = resolve(
@@ -73,7 +73,9 @@ def make_plan(
     )
     # an unchanged object whose document's text was not noted yet (a new manikit, a comment edited)
     notes = tuple(
-        (d.key, d.text) for d in desired.objects if d.text is not None and not d.from_note and d.key in same
+        (d.key, d.text)
+        for d in (desired.objects if same else ())
+        if d.text is not None and not d.from_note and d.key in same
     )
     return dataclasses.replace(plan, text_notes=notes) if notes else plan
 

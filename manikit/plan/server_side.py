@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from manikit.cluster import FIELD_MANAGER, Cluster
+from manikit.cluster.legacy import LEGACY_LABEL
 from manikit.errors import ConflictError, StatusError
 from manikit.fields.fields_v1 import fields_v1_of
 from manikit.fields.strategic import list_key
@@ -57,6 +58,18 @@ def member_manifest(manifest: Body, applyset: str) -> Body:
     return {**manifest, "metadata": meta}
 
 
+def is_member_manifest(manifest: Body, applyset: str) -> bool:
+    """Whether ``manifest`` is as ``member_manifest`` makes it already (the set's part-of label, not the
+    old manikit label), so that ``member_manifest`` would make an equal copy, key for key in order."""
+    meta = manifest.get("metadata")
+    labels = meta.get("labels") if type(meta) is dict else None
+    return (
+        type(labels) is dict
+        and labels.get(PART_OF_LABEL) == _applyset(applyset).id
+        and LEGACY_LABEL not in labels
+    )
+
+
 def resolve(
     cluster: Cluster,
     desired: Sequence[Desired],
@@ -80,12 +93,12 @@ def resolve(
             continue
         manifest = member_manifest(item.manifest, applyset)
         recorded = live.get(item.key)
-        if item.key in replace_keys or (
+        if (replace_keys and item.key in replace_keys) or (
             recorded is None and (cluster.defaults_locally or item.key.namespace in created_namespaces)
         ):
             # created again (or first) with manikit's defaulting: a dry run of a create whose
             # namespace does not exist yet would only say so
-            out.desired.append(item.replaced(manifest=manifest))
+            out.desired.append(item.replaced(manifest=manifest, member_of=applyset))
             continue
         if recorded is not None and _unchanged(recorded, manifest):
             out.unchanged.append(item.key)  # its body would be the recorded one: no change to diff
@@ -98,7 +111,9 @@ def resolve(
             _release(live, item.key)
             continue
         adopts = recorded is not None and applier(recorded) is None
-        out.desired.append(item.replaced(body=answer, manifest=manifest, takes=takes, adopts=adopts))
+        out.desired.append(
+            item.replaced(body=answer, manifest=manifest, takes=takes, adopts=adopts, member_of=applyset)
+        )
     return out
 
 
