@@ -28,6 +28,7 @@ from manikit.cluster.local import LocalCluster
 from manikit.cluster.protocol import Body, Cluster
 from manikit.cluster.settled import settled_digest, settled_digest_of_text
 from manikit.runtime.api.kinds import kind_info
+from manikit.runtime.store import codec
 from manikit.runtime.store.sqlite import SqliteStore
 
 APPLIED_TOPIC = "applied"
@@ -159,25 +160,62 @@ def refresh_applied(cluster: Cluster) -> int:
     transaction; returns how many moved. A plan then takes such an object as the apply left it from
     the revision alone, where it would otherwise read and digest it first (``_current``): the same
     answer, since the check is the one a plan makes, made once here instead of at every plan, and
-    any later write moves the version past the note again. None of this where no record is kept."""
+    any later write moves the version past the note again. None of this where no record is kept.
+
+    SQLite picks the notes whose version moved and reads the bodies of those objects alone
+    (``SqliteStore.moved_notes``): after an apply of 10,000 objects, the 5,000 Deployments the
+    controllers wrote, without decoding the other notes or listing every version (the same notes
+    written as ``_refresh_all`` writes them)."""
     store = _sqlite(cluster)
     if store is None:
         return 0
     with store.transaction():  # the write lock: nothing is written between the read and the note
-        notes = store.notes_of(APPLIED_TOPIC)
-        versions = store.versions()
-        moved: list[_Moved] = []
-        for text, value in notes.items():
-            key = _key(text)
-            if key is None or not isinstance(value, list) or len(value) != 3:
-                continue
-            digest, version, settled = value
-            if isinstance(digest, str) and isinstance(settled, str) and versions.get(key, version) != version:
-                moved.append((key, text, digest, settled))
-        count = 0
-        for _, text, digest, settled, rev in _still_settled(store, moved):
+        try:
+            moved = list(_moved_notes(store))
+        except sqlite3.Error:  # what SQLite's JSON functions cannot read (a damaged note): as before
+            return _refresh_all(store)
+        return _move(store, moved)
+
+
+def _moved_notes(store: SqliteStore) -> Iterator[tuple[Key, str, str, str, int, str | None]]:
+    """Each note a refresh checks, as ``_refresh_all`` picks them, with its object's revision and body."""
+    for text, value_text, key, rev, body in store.moved_notes(APPLIED_TOPIC):
+        if _key(text) != key:  # not the object SQLite joined it to ("a/b/c" of kind "a/b"...)
+            continue
+        value = codec.loads(value_text)
+        if not isinstance(value, list) or len(value) != 3:
+            continue
+        digest, version, settled = value
+        if isinstance(digest, str) and isinstance(settled, str) and rev != version:
+            yield key, text, digest, settled, rev, body
+
+
+def _move(store: SqliteStore, moved: Sequence[tuple[Key, str, str, str, int, str | None]]) -> int:
+    count = 0
+    for _, text, digest, settled, rev, body in moved:
+        # a body missing from the history (damage) has no view: the plan reads it, and says so
+        if body is not None and settled_digest_of_text(body) == settled:
             store.put_note(APPLIED_TOPIC, text, [digest, rev, settled])
             count += 1
+    return count
+
+
+def _refresh_all(store: SqliteStore) -> int:
+    """``refresh_applied`` from every note and every version (the general path; inside its transaction)."""
+    notes = store.notes_of(APPLIED_TOPIC)
+    versions = store.versions()
+    moved: list[_Moved] = []
+    for text, value in notes.items():
+        key = _key(text)
+        if key is None or not isinstance(value, list) or len(value) != 3:
+            continue
+        digest, version, settled = value
+        if isinstance(digest, str) and isinstance(settled, str) and versions.get(key, version) != version:
+            moved.append((key, text, digest, settled))
+    count = 0
+    for _, text, digest, settled, rev in _still_settled(store, moved):
+        store.put_note(APPLIED_TOPIC, text, [digest, rev, settled])
+        count += 1
     return count
 
 
