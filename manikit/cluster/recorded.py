@@ -27,6 +27,7 @@ from typing import Any
 from manikit.cluster.local import LocalCluster
 from manikit.cluster.protocol import Body, Cluster
 from manikit.cluster.settled import settled_digest, settled_digest_of_text
+from manikit.runtime.api import Api
 from manikit.runtime.api.kinds import kind_info
 from manikit.runtime.store import codec
 from manikit.runtime.store.sqlite import SqliteStore
@@ -169,17 +170,27 @@ def refresh_applied(cluster: Cluster) -> int:
     store = _sqlite(cluster)
     if store is None:
         return 0
+    from manikit.cluster.deployments import controllers_view  # its imports: for what reconciled here
+
+    view = controllers_view(cluster)
     with store.transaction():  # the write lock: nothing is written between the read and the note
         try:
-            moved = list(_moved_notes(store))
+            moved = list(_moved_notes(store, bodies=view is None))
         except sqlite3.Error:  # what SQLite's JSON functions cannot read (a damaged note): as before
             return _refresh_all(store)
+        if view is not None:
+            moved = _with_bodies(store, view, moved)
         return _move(store, moved)
 
 
-def _moved_notes(store: SqliteStore) -> Iterator[tuple[Key, str, str, str, int, str | None]]:
+#: a note a refresh checks: its object's key, the note's key, its digests, and the object's current
+#: revision and body (its stored text, or the body itself as the controllers' view holds it)
+_Checked = tuple[Key, str, str, str, int, str | dict[str, Any] | None]
+
+
+def _moved_notes(store: SqliteStore, *, bodies: bool = True) -> Iterator[_Checked]:
     """Each note a refresh checks, as ``_refresh_all`` picks them, with its object's revision and body."""
-    for text, value_text, key, rev, body in store.moved_notes(APPLIED_TOPIC):
+    for text, value_text, key, rev, body in store.moved_notes(APPLIED_TOPIC, bodies=bodies):
         if _key(text) != key:  # not the object SQLite joined it to ("a/b/c" of kind "a/b"...)
             continue
         value = codec.loads(value_text)
@@ -190,11 +201,33 @@ def _moved_notes(store: SqliteStore) -> Iterator[tuple[Key, str, str, str, int, 
             yield key, text, digest, settled, rev, body
 
 
-def _move(store: SqliteStore, moved: Sequence[tuple[Key, str, str, str, int, str | None]]) -> int:
+def _with_bodies(store: SqliteStore, view: Api, moved: list[_Checked]) -> list[_Checked]:
+    """``moved`` with each body as the controllers' view holds it (``controllers_view``: decoded once,
+    by them), where it holds the object at the revision SQLite found; the stored text of the others."""
+    found: list[_Checked] = []
+    unread: dict[Key, _Checked] = {}
+    for key, text, digest, settled, rev, _ in moved:
+        kind, namespace, name = key
+        body = view.find(kind, name, namespace or None)
+        meta = None if body is None else body.get("metadata")
+        if isinstance(meta, dict) and meta.get("resourceVersion") == str(rev):
+            found.append((key, text, digest, settled, rev, body))
+        else:
+            unread[key] = (key, text, digest, settled, rev, None)
+    for key, rev, stored in store.texts(unread) if unread else ():
+        _, text, digest, settled, noted_rev, _ = unread[key]
+        if rev == noted_rev:  # as SQLite found it (inside this transaction: always)
+            found.append((key, text, digest, settled, rev, stored))
+    return found
+
+
+def _move(store: SqliteStore, moved: Sequence[_Checked]) -> int:
     count = 0
     for _, text, digest, settled, rev, body in moved:
         # a body missing from the history (damage) has no view: the plan reads it, and says so
-        if body is not None and settled_digest_of_text(body) == settled:
+        if body is None:
+            continue
+        if (settled_digest(body) if isinstance(body, dict) else settled_digest_of_text(body)) == settled:
             store.put_note(APPLIED_TOPIC, text, [digest, rev, settled])
             count += 1
     return count

@@ -359,17 +359,22 @@ class SqliteStore:
         rows = self._conn.execute("SELECT key, value FROM notes WHERE topic = ?", (topic,))
         return {key: _loads(value) for key, value in rows}
 
-    def moved_notes(self, topic: str) -> Iterator[tuple[str, str, tuple[str, str, str], int, str | None]]:
+    def moved_notes(
+        self, topic: str, *, bodies: bool = True
+    ) -> Iterator[tuple[str, str, tuple[str, str, str], int, str | None]]:
         """The notes of ``topic`` keyed ``kind/namespace/name`` of an existing object, as ``(key, value
         text, (kind, namespace, name), revision, body text)``, leaving out only those whose value is a
         JSON array holding the object's revision (an integer) second: a narrowing for a reader of the
         notes of objects written since (the caller checks each row it gets); no body or note is decoded
-        here. SQLite finds them: each object's note by its key, and the body only of those kept."""
+        here. SQLite finds them: each object's note by its key, and the body only of those kept
+        (without ``bodies``, none: the body text is None)."""
         self._flush_notes()
+        body = "r.body" if bodies else "NULL"
+        join = " LEFT JOIN revisions AS r ON r.rev = o.rev" if bodies else ""
         sql = (
-            "SELECT n.key, n.value, o.kind, o.namespace, o.name, o.rev, r.body FROM objects AS o"
+            f"SELECT n.key, n.value, o.kind, o.namespace, o.name, o.rev, {body} FROM objects AS o"
             " JOIN notes AS n ON n.topic = ? AND n.key = o.kind || '/' || o.namespace || '/' || o.name"
-            " LEFT JOIN revisions AS r ON r.rev = o.rev"
+            f"{join}"
             " WHERE CASE WHEN json_valid(n.value) THEN json_type(n.value, '$[1]') IS NOT 'integer'"
             " OR json_extract(n.value, '$[1]') != o.rev ELSE 1 END"
         )
