@@ -201,14 +201,21 @@ def _moved_notes(store: SqliteStore, *, bodies: bool = True) -> Iterator[_Checke
             yield key, text, digest, settled, rev, body
 
 
+#: the kinds whose objects the controllers' view holds, all of them, after any reconcile (their
+#: controllers list them at every pass): reading one of another kind there would load every object of
+#: that kind into it
+VIEWED_KINDS = frozenset({"Deployment", "ReplicaSet"})
+
+
 def _with_bodies(store: SqliteStore, view: Api, moved: list[_Checked]) -> list[_Checked]:
     """``moved`` with each body as the controllers' view holds it (``controllers_view``: decoded once,
-    by them), where it holds the object at the revision SQLite found; the stored text of the others."""
+    by them), where it holds the object at the revision SQLite found (each revision is one write of one
+    object); the stored text of the others."""
     found: list[_Checked] = []
     unread: dict[Key, _Checked] = {}
     for key, text, digest, settled, rev, _ in moved:
         kind, namespace, name = key
-        body = view.find(kind, name, namespace or None)
+        body = view.find(kind, name, namespace) if kind in VIEWED_KINDS else None
         meta = None if body is None else body.get("metadata")
         if isinstance(meta, dict) and meta.get("resourceVersion") == str(rev):
             found.append((key, text, digest, settled, rev, body))

@@ -38,13 +38,14 @@ spec:
           resources: {{requests: {{cpu: {cpu}}}}}
 """
 NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"
+CONFIG = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {mode: a}\n"
 #: replicas and CPU of each: none, some that run, and some no node can hold (Pending)
 SHAPES = [(0, "100m"), (0, "100m"), (2, "100m"), (1, "64"), (0, "100m"), (3, "100m")]
 
 
 def _write(path: Path, count: int) -> Path:
     docs = [DEPLOYMENT.format(i=i, replicas=r, cpu=c) for i, (r, c) in enumerate(SHAPES[:count])]
-    path.write_text("---\n".join([NAMESPACE, *docs]), encoding="utf-8")
+    path.write_text("---\n".join([NAMESPACE, CONFIG, *docs]), encoding="utf-8")
     return path
 
 
@@ -65,6 +66,9 @@ def _after(cluster: LocalCluster) -> None:
     cluster.patch("Deployment", "app-1", "shop", {"metadata": {"labels": {"team": "a"}}}, manager="someone")
     cluster.patch("Deployment", "app-4", "shop", {"metadata": {"annotations": {"x": "y"}}}, manager="someone")
     cluster.delete("Deployment", "app-5", "shop")
+    # a kind the view need not hold: read from the store (its note moves: bookkeeping only)
+    bookkeeping = {"metadata": {"annotations": {"deployment.kubernetes.io/x": "1"}}}
+    cluster.patch("ConfigMap", "settings", "shop", bookkeeping, manager="someone")
 
 
 def _without_view(monkeypatch: pytest.MonkeyPatch) -> None:
