@@ -27,7 +27,9 @@ from typing import Any
 from manikit.cluster.local import LocalCluster
 from manikit.cluster.protocol import Body, Cluster
 from manikit.cluster.settled import settled_digest, settled_digest_of_text
+from manikit.runtime.api import Api
 from manikit.runtime.api.kinds import kind_info
+from manikit.runtime.store import codec
 from manikit.runtime.store.sqlite import SqliteStore
 
 APPLIED_TOPIC = "applied"
@@ -159,25 +161,101 @@ def refresh_applied(cluster: Cluster) -> int:
     transaction; returns how many moved. A plan then takes such an object as the apply left it from
     the revision alone, where it would otherwise read and digest it first (``_current``): the same
     answer, since the check is the one a plan makes, made once here instead of at every plan, and
-    any later write moves the version past the note again. None of this where no record is kept."""
+    any later write moves the version past the note again. None of this where no record is kept.
+
+    SQLite picks the notes whose version moved and reads the bodies of those objects alone
+    (``SqliteStore.moved_notes``): after an apply of 10,000 objects, the 5,000 Deployments the
+    controllers wrote, without decoding the other notes or listing every version (the same notes
+    written as ``_refresh_all`` writes them)."""
     store = _sqlite(cluster)
     if store is None:
         return 0
+    from manikit.cluster.deployments import controllers_view  # its imports: for what reconciled here
+
+    view = controllers_view(cluster)
     with store.transaction():  # the write lock: nothing is written between the read and the note
-        notes = store.notes_of(APPLIED_TOPIC)
-        versions = store.versions()
-        moved: list[_Moved] = []
-        for text, value in notes.items():
-            key = _key(text)
-            if key is None or not isinstance(value, list) or len(value) != 3:
-                continue
-            digest, version, settled = value
-            if isinstance(digest, str) and isinstance(settled, str) and versions.get(key, version) != version:
-                moved.append((key, text, digest, settled))
-        count = 0
-        for _, text, digest, settled, rev in _still_settled(store, moved):
+        try:
+            moved = list(_moved_notes(store, bodies=view is None))
+        except sqlite3.Error:  # what SQLite's JSON functions cannot read (a damaged note): as before
+            return _refresh_all(store)
+        if view is not None:
+            moved = _with_bodies(store, view, moved)
+        return _move(store, moved)
+
+
+#: a note a refresh checks: its object's key, the note's key, its digests, and the object's current
+#: revision and body (its stored text, or the body itself as the controllers' view holds it)
+_Checked = tuple[Key, str, str, str, int, str | dict[str, Any] | None]
+
+
+def _moved_notes(store: SqliteStore, *, bodies: bool = True) -> Iterator[_Checked]:
+    """Each note a refresh checks, as ``_refresh_all`` picks them, with its object's revision and body."""
+    for text, value_text, key, rev, body in store.moved_notes(APPLIED_TOPIC, bodies=bodies):
+        if _key(text) != key:  # not the object SQLite joined it to ("a/b/c" of kind "a/b"...)
+            continue
+        value = codec.loads(value_text)
+        if not isinstance(value, list) or len(value) != 3:
+            continue
+        digest, version, settled = value
+        if isinstance(digest, str) and isinstance(settled, str) and rev != version:
+            yield key, text, digest, settled, rev, body
+
+
+#: the kinds whose objects the controllers' view holds, all of them, after any reconcile (their
+#: controllers list them at every pass): reading one of another kind there would load every object of
+#: that kind into it
+VIEWED_KINDS = frozenset({"Deployment", "ReplicaSet"})
+
+
+def _with_bodies(store: SqliteStore, view: Api, moved: list[_Checked]) -> list[_Checked]:
+    """``moved`` with each body as the controllers' view holds it (``controllers_view``: decoded once,
+    by them), where it holds the object at the revision SQLite found (each revision is one write of one
+    object); the stored text of the others."""
+    found: list[_Checked] = []
+    unread: dict[Key, _Checked] = {}
+    for key, text, digest, settled, rev, _ in moved:
+        kind, namespace, name = key
+        body = view.find(kind, name, namespace) if kind in VIEWED_KINDS else None
+        meta = None if body is None else body.get("metadata")
+        if isinstance(meta, dict) and meta.get("resourceVersion") == str(rev):
+            found.append((key, text, digest, settled, rev, body))
+        else:
+            unread[key] = (key, text, digest, settled, rev, None)
+    for key, rev, stored in store.texts(unread) if unread else ():
+        _, text, digest, settled, noted_rev, _ = unread[key]
+        if rev == noted_rev:  # as SQLite found it (inside this transaction: always)
+            found.append((key, text, digest, settled, rev, stored))
+    return found
+
+
+def _move(store: SqliteStore, moved: Sequence[_Checked]) -> int:
+    count = 0
+    for _, text, digest, settled, rev, body in moved:
+        # a body missing from the history (damage) has no view: the plan reads it, and says so
+        if body is None:
+            continue
+        if (settled_digest(body) if isinstance(body, dict) else settled_digest_of_text(body)) == settled:
             store.put_note(APPLIED_TOPIC, text, [digest, rev, settled])
             count += 1
+    return count
+
+
+def _refresh_all(store: SqliteStore) -> int:
+    """``refresh_applied`` from every note and every version (the general path; inside its transaction)."""
+    notes = store.notes_of(APPLIED_TOPIC)
+    versions = store.versions()
+    moved: list[_Moved] = []
+    for text, value in notes.items():
+        key = _key(text)
+        if key is None or not isinstance(value, list) or len(value) != 3:
+            continue
+        digest, version, settled = value
+        if isinstance(digest, str) and isinstance(settled, str) and versions.get(key, version) != version:
+            moved.append((key, text, digest, settled))
+    count = 0
+    for _, text, digest, settled, rev in _still_settled(store, moved):
+        store.put_note(APPLIED_TOPIC, text, [digest, rev, settled])
+        count += 1
     return count
 
 

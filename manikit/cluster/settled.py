@@ -96,7 +96,7 @@ def settled_digest_of_text(text: str) -> str | None:
     except orjson.JSONDecodeError:
         body = None
     if type(body) is dict:
-        view = _view_text(body)
+        view = _dumped(_owned_view(body))  # the body is this function's: the view is made in it
         # orjson reads an integer beyond 64 bits as a float (written with an exponent): read exactly
         if view is None or b"e+" not in view:
             return None if view is None else _digest(view)
@@ -118,8 +118,38 @@ def _digest(view: bytes) -> str:
     return str(digest.hexdigest())
 
 
+def _owned_view(body: dict[str, Any]) -> list[Any] | None:
+    """``settled_view(body)`` made of ``body`` itself, which it takes apart (what the view drops is
+    removed from it, nothing is copied): for a body read only to be digested."""
+    if not has_view(str(body.get("kind", ""))):
+        return None
+    meta = body.get("metadata")
+    if not isinstance(meta, dict):
+        return None
+    entry = _applier(meta.get("managedFields"))
+    if entry is None:
+        return None
+    entry.pop("time", None)
+    for name in DROPPED_METADATA:
+        meta.pop(name, None)
+    for field in ("annotations", "labels"):
+        values = meta.get(field)
+        if isinstance(values, dict):
+            if any(str(k).startswith(BOOKKEEPING_PREFIXES) for k in values):
+                values = {k: v for k, v in values.items() if not str(k).startswith(BOOKKEEPING_PREFIXES)}
+                meta[field] = values
+            if not values:
+                del meta[field]  # none and empty are one to ``comparable``
+    body.pop("status", None)
+    return [entry, body]
+
+
 def _view_text(body: dict[str, Any]) -> bytes | None:
-    view = settled_view(body)
+    return _dumped(settled_view(body))
+
+
+def _dumped(view: list[Any] | None) -> bytes | None:
+    """A view's text as digested (keys sorted)."""
     if view is None:
         return None
     try:

@@ -359,6 +359,28 @@ class SqliteStore:
         rows = self._conn.execute("SELECT key, value FROM notes WHERE topic = ?", (topic,))
         return {key: _loads(value) for key, value in rows}
 
+    def moved_notes(
+        self, topic: str, *, bodies: bool = True
+    ) -> Iterator[tuple[str, str, tuple[str, str, str], int, str | None]]:
+        """The notes of ``topic`` keyed ``kind/namespace/name`` of an existing object, as ``(key, value
+        text, (kind, namespace, name), revision, body text)``, leaving out only those whose value is a
+        JSON array holding the object's revision (an integer) second: a narrowing for a reader of the
+        notes of objects written since (the caller checks each row it gets); no body or note is decoded
+        here. SQLite finds them: each object's note by its key, and the body only of those kept
+        (without ``bodies``, none: the body text is None)."""
+        self._flush_notes()
+        body = "r.body" if bodies else "NULL"
+        join = " LEFT JOIN revisions AS r ON r.rev = o.rev" if bodies else ""
+        sql = (
+            f"SELECT n.key, n.value, o.kind, o.namespace, o.name, o.rev, {body} FROM objects AS o"
+            " JOIN notes AS n ON n.topic = ? AND n.key = o.kind || '/' || o.namespace || '/' || o.name"
+            f"{join}"
+            " WHERE CASE WHEN json_valid(n.value) THEN json_type(n.value, '$[1]') IS NOT 'integer'"
+            " OR json_extract(n.value, '$[1]') != o.rev ELSE 1 END"
+        )
+        for key, value, kind, namespace, name, rev, body in self._conn.execute(sql, (topic,)):
+            yield key, value, (kind, namespace, name), rev, body
+
     def _body(self, text: Any, rev: int | None = None) -> Body:
         """A stored body: a JSON object with a metadata object, else the state is damaged. The row's
         revision is the object's resourceVersion (a body that disagrees is repaired on read)."""
