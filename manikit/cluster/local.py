@@ -185,8 +185,12 @@ class LocalCluster:
     @contextmanager
     def batch(self) -> Iterator[None]:
         """One transaction; the cyclic garbage collector paused meanwhile (an apply of 10,000 objects
-        makes and keeps tens of thousands of dicts, each full collection walking all of them)."""
-        with paused_gc(), self.api.transaction():
+        makes and keeps tens of thousands of dicts, each full collection walking all of them).
+
+        The objects it creates of kinds that held none (an apply into an empty state) are handed to
+        the controllers' view as they are (``Api.recording``), not read back by the next ``run``:
+        the bodies its writes return are read-only, as they are shared with that view."""
+        with paused_gc(), self.api.recording(), self.api.transaction():
             yield
 
     # The apply lock, the plan key ----------------------------------------------------------------

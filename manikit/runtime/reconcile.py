@@ -60,6 +60,9 @@ def reconcile(
     sees); when it returns True the loop stops there."""
     clock = clock or api.clock
     view, models = _caches(api.store, clock)
+    created = api.take_created()  # what the batch before created: the view need not read it back
+    if created is not None:
+        view.seed(*created)
     writes = passes = here = 0
     horizon = clock.now() + SETTLE_HORIZON
     with paused_gc():

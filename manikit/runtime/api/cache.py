@@ -32,6 +32,19 @@ class ObjectCache:
             self._written[kind] = self._changed[kind] = self._revision
         return table
 
+    def seed(self, revision: int, kinds: dict[str, dict[Key, Body]]) -> None:
+        """Take each of ``kinds`` not loaded yet as given, instead of reading it from the store when
+        first asked for: each table the complete set of its kind at ``revision`` (its bodies as the
+        store reads them back, shared: read-only). Nothing is taken unless the store is still at
+        ``revision``."""
+        self.refresh()
+        if revision != self._revision or revision != self._store.revision():
+            return
+        for kind, table in kinds.items():
+            if kind not in self._kinds:
+                self._kinds[kind] = table
+                self._written[kind] = self._changed[kind] = revision
+
     def sorted_keys(self, kind: str) -> list[Key]:
         """The keys of ``objects(kind)`` in order (shared: read-only); sorted again only after an
         object of the kind was created or deleted, not after every write."""

@@ -13,11 +13,12 @@ from manikit.models.selector import LabelSelector, parse_selector
 from manikit.runtime.api import admission, bootstrap, deletion, fieldmanager, limits, services
 from manikit.runtime.api.allocators import ServiceRanges
 from manikit.runtime.api.bootstrap import NAME_LABEL
-from manikit.runtime.api.cache import ObjectCache
+from manikit.runtime.api.cache import Key, ObjectCache
 from manikit.runtime.api.deletion import FOREGROUND
 from manikit.runtime.api.kinds import invalid, kind_info, scope
 from manikit.runtime.api.objects import (
     STATUS_ON_CREATE,
+    body_of,
     deterministic_uid,
     generated_name,
     spec_of,
@@ -35,9 +36,26 @@ Selector = LabelSelector | Mapping[str, str] | str | None
 #: spec and labels (``deploymentStatusStrategy.PrepareForUpdate``), and the deployment controller
 #: writes the revision annotation with the status (``getNewReplicaSet``'s ``UpdateStatus``).
 STATUS_SETS_ANNOTATIONS = frozenset({"Deployment"})
+#: ``Api.recording`` keeps the objects a batch creates of a kind that held at most this many before
+#: (read from the store then): the system Namespaces, the ``kubernetes`` Service
+FEW_BEFORE = 64
 #: Kinds that may carry ownerReferences to other objects (for orphaning and foreground deletion).
 DEPENDENT_KINDS = ("ReplicaSet", "Pod", "Endpoints")
 _INSIDE: AbstractContextManager[None] = nullcontext()
+
+
+class _Created:
+    """What a batch (``Api.recording``) created of kinds that held few objects (``FEW_BEFORE``): each
+    such kind's bodies, those before read when the batch first wrote the kind, as long as every write
+    of the batch came through this Api, one revision after another, and of the kind only creates of
+    plain bodies (``objects.body_of``) were made."""
+
+    def __init__(self, revision: int) -> None:
+        #: the revision of the batch's last write (at first, the store's when it began)
+        self.revision = revision
+        #: the kinds written so far: a kind is taken only when its first write is a plain create
+        self.touched: set[str] = set()
+        self.kinds: dict[str, dict[Key, Body]] = {}
 
 
 class Api:
@@ -54,6 +72,9 @@ class Api:
         self._allocations: services.Allocations | None = None
         #: the Namespaces creates looked up, as of a store revision (``_namespace``)
         self._namespaces: tuple[int, dict[str, Body | None]] = (-1, {})
+        #: what the open ``recording`` has seen created; then, once it committed, until taken
+        self._recording: _Created | None = None
+        self._created: _Created | None = None
 
     # Views, transactions, revisions ------------------------------------------------------------------
     def cached(self) -> Api:
@@ -76,7 +97,40 @@ class Api:
                 self._cache = ObjectCache(self.store)
             self._allocations = None
             self._namespaces = (-1, {})
+            self._recording = None  # the bodies it kept may be of writes rolled back
             raise
+
+    @contextmanager
+    def recording(self) -> Iterator[None]:
+        """Keep, for the controllers' cached view (``take_created``, ``seed``), the bodies the
+        writes inside create of kinds that hold few objects when it begins (``FEW_BEFORE``): the
+        complete set of such a kind as of the block's commit, without decoding them again. Only
+        around a whole transaction (else nothing is kept), and only when nothing changes a body it
+        returned afterwards: those bodies are shared, read-only, with the view."""
+        self._created = None
+        if self.store.in_transaction:
+            yield
+            return
+        self._recording = _Created(self.store.revision())
+        try:
+            yield
+            kept = self._recording
+            if kept is not None and kept.kinds and not self.store.in_transaction:
+                self._created = kept
+        finally:
+            self._recording = None
+
+    def take_created(self) -> tuple[int, dict[str, dict[Key, Body]]] | None:
+        """What the last ``recording`` kept (once): the revision of its commit and, per kind it
+        created from empty, every object of the kind by (namespace, name). None: nothing kept."""
+        created, self._created = self._created, None
+        return None if created is None else (created.revision, created.kinds)
+
+    def seed(self, revision: int, kinds: dict[str, dict[Key, Body]]) -> None:
+        """A cached view: take each of ``kinds`` it has not read yet as ``take_created`` gave it (the
+        bodies shared, read-only), if the store is still at ``revision``."""
+        if self._cache is not None:
+            self._cache.seed(revision, kinds)
 
     def _atomic(self) -> AbstractContextManager[None]:
         """For an operation that writes once: a transaction of its own unless one is open (no
@@ -156,7 +210,7 @@ class Api:
         """Create an object; with a ``manager``, its managedFields record the create as theirs (the
         defaults filled in too, not what the server allocates). ``handed_over``: ``obj`` is the
         caller's no more and its managedFields are plain JSON the API made (``objects.to_body``)."""
-        kind, body = to_body(obj, namespace, trusted, handed_over=handed_over)
+        kind, body, plain = body_of(obj, namespace, trusted, handed_over=handed_over)
         meta = body["metadata"]
         ns = scope(kind, meta.get("namespace"))
         with self._atomic():
@@ -179,7 +233,7 @@ class Api:
             revision = self.store.create(kind, ns, name, body)
             if ns:  # the only write since ``_namespace`` read: the namespaces it saw are current
                 self._namespaces = (revision, self._namespaces[1])
-            self._wrote(kind, ns, name, revision, body, created=True)
+            self._wrote(kind, ns, name, revision, body, created=True, plain=plain)
         return body
 
     def _prepare_create(self, kind: str, body: Body) -> None:
@@ -429,9 +483,13 @@ class Api:
         *,
         created: bool = False,
         status: bool = False,
+        plain: bool = False,
     ) -> None:
         if self._cache is not None:
             self._cache.wrote(kind, (ns, name), revision, body, status=status)
+        self._created = None  # a write since the recording: what it kept is not current
+        if self._recording is not None:
+            self._record(kind, (ns, name), revision, body if created and plain else None)
         taken = self._allocations
         if taken is not None:
             # a Service created here was marked taken when allocated; any other Service write
@@ -440,6 +498,28 @@ class Api:
             self._allocations = taken if keep else None
             if keep:
                 taken.revision = revision
+
+    def _record(self, kind: str, key: Key, revision: int, body: Body | None) -> None:
+        """``recording``'s part of a write of ``kind`` (``body``: a plain body created, else None)."""
+        seen = self._recording
+        assert seen is not None
+        if revision != seen.revision + 1:  # a write that did not come through here came between
+            self._recording = None
+            return
+        seen.revision = revision
+        if kind not in seen.touched:
+            seen.touched.add(kind)
+            if body is not None and self.store.count(kind) <= FEW_BEFORE + 1:
+                # the objects of the kind before this create, and this one: read once
+                listed = self.store.list(kind)
+                seen.kinds[kind] = {(o.namespace, o.name): o.body for o in listed}
+        table = seen.kinds.get(kind)
+        if table is None:
+            return
+        if body is None:
+            del seen.kinds[kind]  # another write than a plain create: read the kind from the store
+        else:
+            table[key] = body
 
     # Events -----------------------------------------------------------------------------------------
     def record_event(self, obj: Body, type_: str, reason: str, message: str, source: str) -> None:

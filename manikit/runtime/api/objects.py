@@ -33,7 +33,18 @@ STATUS_ON_CREATE: dict[str, dict[str, Any] | None] = {
 def to_body(
     obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: bool, *, handed_over: bool = False
 ) -> tuple[str, Body]:
-    """A fresh body the API may change: validated and defaulted unless ``trusted``.
+    """A fresh body the API may change: validated and defaulted unless ``trusted`` (``body_of``)."""
+    kind, body, _ = body_of(obj, namespace, trusted, handed_over=handed_over)
+    return kind, body
+
+
+def body_of(
+    obj: TypeMeta | Mapping[str, Any], namespace: str | None, trusted: bool, *, handed_over: bool = False
+) -> tuple[str, Body, bool]:
+    """A fresh body the API may change: validated and defaulted unless ``trusted``; and whether it is
+    plain JSON that nobody else holds, each value of the type the store's text reads back as (an
+    admitted manifest handed over: what loading admitted, decoded from its text, with an ObjectMeta
+    written as its plain dump and the API's own managedFields).
 
     ``trusted`` is for controllers writing bodies derived from already-validated objects: it skips
     pydantic (the hot path of a 10,000-pod rollout) but not admission. A manifest loading admitted in
@@ -52,7 +63,7 @@ def to_body(
         kind = str(body.get("kind", ""))
         if kind_info(kind).namespaced and not body["metadata"].get("namespace"):
             body["metadata"]["namespace"] = namespace or "default"
-        return kind, body
+        return kind, body, False
     else:
         kind = str(obj.get("kind", ""))
         namespaced = kind_info(kind).namespaced  # an unknown kind: refused as validate refuses it
@@ -64,7 +75,7 @@ def to_body(
             body["metadata"] = meta_body(meta) if handed_over else meta.to_k8s()
             if not namespaced:
                 body["metadata"].pop("namespace", None)
-            return kind, body
+            return kind, body, handed_over
         model = validate(obj)
     check_create(model)
     kind = model.kind
@@ -73,7 +84,7 @@ def to_body(
     body = defaulted.to_k8s()
     if not kind_info(kind).namespaced:
         body["metadata"].pop("namespace", None)
-    return kind, body
+    return kind, body, False
 
 
 def meta_body(meta: ObjectMeta) -> Body:
