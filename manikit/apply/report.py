@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from manikit.apply.preview import pending_pods
 from manikit.cluster import Body, Cluster
-from manikit.cluster.deployments import deployments_for_status, rollout_status
+from manikit.cluster.deployments import controllers_view, deployments_for_status, rollout_status
 from manikit.plan.actions import PendingPod
 
 MAX_LINES = 20
@@ -58,7 +58,8 @@ def rollout_report(
 
 def _report(cluster: Cluster) -> RolloutReport:
     lines = [_line(d) for d in deployments_for_status(cluster)]
-    pending = pending_pods(cluster.list("Pod"))
+    view = controllers_view(cluster)  # after a reconcile here, the pods its controllers decoded
+    pending = pending_pods(cluster.list("Pod") if view is None else view.list("Pod"))
     converged = all(line.ok for line in lines) and not pending
     if len(lines) > MAX_LINES:
         ok = sum(line.ok for line in lines)

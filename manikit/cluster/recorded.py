@@ -165,8 +165,10 @@ def refresh_applied(cluster: Cluster) -> int:
 
     SQLite picks the notes whose version moved and reads the bodies of those objects alone
     (``SqliteStore.moved_notes``): after an apply of 10,000 objects, the 5,000 Deployments the
-    controllers wrote, without decoding the other notes or listing every version (the same notes
-    written as ``_refresh_all`` writes them)."""
+    controllers wrote, without decoding the other notes or listing every version. After a reconcile
+    in this process, the bodies of those Deployments are the ones the controllers' view holds
+    (``cluster.deployments.controllers_view``), where it holds them at that revision: none is read or
+    decoded again. The same notes are written as ``_refresh_all`` writes them."""
     store = _sqlite(cluster)
     if store is None:
         return 0

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import manikit.apply.report as report
 import manikit.cluster.deployments as deployments
 import manikit.cluster.recorded as recorded
 from manikit.apply.executor import execute
@@ -40,7 +41,7 @@ spec:
 NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"
 CONFIG = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {mode: a}\n"
 #: replicas and CPU of each: none, some that run, and some no node can hold (Pending)
-SHAPES = [(0, "100m"), (0, "100m"), (2, "100m"), (1, "64"), (0, "100m"), (3, "100m")]
+SHAPES = [(0, "100m"), (0, "100m"), (2, "64"), (1, "100m"), (0, "100m"), (3, "100m")]
 
 
 def _write(path: Path, count: int) -> Path:
@@ -66,6 +67,7 @@ def _after(cluster: LocalCluster) -> None:
     cluster.patch("Deployment", "app-1", "shop", {"metadata": {"labels": {"team": "a"}}}, manager="someone")
     cluster.patch("Deployment", "app-4", "shop", {"metadata": {"annotations": {"x": "y"}}}, manager="someone")
     cluster.delete("Deployment", "app-5", "shop")
+    cluster.delete("Pod", cluster.list("Pod", "shop")[0]["metadata"]["name"], "shop", grace_period=0)
     # a kind the view need not hold: read from the store (its note moves: bookkeeping only)
     bookkeeping = {"metadata": {"annotations": {"deployment.kubernetes.io/x": "1"}}}
     cluster.patch("ConfigMap", "settings", "shop", bookkeeping, manager="someone")
@@ -73,6 +75,7 @@ def _after(cluster: LocalCluster) -> None:
 
 def _without_view(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(deployments, "controllers_view", lambda cluster: None)  # recorded's too
+    monkeypatch.setattr(report, "controllers_view", lambda cluster: None)
 
 
 @pytest.mark.parametrize("writes", [False, True])
