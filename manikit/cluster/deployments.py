@@ -4,12 +4,12 @@ new and old ReplicaSets, used by ``apply --wait``, ``rollout status|history|undo
 from __future__ import annotations
 
 import sqlite3
-import sys
 from typing import NamedTuple
 
 from manikit.cluster.local import LocalCluster
 from manikit.cluster.objects import controller_uid
 from manikit.cluster.protocol import Body, Cluster
+from manikit.runtime import views
 from manikit.runtime.api import Api
 from manikit.runtime.controllers.rollout import HASH_LABEL, revision_of, template_hash, template_without_hash
 from manikit.runtime.store.sqlite import SqliteStore
@@ -92,20 +92,11 @@ UNREAD_FOR_STATUS = (
 
 
 def controllers_view(cluster: Cluster) -> Api | None:
-    """The controllers' cached view of a local cluster's store (``manikit.runtime.reconcile``), when
-    this process reconciled it: every object they read, decoded once and caught up from the store's
+    """The controllers' cached view of a local cluster's store (``manikit.runtime.views``), when this
+    process reconciled it: every object they read, decoded once and caught up from the store's
     history at each read (so as current as the store). Its bodies are shared: read them, never change
-    them. None when no reconcile ran here (nothing is imported or loaded to answer)."""
-    if not isinstance(cluster, LocalCluster):
-        return None
-    module = sys.modules.get("manikit.runtime.reconcile")  # imported by what ran the controllers
-    caches = getattr(module, "_CACHES", None)
-    try:
-        found = caches.get(cluster.store) if caches is not None else None
-    except TypeError:  # a store that cannot be a key: none kept for it
-        return None
-    view = getattr(found, "view", None)
-    return view if isinstance(view, Api) else None
+    them. None when no reconcile ran here."""
+    return views.controllers_view(cluster.store) if isinstance(cluster, LocalCluster) else None
 
 
 def deployments_for_status(cluster: Cluster) -> list[Body]:

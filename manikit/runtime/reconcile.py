@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from manikit.errors import ConflictError
+from manikit.runtime import views
 from manikit.runtime.api import Api
 from manikit.runtime.clock import Clock
 from manikit.runtime.controllers import CONTROLLERS, ModelCache, PassContext
@@ -88,25 +89,14 @@ def reconcile(
             here = 0
 
 
-@dataclass
-class _Caches:
-    view: Api
-    models: ModelCache
-
-
-#: per store, the controllers' cached view and models, kept from one reconcile to the next (a
-#: server reconciling after every write, ``apply --wait`` stepping the clock): the view catches up
-#: from the store's history, so only what was written since is read again, not every object.
-#: The view reaches its store through a weak proxy: a value holding its own key strongly would keep
-#: the entry, and every object the caches hold, alive for as long as the process runs
-_CACHES: weakref.WeakKeyDictionary[Store, _Caches] = weakref.WeakKeyDictionary()
-
-
 def _caches(store: Store, clock: Clock) -> tuple[Api, ModelCache]:
-    found = _CACHES.get(store)
+    """The controllers' cached view of ``store`` and their models, kept from one reconcile to the next
+    (a server reconciling after every write, ``apply --wait`` stepping the clock; ``runtime.views``):
+    the view catches up from the store's history, so only what was written since is read again."""
+    found = views.kept(store)
     if found is None:
-        found = _Caches(Api(weakref.proxy(store), clock, cached=True), ModelCache())
-        _CACHES[store] = found
+        found = views.Views(Api(weakref.proxy(store), clock, cached=True), ModelCache())
+        views.keep(store, found)
     found.view.clock = clock
     return found.view, found.models
 

@@ -607,7 +607,8 @@ def test_the_garbage_collector_does_not_look_again_after_status_writes_alone(
 
 
 def test_the_caches_of_a_store_go_with_the_store() -> None:
-    """The kept view must not hold its store (the key) strongly, or no entry ever leaves _CACHES."""
+    """The kept view must not hold its store (the key) strongly, or no entry ever leaves the registry
+    (runtime/views.py)."""
     api = new_api()
     api.create(deployment(replicas=1))
     reconcile(api)
@@ -617,3 +618,16 @@ def test_the_caches_of_a_store_go_with_the_store() -> None:
     del view, models, api
     gc.collect()
     assert store() is None and gone() is None
+
+
+def test_the_controllers_view_is_found_by_its_store_once_a_reconcile_ran() -> None:
+    """``runtime.views.controllers_view``: what reports read instead of the store (cluster/deployments)."""
+    from manikit.runtime import views
+
+    api = new_api()
+    assert views.controllers_view(api.store) is None  # no reconcile ran for this store
+    api.create(deployment(replicas=1))
+    reconcile(api)
+    view, _ = rc._caches(api.store, api.clock)
+    assert views.controllers_view(api.store) is view
+    assert views.controllers_view(new_api().store) is None
