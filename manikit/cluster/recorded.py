@@ -19,6 +19,7 @@ themselves.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from typing import Any
 
 from manikit.cluster.local import LocalCluster
 from manikit.cluster.protocol import Body, Cluster
-from manikit.cluster.settled import settled_digest, settled_digest_of_text
+from manikit.cluster.settled import same_view, settled_digest, settled_digest_of_text
 from manikit.runtime.api import Api
 from manikit.runtime.api.kinds import kind_info
 from manikit.runtime.store import codec
@@ -230,15 +231,28 @@ def _with_bodies(store: SqliteStore, view: Api, moved: list[_Checked]) -> list[_
     return found
 
 
+#: per store, the objects manikit's applies in this process left (``note_applied``: each answer and
+#: the digest of its settled view), until the next refresh: a body the controllers wrote since that
+#: shares its view with it (``settled.same_view``) is known to have that digest without a new one
+_LEFT: weakref.WeakKeyDictionary[SqliteStore, dict[Key, tuple[Body, str]]] = weakref.WeakKeyDictionary()
+
+
 def _move(store: SqliteStore, moved: Sequence[_Checked]) -> int:
+    left = _LEFT.pop(store, {})
     count = 0
-    for _, text, digest, settled, rev, body in moved:
+    for key, text, digest, settled, rev, body in moved:
         # a body missing from the history (damage) has no view: the plan reads it, and says so
         if body is None:
             continue
-        if (settled_digest(body) if isinstance(body, dict) else settled_digest_of_text(body)) == settled:
-            store.put_note(APPLIED_TOPIC, text, [digest, rev, settled])
-            count += 1
+        if isinstance(body, dict):
+            then = left.get(key)
+            same = then is not None and then[1] == settled and same_view(then[0], body)
+            if not (same or settled_digest(body) == settled):
+                continue
+        elif settled_digest_of_text(body) != settled:
+            continue
+        store.put_note(APPLIED_TOPIC, text, [digest, rev, settled])
+        count += 1
     return count
 
 
@@ -288,6 +302,11 @@ def note_applied(
         store.delete_note(TEXT_TOPIC, text)
         return
     settled = None if left is None else settled_digest(left)
+    left_here = _LEFT.setdefault(store, {})
+    if settled is None or left is None:
+        left_here.pop(key, None)
+    else:
+        left_here[key] = (left, settled)
     store.put_note(APPLIED_TOPIC, text, [digest, int(version)] + ([] if settled is None else [settled]))
     if extra:
         store.put_note(TEXT_TOPIC, text, list(extra))

@@ -159,6 +159,61 @@ def _dumped(view: list[Any] | None) -> bytes | None:
         return exact.encode()
 
 
+def same_view(then: dict[str, Any], now: dict[str, Any]) -> bool:
+    """Whether ``now``'s settled view is ``then``'s, told from what the two bodies share, without a
+    digest: True only when each part of the view is the very same object in both (a status write
+    shares what it leaves: ``Api.update_status`` copies the top level and ``metadata`` alone), but
+    for labels and annotations, equal strings once bookkeeping is left out (the Deployment
+    controller's revision annotation), and manikit's Apply entry, equal but for its time. False:
+    not known so (compare digests). Bodies are shared read-only (``cluster.deployments``), so the
+    same object holds the same values."""
+    kind = then.get("kind")
+    if type(kind) is not str or kind != now.get("kind") or not has_view(kind):
+        return False
+    for part in {*then, *now}:
+        if part not in ("status", "metadata") and then.get(part, _NONE) is not now.get(part, _NONE):
+            return False
+    meta, meta_now = then.get("metadata"), now.get("metadata")
+    if type(meta) is not dict or type(meta_now) is not dict:
+        return False
+    for part in {*meta, *meta_now}:
+        if part in DROPPED_METADATA:
+            continue
+        value, value_now = meta.get(part, _NONE), meta_now.get(part, _NONE)
+        if value is value_now:
+            continue
+        if part not in ("annotations", "labels") or not _same_strings(value, value_now):
+            return False
+    entry, entry_now = _applier(meta.get("managedFields")), _applier(meta_now.get("managedFields"))
+    if entry is None or entry_now is None:
+        return False
+    return entry is entry_now or (
+        entry.keys() - {"time"} == entry_now.keys() - {"time"}
+        and all(k == "time" or entry_now[k] is v for k, v in entry.items())
+    )
+
+
+_NONE = object()
+
+
+def _same_strings(values: Any, values_now: Any) -> bool:
+    """Two maps of strings equal once bookkeeping keys are left out, one missing counting as empty
+    (``settled_view``'s rule)."""
+    values = {} if values is _NONE else values
+    values_now = {} if values_now is _NONE else values_now
+    if type(values) is not dict or type(values_now) is not dict:
+        return False
+    mine = {k: v for k, v in values.items() if not str(k).startswith(BOOKKEEPING_PREFIXES)}
+    theirs = {k: v for k, v in values_now.items() if not str(k).startswith(BOOKKEEPING_PREFIXES)}
+    if len(mine) != len(theirs):
+        return False
+    for key, value in mine.items():
+        other = theirs.get(key, _NONE)
+        if type(key) is not str or type(value) is not str or type(other) is not str or value != other:
+            return False
+    return True
+
+
 def _applier(entries: Any) -> dict[str, Any] | None:
     """The first managedFields entry of manikit's server-side applies (``plan.server_side.applier``)."""
     if not isinstance(entries, list):
