@@ -119,7 +119,7 @@ def phases(tmp: Path, file: Path) -> dict[str, tuple[float, float, int]]:
                 beside.enter_context(checkpoints_aside(cluster))  # the log copied by a thread
                 keep_backup(cluster)
                 execute(cluster, plan, before_commit=printer.wait)
-        del plan  # as the command lets it go once applied
+        # the command keeps the plan to the end (cli/apply_cmd.py): so does this process
         lap("apply transaction (plan printed meanwhile)")
         settled = cluster.run()  # as the command's reconcile (ControlPlane.reconcile)
         passes = settled.summary.removeprefix("reconciled in ").replace(" (", ", ").rstrip(")")

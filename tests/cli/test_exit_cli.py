@@ -106,8 +106,9 @@ def test_an_apply_ends_without_teardown_only_once_its_state_is_closed(
 
 
 def test_an_apply_keeps_its_control_plane_to_the_end_of_its_process_only(tmp_path: Path) -> None:
-    """What the fast end keeps from being freed on the way out (the control plane and its caches) stays
-    until the process ends, through run(); an in-process caller gets it freed when main() returns."""
+    """What the fast end keeps from being freed on the way out (the control plane and its caches, the
+    plan) stays until the process ends, through run(); an in-process caller gets it freed when main()
+    returns."""
     manifest = str(_many(tmp_path / "many.yaml", 3))
     done = run_cli("apply", "--state", str(tmp_path / "here.db"), "--auto-approve", manifest, env=NOW)
     assert done.exit_code == 0, done.stderr
@@ -126,7 +127,7 @@ def test_an_apply_keeps_its_control_plane_to_the_end_of_its_process_only(tmp_pat
         timeout=120,
     )
     assert ended.returncode == 0, ended.stderr
-    assert ended.stdout.rstrip().endswith("kept ['ControlPlane']")
+    assert ended.stdout.rstrip().endswith("kept ['ControlPlane', 'Plan']")
 
 
 def test_an_apply_that_ends_fast_leaves_its_state_checkpointed(tmp_path: Path) -> None:
