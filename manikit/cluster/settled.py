@@ -59,26 +59,39 @@ def has_view(kind: str) -> bool:
 def settled_view(body: dict[str, Any]) -> list[Any] | None:
     """``body``'s settled view: manikit's Apply entry (without its time) and the object without what
     the view drops; None when it has none (a kind left out, or manikit never applied it)."""
+    parts = _parts(body)
+    if parts is None:
+        return None
+    meta, entry = parts
+    kept = {k: v for k, v in meta.items() if k not in DROPPED_METADATA}
+    _settle_strings(kept)
+    rest_of_body = {k: v for k, v in body.items() if k not in ("status", "metadata")}
+    rest_of_body["metadata"] = kept
+    return [{k: v for k, v in entry.items() if k != "time"}, rest_of_body]
+
+
+def _parts(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """``body``'s metadata and manikit's Apply entry, when it has a settled view."""
     if not has_view(str(body.get("kind", ""))):
         return None
     meta = body.get("metadata")
     if not isinstance(meta, dict):
         return None
     entry = _applier(meta.get("managedFields"))
-    if entry is None:
-        return None
-    kept = {k: v for k, v in meta.items() if k not in DROPPED_METADATA}
+    return None if entry is None else (meta, entry)
+
+
+def _settle_strings(meta: dict[str, Any]) -> None:
+    """The labels and annotations of ``meta`` (the view's own) without bookkeeping ones; a map left
+    empty is left out (none and empty are one to ``comparable``)."""
     for field in ("annotations", "labels"):
-        values = kept.get(field)
+        values = meta.get(field)
         if isinstance(values, dict):
-            rest = {k: v for k, v in values.items() if not str(k).startswith(BOOKKEEPING_PREFIXES)}
-            if rest:
-                kept[field] = rest
-            else:
-                del kept[field]  # none and empty are one to ``comparable``
-    rest_of_body = {k: v for k, v in body.items() if k not in ("status", "metadata")}
-    rest_of_body["metadata"] = kept
-    return [{k: v for k, v in entry.items() if k != "time"}, rest_of_body]
+            if any(str(k).startswith(BOOKKEEPING_PREFIXES) for k in values):
+                values = {k: v for k, v in values.items() if not str(k).startswith(BOOKKEEPING_PREFIXES)}
+                meta[field] = values
+            if not values:
+                del meta[field]
 
 
 def settled_digest(body: dict[str, Any]) -> str | None:
@@ -121,25 +134,14 @@ def _digest(view: bytes) -> str:
 def _owned_view(body: dict[str, Any]) -> list[Any] | None:
     """``settled_view(body)`` made of ``body`` itself, which it takes apart (what the view drops is
     removed from it, nothing is copied): for a body read only to be digested."""
-    if not has_view(str(body.get("kind", ""))):
+    parts = _parts(body)
+    if parts is None:
         return None
-    meta = body.get("metadata")
-    if not isinstance(meta, dict):
-        return None
-    entry = _applier(meta.get("managedFields"))
-    if entry is None:
-        return None
+    meta, entry = parts
     entry.pop("time", None)
     for name in DROPPED_METADATA:
         meta.pop(name, None)
-    for field in ("annotations", "labels"):
-        values = meta.get(field)
-        if isinstance(values, dict):
-            if any(str(k).startswith(BOOKKEEPING_PREFIXES) for k in values):
-                values = {k: v for k, v in values.items() if not str(k).startswith(BOOKKEEPING_PREFIXES)}
-                meta[field] = values
-            if not values:
-                del meta[field]  # none and empty are one to ``comparable``
+    _settle_strings(meta)
     body.pop("status", None)
     return [entry, body]
 
