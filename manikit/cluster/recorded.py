@@ -64,6 +64,16 @@ def labelled_keys(cluster: Cluster, kind: str, labels: dict[str, str]) -> list[t
     return [((kind, ns, name), api_version) for ns, name, api_version, _ in store.list_keys(kind, labels)]
 
 
+def object_names(cluster: Cluster, kind: str) -> set[str] | None:
+    """The names of the objects of ``kind``, in every namespace (None: not kept here), read from the
+    state's key index without a body. A kind the cluster does not serve is a ``NotFoundError``."""
+    store = _sqlite(cluster)
+    if store is None:
+        return None
+    kind_info(kind)
+    return store.names(kind)
+
+
 def can_list_keys(cluster: Cluster, kind: str) -> bool:
     """Whether ``labelled_keys`` would answer for ``kind`` without listing (False: not kept here). A
     kind the cluster does not serve is a ``NotFoundError``, as there."""

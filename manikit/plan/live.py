@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from manikit.cluster import Cluster
 from manikit.cluster.legacy import LEGACY_LABEL, forget_legacy_inventory, legacy_inventory
-from manikit.cluster.recorded import can_list_keys, labelled_keys
+from manikit.cluster.recorded import can_list_keys, labelled_keys, object_names
 from manikit.errors import NotFoundError, PlanError
 from manikit.plan.actions import APPLY_ORDER, Body, ObjectKey
 from manikit.plan.applyset import PART_OF_LABEL, ApplySet, group_kind, group_kinds, read_parent, save_parent
@@ -87,7 +87,7 @@ class LiveObjects(Mapping[ObjectKey, Body]):
     changes. Iterating gives the keys found so far.
 
     ``wanted``: the keys the plan will ask for. Where the cluster lists keys alone (the local state,
-    ``labelled_keys``), a kind wanted ``LISTED_FROM`` times or more has its objects' names read in one
+    ``object_names``), a kind wanted ``LISTED_FROM`` times or more has its objects' names read in one
     query, and a key of that kind whose name no object of the kind has (in any namespace) is absent
     without a read: a plan into an empty state reads none of its 10,000 objects one by one."""
 
@@ -127,13 +127,13 @@ class LiveObjects(Mapping[ObjectKey, Body]):
         names = self._names[kind]
         if names is None:
             try:
-                listed = labelled_keys(self._cluster, kind, {})
+                names = object_names(self._cluster, kind)
             except NotFoundError:
-                listed = None
-            if listed is None:  # not kept here (or not served): read one by one
+                names = None
+            if names is None:  # not kept here (or not served): read one by one
                 del self._names[kind]
                 return False
-            names = self._names[kind] = {name for (_, _, name), _ in listed}
+            self._names[kind] = names
         return key.name not in names
 
     def __getitem__(self, key: ObjectKey) -> Body:

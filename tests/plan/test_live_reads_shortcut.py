@@ -113,6 +113,7 @@ def test_a_kind_the_cluster_lists_nothing_of_is_read_one_by_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(live, "labelled_keys", lambda cluster, kind, labels: None)  # a remote cluster
+    monkeypatch.setattr(live, "object_names", lambda cluster, kind: None)
     listed, read_alone = _plan(tmp_path, "remote", FIRST, SECOND, fast=False)
     monkeypatch.setattr(live, "LISTED_FROM", 10**9)
     general, read_all = _plan(tmp_path, "general", FIRST, SECOND, fast=False)
@@ -142,3 +143,24 @@ def test_the_mapping_answers_as_one_read_key_by_key(tmp_path: Path) -> None:
     assert list(objects) == list(general)
     assert len(objects) == len(general)
     cluster.close()
+
+
+def test_the_names_of_a_kind_are_read_from_the_key_index(tmp_path: Path) -> None:
+    """``recorded.object_names``: every name of the kind, in every namespace, no body decoded or
+    parsed by SQLite (a body it could not read does not matter)."""
+    from manikit.cluster.recorded import object_names
+    from manikit.errors import NotFoundError
+
+    cluster = open_cluster(tmp_path / "s.db", now=START)
+    file = tmp_path / "a.yaml"
+    file.write_text(FIRST, encoding="utf-8")
+    desired = load_desired([str(file)], applyset="default")
+    execute(cluster, make_plan(cluster, desired, applyset="default"))
+    wanted = {d.key.name for d in desired.objects if d.key.kind == "Service"} | {"kubernetes"}
+    assert object_names(cluster, "Service") == wanted
+    assert object_names(cluster, "Pod") == set()
+    conn = cluster.store._conn  # type: ignore[attr-defined]
+    conn.execute("UPDATE revisions SET body = 'not json' WHERE kind = 'Service'")  # no body is read
+    assert object_names(cluster, "Service") == wanted
+    with pytest.raises(NotFoundError):
+        object_names(cluster, "Nonsense")
